@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BerthError, InvalidArgumentError, toBerthError } from '../common/errors.js';
+import { log } from '../common/log.js';
+
+export const API_VERSION = '1.55';
+export const MIN_API_VERSION = '1.24';
+/** Request bodies beyond this are refused: JSON bodies are small; archives stream separately. */
+export const MAX_JSON_BODY = 8 * 1024 * 1024;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const data = Buffer.from(JSON.stringify(body) + '\n');
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': data.length });
+  res.end(data);
+}
+
+export function sendEmpty(res: ServerResponse, status: number): void {
+  res.writeHead(status);
+  res.end();
+}
+
+/** Docker's error shape: {"message": "..."} with the error's HTTP status. */
+export function sendError(res: ServerResponse, e: unknown): void {
+  const err = toBerthError(e);
+  if (err.status >= 500) log.error('request failed', { code: err.code, message: err.message });
+  if (res.headersSent) { res.destroy(); return; }
+  sendJson(res, err.status, { message: err.message });
+}
+
+export async function readBody(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) throw new BerthError(`request body too large (limit ${limit} bytes)`, { code: 'ERR_BODY_TOO_LARGE', status: 413 });
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Parse a JSON body; an empty body is {} (Docker accepts that for most POSTs). */
+export async function readJson<T = any>(req: IncomingMessage): Promise<T> {
+  const buf = await readBody(req);
+  if (buf.length === 0) return {} as T;
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch (e) {
+    throw new InvalidArgumentError(`invalid JSON in request body: ${(e as Error).message}`, 'ERR_BAD_JSON');
+  }
+}
+
+export class Query {
+  constructor(readonly params: URLSearchParams) {}
+  str(name: string): string | undefined { return this.params.get(name) ?? undefined; }
+  all(name: string): string[] { return this.params.getAll(name); }
+  /** Docker's boolean query values: 1/true/True; 0/false/empty are false. */
+  bool(name: string, dflt = false): boolean {
+    const v = this.params.get(name);
+    if (v === null) return dflt;
+    return !['', '0', 'false', 'False', 'FALSE', 'no'].includes(v);
+  }
+  int(name: string): number | undefined {
+    const v = this.params.get(name);
+    if (v === null || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`invalid value for ${name}: ${v}`);
+    return n;
+  }
+  /** filters={"label":["a=b"]} or the old {"label":{"a=b":true}} form → Record<string,string[]> */
+  filters(): Record<string, string[]> {
+    const raw = this.params.get('filters');
+    if (!raw) return {};
+    let parsed: unknown;
+    try { parsed = JSON.parse(raw); } catch { throw new InvalidArgumentError(`invalid filter: ${raw}`, 'ERR_BAD_FILTER'); }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError(`invalid filter: ${raw}`, 'ERR_BAD_FILTER');
+    const out: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+      if (Array.isArray(v)) out[k] = v.map(String);
+      else if (v && typeof v === 'object') out[k] = Object.entries(v as Record<string, unknown>).filter(([, on]) => on).map(([x]) => x);
+      else throw new InvalidArgumentError(`invalid filter: ${raw}`, 'ERR_BAD_FILTER');
+    }
+    return out;
+  }
+}
+
+/** Docker's "since"/"until" values: unix seconds (fractional ok), RFC3339, or a duration like 10m relative to now. */
+export function parseTimestamp(v: string | undefined, now = Date.now()): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  const dur = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(v);
+  if (dur) {
+    const mult: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+    return now / 1000 - Number(dur[1]) * mult[dur[2]];
+  }
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid time value: ${v}`, 'ERR_BAD_TIME');
+  return t / 1000;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}

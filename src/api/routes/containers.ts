@@ -1,0 +1,213 @@
+import type { Router, Ctx } from '../router.js';
+import { frame, hijack, pipeAttach } from '../streams.js';
+import { InvalidArgumentError } from '../../common/errors.js';
+import { parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
+import { pipeline } from 'node:stream/promises';
+
+const ID = '/containers/([^/]+)';
+
+function signalParam(ctx: Ctx): string | undefined {
+  return ctx.query.str('signal') || undefined;
+}
+
+/** Docker's timeout query: `t` (seconds); -1 means wait forever. */
+function timeoutParam(ctx: Ctx): number | undefined {
+  return ctx.query.int('t') ?? ctx.query.int('timeout');
+}
+
+export function containerRoutes(r: Router): void {
+  r.post('/containers/create', async (ctx) => {
+    const body = await readJson(ctx.req);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidArgumentError('container config must be a JSON object');
+    const name = ctx.query.str('name') || undefined;
+    const out = await ctx.engine.containers.create(body, name);
+    sendJson(ctx.res, 201, out);
+  });
+
+  r.get('/containers/json', (ctx) => {
+    sendJson(ctx.res, 200, ctx.engine.containers.list({
+      all: ctx.query.bool('all'),
+      limit: ctx.query.int('limit'),
+      size: ctx.query.bool('size'),
+      filters: ctx.query.filters(),
+    }));
+  });
+
+  r.post('/containers/prune', async (ctx) => {
+    sendJson(ctx.res, 200, await ctx.engine.containers.prune(ctx.query.filters()));
+  });
+
+  r.get(`${ID}/json`, (ctx) => {
+    sendJson(ctx.res, 200, ctx.engine.containers.inspect(ctx.params[0], { size: ctx.query.bool('size') }));
+  });
+
+  r.post(`${ID}/start`, async (ctx) => {
+    const changed = await ctx.engine.containers.start(ctx.params[0]);
+    sendEmpty(ctx.res, changed === false ? 304 : 204);
+  });
+
+  r.post(`${ID}/stop`, async (ctx) => {
+    const changed = await ctx.engine.containers.stop(ctx.params[0], { signal: signalParam(ctx), timeout: timeoutParam(ctx) });
+    sendEmpty(ctx.res, changed === false ? 304 : 204);
+  });
+
+  r.post(`${ID}/restart`, async (ctx) => {
+    await ctx.engine.containers.restart(ctx.params[0], { signal: signalParam(ctx), timeout: timeoutParam(ctx) });
+    sendEmpty(ctx.res, 204);
+  });
+
+  r.post(`${ID}/kill`, async (ctx) => {
+    await ctx.engine.containers.kill(ctx.params[0], signalParam(ctx));
+    sendEmpty(ctx.res, 204);
+  });
+
+  r.post(`${ID}/pause`, async (ctx) => { await ctx.engine.containers.pause(ctx.params[0]); sendEmpty(ctx.res, 204); });
+  r.post(`${ID}/unpause`, async (ctx) => { await ctx.engine.containers.unpause(ctx.params[0]); sendEmpty(ctx.res, 204); });
+
+  r.post(`${ID}/rename`, async (ctx) => {
+    const name = ctx.query.str('name');
+    if (!name) throw new InvalidArgumentError('name is required');
+    await ctx.engine.containers.rename(ctx.params[0], name);
+    sendEmpty(ctx.res, 204);
+  });
+
+  r.delete(ID, async (ctx) => {
+    if (ctx.query.bool('link')) throw new InvalidArgumentError('legacy links are not supported');
+    await ctx.engine.containers.remove(ctx.params[0], { force: ctx.query.bool('force'), volumes: ctx.query.bool('v') });
+    sendEmpty(ctx.res, 204);
+  });
+
+  r.post(`${ID}/wait`, async (ctx) => {
+    const cond = (ctx.query.str('condition') || 'not-running') as 'not-running' | 'next-exit' | 'removed';
+    if (!['not-running', 'next-exit', 'removed'].includes(cond)) throw new InvalidArgumentError(`invalid condition: "${cond}"`);
+    const abort = new AbortController();
+    ctx.req.on('close', () => abort.abort());
+    const waiting = ctx.engine.containers.wait(ctx.params[0], cond, abort.signal);
+    // Docker answers the headers at once, so a client knows the wait is armed before it starts the container.
+    const first = await Promise.race([waiting.then(() => 'done'), new Promise((r) => setImmediate(() => r('pending')))]);
+    if (first === 'pending') {
+      ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+      ctx.res.flushHeaders();
+    }
+    const result = await waiting;
+    if (!ctx.res.headersSent) ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    ctx.res.end(JSON.stringify(result) + '\n');
+  });
+
+  r.get(`${ID}/logs`, async (ctx) => {
+    const { query } = ctx;
+    const stdout = query.bool('stdout');
+    const stderr = query.bool('stderr');
+    if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream');
+    const info = ctx.engine.containers.inspect(ctx.params[0]);
+    const tty = Boolean(info.Config?.Tty);
+    const abort = new AbortController();
+    ctx.req.on('close', () => abort.abort());
+    const entries = ctx.engine.containers.logs(ctx.params[0], {
+      follow: query.bool('follow'), stdout, stderr,
+      since: parseTimestamp(query.str('since')), until: parseTimestamp(query.str('until')),
+      timestamps: query.bool('timestamps'), tail: query.str('tail'),
+    }, abort.signal);
+    ctx.res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    ctx.res.flushHeaders();
+    const ts = query.bool('timestamps');
+    for await (const e of entries) {
+      let data = e.data;
+      if (ts) data = Buffer.concat([Buffer.from(e.time.toISOString().replace('Z', '000000Z').replace(/\.(\d{9})\d*Z$/, '.$1Z') + ' '), data]);
+      ctx.res.write(tty ? data : frame(e.stream === 'stdout' ? 1 : 2, data));
+    }
+    ctx.res.end();
+  });
+
+  const attach = async (ctx: Ctx) => {
+    const { query } = ctx;
+    const info = ctx.engine.containers.inspect(ctx.params[0]);
+    const tty = Boolean(info.Config?.Tty);
+    const wantStdin = query.bool('stdin');
+    const io = await ctx.engine.containers.attach(ctx.params[0], { stdin: wantStdin, stdout: query.bool('stdout'), stderr: query.bool('stderr') });
+    if (query.bool('logs')) {
+      // replay what was already logged before going live
+      const sock = hijack(ctx, tty);
+      for await (const e of ctx.engine.containers.logs(ctx.params[0], { stdout: query.bool('stdout'), stderr: query.bool('stderr') })) {
+        sock.write(tty ? e.data : frame(e.stream === 'stdout' ? 1 : 2, e.data));
+      }
+      if (!query.bool('stream')) { io.close(); sock.end(); return; }
+      pipeAttach(io, sock, { tty, stdin: wantStdin });
+      return;
+    }
+    pipeAttach(io, hijack(ctx, tty), { tty, stdin: wantStdin });
+  };
+  r.post(`${ID}/attach`, attach);
+
+  r.post(`${ID}/resize`, async (ctx) => {
+    await ctx.engine.containers.resize(ctx.params[0], ctx.query.int('h') ?? 0, ctx.query.int('w') ?? 0);
+    sendEmpty(ctx.res, 200);
+  });
+
+  r.get(`${ID}/top`, async (ctx) => {
+    sendJson(ctx.res, 200, await ctx.engine.containers.top(ctx.params[0], ctx.query.str('ps_args')));
+  });
+
+  r.get(`${ID}/changes`, async (ctx) => {
+    const ch = await ctx.engine.containers.changes(ctx.params[0]);
+    sendJson(ctx.res, 200, ch.length ? ch : null);
+  });
+
+  r.get(`${ID}/export`, async (ctx) => {
+    const tar = await ctx.engine.containers.export(ctx.params[0]);
+    ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    await pipeline(tar, ctx.res);
+  });
+
+  const statHeader = (stat: unknown) => Buffer.from(JSON.stringify(stat)).toString('base64');
+  r.head(`${ID}/archive`, async (ctx) => {
+    const path = ctx.query.str('path');
+    if (!path) throw new InvalidArgumentError('path is required');
+    const stat = await ctx.engine.containers.archiveStat(ctx.params[0], path);
+    ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat) });
+    ctx.res.end();
+  });
+  r.get(`${ID}/archive`, async (ctx) => {
+    const path = ctx.query.str('path');
+    if (!path) throw new InvalidArgumentError('path is required');
+    const { stat, tar } = await ctx.engine.containers.archiveGet(ctx.params[0], path);
+    ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': statHeader(stat) });
+    await pipeline(tar, ctx.res);
+  });
+  r.put(`${ID}/archive`, async (ctx) => {
+    const path = ctx.query.str('path');
+    if (!path) throw new InvalidArgumentError('path is required');
+    await ctx.engine.containers.archivePut(ctx.params[0], path, ctx.req, {
+      noOverwriteDirNonDir: ctx.query.bool('noOverwriteDirNonDir'),
+      copyUIDGID: ctx.query.bool('copyUIDGID'),
+    });
+    sendEmpty(ctx.res, 200);
+  });
+
+  // exec
+  r.post(`${ID}/exec`, async (ctx) => {
+    const body = await readJson(ctx.req);
+    if (!Array.isArray(body.Cmd) || body.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
+    sendJson(ctx.res, 201, await ctx.engine.containers.execCreate(ctx.params[0], body));
+  });
+  r.post('/exec/([^/]+)/start', async (ctx) => {
+    const body = await readJson(ctx.req);
+    const inspect = ctx.engine.containers.execInspect(ctx.params[0]);
+    const tty = body.Tty ?? inspect.ProcessConfig?.tty ?? false;
+    if (body.Detach) {
+      await ctx.engine.containers.execStart(ctx.params[0], { Detach: true, Tty: tty });
+      sendEmpty(ctx.res, 200);
+      return;
+    }
+    const io = await ctx.engine.containers.execStart(ctx.params[0], { Detach: false, Tty: tty });
+    if (!io) { sendEmpty(ctx.res, 200); return; }
+    pipeAttach(io, hijack(ctx, tty), { tty, stdin: Boolean(inspect.OpenStdin) });
+  });
+  r.post('/exec/([^/]+)/resize', async (ctx) => {
+    await ctx.engine.containers.execResize(ctx.params[0], ctx.query.int('h') ?? 0, ctx.query.int('w') ?? 0);
+    sendEmpty(ctx.res, 200);
+  });
+  r.get('/exec/([^/]+)/json', (ctx) => {
+    sendJson(ctx.res, 200, ctx.engine.containers.execInspect(ctx.params[0]));
+  });
+}

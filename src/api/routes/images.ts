@@ -1,0 +1,115 @@
+import type { Router, Ctx } from '../router.js';
+import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
+import { readJson, sendJson } from '../http.js';
+import { bootstrapImage } from '../../image/bootstrap.js';
+import { importImage } from '../../image/import-export.js';
+import { parseNormalizedNamed } from '../../image/reference.js';
+
+const BOOTSTRAPPABLE = new Set(['docker.io/library/busybox', 'docker.io/library/debian']);
+
+/** Docker's JSON progress stream: one JSON object per line. */
+function progress(ctx: Ctx) {
+  let started = false;
+  const start = () => {
+    if (!started) { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
+  };
+  return {
+    status(status: string, id?: string) { start(); ctx.res.write(JSON.stringify(id ? { status, id } : { status }) + '\n'); },
+    error(e: unknown) {
+      const err = toBerthError(e);
+      if (!started) throw err; // nothing sent yet: answer with the proper status code
+      ctx.res.write(JSON.stringify({ errorDetail: { message: err.message }, error: err.message }) + '\n');
+    },
+    end() { start(); ctx.res.end(); },
+  };
+}
+
+/** changes may be repeated query params or a JSON list (docker CLI sends repeated `changes`). */
+function changesParam(ctx: Ctx): string[] {
+  return ctx.query.all('changes').filter((c) => c !== '');
+}
+
+export function imageRoutes(r: Router): void {
+  r.get('/images/json', (ctx) => {
+    sendJson(ctx.res, 200, ctx.engine.images.summaries({ all: ctx.query.bool('all'), digests: ctx.query.bool('digests'), filters: ctx.query.filters() }));
+  });
+
+  r.post('/images/prune', async (ctx) => {
+    const out = await ctx.engine.images.prune({ filters: ctx.query.filters(), inUse: (id: string) => ctx.engine.containers.imageInUse(id) !== undefined });
+    sendJson(ctx.res, 200, out);
+  });
+
+  r.post('/images/create', async (ctx) => {
+    const fromImage = ctx.query.str('fromImage');
+    const fromSrc = ctx.query.str('fromSrc');
+    const tag = ctx.query.str('tag');
+    const p = progress(ctx);
+    if (fromSrc !== undefined) {
+      if (fromSrc !== '-') throw new NotSupportedError('importing from a URL is not supported; download the file and import it from stdin');
+      const repo = ctx.query.str('repo');
+      const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
+      try {
+        const img = await importImage(ctx.engine.images, ctx.req, { ref, message: ctx.query.str('message'), changes: changesParam(ctx) });
+        p.status(img.id);
+      } catch (e) { p.error(e); }
+      p.end();
+      return;
+    }
+    if (!fromImage) throw new InvalidArgumentError('fromImage or fromSrc is required');
+    const named = parseNormalizedNamed(tag && !fromImage.includes('@') && !/:[^/]+$/.test(fromImage) ? `${fromImage}:${tag}` : fromImage);
+    const name = `${named.domain}/${named.path}`;
+    if (!BOOTSTRAPPABLE.has(name)) {
+      throw new NotSupportedError(`pulling ${fromImage} from a registry is not supported yet; berth can bootstrap busybox and debian locally (berth image bootstrap busybox|debian), or use berth import`);
+    }
+    const short = named.path.replace(/^library\//, '') as 'busybox' | 'debian';
+    p.status(`Bootstrapping ${short} locally (no registry pull)`, named.tag ?? 'latest');
+    try {
+      const img = await bootstrapImage(ctx.engine.images, short, { tag: named.tag });
+      p.status(`Digest: ${img.id}`);
+      p.status(`Status: Downloaded newer image for ${short}:${named.tag ?? 'latest'}`);
+    } catch (e) { p.error(e); }
+    p.end();
+  });
+
+  r.post('/berth/images/bootstrap', async (ctx) => {
+    const name = ctx.query.str('name');
+    if (name !== 'busybox' && name !== 'debian') throw new InvalidArgumentError('name must be busybox or debian');
+    const img = await bootstrapImage(ctx.engine.images, name, { tag: ctx.query.str('tag') || undefined });
+    sendJson(ctx.res, 200, { Id: img.id, RepoTags: ctx.engine.images.inspect(img.id).RepoTags });
+  });
+
+  r.post('/commit', async (ctx) => {
+    const container = ctx.query.str('container');
+    if (!container) throw new InvalidArgumentError('container is required');
+    const config = await readJson(ctx.req);
+    const out = await ctx.engine.containers.commit(container, {
+      repo: ctx.query.str('repo') || undefined,
+      tag: ctx.query.str('tag') || undefined,
+      comment: ctx.query.str('comment') || undefined,
+      author: ctx.query.str('author') || undefined,
+      changes: changesParam(ctx),
+      pause: ctx.query.bool('pause', true),
+      config: Object.keys(config).length ? config : undefined,
+    });
+    sendJson(ctx.res, 201, out);
+  });
+
+  r.get('/images/(.+)/json', (ctx) => sendJson(ctx.res, 200, ctx.engine.images.inspect(ctx.params[0])));
+  r.get('/images/(.+)/history', (ctx) => sendJson(ctx.res, 200, ctx.engine.images.history(ctx.params[0])));
+  r.post('/images/(.+)/tag', (ctx) => {
+    const repo = ctx.query.str('repo');
+    if (!repo) throw new InvalidArgumentError('repo is required');
+    const tag = ctx.query.str('tag');
+    ctx.engine.images.tag(ctx.params[0], tag ? `${repo}:${tag}` : repo);
+    ctx.res.writeHead(201);
+    ctx.res.end();
+  });
+  r.delete('/images/(.+)', async (ctx) => {
+    const out = await ctx.engine.images.remove(ctx.params[0], {
+      force: ctx.query.bool('force'),
+      noPrune: ctx.query.bool('noprune'),
+      inUseBy: (id: string) => ctx.engine.containers.imageInUse(id),
+    });
+    sendJson(ctx.res, 200, out);
+  });
+}

@@ -1,0 +1,145 @@
+import { cpus, hostname, release, totalmem, arch as osArch } from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { Router } from '../router.js';
+import { API_VERSION, MIN_API_VERSION, parseTimestamp, sendJson } from '../http.js';
+import type { EngineEvent } from '../../events/events.js';
+import { BERTH_VERSION } from '../../common/version.js';
+
+const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
+
+function osName(): string {
+  try {
+    const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    if (m) return m[1];
+  } catch { /* not fatal */ }
+  return 'Linux';
+}
+
+/** Does an event pass Docker's event filters (type, event/action, container, image, label, ...)? */
+export function eventMatches(ev: EngineEvent, f: Record<string, string[]>): boolean {
+  const attrs = ev.Actor.Attributes;
+  const check = (key: string, ok: (v: string) => boolean) => !f[key] || f[key].length === 0 || f[key].some(ok);
+  return check('type', (v) => v === ev.Type)
+    && check('event', (v) => v === ev.Action || ev.Action.startsWith(v + ':'))
+    && check('container', (v) => ev.Type === 'container' && (ev.Actor.ID.startsWith(v) || attrs.name === v))
+    && check('image', (v) => ev.Type === 'image' ? (ev.Actor.ID.startsWith(v) || attrs.name === v) : attrs.image === v)
+    && check('label', (v) => { const [k, val] = v.split('='); return val === undefined ? k in attrs : attrs[k] === val; })
+    && check('scope', (v) => v === 'local')
+    && check('network', (v) => ev.Type === 'network' && ev.Actor.ID.startsWith(v))
+    && check('volume', (v) => ev.Type === 'volume' && ev.Actor.ID === v)
+    && check('daemon', () => ev.Type === 'daemon');
+}
+
+export function systemRoutes(r: Router): void {
+  const ping = (head: boolean) => ({ res }: { res: import('node:http').ServerResponse }) => {
+    res.writeHead(200, {
+      'API-Version': API_VERSION,
+      'OSType': 'linux',
+      'Docker-Experimental': 'false',
+      'Builder-Version': '1',
+      'Cache-Control': 'no-cache, no-store, must-revalidate',
+      'Pragma': 'no-cache',
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': '2',
+    });
+    res.end(head ? undefined : 'OK');
+  };
+  r.get('/_ping', ping(false));
+  r.head('/_ping', ping(true));
+
+  r.get('/version', ({ res }) => {
+    const arch = GOARCH[osArch()] ?? osArch();
+    sendJson(res, 200, {
+      Platform: { Name: 'berth' },
+      Components: [{ Name: 'Engine', Version: BERTH_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: arch, KernelVersion: release() } }],
+      Version: BERTH_VERSION,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: '',
+      GoVersion: `node ${process.version}`,
+      Os: 'linux',
+      Arch: arch,
+      KernelVersion: release(),
+      BuildTime: '',
+    });
+  });
+
+  r.get('/info', ({ res, engine }) => {
+    const list = engine.containers.list({ all: true });
+    const count = (s: string) => list.filter((c: { State: string }) => c.State === s).length;
+    const runtimes: Record<string, { path: string }> = {};
+    for (const [name, rt] of Object.entries(engine.runtimes)) runtimes[name] = { path: rt.info.path };
+    sendJson(res, 200, {
+      ID: engine.daemonId,
+      Containers: list.length,
+      ContainersRunning: count('running'),
+      ContainersPaused: count('paused'),
+      ContainersStopped: list.length - count('running') - count('paused'),
+      Images: engine.images.list().length,
+      Driver: 'overlay2',
+      DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']],
+      Plugins: { Volume: [], Network: ['host', 'null'], Authorization: null, Log: ['k8s-file'] },
+      MemoryLimit: true,
+      SwapLimit: engine.cgroups.version === 2,
+      CpuCfsPeriod: true,
+      CpuCfsQuota: true,
+      CPUShares: true,
+      CPUSet: true,
+      PidsLimit: true,
+      IPv4Forwarding: false,
+      Debug: false,
+      NFd: 0,
+      OomKillDisable: engine.cgroups.version === 1,
+      NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: 'k8s-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: String(engine.cgroups.version),
+      NEventsListener: engine.events.listenerCount('event'),
+      KernelVersion: release(),
+      OperatingSystem: osName(),
+      OSVersion: '',
+      OSType: 'linux',
+      Architecture: osArch() === 'x64' ? 'x86_64' : osArch(),
+      IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: [] },
+      NCPU: cpus().length,
+      MemTotal: totalmem(),
+      GenericResources: null,
+      DockerRootDir: engine.paths.root,
+      HttpProxy: '', HttpsProxy: '', NoProxy: '',
+      Name: hostname(),
+      Labels: [],
+      ExperimentalBuild: false,
+      ServerVersion: BERTH_VERSION,
+      Runtimes: runtimes,
+      DefaultRuntime: engine.defaultRuntime,
+      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      LiveRestoreEnabled: true,
+      Isolation: '',
+      InitBinary: 'catatonit',
+      ContainerdCommit: { ID: '' },
+      RuncCommit: { ID: '' },
+      InitCommit: { ID: '' },
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(engine.cgroups.version === 2 ? ['name=cgroupns'] : [])],
+      Warnings: engine.warnings,
+    });
+  });
+
+  r.get('/events', ({ req, res, query, engine }) => {
+    const filters = query.filters();
+    const since = parseTimestamp(query.str('since'));
+    const until = parseTimestamp(query.str('until'));
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const send = (ev: EngineEvent) => { if (eventMatches(ev, filters)) res.write(JSON.stringify(ev) + '\n'); };
+    if (since !== undefined) for (const ev of engine.events.history(since, until)) send(ev);
+    const nowSec = Date.now() / 1000;
+    if (until !== undefined && until <= nowSec) { res.end(); return; }
+    const listener = (ev: EngineEvent) => send(ev);
+    engine.events.on('event', listener);
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => { engine.events.off('event', listener); if (timer) clearTimeout(timer); res.end(); };
+    if (until !== undefined) timer = setTimeout(stop, (until - nowSec) * 1000);
+    req.on('close', stop);
+  });
+}

@@ -1,0 +1,109 @@
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Engine } from '../engine/engine.js';
+import { NotFoundError, NotSupportedError, InvalidArgumentError, BerthError } from '../common/errors.js';
+import { API_VERSION, MIN_API_VERSION, Query, compareVersions, sendError } from './http.js';
+import { Router, type Ctx } from './router.js';
+import { systemRoutes } from './routes/system.js';
+import { containerRoutes } from './routes/containers.js';
+import { imageRoutes } from './routes/images.js';
+import { log } from '../common/log.js';
+
+/**
+ * Operations of the Engine API whose engine part lands with a later piece of
+ * work. They answer 501 with a message that says so, never a fake success.
+ */
+export const NOT_YET: Array<[string, string, string]> = [
+  ['GET', '/containers/[^/]+/stats', 'container stats are not supported yet'],
+  ['POST', '/containers/[^/]+/update', 'updating container resources is not supported yet'],
+  ['GET', '/containers/[^/]+/attach/ws', 'attach over WebSocket is not supported yet'],
+  ['GET', '/system/df', 'system df is not supported yet'],
+  ['POST', '/auth', 'registry login is not supported yet'],
+  ['POST', '/build', 'building images is not supported yet'],
+  ['POST', '/build/prune', 'the build cache is not supported yet'],
+  ['POST', '/images/load', 'loading image archives is not supported yet'],
+  ['GET', '/images/get', 'saving image archives is not supported yet'],
+  ['GET', '/images/.+/get', 'saving image archives is not supported yet'],
+  ['POST', '/images/.+/push', 'pushing images is not supported yet'],
+  ['GET', '/images/search', 'registry search is not supported yet'],
+  ['GET', '/distribution/.+/json', 'registry distribution inspect is not supported yet'],
+  ['GET', '/networks', 'networks are not supported yet (containers use --network none or host)'],
+  ['POST', '/networks/create', 'networks are not supported yet'],
+  ['POST', '/networks/prune', 'networks are not supported yet'],
+  ['GET', '/networks/[^/]+', 'networks are not supported yet'],
+  ['DELETE', '/networks/[^/]+', 'networks are not supported yet'],
+  ['POST', '/networks/[^/]+/(connect|disconnect)', 'networks are not supported yet'],
+  ['GET', '/volumes', 'volumes are not supported yet'],
+  ['POST', '/volumes/create', 'volumes are not supported yet'],
+  ['POST', '/volumes/prune', 'volumes are not supported yet'],
+  ['GET', '/volumes/[^/]+', 'volumes are not supported yet'],
+  ['PUT', '/volumes/[^/]+', 'volumes are not supported yet'],
+  ['DELETE', '/volumes/[^/]+', 'volumes are not supported yet'],
+  ['POST', '/session', 'BuildKit sessions are not supported'],
+];
+
+export function buildRouter(): Router {
+  const r = new Router();
+  systemRoutes(r);
+  containerRoutes(r);
+  imageRoutes(r);
+  for (const [method, pattern, msg] of NOT_YET) {
+    r.add(method, pattern, () => { throw new NotSupportedError(msg); });
+  }
+  return r;
+}
+
+const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
+
+/** Split `/v1.44/containers/json` into version and route path; refuse versions out of range as Docker does. */
+export function negotiatePath(rawPath: string): { version: string; path: string } {
+  const m = VERSION_PREFIX.exec(rawPath);
+  if (!m) return { version: API_VERSION, path: rawPath };
+  const version = m[1];
+  if (compareVersions(version, API_VERSION) > 0) {
+    throw new InvalidArgumentError(`client version ${version} is too new. Maximum supported API version is ${API_VERSION}`, 'ERR_API_VERSION');
+  }
+  if (compareVersions(version, MIN_API_VERSION) < 0) {
+    throw new InvalidArgumentError(`client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`, 'ERR_API_VERSION');
+  }
+  return { version, path: m[2] };
+}
+
+export function createApiServer(engine: Engine): Server {
+  const router = buildRouter();
+
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }) => {
+    const url = new URL(req.url ?? '/', 'http://berth');
+    const { version, path } = negotiatePath(url.pathname.replace(/\/+$/, '') || '/');
+    const m = router.match(req.method ?? 'GET', path);
+    if (m === undefined) throw new NotFoundError(`page not found`, 'ERR_NO_ROUTE');
+    if (m === 'method') throw new BerthError(`method ${req.method} not allowed for ${path}`, { code: 'ERR_METHOD', status: 405 });
+    const ctx: Ctx = { req, res, params: m.params, query: new Query(url.searchParams), version, engine, upgrade };
+    await m.handler(ctx);
+  };
+
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    res.setHeader('Server', `berth (linux)`);
+    res.setHeader('Api-Version', API_VERSION);
+    res.setHeader('Docker-Experimental', 'false');
+    res.setHeader('Ostype', 'linux');
+    dispatch(req, res).catch((e) => sendError(res, e));
+  });
+
+  // Attach and exec start arrive as `Connection: Upgrade` + `Upgrade: tcp`.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as never);
+    dispatch(req, res, { socket, head }).catch((e) => {
+      const err = e instanceof BerthError ? e : new BerthError(String((e as Error)?.message ?? e));
+      if (!socket.writable) return;
+      const body = JSON.stringify({ message: err.message }) + '\n';
+      socket.end(`HTTP/1.1 ${err.status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
+  });
+  server.on('clientError', (err, socket) => {
+    log.debug('client error', { message: err.message });
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  return server;
+}

@@ -1,0 +1,124 @@
+import { createReadStream, type Stats } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
+import { ArchiveError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
+import { unpackLayer } from '../snapshot/tar-unpack.js';
+import { goFileMode } from './file-mode.js';
+import { containerPathOf, resolveInRoot } from './scoped-path.js';
+
+/** Docker's ContainerPathStat. */
+export interface ContainerPathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
+
+async function lstatOrNotFound(hostPath: string, containerPath: string): Promise<Stats> {
+  try { return await lstat(hostPath); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new NotFoundError(`Could not find the file ${containerPath} in container`, 'ERR_PATH_NOT_FOUND');
+    }
+    throw e;
+  }
+}
+
+/** Stat a path as Docker does: symlinks resolved in the root except the last element. */
+export async function statContainerPath(root: string, containerPath: string): Promise<{ stat: ContainerPathStat; hostPath: string; st: Stats }> {
+  const abs = posix.resolve('/', containerPath);
+  const hostPath = resolveInRoot(root, abs, false);
+  const st = await lstatOrNotFound(hostPath, containerPath);
+  let linkTarget = '';
+  if (st.isSymbolicLink()) linkTarget = containerPathOf(root, resolveInRoot(root, abs, true));
+  return {
+    stat: { name: posix.basename(abs) || '/', size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget },
+    hostPath, st,
+  };
+}
+
+function headerFor(name: string, st: Stats): tar.Headers {
+  const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+  if (st.isDirectory()) return { ...base, type: 'directory' };
+  if (st.isSymbolicLink()) return { ...base, type: 'symlink' };
+  if (st.isCharacterDevice()) return { ...base, type: 'character-device', devmajor: Math.floor(st.rdev / 256) & 0xfff, devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00) };
+  if (st.isBlockDevice()) return { ...base, type: 'block-device', devmajor: Math.floor(st.rdev / 256) & 0xfff, devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00) };
+  if (st.isFIFO()) return { ...base, type: 'fifo' };
+  return { ...base, type: 'file', size: st.size };
+}
+
+/**
+ * A tar of hostPath whose entries are named below `name` (docker cp naming:
+ * the copied file or directory keeps its base name). Sockets are skipped.
+ */
+export function packPath(hostPath: string, name: string): Readable {
+  const pack = tar.pack();
+  const out = new PassThrough();
+  const addEntry = (header: tar.Headers, body?: Readable) => new Promise<void>((resolve, reject) => {
+    const entry = pack.entry(header, (err) => (err ? reject(err) : resolve()));
+    if (body) body.on('error', reject).pipe(entry);
+    else entry.end();
+  });
+  const walk = async (p: string, entryName: string): Promise<void> => {
+    const st = await lstat(p);
+    if (st.isSocket()) return;
+    const h = headerFor(entryName, st);
+    if (st.isSymbolicLink()) { h.linkname = await readlink(p); await addEntry(h); return; }
+    if (st.isFile()) { await addEntry(h, createReadStream(p)); return; }
+    await addEntry(h);
+    if (st.isDirectory()) {
+      for (const child of (await readdir(p)).sort()) await walk(posix.join(p, child), posix.join(entryName, child));
+    }
+  };
+  walk(hostPath, name).then(() => pack.finalize(), (e) => pack.destroy(e));
+  pack.pipe(out);
+  pack.on('error', (e) => out.destroy(e));
+  return out;
+}
+
+/**
+ * Extract a client's tar into a directory of the container (docker cp into).
+ * The target must exist and be a directory. Extraction goes through the
+ * snapshot module's hostile-archive-safe unpacker (nothing escapes the
+ * target; symlinks are resolved inside it). Without copyUIDGID files belong to
+ * the container's root (Docker's default); noOverwriteDirNonDir refuses to
+ * replace a directory with a non-directory or the reverse.
+ */
+export async function extractIntoContainer(root: string, containerPath: string, src: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+  const abs = posix.resolve('/', containerPath);
+  const dir = resolveInRoot(root, abs, true);
+  const st = await lstatOrNotFound(dir, containerPath);
+  if (!st.isDirectory()) throw new InvalidArgumentError(`extraction point is not a directory`, 'ERR_NOT_A_DIRECTORY');
+
+  // Rewrite headers on the way: ownership and the dir/non-dir check.
+  const extract = tar.extract();
+  const repack = tar.pack();
+  const check = async (header: tar.Headers) => {
+    if (!opts.copyUIDGID) { header.uid = 0; header.gid = 0; header.uname = ''; header.gname = ''; }
+    if (opts.noOverwriteDirNonDir) {
+      const rel = header.name.split('/').filter((p) => p && p !== '.');
+      if (rel.includes('..')) throw new ArchiveError(`tar entry ${JSON.stringify(header.name)} escapes the target directory`, 'ERR_ARCHIVE_PATH_ESCAPE');
+      const existing = await lstat(resolveInRoot(dir, rel.join('/'), false)).catch(() => null);
+      if (existing) {
+        const newIsDir = header.type === 'directory';
+        if (existing.isDirectory() && !newIsDir) throw new InvalidArgumentError(`cannot overwrite directory "${posix.join(abs, ...rel)}" with non-directory`, 'ERR_OVERWRITE_DIR');
+        if (!existing.isDirectory() && newIsDir) throw new InvalidArgumentError(`cannot overwrite non-directory "${posix.join(abs, ...rel)}" with directory`, 'ERR_OVERWRITE_NONDIR');
+      }
+    }
+  };
+  extract.on('entry', (header, stream, next) => {
+    check(header).then(() => {
+      const entry = repack.entry(header, (err) => (err ? extract.destroy(err) : next()));
+      stream.pipe(entry);
+    }, (e) => { stream.resume(); extract.destroy(e); });
+  });
+  extract.on('finish', () => repack.finalize());
+  extract.on('error', (e) => repack.destroy(e));
+  const feeding = pipeline(src, extract);
+  const unpacking = unpackLayer(repack, dir, { mode: 'apply' });
+  const [fed, unpacked] = await Promise.allSettled([feeding, unpacking]);
+  if (fed.status === 'rejected') throw asArchiveError(fed.reason);
+  if (unpacked.status === 'rejected') throw unpacked.reason;
+}
+
+function asArchiveError(e: unknown): Error {
+  if (e instanceof Error && 'status' in e) return e;
+  return new ArchiveError(`invalid tar archive: ${(e as Error)?.message ?? e}`);
+}

@@ -1,0 +1,154 @@
+import type { Db } from '../store/db.js';
+import { ensureSchema, tx } from '../store/db.js';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
+import { ZERO_TIME } from './human-time.js';
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** Docker's ContainerState (without Health, which lands with health checks). */
+export interface ContainerState {
+  Status: ContainerStatus;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+}
+
+/** Everything the engine keeps about one container (one row, JSON body). */
+export interface ContainerRecord {
+  id: string;
+  name: string;                 // without the leading slash
+  imageId: string;              // sha256:...
+  imageRef: string;             // the image string as the user gave it
+  created: string;              // RFC 3339 nano
+  path: string;                 // process entry (Path)
+  args: string[];               // process args (Args)
+  config: any;                  // ContainerConfig (merged with the image)
+  hostConfig: any;              // HostConfig
+  state: ContainerState;
+  restartCount: number;
+  runtime: string;              // 'crun' | 'runc'
+  conmonPid: number;            // 0 when not running
+  /** true once the user has stopped it (Docker's HasBeenManuallyStopped). */
+  manuallyStopped: boolean;
+}
+
+export function initialState(): ContainerState {
+  return {
+    Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+    Pid: 0, ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME,
+  };
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS containers (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  image_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS containers_image ON containers(image_id);
+`;
+
+/**
+ * The containers table. The body column holds the whole record as JSON; id,
+ * name and image_id are columns for uniqueness and look-ups. seq orders
+ * containers by creation (Docker lists newest first, before/since use it).
+ */
+export class ContainerStore {
+  constructor(private readonly db: Db) {
+    ensureSchema(db, SCHEMA);
+  }
+
+  insert(rec: ContainerRecord): void {
+    tx(this.db, () => {
+      const clash = this.byName(rec.name);
+      if (clash) throw nameConflict(rec.name, clash.id);
+      const seq = ((this.db.prepare('SELECT MAX(seq) AS m FROM containers').get() as { m: number | null }).m ?? 0) + 1;
+      this.db.prepare('INSERT INTO containers (id, name, image_id, seq, body) VALUES (?, ?, ?, ?, ?)')
+        .run(rec.id, rec.name, rec.imageId, seq, JSON.stringify(rec));
+    });
+  }
+
+  update(rec: ContainerRecord): void {
+    this.db.prepare('UPDATE containers SET name = ?, image_id = ?, body = ? WHERE id = ?')
+      .run(rec.name, rec.imageId, JSON.stringify(rec), rec.id);
+  }
+
+  /** Change a record in place and persist it; returns the new record. */
+  mutate(id: string, fn: (rec: ContainerRecord) => void): ContainerRecord {
+    return tx(this.db, () => {
+      const rec = this.get(id);
+      if (!rec) throw new NotFoundError(`No such container: ${id}`);
+      fn(rec);
+      this.update(rec);
+      return rec;
+    });
+  }
+
+  rename(id: string, newName: string): void {
+    tx(this.db, () => {
+      const clash = this.byName(newName);
+      if (clash && clash.id !== id) throw nameConflict(newName, clash.id);
+      const rec = this.get(id);
+      if (!rec) throw new NotFoundError(`No such container: ${id}`);
+      rec.name = newName;
+      this.update(rec);
+    });
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM containers WHERE id = ?').run(id);
+  }
+
+  get(id: string): ContainerRecord | undefined {
+    const row = this.db.prepare('SELECT body FROM containers WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? JSON.parse(row.body) as ContainerRecord : undefined;
+  }
+
+  byName(name: string): ContainerRecord | undefined {
+    const row = this.db.prepare('SELECT body FROM containers WHERE name = ?').get(name) as { body: string } | undefined;
+    return row ? JSON.parse(row.body) as ContainerRecord : undefined;
+  }
+
+  /** Newest first, as Docker lists. */
+  all(): ContainerRecord[] {
+    return (this.db.prepare('SELECT body FROM containers ORDER BY seq DESC').all() as { body: string }[])
+      .map((r) => JSON.parse(r.body) as ContainerRecord);
+  }
+
+  usingImage(imageId: string): ContainerRecord | undefined {
+    const row = this.db.prepare('SELECT body FROM containers WHERE image_id = ? LIMIT 1').get(imageId) as { body: string } | undefined;
+    return row ? JSON.parse(row.body) as ContainerRecord : undefined;
+  }
+
+  /** Docker's order: full id, then name (with or without '/'), then a unique id prefix. */
+  tryResolve(idOrName: string): ContainerRecord | undefined {
+    if (!idOrName) return undefined;
+    const exact = this.get(idOrName);
+    if (exact) return exact;
+    const byName = this.byName(idOrName.replace(/^\//, ''));
+    if (byName) return byName;
+    if (!/^[a-f0-9]+$/.test(idOrName)) return undefined;
+    const rows = this.db.prepare("SELECT body FROM containers WHERE id LIKE ? || '%' LIMIT 2").all(idOrName) as { body: string }[];
+    if (rows.length > 1) throw new InvalidArgumentError(`Multiple IDs found with provided prefix: ${idOrName}`, 'ERR_AMBIGUOUS');
+    return rows.length ? JSON.parse(rows[0].body) as ContainerRecord : undefined;
+  }
+
+  resolve(idOrName: string): ContainerRecord {
+    const rec = this.tryResolve(idOrName);
+    if (!rec) throw new NotFoundError(`No such container: ${idOrName}`);
+    return rec;
+  }
+}
+
+export function nameConflict(name: string, id: string): ConflictError {
+  return new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`, 'ERR_NAME_CONFLICT');
+}

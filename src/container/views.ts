@@ -1,0 +1,122 @@
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRecord } from './container-store.js';
+import { humanDuration, parseTime } from './human-time.js';
+
+/** Bytes of regular files below dir (SizeRw of an upper dir); hard links counted once. */
+export async function dirSize(dir: string): Promise<number> {
+  let total = 0;
+  const seen = new Set<string>();
+  const walk = async (p: string): Promise<void> => {
+    let entries: string[];
+    try { entries = await readdir(p); } catch { return; }
+    for (const name of entries) {
+      const full = join(p, name);
+      const st = await lstat(full).catch(() => null);
+      if (!st) continue;
+      if (st.isDirectory()) { await walk(full); continue; }
+      if (st.nlink > 1) { const key = `${st.dev}:${st.ino}`; if (seen.has(key)) continue; seen.add(key); }
+      if (st.isFile() || st.isSymbolicLink()) total += st.size;
+    }
+  };
+  await walk(dir);
+  return total;
+}
+
+/** `Up 5 seconds`, `Exited (0) 3 seconds ago`, `Created`... as `docker ps` shows. */
+export function statusText(rec: ContainerRecord, now = Date.now()): string {
+  const s = rec.state;
+  if (s.Status === 'removing') return 'Removal In Progress';
+  if (s.Status === 'dead') return 'Dead';
+  if (s.Running && !s.Restarting) return `Up ${humanDuration(now - parseTime(s.StartedAt))}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(now - parseTime(s.FinishedAt))} ago`;
+  if (parseTime(s.StartedAt) === 0) return 'Created';
+  const finished = parseTime(s.FinishedAt);
+  if (finished === 0) return '';
+  return `Exited (${s.ExitCode}) ${humanDuration(now - finished)} ago`;
+}
+
+/** The human command of `docker ps`: Path and Args joined by spaces. */
+export function commandText(rec: ContainerRecord): string {
+  return [rec.path, ...rec.args].join(' ');
+}
+
+/** EndpointSettings for the container's only network (none or host) until networks land. */
+export function endpointSettings(): any {
+  return {
+    IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0,
+    NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0,
+    IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
+  };
+}
+
+export function networkSettings(rec: ContainerRecord): any {
+  const mode = rec.hostConfig?.NetworkMode ?? 'none';
+  return {
+    SandboxID: '',
+    SandboxKey: rec.state.Running && rec.state.Pid ? `/proc/${rec.state.Pid}/ns/net` : '',
+    Ports: {},
+    Networks: { [mode]: endpointSettings() },
+  };
+}
+
+export interface InspectExtras {
+  logPath: string; hostnamePath: string; hostsPath: string; resolvConfPath: string;
+  graphDriverData: Record<string, string>;
+  execIds: string[];
+  sizeRw?: number; sizeRootFs?: number;
+}
+
+/** Docker's ContainerInspectResponse. */
+export function inspectView(rec: ContainerRecord, x: InspectExtras): any {
+  const out: any = {
+    Id: rec.id,
+    Created: rec.created,
+    Path: rec.path,
+    Args: rec.args,
+    State: { ...rec.state },
+    Image: rec.imageId,
+    ResolvConfPath: x.resolvConfPath,
+    HostnamePath: x.hostnamePath,
+    HostsPath: x.hostsPath,
+    LogPath: x.logPath,
+    Name: '/' + rec.name,
+    RestartCount: rec.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: x.execIds.length ? x.execIds : null,
+    HostConfig: rec.hostConfig,
+    GraphDriver: { Name: 'overlay2', Data: x.graphDriverData },
+    Mounts: [],
+    Config: rec.config,
+    NetworkSettings: networkSettings(rec),
+  };
+  if (x.sizeRw !== undefined) out.SizeRw = x.sizeRw;
+  if (x.sizeRootFs !== undefined) out.SizeRootFs = x.sizeRootFs;
+  return out;
+}
+
+/** Docker's ContainerSummary. */
+export function summaryView(rec: ContainerRecord, sizes?: { sizeRw: number; sizeRootFs: number }): any {
+  const out: any = {
+    Id: rec.id,
+    Names: ['/' + rec.name],
+    Image: rec.imageRef,
+    ImageID: rec.imageId,
+    Command: commandText(rec),
+    Created: Math.floor(parseTime(rec.created) / 1000),
+    Ports: [],
+    Labels: rec.config?.Labels ?? {},
+    State: rec.state.Status,
+    Status: statusText(rec),
+    HostConfig: { NetworkMode: rec.hostConfig?.NetworkMode ?? 'none' },
+    NetworkSettings: { Networks: networkSettings(rec).Networks },
+    Mounts: [],
+    Health: { Status: 'none', FailingStreak: 0 },
+  };
+  if (sizes) { out.SizeRw = sizes.sizeRw; out.SizeRootFs = sizes.sizeRootFs; }
+  return out;
+}

@@ -1,0 +1,130 @@
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createConnection } from 'node:net';
+import { Command, CommanderError } from 'commander';
+import { Engine } from '../engine/engine.js';
+import { createApiServer } from '../api/server.js';
+import { DEFAULT_ROOT, DEFAULT_RUN_ROOT } from '../common/paths.js';
+import { log, setLogLevel } from '../common/log.js';
+import { BerthError, SystemError } from '../common/errors.js';
+
+export interface DaemonConfig {
+  host: string;
+  root: string;
+  runRoot: string;
+  defaultRuntime?: 'crun' | 'runc';
+  fixCgroups: boolean;
+  group?: string;
+  pidFile?: string;
+}
+
+/** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
+function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
+  if (!existsSync(path)) {
+    if (explicit) throw new SystemError(`config file ${path} not found`, 'ERR_CONFIG');
+    return {};
+  }
+  try { return JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
+    throw new SystemError(`invalid daemon config file ${path}: ${(e as Error).message}`, 'ERR_CONFIG');
+  }
+}
+
+function socketPathOf(host: string): string {
+  if (host.startsWith('unix://')) return host.slice('unix://'.length);
+  if (host.startsWith('/')) return host;
+  throw new BerthError(`unsupported listen address ${host}: berth serve listens on a unix socket (unix:///path)`, { code: 'ERR_LISTEN', status: 400 });
+}
+
+/** Is something already answering on this socket? (then a second daemon must not steal it) */
+function socketAlive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection(path);
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+export function parseServeArgs(argv: string[]): DaemonConfig {
+  const cmd = new Command('berth serve')
+    .exitOverride()
+    .option('-H, --host <addr>', 'unix socket to listen on', '')
+    .option('--root <dir>', 'root of persistent state', '')
+    .option('--run-root <dir>', 'root of volatile state', '')
+    .option('--default-runtime <name>', 'OCI runtime: crun or runc', '')
+    .option('--fix-cgroups', 'allow berth to mount a cgroup v1 hugetlb hierarchy so that crun works on a hybrid host')
+    .option('--group <name>', 'group owning the socket (mode 0660)', '')
+    .option('-p, --pidfile <path>', 'pid file', '')
+    .option('--config-file <path>', 'daemon configuration file', '')
+    .option('--log-level <level>', 'debug, info, warn, error', '');
+  cmd.parse(argv, { from: 'user' });
+  const o = cmd.opts();
+  const cfgPath = o.configFile || process.env.BERTH_CONFIG || '/etc/berth/daemon.json';
+  const file = readConfigFile(cfgPath, Boolean(o.configFile));
+  const pick = (flag: string, key: string, env?: string, dflt = ''): string => flag || (env && process.env[env]) || (file[key] as string) || dflt;
+  const root = pick(o.root, 'root', 'BERTH_ROOT', DEFAULT_ROOT);
+  const runRoot = pick(o.runRoot, 'run-root', 'BERTH_RUN_ROOT', DEFAULT_RUN_ROOT);
+  const rt = pick(o.defaultRuntime, 'default-runtime', 'BERTH_RUNTIME');
+  if (rt && rt !== 'crun' && rt !== 'runc') throw new BerthError(`unknown runtime ${rt}: use crun or runc`, { code: 'ERR_RUNTIME', status: 400 });
+  if (o.logLevel) setLogLevel(o.logLevel);
+  return {
+    host: pick(o.host, 'host', undefined, `unix://${runRoot}/berth.sock`),
+    root,
+    runRoot,
+    defaultRuntime: (rt || undefined) as DaemonConfig['defaultRuntime'],
+    fixCgroups: Boolean(o.fixCgroups) || process.env.BERTH_FIX_CGROUPS === '1' || file['fix-cgroups'] === true,
+    group: pick(o.group, 'group') || undefined,
+    pidFile: pick(o.pidfile, 'pidfile') || undefined,
+  };
+}
+
+function groupId(name: string): number {
+  if (/^\d+$/.test(name)) return Number(name);
+  const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[0] === name);
+  if (!line) throw new SystemError(`group ${name} not found`, 'ERR_GROUP');
+  return Number(line.split(':')[2]);
+}
+
+/** `berth serve`: one Node process serving the Engine API on a unix socket. */
+export async function main(argv: string[]): Promise<void> {
+  let cfg: DaemonConfig;
+  try {
+    cfg = parseServeArgs(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) { process.exitCode = e.exitCode === 0 ? 0 : 125; return; }
+    throw e;
+  }
+  const socketPath = socketPathOf(cfg.host);
+  const pidFile = cfg.pidFile ?? `${cfg.runRoot}/berth.pid`;
+  mkdirSync(dirname(socketPath), { recursive: true });
+  if (existsSync(socketPath)) {
+    if (await socketAlive(socketPath)) throw new SystemError(`another daemon is already listening on ${socketPath}`, 'ERR_DAEMON_RUNNING');
+    unlinkSync(socketPath);
+  }
+  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups });
+  const server = createApiServer(engine);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // umask so the socket is never world-accessible, not even for a moment
+    const old = process.umask(0o117);
+    server.listen(socketPath, () => { process.umask(old); resolve(); });
+  });
+  chmodSync(socketPath, 0o660);
+  if (cfg.group) chownSync(socketPath, 0, groupId(cfg.group));
+  mkdirSync(dirname(pidFile), { recursive: true });
+  writeFileSync(pidFile, `${process.pid}\n`);
+  log.info('berth serve listening', { socket: socketPath, root: cfg.root, runtime: engine.defaultRuntime });
+
+  let stopping = false;
+  const shutdown = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down; containers keep running', { signal: sig });
+    server.close();
+    server.closeAllConnections();
+    try { await engine.close(); } catch (e) { log.error('engine close failed', { message: (e as Error).message }); }
+    for (const f of [socketPath, pidFile]) { try { unlinkSync(f); } catch { /* already gone */ } }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { enginePaths, type EnginePaths } from '../common/paths.js';
+import { log } from '../common/log.js';
+import { openDatabase, type Db } from '../store/db.js';
+import { ContentStore } from '../store/content.js';
+import { EventLog } from '../events/events.js';
+import { LayerStore } from '../snapshot/layer-store.js';
+import { SnapshotStore } from '../snapshot/overlay.js';
+import { ImageStore } from '../image/image-store.js';
+import { ContainerManager } from '../container/manager.js';
+import { OciRuntime, detectCgroups, prepareHostForCrun, type CgroupInfo } from '../runtime/index.js';
+import { SystemError } from '../common/errors.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomId } from '../common/digest.js';
+
+export interface EngineOptions {
+  root?: string;
+  runRoot?: string;
+  /** 'crun' (default) or 'runc' */
+  defaultRuntime?: 'crun' | 'runc';
+  /** allow berth to mount a v1 hugetlb hierarchy so crun works on a hybrid cgroup host */
+  fixCgroups?: boolean;
+}
+
+const RUNTIME_PATHS: Record<string, string[]> = {
+  crun: ['/usr/bin/crun', '/usr/local/bin/crun'],
+  runc: ['/usr/sbin/runc', '/usr/bin/runc', '/usr/local/sbin/runc', '/usr/local/bin/runc'],
+};
+
+function findBinary(name: string): string | undefined {
+  return RUNTIME_PATHS[name]?.find((p) => existsSync(p));
+}
+
+/**
+ * The engine as a library: one object that owns the stores and the managers.
+ * The API server and tests construct it; nothing here knows about HTTP.
+ */
+export class Engine {
+  readonly warnings: string[] = [];
+  /** stable per root, reported as ID by /info */
+  daemonId = '';
+  private constructor(
+    readonly paths: EnginePaths,
+    readonly db: Db,
+    readonly content: ContentStore,
+    readonly events: EventLog,
+    readonly layers: LayerStore,
+    readonly snapshots: SnapshotStore,
+    readonly images: ImageStore,
+    readonly containers: ContainerManager,
+    readonly runtimes: Record<string, OciRuntime>,
+    readonly defaultRuntime: string,
+    readonly cgroups: CgroupInfo,
+  ) {}
+
+  static async open(opts: EngineOptions = {}): Promise<Engine> {
+    const paths = enginePaths(opts.root, opts.runRoot);
+    for (const d of [paths.root, paths.runRoot, paths.containers, paths.snapshots, paths.tmp, paths.runtimeRoot, paths.conmonDir]) {
+      mkdirSync(d, { recursive: true, mode: 0o711 });
+    }
+    const warnings: string[] = [];
+    const cgroups = detectCgroups();
+    const runtimes: Record<string, OciRuntime> = {};
+    for (const name of ['crun', 'runc'] as const) {
+      const path = findBinary(name);
+      if (path) runtimes[name] = new OciRuntime({ name, path, root: `${paths.runtimeRoot}/${name}` });
+    }
+    let defaultRuntime: string = opts.defaultRuntime ?? 'crun';
+    if (defaultRuntime === 'crun' && runtimes.crun) {
+      const prep = await prepareHostForCrun({ allowFix: opts.fixCgroups ?? false });
+      if (!prep.ok) {
+        if (runtimes.runc && !opts.defaultRuntime) {
+          warnings.push(`crun cannot run containers on this host (${prep.message}); using runc as the default runtime`);
+          defaultRuntime = 'runc';
+        } else {
+          throw new SystemError(`crun cannot run containers on this host: ${prep.message}`, 'ERR_CGROUPS');
+        }
+      } else if (prep.fixed) {
+        warnings.push('mounted a cgroup v1 hugetlb hierarchy so that crun works on this hybrid cgroup host');
+      }
+    }
+    if (!runtimes[defaultRuntime]) throw new SystemError(`OCI runtime ${defaultRuntime} not found; install the Debian package ${defaultRuntime}`, 'ERR_RUNTIME_MISSING');
+    for (const w of warnings) log.warn(w);
+
+    const db = openDatabase(paths.db);
+    const content = new ContentStore(paths.content);
+    await content.cleanIngest();
+    const events = new EventLog(db);
+    const layers = new LayerStore(db, paths);
+    const snapshots = new SnapshotStore(db, paths, layers);
+    const images = new ImageStore(db, content, layers, events);
+    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime });
+    const engine = new Engine(paths, db, content, events, layers, snapshots, images, containers, runtimes, defaultRuntime, cgroups);
+    engine.warnings.push(...warnings);
+    engine.daemonId = daemonIdOf(paths.root);
+    await containers.restore();
+    return engine;
+  }
+
+  async close(): Promise<void> {
+    await this.containers.shutdown();
+    this.db.close();
+  }
+}
+
+function daemonIdOf(root: string): string {
+  const f = `${root}/daemon-id`;
+  try { return readFileSync(f, 'utf8').trim(); } catch { /* first start */ }
+  const id = randomId();
+  writeFileSync(f, id + '\n');
+  return id;
+}

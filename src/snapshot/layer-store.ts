@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { sha256 } from '../common/digest.js';
+import { ConflictError, DigestMismatchError, NotFoundError } from '../common/errors.js';
+import type { EnginePaths } from '../common/paths.js';
+import { ensureSchema, tx, type Db } from '../store/db.js';
+import { unpackLayer, type UnpackLimits } from './tar-unpack.js';
+
+export interface LayerRecord { chainId: string; diffId: string; parent: string | null; size: number; dir: string }
+
+/** OCI ChainID: ChainID(L0) = DiffID(L0); ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). */
+export function chainIdOf(diffIds: string[]): string {
+  let chain = '';
+  for (const d of diffIds) chain = chain === '' ? d : sha256(`${chain} ${d}`);
+  return chain;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS layers (
+  chain_id TEXT PRIMARY KEY,
+  diff_id  TEXT NOT NULL,
+  parent   TEXT REFERENCES layers(chain_id),
+  size     INTEGER NOT NULL,
+  short_id TEXT NOT NULL UNIQUE,
+  created  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS layers_parent ON layers(parent);
+`;
+
+interface LayerRow { chain_id: string; diff_id: string; parent: string | null; size: number; short_id: string }
+
+/** Name length of a layer directory: short, so that long lowerdir chains fit in one mount page. */
+export const SHORT_ID_LENGTH = 12;
+const SHORT_ID_RE = /^[a-z0-9]{12}$/;
+
+/**
+ * Unpacked layers, each an overlay lowerdir of its own at `<snapshots>/l/<short id>`.
+ * A layer becomes visible only after its directory is complete: unpack into a temp
+ * dir, rename into place, then insert the row. A crash leaves at most an orphan
+ * directory, which `cleanupOrphans` removes.
+ */
+export class LayerStore {
+  readonly layersDir: string;
+  readonly tmpDir: string;
+
+  constructor(private readonly db: Db, paths: EnginePaths) {
+    this.layersDir = join(paths.snapshots, 'l');
+    this.tmpDir = join(paths.snapshots, 'tmp');
+    mkdirSync(this.layersDir, { recursive: true });
+    mkdirSync(this.tmpDir, { recursive: true });
+    ensureSchema(db, SCHEMA);
+  }
+
+  private toRecord(r: LayerRow): LayerRecord {
+    return { chainId: r.chain_id, diffId: r.diff_id, parent: r.parent, size: r.size, dir: join(this.layersDir, r.short_id) };
+  }
+
+  get(chainId: string): LayerRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM layers WHERE chain_id = ?').get(chainId) as LayerRow | undefined;
+    return r ? this.toRecord(r) : undefined;
+  }
+
+  list(): LayerRecord[] {
+    return (this.db.prepare('SELECT * FROM layers ORDER BY created, chain_id').all() as LayerRow[]).map((r) => this.toRecord(r));
+  }
+
+  /** unpack tar on top of parent; idempotent by chainId; atomic (temp dir + rename + db row) */
+  async register(parentChainId: string | null, tar: Readable, expectedDiffId?: string, limits?: UnpackLimits): Promise<LayerRecord> {
+    if (parentChainId !== null && !this.get(parentChainId)) {
+      tar.destroy();
+      throw new NotFoundError(`parent layer ${parentChainId} not found`, 'ERR_LAYER_NOT_FOUND');
+    }
+    if (expectedDiffId) {
+      const known = this.get(chainIdOf(parentChainId ? [parentChainId, expectedDiffId] : [expectedDiffId]));
+      if (known) { tar.destroy(); return known; }
+    }
+    const tmp = join(this.tmpDir, 'layer-' + randomBytes(8).toString('hex'));
+    await mkdir(tmp, { mode: 0o755 });
+    let placed: string | undefined;
+    try {
+      const { diffId, size } = await unpackLayer(tar, tmp, { mode: 'overlay', limits });
+      if (expectedDiffId && expectedDiffId !== diffId) throw new DigestMismatchError(expectedDiffId, diffId);
+      const chainId = parentChainId ? sha256(`${parentChainId} ${diffId}`) : diffId;
+      const existing = this.get(chainId);
+      if (existing) return existing;
+      const shortId = this.newShortId();
+      placed = join(this.layersDir, shortId);
+      await rename(tmp, placed);
+      const record = tx(this.db, () => {
+        const raced = this.get(chainId);
+        if (raced) return raced; // a concurrent register of the same layer won
+        this.db.prepare('INSERT INTO layers (chain_id, diff_id, parent, size, short_id, created) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(chainId, diffId, parentChainId, size, shortId, Date.now());
+        return undefined;
+      });
+      if (record) return record;
+      placed = undefined;
+      return this.get(chainId)!;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+      // `placed` is still set only if this call lost the race or failed after the rename.
+      if (placed && !this.ownsDir(placed)) await rm(placed, { recursive: true, force: true });
+    }
+  }
+
+  private ownsDir(dir: string): boolean {
+    const shortId = dir.slice(this.layersDir.length + 1);
+    return this.db.prepare('SELECT 1 FROM layers WHERE short_id = ?').get(shortId) !== undefined;
+  }
+
+  private newShortId(): string {
+    for (;;) {
+      const id = randomBytes(8).toString('hex').slice(0, SHORT_ID_LENGTH);
+      if (!this.db.prepare('SELECT 1 FROM layers WHERE short_id = ?').get(id)) return id;
+    }
+  }
+
+  /** The overlay lowerdirs of a layer chain, top-most first (an empty list for null). */
+  lowerDirs(chainId: string | null): string[] {
+    const dirs: string[] = [];
+    let cur = chainId;
+    while (cur !== null) {
+      const rec = this.get(cur);
+      if (!rec) throw new NotFoundError(`layer ${cur} not found`, 'ERR_LAYER_NOT_FOUND');
+      dirs.push(rec.dir);
+      cur = rec.parent;
+    }
+    return dirs;
+  }
+
+  /** Remove one layer; refused while another layer or a snapshot is built on it. */
+  async remove(chainId: string): Promise<void> {
+    const rec = this.get(chainId);
+    if (!rec) throw new NotFoundError(`layer ${chainId} not found`, 'ERR_LAYER_NOT_FOUND');
+    tx(this.db, () => {
+      if (this.db.prepare('SELECT 1 FROM layers WHERE parent = ?').get(chainId)) {
+        throw new ConflictError(`layer ${chainId} is the parent of another layer`, 'ERR_LAYER_IN_USE');
+      }
+      if (this.hasSnapshotsTable() && this.db.prepare('SELECT 1 FROM snapshots WHERE parent = ?').get(chainId)) {
+        throw new ConflictError(`layer ${chainId} is used by a container snapshot`, 'ERR_LAYER_IN_USE');
+      }
+      this.db.prepare('DELETE FROM layers WHERE chain_id = ?').run(chainId);
+    });
+    // Row first, then the directory: a crash in between leaves an orphan dir, never a row without one.
+    await rm(rec.dir, { recursive: true, force: true });
+  }
+
+  private hasSnapshotsTable(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'").get() !== undefined;
+  }
+
+  /** Start-up cleanup: delete layer dirs no row points at and leftover temp dirs. Call before any register. */
+  cleanupOrphans(): void {
+    const known = new Set((this.db.prepare('SELECT short_id FROM layers').all() as { short_id: string }[]).map((r) => r.short_id));
+    for (const name of readdirSync(this.layersDir)) {
+      if (SHORT_ID_RE.test(name) && !known.has(name)) rmSync(join(this.layersDir, name), { recursive: true, force: true });
+    }
+    for (const name of readdirSync(this.tmpDir)) {
+      if (name.startsWith('layer-')) rmSync(join(this.tmpDir, name), { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Starts a real `berth serve` for system tests: its own temporary root and run
+ * directory, inside a network namespace the test creates, and cleans all of it
+ * up afterwards (containers, conmon processes, mounts, the namespace).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync, openSync, closeSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const BERTH_BIN = join(REPO, 'bin', 'berth');
+export const CLI_MAIN = join(REPO, 'dist', 'cli', 'main.js');
+
+export interface RunResult { code: number; stdout: string; stderr: string }
+
+export interface TestDaemon {
+  root: string;
+  runRoot: string;
+  socket: string;
+  netns: string;
+  pid: number;
+  /** run the berth CLI against this daemon */
+  berth(args: string[], opts?: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  /** raw Engine API request */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }>;
+  /** SIGKILL the daemon (containers keep running) */
+  crash(): Promise<void>;
+  /** start the daemon again on the same root */
+  restart(): Promise<void>;
+  /** remove all containers, stop the daemon, unmount, delete everything */
+  cleanup(): Promise<void>;
+}
+
+function sh(cmd: string, args: string[]): { code: number; out: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.DOCKER_HOST;
+  delete env.NODE_TEST_CONTEXT; // child node processes must not think they are test runners
+  return env;
+}
+
+export function runBerth(socket: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BERTH_BIN, ['-H', `unix://${socket}`, ...args], { env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`berth ${args.join(' ')} timed out`)); }, opts.timeoutMs ?? 60_000);
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (sig ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export function apiRequest(socket: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const req = request({ socketPath: socket, method, path, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let parsed: unknown = text;
+        try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+      });
+    });
+    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function waitFor(fn: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function pidAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** conmon processes started for containers under this run root (found by their command line, killed by PID) */
+function conmonPidsUnder(runRoot: string): number[] {
+  const out: number[] = [];
+  for (const line of sh('ps', ['-eo', 'pid=,args=']).out.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (m && /conmon/.test(m[2]) && m[2].includes(runRoot)) out.push(Number(m[1]));
+  }
+  return out;
+}
+
+export async function startDaemon(opts: { runtime?: 'crun' | 'runc' } = {}): Promise<TestDaemon> {
+  const base = mkdtempSync('/tmp/bt-');
+  const root = join(base, 'root');
+  const runRoot = join(base, 'run');
+  const socket = join(runRoot, 'berth.sock');
+  const netns = `berth-test-${randomBytes(4).toString('hex')}`;
+  const r = sh('ip', ['netns', 'add', netns]);
+  if (r.code !== 0) throw new Error(`ip netns add failed: ${r.out}`);
+  sh('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+  let child: ChildProcess | undefined;
+  let pid = 0;
+
+  const start = async () => {
+    const logFd = openSync(join(base, 'daemon.log'), 'a');
+    const args = ['--net=/run/netns/' + netns, process.execPath, CLI_MAIN, 'serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', '/dev/null'];
+    if (opts.runtime) args.push('--default-runtime', opts.runtime);
+    child = spawn('nsenter', args, { env: cleanEnv({ BERTH_LOG_LEVEL: 'debug' }), stdio: ['ignore', logFd, logFd], detached: true });
+    closeSync(logFd);
+    pid = child.pid!;
+    child.unref();
+    await waitFor(async () => {
+      if (child!.exitCode !== null) throw new Error(`daemon exited: ${readFileSync(join(base, 'daemon.log'), 'utf8').slice(-2000)}`);
+      try { return (await apiRequest(socket, 'GET', '/_ping')).status === 200; } catch { return false; }
+    }, 30_000, 'daemon to answer /_ping');
+  };
+  await start();
+
+  const d: TestDaemon = {
+    root, runRoot, socket, netns,
+    get pid() { return pid; },
+    berth: (args, o) => runBerth(socket, args, o),
+    api: (m, p, b) => apiRequest(socket, m, p, b),
+    async crash() {
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => !pidAlive(pid), 10_000, 'daemon to die');
+    },
+    async restart() { await start(); },
+    async cleanup() {
+      try {
+        if (pidAlive(pid)) {
+          const list = await apiRequest(socket, 'GET', '/containers/json?all=1');
+          for (const c of (list.body ?? []) as { Id: string }[]) await apiRequest(socket, 'DELETE', `/containers/${c.Id}?force=1`);
+          process.kill(pid, 'SIGTERM');
+          await waitFor(() => !pidAlive(pid), 15_000, 'daemon to stop').catch(() => process.kill(pid, 'SIGKILL'));
+        }
+      } finally {
+        // anything left: conmon monitors (and with them their containers), mounts, the netns
+        for (const p of conmonPidsUnder(runRoot)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+        for (const rt of ['crun', 'runc']) {
+          const rtRoot = join(runRoot, 'runtime', rt);
+          if (!existsSync(rtRoot)) continue;
+          const ids = sh(rt, ['--root', rtRoot, 'list', '-q']).out.split('\n').filter((x) => /^[a-f0-9]{64}$/.test(x));
+          for (const id of ids) sh(rt, ['--root', rtRoot, 'delete', '-f', id]);
+        }
+        const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+          .map((l) => l.split(' ')[4]).filter((m) => m && m.startsWith(base)).sort((a, b) => b.length - a.length);
+        for (const m of mounts) sh('umount', ['-l', m]);
+        sh('ip', ['netns', 'del', netns]);
+        rmSync(base, { recursive: true, force: true });
+      }
+    },
+  };
+  return d;
+}
+
+/** mounts under a directory (to check nothing leaked) */
+export function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m && m.startsWith(dir));
+}
