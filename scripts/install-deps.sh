@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(crun runc conmon busybox-static catatonit tini mmdebstrap debootstrap iproute2 attr procps util-linux zstd uidmap)
+PACKAGES=(crun runc conmon busybox-static catatonit tini mmdebstrap debootstrap iproute2 attr procps util-linux zstd xz-utils uidmap)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -124,6 +124,12 @@ export class ContainerStore {
       .map((r) => JSON.parse(r.body) as ContainerRecord);
   }
 
+  /** Creation order (for before/since filters). */
+  seqOf(id: string): number {
+    const row = this.db.prepare('SELECT seq FROM containers WHERE id = ?').get(id) as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
   usingImage(imageId: string): ContainerRecord | undefined {
     const row = this.db.prepare('SELECT body FROM containers WHERE image_id = ? LIMIT 1').get(imageId) as { body: string } | undefined;
     return row ? JSON.parse(row.body) as ContainerRecord : undefined;

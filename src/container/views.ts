@@ -1,3 +1,4 @@
+import { lstatSync, readdirSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from './container-store.js';
@@ -20,6 +21,26 @@ export async function dirSize(dir: string): Promise<number> {
     }
   };
   await walk(dir);
+  return total;
+}
+
+/** dirSize without awaiting (inspect and list answer synchronously). */
+export function dirSizeSync(dir: string): number {
+  let total = 0;
+  const seen = new Set<string>();
+  const walk = (p: string): void => {
+    let entries: string[];
+    try { entries = readdirSync(p); } catch { return; }
+    for (const name of entries) {
+      const full = join(p, name);
+      let st;
+      try { st = lstatSync(full); } catch { continue; }
+      if (st.isDirectory()) { walk(full); continue; }
+      if (st.nlink > 1) { const key = `${st.dev}:${st.ino}`; if (seen.has(key)) continue; seen.add(key); }
+      if (st.isFile() || st.isSymbolicLink()) total += st.size;
+    }
+  };
+  walk(dir);
   return total;
 }
 

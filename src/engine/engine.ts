@@ -87,6 +87,7 @@ export class Engine {
     await content.cleanIngest();
     const events = new EventLog(db);
     const layers = new LayerStore(db, paths);
+    layers.cleanupOrphans(); // half-unpacked layers of a crashed daemon
     const snapshots = new SnapshotStore(db, paths, layers);
     const images = new ImageStore(db, content, layers, events);
     const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime });

@@ -140,8 +140,8 @@ export function computeRlimits(ulimits: Ulimit[] | undefined, host: HostFacts, w
     if (w.requested && (hard < hardWanted || soft < softWanted)) {
       warnings.push(`ulimit ${type.slice(7).toLowerCase()}=${w.soft}:${w.hard} exceeds the daemon's hard limit ${max}; clamped to ${soft}:${hard}`);
     }
-    const enc = (n: number) => (n === Infinity ? 18446744073709551615 : n); // RLIM_INFINITY
-    out.push({ type, soft: enc(soft), hard: enc(hard) });
+    // Infinity (RLIM_INFINITY, 2^64-1) is not a safe JS number; specToJson writes it exactly
+    out.push({ type, soft, hard });
   }
   return out;
 }
@@ -312,6 +312,12 @@ function parseProfile(text: string): any {
 export async function writeBundle(bundleDir: string, spec: any): Promise<void> {
   await mkdir(bundleDir, { recursive: true });
   const tmp = join(bundleDir, `.config.json.${process.pid}`);
-  await writeFile(tmp, JSON.stringify(spec, null, 2));
+  await writeFile(tmp, specToJson(spec));
   await rename(tmp, join(bundleDir, 'config.json'));
+}
+
+/** JSON text of a spec; rlimit Infinity becomes RLIM_INFINITY (2^64-1), which a JS number cannot hold. */
+export function specToJson(spec: any): string {
+  const token = '"__berth_rlim_infinity__"';
+  return JSON.stringify(spec, (_k, v) => (v === Infinity ? token.slice(1, -1) : v), 2).split(token).join('18446744073709551615');
 }

@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveError, BerthError, InvalidArgumentError, toBerthError } from '../common/errors.js';
+import { log } from '../common/log.js';
 import { decompressAuto } from './decompress.js';
 import { makeNode } from './devices.js';
 import { entryComponents, resolveDirInRoot } from './tar-paths.js';
@@ -261,7 +262,15 @@ class Unpacker {
       if (!key.startsWith('SCHILY.xattr.')) continue;
       const name = key.slice('SCHILY.xattr.'.length);
       if (name.startsWith('trusted.overlay.')) continue;
-      await setXattr(path, name, Buffer.from(value, 'utf8'));
+      // tar-stream decodes PAX values as UTF-8; a binary value arrives mangled and is skipped, not set wrong.
+      if (value.includes('\uFFFD')) { log.warn('skipping binary xattr that cannot be read exactly', { path, name }); continue; }
+      try {
+        await setXattr(path, name, Buffer.from(value, 'utf8'));
+      } catch (e) {
+        // A namespace the host file system lacks (security.selinux, ...) must not fail the whole layer.
+        if (!/not supported/i.test((e as Error).message)) throw e;
+        log.warn('xattr not supported here, skipped', { path, name });
+      }
     }
   }
 

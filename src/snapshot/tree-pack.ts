@@ -13,7 +13,7 @@ export interface PackTreeOptions {
   overlayUpper: boolean;
 }
 
-type PackHeader = tar.Headers & { pax?: Record<string, string> };
+type PackHeader = Partial<tar.Header> & { name: string; pax?: Record<string, string> };
 
 export function isOverlayWhiteout(st: Stats): boolean {
   return st.isCharacterDevice() && st.rdev === 0;
@@ -60,7 +60,11 @@ export function packTree(dir: string, opts: PackTreeOptions): Readable {
         const pax: Record<string, string> = {};
         for (const [k, v] of attrs ?? []) {
           if (k.startsWith('trusted.overlay.')) continue; // overlayfs bookkeeping, not content
-          pax['SCHILY.xattr.' + k] = v.toString('utf8');
+          const text = v.toString('utf8');
+          // tar-stream writes PAX values as UTF-8 text: a binary value (e.g. security.capability)
+          // would be corrupted, so it is left out rather than written wrong.
+          if (!Buffer.from(text, 'utf8').equals(v)) continue;
+          pax['SCHILY.xattr.' + k] = text;
         }
         const base: PackHeader = {
           name: relPath, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime,

@@ -19,11 +19,11 @@ export async function buildTar(entries: TarEntry[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const done = (async () => { for await (const c of pack) chunks.push(c as Buffer); })();
   for (const e of entries) {
-    const header = { ...e, type: e.type ?? 'file', mtime: e.mtime ?? new Date(1_600_000_000_000) } as tar.Headers & { pax?: Record<string, string> };
+    const header = { ...e, type: e.type ?? 'file', mtime: e.mtime ?? new Date(1_600_000_000_000) } as Partial<tar.Header> & { name: string; pax?: Record<string, string> };
     delete (header as { body?: unknown }).body;
     await new Promise<void>((resolve, reject) => {
       if (header.type === 'file') pack.entry(header, e.body ?? '', (err) => (err ? reject(err) : resolve()));
-      else pack.entry(header, (err) => (err ? reject(err) : resolve())).end();
+      else pack.entry(header, (err) => (err ? reject(err) : resolve()));
     });
   }
   pack.finalize();

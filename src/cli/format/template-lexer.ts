@@ -74,6 +74,7 @@ function lexInsideAction(src: string, p: number, push: Push): number {
       continue;
     }
     if (src.startsWith('}}', p)) return p;
+    if (c === '-' && src.startsWith('}}', p + 1) && SPACE.test(src[p - 1] ?? '')) return p;
     const start = p;
     if (c === '|') { push('pipe', '|', p); p++; continue; }
     if (c === '(') { push('lparen', '(', p); p++; continue; }

@@ -12,10 +12,11 @@ import { sprintf, printValue } from './printf.js';
 
 export { TemplateError };
 
+interface ControlNode { kind: 'if' | 'with' | 'range'; pipe: Pipeline; list: Node[]; elseList: Node[] | null; line: number }
 type Node =
   | { kind: 'text'; text: string }
   | { kind: 'action'; pipe: Pipeline; line: number }
-  | { kind: 'if' | 'with' | 'range'; pipe: Pipeline; list: Node[]; elseList: Node[] | null; line: number }
+  | ControlNode
   | { kind: 'break' | 'continue' };
 
 interface Pipeline { decl: string[]; assign: boolean; cmds: Command[]; text: string }
@@ -237,11 +238,11 @@ class Executor {
         this.vars.length = mark;
         return;
       }
-      case 'range': return this.range(n, dot);
+      case 'range': return this.range(n as ControlNode, dot);
     }
   }
 
-  private range(n: Extract<Node, { kind: 'range' }>, dot: unknown): void {
+  private range(n: ControlNode, dot: unknown): void {
     const mark = this.vars.length;
     const decl = n.pipe.decl;
     const v = this.pipeline({ ...n.pipe, decl: [] }, dot);
@@ -374,7 +375,7 @@ class Executor {
       if (!(name in obj)) this.fail(pipe, `can't evaluate field ${name} in type ${typeName(v)}`);
       const member = obj[name];
       if (typeof member === 'function') {
-        if (member.length !== callArgs.length && !(member.length === 0 && callArgs.length === 0)) {
+        if (member.length !== callArgs.length && !(member as { variadic?: boolean }).variadic) {
           this.fail(pipe, `wrong number of args for ${name}: want ${member.length} got ${callArgs.length}`);
         }
         v = member.apply(obj, callArgs);

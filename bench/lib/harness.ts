@@ -1,0 +1,81 @@
+/**
+ * Runs cases with interleaved tools (A, B, A, B, ...; the starting tool rotates every round) so slow
+ * drift of the machine hits every tool alike, discards warm-up rounds, and summarizes the rest.
+ */
+import type { BenchContext } from './context.js';
+import { summarize, type Summary } from './stats.js';
+import type { Case, Probe, ProbeLine, Tool, ToolRole } from './types.js';
+
+export interface ToolResult {
+  name: string;
+  role: ToolRole;
+  command: string;
+  samples: number[];
+  summary?: Summary;
+  /** median divided by the best peer's median */
+  ratio?: number;
+  error?: string;
+}
+
+export interface CaseResult {
+  name: string;
+  description: string;
+  goalRatio?: number;
+  bestPeer?: string;
+  tools: ToolResult[];
+}
+
+export interface ProbeResult { name: string; lines: ProbeLine[]; error?: string }
+
+function message(e: unknown): string { return e instanceof Error ? e.message : String(e); }
+
+export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
+  const { iterations, warmups } = ctx.options;
+  const tools: Tool[] = c.tools(ctx);
+  const results = new Map<Tool, ToolResult>(tools.map((t) => [t, { name: t.name, role: t.role, command: t.command, samples: [] }]));
+  const ready: Tool[] = [];
+  for (const t of tools) {
+    ctx.log(`${c.name}: setting up ${t.name}`);
+    try { await t.setup(); ready.push(t); } catch (e) {
+      results.get(t)!.error = `setup failed: ${message(e)}`;
+      ctx.log(`${c.name}: ${t.name} setup failed: ${message(e)}`);
+      await t.teardown().catch(() => {});
+    }
+  }
+  try {
+    const live = new Set(ready);
+    for (let round = 0; round < warmups + iterations && live.size > 0; round++) {
+      const order = ready.map((_, i) => ready[(i + round) % ready.length]).filter((t) => live.has(t));
+      for (const t of order) {
+        const started = process.hrtime.bigint();
+        try {
+          await t.run(round);
+        } catch (e) {
+          results.get(t)!.error = `iteration ${round + 1} failed: ${message(e)}`;
+          ctx.log(`${c.name}: ${t.name} failed: ${message(e)}`);
+          live.delete(t);
+          continue;
+        }
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (round >= warmups) results.get(t)!.samples.push(ms);
+      }
+      if (round === warmups - 1) ctx.log(`${c.name}: warm-up done`);
+    }
+  } finally {
+    for (const t of ready) await t.teardown().catch((e) => ctx.log(`${c.name}: ${t.name} teardown failed: ${message(e)}`));
+  }
+  const out: ToolResult[] = [...results.values()];
+  for (const r of out) if (!r.error && r.samples.length) r.summary = summarize(r.samples);
+  const peers = out.filter((r) => r.role === 'peer' && r.summary).sort((a, b) => a.summary!.median - b.summary!.median);
+  const best = peers[0];
+  if (best) for (const r of out) if (r.summary) r.ratio = r.summary.median / best.summary!.median;
+  return { name: c.name, description: c.description, goalRatio: c.goalRatio, bestPeer: best?.name, tools: out };
+}
+
+export async function runProbe(ctx: BenchContext, p: Probe): Promise<ProbeResult> {
+  ctx.log(`probe: ${p.name}`);
+  try { return { name: p.name, lines: await p.measure(ctx) }; } catch (e) {
+    ctx.log(`probe ${p.name} failed: ${message(e)}`);
+    return { name: p.name, lines: [], error: message(e) };
+  }
+}

@@ -1,0 +1,89 @@
+/** Writes one benchmark run as Markdown (with the SVG chart next to it) and as JSON. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ratioChartSvg } from './chart.js';
+import type { CaseResult, ProbeResult } from './harness.js';
+import type { MachineFacts } from './machine.js';
+import type { BenchOptions } from './types.js';
+
+export interface BenchRun {
+  startedAt: Date;
+  durationMs: number;
+  options: BenchOptions;
+  machine: MachineFacts;
+  cases: CaseResult[];
+  probes: ProbeResult[];
+}
+
+const ms = (v: number) => v.toFixed(1);
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function caseSection(c: CaseResult): string[] {
+  const lines = [`### ${c.name}`, '', c.description, ''];
+  if (c.goalRatio) lines.push(`Goal: berth within ${c.goalRatio}× of the best peer${c.bestPeer ? ` (${c.bestPeer})` : ''}.`, '');
+  lines.push('| tool | median (ms) | p95 (ms) | min (ms) | IQR (ms) | max (ms) | n | ratio to best peer |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const t of c.tools) {
+    if (!t.summary) { lines.push(`| ${cell(t.name)} | failed | | | | | ${t.samples.length} | |`); continue; }
+    const s = t.summary;
+    lines.push(`| ${cell(t.name)} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.min)} | ${ms(s.q1)}–${ms(s.q3)} | ${ms(s.max)} | ${s.n} | ${t.ratio !== undefined ? t.ratio.toFixed(2) + '×' : ''} |`);
+  }
+  lines.push('', 'Commands:', '');
+  for (const t of c.tools) lines.push(`- ${t.name}: \`${t.command}\``);
+  const failed = c.tools.filter((t) => t.error);
+  if (failed.length) {
+    lines.push('', 'Failures:', '');
+    for (const t of failed) lines.push(`- ${t.name}: ${cell(t.error!)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function probeSection(probes: ProbeResult[]): string[] {
+  if (probes.length === 0) return [];
+  const lines = ['## Memory and other measures', '', '| measure | value | goal |', '|---|---:|---|'];
+  for (const p of probes) {
+    for (const l of p.lines) lines.push(`| ${cell(l.name)} | ${l.value.toFixed(1)} ${l.unit} | ${cell(l.goal ?? '')} |`);
+    if (p.error) lines.push(`| ${cell(p.name)} | failed: ${cell(p.error)} | |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+export function renderMarkdown(run: BenchRun, chartFile: string): string {
+  const o = run.options;
+  return [
+    `# berth benchmark, ${run.startedAt.toISOString()}`,
+    '',
+    ...(o.smoke ? ['**Smoke run**: 2 iterations, no warm-up. These figures only show that the harness works.', ''] : []),
+    `${o.iterations} timed iterations per tool after ${o.warmups} warm-up round(s); tools interleaved round by round, ` +
+      `the starting tool rotating. Times are wall-clock from spawning the command to its exit. Total ${(run.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '|---|---|',
+    ...run.machine.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
+    '',
+    '## Latency',
+    '',
+    ...run.cases.flatMap(caseSection),
+    ...probeSection(run.probes),
+    '## Chart',
+    '',
+    `![median ratio to the best peer](${chartFile})`,
+    '',
+  ].join('\n');
+}
+
+/** Write `<stamp>.md`, `<stamp>.svg` and `<stamp>.json` into the results directory; returns the Markdown path. */
+export function writeReport(run: BenchRun): string {
+  mkdirSync(run.options.outDir, { recursive: true });
+  const stamp = run.startedAt.toISOString().replace(/[:.]/g, '-') + (run.options.smoke ? '-smoke' : '');
+  const svgName = `${stamp}.svg`;
+  writeFileSync(join(run.options.outDir, svgName), ratioChartSvg(run.cases));
+  writeFileSync(join(run.options.outDir, `${stamp}.json`), JSON.stringify(run, null, 2) + '\n');
+  const mdPath = join(run.options.outDir, `${stamp}.md`);
+  writeFileSync(mdPath, renderMarkdown(run, `./${svgName}`));
+  return mdPath;
+}

@@ -1,0 +1,48 @@
+/**
+ * The harness's plug-in shapes. A Case times one user-visible operation across several tools
+ * (berth and its peers); a Probe measures something that is not a latency (memory, throughput).
+ */
+import type { BenchContext } from './context.js';
+
+export type ToolRole = 'berth' | 'peer';
+
+/** One way of doing a case's operation. `run` is one timed iteration; it throws when the tool failed. */
+export interface Tool {
+  name: string;
+  role: ToolRole;
+  /** the command a reader could type to reproduce it (for the report) */
+  command: string;
+  setup(): Promise<void>;
+  run(iteration: number): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+export interface Case {
+  name: string;
+  description: string;
+  /** what berth should reach, as a ratio to the best peer (shown in the report, never asserted) */
+  goalRatio?: number;
+  tools(ctx: BenchContext): Tool[];
+}
+
+export interface ProbeLine {
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+  note?: string;
+}
+
+export interface Probe {
+  name: string;
+  measure(ctx: BenchContext): Promise<ProbeLine[]>;
+}
+
+export interface BenchOptions {
+  iterations: number;
+  warmups: number;
+  smoke: boolean;
+  outDir: string;
+  /** per-iteration time limit, so a hung tool never hangs the benchmark */
+  runTimeoutMs: number;
+}

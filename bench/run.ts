@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: runs every case and probe, writes the report to bench/results/, cleans up.
+ *
+ *   --smoke | BENCH_SMOKE=1         2 iterations, no warm-up (what the test suite runs)
+ *   --iterations N | BENCH_ITERATIONS   timed iterations per tool (default 30)
+ *   --warmups N | BENCH_WARMUPS     discarded rounds before timing (default 3)
+ *   --out DIR | BENCH_RESULTS_DIR   where the report goes (default bench/results)
+ *   --tools a,b                     only these tools (by name, e.g. crun)
+ *   --no-probes                     skip the memory probe
+ *
+ * Exits 0 when everything measured, 1 when a tool or probe failed (the report is written anyway).
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BenchContext } from './lib/context.js';
+import { runCase, runProbe, type CaseResult, type ProbeResult } from './lib/harness.js';
+import { machineFacts } from './lib/machine.js';
+import { writeReport } from './lib/report.js';
+import type { BenchOptions, Case } from './lib/types.js';
+import { CASES, PROBES } from './cases/index.js';
+
+const DEFAULT_OUT = fileURLToPath(new URL('./results/', import.meta.url));
+
+function positiveInt(v: string | undefined, fallback: number, what: string): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got "${v}"`);
+  return n;
+}
+
+function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]; probes: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: 'boolean' },
+      iterations: { type: 'string' },
+      warmups: { type: 'string' },
+      out: { type: 'string' },
+      tools: { type: 'string' },
+      'no-probes': { type: 'boolean' },
+    },
+  });
+  const smoke = !!values.smoke || ['1', 'true', 'yes'].includes(process.env.BENCH_SMOKE ?? '');
+  const iterations = smoke ? 2 : positiveInt(values.iterations ?? process.env.BENCH_ITERATIONS, 30, 'iterations');
+  const warmups = smoke ? 0 : positiveInt(values.warmups ?? process.env.BENCH_WARMUPS, 3, 'warm-ups');
+  if (iterations < 1) throw new Error('iterations must be at least 1');
+  return {
+    options: { smoke, iterations, warmups, outDir: values.out ?? process.env.BENCH_RESULTS_DIR ?? DEFAULT_OUT, runTimeoutMs: 60_000 },
+    tools: values.tools?.split(',').map((s) => s.trim()).filter(Boolean),
+    probes: !values['no-probes'],
+  };
+}
+
+async function main(): Promise<number> {
+  if (process.getuid?.() !== 0) throw new Error('the benchmark runs containers and network namespaces: run it as root');
+  const { options, tools, probes } = parseOptions(process.argv.slice(2));
+  const ctx = new BenchContext(options);
+  const onSignal = (sig: NodeJS.Signals) => {
+    ctx.log(`${sig}: cleaning up`);
+    void ctx.cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const startedAt = new Date();
+  const t0 = Date.now();
+  const cases: CaseResult[] = [];
+  const probeResults: ProbeResult[] = [];
+  try {
+    for (const c of CASES) {
+      const selected: Case = tools ? { ...c, tools: (cx) => c.tools(cx).filter((t) => tools.includes(t.name)) } : c;
+      cases.push(await runCase(ctx, selected));
+    }
+    if (probes) for (const p of PROBES) probeResults.push(await runProbe(ctx, p));
+  } finally {
+    ctx.log('cleaning up');
+    await ctx.cleanup();
+  }
+  const path = writeReport({ startedAt, durationMs: Date.now() - t0, options, machine: machineFacts(), cases, probes: probeResults });
+  for (const c of cases) {
+    for (const t of c.tools) {
+      const fig = t.summary ? `median ${t.summary.median.toFixed(1)} ms, p95 ${t.summary.p95.toFixed(1)} ms${t.ratio !== undefined ? `, ${t.ratio.toFixed(2)}× ${c.bestPeer}` : ''}` : `FAILED: ${t.error}`;
+      process.stdout.write(`${c.name} | ${t.name}: ${fig}\n`);
+    }
+  }
+  for (const p of probeResults) {
+    for (const l of p.lines) process.stdout.write(`${l.name}: ${l.value.toFixed(1)} ${l.unit}${l.goal ? ` (goal ${l.goal})` : ''}\n`);
+    if (p.error) process.stdout.write(`${p.name}: FAILED: ${p.error}\n`);
+  }
+  process.stdout.write(`report: ${path}\n`);
+  const failed = cases.some((c) => c.tools.some((t) => t.error)) || probeResults.some((p) => p.error);
+  return failed ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,94 @@
+/**
+ * Which socket the CLI talks to, and starting the daemon in the background when that socket does
+ * not answer (the CLI is a client; `berth serve` owns all state).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../common/errors.js';
+import { ConnectError, type EngineClient } from './client.js';
+
+export const DEFAULT_SOCKET = '/run/berth/berth.sock';
+
+/** -H value → socket path. Accepts unix:///path and a bare path; other schemes are not supported. */
+export function socketFromHost(host: string): string {
+  if (host.startsWith('unix://')) return host.slice('unix://'.length);
+  if (host.startsWith('/')) return host;
+  if (/^[a-z]+:\/\//.test(host)) throw new UsageError(`unsupported host '${host}': only unix:// sockets are supported`);
+  throw new UsageError(`invalid host '${host}': expected unix:///path/to/socket`);
+}
+
+/** -H, then $BERTH_HOST, then $DOCKER_HOST (if unix://), then $BERTH_RUN_ROOT/berth.sock, then /run/berth/berth.sock. */
+/**
+ * A socket named by -H or BERTH_HOST is ours to start; one taken from DOCKER_HOST belongs to some
+ * other engine, so we never start berth there. BERTH_NO_AUTOSTART=1 turns autostart off.
+ */
+export function resolveHost(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): { socket: string; autostart: boolean } {
+  const allowed = env.BERTH_NO_AUTOSTART !== '1';
+  if (explicit) return { socket: socketFromHost(explicit), autostart: allowed };
+  if (env.BERTH_HOST) return { socket: socketFromHost(env.BERTH_HOST), autostart: allowed };
+  if (env.DOCKER_HOST && env.DOCKER_HOST.startsWith('unix://')) return { socket: socketFromHost(env.DOCKER_HOST), autostart: false };
+  if (env.BERTH_RUN_ROOT) return { socket: join(env.BERTH_RUN_ROOT, 'berth.sock'), autostart: allowed };
+  return { socket: DEFAULT_SOCKET, autostart: allowed };
+}
+
+function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+
+/** Path of dist/cli/main.js (this file's sibling once compiled). */
+function cliMainPath(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), 'main.js');
+}
+
+/**
+ * Start `berth serve` detached with its output in <run-root>/berth.log, then wait until /_ping
+ * answers (15 s at most).
+ */
+export async function startDaemon(client: EngineClient, socket: string, opts: { quiet?: boolean } = {}): Promise<void> {
+  const runRoot = dirname(socket);
+  mkdirSync(runRoot, { recursive: true, mode: 0o711 });
+  const logPath = join(runRoot, 'berth.log');
+  const fd = openSync(logPath, 'a');
+  const env = { ...process.env, BERTH_RUN_ROOT: process.env.BERTH_RUN_ROOT ?? runRoot };
+  let child;
+  try {
+    child = spawn(process.execPath, [cliMainPath(), 'serve', '-H', `unix://${socket}`], { detached: true, stdio: ['ignore', fd, fd], env });
+  } finally {
+    closeSync(fd);
+  }
+  let exited: number | null = null;
+  child.on('exit', (code) => { exited = code ?? 1; });
+  child.unref();
+  const deadline = Date.now() + 15000;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    if (exited !== null) throw new ConnectStartError(`the berth daemon exited with code ${exited} while starting; see ${logPath}`);
+    try {
+      await client.ping();
+      if (!opts.quiet) process.stderr.write(`berth: started daemon (pid ${child.pid})\n`);
+      return;
+    } catch (e) {
+      if (!(e instanceof ConnectError)) throw e;
+      lastErr = e;
+    }
+    await sleep(50);
+  }
+  throw new ConnectStartError(`the berth daemon did not answer on unix://${socket} within 15 s (${(lastErr as Error)?.message ?? ''}); see ${logPath}`);
+}
+
+export class ConnectStartError extends ConnectError {
+  constructor(message: string) {
+    super('', 'ESTART');
+    this.message = message;
+  }
+}
+
+/** Ping, starting the daemon when the socket is absent or refuses the connection. */
+export async function connect(client: EngineClient, socket: string, autostart: boolean): Promise<void> {
+  try {
+    await client.ping();
+  } catch (e) {
+    if (!(e instanceof ConnectError) || !autostart) throw e;
+    await startDaemon(client, socket);
+  }
+}

@@ -1,0 +1,1024 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { randomId } from '../common/digest.js';
+import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, SystemError } from '../common/errors.js';
+import { log } from '../common/log.js';
+import type { EnginePaths } from '../common/paths.js';
+import type { EventLog } from '../events/events.js';
+import type { ImageRecord, ImageStore } from '../image/image-store.js';
+import { normalizeImageRef } from '../image/reference.js';
+import {
+  attachConmon, buildProcess, buildSpec, monitorPaths, readExitFile, resizeConmon, resolveUser,
+  startContainerMonitor, startExecMonitor, writeBundle, type AttachStream, type MonitorPaths, type OciRuntime,
+} from '../runtime/index.js';
+import type { LayerStore } from '../snapshot/layer-store.js';
+import type { SnapshotStore } from '../snapshot/overlay.js';
+import type { Db } from '../store/db.js';
+import { commandOf, completeConfig, completeHostConfig, mergeImageConfig } from './config-merge.js';
+import { ContainerStore, initialState, nameConflict, type ContainerRecord } from './container-store.js';
+import { extractIntoContainer, packPath, statContainerPath, type ContainerPathStat } from './container-archive.js';
+import { etcFilePaths, writeEtcFiles } from './etc-files.js';
+import { execInspectView, ExecSessions, type ExecRecord } from './exec-sessions.js';
+import { nowRfc3339Nano, parseTime } from './human-time.js';
+import { readK8sLog, type LogEntry } from './k8s-log.js';
+import { KeyedLock } from './keyed-lock.js';
+import { checkFilters, makeFilter } from './list-filters.js';
+import { normalizeContainerName, randomContainerName } from './names.js';
+import { resolveInRoot } from './scoped-path.js';
+import { parseSignal } from './signals.js';
+import { containerEnv, ensureWorkingDir, specInputFor, userMounts } from './spec-input.js';
+import { classifyStartError } from './start-errors.js';
+import { containerPids, topProcesses } from './top.js';
+import { dirSize, dirSizeSync, inspectView, summaryView } from './views.js';
+
+export type { LogEntry } from './k8s-log.js';
+
+/** A live stream to a container's or exec's stdio. */
+export interface AttachIO {
+  onOutput(cb: (stream: 'stdout' | 'stderr', data: Buffer) => void): void;
+  write(data: Buffer): void;
+  closeStdin(): void;
+  onEnd(cb: () => void): void;
+  close(): void;
+}
+
+export interface ContainerManagerDeps {
+  db: Db; paths: EnginePaths; images: ImageStore; layers: LayerStore; snapshots: SnapshotStore; events: EventLog;
+  runtimes: Record<string, OciRuntime>; defaultRuntime: string;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+const EXIT_POLL_MS = 1000;          // fallback when an inotify event is missed
+const KILL_WAIT_MS = 15_000;        // how long a SIGKILL'ed container may take to be reaped
+
+/** Per running container: the watch on conmon's exit dir. */
+interface ExitWatch { watcher?: FSWatcher; timer: NodeJS.Timeout }
+
+/**
+ * Containers with Docker's semantics on top of the image store, overlay
+ * snapshots, the OCI runtime and conmon. One ContainerManager per daemon; it is
+ * the only writer of the containers table. conmon keeps each container's stdio,
+ * log and exit code, so containers outlive the daemon; restore() finds them again.
+ */
+export class ContainerManager {
+  private readonly store: ContainerStore;
+  private readonly signals = new EventEmitter();           // `exit:<id>` (code), `removed:<id>` (code)
+  private readonly exitWatches = new Map<string, ExitWatch>();
+  private readonly execWatches = new Map<string, ExitWatch>();
+  private readonly locks = new KeyedLock();
+  private readonly execs = new ExecSessions();
+  private readonly removing = new Set<string>();
+  private readonly pendingAttaches = new Map<string, Array<(s: AttachStream) => void>>();
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly tempMounts = new Map<string, number>();
+  private closed = false;
+
+  constructor(private readonly deps: ContainerManagerDeps) {
+    this.store = new ContainerStore(deps.db);
+    this.signals.setMaxListeners(0);
+    for (const d of [deps.paths.containers, deps.paths.conmonDir]) mkdirSync(d, { recursive: true });
+  }
+
+  // ---------------------------------------------------------------- paths
+
+  private containerDir(id: string): string { return join(this.deps.paths.containers, id); }
+  private logPath(id: string): string { return join(this.containerDir(id), 'ctr.log'); }
+  /** Short: conmon's attach socket path must stay below 108 bytes. */
+  private monitorDir(id: string): string { return join(this.deps.paths.conmonDir, id.slice(0, 12)); }
+  private monitor(id: string): MonitorPaths { return monitorPaths(this.monitorDir(id), id, this.logPath(id), this.containerDir(id)); }
+
+  private runtimeFor(rec: ContainerRecord): OciRuntime {
+    const rt = this.deps.runtimes[rec.runtime] ?? this.deps.runtimes[this.deps.defaultRuntime];
+    if (!rt) throw new SystemError(`OCI runtime ${rec.runtime} is not available`, 'ERR_NO_RUNTIME');
+    return rt;
+  }
+
+  private resolve(idOrName: string): ContainerRecord { return this.store.resolve(idOrName); }
+
+  private eventAttrs(rec: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(rec.config?.Labels ?? {}), image: rec.imageRef, name: rec.name, ...extra };
+  }
+
+  private emit(rec: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
+    this.deps.events.emitEvent('container', action, rec.id, this.eventAttrs(rec, extra));
+  }
+
+  // ---------------------------------------------------------------- create
+
+  async create(body: any, name?: string): Promise<{ Id: string; Warnings: string[] }> {
+    if (!body || typeof body !== 'object') throw new InvalidArgumentError('config cannot be empty in order to create a container');
+    if (!body.Image) throw new InvalidArgumentError('no image specified', 'ERR_NO_IMAGE');
+    const warnings: string[] = [];
+    const finalName = this.pickName(name);
+    const image = await this.resolveImage(String(body.Image));
+    const hc = body.HostConfig ?? {};
+    const networkMode = this.networkModeOf(hc);
+    if (hc.PortBindings && Object.keys(hc.PortBindings).length) {
+      throw new NotSupportedError('publishing ports needs bridge networking, which is not supported yet; use --network host');
+    }
+    userMounts(hc); // validate binds/mounts now, not at start
+    const runtimeName = hc.Runtime && hc.Runtime !== 'runc' && hc.Runtime !== 'crun' ? hc.Runtime : (hc.Runtime === 'runc' || hc.Runtime === 'crun' ? hc.Runtime : this.deps.defaultRuntime);
+    if (!this.deps.runtimes[runtimeName]) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtimeName}`);
+
+    let id = randomId();
+    while (/^\d+$/.test(id.slice(0, 12))) id = randomId(); // Docker avoids all-digit short ids
+    const { Image: _img, HostConfig: _hc, NetworkingConfig: _nc, ...userConfig } = body;
+    const merged = mergeImageConfig(userConfig, image.config?.config ?? image.config?.Config ?? {});
+    const { path, args } = commandOf(merged);
+    const hostname = networkMode === 'host' && !merged.Hostname ? osHostname() : (merged.Hostname || id.slice(0, 12));
+    const config = completeConfig(merged, hostname, String(body.Image));
+    const hostConfig = completeHostConfig(hc, networkMode);
+    hostConfig.Runtime = runtimeName;
+
+    const rec: ContainerRecord = {
+      id, name: finalName, imageId: image.id, imageRef: String(body.Image), created: nowRfc3339Nano(),
+      path, args, config, hostConfig, state: initialState(), restartCount: 0, runtime: runtimeName,
+      conmonPid: 0, manuallyStopped: false,
+    };
+    const dir = this.containerDir(id);
+    let snapshotCreated = false;
+    try {
+      await this.deps.snapshots.create(id, image.topChainId);
+      snapshotCreated = true;
+      await mkdir(dir, { recursive: true, mode: 0o710 });
+      await writeEtcFiles(dir, hostname, networkMode, hostConfig);
+      this.store.insert(rec);
+    } catch (e) {
+      if (snapshotCreated) await this.deps.snapshots.remove(id).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw e;
+    }
+    this.emit(rec, 'create');
+    return { Id: id, Warnings: warnings };
+  }
+
+  private pickName(name?: string): string {
+    if (name) {
+      const n = normalizeContainerName(name);
+      const clash = this.store.byName(n);
+      if (clash) throw nameConflict(n, clash.id);
+      return n;
+    }
+    for (let i = 0; i < 20; i++) {
+      const n = randomContainerName(i);
+      if (!this.store.byName(n)) return n;
+    }
+    return `${randomContainerName(1)}_${randomId().slice(0, 6)}`;
+  }
+
+  private async resolveImage(ref: string): Promise<ImageRecord> {
+    const found = this.deps.images.tryResolve(ref);
+    if (found) return found;
+    let normalized = '';
+    try { normalized = normalizeImageRef(ref); } catch { /* not a reference: an id that is missing */ }
+    if (normalized === 'docker.io/library/busybox:latest') {
+      const { bootstrapImage } = await import('../image/bootstrap.js');
+      return bootstrapImage(this.deps.images, 'busybox');
+    }
+    return this.deps.images.resolve(ref); // throws Docker's `No such image: X`
+  }
+
+  /**
+   * Networks land in a later issue: the default network mode (empty or
+   * 'default') is `none` (loopback only) for now; an explicit bridge or user
+   * network is refused rather than silently downgraded.
+   */
+  private networkModeOf(hc: any): 'none' | 'host' {
+    const mode = hc.NetworkMode ?? '';
+    if (mode === '' || mode === 'default' || mode === 'none') return 'none';
+    if (mode === 'host') return 'host';
+    if (mode === 'bridge') throw new NotSupportedError('bridge networking is not supported yet; use --network none or host', 'ERR_NETWORK_NOT_SUPPORTED');
+    if (mode.startsWith('container:')) throw new NotSupportedError('--network container:<id> is not supported yet; use --network none or host', 'ERR_NETWORK_NOT_SUPPORTED');
+    throw new NotSupportedError(`network ${mode} is not supported yet; use --network none or host`, 'ERR_NETWORK_NOT_SUPPORTED');
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /** Returns false when the container was already running (the API answers 304). */
+  async start(idOrName: string): Promise<boolean> {
+    const rec0 = this.resolve(idOrName);
+    return this.locks.run(rec0.id, () => this.startLocked(rec0.id));
+  }
+
+  private async startLocked(id: string): Promise<boolean> {
+    const rec = this.store.get(id);
+    if (!rec) throw new NotFoundError(`No such container: ${id}`);
+    if (rec.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead', 'ERR_PAUSED');
+    if (rec.state.Running && !rec.state.Restarting) return false;
+    if (this.removing.has(id) || rec.state.Status === 'removing') throw new ConflictError(`container is marked for removal and cannot be started`);
+    if (rec.state.Status === 'dead') throw new ConflictError('cannot start a dead container');
+    const rt = this.runtimeFor(rec);
+    const mon = this.monitor(id);
+    const snapshots = this.deps.snapshots;
+    let warnings: string[] = [];
+    try {
+      // leftovers of a previous run (the runtime's state, conmon's files)
+      await rt.delete(id, true).catch(() => undefined);
+      await rm(mon.dir, { recursive: true, force: true });
+      const rootfs = await snapshots.mount(id);
+      const user = resolveUser(rootfs, rec.config.User || undefined);
+      if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), user.uid, user.gid);
+      const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref)));
+      warnings = built.warnings;
+      await writeBundle(this.containerDir(id), built.spec);
+      const res = await startContainerMonitor({
+        id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: this.logPath(id),
+        terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce,
+      });
+      await this.connectPendingAttaches(id, res.paths.attachSocket);
+      await rt.start(id);
+      const now = nowRfc3339Nano();
+      const updated = this.store.mutate(id, (r) => {
+        const restarting = r.state.Restarting;
+        r.state = { ...r.state, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+          Pid: res.pid, ExitCode: 0, Error: '', StartedAt: now };
+        if (restarting) r.restartCount += 1;
+        r.conmonPid = res.conmonPid;
+        r.manuallyStopped = false;
+      });
+      for (const w of warnings) log.warn(w, { container: id.slice(0, 12) });
+      this.emit(updated, 'start');
+      this.watchExit(id);
+      return true;
+    } catch (e) {
+      await rt.delete(id, true).catch(() => undefined);
+      await snapshots.unmount(id).catch(() => undefined);
+      this.failPendingAttaches(id);
+      const { exitCode, error } = classifyStartError(e, rec.path);
+      this.store.mutate(id, (r) => {
+        r.state = { ...r.state, Running: false, Restarting: false, Pid: 0, ExitCode: exitCode, Error: error.message,
+          Status: r.state.Restarting || parseTime(r.state.StartedAt) ? 'exited' : 'created' };
+      });
+      throw error;
+    }
+  }
+
+  private pidOf(ref: string): number {
+    const other = this.resolve(ref);
+    if (!other.state.Running || !other.state.Pid) throw new ConflictError(`cannot join namespaces of a non running container: ${other.id}`);
+    return other.state.Pid;
+  }
+
+  // ---------------------------------------------------------------- exits
+
+  private watchExit(id: string): void {
+    if (this.exitWatches.has(id) || this.closed) return;
+    const mon = this.monitor(id);
+    const check = () => this.checkExit(id, mon);
+    const w: ExitWatch = { timer: setInterval(check, EXIT_POLL_MS) };
+    w.timer.unref();
+    try {
+      w.watcher = watch(mon.exitDir, check);
+      w.watcher.on('error', () => { /* the dir went away: the poll covers it */ });
+      w.watcher.unref();
+    } catch { /* no exit dir: the poll covers it */ }
+    this.exitWatches.set(id, w);
+    check();
+  }
+
+  private unwatchExit(id: string): void {
+    const w = this.exitWatches.get(id);
+    if (!w) return;
+    clearInterval(w.timer);
+    w.watcher?.close();
+    this.exitWatches.delete(id);
+  }
+
+  private checkExit(id: string, mon: MonitorPaths): void {
+    const code = readExitFile(mon.exitFile);
+    if (code !== null) { this.unwatchExit(id); void this.handleExit(id, code); return; }
+    const rec = this.store.get(id);
+    if (!rec) { this.unwatchExit(id); return; }
+    if (rec.conmonPid && !processAlive(rec.conmonPid)) {
+      // conmon died without writing an exit code (killed, host trouble): one last look, then give up on it
+      const late = readExitFile(mon.exitFile);
+      this.unwatchExit(id);
+      void this.handleExit(id, late ?? 255, late === null ? 'container monitor (conmon) exited unexpectedly' : '');
+    }
+  }
+
+  /** Record an exit: state, `die`, cleanup, then --rm or the restart policy. */
+  private async handleExit(id: string, code: number, error = ''): Promise<void> {
+    let rec: ContainerRecord | undefined;
+    try {
+      rec = await this.locks.run(id, async () => {
+        const cur = this.store.get(id);
+        if (!cur || !cur.state.Running || cur.state.Restarting) return undefined;
+        const started = parseTime(cur.state.StartedAt);
+        const updated = this.store.mutate(id, (r) => {
+          r.state = { ...r.state, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
+            ExitCode: code, Error: error, FinishedAt: nowRfc3339Nano() };
+          r.conmonPid = 0;
+        });
+        await this.cleanupRuntime(updated);
+        this.emit(updated, 'die', { exitCode: String(code), execDuration: String(Math.max(0, Math.floor((Date.now() - started) / 1000))) });
+        return updated;
+      });
+    } catch (e) {
+      log.error('recording a container exit failed', { container: id.slice(0, 12), error: (e as Error).message });
+      return;
+    }
+    if (!rec) return;
+    this.signals.emit(`exit:${id}`, code);
+    if (rec.hostConfig.AutoRemove && !this.removing.has(id)) {
+      await this.remove(id, { force: true }).catch((e) => log.warn('auto-remove failed', { container: id.slice(0, 12), error: (e as Error).message }));
+      return;
+    }
+    this.maybeRestart(rec);
+  }
+
+  private async cleanupRuntime(rec: ContainerRecord): Promise<void> {
+    for (const e of this.execs.ofContainer(rec.id)) if (e.running) this.finishExec(e, 137);
+    await this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    if (!this.tempMounts.get(rec.id)) await this.deps.snapshots.unmount(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    await rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** Docker's restart policies: always, unless-stopped, on-failure[:max]; exponential back-off. */
+  private maybeRestart(rec: ContainerRecord): void {
+    const policy = rec.hostConfig.RestartPolicy ?? { Name: 'no' };
+    const name = policy.Name || 'no';
+    if (name === 'no' || rec.manuallyStopped || this.closed) return;
+    if (name === 'on-failure') {
+      if (rec.state.ExitCode === 0) return;
+      if (policy.MaximumRetryCount > 0 && rec.restartCount >= policy.MaximumRetryCount) return;
+    } else if (name !== 'always' && name !== 'unless-stopped') return;
+    const ranMs = parseTime(rec.state.FinishedAt) - parseTime(rec.state.StartedAt);
+    const delay = ranMs > 10_000 ? 100 : Math.min(60_000, 100 * 2 ** Math.min(rec.restartCount, 10));
+    this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'restarting', Restarting: true, Running: true }; });
+    const t = setTimeout(() => {
+      this.restartTimers.delete(rec.id);
+      this.locks.run(rec.id, async () => {
+        const cur = this.store.get(rec.id);
+        if (!cur || !cur.state.Restarting) return;
+        await this.startLocked(rec.id);
+      }).catch((e) => {
+        log.warn('restart failed', { container: rec.id.slice(0, 12), error: (e as Error).message });
+        const cur = this.store.get(rec.id);
+        if (cur) this.signals.emit(`exit:${rec.id}`, cur.state.ExitCode);
+      });
+    }, delay);
+    t.unref();
+    this.restartTimers.set(rec.id, t);
+  }
+
+  private cancelRestart(id: string): boolean {
+    const t = this.restartTimers.get(id);
+    if (t) clearTimeout(t);
+    this.restartTimers.delete(id);
+    const rec = this.store.get(id);
+    if (rec?.state.Restarting) {
+      this.store.mutate(id, (r) => { r.state = { ...r.state, Status: 'exited', Restarting: false, Running: false }; r.manuallyStopped = true; });
+      return true;
+    }
+    return false;
+  }
+
+  private waitExitSignal(id: string, timeoutMs: number): Promise<number | null> {
+    return new Promise((resolve) => {
+      const onExit = (code: number) => { clearTimeout(timer); resolve(code); };
+      const timer = setTimeout(() => { this.signals.off(`exit:${id}`, onExit); resolve(null); }, timeoutMs);
+      this.signals.once(`exit:${id}`, onExit);
+    });
+  }
+
+  // ---------------------------------------------------------------- stop / kill / restart
+
+  /** Returns false when the container was not running (the API answers 304). */
+  async stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<boolean> {
+    const rec = this.resolve(idOrName);
+    if (this.cancelRestart(rec.id)) { this.emit(rec, 'stop'); return true; }
+    if (!rec.state.Running) return false;
+    this.store.mutate(rec.id, (r) => { r.manuallyStopped = true; });
+    const sig = parseSignal(opts.signal || rec.config.StopSignal, 'SIGTERM');
+    const timeoutSec = opts.timeout ?? rec.config.StopTimeout ?? 10;
+    const exited = this.waitExitSignal(rec.id, timeoutSec < 0 ? 2 ** 31 - 1 : timeoutSec * 1000);
+    await this.signalContainer(rec, sig).catch((e) => { if (!(e instanceof ConflictError)) throw e; });
+    if ((await exited) === null) {
+      const killed = this.waitExitSignal(rec.id, KILL_WAIT_MS);
+      await this.signalContainer(rec, parseSignal('SIGKILL')).catch((e) => { if (!(e instanceof ConflictError)) throw e; });
+      if ((await killed) === null && this.store.get(rec.id)?.state.Running) {
+        throw new SystemError(`container ${rec.id} did not exit within ${KILL_WAIT_MS / 1000} s of SIGKILL`, 'ERR_STOP_TIMEOUT');
+      }
+    }
+    this.emit(this.store.get(rec.id) ?? rec, 'stop');
+    return true;
+  }
+
+  async kill(idOrName: string, signal?: string): Promise<void> {
+    const rec = this.resolve(idOrName);
+    if (!rec.state.Running || rec.state.Restarting) {
+      if (this.cancelRestart(rec.id)) return;
+      throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
+    }
+    const sig = parseSignal(signal, 'SIGKILL');
+    const exited = sig.number === 9 ? this.waitExitSignal(rec.id, KILL_WAIT_MS) : null;
+    this.store.mutate(rec.id, (r) => { r.manuallyStopped = true; });
+    await this.signalContainer(rec, sig);
+    if (exited) await exited;
+  }
+
+  private async signalContainer(rec: ContainerRecord, sig: { name: string; number: number }): Promise<void> {
+    this.emit(rec, 'kill', { signal: String(sig.number) });
+    const rt = this.runtimeFor(rec);
+    await rt.kill(rec.id, sig.number, false);
+    // a frozen container cannot act on the signal; thaw it (Docker does the same)
+    const cur = this.store.get(rec.id);
+    if (cur?.state.Paused) {
+      await rt.resume(rec.id).catch(() => undefined);
+      this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Paused: false, Status: r.state.Running ? 'running' : r.state.Status }; });
+    }
+  }
+
+  async restart(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const rec = this.resolve(idOrName);
+    await this.stop(rec.id, opts);
+    await this.start(rec.id);
+    this.emit(this.store.get(rec.id) ?? rec, 'restart');
+  }
+
+  // ---------------------------------------------------------------- pause / rename / remove
+
+  async pause(idOrName: string): Promise<void> {
+    const rec = this.resolve(idOrName);
+    await this.locks.run(rec.id, async () => {
+      const cur = this.store.resolve(rec.id);
+      if (!cur.state.Running || cur.state.Restarting) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
+      if (cur.state.Paused) throw new ConflictError(`Container ${rec.id} is already paused`, 'ERR_PAUSED');
+      await this.runtimeFor(cur).pause(cur.id);
+      this.store.mutate(cur.id, (r) => { r.state = { ...r.state, Paused: true, Status: 'paused' }; });
+      this.emit(cur, 'pause');
+    });
+  }
+
+  async unpause(idOrName: string): Promise<void> {
+    const rec = this.resolve(idOrName);
+    await this.locks.run(rec.id, async () => {
+      const cur = this.store.resolve(rec.id);
+      if (!cur.state.Paused) throw new ConflictError(`Container ${rec.id} is not paused`, 'ERR_NOT_PAUSED');
+      await this.runtimeFor(cur).resume(cur.id);
+      this.store.mutate(cur.id, (r) => { r.state = { ...r.state, Paused: false, Status: 'running' }; });
+      this.emit(cur, 'unpause');
+    });
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    const rec = this.resolve(idOrName);
+    if (!newName) throw new InvalidArgumentError('Neither old nor new names may be empty');
+    const n = normalizeContainerName(newName);
+    if (n === rec.name) throw new InvalidArgumentError('Renaming a container with the same name as its current name');
+    this.store.rename(rec.id, n);
+    this.emit({ ...rec, name: n }, 'rename', { oldName: '/' + rec.name });
+  }
+
+  async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.resolve(idOrName);
+    if (this.removing.has(rec.id)) throw new ConflictError(`removal of container ${rec.id} is already in progress`, 'ERR_REMOVAL_IN_PROGRESS');
+    if (rec.state.Paused && !opts.force) {
+      throw new ConflictError(`You cannot remove a paused container ${rec.id}. Unpause and then stop the container before attempting removal or force remove`, 'ERR_CONTAINER_RUNNING');
+    }
+    if (rec.state.Running && !rec.state.Restarting && !opts.force) {
+      throw new ConflictError(`You cannot remove a running container ${rec.id}. Stop the container before attempting removal or force remove`, 'ERR_CONTAINER_RUNNING');
+    }
+    this.removing.add(rec.id);
+    try {
+      this.cancelRestart(rec.id);
+      if (this.store.get(rec.id)?.state.Running) {
+        const exited = this.waitExitSignal(rec.id, KILL_WAIT_MS);
+        await this.signalContainer(rec, parseSignal('SIGKILL')).catch(() => undefined);
+        if ((await exited) === null && this.store.get(rec.id)?.state.Running) {
+          throw new SystemError(`could not kill running container ${rec.id}, cannot remove`, 'ERR_KILL_FAILED');
+        }
+      }
+      await this.locks.run(rec.id, async () => {
+        this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'removing' }; });
+        this.unwatchExit(rec.id);
+        await this.runtimeFor(rec).delete(rec.id, true).catch(() => undefined);
+        await this.deps.snapshots.remove(rec.id);
+        await rm(this.monitorDir(rec.id), { recursive: true, force: true });
+        await rm(this.containerDir(rec.id), { recursive: true, force: true });
+        this.store.delete(rec.id);
+        this.execs.dropContainer(rec.id);
+      });
+    } catch (e) {
+      const cur = this.store.get(rec.id);
+      if (cur && cur.state.Status === 'removing') {
+        this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'dead', Dead: true, Error: (e as Error).message }; });
+      }
+      throw e;
+    } finally {
+      this.removing.delete(rec.id);
+    }
+    this.emit(rec, 'destroy');
+    this.signals.emit(`removed:${rec.id}`, this.lastExitCode(rec));
+  }
+
+  private lastExitCode(rec: ContainerRecord): number { return rec.state.ExitCode; }
+
+  // ---------------------------------------------------------------- wait
+
+  async wait(idOrName: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
+    const rec = this.resolve(idOrName);
+    const result = (code: number) => {
+      const cur = this.store.get(rec.id);
+      const err = cur?.state.Error;
+      return { StatusCode: code, Error: err ? { Message: err } : null };
+    };
+    if (condition === 'not-running' && (!rec.state.Running || rec.state.Restarting && !this.restartTimers.has(rec.id))) {
+      return result(rec.state.ExitCode);
+    }
+    const event = condition === 'removed' ? `removed:${rec.id}` : `exit:${rec.id}`;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => { this.signals.off(event, onDone); reject(new SystemError('wait aborted', 'ERR_ABORTED')); };
+      const onDone = (code: number) => { signal?.removeEventListener('abort', onAbort); resolve(result(code)); };
+      this.signals.once(event, onDone);
+      if (signal) {
+        if (signal.aborted) { onAbort(); return; }
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- inspect / list
+
+  inspect(idOrName: string, opts: { size?: boolean } = {}): any {
+    const rec = this.resolve(idOrName);
+    return this.inspectRecord(rec, opts.size ? this.sizesSync(rec) : undefined);
+  }
+
+  private inspectRecord(rec: ContainerRecord, sizes?: { sizeRw: number; sizeRootFs: number }): any {
+    const etc = etcFilePaths(this.containerDir(rec.id));
+    const s = this.deps.snapshots;
+    let lower = '';
+    try { lower = s.lowerDirs(rec.id).join(':'); } catch { /* snapshot gone */ }
+    return inspectView(rec, {
+      logPath: this.logPath(rec.id), hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
+      graphDriverData: { LowerDir: lower, MergedDir: s.mountpoint(rec.id), UpperDir: s.upperDir(rec.id), WorkDir: join(s.upperDir(rec.id), '..', 'work') },
+      execIds: this.execs.ofContainer(rec.id).map((e) => e.id),
+      sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs,
+    });
+  }
+
+  private sizesSync(rec: ContainerRecord): { sizeRw: number; sizeRootFs: number } {
+    const sizeRw = dirSizeSync(this.deps.snapshots.upperDir(rec.id));
+    const image = this.deps.images.tryResolve(rec.imageId);
+    return { sizeRw, sizeRootFs: sizeRw + (image?.size ?? 0) };
+  }
+
+  list(opts: { all?: boolean; limit?: number; size?: boolean; filters?: Record<string, string[]> } = {}): any[] {
+    const filters = opts.filters ?? {};
+    const { impliesAll } = checkFilters(filters);
+    const all = opts.all || impliesAll || (opts.limit !== undefined && opts.limit > 0);
+    const match = makeFilter(filters, {
+      ancestorImageIds: (ref) => this.imageAndDescendants(ref),
+      resolveContainer: (x) => this.resolve(x),
+      order: (id) => this.store.seqOf(id),
+    });
+    let recs = this.store.all().filter((r) => (all || r.state.Running) && match(r));
+    if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);
+    return recs.map((r) => summaryView(r, opts.size ? this.sizesSync(r) : undefined));
+  }
+
+  private imageAndDescendants(ref: string): Set<string> {
+    const image = this.deps.images.tryResolve(ref);
+    if (!image) return new Set();
+    const ids = new Set([image.id]);
+    const images = this.deps.images.list();
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const i of images) if (!ids.has(i.id) && i.parent && ids.has(i.parent)) { ids.add(i.id); grew = true; }
+    }
+    return ids;
+  }
+
+  imageInUse(imageId: string): string | undefined {
+    return this.store.usingImage(imageId)?.id;
+  }
+
+  /** All container records (for system df / prune in other modules). */
+  records(): ContainerRecord[] { return this.store.all(); }
+
+  // ---------------------------------------------------------------- logs / attach / resize
+
+  logs(idOrName: string, opts: { follow?: boolean; stdout?: boolean; stderr?: boolean; since?: number; until?: number; timestamps?: boolean; tail?: string } = {}, signal?: AbortSignal): AsyncIterable<LogEntry> {
+    const rec = this.resolve(idOrName);
+    const finished = () => {
+      const cur = this.store.get(rec.id);
+      return !cur || !(cur.state.Running || cur.state.Restarting);
+    };
+    return readK8sLog(this.logPath(rec.id), opts, finished, signal);
+  }
+
+  async attach(idOrName: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean } = {}): Promise<AttachIO> {
+    const rec = this.resolve(idOrName);
+    const wantOut = opts.stdout !== false;
+    const wantErr = opts.stderr !== false;
+    if (rec.state.Running && !rec.state.Restarting) {
+      const s = await attachConmon(this.monitor(rec.id).attachSocket);
+      return wrapAttach(Promise.resolve(s), { stdin: !!opts.stdin && !!rec.config.OpenStdin, wantOut, wantErr });
+    }
+    // Attached before start (docker run): connect between conmon's create and the runtime's start, so no output is lost.
+    const stream = new Promise<AttachStream>((resolve, reject) => {
+      const list = this.pendingAttaches.get(rec.id) ?? [];
+      const cb = (s: AttachStream | null) => (s ? resolve(s) : reject(new SystemError('container did not start', 'ERR_NOT_STARTED')));
+      list.push(cb as (s: AttachStream) => void);
+      this.pendingAttaches.set(rec.id, list);
+    });
+    return wrapAttach(stream, { stdin: !!opts.stdin && !!rec.config.OpenStdin, wantOut, wantErr });
+  }
+
+  private async connectPendingAttaches(id: string, socket: string): Promise<void> {
+    const list = this.pendingAttaches.get(id);
+    if (!list?.length) return;
+    this.pendingAttaches.delete(id);
+    for (const cb of list) cb(await attachConmon(socket));
+  }
+
+  private failPendingAttaches(id: string): void {
+    const list = this.pendingAttaches.get(id) ?? [];
+    this.pendingAttaches.delete(id);
+    for (const cb of list) (cb as (s: AttachStream | null) => void)(null);
+  }
+
+  async resize(idOrName: string, h: number, w: number): Promise<void> {
+    const rec = this.resolve(idOrName);
+    if (!rec.state.Running) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
+    if (!rec.config.Tty) return; // Docker accepts a resize of a non-tty container and does nothing
+    await resizeConmon(this.monitor(rec.id).ctlFifo, h, w);
+  }
+
+  // ---------------------------------------------------------------- top / changes / export / archive
+
+  async top(idOrName: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const rec = this.resolve(idOrName);
+    if (!rec.state.Running || !rec.state.Pid) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
+    return topProcesses(containerPids(rec.state.Pid), psArgs || '-ef');
+  }
+
+  async changes(idOrName: string): Promise<{ Path: string; Kind: number }[]> {
+    const rec = this.resolve(idOrName);
+    return this.deps.snapshots.changes(rec.id);
+  }
+
+  /** Mount the rootfs for a file operation even when the container is stopped; returns the release. */
+  private async withRootfs(rec: ContainerRecord): Promise<{ root: string; release: () => Promise<void> }> {
+    this.tempMounts.set(rec.id, (this.tempMounts.get(rec.id) ?? 0) + 1);
+    let root: string;
+    try { root = await this.deps.snapshots.mount(rec.id); } catch (e) { await this.releaseRootfs(rec.id); throw e; }
+    let released = false;
+    return { root, release: async () => { if (!released) { released = true; await this.releaseRootfs(rec.id); } } };
+  }
+
+  private async releaseRootfs(id: string): Promise<void> {
+    const n = (this.tempMounts.get(id) ?? 1) - 1;
+    if (n > 0) { this.tempMounts.set(id, n); return; }
+    this.tempMounts.delete(id);
+    const cur = this.store.get(id);
+    if (cur && !cur.state.Running) await this.deps.snapshots.unmount(id).catch(() => undefined);
+  }
+
+  async export(idOrName: string): Promise<Readable> {
+    const rec = this.resolve(idOrName);
+    const { root, release } = await this.withRootfs(rec);
+    const { tarDirectory } = await import('../snapshot/tar-pack.js');
+    const tar = tarDirectory(root);
+    const out = new PassThrough();
+    tar.on('error', (e) => out.destroy(e));
+    out.on('close', () => void release());
+    tar.on('end', () => void release());
+    tar.pipe(out);
+    this.emit(rec, 'export');
+    return out;
+  }
+
+  async archiveStat(idOrName: string, path: string): Promise<ContainerPathStat> {
+    const rec = this.resolve(idOrName);
+    const { root, release } = await this.withRootfs(rec);
+    try { return (await statContainerPath(root, path)).stat; } finally { await release(); }
+  }
+
+  async archiveGet(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: Readable }> {
+    const rec = this.resolve(idOrName);
+    const { root, release } = await this.withRootfs(rec);
+    try {
+      const { stat, hostPath, st } = await statContainerPath(root, path);
+      // a trailing "/" or "/." copies what a symlink points to, like Docker
+      const follow = st.isSymbolicLink() && /\/\.?$/.test(path);
+      const source = follow ? resolveInRoot(root, path, true) : hostPath;
+      const name = /\/\.$/.test(path) ? '.' : stat.name;
+      const tar = packPath(source, name === '/' ? '.' : name);
+      const out = new PassThrough();
+      tar.on('error', (e) => { out.destroy(e); void release(); });
+      tar.on('end', () => void release());
+      out.on('close', () => void release());
+      tar.pipe(out);
+      return { stat, tar: out };
+    } catch (e) {
+      await release();
+      throw e;
+    }
+  }
+
+  async archivePut(idOrName: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+    const rec = this.resolve(idOrName);
+    if (rec.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
+    const { root, release } = await this.withRootfs(rec);
+    try { await extractIntoContainer(root, path, tar, opts); } finally { await release(); }
+  }
+
+  // ---------------------------------------------------------------- commit / prune
+
+  async commit(idOrName: string, opts: { repo?: string; tag?: string; comment?: string; author?: string; changes?: string[]; pause?: boolean; config?: any } = {}): Promise<{ Id: string }> {
+    const rec = this.resolve(idOrName);
+    const image = this.deps.images.tryResolve(rec.imageId) ?? null;
+    const pauseIt = opts.pause !== false && rec.state.Running && !rec.state.Paused;
+    const rt = this.runtimeFor(rec);
+    if (pauseIt) await rt.pause(rec.id);
+    try {
+      let config = imageConfigFrom(rec.config);
+      if (opts.config && typeof opts.config === 'object') config = mergeImageConfig({ ...config, ...stripEmpty(opts.config) }, {});
+      if (opts.changes?.length) {
+        const { applyChanges } = await import('../image/import-export.js');
+        config = applyChanges(config, opts.changes);
+      }
+      const tags = opts.repo ? [`${opts.repo}:${opts.tag || 'latest'}`] : [];
+      const created = await this.deps.images.createImage({
+        parent: image,
+        layerTar: this.deps.snapshots.diffTar(rec.id),
+        config,
+        history: { created_by: [rec.path, ...rec.args].join(' '), comment: opts.comment || undefined, author: opts.author || undefined },
+        tags,
+      });
+      this.emit(rec, 'commit', { comment: opts.comment ?? '', imageID: created.id, imageRef: tags[0] ?? '' });
+      return { Id: created.id };
+    } finally {
+      if (pauseIt) await rt.resume(rec.id).catch(() => undefined);
+    }
+  }
+
+  async prune(filters: Record<string, string[]> = {}): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    for (const k of Object.keys(filters)) if (!['until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+    const until = filters.until?.length ? Math.min(...filters.until.map(parseUntil)) : Infinity;
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const rec of this.store.all()) {
+      if (rec.state.Running || rec.state.Paused || rec.state.Restarting) continue;
+      if (parseTime(rec.created) >= until) continue;
+      const labels = rec.config?.Labels ?? {};
+      if (filters.label?.length && !filters.label.every((l) => labelMatch(labels, l))) continue;
+      if (filters['label!']?.length && filters['label!'].some((l) => labelMatch(labels, l))) continue;
+      const size = await dirSize(this.deps.snapshots.upperDir(rec.id)).catch(() => 0);
+      try {
+        await this.remove(rec.id, {});
+        deleted.push(rec.id);
+        reclaimed += size;
+      } catch (e) { log.warn('prune: cannot remove container', { container: rec.id.slice(0, 12), error: (e as Error).message }); }
+    }
+    this.deps.events.emitEvent('container', 'prune', '', { reclaimed: String(reclaimed) });
+    return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
+  }
+
+  // ---------------------------------------------------------------- exec
+
+  async execCreate(idOrName: string, body: any): Promise<{ Id: string }> {
+    const rec = this.resolve(idOrName);
+    if (!rec.state.Running || rec.state.Restarting) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
+    if (rec.state.Paused) throw new ConflictError(`Container ${rec.id} is paused, unpause the container before exec`, 'ERR_PAUSED');
+    const cmd = Array.isArray(body?.Cmd) ? body.Cmd.map(String) : typeof body?.Cmd === 'string' ? [body.Cmd] : [];
+    if (cmd.length === 0) throw new InvalidArgumentError('No exec command specified', 'ERR_NO_COMMAND');
+    const id = randomId();
+    const exec: ExecRecord = {
+      id, containerId: rec.id,
+      config: {
+        Cmd: cmd, User: body.User ?? '', Env: body.Env ?? [], WorkingDir: body.WorkingDir ?? '', Tty: !!body.Tty,
+        Privileged: !!body.Privileged, AttachStdin: !!body.AttachStdin, AttachStdout: !!body.AttachStdout,
+        AttachStderr: !!body.AttachStderr, DetachKeys: body.DetachKeys ?? '', ConsoleSize: body.ConsoleSize ?? null,
+      },
+      running: false, exitCode: null, pid: 0, conmonPid: 0, dir: join(this.deps.paths.conmonDir, 'x' + id.slice(0, 12)),
+      started: false, canRemove: false,
+    };
+    this.execs.add(exec);
+    this.emit(rec, `exec_create: ${cmd.join(' ')}`, { execID: id });
+    return { Id: id };
+  }
+
+  async execStart(execId: string, opts: { Detach?: boolean; Tty?: boolean } = {}): Promise<AttachIO | null> {
+    const exec = this.execs.get(execId);
+    if (exec.started) throw new ConflictError(`Error: Exec command ${execId} has already run`, 'ERR_EXEC_STARTED');
+    const rec = this.resolve(exec.containerId);
+    if (!rec.state.Running) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
+    if (rec.state.Paused) throw new ConflictError(`Container ${rec.id} is paused, unpause the container before exec`, 'ERR_PAUSED');
+    exec.started = true;
+    const tty = opts.Tty ?? exec.config.Tty;
+    const rootfs = this.deps.snapshots.mountpoint(rec.id);
+    const user = resolveUser(rootfs, exec.config.User || rec.config.User || undefined);
+    const env = containerEnv({ ...rec.config, Tty: tty, Env: [...(rec.config.Env ?? []), ...exec.config.Env] }, rec.config.Hostname);
+    const { process: proc } = buildProcess({
+      ...specInputFor(rec, rootfs, etcFilePaths(this.containerDir(rec.id)), user, (ref) => this.pidOf(ref)),
+      args: exec.config.Cmd, env, cwd: exec.config.WorkingDir || rec.config.WorkingDir || '/', terminal: tty,
+      privileged: exec.config.Privileged || !!rec.hostConfig.Privileged,
+    });
+    const attach = !opts.Detach;
+    await rm(exec.dir, { recursive: true, force: true });
+    await mkdir(exec.dir, { recursive: true });
+    let res;
+    try {
+      res = await startExecMonitor({
+        id: rec.id, execId, runtime: this.runtimeFor(rec).info, process: proc, dir: exec.dir,
+        terminal: tty, stdin: attach && exec.config.AttachStdin, attach,
+      });
+    } catch (e) {
+      const { exitCode, error } = classifyStartError(e, exec.config.Cmd[0]);
+      exec.exitCode = exitCode;
+      exec.canRemove = true;
+      await rm(exec.dir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+    exec.running = true;
+    exec.pid = res.pid;
+    exec.conmonPid = res.conmonPid;
+    this.emit(rec, `exec_start: ${exec.config.Cmd.join(' ')}`, { execID: execId });
+    this.watchExecExit(exec, res.paths);
+    if (!attach) return null;
+    if (!res.attach) throw new SystemError('conmon did not provide an attach stream for the exec', 'ERR_ATTACH');
+    const wantOut = exec.config.AttachStdout || !exec.config.AttachStderr;
+    const wantErr = exec.config.AttachStderr || !exec.config.AttachStdout;
+    return wrapAttach(Promise.resolve(res.attach), { stdin: exec.config.AttachStdin, wantOut, wantErr });
+  }
+
+  private watchExecExit(exec: ExecRecord, paths: MonitorPaths): void {
+    const check = () => {
+      const code = readExitFile(paths.exitFile);
+      if (code !== null) { this.finishExec(exec, code); return; }
+      if (exec.conmonPid && !processAlive(exec.conmonPid)) this.finishExec(exec, readExitFile(paths.exitFile) ?? 255);
+    };
+    const w: ExitWatch = { timer: setInterval(check, EXIT_POLL_MS) };
+    w.timer.unref();
+    try { w.watcher = watch(paths.exitDir, check); w.watcher.on('error', () => undefined); w.watcher.unref(); } catch { /* polled */ }
+    this.execWatches.set(exec.id, w);
+    check();
+  }
+
+  private finishExec(exec: ExecRecord, code: number): void {
+    if (!exec.running) return;
+    const w = this.execWatches.get(exec.id);
+    if (w) { clearInterval(w.timer); w.watcher?.close(); this.execWatches.delete(exec.id); }
+    exec.running = false;
+    exec.exitCode = code;
+    exec.canRemove = true;
+    exec.pid = 0;
+    const rec = this.store.get(exec.containerId);
+    if (rec) this.emit(rec, 'exec_die', { execID: exec.id, exitCode: String(code) });
+    this.signals.emit(`exec:${exec.id}`, code);
+    void rm(exec.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** Resolves with the exec's exit code once it has been recorded (for attached exec streams). */
+  waitExec(execId: string, timeoutMs = 2 ** 31 - 1): Promise<number | null> {
+    const exec = this.execs.get(execId);
+    if (exec.exitCode !== null && !exec.running) return Promise.resolve(exec.exitCode);
+    return new Promise((resolve) => {
+      const done = (code: number) => { clearTimeout(timer); resolve(code); };
+      const timer = setTimeout(() => { this.signals.off(`exec:${execId}`, done); resolve(null); }, timeoutMs);
+      this.signals.once(`exec:${execId}`, done);
+    });
+  }
+
+  execInspect(execId: string): any {
+    return execInspectView(this.execs.get(execId));
+  }
+
+  async execResize(execId: string, h: number, w: number): Promise<void> {
+    const exec = this.execs.get(execId);
+    if (!exec.running) throw new ConflictError(`Exec ${execId} is not running`, 'ERR_NOT_RUNNING');
+    if (!exec.config.Tty) return;
+    await resizeConmon(monitorPaths(exec.dir, exec.containerId, join(exec.dir, 'log'), exec.dir).ctlFifo, h, w);
+  }
+
+  // ---------------------------------------------------------------- daemon start / stop
+
+  /**
+   * Daemon start: containers kept running under conmon are watched again,
+   * exits that happened while the daemon was down are recorded (with `die`,
+   * --rm and restart policies), and mounts nothing owns are cleaned up.
+   */
+  async restore(): Promise<void> {
+    const recs = this.store.all();
+    for (const rec of recs) {
+      try {
+        if (rec.state.Running && !rec.state.Restarting) {
+          const mon = this.monitor(rec.id);
+          const code = readExitFile(mon.exitFile);
+          if (code !== null) { await this.handleExit(rec.id, code); continue; }
+          const st = await this.runtimeFor(rec).state(rec.id).catch(() => null);
+          if (st && st.status !== 'stopped' && (st.pid > 0 || st.status === 'paused')) {
+            this.store.mutate(rec.id, (r) => {
+              r.state = { ...r.state, Pid: st.pid || r.state.Pid, Paused: st.status === 'paused', Status: st.status === 'paused' ? 'paused' : 'running' };
+            });
+            this.watchExit(rec.id);
+            continue;
+          }
+          // gone without an exit code (host reboot, conmon killed): Docker records 255
+          await this.handleExit(rec.id, readExitFile(mon.exitFile) ?? 255);
+        } else if (rec.state.Restarting) {
+          this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'exited', Restarting: false, Running: false }; });
+          await this.deps.snapshots.unmount(rec.id).catch(() => undefined);
+          this.maybeRestart(this.store.get(rec.id)!);
+        } else {
+          await this.deps.snapshots.unmount(rec.id).catch(() => undefined);
+          if (rec.state.Status === 'removing') await this.remove(rec.id, { force: true }).catch(() => undefined);
+        }
+      } catch (e) {
+        log.warn('restoring a container failed', { container: rec.id.slice(0, 12), error: (e as Error).message });
+      }
+    }
+    await this.deps.snapshots.cleanupStale(new Set(this.store.all().map((r) => r.id)));
+    // Docker starts always / unless-stopped containers again at daemon start
+    for (const rec of this.store.all()) {
+      const p = rec.hostConfig.RestartPolicy?.Name;
+      if (!rec.state.Running && !rec.manuallyStopped && (p === 'always' || p === 'unless-stopped') && parseTime(rec.state.StartedAt)) {
+        await this.start(rec.id).catch((e) => log.warn('restart at daemon start failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+      }
+    }
+  }
+
+  /** Daemon stop: stop watching; containers keep running under conmon. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.exitWatches.keys()]) this.unwatchExit(id);
+    for (const [id, w] of this.execWatches) { clearInterval(w.timer); w.watcher?.close(); this.execWatches.delete(id); }
+    for (const t of this.restartTimers.values()) clearTimeout(t);
+    this.restartTimers.clear();
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function processAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+function labelMatch(labels: Record<string, string>, f: string): boolean {
+  const i = f.indexOf('=');
+  return i < 0 ? Object.prototype.hasOwnProperty.call(labels, f) : labels[f.slice(0, i)] === f.slice(i + 1);
+}
+
+/** `until` of prune filters: unix timestamp, RFC 3339 or a Go duration ago (10m, 1h30m). */
+function parseUntil(v: string): number {
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
+  if (dur && v) return Date.now() - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
+  return t;
+}
+
+function stripEmpty(o: any): any {
+  const out: any = {};
+  for (const [k, v] of Object.entries(o ?? {})) if (v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out[k] = v;
+  return out;
+}
+
+/** The image config of a commit: the container's config without the per-container fields. */
+function imageConfigFrom(c: any): any {
+  const out: any = {};
+  for (const k of ['User', 'ExposedPorts', 'Env', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Volumes', 'WorkingDir', 'Entrypoint', 'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell']) {
+    if (c[k] !== undefined && c[k] !== null) out[k] = c[k];
+  }
+  return out;
+}
+
+/** AttachIO over a conmon attach stream that may only connect later (attach before start). */
+function wrapAttach(stream: Promise<AttachStream>, o: { stdin: boolean; wantOut: boolean; wantErr: boolean }): AttachIO {
+  const outCbs: Array<(s: 'stdout' | 'stderr', d: Buffer) => void> = [];
+  const endCbs: Array<() => void> = [];
+  let ended = false;
+  let closed = false;
+  const end = () => { if (!ended) { ended = true; for (const cb of endCbs) cb(); } };
+  const pendingWrites: Array<(s: AttachStream) => void> = [];
+  let live: AttachStream | null = null;
+  stream.then((s) => {
+    live = s;
+    if (closed) { s.close(); return; }
+    s.onOutput((name, data) => {
+      if ((name === 'stdout' && o.wantOut) || (name === 'stderr' && o.wantErr)) for (const cb of outCbs) cb(name, data);
+    });
+    s.onEnd(end);
+    for (const w of pendingWrites.splice(0)) w(s);
+  }, () => end());
+  const withStream = (fn: (s: AttachStream) => void) => { if (live) fn(live); else pendingWrites.push(fn); };
+  return {
+    onOutput: (cb) => { outCbs.push(cb); },
+    onEnd: (cb) => { if (ended) cb(); else endCbs.push(cb); },
+    write: (data) => { if (o.stdin) withStream((s) => s.write(data)); },
+    closeStdin: () => { if (o.stdin) withStream((s) => s.closeStdin()); },
+    close: () => { closed = true; if (live) live.close(); end(); },
+  };
+}
+

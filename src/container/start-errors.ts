@@ -1,0 +1,32 @@
+import { BerthError } from '../common/errors.js';
+
+/**
+ * Docker's translation of runtime start failures: a command that is not found
+ * gives exit 127, one that cannot be invoked 126 (the CLI's `run` exits with
+ * these); anything else is an engine failure. The message keeps Docker's
+ * `exec: "foo": executable file not found in $PATH` wording, which clients match.
+ */
+export function classifyStartError(err: unknown, command: string): { exitCode: number; error: BerthError } {
+  const raw = (err as Error)?.message ?? String(err);
+  const notFound = /executable file .*not found|not found in \$PATH|No such file or directory|ENOENT/i.test(raw);
+  const denied = /Permission denied|EACCES|not executable|exec format error/i.test(raw);
+  if (notFound && !/cgroup|rlimit/i.test(raw)) {
+    const detail = command.includes('/')
+      ? `exec: "${command}": stat ${command}: no such file or directory`
+      : `exec: "${command}": executable file not found in $PATH`;
+    return {
+      exitCode: 127,
+      error: new BerthError(`failed to create task for container: OCI runtime create failed: unable to start container process: ${detail}: unknown`,
+        { code: 'ERR_COMMAND_NOT_FOUND', status: 400, exitCode: 127, cause: err }),
+    };
+  }
+  if (denied) {
+    return {
+      exitCode: 126,
+      error: new BerthError(`failed to create task for container: OCI runtime create failed: unable to start container process: exec: "${command}": permission denied: unknown`,
+        { code: 'ERR_COMMAND_NOT_EXECUTABLE', status: 400, exitCode: 126, cause: err }),
+    };
+  }
+  const error = err instanceof BerthError ? err : new BerthError(raw, { code: 'ERR_START', status: 500, cause: err });
+  return { exitCode: 128, error };
+}

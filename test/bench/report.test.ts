@@ -1,0 +1,65 @@
+/** The harness's pure parts: statistics, the Markdown report and the SVG chart. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { quantile, summarize } from '../../bench/lib/stats.js';
+import { ratioChartSvg } from '../../bench/lib/chart.js';
+import { renderMarkdown, writeReport, type BenchRun } from '../../bench/lib/report.js';
+import type { CaseResult } from '../../bench/lib/harness.js';
+
+test('summarize gives median, p95, quartiles and extremes with linear interpolation', () => {
+  const s = summarize([5, 1, 4, 2, 3]);
+  assert.deepEqual([s.n, s.median, s.min, s.max, s.q1, s.q3, s.mean], [5, 3, 1, 5, 2, 4, 3]);
+  assert.equal(s.p95, 4.8);
+  assert.equal(quantile([10, 20], 0.5), 15);
+  assert.ok(Number.isNaN(summarize([]).median));
+});
+
+const sample: CaseResult = {
+  name: 'run --rm busybox true', description: 'd', goalRatio: 5, bestPeer: 'crun',
+  tools: [
+    { name: 'berth', role: 'berth', command: 'berth run --rm busybox true', samples: [60, 80], summary: summarize([60, 80]), ratio: 3.5 },
+    { name: 'crun <x>', role: 'peer', command: 'crun run', samples: [20], summary: summarize([20]), ratio: 1 },
+    { name: 'broken', role: 'peer', command: 'x', samples: [], error: 'setup failed: no | pipe' },
+  ],
+};
+
+test('the Markdown report has the machine facts, a row per tool and the failures', () => {
+  const run: BenchRun = {
+    startedAt: new Date('2030-01-02T03:04:05Z'), durationMs: 1234,
+    options: { iterations: 2, warmups: 0, smoke: true, outDir: '/nonexistent', runTimeoutMs: 1000 },
+    machine: [['kernel', '6.1.0']], cases: [sample],
+    probes: [{ name: 'memory', lines: [{ name: 'berth daemon idle RSS', value: 42.25, unit: 'MiB', goal: '< 60 MB' }] }],
+  };
+  const md = renderMarkdown(run, './chart.svg');
+  assert.match(md, /Smoke run/);
+  assert.match(md, /^\| kernel \| 6\.1\.0 \|$/m);
+  assert.match(md, /^\| berth \| 70\.0 \| 79\.0 \| 60\.0 \| 65\.0–75\.0 \| 80\.0 \| 2 \| 3\.50× \|$/m);
+  assert.match(md, /^\| crun <x> \| 20\.0 \|/m);
+  assert.match(md, /^\| broken \| failed \|/m);
+  assert.match(md, /- broken: setup failed: no \\\| pipe/);
+  assert.match(md, /^\| berth daemon idle RSS \| 42\.3 MiB \| < 60 MB \|$/m);
+  assert.match(md, /!\[median ratio to the best peer\]\(\.\/chart\.svg\)/);
+});
+
+test('the chart has a bar per measured tool, escapes names and marks the goal', () => {
+  const svg = ratioChartSvg([sample]);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal((svg.match(/<rect x=/g) ?? []).length, 2);
+  assert.match(svg, /crun &lt;x&gt;/);
+  assert.match(svg, /goal 5×/);
+  assert.match(svg, /3\.50× \(70\.0 ms\)/);
+});
+
+test('writeReport writes the Markdown, the chart it links and the JSON', (t) => {
+  const dir = mkdtempSync('/tmp/bench-report-test-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const md = writeReport({
+    startedAt: new Date('2030-01-02T03:04:05Z'), durationMs: 1, machine: [], cases: [sample], probes: [],
+    options: { iterations: 2, warmups: 0, smoke: false, outDir: dir, runTimeoutMs: 1000 },
+  });
+  assert.deepEqual(readdirSync(dir).sort(), ['2030-01-02T03-04-05-000Z.json', '2030-01-02T03-04-05-000Z.md', '2030-01-02T03-04-05-000Z.svg']);
+  assert.match(readFileSync(md, 'utf8'), /\(\.\/2030-01-02T03-04-05-000Z\.svg\)/);
+  assert.equal(JSON.parse(readFileSync(join(dir, '2030-01-02T03-04-05-000Z.json'), 'utf8')).cases[0].tools[0].samples.length, 2);
+});

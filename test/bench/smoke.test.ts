@@ -1,0 +1,85 @@
+/**
+ * Runs the benchmark harness in smoke mode (2 iterations, no warm-up) against a real berth daemon and
+ * bare crun, and checks the report was written with every case and numeric medians. The figures
+ * themselves are never asserted: they depend on the machine.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CASES, PROBES } from '../../bench/cases/index.js';
+import { NETNS_PREFIX } from '../../bench/lib/netns.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+function benchNetns(): string[] {
+  return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n')
+    .map((l) => l.split(' ')[0]).filter((n) => n.startsWith(NETNS_PREFIX));
+}
+
+function benchWorkDirs(): string[] {
+  return readdirSync('/tmp').filter((d) => d.startsWith('berth-bench-'));
+}
+
+function runSmoke(outDir: string, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, BENCH_RESULTS_DIR: outDir };
+    delete env.NODE_TEST_CONTEXT;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    // SIGTERM first: the harness cleans up on it.
+    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`bench smoke run timed out\n${stderr}`)); }, timeoutMs);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, stdout, stderr }); });
+  });
+}
+
+const numeric = /^\d+(\.\d+)?$/;
+
+test('bench smoke run writes a report with every case and numeric medians, and leaves nothing behind', { timeout: 600_000 }, async (t) => {
+  const outDir = mkdtempSync('/tmp/bench-smoke-out-');
+  t.after(() => rmSync(outDir, { recursive: true, force: true }));
+  const netnsBefore = new Set(benchNetns());
+  const dirsBefore = new Set(benchWorkDirs());
+
+  const r = await runSmoke(outDir, 540_000);
+  assert.equal(r.code, 0, `bench exited ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+
+  const files = readdirSync(outDir);
+  const md = files.find((f) => f.endsWith('-smoke.md'));
+  assert.ok(md, `no Markdown report in ${outDir}: ${files.join(', ')}`);
+  const report = readFileSync(join(outDir, md), 'utf8');
+  assert.match(report, /Smoke run/);
+  for (const fact of ['kernel', 'cgroups', 'node', 'crun', 'conmon', 'runc']) assert.match(report, new RegExp(`^\\| ${fact} \\| \\S`, 'm'));
+
+  const json = JSON.parse(readFileSync(join(outDir, md.replace(/\.md$/, '.json')), 'utf8'));
+  for (const c of CASES) {
+    const section = report.split(`### ${c.name}\n`)[1];
+    assert.ok(section, `report has no section for case "${c.name}"`);
+    const rows = section.split('\n## ')[0].split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| tool'));
+    const recorded = json.cases.find((x: { name: string }) => x.name === c.name);
+    assert.ok(recorded.tools.length >= 2, `case "${c.name}" has fewer than two tools`);
+    assert.equal(rows.length, recorded.tools.length);
+    for (const row of rows) {
+      const cells = row.split('|').map((s) => s.trim());
+      assert.match(cells[2], numeric, `median of "${cells[1]}" in "${c.name}" is not a number: ${row}`);
+      assert.match(cells[3], numeric, `p95 of "${cells[1]}" in "${c.name}" is not a number: ${row}`);
+      assert.match(cells[8], /^\d+(\.\d+)?×$/, `ratio of "${cells[1]}" in "${c.name}" is missing: ${row}`);
+    }
+  }
+  for (const p of PROBES) {
+    const recorded = json.probes.find((x: { name: string }) => x.name === p.name);
+    assert.ok(recorded && !recorded.error && recorded.lines.length > 0, `probe "${p.name}" measured nothing: ${JSON.stringify(recorded)}`);
+    for (const l of recorded.lines) assert.ok(Number.isFinite(l.value), `probe line "${l.name}" is not a number`);
+  }
+  const svgName = /!\[[^\]]*\]\(\.\/([^)]+\.svg)\)/.exec(report)?.[1];
+  assert.ok(svgName && files.includes(svgName), 'the report links a chart that was written');
+  assert.match(readFileSync(join(outDir, svgName), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+
+  assert.deepEqual(benchNetns().filter((n) => !netnsBefore.has(n)), [], 'the benchmark left a network namespace');
+  assert.deepEqual(benchWorkDirs().filter((d) => !dirsBefore.has(d)), [], 'the benchmark left its work directory');
+});
