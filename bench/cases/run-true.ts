@@ -12,7 +12,7 @@ function berthCliTool(ctx: BenchContext, name: string, args: string[]): Tool {
     command: `berth ${args.join(' ')}`,
     async setup() { berth = await ctx.berth(); },
     // A fresh CLI process per iteration, as a user would type it.
-    async run() { await berth!.cli(args); },
+    async run() { return (await berth!.cli(args)).ms; },
     async teardown() { /* the shared daemon is cleaned up with the context */ },
   };
 }

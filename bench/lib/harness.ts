@@ -48,15 +48,16 @@ export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
       const order = ready.map((_, i) => ready[(i + round) % ready.length]).filter((t) => live.has(t));
       for (const t of order) {
         const started = process.hrtime.bigint();
+        let measured: number | void;
         try {
-          await t.run(round);
+          measured = await t.run(round);
         } catch (e) {
           results.get(t)!.error = `iteration ${round + 1} failed: ${message(e)}`;
           ctx.log(`${c.name}: ${t.name} failed: ${message(e)}`);
           live.delete(t);
           continue;
         }
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const ms = typeof measured === 'number' ? measured : Number(process.hrtime.bigint() - started) / 1e6;
         if (round >= warmups) results.get(t)!.samples.push(ms);
       }
       if (round === warmups - 1) ctx.log(`${c.name}: warm-up done`);

@@ -6,14 +6,18 @@ import type { BenchContext } from './context.js';
 
 export type ToolRole = 'berth' | 'peer';
 
-/** One way of doing a case's operation. `run` is one timed iteration; it throws when the tool failed. */
+/**
+ * One way of doing a case's operation. `run` is one timed iteration; it throws when the tool failed.
+ * It may return its own measurement in milliseconds (e.g. spawn-to-exit of a command); otherwise the
+ * harness times the whole call.
+ */
 export interface Tool {
   name: string;
   role: ToolRole;
   /** the command a reader could type to reproduce it (for the report) */
   command: string;
   setup(): Promise<void>;
-  run(iteration: number): Promise<void>;
+  run(iteration: number): Promise<number | void>;
   teardown(): Promise<void>;
 }
 

@@ -34,12 +34,14 @@ export function crunRunTool(ctx: BenchContext, opts: { name: string; args: strin
       if (!prep.ok) throw new SystemError(`crun cannot run here: ${prep.message}`, 'ERR_CGROUPS');
       mkdirSync(bundle, { recursive: true });
       mkdirSync(stateRoot, { recursive: true });
+      // also on the context's stack, so an interrupted benchmark leaves no container behind
+      ctx.onCleanup(`crun delete -f under ${stateRoot}`, () => deleteAllUnder('crun', stateRoot));
       await buildBusyboxBundle(bundle, opts.args);
       netns = ctx.netns();
     },
     async run() {
       const id = `bench-${process.pid}-${seq++}`;
-      await timedSpawnOk(...inNetns(netns, 'crun', ['--root', stateRoot, 'run', '--bundle', bundle, id]), { timeoutMs: ctx.options.runTimeoutMs });
+      return (await timedSpawnOk(...inNetns(netns, 'crun', ['--root', stateRoot, 'run', '--bundle', bundle, id]), { timeoutMs: ctx.options.runTimeoutMs })).ms;
     },
     async teardown() { deleteAllUnder('crun', stateRoot); },
   };

@@ -34,7 +34,9 @@ export async function statContainerPath(root: string, containerPath: string): Pr
   };
 }
 
-function headerFor(name: string, st: Stats): tar.Headers {
+type HeaderArg = Partial<tar.Header> & { name: string };
+
+function headerFor(name: string, st: Stats): HeaderArg {
   const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
   if (st.isDirectory()) return { ...base, type: 'directory' };
   if (st.isSymbolicLink()) return { ...base, type: 'symlink' };
@@ -51,10 +53,10 @@ function headerFor(name: string, st: Stats): tar.Headers {
 export function packPath(hostPath: string, name: string): Readable {
   const pack = tar.pack();
   const out = new PassThrough();
-  const addEntry = (header: tar.Headers, body?: Readable) => new Promise<void>((resolve, reject) => {
+  const addEntry = (header: HeaderArg, body?: Readable) => new Promise<void>((resolve, reject) => {
     const entry = pack.entry(header, (err) => (err ? reject(err) : resolve()));
     if (body) body.on('error', reject).pipe(entry);
-    else entry.end();
+    else entry.end(Buffer.alloc(0));
   });
   const walk = async (p: string, entryName: string): Promise<void> => {
     const st = await lstat(p);
@@ -90,10 +92,10 @@ export async function extractIntoContainer(root: string, containerPath: string, 
   // Rewrite headers on the way: ownership and the dir/non-dir check.
   const extract = tar.extract();
   const repack = tar.pack();
-  const check = async (header: tar.Headers) => {
+  const check = async (header: HeaderArg) => {
     if (!opts.copyUIDGID) { header.uid = 0; header.gid = 0; header.uname = ''; header.gname = ''; }
     if (opts.noOverwriteDirNonDir) {
-      const rel = header.name.split('/').filter((p) => p && p !== '.');
+      const rel = header.name.split('/').filter((p: string) => p && p !== '.');
       if (rel.includes('..')) throw new ArchiveError(`tar entry ${JSON.stringify(header.name)} escapes the target directory`, 'ERR_ARCHIVE_PATH_ESCAPE');
       const existing = await lstat(resolveInRoot(dir, rel.join('/'), false)).catch(() => null);
       if (existing) {
@@ -112,7 +114,7 @@ export async function extractIntoContainer(root: string, containerPath: string, 
   extract.on('finish', () => repack.finalize());
   extract.on('error', (e) => repack.destroy(e));
   const feeding = pipeline(src, extract);
-  const unpacking = unpackLayer(repack, dir, { mode: 'apply' });
+  const unpacking = unpackLayer(repack as unknown as Readable, dir, { mode: 'apply' });
   const [fed, unpacked] = await Promise.allSettled([feeding, unpacking]);
   if (fed.status === 'rejected') throw asArchiveError(fed.reason);
   if (unpacked.status === 'rejected') throw unpacked.reason;

@@ -65,9 +65,9 @@ export function commandText(rec: ContainerRecord): string {
 /** EndpointSettings for the container's only network (none or host) until networks land. */
 export function endpointSettings(): any {
   return {
-    IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0,
+    IPAMConfig: null, MacAddress: '', DriverOpts: null, GwPriority: 0,
     NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0,
-    IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
+    IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
   };
 }
 
@@ -86,6 +86,16 @@ export interface InspectExtras {
   graphDriverData: Record<string, string>;
   execIds: string[];
   sizeRw?: number; sizeRootFs?: number;
+}
+
+/**
+ * Go clients see an absent field and a null one alike; the schema does not allow
+ * null for most HostConfig/Config lists, so unset fields are left out.
+ */
+function withoutNulls(o: any): any {
+  const out: any = {};
+  for (const [k, v] of Object.entries(o ?? {})) if (v !== null && v !== undefined) out[k] = v;
+  return out;
 }
 
 /** Docker's ContainerInspectResponse. */
@@ -109,10 +119,10 @@ export function inspectView(rec: ContainerRecord, x: InspectExtras): any {
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: x.execIds.length ? x.execIds : null,
-    HostConfig: rec.hostConfig,
+    HostConfig: withoutNulls(rec.hostConfig),
     GraphDriver: { Name: 'overlay2', Data: x.graphDriverData },
     Mounts: [],
-    Config: rec.config,
+    Config: withoutNulls(rec.config),
     NetworkSettings: networkSettings(rec),
   };
   if (x.sizeRw !== undefined) out.SizeRw = x.sizeRw;

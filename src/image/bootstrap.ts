@@ -103,7 +103,7 @@ export function packEntries(entries: Entry[]): Readable {
   pack.on('error', (e: Error) => out.destroy(e));
   pack.pipe(out);
   for (const e of entries) {
-    const header: tar.Headers = {
+    const header: Partial<tar.Header> & { name: string } = {
       name: e.type === 'directory' ? `${e.name}/` : e.name, type: e.type, mode: e.mode, uid: 0, gid: 0,
       uname: 'root', gname: 'root', mtime: FIXED_TIME,
     };

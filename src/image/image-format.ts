@@ -80,7 +80,7 @@ export function buildConfigJson(input: {
     const e: any = {};
     if (h.created) e.created = h.created;
     if (h.author) e.author = h.author;
-    if (h.created_by !== undefined) e.created_by = h.created_by;
+    if (h.created_by) e.created_by = h.created_by;
     if (h.comment) e.comment = h.comment;
     if (h.empty_layer) e.empty_layer = true;
     return e;

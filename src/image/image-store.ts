@@ -242,6 +242,7 @@ export class ImageStore {
     const parent = opts.parent ?? null;
     const baseLayers = parent ? parent.layers : [];
     const created = opts.created ?? new Date().toISOString();
+    try { (opts.tags ?? []).forEach(parseTagTarget); } catch (e) { opts.layerTar?.destroy(); throw e; } // before any work
     const newBlobs: string[] = [];
     try {
       let layers = baseLayers;
@@ -291,7 +292,7 @@ export class ImageStore {
       id: manifest.config.digest, configJson: configRaw.toString(), manifestDigest: opts.manifestDigest,
       manifestMediaType: manifest.mediaType, layers,
     };
-    const img = this.insertImage(row, { parent: opts.parent ?? '', tags: opts.tags ?? [], quietTags: true });
+    const img = this.insertImage(row, { parent: opts.parent ?? '', tags: opts.tags ?? [] });
     if (opts.repoDigests?.length) {
       for (const r of opts.repoDigests) this.addRepoDigest(img.id, r);
       return this.get(img.id)!;
@@ -342,7 +343,7 @@ export class ImageStore {
     return { id: configBlob.digest, configJson, manifestDigest: manifestBlob.digest, manifestMediaType: MEDIA.ociManifest, layers };
   }
 
-  private insertImage(p: PendingImage, opts: { parent: string; tags: string[]; quietTags?: boolean }): ImageRecord {
+  private insertImage(p: PendingImage, opts: { parent: string; tags: string[] }): ImageRecord {
     const refs = opts.tags.map(parseTagTarget);
     const config = JSON.parse(p.configJson);
     tx(this.db, () => {

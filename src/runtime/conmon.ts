@@ -6,6 +6,7 @@ import { InvalidArgumentError, SystemError } from '../common/errors.js';
 import { attachConmon, type AttachStream } from './attach.js';
 import type { OciRuntimeInfo } from './oci-runtime.js';
 import { runtimeError } from './oci-runtime.js';
+import { specToJson } from './spec.js';
 
 export interface MonitorPaths {
   dir: string;
@@ -196,7 +197,7 @@ export async function startExecMonitor(opts: ExecMonitorOptions): Promise<Monito
   checkSocketPath(paths.attachSocket);
   mkdirSync(paths.exitDir, { recursive: true });
   const specPath = join(opts.dir, 'process.json');
-  writeFileSync(specPath, JSON.stringify({ ...opts.process, terminal: !!opts.terminal }));
+  writeFileSync(specPath, specToJson({ ...opts.process, terminal: !!opts.terminal }));
   // -b makes conmon set up the attach socket and ctl fifo in the exec dir
   const args = [...commonArgs({ ...opts, paths }), '-b', opts.dir, '-e', '--exec-process-spec', specPath];
   if (opts.attach) args.push('--exec-attach');

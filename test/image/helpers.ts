@@ -37,7 +37,7 @@ export async function buildTar(entries: TarEntry[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const done = (async () => { for await (const c of pack) chunks.push(c as Buffer); })();
   for (const e of entries) {
-    const header: tar.Headers = { name: e.name, type: e.type ?? 'file', mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), mtime: new Date(1_600_000_000_000), uid: 0, gid: 0 };
+    const header: Partial<tar.Header> & { name: string } = { name: e.name, type: e.type ?? 'file', mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), mtime: new Date(1_600_000_000_000), uid: 0, gid: 0 };
     if (e.linkname) header.linkname = e.linkname;
     await new Promise<void>((resolve, reject) => {
       if (header.type === 'file') pack.entry(header, e.body ?? '', (err) => (err ? reject(err) : resolve()));
@@ -52,9 +52,9 @@ export async function buildTar(entries: TarEntry[]): Promise<Buffer> {
 export function streamOf(buf: Buffer): Readable { return Readable.from([buf]); }
 
 /** Names of the entries of a (plain) tar. */
-export async function tarNames(src: Readable): Promise<Map<string, tar.Headers>> {
+export async function tarNames(src: Readable): Promise<Map<string, tar.Header>> {
   const ex = tar.extract();
-  const out = new Map<string, tar.Headers>();
+  const out = new Map<string, tar.Header>();
   ex.on('entry', (h, stream, next) => { out.set(h.name.replace(/\/$/, ''), h); stream.resume(); stream.on('end', next); });
   await new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); src.on('error', reject); src.pipe(ex); });
   return out;

@@ -204,3 +204,29 @@ test('prune: dangling by default, all unused with dangling=false, label and unti
   assert.deepEqual(r4.ImagesDeleted.slice(0, 2), [{ Untagged: 'keep:latest' }, { Deleted: tagged.id }]);
   assert.deepEqual(env.images.list().map((i) => i.id), [used.id]);
 });
+
+test('addFromManifest: a Docker schema 2 image whose blobs are in the content store (pull/load path)', async (t) => {
+  const env = await imageEnv(t);
+  const { gzipSync } = await import('node:zlib');
+  const tarBuf = await buildTar([{ name: 'pulled.txt', body: 'p' }]);
+  const gz = gzipSync(tarBuf);
+  const layerBlob = await env.content.put(gz);
+  const diffId = 'sha256:' + createHash('sha256').update(tarBuf).digest('hex');
+  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['x'] }, created: '2023-05-05T00:00:00Z', rootfs: { type: 'layers', diff_ids: [diffId] }, history: [{ created_by: 'ADD x' }] });
+  const configBlob = await env.content.put(config);
+  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configBlob.digest, size: configBlob.size },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: layerBlob.digest, size: layerBlob.size }] });
+  const mBlob = await env.content.put(manifest);
+  const img = await env.images.addFromManifest({ manifestDigest: mBlob.digest, tags: ['registry.local:5000/app:1'], repoDigests: [`registry.local:5000/app@${mBlob.digest}`] });
+  assert.equal(img.id, configBlob.digest);
+  assert.equal(readFileSync(join(env.layers.get(img.topChainId!)!.dir, 'pulled.txt'), 'utf8'), 'p');
+  const ins = env.images.inspect('registry.local:5000/app:1');
+  assert.deepEqual(ins.RepoDigests, [`registry.local:5000/app@${mBlob.digest}`]);
+  assert.equal(env.images.resolve(`registry.local:5000/app@${mBlob.digest}`).id, img.id);
+  assert.equal(env.images.manifest(img).mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+  // untagging the last tag of the repository drops its digest reference too
+  const res = await env.images.remove('registry.local:5000/app:1', { inUseBy: noUser });
+  assert.deepEqual(res.slice(0, 3), [{ Untagged: 'registry.local:5000/app:1' }, { Untagged: `registry.local:5000/app@${mBlob.digest}` }, { Deleted: img.id }]);
+  assert.ok(!env.content.has(mBlob.digest) && !env.content.has(layerBlob.digest));
+});

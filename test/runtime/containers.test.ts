@@ -155,13 +155,14 @@ for (const runtimeName of ['crun', 'runc'] as const) {
       const a = await attachConmon(c.res.paths.attachSocket);
       const out = collect(a);
       await rt.start(c.id);
-      a.write(Buffer.from('tty; test -t 0 && echo IS-A-TTY\n'));
-      await waitFor('tty output', () => out.text().includes('IS-A-TTY\r\n'));
+      // markers are computed so the terminal's echo of the input cannot match them
+      a.write(Buffer.from('tty; test -t 0 && echo IS-A-TTY-$((40+2))\n'));
+      await waitFor('tty output', () => out.text().includes('IS-A-TTY-42'));
       assert.match(out.text(), /\/dev\/pts\/\d+/);
       await resizeConmon(c.res.paths.ctlFifo, 33, 101);
       await waitFor('stty size 33 101', async () => {
         if (out.text().includes('33 101')) return true;
-        a.write(Buffer.from('stty size\n'));
+        a.write(Buffer.from('stty size\n')); // the echo is "stty size", the answer "33 101"
         await new Promise((r) => setTimeout(r, 100));
         return out.text().includes('33 101');
       });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import {
   buildSpec, buildProcess, resolveUser, resolveSeccomp, loadDefaultSeccompProfile, hostFacts, parseProcLimits,
   decodeCapMask, detectCgroups, defaultCgroupsPath, signalNumber, parseLogLine, specToJson, DEFAULT_CAPABILITIES,

@@ -49,7 +49,7 @@ export function imageRoutes(r: Router): void {
       const repo = ctx.query.str('repo');
       const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
       try {
-        const img = await importImage(ctx.engine.images, ctx.req, { ref, message: ctx.query.str('message'), changes: changesParam(ctx) });
+        const img = await importImage(ctx.engine.images, ctx.req, { ref, message: ctx.query.str('message') || `Imported from ${fromSrc}`, changes: changesParam(ctx) });
         p.status(img.id);
       } catch (e) { p.error(e); }
       p.end();

@@ -1,0 +1,269 @@
+/**
+ * run, create, start and attach: Docker's client-side sequence
+ * (create, pull on "No such image", attach before start, wait registered before start, start,
+ * pump stdio, exit with the container's status).
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { BerthError, UsageError } from '../../common/errors.js';
+import { DaemonError, jsonLines, type EngineClient } from '../client.js';
+import { ExitError, forEachTarget, parseBool, type CliContext } from '../context.js';
+import { addContainerOptions, buildCreateRequest } from '../container-config.js';
+import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
+
+/** Errors before the container runs: exit 125 (126/127 when the command cannot be run). */
+export class RunError extends BerthError {
+  constructor(message: string, exitCode = 125) { super(message, { code: 'ERR_RUN', exitCode }); }
+}
+
+/** Docker's runStartContainerErr: 127 for a missing command, 126 for one that cannot be executed. */
+export function startErrorExitCode(message: string): number {
+  if (/executable file not found|no such file or directory|system cannot find the file specified/i.test(message)) return 127;
+  if (/permission denied/i.test(message)) return 126;
+  return 125;
+}
+
+/** "busybox" -> "busybox:latest" (Docker's TagNameOnly for the "Unable to find" line). */
+export function tagged(image: string): string {
+  if (image.includes('@')) return image;
+  const slash = image.lastIndexOf('/');
+  return image.slice(slash + 1).includes(':') ? image : `${image}:latest`;
+}
+
+/** Split a reference into fromImage and tag (or digest) for POST /images/create. */
+export function splitReference(ref: string): { name: string; tag: string } {
+  const at = ref.indexOf('@');
+  if (at >= 0) return { name: ref.slice(0, at), tag: ref.slice(at + 1) };
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > slash) return { name: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { name: ref, tag: 'latest' };
+}
+
+/** POST /images/create?fromImage=...; progress lines go to `out`; an error message in the stream throws. */
+export async function pullImage(client: EngineClient, ref: string, out: (s: string) => void, quiet = false): Promise<void> {
+  const { name, tag } = splitReference(ref);
+  const res = await client.request('POST', '/images/create', { query: { fromImage: name, tag } });
+  for await (const msg of jsonLines(res)) {
+    if (msg.error || msg.errorDetail) throw new DaemonError(500, msg.errorDetail?.message ?? msg.error);
+    if (quiet) continue;
+    // progress bars are for terminals; plain lines show each step once
+    if (msg.progressDetail && msg.progressDetail.current !== undefined) continue;
+    if (msg.status) out(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
+  }
+}
+
+async function createContainer(ctx: CliContext, client: EngineClient, o: any, image: string, args: string[], run: boolean): Promise<{ id: string; body: any }> {
+  const req = buildCreateRequest(o, image, args, { run });
+  const create = () => client.json<{ Id: string; Warnings?: string[] | null }>('POST', '/containers/create', { query: { name: req.name }, body: req.body });
+  if (o.pull === 'always') await pullImage(client, tagged(image), (s) => ctx.err(s), o.quiet);
+  let res;
+  try {
+    res = await create();
+  } catch (e) {
+    if (!(e instanceof DaemonError) || e.statusCode !== 404 || !/no such image/i.test(e.message) || o.pull === 'never') throw e;
+    ctx.err(`Unable to find image '${tagged(image)}' locally\n`);
+    await pullImage(client, tagged(image), (s) => ctx.err(s), o.quiet);
+    res = await create();
+  }
+  for (const w of res.Warnings ?? []) ctx.err(`WARNING: ${w}\n`);
+  if (o.cidfile) writeFileSync(o.cidfile, res.Id);
+  return { id: res.Id, body: req.body };
+}
+
+interface AttachPlan { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean; detachKeys: string }
+
+async function openAttach(client: EngineClient, id: string, plan: AttachPlan) {
+  return client.hijack('POST', `/containers/${encodeURIComponent(id)}/attach`, {
+    query: { stream: true, stdin: plan.stdin, stdout: plan.stdout, stderr: plan.stderr, detachKeys: plan.detachKeys },
+  });
+}
+
+/**
+ * Register the wait before start so a fast exit is not missed. The daemon answers the headers as
+ * soon as the waiter is registered (as dockerd does); we give it a moment, then go on regardless.
+ */
+function registerWait(client: EngineClient, id: string, condition: 'next-exit' | 'removed' | 'not-running') {
+  const result = client.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition } }).then(async (res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    if (body.Error?.Message) throw new DaemonError(500, body.Error.Message);
+    return Number(body.StatusCode ?? 0);
+  });
+  result.catch(() => {});
+  const registered = Promise.race([result.then(() => undefined, () => undefined), new Promise<void>((r) => setTimeout(r, 300).unref())]);
+  return { result, registered };
+}
+
+/** Forward our signals to the container (sig-proxy), as Docker does for non-TTY runs. */
+function proxySignals(client: EngineClient, id: string): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+  const handlers = signals.map((sig) => {
+    const h = () => { client.call('POST', `/containers/${encodeURIComponent(id)}/kill`, { query: { signal: sig } }).catch(() => {}); };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  return () => { for (const [sig, h] of handlers) process.off(sig, h); };
+}
+
+/** Attach (if any stream), start, pump, and return the container's exit status. */
+export async function attachStartWait(client: EngineClient, id: string, opts: {
+  plan: AttachPlan; autoRemove: boolean; sigProxy: boolean; start: boolean;
+}): Promise<number> {
+  const { plan } = opts;
+  const attached = plan.stdin || plan.stdout || plan.stderr;
+  const conn = attached ? await openAttach(client, id, plan) : null;
+  const wait = registerWait(client, id, opts.autoRemove ? 'removed' : 'next-exit');
+  await wait.registered;
+  const stopProxy = !plan.tty && opts.sigProxy ? proxySignals(client, id) : () => {};
+  try {
+    const pump = conn ? pumpConnection(conn, {
+      tty: plan.tty, stdin: plan.stdin, detachKeys: plan.detachKeys,
+      resize: (h, w) => client.call('POST', `/containers/${encodeURIComponent(id)}/resize`, { query: { h, w } }).then(() => undefined),
+    }) : null;
+    if (opts.start) {
+      try {
+        await client.call('POST', `/containers/${encodeURIComponent(id)}/start`);
+      } catch (e) {
+        conn?.socket.destroy();
+        const msg = e instanceof DaemonError ? `Error response from daemon: ${e.message}` : (e as Error).message;
+        throw new RunError(msg, startErrorExitCode(msg));
+      }
+    }
+    if (pump) {
+      const r = await pump;
+      if (r.detached) return 0;
+      if (r.systemError) throw new RunError(r.systemError.trim());
+    }
+    try {
+      return await wait.result;
+    } catch (e) {
+      throw new RunError(e instanceof DaemonError ? `Error response from daemon: ${e.message}` : (e as Error).message);
+    }
+  } finally {
+    stopProxy();
+  }
+}
+
+function runErrorWrap(cmdName: string) {
+  return (e: unknown): never => {
+    if (e instanceof RunError || e instanceof ExitError) throw e;
+    const err = e as BerthError;
+    if (err?.code === 'ERR_USAGE') throw e;
+    const msg = err?.code === 'ERR_DAEMON' ? `Error response from daemon: ${err.message}` : err?.message ?? String(e);
+    throw new RunError(`${msg}\n\nRun 'berth ${cmdName} --help' for more information`);
+  };
+}
+
+export function registerRunCommands(program: Command, ctx: CliContext, containerGroup: Command): void {
+  const defineRun = (parent: Command, name: string) => addContainerOptions(
+    parent.command(name).usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create and run a new container from an image')
+      .argument('<image>').argument('[command...]').passThroughOptions(), { run: true })
+    .action(async (image: string, args: string[], o: any) => {
+      try {
+        if (o.rm && o.restart && o.restart !== 'no') throw new UsageError('Conflicting options: --restart and --rm');
+        const client = await ctx.client();
+        const { id } = await createContainer(ctx, client, o, image, args, true);
+        if (o.detach) {
+          try {
+            await client.call('POST', `/containers/${encodeURIComponent(id)}/start`);
+          } catch (e) {
+            const msg = e instanceof DaemonError ? `Error response from daemon: ${e.message}` : (e as Error).message;
+            throw new RunError(msg, startErrorExitCode(msg));
+          }
+          ctx.out(`${id}\n`);
+          return;
+        }
+        const attach: string[] = (o.attach ?? []).map((s: string) => s.toLowerCase());
+        const plan: AttachPlan = {
+          stdin: Boolean(o.interactive) || attach.includes('stdin'),
+          stdout: attach.length ? attach.includes('stdout') : true,
+          stderr: attach.length ? attach.includes('stderr') : true,
+          tty: Boolean(o.tty),
+          detachKeys: o.detachKeys ?? DEFAULT_DETACH_KEYS,
+        };
+        if (plan.tty && plan.stdin && !process.stdin.isTTY) throw new RunError('the input device is not a TTY');
+        const code = await attachStartWait(client, id, { plan, autoRemove: Boolean(o.rm), sigProxy: o.sigProxy !== false, start: true });
+        if (code !== 0) throw new ExitError(code);
+      } catch (e) {
+        runErrorWrap(name)(e);
+      }
+    });
+  defineRun(program, 'run');
+  defineRun(containerGroup, 'run');
+
+  const defineCreate = (parent: Command) => addContainerOptions(
+    parent.command('create').usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create a new container')
+      .argument('<image>').argument('[command...]').passThroughOptions(), { run: false })
+    .action(async (image: string, args: string[], o: any) => {
+      try {
+        const client = await ctx.client();
+        const { id } = await createContainer(ctx, client, o, image, args, false);
+        ctx.out(`${id}\n`);
+      } catch (e) {
+        runErrorWrap('create')(e);
+      }
+    });
+  defineCreate(program);
+  defineCreate(containerGroup);
+
+  const defineStart = (parent: Command) => parent.command('start').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Start one or more stopped containers')
+    .argument('<containers...>')
+    .option('-a, --attach', "Attach STDOUT/STDERR and forward signals")
+    .option('-i, --interactive', "Attach container's STDIN")
+    .option('--detach-keys <keys>', 'Override the key sequence for detaching a container')
+    .action(async (containers: string[], o: any) => {
+      const client = await ctx.client();
+      if (o.attach || o.interactive) {
+        if (containers.length > 1) throw new UsageError('you cannot start and attach multiple containers at once');
+        const info = await client.json('GET', `/containers/${encodeURIComponent(containers[0])}/json`);
+        const plan: AttachPlan = {
+          stdin: Boolean(o.interactive) && Boolean(info.Config?.OpenStdin),
+          stdout: Boolean(o.attach), stderr: Boolean(o.attach), tty: Boolean(info.Config?.Tty),
+          detachKeys: o.detachKeys ?? DEFAULT_DETACH_KEYS,
+        };
+        const code = await attachStartWait(client, info.Id, { plan, autoRemove: Boolean(info.HostConfig?.AutoRemove), sigProxy: !plan.tty, start: true });
+        if (code !== 0) throw new ExitError(code);
+        return;
+      }
+      await forEachTarget(containers, async (c) => {
+        await client.call('POST', `/containers/${encodeURIComponent(c)}/start`);
+        ctx.out(`${c}\n`);
+      });
+    });
+  defineStart(program);
+  defineStart(containerGroup);
+
+  const defineAttach = (parent: Command) => parent.command('attach').usage('[OPTIONS] CONTAINER').description('Attach local standard input, output, and error streams to a running container')
+    .argument('<container>')
+    .option('--no-stdin', 'Do not attach STDIN')
+    .option('--sig-proxy [bool]', 'Proxy all received signals to the process', parseBool('--sig-proxy'), true)
+    .option('--detach-keys <keys>', 'Override the key sequence for detaching a container')
+    .action(async (container: string, o: any) => {
+      const client = await ctx.client();
+      const info = await client.json('GET', `/containers/${encodeURIComponent(container)}/json`);
+      if (!info.State?.Running) throw new UsageError('You cannot attach to a stopped container, start it first');
+      if (info.State?.Paused) throw new UsageError('You cannot attach to a paused container, unpause it first');
+      const tty = Boolean(info.Config?.Tty);
+      const stdin = o.stdin !== false && Boolean(info.Config?.OpenStdin);
+      if (tty && stdin && !process.stdin.isTTY) throw new UsageError('the input device is not a TTY');
+      const conn = await openAttach(client, info.Id, { stdin, stdout: true, stderr: true, tty, detachKeys: o.detachKeys ?? DEFAULT_DETACH_KEYS });
+      const stopProxy = !tty && o.sigProxy !== false ? proxySignals(client, info.Id) : () => {};
+      try {
+        const r = await pumpConnection(conn, {
+          tty, stdin, detachKeys: o.detachKeys ?? DEFAULT_DETACH_KEYS,
+          resize: (h, w) => client.call('POST', `/containers/${encodeURIComponent(info.Id)}/resize`, { query: { h, w } }).then(() => undefined),
+        });
+        if (r.detached) return;
+        if (r.systemError) throw new Error(r.systemError.trim());
+      } finally {
+        stopProxy();
+      }
+      const waited = await client.json('POST', `/containers/${encodeURIComponent(info.Id)}/wait`, { query: { condition: 'not-running' } });
+      const code = Number(waited?.StatusCode ?? 0);
+      if (code !== 0) throw new ExitError(code);
+    });
+  defineAttach(program);
+  defineAttach(containerGroup);
+}

@@ -1,0 +1,293 @@
+/**
+ * `run`/`create` flags -> Docker's ContainerCreateRequest body (Config + HostConfig +
+ * NetworkingConfig), with Docker's defaults and validations.
+ */
+import { Command, Option } from 'commander';
+import { NotSupportedError, UsageError } from '../common/errors.js';
+import { collect, parseBool, parseIntOption } from './context.js';
+import { readEnvFile, readLabelFile, resolveEnvArg } from './envfile.js';
+import { parseRamBytes } from './format/units.js';
+
+/** Docker flags that parse but that berth cannot do yet: a clear error beats silently ignoring them. */
+export const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
+  ['publish', 'publishing ports (-p/--publish)'],
+  ['publishAll', 'publishing ports (-P/--publish-all)'],
+  ['volume', 'volumes and bind mounts (-v/--volume)'],
+  ['mount', 'mounts (--mount)'],
+  ['volumesFrom', '--volumes-from'],
+  ['link', 'links (--link)'],
+  ['ip', '--ip'],
+  ['ip6', '--ip6'],
+  ['networkAlias', '--network-alias'],
+  ['macAddress', '--mac-address'],
+  ['gpus', '--gpus'],
+  ['platform', '--platform'],
+];
+
+export function addContainerOptions(cmd: Command, opts: { run: boolean }): Command {
+  if (opts.run) {
+    cmd.option('-d, --detach', 'Run container in background and print container ID')
+      .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
+      .option('--sig-proxy [bool]', 'Proxy received signals to the process', parseBool('--sig-proxy'), true)
+      .option('--detach-keys <keys>', 'Override the key sequence for detaching a container');
+  } else {
+    cmd.option('--rm', 'Automatically remove the container when it exits');
+  }
+  return cmd
+    .option('-i, --interactive', 'Keep STDIN open even if not attached')
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
+    .option('--name <string>', 'Assign a name to the container')
+    .option('-e, --env <list>', 'Set environment variables', collect, [])
+    .option('--env-file <list>', 'Read in a file of environment variables', collect, [])
+    .option('-w, --workdir <string>', 'Working directory inside the container')
+    .option('-u, --user <string>', 'Username or UID (format: "<name|uid>[:<group|gid>]")')
+    .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
+    .option('-h, --hostname <string>', 'Container host name')
+    .option('--domainname <string>', 'Container NIS domain name')
+    .option('-l, --label <list>', 'Set meta data on a container', collect, [])
+    .option('--label-file <list>', 'Read in a line delimited file of labels', collect, [])
+    .option('--stop-signal <string>', 'Signal to stop the container')
+    .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container', parseIntOption('--stop-timeout'))
+    .option('--network <network>', 'Connect a container to a network')
+    .addOption(new Option('--net <network>').hideHelp())
+    .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
+    .option('--runtime <string>', 'Runtime to use for this container')
+    .option('--privileged', 'Give extended privileges to this container')
+    .option('--cap-add <list>', 'Add Linux capabilities', collect, [])
+    .option('--cap-drop <list>', 'Drop Linux capabilities', collect, [])
+    .option('--read-only', "Mount the container's root filesystem as read only")
+    .option('--security-opt <list>', 'Security Options', collect, [])
+    .option('--ulimit <ulimit>', 'Ulimit options', collect, [])
+    .option('--shm-size <bytes>', 'Size of /dev/shm')
+    .option('-a, --attach <list>', 'Attach to STDIN, STDOUT or STDERR', collect, [])
+    .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
+    .option('-m, --memory <bytes>', 'Memory limit')
+    .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
+    .option('--cpus <decimal>', 'Number of CPUs')
+    .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)', parseIntOption('--cpu-shares'))
+    .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
+    .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)', parseIntOption('--pids-limit'))
+    .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect, [])
+    .option('--dns <list>', 'Set custom DNS servers', collect, [])
+    .option('--dns-search <list>', 'Set custom DNS search domains', collect, [])
+    .option('--dns-option <list>', 'Set DNS options', collect, [])
+    .option('--tmpfs <list>', 'Mount a tmpfs directory', collect, [])
+    .option('--group-add <list>', 'Add additional groups to join', collect, [])
+    .option('--sysctl <map>', 'Sysctl options', collect, [])
+    .option('--ipc <string>', 'IPC mode to use')
+    .option('--pid <string>', 'PID namespace to use')
+    .option('--uts <string>', 'UTS namespace to use')
+    .option('--userns <string>', 'User namespace to use')
+    .option('--cgroupns <string>', 'Cgroup namespace to use (host|private)')
+    .option('--device <list>', 'Add a host device to the container', collect, [])
+    .option('--log-driver <string>', 'Logging driver for the container')
+    .option('--log-opt <list>', 'Log driver options', collect, [])
+    .option('--expose <list>', 'Expose a port or a range of ports', collect, [])
+    .option('--health-cmd <string>', 'Command to run to check health')
+    .option('--health-interval <duration>', 'Time between running the check (ms|s|m|h)')
+    .option('--health-timeout <duration>', 'Maximum time to allow one check to run (ms|s|m|h)')
+    .option('--health-start-period <duration>', 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h)')
+    .option('--health-retries <int>', 'Consecutive failures needed to report unhealthy', parseIntOption('--health-retries'))
+    .option('--no-healthcheck', 'Disable any container-specified HEALTHCHECK')
+    .option('--cidfile <string>', 'Write the container ID to the file')
+    .option('--pull <string>', 'Pull image before running ("always", "missing", "never")', 'missing')
+    .option('-q, --quiet', 'Suppress the pull output')
+    // parsed so that they fail clearly instead of being taken for the image name
+    .option('-p, --publish <list>', 'Publish a container\'s port(s) to the host (not supported yet)', collect, [])
+    .option('-P, --publish-all', 'Publish all exposed ports to random ports (not supported yet)')
+    .option('-v, --volume <list>', 'Bind mount a volume (not supported yet)', collect, [])
+    .option('--mount <mount>', 'Attach a filesystem mount to the container (not supported yet)', collect, [])
+    .option('--volumes-from <list>', 'Mount volumes from the specified container(s) (not supported yet)', collect, [])
+    .option('--link <list>', 'Add link to another container (not supported yet)', collect, [])
+    .option('--ip <string>', 'IPv4 address (not supported yet)')
+    .option('--ip6 <string>', 'IPv6 address (not supported yet)')
+    .option('--network-alias <list>', 'Add network-scoped alias for the container (not supported yet)', collect, [])
+    .option('--mac-address <string>', 'Container MAC address (not supported yet)')
+    .option('--gpus <gpu-request>', 'GPU devices to add to the container (not supported yet)')
+    .option('--platform <string>', 'Set platform if server is multi-platform capable (not supported yet)');
+}
+
+/** Go duration ("1m30s", "500ms", "10s") -> nanoseconds. */
+export function parseGoDuration(s: string): number {
+  if (/^\d+$/.test(s) && s !== '0') throw new UsageError(`time: missing unit in duration "${s}"`);
+  if (s === '0') return 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  let i = 0;
+  while (i < s.length) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) throw new UsageError(`time: invalid duration "${s}"`);
+    total += Number(m[1]) * unit[m[2]];
+    i = re.lastIndex;
+  }
+  return Math.round(total);
+}
+
+function parseUlimit(s: string): { Name: string; Soft: number; Hard: number } {
+  const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(s);
+  if (!m) throw new UsageError(`invalid argument "${s}" for "--ulimit" flag: invalid ulimit argument: ${s}`);
+  const soft = Number(m[2]);
+  const hard = m[3] !== undefined ? Number(m[3]) : soft;
+  if (soft > hard) throw new UsageError(`invalid argument "${s}" for "--ulimit" flag: ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
+  return { Name: m[1], Soft: soft, Hard: hard };
+}
+
+function keyValueMap(list: string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq === 0) throw new UsageError(`invalid argument "${item}" for "${flag}" flag`);
+    if (eq < 0) out[item] = '';
+    else out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function parseRestart(s: string): { Name: string; MaximumRetryCount: number } {
+  const [name, count] = s.split(':');
+  if (!['no', 'always', 'on-failure', 'unless-stopped', ''].includes(name)) throw new UsageError(`invalid restart policy '${s}'`);
+  if (count !== undefined && name !== 'on-failure') throw new UsageError(`invalid restart policy format: maximum retry count can only be used with 'on-failure'`);
+  return { Name: name === '' ? 'no' : name, MaximumRetryCount: count ? Number(count) : 0 };
+}
+
+function parseDevice(s: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const parts = s.split(':');
+  const host = parts[0];
+  let inContainer = host;
+  let perms = 'rwm';
+  if (parts.length === 2) { if (/^[rwm]+$/.test(parts[1])) perms = parts[1]; else inContainer = parts[1]; }
+  if (parts.length === 3) { inContainer = parts[1]; perms = parts[2]; }
+  return { PathOnHost: host, PathInContainer: inContainer, CgroupPermissions: perms };
+}
+
+export interface CreateRequest { name?: string; body: any; platform?: string }
+
+/** Build the create request from parsed options, the image and the command after it. */
+export function buildCreateRequest(o: any, image: string, args: string[], opts: { run: boolean }): CreateRequest {
+  for (const [key, what] of UNSUPPORTED_RUN_FLAGS) {
+    const v = o[key];
+    if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
+    throw new NotSupportedError(`${what} is not supported yet by berth`);
+  }
+  const detach = Boolean(o.detach);
+  const attach: string[] = (o.attach ?? []).map((s: string) => s.toLowerCase());
+  for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) throw new UsageError(`invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
+  if (detach && attach.length) throw new UsageError('Conflicting options: -a and -d');
+
+  let attachStdin = false, attachStdout = false, attachStderr = false;
+  if (opts.run && !detach) {
+    if (attach.length) {
+      attachStdin = attach.includes('stdin'); attachStdout = attach.includes('stdout'); attachStderr = attach.includes('stderr');
+    } else {
+      attachStdout = true; attachStderr = true;
+    }
+    if (o.interactive) attachStdin = true;
+  } else if (!opts.run) {
+    // docker create records the attach wishes of a later `start -a`
+    if (attach.length) { attachStdin = attach.includes('stdin'); attachStdout = attach.includes('stdout'); attachStderr = attach.includes('stderr'); }
+    else { attachStdout = true; attachStderr = true; }
+    if (o.interactive) attachStdin = true;
+  }
+
+  const env: string[] = [];
+  for (const f of o.envFile ?? []) env.push(...readEnvFile(f));
+  for (const e of o.env ?? []) { const v = resolveEnvArg(e); if (v !== undefined) env.push(v); }
+
+  const labelList: string[] = [];
+  for (const f of o.labelFile ?? []) labelList.push(...readLabelFile(f));
+  labelList.push(...(o.label ?? []));
+  const labels = keyValueMap(labelList, '--label');
+
+  let entrypoint: string[] | undefined;
+  if (o.entrypoint !== undefined) entrypoint = o.entrypoint === '' ? [''] : [o.entrypoint];
+
+  const exposed: Record<string, object> = {};
+  for (const e of o.expose ?? []) {
+    const [port, proto = 'tcp'] = String(e).split('/');
+    const [lo, hi = lo] = port.split('-').map(Number);
+    if (!Number.isInteger(lo) || !Number.isInteger(hi)) throw new UsageError(`invalid range format for --expose: ${e}`);
+    for (let p = lo; p <= hi; p++) exposed[`${p}/${proto}`] = {};
+  }
+
+  let healthcheck: any;
+  if (o.healthcheck === false) {
+    // commander sets healthcheck=false for --no-healthcheck
+    if (o.healthCmd) throw new UsageError('--no-healthcheck conflicts with --health-* options');
+    healthcheck = { Test: ['NONE'] };
+  } else if (o.healthCmd || o.healthInterval || o.healthTimeout || o.healthStartPeriod || o.healthRetries !== undefined) {
+    healthcheck = {
+      ...(o.healthCmd ? { Test: ['CMD-SHELL', o.healthCmd] } : {}),
+      ...(o.healthInterval ? { Interval: parseGoDuration(o.healthInterval) } : {}),
+      ...(o.healthTimeout ? { Timeout: parseGoDuration(o.healthTimeout) } : {}),
+      ...(o.healthStartPeriod ? { StartPeriod: parseGoDuration(o.healthStartPeriod) } : {}),
+      ...(o.healthRetries !== undefined ? { Retries: o.healthRetries } : {}),
+    };
+  }
+
+  const tmpfs: Record<string, string> = {};
+  for (const t of o.tmpfs ?? []) { const c = t.indexOf(':'); if (c < 0) tmpfs[t] = ''; else tmpfs[t.slice(0, c)] = t.slice(c + 1); }
+
+  const networkMode: string = o.network ?? o.net ?? 'default';
+  const hostConfig: any = {
+    NetworkMode: networkMode,
+    AutoRemove: Boolean(o.rm),
+    Privileged: Boolean(o.privileged),
+    ReadonlyRootfs: Boolean(o.readOnly),
+    RestartPolicy: parseRestart(o.restart ?? 'no'),
+    ...(o.capAdd?.length ? { CapAdd: o.capAdd } : {}),
+    ...(o.capDrop?.length ? { CapDrop: o.capDrop } : {}),
+    ...(o.securityOpt?.length ? { SecurityOpt: o.securityOpt } : {}),
+    ...(o.ulimit?.length ? { Ulimits: o.ulimit.map(parseUlimit) } : {}),
+    ...(o.shmSize ? { ShmSize: parseRamBytes(o.shmSize) } : {}),
+    ...(o.init ? { Init: true } : {}),
+    ...(o.runtime ? { Runtime: o.runtime } : {}),
+    ...(o.memory ? { Memory: parseRamBytes(o.memory) } : {}),
+    ...(o.memorySwap ? { MemorySwap: o.memorySwap === '-1' ? -1 : parseRamBytes(o.memorySwap) } : {}),
+    ...(o.cpus ? { NanoCpus: Math.round(Number(o.cpus) * 1e9) } : {}),
+    ...(o.cpuShares !== undefined ? { CpuShares: o.cpuShares } : {}),
+    ...(o.cpusetCpus ? { CpusetCpus: o.cpusetCpus } : {}),
+    ...(o.pidsLimit !== undefined ? { PidsLimit: o.pidsLimit } : {}),
+    ...(o.addHost?.length ? { ExtraHosts: o.addHost.map((h: string) => h.replace('=', ':')) } : {}),
+    ...(o.dns?.length ? { Dns: o.dns } : {}),
+    ...(o.dnsSearch?.length ? { DnsSearch: o.dnsSearch } : {}),
+    ...(o.dnsOption?.length ? { DnsOptions: o.dnsOption } : {}),
+    ...(Object.keys(tmpfs).length ? { Tmpfs: tmpfs } : {}),
+    ...(o.groupAdd?.length ? { GroupAdd: o.groupAdd } : {}),
+    ...(o.sysctl?.length ? { Sysctls: keyValueMap(o.sysctl, '--sysctl') } : {}),
+    ...(o.ipc ? { IpcMode: o.ipc } : {}),
+    ...(o.pid ? { PidMode: o.pid } : {}),
+    ...(o.uts ? { UTSMode: o.uts } : {}),
+    ...(o.userns ? { UsernsMode: o.userns } : {}),
+    ...(o.cgroupns ? { CgroupnsMode: o.cgroupns } : {}),
+    ...(o.device?.length ? { Devices: o.device.map(parseDevice) } : {}),
+    ...(o.logDriver || o.logOpt?.length ? { LogConfig: { Type: o.logDriver ?? '', Config: keyValueMap(o.logOpt ?? [], '--log-opt') } } : {}),
+  };
+  if (hostConfig.AutoRemove && hostConfig.RestartPolicy.Name !== 'no') throw new UsageError('Conflicting options: --restart and --rm');
+
+  const body: any = {
+    Hostname: o.hostname ?? '',
+    Domainname: o.domainname ?? '',
+    User: o.user ?? '',
+    AttachStdin: attachStdin,
+    AttachStdout: attachStdout,
+    AttachStderr: attachStderr,
+    Tty: Boolean(o.tty),
+    OpenStdin: Boolean(o.interactive),
+    StdinOnce: Boolean(o.interactive) && attachStdin && !detach,
+    Env: env,
+    Cmd: args.length ? args : null,
+    Image: image,
+    WorkingDir: o.workdir ?? '',
+    Entrypoint: entrypoint ?? null,
+    Labels: labels,
+    ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
+    ...(o.stopSignal ? { StopSignal: o.stopSignal } : {}),
+    ...(o.stopTimeout !== undefined ? { StopTimeout: o.stopTimeout } : {}),
+    ...(healthcheck ? { Healthcheck: healthcheck } : {}),
+    HostConfig: hostConfig,
+    NetworkingConfig: { EndpointsConfig: {} },
+  };
+  return { name: o.name, body };
+}
