@@ -849,7 +849,9 @@ export class ContainerManager {
     if (!res.attach) throw new SystemError('conmon did not provide an attach stream for the exec', 'ERR_ATTACH');
     const wantOut = exec.config.AttachStdout || !exec.config.AttachStderr;
     const wantErr = exec.config.AttachStderr || !exec.config.AttachStdout;
-    return wrapAttach(Promise.resolve(res.attach), { stdin: exec.config.AttachStdin, wantOut, wantErr });
+    // clients ask for the exit code as soon as the stream ends: record it first
+    return wrapAttach(Promise.resolve(res.attach), { stdin: exec.config.AttachStdin, wantOut, wantErr,
+      beforeEnd: async () => { await this.waitExec(execId, 5000); } });
   }
 
   private watchExecExit(exec: ExecRecord, paths: MonitorPaths): void {
@@ -891,7 +893,13 @@ export class ContainerManager {
   }
 
   execInspect(execId: string): any {
-    return execInspectView(this.execs.get(execId));
+    const exec = this.execs.get(execId);
+    if (exec.running) {
+      // the exit may be on disk before the watcher saw it
+      const code = readExitFile(join(exec.dir, 'exit', exec.containerId));
+      if (code !== null) this.finishExec(exec, code);
+    }
+    return execInspectView(exec);
   }
 
   async execResize(execId: string, h: number, w: number): Promise<void> {
@@ -995,12 +1003,18 @@ function imageConfigFrom(c: any): any {
 }
 
 /** AttachIO over a conmon attach stream that may only connect later (attach before start). */
-function wrapAttach(stream: Promise<AttachStream>, o: { stdin: boolean; wantOut: boolean; wantErr: boolean }): AttachIO {
+function wrapAttach(stream: Promise<AttachStream>, o: { stdin: boolean; wantOut: boolean; wantErr: boolean; beforeEnd?: () => Promise<void> }): AttachIO {
   const outCbs: Array<(s: 'stdout' | 'stderr', d: Buffer) => void> = [];
   const endCbs: Array<() => void> = [];
   let ended = false;
   let closed = false;
-  const end = () => { if (!ended) { ended = true; for (const cb of endCbs) cb(); } };
+  let ending = false;
+  const end = () => {
+    if (ended || ending) return;
+    ending = true;
+    const fire = () => { ended = true; for (const cb of endCbs.splice(0)) cb(); };
+    if (o.beforeEnd && !closed) o.beforeEnd().then(fire, fire); else fire();
+  };
   const pendingWrites: Array<(s: AttachStream) => void> = [];
   let live: AttachStream | null = null;
   stream.then((s) => {

@@ -112,3 +112,14 @@ test('a command that does not exist fails start with 127', async (t) => {
   assert.equal(st.Running, false);
   assert.match(st.Error, /executable file not found/);
 });
+
+test('a command that is not executable fails start with 126', async (t) => {
+  const { mgr } = await containerEnv(t);
+  const { Id } = await mgr.create({ Image: 'busybox', Cmd: ['/etc/passwd'] });
+  await assert.rejects(mgr.start(Id), (e: any) => {
+    assert.equal(e.exitCode, 126, e.message);
+    assert.match(e.message, /permission denied/);
+    return true;
+  });
+  assert.equal(mgr.inspect(Id).State.ExitCode, 126);
+});

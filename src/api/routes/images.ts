@@ -108,7 +108,10 @@ export function imageRoutes(r: Router): void {
     const out = await ctx.engine.images.remove(ctx.params[0], {
       force: ctx.query.bool('force'),
       noPrune: ctx.query.bool('noprune'),
-      inUseBy: (id: string) => ctx.engine.containers.imageInUse(id),
+      inUseBy: (id: string) => {
+        const cid = ctx.engine.containers.imageInUse(id);
+        return cid ? { id: cid, running: Boolean(ctx.engine.containers.inspect(cid).State?.Running) } : undefined;
+      },
     });
     sendJson(ctx.res, 200, out);
   });
