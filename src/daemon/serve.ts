@@ -24,7 +24,10 @@ function readConfigFile(path: string, explicit: boolean): Record<string, unknown
     if (explicit) throw new SystemError(`config file ${path} not found`, 'ERR_CONFIG');
     return {};
   }
-  try { return JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch (e) {
     throw new SystemError(`invalid daemon config file ${path}: ${(e as Error).message}`, 'ERR_CONFIG');
   }
 }
@@ -127,4 +130,6 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Serve until a signal ends the process (the caller must not exit when main returns).
+  await new Promise<never>(() => {});
 }

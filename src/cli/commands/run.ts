@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../common/errors.js';
 import { DaemonError, jsonLines, type EngineClient } from '../client.js';
 import { ExitError, forEachTarget, parseBool, type CliContext } from '../context.js';
-import { addContainerOptions, buildCreateRequest } from '../container-config.js';
+import { addContainerOptions, buildCreateRequest, type CreateRequest } from '../container-config.js';
 import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
 
 /** Errors before the container runs: exit 125 (126/127 when the command cannot be run). */
@@ -53,8 +53,7 @@ export async function pullImage(client: EngineClient, ref: string, out: (s: stri
   }
 }
 
-async function createContainer(ctx: CliContext, client: EngineClient, o: any, image: string, args: string[], run: boolean): Promise<{ id: string; body: any }> {
-  const req = buildCreateRequest(o, image, args, { run });
+async function createContainer(ctx: CliContext, client: EngineClient, o: any, image: string, req: CreateRequest): Promise<{ id: string; body: any }> {
   const create = () => client.json<{ Id: string; Warnings?: string[] | null }>('POST', '/containers/create', { query: { name: req.name }, body: req.body });
   if (o.pull === 'always') await pullImage(client, tagged(image), (s) => ctx.err(s), o.quiet);
   let res;
@@ -150,7 +149,7 @@ function runErrorWrap(cmdName: string) {
   return (e: unknown): never => {
     if (e instanceof RunError || e instanceof ExitError) throw e;
     const err = e as BerthError;
-    if (err?.code === 'ERR_USAGE') throw e;
+    if (err?.code === 'ERR_USAGE' || err?.code === 'ERR_NOT_SUPPORTED') throw e;
     const msg = err?.code === 'ERR_DAEMON' ? `Error response from daemon: ${err.message}` : err?.message ?? String(e);
     throw new RunError(`${msg}\n\nRun 'berth ${cmdName} --help' for more information`);
   };
@@ -162,9 +161,10 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
       .argument('<image>').argument('[command...]').passThroughOptions(), { run: true })
     .action(async (image: string, args: string[], o: any) => {
       try {
-        if (o.rm && o.restart && o.restart !== 'no') throw new UsageError('Conflicting options: --restart and --rm');
+        // flags are validated before the daemon is contacted, as Docker does
+        const req = buildCreateRequest(o, image, args, { run: true });
         const client = await ctx.client();
-        const { id } = await createContainer(ctx, client, o, image, args, true);
+        const { id } = await createContainer(ctx, client, o, image, req);
         if (o.detach) {
           try {
             await client.call('POST', `/containers/${encodeURIComponent(id)}/start`);
@@ -198,8 +198,9 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
       .argument('<image>').argument('[command...]').passThroughOptions(), { run: false })
     .action(async (image: string, args: string[], o: any) => {
       try {
+        const req = buildCreateRequest(o, image, args, { run: false });
         const client = await ctx.client();
-        const { id } = await createContainer(ctx, client, o, image, args, false);
+        const { id } = await createContainer(ctx, client, o, image, req);
         ctx.out(`${id}\n`);
       } catch (e) {
         runErrorWrap('create')(e);

@@ -1,0 +1,244 @@
+/**
+ * `berth`: an Engine API client with Docker's verbs, flags, output and exit codes.
+ * Imports only node built-ins, commander and the CLI's own modules (start-up latency);
+ * `berth serve` is handed to the daemon module, loaded only then.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { BerthError } from '../common/errors.js';
+import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
+import { registerContainerCommands, inspectObjects } from './commands/containers.js';
+import { registerImageCommands } from './commands/images.js';
+import { registerRunCommands } from './commands/run.js';
+import { berthVersion, registerSystemCommands } from './commands/system.js';
+
+/** Global options that take a value (so the pre-scan can skip them). */
+const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '-l', '--log-level', '--config', '--context', '-c']);
+const GLOBAL_FLAGS = new Set(['-D', '--debug', '--tls', '--tlsverify']);
+const GROUPS = new Set(['container', 'image', 'system']);
+
+interface PreScan { globals: string[]; rest: string[]; commandPath: string[] }
+
+/** Split argv into global options and the rest, and find the command path for error messages. */
+export function preScan(argv: string[]): PreScan {
+  const globals: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i];
+    const name = a.includes('=') && a.startsWith('--') ? a.slice(0, a.indexOf('=')) : a;
+    if (GLOBAL_WITH_VALUE.has(name)) {
+      globals.push(a);
+      if (name === a) { if (i + 1 < argv.length) globals.push(argv[i + 1]); i += 2; } else i++;
+      continue;
+    }
+    if (GLOBAL_FLAGS.has(a)) { globals.push(a); i++; continue; }
+    break;
+  }
+  const rest = argv.slice(i);
+  const commandPath: string[] = [];
+  if (rest[0] && !rest[0].startsWith('-')) {
+    commandPath.push(rest[0]);
+    if (GROUPS.has(rest[0]) && rest[1] && !rest[1].startsWith('-')) commandPath.push(rest[1]);
+  }
+  return { globals, rest, commandPath };
+}
+
+function globalValue(globals: string[], names: string[]): string | undefined {
+  let v: string | undefined;
+  for (let i = 0; i < globals.length; i++) {
+    const a = globals[i];
+    for (const n of names) {
+      if (a === n) v = globals[i + 1];
+      else if (a.startsWith(`${n}=`)) v = a.slice(n.length + 1);
+    }
+  }
+  return v;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('berth')
+    .usage('[OPTIONS] COMMAND')
+    .description('A container engine that does the job of Docker on one Linux host')
+    .helpOption('--help', 'Print usage')
+    .enablePositionalOptions()
+    .allowExcessArguments(false)
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, outputError: () => {} })
+    .option('-H, --host <host>', 'Daemon socket to connect to (unix:///path)')
+    .option('-l, --log-level <level>', 'Set the logging level ("debug", "info", "warn", "error", "fatal")', 'info')
+    .option('-D, --debug', 'Enable debug mode')
+    .option('-v, --version', 'Print version information and quit');
+  program.addHelpCommand(false);
+
+  const container = program.command('container').usage('COMMAND').description('Manage containers');
+  const image = program.command('image').usage('COMMAND').description('Manage images');
+  const system = program.command('system').usage('COMMAND').description('Manage berth');
+  for (const g of [container, image, system]) g.allowExcessArguments(false);
+
+  registerRunCommands(program, ctx, container);
+  registerContainerCommands(program, ctx, container);
+  registerImageCommands(program, ctx, image);
+  registerSystemCommands(program, ctx, system);
+
+  program.command('inspect').usage('[OPTIONS] NAME|ID [NAME|ID...]').description('Return low-level information on berth objects')
+    .argument('<names...>')
+    .option('-f, --format <string>', 'Format output using a custom template')
+    .option('-s, --size', 'Display total file sizes if the type is container')
+    .option('--type <string>', 'Only inspect objects of the given type')
+    .action(async (names: string[], o: any) => inspectObjects(ctx, names, { type: o.type, format: o.format, size: o.size }));
+
+  program.command('serve').description('Run the berth daemon (Engine API server)').allowUnknownOption().helpOption(false);
+  return program;
+}
+
+function findCommand(program: Command, path: string[]): Command {
+  let cmd = program;
+  for (const p of path) {
+    const next = cmd.commands.find((c) => c.name() === p || c.aliases().includes(p));
+    if (!next) break;
+    cmd = next;
+  }
+  return cmd;
+}
+
+function commandName(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** commander's parse errors in Docker's words; flag errors exit 125, argument-count errors 1. */
+function reportCommanderError(program: Command, path: string[], e: CommanderError): number {
+  const cmd = findCommand(program, path);
+  const full = commandName(cmd);
+  const usage = `Usage:  ${full} ${cmd.usage()}`.trimEnd();
+  const more = `Run '${full} --help' for more information`;
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  switch (e.code) {
+    case 'commander.unknownOption': {
+      const flag = quoted;
+      const msg = flag.startsWith('--') ? `unknown flag: ${flag}` : `unknown shorthand flag: '${flag.replace(/^-/, '').charAt(0)}' in ${flag}`;
+      process.stderr.write(`${msg}\n\n${usage}\n\n${more}\n`);
+      return 125;
+    }
+    case 'commander.optionMissingArgument': {
+      const flags = /option '([^']*)'/.exec(e.message)?.[1] ?? '';
+      const long = /--[\w-]+/.exec(flags)?.[0];
+      const short = /(^|[ ,])-(\w)\b/.exec(flags)?.[2];
+      const used = process.argv.slice(2).reverse().find((a) => a === long || (short && a.startsWith('-') && !a.startsWith('--') && a.endsWith(short)));
+      const msg = used && short && !used.startsWith('--') ? `flag needs an argument: '${short}' in ${used}` : `flag needs an argument: ${long ?? flags}`;
+      process.stderr.write(`${msg}\n\n${usage}\n\n${more}\n`);
+      return 125;
+    }
+    case 'commander.invalidArgument':
+      process.stderr.write(`${e.message.replace(/^error: /, '')}\n\n${usage}\n\n${more}\n`);
+      return 125;
+    case 'commander.missingArgument': {
+      const n = cmd.registeredArguments.filter((a) => a.required).length;
+      process.stderr.write(`berth: '${full}' requires at least ${n} argument${n === 1 ? '' : 's'}\n\n${usage}\n\nSee '${full} --help' for more information\n`);
+      return 1;
+    }
+    case 'commander.excessArguments': {
+      const max = cmd.registeredArguments.length;
+      const msg = max === 0 ? `'${full}' accepts no arguments` : `'${full}' requires at most ${max} argument${max === 1 ? '' : 's'}`;
+      process.stderr.write(`berth: ${msg}\n\n${usage}\n\n${more}\n`);
+      return 1;
+    }
+    case 'commander.unknownCommand':
+      process.stderr.write(`berth: unknown command: ${full} ${quoted}\n\nRun '${full} --help' for more information\n`);
+      return 1;
+    case 'commander.help': case 'commander.helpDisplayed': case 'commander.version':
+      return 0;
+    default:
+      process.stderr.write(`${e.message.replace(/^error: /, '')}\n`);
+      return e.exitCode === 0 ? 0 : 125;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const scan = preScan(argv);
+  if (scan.rest[0] === 'serve') {
+    // the daemon: loaded only here so that client commands never pay for its imports
+    const serveArgs = [...scan.globals.filter((g) => g !== '-D' && g !== '--debug'), ...scan.rest.slice(1)];
+    const mod = await import('../daemon/serve.js' as string) as { main: (argv: string[]) => Promise<number | void> };
+    const code = await mod.main(serveArgs);
+    return typeof code === 'number' ? code : 0;
+  }
+  if (scan.rest[0] === '-v' || scan.rest[0] === '--version') {
+    process.stdout.write(`berth version ${berthVersion()}\n`);
+    return 0;
+  }
+  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) });
+  const program = buildProgram(ctx);
+  if (scan.rest.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  if (scan.commandPath.length === 1 && GROUPS.has(scan.commandPath[0]) && scan.rest.length === 1) {
+    findCommand(program, scan.commandPath).outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    return reportError(program, scan.commandPath, e);
+  }
+}
+
+export function reportError(program: Command, path: string[], e: unknown): number {
+  if (e instanceof CommanderError) return reportCommanderError(program, path, e);
+  if (e instanceof ExitError) {
+    if (e.message) process.stderr.write(`${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof PartialFailure) return 1;
+  if (e instanceof BerthError) {
+    if (e.code === 'ERR_USAGE') {
+      const cmd = findCommand(program, path);
+      const full = commandName(cmd);
+      process.stderr.write(`berth: ${e.message}\n\nRun '${full} --help' for more information\n`);
+      return 125;
+    }
+    if (e.code === 'ERR_RUN') {
+      process.stderr.write(`berth: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e.code === 'ERR_NOT_SUPPORTED') {
+      process.stderr.write(`berth: ${e.message}\n`);
+      return path[0] === 'run' || path[0] === 'create' || path[1] === 'run' || path[1] === 'create' ? 125 : 1;
+    }
+    process.stderr.write(`${formatError(e)}\n`);
+    return 1;
+  }
+  const err = e as NodeJS.ErrnoException;
+  process.stderr.write(`${err?.message ?? String(e)}\n`);
+  return 1;
+}
+
+/** Flush stdout/stderr before exiting (pipes may still hold data). */
+function exit(code: number): void {
+  let pending = 2;
+  const done = () => { if (--pending === 0) process.exit(code); };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+function isEntryModule(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+const isEntry = isEntryModule();
+if (isEntry) {
+  main(process.argv.slice(2)).then(exit, (e) => {
+    process.stderr.write(`berth: ${(e as Error)?.stack ?? String(e)}\n`);
+    exit(1);
+  });
+}

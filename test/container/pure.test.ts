@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { humanDuration, rfc3339Nano, parseTime } from '../../src/container/human-time.js';
+import { commandOf, mergeImageConfig } from '../../src/container/config-merge.js';
+import { parseK8sLogLine } from '../../src/container/k8s-log.js';
+import { resolveInRoot } from '../../src/container/scoped-path.js';
+import { parseSignal } from '../../src/container/signals.js';
+import { normalizeContainerName } from '../../src/container/names.js';
+
+test('human durations as go-units', () => {
+  assert.equal(humanDuration(500), 'Less than a second');
+  assert.equal(humanDuration(1000), '1 second');
+  assert.equal(humanDuration(45_000), '45 seconds');
+  assert.equal(humanDuration(61_000), 'About a minute');
+  assert.equal(humanDuration(5 * 60_000), '5 minutes');
+  assert.equal(humanDuration(3_600_000), 'About an hour');
+  assert.equal(humanDuration(5 * 3_600_000), '5 hours');
+  assert.equal(humanDuration(3 * 86_400_000), '3 days');
+  assert.equal(rfc3339Nano(Date.UTC(2024, 0, 2, 3, 4, 5, 120), 500), '2024-01-02T03:04:05.1200005Z');
+  assert.equal(rfc3339Nano(Date.UTC(2024, 0, 2, 3, 4, 5, 0), 0), '2024-01-02T03:04:05Z');
+  assert.equal(parseTime('2024-01-02T03:04:05.123456789+01:00'), Date.UTC(2024, 0, 2, 2, 4, 5, 123));
+  assert.equal(parseTime('0001-01-01T00:00:00Z'), 0);
+});
+
+test('image config merge follows Docker', () => {
+  const img = { Env: ['PATH=/bin', 'A=img'], Cmd: ['sh'], Entrypoint: ['/init'], WorkingDir: '/w', User: 'u', Labels: { a: '1', b: '1' } };
+  const m = mergeImageConfig({ Env: ['A=user'], Labels: { b: '2' } }, img);
+  assert.deepEqual(m.Env, ['A=user', 'PATH=/bin']);
+  assert.deepEqual(m.Cmd, ['sh']);
+  assert.deepEqual(m.Entrypoint, ['/init']);
+  assert.deepEqual(m.Labels, { a: '1', b: '2' });
+  assert.equal(m.WorkingDir, '/w');
+  assert.equal(m.User, 'u');
+  // Entrypoint given: the image's Cmd is dropped
+  const e = mergeImageConfig({ Entrypoint: ['echo'] }, img);
+  assert.equal(e.Cmd ?? null, null);
+  assert.deepEqual(commandOf(e), { path: 'echo', args: [] });
+  // Cmd given: image entrypoint kept
+  assert.deepEqual(commandOf(mergeImageConfig({ Cmd: ['x'] }, img)), { path: '/init', args: ['x'] });
+  // explicit empty entrypoint clears it
+  assert.deepEqual(commandOf(mergeImageConfig({ Entrypoint: [''] }, img)), { path: 'sh', args: [] });
+  assert.throws(() => commandOf(mergeImageConfig({}, {})), { status: 400, message: 'No command specified' });
+});
+
+test('k8s-file log lines', () => {
+  const full = parseK8sLogLine(Buffer.from('2024-01-02T03:04:05.123456789+00:00 stdout F hello world'))!;
+  assert.equal(full.stream, 'stdout');
+  assert.equal(full.data.toString(), 'hello world\n');
+  assert.equal(full.time.getTime(), Date.UTC(2024, 0, 2, 3, 4, 5, 123));
+  const part = parseK8sLogLine(Buffer.from('2024-01-02T03:04:05Z stderr P abc'))!;
+  assert.equal(part.data.toString(), 'abc');
+  assert.equal(parseK8sLogLine(Buffer.from('2024-01-02T03:04:05Z stdout F'))!.data.toString(), '\n');
+  assert.equal(parseK8sLogLine(Buffer.from('garbage')), null);
+});
+
+test('paths resolve inside the root, symlinks clamped', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-scoped-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'etc'));
+  await writeFile(join(root, 'etc/passwd'), 'x');
+  await symlink('../../../../etc', join(root, 'up'));
+  await symlink('/etc/passwd', join(root, 'abs'));
+  assert.equal(resolveInRoot(root, '/up/passwd'), join(root, 'etc/passwd'));
+  assert.equal(resolveInRoot(root, '/abs'), join(root, 'etc/passwd'));
+  assert.equal(resolveInRoot(root, '/abs', false), join(root, 'abs'));
+  assert.equal(resolveInRoot(root, '/../../x'), join(root, 'x'));
+});
+
+test('signals and names', () => {
+  assert.deepEqual(parseSignal('TERM'), { name: 'SIGTERM', number: 15 });
+  assert.deepEqual(parseSignal('9'), { name: 'SIGKILL', number: 9 });
+  assert.deepEqual(parseSignal(undefined, 'SIGTERM'), { name: 'SIGTERM', number: 15 });
+  assert.throws(() => parseSignal('NOPE'), { status: 400 });
+  assert.equal(normalizeContainerName('/abc'), 'abc');
+  assert.throws(() => normalizeContainerName('-x'), { status: 400 });
+});
