@@ -834,7 +834,7 @@ export class ContainerManager {
         terminal: tty, stdin: attach && exec.config.AttachStdin, attach,
       });
     } catch (e) {
-      const { exitCode, error } = classifyStartError(e, exec.config.Cmd[0]);
+      const { exitCode, error } = classifyStartError(e, exec.config.Cmd[0], 'exec');
       exec.exitCode = exitCode;
       exec.canRemove = true;
       await rm(exec.dir, { recursive: true, force: true }).catch(() => undefined);

@@ -6,7 +6,11 @@ import { BerthError } from '../common/errors.js';
  * these); anything else is an engine failure. The message keeps Docker's
  * `exec: "foo": executable file not found in $PATH` wording, which clients match.
  */
-export function classifyStartError(err: unknown, command: string): { exitCode: number; error: BerthError } {
+export function classifyStartError(err: unknown, command: string, kind: 'create' | 'exec' = 'create'): { exitCode: number; error: BerthError } {
+  // Docker words the two differently; scripts grep for both
+  const prefix = kind === 'exec'
+    ? 'OCI runtime exec failed: exec failed: unable to start container process'
+    : 'failed to create task for container: OCI runtime create failed: unable to start container process';
   const raw = (err as Error)?.message ?? String(err);
   const notFound = /executable file .*not found|not found in \$PATH|No such file or directory|ENOENT/i.test(raw);
   const denied = /Permission denied|EACCES|not executable|exec format error/i.test(raw);
@@ -16,14 +20,14 @@ export function classifyStartError(err: unknown, command: string): { exitCode: n
       : `exec: "${command}": executable file not found in $PATH`;
     return {
       exitCode: 127,
-      error: new BerthError(`failed to create task for container: OCI runtime create failed: unable to start container process: ${detail}: unknown`,
+      error: new BerthError(`${prefix}: ${detail}: unknown`,
         { code: 'ERR_COMMAND_NOT_FOUND', status: 400, exitCode: 127, cause: err }),
     };
   }
   if (denied) {
     return {
       exitCode: 126,
-      error: new BerthError(`failed to create task for container: OCI runtime create failed: unable to start container process: exec: "${command}": permission denied: unknown`,
+      error: new BerthError(`${prefix}: exec: "${command}": permission denied: unknown`,
         { code: 'ERR_COMMAND_NOT_EXECUTABLE', status: 400, exitCode: 126, cause: err }),
     };
   }

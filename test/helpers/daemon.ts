@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
+// A CLI that loses its daemon mid-test must not start another one behind the test's back.
+process.env.BERTH_NO_AUTOSTART ??= '1';
+
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const BERTH_BIN = join(REPO, 'bin', 'berth');
 export const CLI_MAIN = join(REPO, 'dist', 'cli', 'main.js');
@@ -139,6 +142,7 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc' } = {}): Pro
     berth: (args, o) => runBerth(socket, args, o),
     api: (m, p, b) => apiRequest(socket, m, p, b),
     async crash() {
+      if (!pidAlive(pid)) throw new Error(`daemon already dead: ${readFileSync(join(base, 'daemon.log'), 'utf8').slice(-3000)}`);
       process.kill(pid, 'SIGKILL');
       await waitFor(() => !pidAlive(pid), 10_000, 'daemon to die');
     },

@@ -15,6 +15,7 @@ test('berth run starts the daemon when none answers, with a pid file and a 0660 
   delete env.NODE_EXTRA_CA_CERTS;
   delete env.DOCKER_HOST;
   delete env.BERTH_HOST;
+  delete env.BERTH_NO_AUTOSTART;
   delete env.NODE_TEST_CONTEXT;
   const pidFile = join(base, 'run', 'berth.pid');
   t.after(() => {

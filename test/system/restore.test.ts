@@ -53,9 +53,10 @@ test('SIGKILL during import leaves no image, no partial blob', async () => {
     spawnSync('tar', ['-cf', join(dir, 'big.tar'), '-C', dir, 'big']);
     const before = (await d.berth(['images', '-q'])).stdout;
     const child = spawn(BERTH_BIN, ['-H', `unix://${d.socket}`, 'import', join(dir, 'big.tar'), 'halfway:latest'], { stdio: 'ignore', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+    const done = new Promise((r) => child.on('close', r));
     await sleep(150);
     await d.crash();
-    await new Promise((r) => child.on('close', r));
+    await done;
     await d.restart();
     const after = (await d.berth(['images', '-q'])).stdout;
     const hasHalfway = (await d.berth(['images', '--format', '{{.Repository}}'])).stdout.includes('halfway');
@@ -66,9 +67,10 @@ test('SIGKILL during import leaves no image, no partial blob', async () => {
 
 test('SIGKILL during a burst of creates: every container left is whole and removable, no mount leaked', async () => {
   const kids = Array.from({ length: 8 }, (_, i) => spawn(BERTH_BIN, ['-H', `unix://${d.socket}`, 'create', '--name', `burst${i}`, 'busybox', 'true'], { stdio: 'ignore', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } }));
+  const done = Promise.all(kids.map((k) => new Promise((r) => k.on('close', r))));
   await sleep(120);
   await d.crash();
-  await Promise.all(kids.map((k) => new Promise((r) => k.on('close', r))));
+  await done;
   await d.restart();
   const list = await d.api('GET', '/containers/json?all=1');
   for (const c of list.body.filter((x: { Names: string[] }) => x.Names[0].startsWith('/burst'))) {
@@ -86,9 +88,10 @@ test('SIGKILL during commit leaves the container and the image list consistent',
   await sleep(1500);
   const before = (await d.berth(['images', '-q'])).stdout;
   const child = spawn(BERTH_BIN, ['-H', `unix://${d.socket}`, 'commit', 'tocommit', 'partial:commit'], { stdio: 'ignore', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+  const done = new Promise((r) => child.on('close', r));
   await sleep(200);
   await d.crash();
-  await new Promise((r) => child.on('close', r));
+  await done;
   await d.restart();
   const imgs = (await d.berth(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout;
   if (!imgs.includes('partial:commit')) assert.equal((await d.berth(['images', '-q'])).stdout, before);

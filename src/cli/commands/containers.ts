@@ -291,6 +291,10 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
     .option('-s, --size', 'Display total file sizes')
     .action(async (names: string[], o: any) => inspectObjects(ctx, names, { type: 'container', format: o.format, size: o.size }));
 
+  both((parent) => parent.command('cp').usage('[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-').description('Copy files/folders between a container and the local filesystem')
+    .argument('<src>').argument('<dest>').allowUnknownOption()
+    .action(async () => { throw new NotSupportedError('cp is not implemented in the berth CLI yet (GET/PUT /containers/{id}/archive exist in the API)'); }));
+
   group.command('port').description('List port mappings or a specific mapping for the container').argument('<container>').argument('[port]')
     .action(async () => { throw new NotSupportedError('port publishing is not supported yet by berth'); });
   both((parent) => parent.command('stats').description('Display a live stream of container(s) resource usage statistics').argument('[containers...]').allowUnknownOption()

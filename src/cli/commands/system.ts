@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CLIENT_API_VERSION, ConnectError, encodeFilters, jsonLines } from '../client.js';
+import { NotSupportedError } from '../../common/errors.js';
+import { CLIENT_API_VERSION, encodeFilters, jsonLines } from '../client.js';
 import { collect, ExitError, type CliContext } from '../context.js';
 import { compile, preFormat } from '../format/formatter.js';
 import { getTimestamp } from '../timestamps.js';
@@ -134,6 +135,5 @@ export function registerSystemCommands(program: Command, ctx: CliContext, system
   defineEvents(systemGroup);
 
   systemGroup.command('df').description('Show docker disk usage (not supported yet)').allowUnknownOption()
-    .action(async () => { throw new (await import('../../common/errors.js')).NotSupportedError('system df is not supported yet by berth'); });
-  void ConnectError;
+    .action(async () => { throw new NotSupportedError('system df is not supported yet by berth'); });
 }

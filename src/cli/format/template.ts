@@ -35,8 +35,9 @@ class Parser {
   private i = 0;
   constructor(private readonly toks: Token[], private readonly src: string, private readonly funcs: Record<string, TemplateFunc>) {}
 
-  private peek(): Token { return this.toks[this.i]; }
-  private next(): Token { return this.toks[this.i++]; }
+  // the last token is always 'eof'; reading past it keeps returning it
+  private peek(): Token { return this.toks[Math.min(this.i, this.toks.length - 1)]; }
+  private next(): Token { const t = this.peek(); this.i++; return t; }
   private fail(msg: string, t = this.peek()): never { throw new TemplateError(`template: :${t.line}: ${msg}`); }
   private expect(type: Token['type'], ctx: string): Token {
     const t = this.next();
@@ -90,7 +91,7 @@ class Parser {
   private parseControl(kind: 'if' | 'with' | 'range', line: number): Node {
     const pipe = this.parsePipeline(kind, kind !== 'if' || true);
     const body = this.parseList();
-    if (body.end === null) this.fail(`unexpected EOF`);
+    if (body.end === null) this.fail(`unexpected EOF`, this.toks[this.toks.length - 1]);
     let elseList: Node[] | null = null;
     if (body.end === 'else') {
       if (body.elseIf) {
@@ -99,7 +100,7 @@ class Parser {
         elseList = [this.parseControl(kw.value as 'if' | 'with', kw.line)];
       } else {
         const rest = this.parseList();
-        if (rest.end !== 'end') this.fail(rest.end === null ? 'unexpected EOF' : `expected end; found {{${rest.end}}}`);
+        if (rest.end !== 'end') this.fail(rest.end === null ? 'unexpected EOF' : `expected end; found {{${rest.end}}}`, this.toks[this.i - 1]);
         elseList = rest.list;
       }
     }
