@@ -37,6 +37,6 @@ export function machineFacts(): MachineFacts {
     ['crun', firstLine('crun', ['--version'])],
     ['conmon', firstLine('conmon', ['--version'])],
     ['runc', firstLine('runc', ['--version'])],
-    ['NODE_EXTRA_CA_CERTS', process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS}); the CLI runs with the user's environment` : 'unset'],
+    ['NODE_EXTRA_CA_CERTS', process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS})` : 'unset'],
   ];
 }
