@@ -38,8 +38,8 @@ export async function readBody(req: IncomingMessage, limit = MAX_JSON_BODY): Pro
 }
 
 /** Parse a JSON body; an empty body is {} (Docker accepts that for most POSTs). */
-export async function readJson<T = any>(req: IncomingMessage): Promise<T> {
-  const buf = await readBody(req);
+export async function readJson<T = any>(req: IncomingMessage, preRead?: Buffer): Promise<T> {
+  const buf = preRead ?? await readBody(req);
   if (buf.length === 0) return {} as T;
   try {
     return JSON.parse(buf.toString('utf8')) as T;

@@ -12,7 +12,7 @@ export interface Ctx {
   version: string;
   engine: Engine;
   /** set when the client asked to upgrade the connection (attach, exec start) */
-  upgrade?: { socket: Duplex; head: Buffer };
+  upgrade?: { socket: Duplex; head: Buffer; body: Buffer };
 }
 
 export type Handler = (ctx: Ctx) => Promise<void> | void;

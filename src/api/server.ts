@@ -2,7 +2,7 @@ import { createServer, ServerResponse, type IncomingMessage, type Server } from 
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import { NotFoundError, NotSupportedError, InvalidArgumentError, BerthError } from '../common/errors.js';
-import { API_VERSION, MIN_API_VERSION, Query, compareVersions, sendError } from './http.js';
+import { API_VERSION, MAX_JSON_BODY, MIN_API_VERSION, Query, compareVersions, sendError } from './http.js';
 import { Router, type Ctx } from './router.js';
 import { systemRoutes } from './routes/system.js';
 import { containerRoutes } from './routes/containers.js';
@@ -53,6 +53,26 @@ export function buildRouter(): Router {
   return r;
 }
 
+/**
+ * An upgraded request (exec start, attach) carries its JSON body in front of
+ * the stream: split it off so it is never mistaken for the container's stdin.
+ */
+async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
+  const len = Number(req.headers['content-length'] ?? 0);
+  if (!Number.isFinite(len) || len < 0 || len > MAX_JSON_BODY) throw new InvalidArgumentError('invalid Content-Length');
+  let buf = head;
+  while (buf.length < len) {
+    const chunk = await new Promise<Buffer>((resolve, reject) => {
+      socket.once('data', resolve);
+      socket.once('error', reject);
+      socket.once('end', () => reject(new InvalidArgumentError('connection closed before the request body was read')));
+    });
+    socket.pause();
+    buf = Buffer.concat([buf, chunk]);
+  }
+  return { body: buf.subarray(0, len), rest: buf.subarray(len) };
+}
+
 const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
 
 /** Split `/v1.44/containers/json` into version and route path; refuse versions out of range as Docker does. */
@@ -72,7 +92,7 @@ export function negotiatePath(rawPath: string): { version: string; path: string 
 export function createApiServer(engine: Engine): Server {
   const router = buildRouter();
 
-  const dispatch = async (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }) => {
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer; body: Buffer }) => {
     const url = new URL(req.url ?? '/', 'http://berth');
     const { version, path } = negotiatePath(url.pathname.replace(/\/+$/, '') || '/');
     const m = router.match(req.method ?? 'GET', path);
@@ -94,7 +114,7 @@ export function createApiServer(engine: Engine): Server {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const res = new ServerResponse(req);
     res.assignSocket(socket as never);
-    dispatch(req, res, { socket, head }).catch((e) => {
+    readUpgradeBody(req, socket, head).then(({ body, rest }) => dispatch(req, res, { socket, head: rest, body })).catch((e) => {
       const err = e instanceof BerthError ? e : new BerthError(String((e as Error)?.message ?? e));
       if (!socket.writable) return;
       const body = JSON.stringify({ message: err.message }) + '\n';

@@ -191,7 +191,7 @@ export function containerRoutes(r: Router): void {
     sendJson(ctx.res, 201, await ctx.engine.containers.execCreate(ctx.params[0], body));
   });
   r.post('/exec/([^/]+)/start', async (ctx) => {
-    const body = await readJson(ctx.req);
+    const body = await readJson(ctx.req, ctx.upgrade?.body);
     const inspect = ctx.engine.containers.execInspect(ctx.params[0]);
     const tty = body.Tty ?? inspect.ProcessConfig?.tty ?? false;
     if (body.Detach) {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { NotSupportedError, UsageError } from '../../common/errors.js';
 import { DaemonError, encodeFilters, type EngineClient } from '../client.js';
-import { collect, confirm, ExitError, forEachTarget, parseIntOption, type CliContext } from '../context.js';
+import { collect, confirm, ExitError, forEachTarget, formatError, parseIntOption, type CliContext } from '../context.js';
 import { CONTAINER_HEADERS, ContainerContext } from '../format/contexts.js';
 import { compile, preFormat, renderItems } from '../format/formatter.js';
 import { tabwrite } from '../format/tabwriter.js';
@@ -118,7 +118,15 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
         await client.call('POST', `/exec/${enc(execId)}/start`, { body: { Detach: true, Tty: tty } });
         return;
       }
-      const conn = await client.hijack('POST', `/exec/${enc(execId)}/start`, { body: { Detach: false, Tty: tty, ...(consoleSize ? { ConsoleSize: consoleSize } : {}) } });
+      let conn;
+      try {
+        conn = await client.hijack('POST', `/exec/${enc(execId)}/start`, { body: { Detach: false, Tty: tty, ...(consoleSize ? { ConsoleSize: consoleSize } : {}) } });
+      } catch (e) {
+        // Docker exits with the exec's own code (126/127) when the command could not be started
+        const info = await client.json('GET', `/exec/${enc(execId)}/json`).catch(() => undefined);
+        if (info && !info.Running && Number(info.ExitCode) > 0) throw new ExitError(Number(info.ExitCode), formatError(e));
+        throw e;
+      }
       const r = await pumpConnection(conn, {
         tty, stdin, detachKeys,
         resize: (h, w) => client.call('POST', `/exec/${enc(execId)}/resize`, { query: { h, w } }).then(() => undefined),
