@@ -18,6 +18,8 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** only for containers with a health check (container/health.ts) */
+  Health?: { Status: string; FailingStreak: number; Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }> };
 }
 
 /** Everything the engine keeps about one container (one row, JSON body). */

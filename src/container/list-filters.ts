@@ -55,7 +55,7 @@ export function makeFilter(filters: Record<string, string[]>, ctx: FilterContext
     if (ancestors && !ancestors.some((set) => set.has(rec.imageId))) return false;
     if (beforeSeq !== null && !(ctx.order(rec.id) < beforeSeq)) return false;
     if (sinceSeq !== null && !(ctx.order(rec.id) > sinceSeq)) return false;
-    if (f.health?.length && !f.health.includes('none')) return false; // no health checks yet: every container is "none"
+    if (f.health?.length && !f.health.includes(rec.state.Health?.Status ?? 'none')) return false;
     if (f.network?.length && !f.network.includes(rec.hostConfig?.NetworkMode ?? 'none')) return false;
     if (f['is-task']?.length && !f['is-task'].includes('false')) return false;
     if (f.volume?.length || f.publish?.length) return false;     // no volumes or published ports yet

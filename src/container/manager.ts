@@ -33,7 +33,16 @@ import { parseSignal } from './signals.js';
 import { containerEnv, ensureWorkingDir, specInputFor, userMounts } from './spec-input.js';
 import { classifyStartError } from './start-errors.js';
 import { containerPids, topProcesses } from './top.js';
+import type { NetworkManager } from '../network/network-manager.js';
+import type { VolumeManager } from '../volume/volume-manager.js';
 import { dirSize, dirSizeSync, inspectView, summaryView } from './views.js';
+import { checkControls, hostResources } from './create-checks.js';
+import { HealthMonitor, type HealthAction, type HealthState, type HealthStatus } from './health.js';
+import { runProbe } from './health-probe.js';
+import { applyLiveUpdate, planUpdate } from './resource-update.js';
+import { restartDelay } from './restart-policy.js';
+import { cgroupsPathOf, StatsCollector, type StatsSample } from './stats.js';
+import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
 
 export type { LogEntry } from './k8s-log.js';
 
@@ -49,6 +58,8 @@ export interface AttachIO {
 export interface ContainerManagerDeps {
   db: Db; paths: EnginePaths; images: ImageStore; layers: LayerStore; snapshots: SnapshotStore; events: EventLog;
   runtimes: Record<string, OciRuntime>; defaultRuntime: string;
+  /** networks and volumes (absent: --network none/host only, host binds only) */
+  networks?: NetworkManager; volumes?: VolumeManager;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -76,6 +87,10 @@ export class ContainerManager {
   private readonly pendingAttaches = new Map<string, Array<(s: AttachStream) => void>>();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly tempMounts = new Map<string, number>();
+  private readonly restartDelays = new Map<string, number>();
+  /** health checks of running containers (one scheduler for all) */
+  readonly health: HealthMonitor = new HealthMonitor(this.healthHost());
+  private readonly statsCollector = new StatsCollector();
   private closed = false;
 
   constructor(private readonly deps: ContainerManagerDeps) {
@@ -117,11 +132,13 @@ export class ContainerManager {
     const finalName = this.pickName(name);
     const image = await this.resolveImage(String(body.Image));
     const hc = body.HostConfig ?? {};
-    const networkMode = this.networkModeOf(hc);
-    if (hc.PortBindings && Object.keys(hc.PortBindings).length) {
+    const netPlan = this.deps.networks?.planForCreate(hc, body.NetworkingConfig);
+    const networkMode = netPlan ? netPlan.mode : this.networkModeOf(hc);
+    if (!netPlan && hc.PortBindings && Object.keys(hc.PortBindings).length) {
       throw new NotSupportedError('publishing ports needs bridge networking, which is not supported yet; use --network host');
     }
-    userMounts(hc); // validate binds/mounts now, not at start
+    if (this.deps.volumes) this.deps.volumes.validate(hc); else userMounts(hc); // validate binds/mounts now, not at start
+    warnings.push(...checkControls(body, hc));
     const runtimeName = hc.Runtime && hc.Runtime !== 'runc' && hc.Runtime !== 'crun' ? hc.Runtime : (hc.Runtime === 'runc' || hc.Runtime === 'crun' ? hc.Runtime : this.deps.defaultRuntime);
     if (!this.deps.runtimes[runtimeName]) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtimeName}`);
 
@@ -147,8 +164,11 @@ export class ContainerManager {
       snapshotCreated = true;
       await mkdir(dir, { recursive: true, mode: 0o710 });
       await writeEtcFiles(dir, hostname, networkMode, hostConfig);
+      await this.deps.volumes?.prepare(id, hostConfig, config);
       this.store.insert(rec);
+      if (netPlan) this.deps.networks!.commitCreate(id, netPlan.endpoints);
     } catch (e) {
+      await this.deps.volumes?.release(id, true).catch(() => undefined);
       if (snapshotCreated) await this.deps.snapshots.remove(id).catch(() => undefined);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw e;
@@ -202,6 +222,7 @@ export class ContainerManager {
   /** Returns false when the container was already running (the API answers 304). */
   async start(idOrName: string): Promise<boolean> {
     const rec0 = this.resolve(idOrName);
+    this.restartDelays.delete(rec0.id);
     return this.locks.run(rec0.id, () => this.startLocked(rec0.id));
   }
 
@@ -223,7 +244,9 @@ export class ContainerManager {
       const rootfs = await snapshots.mount(id);
       const user = resolveUser(rootfs, rec.config.User || undefined);
       if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), user.uid, user.gid);
-      const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref)));
+      const vols = await this.deps.volumes?.mountsFor(rec, rootfs, (ref) => this.resolve(ref));
+      const net = await this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
+      const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols }));
       warnings = built.warnings;
       await writeBundle(this.containerDir(id), built.spec);
       const res = await startContainerMonitor({
@@ -244,9 +267,11 @@ export class ContainerManager {
       for (const w of warnings) log.warn(w, { container: id.slice(0, 12) });
       this.emit(updated, 'start');
       this.watchExit(id);
+      this.health.started(updated);
       return true;
     } catch (e) {
       await rt.delete(id, true).catch(() => undefined);
+      await this.deps.networks?.detach(rec).catch(() => undefined);
       await snapshots.unmount(id).catch(() => undefined);
       this.failPendingAttaches(id);
       const { exitCode, error } = classifyStartError(e, rec.path);
@@ -310,12 +335,18 @@ export class ContainerManager {
         const cur = this.store.get(id);
         if (!cur || !cur.state.Running || cur.state.Restarting) return undefined;
         const started = parseTime(cur.state.StartedAt);
+        this.health.stopped(id);
+        this.statsCollector.forget(id);
+        // read before the runtime's delete removes the cgroup
+        let oomKilled = false;
+        try { oomKilled = cgroupOomKilled(containerCgroup(cgroupsPathOf(cur))); } catch { /* no cgroup left */ }
         const updated = this.store.mutate(id, (r) => {
           r.state = { ...r.state, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
-            ExitCode: code, Error: error, FinishedAt: nowRfc3339Nano() };
+            ExitCode: code, Error: error, FinishedAt: nowRfc3339Nano(), OOMKilled: oomKilled };
           r.conmonPid = 0;
         });
         await this.cleanupRuntime(updated);
+        if (oomKilled) this.emit(updated, 'oom');
         this.emit(updated, 'die', { exitCode: String(code), execDuration: String(Math.max(0, Math.floor((Date.now() - started) / 1000))) });
         return updated;
       });
@@ -335,6 +366,7 @@ export class ContainerManager {
   private async cleanupRuntime(rec: ContainerRecord): Promise<void> {
     for (const e of this.execs.ofContainer(rec.id)) if (e.running) this.finishExec(e, 137);
     await this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    await this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     if (!this.tempMounts.get(rec.id)) await this.deps.snapshots.unmount(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     await rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
   }
@@ -349,7 +381,8 @@ export class ContainerManager {
       if (policy.MaximumRetryCount > 0 && rec.restartCount >= policy.MaximumRetryCount) return;
     } else if (name !== 'always' && name !== 'unless-stopped') return;
     const ranMs = parseTime(rec.state.FinishedAt) - parseTime(rec.state.StartedAt);
-    const delay = ranMs > 10_000 ? 100 : Math.min(60_000, 100 * 2 ** Math.min(rec.restartCount, 10));
+    const delay = restartDelay(this.restartDelays.get(rec.id) ?? 0, ranMs);
+    this.restartDelays.set(rec.id, delay);
     this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'restarting', Restarting: true, Running: true }; });
     const t = setTimeout(() => {
       this.restartTimers.delete(rec.id);
@@ -486,6 +519,8 @@ export class ContainerManager {
       throw new ConflictError(`You cannot remove a running container ${rec.id}. Stop the container before attempting removal or force remove`, 'ERR_CONTAINER_RUNNING');
     }
     this.removing.add(rec.id);
+    this.health.stopped(rec.id);
+    this.restartDelays.delete(rec.id);
     try {
       this.cancelRestart(rec.id);
       if (this.store.get(rec.id)?.state.Running) {
@@ -503,6 +538,8 @@ export class ContainerManager {
         await rm(this.monitorDir(rec.id), { recursive: true, force: true });
         await rm(this.containerDir(rec.id), { recursive: true, force: true });
         this.store.delete(rec.id);
+        this.deps.networks?.forget(rec.id);
+        await this.deps.volumes?.release(rec.id, !!opts.volumes || !!rec.hostConfig.AutoRemove).catch((e) => log.warn('volume release failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
         this.execs.dropContainer(rec.id);
       });
     } catch (e) {
@@ -556,12 +593,15 @@ export class ContainerManager {
     const s = this.deps.snapshots;
     let lower = '';
     try { lower = s.lowerDirs(rec.id).join(':'); } catch { /* snapshot gone */ }
-    return inspectView(rec, {
+    const view = inspectView(rec, {
       logPath: this.logPath(rec.id), hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
       graphDriverData: { LowerDir: lower, MergedDir: s.mountpoint(rec.id), UpperDir: s.upperDir(rec.id), WorkDir: join(s.upperDir(rec.id), '..', 'work') },
       execIds: this.execs.ofContainer(rec.id).map((e) => e.id),
       sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs,
     });
+    if (this.deps.networks) view.NetworkSettings = this.deps.networks.containerSettings(rec);
+    if (this.deps.volumes) view.Mounts = this.deps.volumes.mountPoints(rec.id);
+    return view;
   }
 
   private sizesSync(rec: ContainerRecord): { sizeRw: number; sizeRootFs: number } {
@@ -581,7 +621,12 @@ export class ContainerManager {
     });
     let recs = this.store.all().filter((r) => (all || r.state.Running) && match(r));
     if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);
-    return recs.map((r) => summaryView(r, opts.size ? this.sizesSync(r) : undefined));
+    return recs.map((r) => {
+      const v = summaryView(r, opts.size ? this.sizesSync(r) : undefined);
+      if (this.deps.networks) { v.Ports = this.deps.networks.summaryPorts(r); v.NetworkSettings = { Networks: this.deps.networks.containerSettings(r).Networks }; }
+      if (this.deps.volumes) v.Mounts = this.deps.volumes.mountPoints(r.id);
+      return v;
+    });
   }
 
   private imageAndDescendants(ref: string): Set<string> {
@@ -653,6 +698,60 @@ export class ContainerManager {
     await resizeConmon(this.monitor(rec.id).ctlFifo, h, w);
   }
 
+  // ---------------------------------------------------------------- controls: health, stats, update
+
+  private healthHost() {
+    return {
+      record: (id: string) => this.store.get(id),
+      runProbe: async (id: string, cmd: string[], timeoutMs: number) => {
+        const rec = this.store.get(id);
+        if (!rec?.state.Running) return { exitCode: -1, output: 'container is not running' };
+        const rootfs = this.deps.snapshots.mountpoint(id);
+        const user = resolveUser(rootfs, rec.config.User || undefined);
+        const { process: proc } = buildProcess({
+          ...specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref)), args: cmd, terminal: false,
+        });
+        return runProbe(this.runtimeFor(rec).info, id, proc, timeoutMs, join(this.deps.paths.tmp, 'health'));
+      },
+      saveHealth: (id: string, health: HealthState) => {
+        if (this.store.get(id)) this.store.mutate(id, (r) => { (r.state as any).Health = health; });
+      },
+      emitHealth: (id: string, status: HealthStatus) => {
+        const rec = this.store.get(id);
+        if (rec) this.emit(rec, `health_status: ${status}`);
+      },
+      act: async (id: string, action: Exclude<HealthAction, 'none'>) => {
+        log.info('container is unhealthy; acting on it', { container: id.slice(0, 12), action });
+        if (action === 'kill') await this.kill(id, 'SIGKILL');
+        else if (action === 'stop') await this.stop(id);
+        else await this.restart(id);
+      },
+    };
+  }
+
+  /** docker update: new limits (live, through the runtime) and restart policy. */
+  async update(idOrName: string, body: any): Promise<{ Warnings: string[] }> {
+    const rec0 = this.resolve(idOrName);
+    return this.locks.run(rec0.id, async () => {
+      const rec = this.store.resolve(rec0.id);
+      const plan = planUpdate(rec, body, hostResources());
+      if (rec.state.Running && !rec.state.Restarting) {
+        await applyLiveUpdate(rec, plan, { runtime: this.runtimeFor(rec).info, tmpDir: join(this.deps.paths.tmp, 'update'), host: hostResources() });
+      }
+      const updated = this.store.mutate(rec.id, (r) => { r.hostConfig = plan.hostConfig; });
+      this.emit(updated, 'update');
+      return { Warnings: plan.warnings };
+    });
+  }
+
+  /** One stats sample in Docker's JSON (with the previous sample, when given, as precpu). */
+  statsSample(idOrName: string, prev?: StatsSample): StatsSample {
+    return this.statsCollector.sample(this.resolve(idOrName), prev);
+  }
+
+  /** Is there a recent sample to compute CPU % against without waiting? */
+  hasRecentStats(idOrName: string): boolean { return this.statsCollector.hasFresh(this.resolve(idOrName).id); }
+
   // ---------------------------------------------------------------- top / changes / export / archive
 
   async top(idOrName: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
@@ -700,7 +799,7 @@ export class ContainerManager {
   async archiveStat(idOrName: string, path: string): Promise<ContainerPathStat> {
     const rec = this.resolve(idOrName);
     const { root, release } = await this.withRootfs(rec);
-    try { return (await statContainerPath(root, path)).stat; } finally { await release(); }
+    try { return (await statContainerPath(root, path)).stat; } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
   }
 
   async archiveGet(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: Readable }> {
@@ -721,7 +820,7 @@ export class ContainerManager {
       return { stat, tar: out };
     } catch (e) {
       await release();
-      throw e;
+      throw namedPathError(e, idOrName);
     }
   }
 
@@ -729,7 +828,7 @@ export class ContainerManager {
     const rec = this.resolve(idOrName);
     if (rec.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
     const { root, release } = await this.withRootfs(rec);
-    try { await extractIntoContainer(root, path, tar, opts); } finally { await release(); }
+    try { await extractIntoContainer(root, path, tar, opts); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
   }
 
   // ---------------------------------------------------------------- commit / prune
@@ -930,6 +1029,7 @@ export class ContainerManager {
               r.state = { ...r.state, Pid: st.pid || r.state.Pid, Paused: st.status === 'paused', Status: st.status === 'paused' ? 'paused' : 'running' };
             });
             this.watchExit(rec.id);
+            this.health.started(this.store.get(rec.id)!, { restored: true });
             continue;
           }
           // gone without an exit code (host reboot, conmon killed): Docker records 255
@@ -959,6 +1059,7 @@ export class ContainerManager {
   /** Daemon stop: stop watching; containers keep running under conmon. */
   async shutdown(): Promise<void> {
     this.closed = true;
+    this.health.shutdown();
     for (const id of [...this.exitWatches.keys()]) this.unwatchExit(id);
     for (const [id, w] of this.execWatches) { clearInterval(w.timer); w.watcher?.close(); this.execWatches.delete(id); }
     for (const t of this.restartTimers.values()) clearTimeout(t);
@@ -1036,3 +1137,8 @@ function wrapAttach(stream: Promise<AttachStream>, o: { stdin: boolean; wantOut:
   };
 }
 
+/** Docker names the container in "Could not find the file /x in container NAME". */
+function namedPathError(e: unknown, name: string): unknown {
+  if (e instanceof NotFoundError && e.code === 'ERR_PATH_NOT_FOUND') return new NotFoundError(`${e.message} ${name}`, e.code);
+  return e;
+}

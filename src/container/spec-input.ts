@@ -1,6 +1,8 @@
 import { chownSync, mkdirSync, statSync } from 'node:fs';
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 import type { SpecInput, SpecMount } from '../runtime/index.js';
+import { extraOciResources } from '../runtime/resources.js';
+import { resolveGroups } from '../runtime/security.js';
 import type { ContainerRecord } from './container-store.js';
 import type { EtcFilePaths } from './etc-files.js';
 
@@ -91,7 +93,8 @@ function nsMode(mode: string | undefined, what: string, pidOf: (ref: string) => 
 
 /** Everything runtime.buildSpec needs, from a container record. */
 export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFilePaths,
-  user: { uid: number; gid: number; additionalGids: number[] }, pidOf: (ref: string) => number): SpecInput {
+  user: { uid: number; gid: number; additionalGids: number[] }, pidOf: (ref: string) => number,
+  attached: { netnsPath?: string; mounts?: SpecMount[] } = {}): SpecInput {
   const c = rec.config;
   const hc = rec.hostConfig;
   const sec = parseSecurityOpts(hc.SecurityOpt);
@@ -100,12 +103,9 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     { destination: '/etc/resolv.conf', type: 'bind', source: etc.resolvConf, options: ['rbind', 'rprivate', 'rw'] },
     { destination: '/etc/hostname', type: 'bind', source: etc.hostname, options: ['rbind', 'rprivate', 'rw'] },
     { destination: '/etc/hosts', type: 'bind', source: etc.hosts, options: ['rbind', 'rprivate', 'rw'] },
-    ...userMounts(hc),
+    ...(attached.mounts ?? userMounts(hc)),
   ];
-  const groupAdd = ((hc.GroupAdd ?? []) as string[]).map((g) => {
-    if (!/^\d+$/.test(g)) throw new NotSupportedError(`--group-add by name (${g}) is not supported yet; use the numeric gid`);
-    return Number(g);
-  });
+  const groupAdd = resolveGroups(rootfs, (hc.GroupAdd ?? []) as string[]);
   return {
     id: rec.id,
     rootfs,
@@ -117,7 +117,7 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     hostname: netMode === 'host' && !rec.config.Hostname ? undefined : c.Hostname,
     domainname: c.Domainname || undefined,
     readonlyRootfs: !!hc.ReadonlyRootfs,
-    networkMode: netMode,
+    networkMode: attached.netnsPath ? { netnsPath: attached.netnsPath } : netMode,
     pidMode: nsMode(hc.PidMode, 'pid', pidOf),
     ipcMode: nsMode(hc.IpcMode, 'ipc', pidOf),
     utsMode: hc.UTSMode === 'host' ? 'host' : 'private',
@@ -140,6 +140,7 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
       nanoCpus: hc.NanoCpus || undefined, cpusetCpus: hc.CpusetCpus || undefined, cpusetMems: hc.CpusetMems || undefined,
       pidsLimit: hc.PidsLimit && hc.PidsLimit > 0 ? hc.PidsLimit : undefined, blkioWeight: hc.BlkioWeight || undefined,
     },
+    extraResources: extraOciResources(hc),
     sysctls: hc.Sysctls ?? undefined,
     oomScoreAdj: hc.OomScoreAdj || undefined,
   };

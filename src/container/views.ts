@@ -49,12 +49,18 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
   const s = rec.state;
   if (s.Status === 'removing') return 'Removal In Progress';
   if (s.Status === 'dead') return 'Dead';
-  if (s.Running && !s.Restarting) return `Up ${humanDuration(now - parseTime(s.StartedAt))}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.Running && !s.Restarting) return `Up ${humanDuration(now - parseTime(s.StartedAt))}${s.Paused ? ' (Paused)' : healthSuffix(s.Health?.Status)}`;
   if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(now - parseTime(s.FinishedAt))} ago`;
   if (parseTime(s.StartedAt) === 0) return 'Created';
   const finished = parseTime(s.FinishedAt);
   if (finished === 0) return '';
   return `Exited (${s.ExitCode}) ${humanDuration(now - finished)} ago`;
+}
+
+/** Docker's ps status suffix for containers with a health check. */
+function healthSuffix(status: string | undefined): string {
+  if (status === 'starting') return ' (health: starting)';
+  return status ? ` (${status})` : '';
 }
 
 /** The human command of `docker ps`: Path and Args joined by spaces. */
@@ -146,7 +152,7 @@ export function summaryView(rec: ContainerRecord, sizes?: { sizeRw: number; size
     HostConfig: { NetworkMode: rec.hostConfig?.NetworkMode ?? 'none' },
     NetworkSettings: { Networks: networkSettings(rec).Networks },
     Mounts: [],
-    Health: { Status: 'none', FailingStreak: 0 },
+    Health: { Status: rec.state.Health?.Status ?? 'none', FailingStreak: rec.state.Health?.FailingStreak ?? 0 },
   };
   if (sizes) { out.SizeRw = sizes.sizeRw; out.SizeRootFs = sizes.sizeRootFs; }
   return out;

@@ -6,6 +6,7 @@ import { CAPABILITY_BITS, DEFAULT_CAPABILITIES, normalizeCapName } from './capab
 import { defaultCgroupsPath } from './cgroups.js';
 import { hostFacts, type HostFacts } from './host.js';
 import { loadDefaultSeccompProfile, resolveSeccomp } from './seccomp.js';
+import { mergeResources } from './resources.js';
 
 export interface Ulimit { Name: string; Soft: number; Hard: number }
 export interface SpecMount { destination: string; source?: string; type?: string; options?: string[] }
@@ -46,6 +47,8 @@ export interface SpecInput {
     memory?: number; memorySwap?: number; memoryReservation?: number; cpuShares?: number; cpuQuota?: number;
     cpuPeriod?: number; nanoCpus?: number; cpusetCpus?: string; cpusetMems?: string; pidsLimit?: number; blkioWeight?: number;
   };
+  /** OCI resources beyond the basic ones (resources.ts: OOM killer, block I/O, device rules), merged in */
+  extraResources?: any;
   sysctls?: Record<string, string>;
   oomScoreAdj?: number;
   annotations?: Record<string, string>;
@@ -243,7 +246,7 @@ function buildResources(input: SpecInput, host: HostFacts): any {
   if (r.blkioWeight) res.blockIO = { weight: r.blkioWeight };
   // On cgroup v2 the runtimes translate shares/weight themselves; nothing v1-only (kernel memory, swappiness) is emitted.
   void host;
-  return res;
+  return input.extraResources ? mergeResources(res, input.extraResources) : res;
 }
 
 /** OCI runtime config.json with Docker's defaults. */

@@ -134,7 +134,15 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc' } = {}): Pro
       try { return (await apiRequest(socket, 'GET', '/_ping')).status === 200; } catch { return false; }
     }, 30_000, 'daemon to answer /_ping');
   };
-  await start();
+  try {
+    await start();
+  } catch (e) {
+    // a daemon that never came up must not leave its namespace or directories behind
+    if (pid && pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    sh('ip', ['netns', 'del', netns]);
+    rmSync(base, { recursive: true, force: true });
+    throw e;
+  }
 
   const d: TestDaemon = {
     root, runRoot, socket, netns,

@@ -64,7 +64,7 @@ export function imageRoutes(r: Router): void {
     const short = named.path.replace(/^library\//, '') as 'busybox' | 'debian';
     p.status(`Bootstrapping ${short} locally (no registry pull)`, named.tag ?? 'latest');
     try {
-      const img = await bootstrapImage(ctx.engine.images, short, { tag: named.tag });
+      const img = await bootstrapImage(ctx.engine.images, short, { tag: `${short}:${named.tag ?? 'latest'}` });
       p.status(`Digest: ${img.id}`);
       p.status(`Status: Downloaded newer image for ${short}:${named.tag ?? 'latest'}`);
     } catch (e) { p.error(e); }

@@ -16,6 +16,7 @@ import { FrameDemuxer } from '../stdcopy.js';
 import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
 import { getTimestamp } from '../timestamps.js';
 import { resolveEnvArg, readEnvFile } from '../envfile.js';
+import { defineCpCommand } from './cp.js';
 
 const enc = encodeURIComponent;
 
@@ -299,9 +300,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
     .option('-s, --size', 'Display total file sizes')
     .action(async (names: string[], o: any) => inspectObjects(ctx, names, { type: 'container', format: o.format, size: o.size }));
 
-  both((parent) => parent.command('cp').usage('[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-').description('Copy files/folders between a container and the local filesystem')
-    .argument('<src>').argument('<dest>').allowUnknownOption()
-    .action(async () => { throw new NotSupportedError('cp is not implemented in the berth CLI yet (GET/PUT /containers/{id}/archive exist in the API)'); }));
+  both((parent) => defineCpCommand(parent, ctx));
 
   group.command('port').description('List port mappings or a specific mapping for the container').argument('<container>').argument('[port]')
     .action(async () => { throw new NotSupportedError('port publishing is not supported yet by berth'); });

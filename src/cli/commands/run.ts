@@ -83,7 +83,8 @@ async function openAttach(client: EngineClient, id: string, plan: AttachPlan) {
  * soon as the waiter is registered (as dockerd does); we give it a moment, then go on regardless.
  */
 function registerWait(client: EngineClient, id: string, condition: 'next-exit' | 'removed' | 'not-running') {
-  const result = client.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition } }).then(async (res) => {
+  const response = client.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition } });
+  const result = response.then(async (res) => {
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
@@ -91,7 +92,8 @@ function registerWait(client: EngineClient, id: string, condition: 'next-exit' |
     return Number(body.StatusCode ?? 0);
   });
   result.catch(() => {});
-  const registered = Promise.race([result.then(() => undefined, () => undefined), new Promise<void>((r) => setTimeout(r, 300).unref())]);
+  // the daemon sends the headers as soon as the wait is armed: that, not the exit, is what start waits for
+  const registered = Promise.race([response.then(() => undefined, () => undefined), new Promise<void>((r) => setTimeout(r, 300).unref())]);
   return { result, registered };
 }
 

@@ -1,21 +1,14 @@
 /** version, info, events (and `system info`, `system events`). */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { NotSupportedError } from '../../common/errors.js';
+import { BERTH_VERSION } from '../../common/version.js';
 import { CLIENT_API_VERSION, encodeFilters, jsonLines } from '../client.js';
 import { collect, ExitError, type CliContext } from '../context.js';
 import { compile, preFormat } from '../format/formatter.js';
 import { getTimestamp } from '../timestamps.js';
 
 export function berthVersion(): string {
-  try {
-    const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
-    return JSON.parse(readFileSync(pkg, 'utf8')).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  return BERTH_VERSION;
 }
 
 function renderTemplate(format: string, data: unknown): string {

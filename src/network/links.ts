@@ -1,0 +1,77 @@
+/**
+ * Kernel network objects through iproute2, in the daemon's own network
+ * namespace (tests run the daemon inside a namespace they created). Each
+ * operation is one or two `ip -batch` calls so a container start stays cheap.
+ */
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, runOk } from '../common/exec.js';
+import { SystemError } from '../common/errors.js';
+
+async function ipBatch(cmds: string[], netns?: string): Promise<void> {
+  const input = cmds.join('\n') + '\n';
+  const r = netns ? await run('nsenter', [`--net=${netns}`, 'ip', '-batch', '-'], { input }) : await run('ip', ['-batch', '-'], { input });
+  if (r.code !== 0) throw new SystemError(`network setup failed: ${(r.stderr || r.stdout).trim()}`, 'ERR_NETWORK_SETUP');
+}
+
+/** A per-network-namespace sysctl (the daemon's /proc/sys/net is its own namespace's). */
+export function setSysctl(key: string, value: string): void {
+  try { writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value); } catch (e) {
+    throw new SystemError(`cannot set ${key}=${value}: ${(e as Error).message}`, 'ERR_SYSCTL');
+  }
+}
+
+export async function linkNames(): Promise<string[]> {
+  const out = await runOk('ip', ['-o', 'link', 'show']);
+  return out.split('\n').map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1]).filter((x): x is string => !!x);
+}
+
+/** Routes of the daemon's namespace (to keep new subnets clear of networks the host already has). */
+export async function routedSubnets(): Promise<string[]> {
+  const out = await runOk('ip', ['-4', '-o', 'route', 'show']);
+  return out.split('\n').map((l) => l.split(/\s+/)[0]).filter((d) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(d));
+}
+
+export async function ensureBridge(name: string, gatewayCidr: string): Promise<void> {
+  const r = await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+  if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new SystemError(`cannot create bridge ${name}: ${r.stderr.trim()}`, 'ERR_NETWORK_SETUP');
+  await ipBatch([`addr replace ${gatewayCidr} dev ${name}`, `link set ${name} up`]);
+  // loopback-published ports are DNAT'ed to the bridge: the kernel must route 127/8 sources there
+  setSysctl(`net.ipv4.conf.${name}.route_localnet`, '1');
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  const r = await run('ip', ['link', 'del', name]);
+  if (r.code !== 0 && !/Cannot find device|does not exist/i.test(r.stderr)) throw new SystemError(`cannot delete ${name}: ${r.stderr.trim()}`, 'ERR_NETWORK_SETUP');
+}
+
+export interface VethPlan { veth: string; ifname: string; bridge: string; ipCidr: string; mac: string; gateway?: string }
+
+/** A veth pair: host side on the bridge, the other side configured inside the container's netns. */
+export async function attachVeth(netns: string, p: VethPlan): Promise<void> {
+  await ipBatch([
+    `link add ${p.veth} type veth peer name ${p.ifname} address ${p.mac} netns ${netns}`,
+    `link set ${p.veth} master ${p.bridge} up`,
+  ]);
+  const inner = ['link set lo up', `addr add ${p.ipCidr} dev ${p.ifname}`, `link set ${p.ifname} up`];
+  if (p.gateway) inner.push(`route replace default via ${p.gateway} dev ${p.ifname}`);
+  try { await ipBatch(inner, netns); } catch (e) { await deleteLink(p.veth).catch(() => undefined); throw e; }
+}
+
+export async function loopbackUp(netns: string): Promise<void> { await ipBatch(['link set lo up'], netns); }
+
+/** Network namespaces live as bind mounts under <runRoot>/netns so they outlive a daemon crash. */
+export function netnsDir(runRoot: string): string { return join(runRoot, 'netns'); }
+
+export async function createNetns(path: string): Promise<void> {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, '');
+  const r = await run('unshare', [`--net=${path}`, 'true']);
+  if (r.code !== 0) { rmSync(path, { force: true }); throw new SystemError(`cannot create a network namespace: ${r.stderr.trim()}`, 'ERR_NETNS'); }
+}
+
+export async function removeNetns(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  await run('umount', [path]);
+  rmSync(path, { force: true });
+}

@@ -1,0 +1,490 @@
+/**
+ * Docker's networks on one host: the default `bridge` (berth0), `host`, `none`
+ * and user-defined bridges. State (networks, endpoints with their addresses,
+ * published ports) is in SQLite; the kernel side (bridges, veths, the nft table,
+ * DNS sockets) is derived from it and put right again at every daemon start.
+ */
+import { existsSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomId } from '../common/digest.js';
+import { ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, BerthError } from '../common/errors.js';
+import { log } from '../common/log.js';
+import type { EnginePaths } from '../common/paths.js';
+import type { EventLog } from '../events/events.js';
+import type { Db } from '../store/db.js';
+import { ContainerStore, type ContainerRecord } from '../container/container-store.js';
+import { hostsFor, resolvConfFor, etcFilePaths } from '../container/etc-files.js';
+import { broadcast, contains, defaultPools, formatIp4, formatSubnet4, isIp4, overlaps, parseIp4, parseSubnet4, type Subnet4 } from './cidr.js';
+import { NetworkStore, type EndpointRecord, type NetworkRecord } from './network-store.js';
+import { applyRuleset, renderRuleset } from './firewall.js';
+import { attachVeth, createNetns, deleteLink, ensureBridge, linkNames, netnsDir, removeNetns, routedSubnets, setSysctl } from './links.js';
+import { EmbeddedDns } from './dns-server.js';
+import { allocatePorts, wantedPorts } from './ports.js';
+import { networkView, endpointView } from './network-views.js';
+
+export const DEFAULT_BRIDGE = 'berth0';
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const VETH_PREFIX = 'vb';
+
+export class Forbidden extends BerthError {
+  constructor(message: string, code = 'ERR_FORBIDDEN') { super(message, { code, status: 403 }); }
+}
+
+function nowIso(): string { return new Date().toISOString(); }
+
+/** Docker's MAC from the IPv4 address: 02:42:<ip bytes>. */
+function macFor(ip: string): string {
+  return ['02', '42', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
+}
+
+export interface AttachResult { netnsPath?: string }
+
+export class NetworkManager {
+  readonly store: NetworkStore;
+  private readonly containers: ContainerStore;
+  private readonly dns: EmbeddedDns;
+  private fwChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Db, private readonly paths: EnginePaths, private readonly events: EventLog) {
+    this.store = new NetworkStore(db);
+    this.containers = new ContainerStore(db);
+    this.dns = new EmbeddedDns((net, name) => this.lookupName(net, name));
+  }
+
+  // ---------------------------------------------------------------- start-up
+
+  /** Built-in networks, bridges and DNS listeners; before containers are restored. */
+  async init(): Promise<void> {
+    const nets = this.store.networks();
+    if (!nets.some((n) => n.name === 'bridge')) {
+      const subnet = await this.freeSubnet([]);
+      this.store.insertNetwork(this.newRecord({ name: 'bridge', driver: 'bridge', subnet: formatSubnet4(subnet), gateway: formatIp4(subnet.base + 1),
+        bridge: DEFAULT_BRIDGE, options: { 'com.docker.network.bridge.default_bridge': 'true', 'com.docker.network.bridge.enable_icc': 'true',
+          'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+          'com.docker.network.bridge.name': DEFAULT_BRIDGE, 'com.docker.network.driver.mtu': '1500' } }));
+    }
+    if (!nets.some((n) => n.name === 'host')) this.store.insertNetwork(this.newRecord({ name: 'host', driver: 'host' }));
+    if (!nets.some((n) => n.name === 'none')) this.store.insertNetwork(this.newRecord({ name: 'none', driver: 'null' }));
+    setSysctl('net.ipv4.ip_forward', '1');
+    for (const n of this.store.networks()) if (n.driver === 'bridge') await this.bringUp(n);
+  }
+
+  /** After containers are restored: drop what belongs to no running container, render the firewall. */
+  async reconcile(): Promise<void> {
+    const running = new Set(this.containers.all().filter((c) => c.state.Running).map((c) => c.id));
+    const keepVeths = new Set<string>();
+    for (const ep of this.store.endpoints()) {
+      if (!this.containers.get(ep.containerId)) { this.store.deleteEndpoint(ep.containerId, ep.networkId); continue; }
+      if (running.has(ep.containerId)) { if (ep.veth) keepVeths.add(ep.veth); continue; }
+      if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', mac: '', veth: '' });
+    }
+    for (const p of this.store.ports()) if (!running.has(p.containerId)) this.store.clearPorts(p.containerId);
+    const bridges = new Set(this.store.networks().filter((n) => n.driver === 'bridge').map((n) => n.bridge));
+    for (const l of await linkNames()) {
+      if (l.startsWith(VETH_PREFIX) && !keepVeths.has(l)) await deleteLink(l).catch(() => undefined);
+      if ((l.startsWith('br-') || l === DEFAULT_BRIDGE) && !bridges.has(l)) await deleteLink(l).catch(() => undefined);
+    }
+    const dir = netnsDir(this.paths.runRoot);
+    if (existsSync(dir)) for (const f of readdirSync(dir)) if (!running.has(f)) await removeNetns(join(dir, f)).catch(() => undefined);
+    await this.applyFirewall();
+  }
+
+  async close(): Promise<void> { this.dns.closeAll(); await this.fwChain; }
+
+  private newRecord(p: Partial<NetworkRecord> & Pick<NetworkRecord, 'name' | 'driver'>): NetworkRecord {
+    return { id: randomId(), created: nowIso(), subnet: '', gateway: '', ipRange: '', internal: false, ipv6: false, attachable: false,
+      labels: {}, options: {}, bridge: '', ...p };
+  }
+
+  private async bringUp(n: NetworkRecord): Promise<void> {
+    const s = parseSubnet4(n.subnet);
+    await ensureBridge(n.bridge, `${n.gateway}/${s.bits}`);
+    if (n.options['com.docker.network.driver.mtu'] && n.options['com.docker.network.driver.mtu'] !== '1500') {
+      const { runOk } = await import('../common/exec.js');
+      await runOk('ip', ['link', 'set', n.bridge, 'mtu', n.options['com.docker.network.driver.mtu']]);
+    }
+    if (n.name !== 'bridge') await this.dns.listen(n.id, n.gateway);
+  }
+
+  /** The firewall is rendered whole from the database; applies run one after another. */
+  applyFirewall(): Promise<void> {
+    const next = this.fwChain.then(async () => {
+      const nets = this.store.networks().filter((n) => n.driver === 'bridge');
+      const masq = (n: NetworkRecord) => n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false';
+      const ipOf = new Map<string, string>();
+      for (const ep of this.store.endpoints()) if (ep.ip && !ipOf.has(ep.containerId)) ipOf.set(ep.containerId, ep.ip);
+      const ports = this.store.ports().filter((p) => ipOf.has(p.containerId)).map((p) => ({ ...p, ip: ipOf.get(p.containerId)! }));
+      await applyRuleset(renderRuleset(nets.map((n) => ({ bridge: n.bridge, subnet: n.subnet, internal: n.internal || !masq(n) })), ports));
+    });
+    this.fwChain = next.catch(() => undefined);
+    return next;
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  resolve(idOrName: string): NetworkRecord {
+    const all = this.store.networks();
+    const hit = all.find((n) => n.id === idOrName) ?? all.find((n) => n.name === idOrName);
+    if (hit) return hit;
+    const byPrefix = idOrName.length > 0 ? all.filter((n) => n.id.startsWith(idOrName)) : [];
+    if (byPrefix.length === 1) return byPrefix[0];
+    if (byPrefix.length > 1) throw new InvalidArgumentError(`network ${idOrName} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
+    throw new NotFoundError(`network ${idOrName} not found`, 'ERR_NETWORK_NOT_FOUND');
+  }
+
+  private lookupName(networkId: string, name: string): string[] {
+    const out: string[] = [];
+    const net = this.store.network(networkId);
+    const short = net && name.endsWith('.' + net.name.toLowerCase()) ? name.slice(0, -(net.name.length + 1)) : name;
+    for (const ep of this.store.endpoints({ networkId })) {
+      if (!ep.ip) continue;
+      const c = this.containers.get(ep.containerId);
+      if (!c) continue;
+      const names = [c.name, c.id.slice(0, 12), ...ep.aliases, c.config?.Hostname].filter(Boolean).map((s: string) => s.toLowerCase());
+      if (names.includes(short)) out.push(ep.ip);
+    }
+    return out;
+  }
+
+  private netnsPath(containerId: string): string { return join(netnsDir(this.paths.runRoot), containerId); }
+
+  // ---------------------------------------------------------------- networks
+
+  async create(body: any): Promise<{ Id: string; Warning: string }> {
+    const name = String(body?.Name ?? '');
+    if (!name) throw new InvalidArgumentError('network name must not be empty');
+    if (!NAME_RE.test(name)) throw new InvalidArgumentError(`invalid network name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const driver = body.Driver || 'bridge';
+    if (driver !== 'bridge') throw new NotSupportedError(`network driver "${driver}" is not supported; berth supports the bridge driver`, 'ERR_NETWORK_DRIVER');
+    if (['bridge', 'host', 'none', 'default'].includes(name)) throw new Forbidden(`operation is not permitted on predefined ${name} network `);
+    if (this.store.networks().some((n) => n.name === name)) throw new ConflictError(`network with name ${name} already exists`, 'ERR_NETWORK_EXISTS');
+    if (body.EnableIPv6) throw new NotSupportedError('IPv6 networks are not supported yet; create the network without --ipv6', 'ERR_IPV6');
+    const ipamConfigs = (body.IPAM?.Config ?? []) as any[];
+    if (ipamConfigs.length > 1) throw new NotSupportedError('only one IPv4 subnet per network is supported');
+    const cfg = ipamConfigs[0] ?? {};
+    const others = this.store.networks().filter((n) => n.subnet).map((n) => parseSubnet4(n.subnet));
+    let subnet: Subnet4;
+    if (cfg.Subnet) {
+      if (String(cfg.Subnet).includes(':')) throw new NotSupportedError('IPv6 subnets are not supported yet');
+      subnet = parseSubnet4(cfg.Subnet);
+      if (subnet.bits > 30) throw new InvalidArgumentError(`subnet ${cfg.Subnet} is too small`);
+      if (others.some((o) => overlaps(o, subnet))) throw new Forbidden(`invalid pool request: Pool overlaps with other one on this address space`, 'ERR_POOL_OVERLAP');
+    } else {
+      if (cfg.Gateway || cfg.IPRange) throw new InvalidArgumentError('a gateway or an ip range needs a subnet (--subnet)');
+      subnet = await this.freeSubnet(others);
+    }
+    const gateway = cfg.Gateway ? parseIp4(cfg.Gateway) : subnet.base + 1;
+    if (!contains(subnet, gateway) || gateway === subnet.base || gateway === broadcast(subnet)) throw new InvalidArgumentError(`gateway ${cfg.Gateway} is not a usable address of subnet ${formatSubnet4(subnet)}`);
+    let ipRange = '';
+    if (cfg.IPRange) {
+      const r = parseSubnet4(cfg.IPRange);
+      if (!contains(subnet, r.base) || r.bits < subnet.bits) throw new InvalidArgumentError(`ip range ${cfg.IPRange} is not within subnet ${formatSubnet4(subnet)}`);
+      ipRange = formatSubnet4(r);
+    }
+    const options: Record<string, string> = { ...(body.Options ?? {}) };
+    const id = randomId();
+    const bridge = options['com.docker.network.bridge.name'] || `br-${id.slice(0, 12)}`;
+    if (bridge.length > 15 || !/^[a-zA-Z0-9_.-]+$/.test(bridge)) throw new InvalidArgumentError(`invalid bridge name "${bridge}": at most 15 characters of [a-zA-Z0-9_.-]`);
+    if (this.store.networks().some((n) => n.bridge === bridge) || (await linkNames()).includes(bridge)) throw new ConflictError(`bridge name ${bridge} is already in use`, 'ERR_BRIDGE_EXISTS');
+    const rec = this.newRecord({ id, name, driver: 'bridge', subnet: formatSubnet4(subnet), gateway: formatIp4(gateway), ipRange,
+      internal: !!body.Internal, attachable: !!body.Attachable, labels: body.Labels ?? {}, options, bridge });
+    this.store.insertNetwork(rec);
+    try {
+      await this.bringUp(rec);
+      await this.applyFirewall();
+    } catch (e) {
+      // nothing half-created: the row, the bridge and the DNS socket go again
+      this.dns.close(rec.id);
+      await deleteLink(bridge).catch(() => undefined);
+      this.store.deleteNetwork(rec.id);
+      await this.applyFirewall().catch(() => undefined);
+      throw e;
+    }
+    this.events.emitEvent('network', 'create', id, { name, type: 'bridge' });
+    return { Id: id, Warning: '' };
+  }
+
+  private async freeSubnet(taken: Subnet4[]): Promise<Subnet4> {
+    const routed = (await routedSubnets()).map(parseSubnet4);
+    for (const p of defaultPools()) if (![...taken, ...routed].some((t) => overlaps(t, p))) return p;
+    throw new ConflictError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network', 'ERR_NO_POOL');
+  }
+
+  list(filters: Record<string, string[]> = {}): any[] {
+    const nets = this.store.networks().filter((n) => {
+      const f = (k: string, ok: (v: string) => boolean) => !filters[k]?.length || filters[k].some(ok);
+      const builtin = ['bridge', 'host', 'none'].includes(n.name);
+      return f('name', (v) => n.name.includes(v)) && f('id', (v) => n.id.startsWith(v)) && f('driver', (v) => v === n.driver)
+        && f('type', (v) => (v === 'builtin') === builtin) && f('scope', (v) => v === 'local')
+        && f('label', (v) => { const i = v.indexOf('='); return i < 0 ? v in n.labels : n.labels[v.slice(0, i)] === v.slice(i + 1); })
+        && f('dangling', (v) => (v === 'true' || v === '1') === (!builtin && this.store.endpoints({ networkId: n.id }).length === 0));
+    });
+    return nets.sort((a, b) => a.created.localeCompare(b.created)).map((n) => this.view(n, false));
+  }
+
+  inspect(idOrName: string): any { return this.view(this.resolve(idOrName), true); }
+
+  private view(n: NetworkRecord, withContainers: boolean): any {
+    const eps = withContainers ? this.store.endpoints({ networkId: n.id }).filter((e) => e.ip) : [];
+    return networkView(n, eps.map((e) => ({ ep: e, name: this.containers.get(e.containerId)?.name ?? '' })));
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    const n = this.resolve(idOrName);
+    if (['bridge', 'host', 'none'].includes(n.name)) throw new Forbidden(`${n.name} is a pre-defined network and cannot be removed`);
+    const active = this.store.endpoints({ networkId: n.id }).filter((e) => this.containers.get(e.containerId)?.state.Running);
+    if (active.length) {
+      throw new Forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${active.map((e) => this.containers.get(e.containerId)?.name).join(', ')})`, 'ERR_NETWORK_IN_USE');
+    }
+    this.store.deleteNetwork(n.id);
+    this.dns.close(n.id);
+    await deleteLink(n.bridge);
+    await this.applyFirewall();
+    this.events.emitEvent('network', 'destroy', n.id, { name: n.name, type: n.driver });
+  }
+
+  async prune(filters: Record<string, string[]> = {}): Promise<{ NetworksDeleted: string[] }> {
+    const deleted: string[] = [];
+    for (const n of this.store.networks()) {
+      if (['bridge', 'host', 'none'].includes(n.name)) continue;
+      if (this.store.endpoints({ networkId: n.id }).length) continue;
+      const labels = filters.label ?? [];
+      if (!labels.every((v) => { const i = v.indexOf('='); return i < 0 ? v in n.labels : n.labels[v.slice(0, i)] === v.slice(i + 1); })) continue;
+      if (filters.until?.length && Date.parse(n.created) > Date.parse(filters.until[0])) continue;
+      await this.remove(n.id);
+      deleted.push(n.name);
+    }
+    return { NetworksDeleted: deleted };
+  }
+
+  // ---------------------------------------------------------------- containers
+
+  /**
+   * At container create: the network mode as Docker records it (default ->
+   * bridge) and the endpoints the container will have. Throws before anything
+   * is stored when a network is missing or a setting does not fit it.
+   */
+  planForCreate(hostConfig: any, networkingConfig: any): { mode: string; endpoints: EndpointRecord[] } {
+    let mode: string = hostConfig.NetworkMode || 'default';
+    if (mode === 'default') mode = 'bridge';
+    const epCfgs: Record<string, any> = networkingConfig?.EndpointsConfig ?? {};
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+      if (Object.keys(epCfgs).some((k) => k !== mode)) throw new InvalidArgumentError(`conflicting options: cannot attach both user-defined and non-user-defined network-modes`);
+      if (hostConfig.PortBindings && Object.keys(hostConfig.PortBindings).length && mode !== 'none') {
+        // Docker ignores published ports in host mode and refuses them when sharing another container's namespace
+        if (mode.startsWith('container:')) throw new InvalidArgumentError('conflicting options: port publishing and the container type network mode');
+      }
+      return { mode, endpoints: [] };
+    }
+    const wanted: Array<[NetworkRecord, any]> = [[this.resolve(mode), epCfgs[mode] ?? {}]];
+    for (const [k, v] of Object.entries(epCfgs)) {
+      if (k === mode) continue;
+      const n = this.resolve(k);
+      if (n.id === wanted[0][0].id) { wanted[0][1] = v ?? {}; continue; }
+      wanted.push([n, v ?? {}]);
+    }
+    const endpoints = wanted.map(([n, cfg], i) => this.endpointFor('', n, cfg, i));
+    return { mode: wanted[0][0].name, endpoints };
+  }
+
+  private endpointFor(containerId: string, n: NetworkRecord, cfg: any, seq: number): EndpointRecord {
+    if (n.driver !== 'bridge') throw new InvalidArgumentError(`container cannot be connected to network ${n.name} together with other networks`);
+    const user = n.name !== 'bridge';
+    const staticIp = cfg?.IPAMConfig?.IPv4Address ?? '';
+    const aliases: string[] = (cfg?.Aliases ?? []).filter((a: string) => a);
+    if (staticIp) {
+      if (!user) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
+      if (!isIp4(staticIp) || !contains(parseSubnet4(n.subnet), parseIp4(staticIp))) throw new InvalidArgumentError(`no configured subnet or ip-range contain the IP address ${staticIp}`);
+      if (staticIp === n.gateway) throw new InvalidArgumentError(`address ${staticIp} is the network's gateway`);
+    }
+    if (aliases.length && !user) throw new InvalidArgumentError('network-scoped alias is supported only for containers in user defined networks');
+    return { containerId, networkId: n.id, endpointId: '', aliases, staticIp, ip: '', mac: cfg?.MacAddress ?? '', veth: '', seq, ifname: '' };
+  }
+
+  /** Store the endpoints planned at create. */
+  commitCreate(containerId: string, endpoints: EndpointRecord[]): void { for (const e of endpoints) this.store.putEndpoint({ ...e, containerId }); }
+
+  private allocateIp(n: NetworkRecord, ep: EndpointRecord): string {
+    const used = new Set(this.store.endpoints({ networkId: n.id }).filter((e) => e.ip && e.containerId !== ep.containerId).map((e) => e.ip));
+    if (ep.staticIp) {
+      if (used.has(ep.staticIp)) throw new ConflictError(`Address already in use: ${ep.staticIp}`, 'ERR_IP_IN_USE');
+      return ep.staticIp;
+    }
+    used.add(n.gateway);
+    const subnet = parseSubnet4(n.subnet);
+    const range = n.ipRange ? parseSubnet4(n.ipRange) : subnet;
+    const last = Math.min(broadcast(range), broadcast(subnet) - 1);
+    for (let ip = Math.max(range.base, subnet.base + 1); ip <= last; ip++) {
+      const s = formatIp4(ip);
+      if (!used.has(s) && !this.staticElsewhere(n.id, s, ep.containerId)) return s;
+    }
+    throw new ConflictError(`no available IPv4 addresses on network ${n.name}`, 'ERR_NO_ADDRESS');
+  }
+
+  private staticElsewhere(networkId: string, ip: string, containerId: string): boolean {
+    return this.store.endpoints({ networkId }).some((e) => e.staticIp === ip && e.containerId !== containerId);
+  }
+
+  /** Assign addresses synchronously (no two starts can pick the same one), then plug the veths in. */
+  private reserve(rec: ContainerRecord, ep: EndpointRecord, ifname: string, macOverride?: string): EndpointRecord {
+    const n = this.store.network(ep.networkId);
+    if (!n) throw new NotFoundError(`network ${ep.networkId} not found`, 'ERR_NETWORK_NOT_FOUND');
+    const ip = this.allocateIp(n, ep);
+    const veth = `${VETH_PREFIX}${rec.id.slice(0, 7)}${n.id.slice(0, 6)}`;
+    const out = { ...ep, ip, mac: macOverride || ep.mac || macFor(ip), veth, ifname, endpointId: randomId() };
+    this.store.putEndpoint(out);
+    return out;
+  }
+
+  /**
+   * At container start: its own network namespace (bind-mounted under the run
+   * root), a veth per network, published ports, /etc/hosts and resolv.conf.
+   */
+  async attach(rec: ContainerRecord, pidOf: (ref: string) => number): Promise<AttachResult> {
+    const mode: string = rec.hostConfig.NetworkMode ?? 'none';
+    const dir = join(this.paths.containers, rec.id);
+    if (mode.startsWith('container:')) {
+      const other = this.containers.resolve(mode.slice(10));
+      const pid = pidOf(other.id);
+      const path = existsSync(this.netnsPath(other.id)) ? this.netnsPath(other.id) : `/proc/${pid}/ns/net`;
+      // Docker shares hostname, hosts and resolv.conf with the namespace's owner
+      const mine = etcFilePaths(dir);
+      const theirs = etcFilePaths(join(this.paths.containers, other.id));
+      for (const k of ['hosts', 'resolvConf'] as const) { try { writeFileSync(mine[k], readFileSync(theirs[k])); } catch { /* theirs absent */ } }
+      return { netnsPath: path };
+    }
+    const eps = this.store.endpoints({ containerId: rec.id });
+    if (mode === 'host' || mode === 'none' || eps.length === 0) return {};
+    const path = this.netnsPath(rec.id);
+    await removeNetns(path);
+    const reserved = eps.map((ep, i) => this.reserve(rec, ep, `eth${i}`, i === 0 ? rec.config.MacAddress : undefined));
+    try {
+      const ports = await allocatePorts(rec.id, wantedPorts(rec.hostConfig, rec.config.ExposedPorts), this.store.ports().filter((p) => p.containerId !== rec.id));
+      this.store.setPorts(rec.id, ports);
+      await createNetns(path);
+      const nets = reserved.map((ep) => this.store.network(ep.networkId)!);
+      const routeVia = nets.find((n) => !n.internal);
+      await Promise.all(reserved.map((ep, i) => attachVeth(path, {
+        veth: ep.veth, ifname: ep.ifname, bridge: nets[i].bridge, ipCidr: `${ep.ip}/${parseSubnet4(nets[i].subnet).bits}`, mac: ep.mac,
+        gateway: nets[i] === routeVia ? nets[i].gateway : undefined,
+      })));
+      if (ports.length) await this.applyFirewall();
+      this.writeEtc(rec, dir, reserved, nets);
+      return { netnsPath: path };
+    } catch (e) {
+      await this.detach(rec).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private writeEtc(rec: ContainerRecord, dir: string, eps: EndpointRecord[], nets: NetworkRecord[]): void {
+    const hc = rec.hostConfig;
+    const defaultBridge = this.store.networks().find((n) => n.name === 'bridge');
+    const extra = ((hc.ExtraHosts ?? []) as string[]).map((h) => h.replace(/[:=]host-gateway$/, `:${defaultBridge?.gateway ?? nets[0].gateway}`));
+    const p = etcFilePaths(dir);
+    let hosts = hostsFor('bridge', { ...hc, ExtraHosts: extra });
+    const names = [rec.config.Hostname, ...(rec.config.Domainname ? [`${rec.config.Hostname}.${rec.config.Domainname}`] : [])];
+    hosts += `${eps[0].ip}\t${names.join(' ')}\n`;
+    writeFileSync(p.hosts, hosts);
+    const userNet = nets.find((n) => n.name !== 'bridge');
+    // user-defined networks: the embedded DNS on the gateway answers names and forwards the rest
+    const resolv = userNet && !hc.Dns?.length ? resolvConfFor('bridge', { ...hc, Dns: [userNet.gateway] }) : resolvConfFor('bridge', hc);
+    writeFileSync(p.resolvConf, resolv);
+  }
+
+  /** At container stop: veths, addresses, ports and the namespace go; the endpoints stay for the next start. */
+  async detach(rec: ContainerRecord): Promise<void> {
+    const eps = this.store.endpoints({ containerId: rec.id });
+    const hadPorts = this.store.ports(rec.id).length > 0;
+    for (const ep of eps) {
+      if (ep.veth) await deleteLink(ep.veth).catch((e) => log.warn('veth delete failed', { veth: ep.veth, error: (e as Error).message }));
+      if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', veth: '', endpointId: '', mac: ep.staticIp || !ep.mac?.startsWith('02:42:') ? ep.mac : '' });
+    }
+    this.store.clearPorts(rec.id);
+    await removeNetns(this.netnsPath(rec.id));
+    if (hadPorts) await this.applyFirewall();
+  }
+
+  /** At container removal. */
+  forget(containerId: string): void { this.store.deleteEndpointsOf(containerId); }
+
+  async connect(netRef: string, rec: ContainerRecord, cfg: any = {}): Promise<void> {
+    const n = this.resolve(netRef);
+    const mode: string = rec.hostConfig.NetworkMode ?? '';
+    if (n.driver !== 'bridge') throw new Forbidden(`container cannot be disconnected from host network or connected to host network`);
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) throw new Forbidden(`container sharing network namespace with another container or host cannot be connected to any other network`);
+    const eps = this.store.endpoints({ containerId: rec.id });
+    if (eps.some((e) => e.networkId === n.id)) throw new Forbidden(`endpoint with name ${rec.name} already exists in network ${n.name}`, 'ERR_ALREADY_CONNECTED');
+    const seq = eps.reduce((m, e) => Math.max(m, e.seq + 1), 0);
+    const ep = this.endpointFor(rec.id, n, cfg, seq);
+    if (rec.state.Running && existsSync(this.netnsPath(rec.id))) {
+      const used = new Set(eps.map((e) => e.ifname));
+      let i = 0;
+      while (used.has(`eth${i}`)) i++;
+      const r = this.reserve(rec, ep, `eth${i}`);
+      try {
+        await attachVeth(this.netnsPath(rec.id), { veth: r.veth, ifname: r.ifname, bridge: n.bridge, ipCidr: `${r.ip}/${parseSubnet4(n.subnet).bits}`, mac: r.mac });
+      } catch (e) { this.store.deleteEndpoint(rec.id, n.id); throw e; }
+    } else if (rec.state.Running) {
+      throw new Forbidden(`container ${rec.name} has no network namespace of its own to connect`);
+    } else this.store.putEndpoint(ep);
+    this.events.emitEvent('network', 'connect', n.id, { container: rec.id, name: n.name, type: n.driver });
+  }
+
+  async disconnect(netRef: string, rec: ContainerRecord, force = false): Promise<void> {
+    const n = this.resolve(netRef);
+    const ep = this.store.endpoints({ containerId: rec.id }).find((e) => e.networkId === n.id);
+    if (!ep) {
+      if (force) return;
+      throw new Forbidden(`container ${rec.id} is not connected to network ${n.name}`, 'ERR_NOT_CONNECTED');
+    }
+    if (ep.veth) await deleteLink(ep.veth);
+    this.store.deleteEndpoint(rec.id, n.id);
+    this.events.emitEvent('network', 'disconnect', n.id, { container: rec.id, name: n.name, type: n.driver });
+  }
+
+  // ---------------------------------------------------------------- container views
+
+  /** NetworkSettings of container inspect. */
+  containerSettings(rec: ContainerRecord): any {
+    const mode: string = rec.hostConfig?.NetworkMode ?? 'none';
+    const eps = this.store.endpoints({ containerId: rec.id });
+    const networks: Record<string, any> = {};
+    for (const ep of eps) {
+      const n = this.store.network(ep.networkId);
+      if (n) networks[n.name] = endpointView(n, ep, n.name === 'bridge' ? [] : [rec.name, rec.id.slice(0, 12), ...ep.aliases]);
+    }
+    if (!eps.length && !mode.startsWith('container:')) {
+      const n = this.store.networks().find((x) => x.name === mode);
+      if (n) networks[mode] = endpointView(n, null, []);
+    }
+    const running = rec.state.Running;
+    const ports: Record<string, any> = {};
+    if (running && eps.length) {
+      for (const k of Object.keys(rec.config.ExposedPorts ?? {})) ports[k] = null;
+      for (const p of this.store.ports(rec.id)) (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+    }
+    const first = eps[0] && networks[this.store.network(eps[0].networkId)?.name ?? ''];
+    const onDefault = first && this.store.network(eps[0].networkId)?.name === 'bridge';
+    return {
+      Bridge: '', SandboxID: running ? rec.id.slice(0, 64) : '', SandboxKey: running && eps.length ? this.netnsPath(rec.id) : (running && rec.state.Pid ? `/proc/${rec.state.Pid}/ns/net` : ''),
+      HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+      Ports: ports, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+      EndpointID: onDefault ? first.EndpointID : '', Gateway: onDefault ? first.Gateway : '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+      IPAddress: onDefault ? first.IPAddress : '', IPPrefixLen: onDefault ? first.IPPrefixLen : 0, IPv6Gateway: '', MacAddress: onDefault ? first.MacAddress : '',
+      Networks: networks,
+    };
+  }
+
+  /** Ports of `docker ps` / ContainerSummary. */
+  summaryPorts(rec: ContainerRecord): any[] {
+    const out: any[] = [];
+    const published = rec.state.Running ? this.store.ports(rec.id) : [];
+    for (const p of published) out.push({ IP: p.hostIp, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.proto });
+    for (const k of Object.keys(rec.config?.ExposedPorts ?? {})) {
+      const [port, proto] = k.split('/');
+      if (!published.some((p) => p.containerPort === Number(port) && p.proto === proto)) out.push({ PrivatePort: Number(port), Type: proto });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,120 @@
+import type { Db } from '../store/db.js';
+import { ensureSchema, tx } from '../store/db.js';
+
+/** One network (built-in bridge/host/none or user-defined bridge). */
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  driver: 'bridge' | 'host' | 'null';
+  created: string;
+  /** IPv4 subnet/gateway/ip-range; empty for host and none */
+  subnet: string;
+  gateway: string;
+  ipRange: string;
+  internal: boolean;
+  ipv6: boolean;
+  attachable: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  /** the Linux bridge's name (berth0 for the default network) */
+  bridge: string;
+}
+
+/** A container's membership in a network; ip/mac/veth are set while the container runs. */
+export interface EndpointRecord {
+  containerId: string;
+  networkId: string;
+  endpointId: string;
+  aliases: string[];
+  /** --ip / IPAMConfig.IPv4Address: the address asked for */
+  staticIp: string;
+  ip: string;
+  mac: string;
+  /** host side of the veth pair, and the interface's name inside (eth0, eth1...) */
+  veth: string;
+  ifname: string;
+  /** the order the container joined its networks (the first one gives the default route) */
+  seq: number;
+}
+
+/** A published port as it is in force while the container runs. */
+export interface PortRecord { containerId: string; proto: 'tcp' | 'udp'; containerPort: number; hostIp: string; hostPort: number }
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS networks (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS net_endpoints (
+  container_id TEXT NOT NULL,
+  network_id TEXT NOT NULL REFERENCES networks(id),
+  body TEXT NOT NULL,
+  PRIMARY KEY (container_id, network_id)
+);
+CREATE TABLE IF NOT EXISTS net_ports (
+  container_id TEXT NOT NULL,
+  proto TEXT NOT NULL,
+  container_port INTEGER NOT NULL,
+  host_ip TEXT NOT NULL,
+  host_port INTEGER NOT NULL,
+  PRIMARY KEY (host_ip, host_port, proto)
+);
+`;
+
+export class NetworkStore {
+  constructor(private readonly db: Db) { ensureSchema(db, SCHEMA); }
+
+  networks(): NetworkRecord[] {
+    return (this.db.prepare('SELECT body FROM networks').all() as { body: string }[]).map((r) => JSON.parse(r.body));
+  }
+  network(id: string): NetworkRecord | undefined {
+    const r = this.db.prepare('SELECT body FROM networks WHERE id = ?').get(id) as { body: string } | undefined;
+    return r ? JSON.parse(r.body) : undefined;
+  }
+  insertNetwork(n: NetworkRecord): void {
+    this.db.prepare('INSERT INTO networks (id, name, body) VALUES (?, ?, ?)').run(n.id, n.name, JSON.stringify(n));
+  }
+  deleteNetwork(id: string): void {
+    tx(this.db, () => {
+      this.db.prepare('DELETE FROM net_endpoints WHERE network_id = ?').run(id);
+      this.db.prepare('DELETE FROM networks WHERE id = ?').run(id);
+    });
+  }
+
+  endpoints(filter: { containerId?: string; networkId?: string } = {}): EndpointRecord[] {
+    let rows: { body: string }[];
+    if (filter.containerId) rows = this.db.prepare('SELECT body FROM net_endpoints WHERE container_id = ?').all(filter.containerId) as any;
+    else if (filter.networkId) rows = this.db.prepare('SELECT body FROM net_endpoints WHERE network_id = ?').all(filter.networkId) as any;
+    else rows = this.db.prepare('SELECT body FROM net_endpoints').all() as any;
+    return rows.map((r) => JSON.parse(r.body) as EndpointRecord).sort((a, b) => a.seq - b.seq);
+  }
+  putEndpoint(e: EndpointRecord): void {
+    this.db.prepare('INSERT OR REPLACE INTO net_endpoints (container_id, network_id, body) VALUES (?, ?, ?)').run(e.containerId, e.networkId, JSON.stringify(e));
+  }
+  deleteEndpoint(containerId: string, networkId: string): void {
+    this.db.prepare('DELETE FROM net_endpoints WHERE container_id = ? AND network_id = ?').run(containerId, networkId);
+  }
+  deleteEndpointsOf(containerId: string): void {
+    tx(this.db, () => {
+      this.db.prepare('DELETE FROM net_endpoints WHERE container_id = ?').run(containerId);
+      this.db.prepare('DELETE FROM net_ports WHERE container_id = ?').run(containerId);
+    });
+  }
+
+  ports(containerId?: string): PortRecord[] {
+    const rows = (containerId
+      ? this.db.prepare('SELECT * FROM net_ports WHERE container_id = ?').all(containerId)
+      : this.db.prepare('SELECT * FROM net_ports').all()) as any[];
+    return rows.map((r) => ({ containerId: r.container_id, proto: r.proto, containerPort: r.container_port, hostIp: r.host_ip, hostPort: r.host_port }));
+  }
+  /** All of a container's ports at once, or none (a taken port fails the whole set). */
+  setPorts(containerId: string, ports: PortRecord[]): void {
+    tx(this.db, () => {
+      this.db.prepare('DELETE FROM net_ports WHERE container_id = ?').run(containerId);
+      const ins = this.db.prepare('INSERT INTO net_ports (container_id, proto, container_port, host_ip, host_port) VALUES (?, ?, ?, ?, ?)');
+      for (const p of ports) ins.run(containerId, p.proto, p.containerPort, p.hostIp, p.hostPort);
+    });
+  }
+  clearPorts(containerId: string): void { this.db.prepare('DELETE FROM net_ports WHERE container_id = ?').run(containerId); }
+}

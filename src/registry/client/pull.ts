@@ -1,0 +1,213 @@
+/**
+ * Pull an image into the engine's stores: resolve the manifest (an index is narrowed to
+ * one platform), download config and layers in parallel into the content store, each
+ * verified against its digest (a layer already present is not fetched again; an
+ * interrupted download resumes with a Range request), then ImageStore.addFromManifest
+ * unpacks the layers and writes the image rows. A failure leaves no image behind.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DigestMismatchError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../../common/errors.js';
+import { DIGEST_RE, shortId } from '../../common/digest.js';
+import type { ContentStore } from '../../store/content.js';
+import type { ImageRecord, ImageStore } from '../../image/image-store.js';
+import { INDEX_TYPES, MANIFEST_TYPES, hostPlatform, parseManifest, selectPlatformManifest, type Platform } from '../../image/image-format.js';
+import { familiarString, parseNormalizedNamed, type ParsedReference } from '../../image/reference.js';
+import { RegistryHttp, RegistryRequestError, readAll, type Credentials } from './http.js';
+import { endpointsFor, type RegistryHostsConfig } from './hosts.js';
+import type { Progress } from './progress.js';
+
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MANIFEST_ACCEPT = [...MANIFEST_TYPES, ...INDEX_TYPES].join(', ');
+const PARALLEL = 3;
+
+export interface PullOptions {
+  images: ImageStore;
+  content: ContentStore;
+  ref: string;
+  platform?: string;
+  creds?: Credentials;
+  hosts?: RegistryHostsConfig;
+  progress?: Progress;
+  /** add a tag (default: the pulled tag) */
+  tag?: boolean;
+}
+
+export function parsePlatform(s: string | undefined): Platform {
+  if (!s) return hostPlatform();
+  const [os, architecture, variant] = s.split('/');
+  if (!os || !architecture) throw new InvalidArgumentError(`invalid platform ${s}: use os/arch[/variant]`);
+  return { os, architecture, ...(variant ? { variant } : {}) };
+}
+
+export function repoPath(ref: ParsedReference): string { return ref.path; }
+
+/** Connect to the first endpoint (mirror first) that answers /v2/. */
+export async function connectRegistry(domain: string, creds: Credentials | undefined, hosts: RegistryHostsConfig | undefined): Promise<RegistryHttp> {
+  const eps = endpointsFor(domain, hosts);
+  let last: unknown;
+  for (const ep of eps) {
+    const http = new RegistryHttp(ep, ep.mirror ? undefined : creds);
+    try {
+      const res = await http.send('GET', '/v2/', { retries: ep.mirror ? 0 : 2 });
+      await readAll(res);
+      return http;
+    } catch (e) {
+      http.close();
+      last = e;
+      if (!ep.mirror) throw e;
+    }
+  }
+  throw last;
+}
+
+async function fetchManifest(http: RegistryHttp, repo: string, reference: string): Promise<{ raw: Buffer; mediaType: string; digest: string }> {
+  const res = await http.send('GET', `/v2/${repo}/manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, scope: [{ repo, actions: ['pull'] }] });
+  const declared = Number(res.headers['content-length'] ?? 0);
+  if (declared > MAX_MANIFEST_BYTES) { res.destroy(); throw new InvalidArgumentError(`manifest of ${declared} bytes is larger than the limit of ${MAX_MANIFEST_BYTES}`, 'ERR_MANIFEST_TOO_LARGE'); }
+  const raw = await readAll(res, MAX_MANIFEST_BYTES).catch((e) => {
+    throw new InvalidArgumentError(`manifest too large: ${(e as Error).message}`, 'ERR_MANIFEST_TOO_LARGE');
+  });
+  const digest = 'sha256:' + createHash('sha256').update(raw).digest('hex');
+  if (DIGEST_RE.test(reference) && digest !== reference) throw new DigestMismatchError(reference, digest);
+  let doc: any;
+  try { doc = JSON.parse(raw.toString()); } catch { throw new InvalidArgumentError(`manifest of ${repo}:${reference} is not valid JSON`, 'ERR_MANIFEST_INVALID'); }
+  const ct = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+  const mediaType = doc.mediaType ?? (ct && ct !== 'application/json' ? ct : (Array.isArray(doc.manifests) ? INDEX_TYPES[0] : MANIFEST_TYPES[0]));
+  if (!MANIFEST_TYPES.includes(mediaType) && !INDEX_TYPES.includes(mediaType)) {
+    throw new NotSupportedError(`unsupported manifest media type ${mediaType} for ${repo}:${reference}`, 'ERR_MANIFEST_UNSUPPORTED');
+  }
+  return { raw, mediaType, digest };
+}
+
+/**
+ * Download one blob into the content store, verified. A previous partial download of
+ * the same digest (ingest/pull-<hex>) is continued with a Range request.
+ */
+export async function downloadBlob(http: RegistryHttp, content: ContentStore, repo: string, desc: { digest: string; size: number },
+  onBytes?: (current: number) => void): Promise<void> {
+  if (content.has(desc.digest)) return;
+  if (!DIGEST_RE.test(desc.digest)) throw new InvalidArgumentError(`invalid digest ${desc.digest}`, 'ERR_INVALID_DIGEST');
+  const partial = join(content.ingestDir, 'pull-' + desc.digest.slice(7));
+  let have = 0;
+  try { have = statSync(partial).size; } catch { /* fresh */ }
+  if (have > desc.size) { await rm(partial, { force: true }); have = 0; }
+  const hash = createHash('sha256');
+  if (have > 0) await pipeline(createReadStream(partial), async function* (src) { for await (const c of src) hash.update(c as Buffer); });
+  const headers: Record<string, string> = have > 0 && have < desc.size ? { Range: `bytes=${have}-` } : {};
+  const res = await http.send('GET', `/v2/${repo}/blobs/${desc.digest}`, { headers, scope: [{ repo, actions: ['pull'] }] });
+  let size = have;
+  let appendMode = res.statusCode === 206;
+  if (!appendMode && have > 0) { // the server ignored the range: start over
+    hash.destroy();
+    return rm(partial, { force: true }).then(() => { res.destroy(); return downloadBlob(http, content, repo, desc, onBytes); });
+  }
+  let lastReport = 0;
+  res.on('data', (c: Buffer) => {
+    hash.update(c);
+    size += c.length;
+    if (size > desc.size) res.destroy(new InvalidArgumentError(`blob ${desc.digest} is larger than its descriptor says (${desc.size} bytes)`, 'ERR_BLOB_SIZE'));
+    if (onBytes && (size - lastReport > 256 * 1024 || size === desc.size)) { lastReport = size; onBytes(size); }
+  });
+  try {
+    await pipeline(res, createWriteStream(partial, { flags: appendMode ? 'a' : 'w' }));
+  } catch (e) {
+    // keep what arrived: the next pull continues from there
+    throw e instanceof RegistryRequestError || e instanceof InvalidArgumentError ? e
+      : Object.assign(new RegistryRequestError(502, `downloading ${shortId(desc.digest)} failed: ${(e as Error).message}`), { cause: e });
+  }
+  if (size !== desc.size) {
+    throw new RegistryRequestError(502, `blob ${desc.digest} truncated: got ${size} of ${desc.size} bytes`);
+  }
+  const actual = 'sha256:' + hash.digest('hex');
+  if (actual !== desc.digest) { await rm(partial, { force: true }); throw new DigestMismatchError(desc.digest, actual); }
+  await rename(partial, content.path(desc.digest));
+}
+
+async function inParallel<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const x = items[next++];
+      try { await fn(x); } catch (e) { failed ??= e; }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (failed !== undefined) throw failed;
+}
+
+export interface PullResult { image: ImageRecord; digest: string; ref: ParsedReference; upToDate: boolean }
+
+export async function pullImage(opts: PullOptions): Promise<PullResult> {
+  const ref = parseNormalizedNamed(opts.ref);
+  if (!ref.tag && !ref.digest) ref.tag = 'latest';
+  const reference = ref.digest ?? ref.tag!;
+  const progress = opts.progress;
+  const repo = repoPath(ref);
+  const http = await connectRegistry(ref.domain, opts.creds, opts.hosts);
+  try {
+    progress?.status(`${ref.digest ? '' : `${ref.tag}: `}Pulling from ${ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`}`.replace(/^: /, ''));
+    const top = await fetchManifest(http, repo, reference);
+    let mf = top;
+    if (INDEX_TYPES.includes(top.mediaType)) {
+      const pick = selectPlatformManifest(JSON.parse(top.raw.toString()), parsePlatform(opts.platform));
+      mf = await fetchManifest(http, repo, pick.digest);
+      if (INDEX_TYPES.includes(mf.mediaType)) throw new NotSupportedError('nested image indexes are not supported', 'ERR_MANIFEST_UNSUPPORTED');
+    }
+    const manifest = parseManifest(mf.raw, mf.mediaType);
+    const repoDigest = `${ref.domain}/${ref.path}@${top.digest}`;
+    const tagRef = ref.tag ? `${ref.domain}/${ref.path}:${ref.tag}` : undefined;
+    const existing = opts.images.tryResolve(manifest.config.digest);
+    if (existing && existing.layers.every((l) => opts.content.has(l.blobDigest)) && opts.content.has(mf.digest)) {
+      if (tagRef && opts.tag !== false) opts.images.tag(existing.id, tagRef);
+      opts.images.addRepoDigest(existing.id, repoDigest);
+      return { image: opts.images.get(existing.id)!, digest: top.digest, ref, upToDate: true };
+    }
+    if (manifest.config.size > MAX_MANIFEST_BYTES) throw new InvalidArgumentError(`image config of ${manifest.config.size} bytes is too large`, 'ERR_MANIFEST_INVALID');
+    for (const l of manifest.layers) {
+      progress?.layer(shortId(l.digest), opts.content.has(l.digest) ? 'Already exists' : 'Pulling fs layer');
+    }
+    await downloadBlob(http, opts.content, repo, manifest.config);
+    const todo = manifest.layers.filter((l) => !opts.content.has(l.digest));
+    await inParallel(todo, PARALLEL, async (l) => {
+      const id = shortId(l.digest);
+      progress?.layer(id, 'Waiting');
+      await downloadBlob(http, opts.content, repo, l, (cur) => progress?.bytes(id, 'Downloading', cur, l.size));
+      progress?.layer(id, 'Verifying Checksum');
+      progress?.layer(id, 'Download complete');
+    });
+    await opts.content.put(mf.raw, mf.digest);
+    if (top !== mf) await opts.content.put(top.raw, top.digest);
+    for (const l of todo) progress?.layer(shortId(l.digest), 'Extracting');
+    const image = await opts.images.addFromManifest({
+      manifestDigest: mf.digest, mediaType: mf.mediaType,
+      tags: tagRef && opts.tag !== false ? [tagRef] : [], repoDigests: [repoDigest],
+    });
+    for (const l of todo) progress?.layer(shortId(l.digest), 'Pull complete');
+    return { image, digest: top.digest, ref, upToDate: false };
+  } finally {
+    http.close();
+  }
+}
+
+/** Every tag of a repository (for pull -a / push -a). */
+export async function listTags(http: RegistryHttp, repo: string): Promise<string[]> {
+  const out: string[] = [];
+  let path: string | undefined = `/v2/${repo}/tags/list?n=1000`;
+  for (let page = 0; path && page < 1000; page++) {
+    const res = await http.send('GET', path, { scope: [{ repo, actions: ['pull'] }] });
+    const body = JSON.parse((await readAll(res)).toString());
+    out.push(...(body.tags ?? []));
+    const link = /<([^>]+)>;\s*rel="next"/.exec(String(res.headers.link ?? ''));
+    path = link ? link[1] : undefined;
+  }
+  return out;
+}
+
+export function describeRef(ref: ParsedReference): string { return familiarString(ref); }
+
+export { NotFoundError };
