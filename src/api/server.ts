@@ -7,6 +7,11 @@ import { Router, type Ctx } from './router.js';
 import { systemRoutes } from './routes/system.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
+import { buildRoutes } from './routes/build.js';
+import { networkRoutes } from './routes/networks.js';
+import { volumeRoutes } from './routes/volumes.js';
+import { distributionRoutes } from './routes/distribution.js';
+import { statsRoutes } from './routes/stats.js';
 import { log } from '../common/log.js';
 
 /**
@@ -14,31 +19,8 @@ import { log } from '../common/log.js';
  * work. They answer 501 with a message that says so, never a fake success.
  */
 export const NOT_YET: Array<[string, string, string]> = [
-  ['GET', '/containers/[^/]+/stats', 'container stats are not supported yet'],
-  ['POST', '/containers/[^/]+/update', 'updating container resources is not supported yet'],
   ['GET', '/containers/[^/]+/attach/ws', 'attach over WebSocket is not supported yet'],
-  ['GET', '/system/df', 'system df is not supported yet'],
-  ['POST', '/auth', 'registry login is not supported yet'],
-  ['POST', '/build', 'building images is not supported yet'],
-  ['POST', '/build/prune', 'the build cache is not supported yet'],
-  ['POST', '/images/load', 'loading image archives is not supported yet'],
-  ['GET', '/images/get', 'saving image archives is not supported yet'],
-  ['GET', '/images/.+/get', 'saving image archives is not supported yet'],
-  ['POST', '/images/.+/push', 'pushing images is not supported yet'],
   ['GET', '/images/search', 'registry search is not supported yet'],
-  ['GET', '/distribution/.+/json', 'registry distribution inspect is not supported yet'],
-  ['GET', '/networks', 'networks are not supported yet (containers use --network none or host)'],
-  ['POST', '/networks/create', 'networks are not supported yet'],
-  ['POST', '/networks/prune', 'networks are not supported yet'],
-  ['GET', '/networks/[^/]+', 'networks are not supported yet'],
-  ['DELETE', '/networks/[^/]+', 'networks are not supported yet'],
-  ['POST', '/networks/[^/]+/(connect|disconnect)', 'networks are not supported yet'],
-  ['GET', '/volumes', 'volumes are not supported yet'],
-  ['POST', '/volumes/create', 'volumes are not supported yet'],
-  ['POST', '/volumes/prune', 'volumes are not supported yet'],
-  ['GET', '/volumes/[^/]+', 'volumes are not supported yet'],
-  ['PUT', '/volumes/[^/]+', 'volumes are not supported yet'],
-  ['DELETE', '/volumes/[^/]+', 'volumes are not supported yet'],
   ['POST', '/session', 'BuildKit sessions are not supported'],
 ];
 
@@ -47,6 +29,11 @@ export function buildRouter(): Router {
   systemRoutes(r);
   containerRoutes(r);
   imageRoutes(r);
+  buildRoutes(r);
+  networkRoutes(r);
+  volumeRoutes(r);
+  distributionRoutes(r);
+  statsRoutes(r);
   for (const [method, pattern, msg] of NOT_YET) {
     r.add(method, pattern, () => { throw new NotSupportedError(msg); });
   }

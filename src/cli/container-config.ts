@@ -7,19 +7,14 @@ import { NotSupportedError, UsageError } from '../common/errors.js';
 import { collect, parseBool, parseIntOption } from './context.js';
 import { readEnvFile, readLabelFile, resolveEnvArg } from './envfile.js';
 import { parseRamBytes } from './format/units.js';
+import { parsePublish, type PortBindings } from '../network/port-spec.js';
+import { parseMountFlag } from '../volume/mount-spec.js';
+import { loadSecurityOptFiles } from '../runtime/security.js';
 
 /** Docker flags that parse but that berth cannot do yet: a clear error beats silently ignoring them. */
 export const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
-  ['publish', 'publishing ports (-p/--publish)'],
-  ['publishAll', 'publishing ports (-P/--publish-all)'],
-  ['volume', 'volumes and bind mounts (-v/--volume)'],
-  ['mount', 'mounts (--mount)'],
-  ['volumesFrom', '--volumes-from'],
   ['link', 'links (--link)'],
-  ['ip', '--ip'],
   ['ip6', '--ip6'],
-  ['networkAlias', '--network-alias'],
-  ['macAddress', '--mac-address'],
   ['gpus', '--gpus'],
   ['platform', '--platform'],
 ];
@@ -63,6 +58,22 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
     .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
     .option('-m, --memory <bytes>', 'Memory limit')
     .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
+    .option('--memory-reservation <bytes>', 'Memory soft limit')
+    .option('--memory-swappiness <int>', 'Tune container memory swappiness (0 to 100)', parseIntOption('--memory-swappiness'))
+    .option('--oom-kill-disable', 'Disable OOM Killer')
+    .option('--oom-score-adj <int>', "Tune host's OOM preferences (-1000 to 1000)", parseIntOption('--oom-score-adj'))
+    .option('--cpu-period <int>', 'Limit CPU CFS (Completely Fair Scheduler) period', parseIntOption('--cpu-period'))
+    .option('--cpu-quota <int>', 'Limit CPU CFS (Completely Fair Scheduler) quota', parseIntOption('--cpu-quota'))
+    .option('--cpuset-mems <string>', 'MEMs in which to allow execution (0-3, 0,1)')
+    .option('--blkio-weight <uint16>', 'Block IO (relative weight), between 10 and 1000, or 0 to disable', parseIntOption('--blkio-weight'))
+    .option('--blkio-weight-device <list>', 'Block IO weight (relative device weight)', collect, [])
+    .option('--device-read-bps <list>', 'Limit read rate (bytes per second) from a device', collect, [])
+    .option('--device-write-bps <list>', 'Limit write rate (bytes per second) to a device', collect, [])
+    .option('--device-read-iops <list>', 'Limit read rate (IO per second) from a device', collect, [])
+    .option('--device-write-iops <list>', 'Limit write rate (IO per second) to a device', collect, [])
+    .option('--device-cgroup-rule <list>', 'Add a rule to the cgroup allowed devices list', collect, [])
+    .option('--health-start-interval <duration>', 'Time between running the check during the start period (ms|s|m|h)')
+    .option('--health-on-failure <action>', 'Action on an unhealthy container: none, kill, restart or stop (berth)')
     .option('--cpus <decimal>', 'Number of CPUs')
     .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)', parseIntOption('--cpu-shares'))
     .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
@@ -93,16 +104,16 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
     .option('--pull <string>', 'Pull image before running ("always", "missing", "never")', 'missing')
     .option('-q, --quiet', 'Suppress the pull output')
     // parsed so that they fail clearly instead of being taken for the image name
-    .option('-p, --publish <list>', 'Publish a container\'s port(s) to the host (not supported yet)', collect, [])
-    .option('-P, --publish-all', 'Publish all exposed ports to random ports (not supported yet)')
-    .option('-v, --volume <list>', 'Bind mount a volume (not supported yet)', collect, [])
-    .option('--mount <mount>', 'Attach a filesystem mount to the container (not supported yet)', collect, [])
-    .option('--volumes-from <list>', 'Mount volumes from the specified container(s) (not supported yet)', collect, [])
+    .option('-p, --publish <list>', 'Publish a container\'s port(s) to the host', collect, [])
+    .option('-P, --publish-all', 'Publish all exposed ports to random ports')
+    .option('-v, --volume <list>', 'Bind mount a volume', collect, [])
+    .option('--mount <mount>', 'Attach a filesystem mount to the container', collect, [])
+    .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect, [])
     .option('--link <list>', 'Add link to another container (not supported yet)', collect, [])
-    .option('--ip <string>', 'IPv4 address (not supported yet)')
+    .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
     .option('--ip6 <string>', 'IPv6 address (not supported yet)')
-    .option('--network-alias <list>', 'Add network-scoped alias for the container (not supported yet)', collect, [])
-    .option('--mac-address <string>', 'Container MAC address (not supported yet)')
+    .option('--network-alias <list>', 'Add network-scoped alias for the container', collect, [])
+    .option('--mac-address <string>', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)')
     .option('--gpus <gpu-request>', 'GPU devices to add to the container (not supported yet)')
     .option('--platform <string>', 'Set platform if server is multi-platform capable (not supported yet)');
 }
@@ -145,8 +156,40 @@ function keyValueMap(list: string[], flag: string): Record<string, string> {
   return out;
 }
 
+/** Sizes of --memory and friends, with Docker's flag error. */
+function ramFlag(v: string, flag: string): number {
+  try { return parseRamBytes(v); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${flag}" flag: ${(e as Error).message}`); }
+}
+
+function parseCpusFlag(v: string): number {
+  if (!/^\d*\.?\d+$/.test(String(v).trim())) throw new UsageError(`invalid argument "${v}" for "--cpus" flag: failed to parse ${v} as a rational number`);
+  return Math.round(Number(v) * 1e9);
+}
+
+/** --device-read-bps /dev/sda:1mb, --device-read-iops /dev/sda:1000 */
+function throttleDevice(v: string, flag: string, bytes: boolean): { Path: string; Rate: number } {
+  const i = v.lastIndexOf(':');
+  if (i <= 0) throw new UsageError(`invalid argument "${v}" for "${flag}" flag: bad format: ${v}`);
+  const path = v.slice(0, i);
+  const rate = v.slice(i + 1);
+  if (!path.startsWith('/dev/')) throw new UsageError(`invalid argument "${v}" for "${flag}" flag: bad format for device path: ${v}`);
+  if (bytes) return { Path: path, Rate: ramFlag(rate, flag) };
+  if (!/^\d+$/.test(rate)) throw new UsageError(`invalid argument "${v}" for "${flag}" flag: invalid rate for device: ${v}. The correct format is <device-path>:<number>. Number must be a positive integer`);
+  return { Path: path, Rate: Number(rate) };
+}
+
+function weightDevice(v: string): { Path: string; Weight: number } {
+  const i = v.lastIndexOf(':');
+  const w = Number(v.slice(i + 1));
+  if (i <= 0 || !v.startsWith('/dev/') || !Number.isInteger(w) || w < 10 || w > 1000) {
+    throw new UsageError(`invalid argument "${v}" for "--blkio-weight-device" flag: invalid weight for device: ${v}`);
+  }
+  return { Path: v.slice(0, i), Weight: w };
+}
+
 function parseRestart(s: string): { Name: string; MaximumRetryCount: number } {
   const [name, count] = s.split(':');
+  if (count !== undefined && !/^-?\d+$/.test(count)) throw new UsageError(`invalid restart policy format: maximum retry count must be an integer`);
   if (!['no', 'always', 'on-failure', 'unless-stopped', ''].includes(name)) throw new UsageError(`invalid restart policy '${s}'`);
   if (count !== undefined && name !== 'on-failure') throw new UsageError(`invalid restart policy format: maximum retry count can only be used with 'on-failure'`);
   return { Name: name === '' ? 'no' : name, MaximumRetryCount: count ? Number(count) : 0 };
@@ -204,6 +247,7 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
   if (o.entrypoint !== undefined) entrypoint = o.entrypoint === '' ? [''] : [o.entrypoint];
 
   const exposed: Record<string, object> = {};
+  const portBindings: PortBindings = {};
   for (const e of o.expose ?? []) {
     const [port, proto = 'tcp'] = String(e).split('/');
     const [lo, hi = lo] = port.split('-').map(Number);
@@ -216,12 +260,13 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
     // commander sets healthcheck=false for --no-healthcheck
     if (o.healthCmd) throw new UsageError('--no-healthcheck conflicts with --health-* options');
     healthcheck = { Test: ['NONE'] };
-  } else if (o.healthCmd || o.healthInterval || o.healthTimeout || o.healthStartPeriod || o.healthRetries !== undefined) {
+  } else if (o.healthCmd || o.healthInterval || o.healthTimeout || o.healthStartPeriod || o.healthStartInterval || o.healthRetries !== undefined) {
     healthcheck = {
       ...(o.healthCmd ? { Test: ['CMD-SHELL', o.healthCmd] } : {}),
       ...(o.healthInterval ? { Interval: parseGoDuration(o.healthInterval) } : {}),
       ...(o.healthTimeout ? { Timeout: parseGoDuration(o.healthTimeout) } : {}),
       ...(o.healthStartPeriod ? { StartPeriod: parseGoDuration(o.healthStartPeriod) } : {}),
+      ...(o.healthStartInterval ? { StartInterval: parseGoDuration(o.healthStartInterval) } : {}),
       ...(o.healthRetries !== undefined ? { Retries: o.healthRetries } : {}),
     };
   }
@@ -230,6 +275,12 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
   for (const t of o.tmpfs ?? []) { const c = t.indexOf(':'); if (c < 0) tmpfs[t] = ''; else tmpfs[t.slice(0, c)] = t.slice(c + 1); }
 
   const networkMode: string = o.network ?? o.net ?? 'default';
+  for (const p of o.publish ?? []) parsePublish(p, exposed, portBindings);
+  const endpoint: any = {
+    ...(o.networkAlias?.length ? { Aliases: o.networkAlias } : {}),
+    ...(o.ip ? { IPAMConfig: { IPv4Address: o.ip } } : {}),
+    ...(o.macAddress ? { MacAddress: o.macAddress } : {}),
+  };
   const hostConfig: any = {
     NetworkMode: networkMode,
     AutoRemove: Boolean(o.rm),
@@ -238,14 +289,29 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
     RestartPolicy: parseRestart(o.restart ?? 'no'),
     ...(o.capAdd?.length ? { CapAdd: o.capAdd } : {}),
     ...(o.capDrop?.length ? { CapDrop: o.capDrop } : {}),
-    ...(o.securityOpt?.length ? { SecurityOpt: o.securityOpt } : {}),
+    ...(o.securityOpt?.length ? { SecurityOpt: loadSecurityOptFiles(o.securityOpt) } : {}),
     ...(o.ulimit?.length ? { Ulimits: o.ulimit.map(parseUlimit) } : {}),
-    ...(o.shmSize ? { ShmSize: parseRamBytes(o.shmSize) } : {}),
+    ...(o.shmSize ? { ShmSize: ramFlag(o.shmSize, '--shm-size') } : {}),
     ...(o.init ? { Init: true } : {}),
     ...(o.runtime ? { Runtime: o.runtime } : {}),
-    ...(o.memory ? { Memory: parseRamBytes(o.memory) } : {}),
-    ...(o.memorySwap ? { MemorySwap: o.memorySwap === '-1' ? -1 : parseRamBytes(o.memorySwap) } : {}),
-    ...(o.cpus ? { NanoCpus: Math.round(Number(o.cpus) * 1e9) } : {}),
+    ...(o.memory ? { Memory: ramFlag(o.memory, '-m, --memory') } : {}),
+    ...(o.memoryReservation ? { MemoryReservation: ramFlag(o.memoryReservation, '--memory-reservation') } : {}),
+    ...(o.memorySwappiness !== undefined ? { MemorySwappiness: o.memorySwappiness } : {}),
+    ...(o.oomKillDisable ? { OomKillDisable: true } : {}),
+    ...(o.oomScoreAdj !== undefined ? { OomScoreAdj: o.oomScoreAdj } : {}),
+    ...(o.cpuPeriod !== undefined ? { CpuPeriod: o.cpuPeriod } : {}),
+    ...(o.cpuQuota !== undefined ? { CpuQuota: o.cpuQuota } : {}),
+    ...(o.cpusetMems ? { CpusetMems: o.cpusetMems } : {}),
+    ...(o.blkioWeight !== undefined ? { BlkioWeight: o.blkioWeight } : {}),
+    ...(o.blkioWeightDevice?.length ? { BlkioWeightDevice: o.blkioWeightDevice.map((v: string) => weightDevice(v)) } : {}),
+    ...(o.deviceReadBps?.length ? { BlkioDeviceReadBps: o.deviceReadBps.map((v: string) => throttleDevice(v, '--device-read-bps', true)) } : {}),
+    ...(o.deviceWriteBps?.length ? { BlkioDeviceWriteBps: o.deviceWriteBps.map((v: string) => throttleDevice(v, '--device-write-bps', true)) } : {}),
+    ...(o.deviceReadIops?.length ? { BlkioDeviceReadIOps: o.deviceReadIops.map((v: string) => throttleDevice(v, '--device-read-iops', false)) } : {}),
+    ...(o.deviceWriteIops?.length ? { BlkioDeviceWriteIOps: o.deviceWriteIops.map((v: string) => throttleDevice(v, '--device-write-iops', false)) } : {}),
+    ...(o.deviceCgroupRule?.length ? { DeviceCgroupRules: o.deviceCgroupRule } : {}),
+    ...(o.healthOnFailure ? { HealthOnFailure: o.healthOnFailure } : {}),
+    ...(o.memorySwap ? { MemorySwap: o.memorySwap === '-1' ? -1 : ramFlag(o.memorySwap, '--memory-swap') } : {}),
+    ...(o.cpus ? { NanoCpus: parseCpusFlag(o.cpus) } : {}),
     ...(o.cpuShares !== undefined ? { CpuShares: o.cpuShares } : {}),
     ...(o.cpusetCpus ? { CpusetCpus: o.cpusetCpus } : {}),
     ...(o.pidsLimit !== undefined ? { PidsLimit: o.pidsLimit } : {}),
@@ -254,6 +320,11 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
     ...(o.dnsSearch?.length ? { DnsSearch: o.dnsSearch } : {}),
     ...(o.dnsOption?.length ? { DnsOptions: o.dnsOption } : {}),
     ...(Object.keys(tmpfs).length ? { Tmpfs: tmpfs } : {}),
+    ...(o.volume?.length ? { Binds: o.volume } : {}),
+    ...(o.mount?.length ? { Mounts: o.mount.map(parseMountFlag) } : {}),
+    ...(o.volumesFrom?.length ? { VolumesFrom: o.volumesFrom } : {}),
+    ...(Object.keys(portBindings).length ? { PortBindings: portBindings } : {}),
+    ...(o.publishAll ? { PublishAllPorts: true } : {}),
     ...(o.groupAdd?.length ? { GroupAdd: o.groupAdd } : {}),
     ...(o.sysctl?.length ? { Sysctls: keyValueMap(o.sysctl, '--sysctl') } : {}),
     ...(o.ipc ? { IpcMode: o.ipc } : {}),
@@ -287,7 +358,7 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
     ...(o.stopTimeout !== undefined ? { StopTimeout: o.stopTimeout } : {}),
     ...(healthcheck ? { Healthcheck: healthcheck } : {}),
     HostConfig: hostConfig,
-    NetworkingConfig: { EndpointsConfig: {} },
+    NetworkingConfig: { EndpointsConfig: Object.keys(endpoint).length ? { [networkMode]: endpoint } : {} },
   };
   return { name: o.name, body };
 }

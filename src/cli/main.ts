@@ -10,8 +10,12 @@ import { BerthError } from '../common/errors.js';
 import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
+import { registerRegistryCommands } from './commands/registry.js';
 import { registerRunCommands } from './commands/run.js';
 import { berthVersion, registerSystemCommands } from './commands/system.js';
+import { registerControlCommands } from './commands/controls.js';
+import { registerNetworkCommands, registerPortCommand } from './commands/network.js';
+import { registerVolumeCommands } from './commands/volume.js';
 
 /** Global options that take a value (so the pre-scan can skip them). */
 const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '-l', '--log-level', '--config', '--context', '-c']);
@@ -80,7 +84,13 @@ export function buildProgram(ctx: CliContext): Command {
   registerRunCommands(program, ctx, container);
   registerContainerCommands(program, ctx, container);
   registerImageCommands(program, ctx, image);
+  registerRegistryCommands(program, ctx, image);
   registerSystemCommands(program, ctx, system);
+  registerControlCommands(program, ctx, container, system);
+  registerNetworkCommands(program, ctx);
+  registerVolumeCommands(program, ctx);
+  registerPortCommand(program, ctx);
+  registerPortCommand(container, ctx);
 
   program.command('inspect').usage('[OPTIONS] NAME|ID [NAME|ID...]').description('Return low-level information on berth objects')
     .argument('<names...>')

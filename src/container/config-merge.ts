@@ -40,6 +40,13 @@ export function mergeImageConfig(user: any, image: any): any {
     if (c.Entrypoint == null) c.Entrypoint = img.Entrypoint ?? null;
   }
   if (!c.Healthcheck && img.Healthcheck) c.Healthcheck = img.Healthcheck;
+  else if (c.Healthcheck && img.Healthcheck) {
+    // Docker fills the fields the user left out (e.g. only --health-interval) from the image's HEALTHCHECK
+    const h = { ...c.Healthcheck };
+    if (!h.Test?.length) h.Test = img.Healthcheck.Test;
+    for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries']) if (!h[k] && img.Healthcheck[k]) h[k] = img.Healthcheck[k];
+    c.Healthcheck = h;
+  }
   if (!c.WorkingDir) c.WorkingDir = img.WorkingDir ?? '';
   if (img.Volumes) c.Volumes = { ...img.Volumes, ...(c.Volumes ?? {}) };
   if (!c.StopSignal && img.StopSignal) c.StopSignal = img.StopSignal;

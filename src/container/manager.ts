@@ -17,6 +17,7 @@ import {
 } from '../runtime/index.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
+import { rememberCompiledSeccomp, useCompiledSeccomp } from '../runtime/seccomp-cache.js';
 import type { Db } from '../store/db.js';
 import { commandOf, completeConfig, completeHostConfig, mergeImageConfig } from './config-merge.js';
 import { ContainerStore, initialState, nameConflict, type ContainerRecord } from './container-store.js';
@@ -24,7 +25,9 @@ import { extractIntoContainer, packPath, statContainerPath, type ContainerPathSt
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
 import { execInspectView, ExecSessions, type ExecRecord } from './exec-sessions.js';
 import { nowRfc3339Nano, parseTime } from './human-time.js';
-import { readK8sLog, type LogEntry } from './k8s-log.js';
+import type { LogEntry } from './k8s-log.js';
+import { JsonLogConverter, jsonLogFiles } from './json-log.js';
+import { readJsonLog } from './json-log-reader.js';
 import { KeyedLock } from './keyed-lock.js';
 import { checkFilters, makeFilter } from './list-filters.js';
 import { normalizeContainerName, randomContainerName } from './names.js';
@@ -91,6 +94,8 @@ export class ContainerManager {
   /** health checks of running containers (one scheduler for all) */
   readonly health: HealthMonitor = new HealthMonitor(this.healthHost());
   private readonly statsCollector = new StatsCollector();
+  /** conmon's k8s-file logs converted to Docker's json-file (one converter for all containers) */
+  private readonly jsonLogs = new JsonLogConverter((id) => { const r = this.store.get(id); return !!r && (r.state.Running || r.state.Restarting); });
   private closed = false;
 
   constructor(private readonly deps: ContainerManagerDeps) {
@@ -103,6 +108,7 @@ export class ContainerManager {
 
   private containerDir(id: string): string { return join(this.deps.paths.containers, id); }
   private logPath(id: string): string { return join(this.containerDir(id), 'ctr.log'); }
+  private jsonLogFiles(id: string) { return jsonLogFiles(this.containerDir(id), id, this.logPath(id)); }
   /** Short: conmon's attach socket path must stay below 108 bytes. */
   private monitorDir(id: string): string { return join(this.deps.paths.conmonDir, id.slice(0, 12)); }
   private monitor(id: string): MonitorPaths { return monitorPaths(this.monitorDir(id), id, this.logPath(id), this.containerDir(id)); }
@@ -164,7 +170,7 @@ export class ContainerManager {
       snapshotCreated = true;
       await mkdir(dir, { recursive: true, mode: 0o710 });
       await writeEtcFiles(dir, hostname, networkMode, hostConfig);
-      await this.deps.volumes?.prepare(id, hostConfig, config);
+      await this.deps.volumes?.prepare(id, hostConfig, config, (ref) => this.resolve(ref));
       this.store.insert(rec);
       if (netPlan) this.deps.networks!.commitCreate(id, netPlan.endpoints);
     } catch (e) {
@@ -239,20 +245,22 @@ export class ContainerManager {
     let warnings: string[] = [];
     try {
       // leftovers of a previous run (the runtime's state, conmon's files)
-      await rt.delete(id, true).catch(() => undefined);
+      if (rt.hasState(id)) await rt.delete(id, true).catch(() => undefined);
       await rm(mon.dir, { recursive: true, force: true });
       const rootfs = await snapshots.mount(id);
       const user = resolveUser(rootfs, rec.config.User || undefined);
       if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), user.uid, user.gid);
-      const vols = await this.deps.volumes?.mountsFor(rec, rootfs, (ref) => this.resolve(ref));
+      const vols = await this.deps.volumes?.mountsFor(rec, rootfs);
       const net = await this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
       const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols }));
       warnings = built.warnings;
+      const seccompKey = useCompiledSeccomp(built.spec, rt.info);
       await writeBundle(this.containerDir(id), built.spec);
       const res = await startContainerMonitor({
         id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: this.logPath(id),
         terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce,
       });
+      rememberCompiledSeccomp(seccompKey, rt.info, id);
       await this.connectPendingAttaches(id, res.paths.attachSocket);
       await rt.start(id);
       const now = nowRfc3339Nano();
@@ -267,6 +275,7 @@ export class ContainerManager {
       for (const w of warnings) log.warn(w, { container: id.slice(0, 12) });
       this.emit(updated, 'start');
       this.watchExit(id);
+      this.jsonLogs.track(id, this.jsonLogFiles(id));
       this.health.started(updated);
       return true;
     } catch (e) {
@@ -365,9 +374,12 @@ export class ContainerManager {
 
   private async cleanupRuntime(rec: ContainerRecord): Promise<void> {
     for (const e of this.execs.ofContainer(rec.id)) if (e.running) this.finishExec(e, 137);
+    // the rootfs unmount does not depend on the runtime's delete (cgroups, state): both run at once
+    const unmounted = this.tempMounts.get(rec.id) ? undefined
+      : this.deps.snapshots.unmount(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     await this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     await this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-    if (!this.tempMounts.get(rec.id)) await this.deps.snapshots.unmount(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    await unmounted;
     await rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
   }
 
@@ -533,10 +545,14 @@ export class ContainerManager {
       await this.locks.run(rec.id, async () => {
         this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'removing' }; });
         this.unwatchExit(rec.id);
-        await this.runtimeFor(rec).delete(rec.id, true).catch(() => undefined);
+        const rt = this.runtimeFor(rec);
+        if (rt.hasState(rec.id)) await rt.delete(rec.id, true).catch(() => undefined);
         await this.deps.snapshots.remove(rec.id);
-        await rm(this.monitorDir(rec.id), { recursive: true, force: true });
-        await rm(this.containerDir(rec.id), { recursive: true, force: true });
+        // independent file trees: removed side by side
+        await Promise.all([
+          rm(this.monitorDir(rec.id), { recursive: true, force: true }),
+          this.jsonLogs.untrack(rec.id).then(() => rm(this.containerDir(rec.id), { recursive: true, force: true })),
+        ]);
         this.store.delete(rec.id);
         this.deps.networks?.forget(rec.id);
         await this.deps.volumes?.release(rec.id, !!opts.volumes || !!rec.hostConfig.AutoRemove).catch((e) => log.warn('volume release failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
@@ -594,7 +610,7 @@ export class ContainerManager {
     let lower = '';
     try { lower = s.lowerDirs(rec.id).join(':'); } catch { /* snapshot gone */ }
     const view = inspectView(rec, {
-      logPath: this.logPath(rec.id), hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
+      logPath: this.jsonLogFiles(rec.id).jsonPath, hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
       graphDriverData: { LowerDir: lower, MergedDir: s.mountpoint(rec.id), UpperDir: s.upperDir(rec.id), WorkDir: join(s.upperDir(rec.id), '..', 'work') },
       execIds: this.execs.ofContainer(rec.id).map((e) => e.id),
       sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs,
@@ -657,7 +673,9 @@ export class ContainerManager {
       const cur = this.store.get(rec.id);
       return !cur || !(cur.state.Running || cur.state.Restarting);
     };
-    return readK8sLog(this.logPath(rec.id), opts, finished, signal);
+    const files = this.jsonLogFiles(rec.id);
+    const catchUp = async () => { const done = finished(); await this.jsonLogs.sync(rec.id, files, done).catch(() => undefined); return done; };
+    return readJsonLog(files.jsonPath, opts, catchUp, signal);
   }
 
   async attach(idOrName: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean } = {}): Promise<AttachIO> {
@@ -1047,6 +1065,7 @@ export class ContainerManager {
       }
     }
     await this.deps.snapshots.cleanupStale(new Set(this.store.all().map((r) => r.id)));
+    this.restoreJsonLogs();
     // Docker starts always / unless-stopped containers again at daemon start
     for (const rec of this.store.all()) {
       const p = rec.hostConfig.RestartPolicy?.Name;
@@ -1056,10 +1075,20 @@ export class ContainerManager {
     }
   }
 
+  /** Daemon start: watch running containers' logs again and convert what conmon wrote while the daemon was down (in the background). */
+  private restoreJsonLogs(): void {
+    for (const rec of this.store.all()) {
+      const live = rec.state.Running || rec.state.Restarting;
+      if (live) this.jsonLogs.track(rec.id, this.jsonLogFiles(rec.id));
+      if (live || parseTime(rec.state.StartedAt)) void this.jsonLogs.sync(rec.id, this.jsonLogFiles(rec.id), !live).catch(() => undefined);
+    }
+  }
+
   /** Daemon stop: stop watching; containers keep running under conmon. */
   async shutdown(): Promise<void> {
     this.closed = true;
     this.health.shutdown();
+    await this.jsonLogs.close();
     for (const id of [...this.exitWatches.keys()]) this.unwatchExit(id);
     for (const [id, w] of this.execWatches) { clearInterval(w.timer); w.watcher?.close(); this.execWatches.delete(id); }
     for (const t of this.restartTimers.values()) clearTimeout(t);

@@ -4,6 +4,7 @@ import { createConnection } from 'node:net';
 import { Command, CommanderError } from 'commander';
 import { Engine } from '../engine/engine.js';
 import { createApiServer } from '../api/server.js';
+import { configureRegistryHosts } from '../registry/client/daemon-config.js';
 import { DEFAULT_ROOT, DEFAULT_RUN_ROOT } from '../common/paths.js';
 import { log, setLogLevel } from '../common/log.js';
 import { BerthError, SystemError } from '../common/errors.js';
@@ -63,6 +64,7 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
   const o = cmd.opts();
   const cfgPath = o.configFile || process.env.BERTH_CONFIG || '/etc/berth/daemon.json';
   const file = readConfigFile(cfgPath, Boolean(o.configFile));
+  configureRegistryHosts(file);
   const pick = (flag: string, key: string, env?: string, dflt = ''): string => flag || (env && process.env[env]) || (file[key] as string) || dflt;
   const root = pick(o.root, 'root', 'BERTH_ROOT', DEFAULT_ROOT);
   const runRoot = pick(o.runRoot, 'run-root', 'BERTH_RUN_ROOT', DEFAULT_RUN_ROOT);

@@ -7,11 +7,14 @@ import { EventLog } from '../events/events.js';
 import { LayerStore } from '../snapshot/layer-store.js';
 import { SnapshotStore } from '../snapshot/overlay.js';
 import { ImageStore } from '../image/image-store.js';
+import { buildCacheHolds } from '../build/cache.js';
 import { ContainerManager } from '../container/manager.js';
 import { OciRuntime, detectCgroups, prepareHostForCrun, type CgroupInfo } from '../runtime/index.js';
 import { SystemError } from '../common/errors.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomId } from '../common/digest.js';
+import { NetworkManager } from '../network/network-manager.js';
+import { VolumeManager } from '../volume/volume-manager.js';
 
 export interface EngineOptions {
   root?: string;
@@ -39,6 +42,9 @@ export class Engine {
   readonly warnings: string[] = [];
   /** stable per root, reported as ID by /info */
   daemonId = '';
+  /** absent when the host cannot do bridge networking (see warnings) */
+  networks?: NetworkManager;
+  volumes!: VolumeManager;
   private constructor(
     readonly paths: EnginePaths,
     readonly db: Db,
@@ -89,17 +95,28 @@ export class Engine {
     const layers = new LayerStore(db, paths);
     layers.cleanupOrphans(); // half-unpacked layers of a crashed daemon
     const snapshots = new SnapshotStore(db, paths, layers);
-    const images = new ImageStore(db, content, layers, events);
-    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime });
+    const images = new ImageStore(db, content, layers, events, buildCacheHolds(db)); // build cache entries keep their layers and blobs
+    let networks: NetworkManager | undefined = new NetworkManager(db, paths, events);
+    try { await networks.init(); } catch (e) {
+      warnings.push(`bridge networking is unavailable: ${(e as Error).message}`);
+      log.warn(`bridge networking is unavailable: ${(e as Error).message}`);
+      networks = undefined;
+    }
+    const volumes = new VolumeManager(db, paths, events);
+    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes });
     const engine = new Engine(paths, db, content, events, layers, snapshots, images, containers, runtimes, defaultRuntime, cgroups);
     engine.warnings.push(...warnings);
     engine.daemonId = daemonIdOf(paths.root);
+    engine.networks = networks;
+    engine.volumes = volumes;
     await containers.restore();
+    await networks?.reconcile();
     return engine;
   }
 
   async close(): Promise<void> {
     await this.containers.shutdown();
+    await this.networks?.close();
     this.db.close();
   }
 }

@@ -66,6 +66,8 @@ export interface CreateImageOptions {
 export interface ImageStoreOptions {
   /** Layers held by someone else (build cache): never removed by image deletion. */
   layerHeld?: (chainId: string) => boolean;
+  /** Blobs held by someone else (build cache): never deleted with an image. */
+  blobHeld?: (digest: string) => boolean;
   /** Number of containers using an image for ImageSummary.Containers (-1 when absent). */
   containerCount?: (imageId: string) => number;
 }
@@ -509,7 +511,7 @@ export class ImageStore {
   }
 
   private async deleteUnreferencedBlobs(digests: string[]): Promise<void> {
-    for (const d of digests) if (!this.blobReferenced(d)) await this.content.delete(d);
+    for (const d of digests) if (!this.blobReferenced(d) && !this.options.blobHeld?.(d)) await this.content.delete(d);
   }
 
   // ---------- views ----------

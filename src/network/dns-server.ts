@@ -57,6 +57,11 @@ export class EmbeddedDns {
       sock.send(reply, port, addr);
       return;
     }
+    if (!name.includes('.')) {
+      // a bare name that is no container here: NXDOMAIN at once (the host's resolvers know no bare names)
+      sock.send(dnsPacket.encode({ id: q.id, type: 'response', flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | 3 /* NXDOMAIN */, questions: q.questions }), port, addr);
+      return;
+    }
     this.forward(msg, (reply) => sock.send(reply, port, addr), () => {
       const fail = dnsPacket.encode({ id: q.id, type: 'response', flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | 2 /* SERVFAIL */, questions: q.questions });
       sock.send(fail, port, addr);

@@ -408,8 +408,9 @@ export class NetworkManager {
   /** At container removal. */
   forget(containerId: string): void { this.store.deleteEndpointsOf(containerId); }
 
-  async connect(netRef: string, rec: ContainerRecord, cfg: any = {}): Promise<void> {
+  async connect(netRef: string, containerRef: string, cfg: any = {}): Promise<void> {
     const n = this.resolve(netRef);
+    const rec = this.containers.resolve(containerRef);
     const mode: string = rec.hostConfig.NetworkMode ?? '';
     if (n.driver !== 'bridge') throw new Forbidden(`container cannot be disconnected from host network or connected to host network`);
     if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) throw new Forbidden(`container sharing network namespace with another container or host cannot be connected to any other network`);
@@ -431,8 +432,9 @@ export class NetworkManager {
     this.events.emitEvent('network', 'connect', n.id, { container: rec.id, name: n.name, type: n.driver });
   }
 
-  async disconnect(netRef: string, rec: ContainerRecord, force = false): Promise<void> {
+  async disconnect(netRef: string, containerRef: string, force = false): Promise<void> {
     const n = this.resolve(netRef);
+    const rec = this.containers.resolve(containerRef);
     const ep = this.store.endpoints({ containerId: rec.id }).find((e) => e.networkId === n.id);
     if (!ep) {
       if (force) return;

@@ -1,4 +1,4 @@
-import { accessSync, constants as fsc } from 'node:fs';
+import { accessSync, existsSync, constants as fsc } from 'node:fs';
 import { constants as osc } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, SystemError } from '../common/errors.js';
@@ -85,6 +85,9 @@ export class OciRuntime {
 
   async pause(id: string): Promise<void> { await this.exec('pause', id, ['pause', id]); }
   async resume(id: string): Promise<void> { await this.exec('resume', id, ['resume', id]); }
+
+  /** crun and runc keep a container's state in <root>/<id>: without it there is nothing to delete (saves a spawn). */
+  hasState(id: string): boolean { return existsSync(join(this.info.root, id)); }
 
   /** Delete the runtime's state; a container that is already gone is not an error. */
   async delete(id: string, force = false): Promise<void> {

@@ -87,6 +87,11 @@ export function validateSecurity(hc: any): string[] {
     const why = sysctlProblem(key, hc);
     if (why) throw new InvalidArgumentError(why, 'ERR_SYSCTL');
   }
+  const userns = hc.UsernsMode ?? '';
+  if (userns !== '' && userns !== 'host') {
+    // per-container user namespaces need the rootfs owned by the mapped ids (idmapped overlay): not done yet
+    throw new NotSupportedError(`--userns=${userns} is not supported yet; use --userns=host or leave it out`, 'ERR_USERNS');
+  }
   for (const g of (hc.GroupAdd ?? []) as unknown[]) {
     if (typeof g !== 'string' && typeof g !== 'number') throw new InvalidArgumentError('invalid GroupAdd: must be a list of group names or ids');
   }

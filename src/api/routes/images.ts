@@ -4,6 +4,7 @@ import { readJson, sendJson } from '../http.js';
 import { bootstrapImage } from '../../image/bootstrap.js';
 import { importImage } from '../../image/import-export.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
+import { pullRoute } from './distribution.js';
 
 const BOOTSTRAPPABLE = new Set(['docker.io/library/busybox', 'docker.io/library/debian']);
 
@@ -58,17 +59,18 @@ export function imageRoutes(r: Router): void {
     if (!fromImage) throw new InvalidArgumentError('fromImage or fromSrc is required');
     const named = parseNormalizedNamed(tag && !fromImage.includes('@') && !/:[^/]+$/.test(fromImage) ? `${fromImage}:${tag}` : fromImage);
     const name = `${named.domain}/${named.path}`;
-    if (!BOOTSTRAPPABLE.has(name)) {
-      throw new NotSupportedError(`pulling ${fromImage} from a registry is not supported yet; berth can bootstrap busybox and debian locally (berth image bootstrap busybox|debian), or use berth import`);
-    }
-    const short = named.path.replace(/^library\//, '') as 'busybox' | 'debian';
-    p.status(`Bootstrapping ${short} locally (no registry pull)`, named.tag ?? 'latest');
-    try {
-      const img = await bootstrapImage(ctx.engine.images, short, { tag: `${short}:${named.tag ?? 'latest'}` });
-      p.status(`Digest: ${img.id}`);
-      p.status(`Status: Downloaded newer image for ${short}:${named.tag ?? 'latest'}`);
-    } catch (e) { p.error(e); }
-    p.end();
+    // the real path is a registry pull; busybox/debian are bootstrapped when no registry answers
+    const bootstrap = BOOTSTRAPPABLE.has(name) ? async () => {
+      const short = named.path.replace(/^library\//, '') as 'busybox' | 'debian';
+      p.status(`Bootstrapping ${short} locally (no registry pull)`, named.tag ?? 'latest');
+      try {
+        const img = await bootstrapImage(ctx.engine.images, short, { tag: `${short}:${named.tag ?? 'latest'}` });
+        p.status(`Digest: ${img.id}`);
+        p.status(`Status: Downloaded newer image for ${short}:${named.tag ?? 'latest'}`);
+      } catch (e) { p.error(e); }
+      p.end();
+    } : undefined;
+    await pullRoute(ctx, fromImage, tag, bootstrap);
   });
 
   r.post('/berth/images/bootstrap', async (ctx) => {

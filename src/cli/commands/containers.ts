@@ -301,11 +301,6 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
     .action(async (names: string[], o: any) => inspectObjects(ctx, names, { type: 'container', format: o.format, size: o.size }));
 
   both((parent) => defineCpCommand(parent, ctx));
-
-  group.command('port').description('List port mappings or a specific mapping for the container').argument('<container>').argument('[port]')
-    .action(async () => { throw new NotSupportedError('port publishing is not supported yet by berth'); });
-  both((parent) => parent.command('stats').description('Display a live stream of container(s) resource usage statistics').argument('[containers...]').allowUnknownOption()
-    .action(async () => { throw new NotSupportedError('stats is not supported yet by berth'); }));
 }
 
 /** docker inspect: JSON array indented 4 spaces, or one template execution per object. */

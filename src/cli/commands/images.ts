@@ -150,21 +150,7 @@ export function registerImageCommands(program: Command, ctx: CliContext, group: 
   defineImport(program);
   defineImport(group);
 
-  const definePull = (parent: Command) => parent.command('pull').usage('[OPTIONS] NAME[:TAG|@DIGEST]').description('Download an image from a registry')
-    .argument('<name>')
-    .option('-a, --all-tags', 'Download all tagged images in the repository')
-    .option('--platform <string>', 'Set platform if server is multi-platform capable')
-    .option('-q, --quiet', 'Suppress verbose output')
-    .action(async (name: string, o: any) => {
-      if (o.allTags) throw new NotSupportedError('--all-tags is not supported yet by berth');
-      const client = await ctx.client();
-      const ref = name.includes('@') || /:[^/]+$/.test(name) ? name : `${name}:latest`;
-      if (!o.quiet && ref !== name) ctx.out('Using default tag: latest\n');
-      await pullImage(client, ref, (s) => ctx.out(s), Boolean(o.quiet));
-      ctx.out(`${ref}\n`);
-    });
-  definePull(program);
-  definePull(group);
+  // pull, push, save and load live in ./registry.ts
 
   group.command('bootstrap').usage('busybox|debian').description('Build a base image locally (berth extension): busybox from the host\'s busybox-static, debian with mmdebstrap')
     .argument('<name>')
@@ -180,7 +166,7 @@ export function registerImageCommands(program: Command, ctx: CliContext, group: 
       }
     });
 
-  for (const unsupported of ['push', 'save', 'load', 'build']) {
+  for (const unsupported of ['build']) {
     group.command(unsupported).description(`${unsupported} (not supported yet)`).allowUnknownOption().argument('[args...]')
       .action(async () => { throw new NotSupportedError(`${unsupported} is not supported yet by berth`); });
   }

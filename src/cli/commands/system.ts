@@ -1,6 +1,5 @@
 /** version, info, events (and `system info`, `system events`). */
 import type { Command } from 'commander';
-import { NotSupportedError } from '../../common/errors.js';
 import { BERTH_VERSION } from '../../common/version.js';
 import { CLIENT_API_VERSION, encodeFilters, jsonLines } from '../client.js';
 import { collect, ExitError, type CliContext } from '../context.js';
@@ -126,7 +125,4 @@ export function registerSystemCommands(program: Command, ctx: CliContext, system
     });
   defineEvents(program);
   defineEvents(systemGroup);
-
-  systemGroup.command('df').description('Show docker disk usage (not supported yet)').allowUnknownOption()
-    .action(async () => { throw new NotSupportedError('system df is not supported yet by berth'); });
 }

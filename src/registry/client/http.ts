@@ -183,9 +183,7 @@ export class RegistryHttp {
       404: 'not found', 429: 'toomanyrequests: too many requests to the registry',
     };
     const text = code ? `${code.toLowerCase()}: ${msg}` : (base[status] ?? `registry answered ${status}`);
-    const err = new RegistryRequestError(status, `${text} (${method} ${this.endpoint.host}${what})`, code);
-    if (status === 404) return Object.assign(err, { status: 404 }) as RegistryRequestError;
-    return err;
+    return new RegistryRequestError(status, `${text} (${method} ${this.endpoint.host}${what})`, code);
   }
 }
 

@@ -8,7 +8,7 @@ export interface Progress {
   bytes(id: string, status: string, current: number, total: number): void;
 }
 
-export type JsonMessage = { status?: string; id?: string; progressDetail?: { current?: number; total?: number }; progress?: string; error?: string; errorDetail?: { message: string }; aux?: unknown };
+export type JsonMessage = { status?: string; id?: string; progressDetail?: { current?: number; total?: number }; progress?: string; error?: string; stream?: string; errorDetail?: { message: string }; aux?: unknown };
 
 /** Docker's progress bar text: "[=====>        ]  1.2MB/3.4MB" */
 export function progressBar(current: number, total: number): string {

@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DigestMismatchError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../../common/errors.js';
+import { DigestMismatchError, InvalidArgumentError, NotSupportedError } from '../../common/errors.js';
 import { DIGEST_RE, shortId } from '../../common/digest.js';
 import type { ContentStore } from '../../store/content.js';
 import type { ImageRecord, ImageStore } from '../../image/image-store.js';
@@ -210,4 +210,3 @@ export async function listTags(http: RegistryHttp, repo: string): Promise<string
 
 export function describeRef(ref: ParsedReference): string { return familiarString(ref); }
 
-export { NotFoundError };

@@ -1,0 +1,83 @@
+/**
+ * POST /build with the classic builder's semantics: the body is the context as
+ * a tar (plain, gzip or zstd), the answer a JSON progress stream of `stream`
+ * lines, `aux` {"ID": ...} and `errorDetail` on failure. POST /build/prune frees
+ * build cache.
+ */
+import type { Router, Ctx } from '../router.js';
+import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
+import { sendJson } from '../http.js';
+import { unpackLayer } from '../../snapshot/tar-unpack.js';
+import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../build/builder.js';
+import type { Engine } from '../../engine/engine.js';
+import { parseUntil, parseSize } from '../../build/prune-options.js';
+
+const builders = new WeakMap<Engine, Builder>();
+
+export function builderFor(engine: Engine): Builder {
+  let b = builders.get(engine);
+  if (!b) { b = new Builder(engine); builders.set(engine, b); }
+  return b;
+}
+
+function jsonParam<T>(ctx: Ctx, name: string, fallback: T): T {
+  const raw = ctx.query.str(name);
+  if (raw === undefined || raw === '') return fallback;
+  try { return JSON.parse(raw) as T; } catch { throw new InvalidArgumentError(`invalid JSON in ${name}: ${raw}`, 'ERR_BAD_PARAM'); }
+}
+
+export function buildRoutes(r: Router): void {
+  r.post('/build', async (ctx) => {
+    const q = ctx.query;
+    if (q.str('remote')) throw new NotSupportedError('building from a remote URL (remote=) is not supported yet; send the context as a tar');
+    if (q.str('version') === '2') throw new NotSupportedError('BuildKit (version=2) is not supported; use the classic builder (DOCKER_BUILDKIT=0)');
+    const buildArgs = jsonParam<Record<string, string | null>>(ctx, 'buildargs', {});
+    const labels = jsonParam<Record<string, string>>(ctx, 'labels', {});
+    const cacheFrom = jsonParam<string[]>(ctx, 'cachefrom', []);
+    const quiet = q.bool('q');
+    const tags = q.all('t').filter((t) => t !== '');
+    const engine = ctx.engine;
+    const dir = buildTmpDir(engine);
+    let started = false;
+    const write = (obj: unknown): void => {
+      if (!started) { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
+      ctx.res.write(JSON.stringify(obj) + '\n');
+    };
+    try {
+      await unpackLayer(ctx.req, dir, { mode: 'apply' });
+      for (const ref of cacheFrom) if (!engine.images.tryResolve(ref)) write({ stream: `cache-from image ${ref} not found locally, ignored\n` });
+      const res = await builderFor(engine).build({
+        contextDir: dir, dockerfile: q.str('dockerfile') || 'Dockerfile', tags, buildArgs, labels,
+        target: q.str('target') || undefined, noCache: q.bool('nocache'), pull: q.bool('pull'), cacheFrom,
+        network: q.str('networkmode') || undefined,
+        onOutput: (text) => { if (!quiet && !text.startsWith('Successfully ')) write({ stream: text }); },
+      });
+      write({ aux: { ID: res.imageId } });
+      if (quiet) write({ stream: res.imageId + '\n' });
+      else {
+        write({ stream: `Successfully built ${res.imageId.slice(7, 19)}\n` });
+        for (const t of tags) write({ stream: `Successfully tagged ${t.includes(':') ? t : t + ':latest'}\n` });
+      }
+      ctx.res.end();
+    } catch (e) {
+      const err = toBerthError(e);
+      const message = err instanceof BuildStepError ? err.describe() : err.message;
+      if (!started) { (err as { message: string }).message = message; throw err; }
+      const code = err instanceof BuildStepError ? err.exitCode : undefined;
+      write({ errorDetail: code !== undefined ? { code, message } : { message }, error: message });
+      ctx.res.end();
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  r.post('/build/prune', async (ctx) => {
+    const filters = ctx.query.filters();
+    const keep = ctx.query.str('keep-storage') ?? ctx.query.str('reserved-space') ?? filters['keep-storage']?.[0];
+    const until = filters.until?.[0] ?? filters['unused-for']?.[0];
+    const res = await builderFor(ctx.engine).cache.prune({
+      all: true, keepBytes: keep ? parseSize(keep) : undefined, untilMs: until ? parseUntil(until) : undefined,
+    });
+    sendJson(ctx.res, 200, res);
+  });
+}

@@ -1,0 +1,29 @@
+import type { Router, Ctx } from '../router.js';
+import { NotSupportedError } from '../../common/errors.js';
+import { readJson, sendEmpty, sendJson } from '../http.js';
+import type { NetworkManager } from '../../network/network-manager.js';
+
+function nets(ctx: Ctx): NetworkManager {
+  const n = ctx.engine.networks;
+  if (!n) throw new NotSupportedError(`bridge networking is unavailable on this host: ${ctx.engine.warnings.find((w) => w.startsWith('bridge networking')) ?? 'see berth info'}`);
+  return n;
+}
+
+/** Engine API network endpoints. */
+export function networkRoutes(r: Router): void {
+  r.get('/networks', (ctx) => sendJson(ctx.res, 200, nets(ctx).list(ctx.query.filters())));
+  r.post('/networks/create', async (ctx) => sendJson(ctx.res, 201, await nets(ctx).create(await readJson(ctx.req))));
+  r.post('/networks/prune', async (ctx) => sendJson(ctx.res, 200, await nets(ctx).prune(ctx.query.filters())));
+  r.get('/networks/([^/]+)', (ctx) => sendJson(ctx.res, 200, nets(ctx).inspect(decodeURIComponent(ctx.params[0]))));
+  r.add('DELETE', '/networks/([^/]+)', async (ctx) => { await nets(ctx).remove(decodeURIComponent(ctx.params[0])); sendEmpty(ctx.res, 204); });
+  r.post('/networks/([^/]+)/connect', async (ctx) => {
+    const body = await readJson(ctx.req);
+    await nets(ctx).connect(decodeURIComponent(ctx.params[0]), String(body?.Container ?? ''), body?.EndpointConfig ?? {});
+    sendEmpty(ctx.res, 200);
+  });
+  r.post('/networks/([^/]+)/disconnect', async (ctx) => {
+    const body = await readJson(ctx.req);
+    await nets(ctx).disconnect(decodeURIComponent(ctx.params[0]), String(body?.Container ?? ''), !!body?.Force);
+    sendEmpty(ctx.res, 200);
+  });
+}

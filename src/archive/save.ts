@@ -1,0 +1,75 @@
+/**
+ * `save`: one tar that is both a docker-archive (manifest.json, repositories) and an OCI
+ * image layout (oci-layout, index.json, blobs/sha256/), as Docker 25+ writes; `docker load`,
+ * `skopeo copy docker-archive:` / `oci-archive:` and berth's load all read it.
+ */
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
+import type { ImageRecord, ImageStore } from '../image/image-store.js';
+import { parseManifest } from '../image/image-format.js';
+import { familiarName, familiarString, parseAnyReference, parseNormalizedNamed } from '../image/reference.js';
+
+const MTIME = new Date(0);
+
+export async function saveImages(images: ImageStore, names: string[], out: Writable, onStart?: () => void): Promise<void> {
+  // resolve everything before the first byte: a bad name is a clean 404
+  const picked: Array<{ img: ImageRecord; tags: string[] }> = [];
+  for (const n of names) {
+    const img = images.resolve(n);
+    const any = parseAnyReference(n);
+    let tags: string[];
+    if ('id' in any || /^[a-f0-9]{6,64}$/.test(n)) tags = [];
+    else if (any.named.digest) tags = [];
+    else {
+      const named = parseNormalizedNamed(n);
+      tags = named.tag || n.includes(':') ? [`${named.domain}/${named.path}:${named.tag ?? 'latest'}`]
+        : img.repoTags.filter((t) => t.startsWith(`${named.domain}/${named.path}:`));
+    }
+    const existing = picked.find((p) => p.img.id === img.id);
+    if (existing) existing.tags.push(...tags.filter((t) => !existing.tags.includes(t)));
+    else picked.push({ img, tags });
+  }
+  const pack = tar.pack();
+  onStart?.();
+  const done = pipeline(pack, out);
+  const written = new Set<string>();
+  const addFile = (name: string, data: Buffer | string) => new Promise<void>((resolve, reject) => {
+    pack.entry({ name, mtime: MTIME, mode: 0o644 }, data, (e) => (e ? reject(e) : resolve()));
+  });
+  const addBlob = async (digest: string): Promise<void> => {
+    if (written.has(digest)) return;
+    written.add(digest);
+    const size = images.content.size(digest);
+    const entry = pack.entry({ name: `blobs/sha256/${digest.slice(7)}`, size, mtime: MTIME, mode: 0o644 });
+    await pipeline(images.content.stream(digest), entry);
+  };
+  const index: any = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] };
+  const manifestJson: any[] = [];
+  const repositories: Record<string, Record<string, string>> = {};
+  for (const { img, tags } of picked) {
+    const mf = images.manifest(img);
+    const m = parseManifest(mf.raw, mf.mediaType);
+    for (const l of m.layers) await addBlob(l.digest);
+    await addBlob(m.config.digest);
+    await addBlob(mf.digest);
+    const desc = { mediaType: mf.mediaType, digest: mf.digest, size: mf.raw.length };
+    if (tags.length === 0) index.manifests.push(desc);
+    for (const t of tags) {
+      const named = parseNormalizedNamed(t);
+      index.manifests.push({ ...desc, annotations: { 'io.containerd.image.name': t, 'org.opencontainers.image.ref.name': named.tag } });
+      (repositories[familiarName(named)] ??= {})[named.tag!] = img.id.slice(7);
+    }
+    manifestJson.push({
+      Config: `blobs/sha256/${m.config.digest.slice(7)}`,
+      RepoTags: tags.length ? tags.map((t) => familiarString(parseNormalizedNamed(t))) : null,
+      Layers: m.layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`),
+    });
+  }
+  await addFile('index.json', JSON.stringify(index));
+  await addFile('manifest.json', JSON.stringify(manifestJson));
+  await addFile('oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  if (Object.keys(repositories).length) await addFile('repositories', JSON.stringify(repositories));
+  pack.finalize();
+  await done;
+}

@@ -1,0 +1,197 @@
+/**
+ * Docker's json-file log on disk. conmon writes only its k8s-file format, so the daemon converts
+ * each container's k8s file into `<id>-json.log` incrementally: one converter per daemon, an
+ * inotify watch per running container's file plus one poll timer for all of them (no process per
+ * container). Where it stopped is kept in a sidecar file next to the log ({k8s offset, json size,
+ * unfinished lines}) written after each appended batch, so a daemon killed at any moment resumes
+ * exactly: json bytes past the recorded size were not committed and are cut off and redone, and what
+ * conmon wrote while the daemon was down is converted at the next start.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
+import { log } from '../common/log.js';
+import { LineJoiner, parseK8sRecord, type PendingLine } from './json-log-format.js';
+
+const POLL_MS = 1000;              // fallback for missed inotify events, and to notice exits
+const READ_CHUNK = 1024 * 1024;    // bytes of k8s log converted per append
+
+export interface JsonLogFiles { k8sPath: string; jsonPath: string; statePath: string }
+
+interface SavedState { offset: number; jsonSize: number; pending?: Partial<Record<'stdout' | 'stderr', { time: string; data: string }>> }
+
+interface Source {
+  files: JsonLogFiles;
+  offset: number;
+  jsonSize: number;
+  joiner: LineJoiner;
+  loaded: boolean;
+  /** sync calls run one after another per container */
+  chain: Promise<void>;
+  watcher?: FSWatcher;
+  dirty: boolean;
+}
+
+export class JsonLogConverter {
+  private readonly sources = new Map<string, Source>();
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  /** isLive(id): the container may still write output (running or restarting). */
+  constructor(private readonly isLive: (id: string) => boolean) {
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+    this.timer.unref();
+  }
+
+  /** A container started (or was found running): watch its k8s file. Cheap: no I/O beyond the watch. */
+  track(id: string, files: JsonLogFiles): void {
+    if (this.closed) return;
+    const src = this.source(id, files);
+    if (!src.watcher) {
+      try {
+        src.watcher = watch(files.k8sPath, () => this.kick(id));
+        src.watcher.on('error', () => { src.watcher?.close(); src.watcher = undefined; });
+        src.watcher.unref();
+      } catch { /* not created yet: the poll timer covers it */ }
+    }
+  }
+
+  /** Stop watching (the container is being removed); resolves once no conversion writes to its files any more. */
+  async untrack(id: string): Promise<void> {
+    const src = this.sources.get(id);
+    if (!src) return;
+    src.watcher?.close();
+    this.sources.delete(id);
+    await src.chain;
+  }
+
+  /**
+   * Convert everything conmon has written so far. With final (the container has exited) unfinished
+   * lines are written out too, as Docker does when a container's output ends without a newline.
+   */
+  sync(id: string, files: JsonLogFiles, final = false): Promise<void> {
+    const src = this.source(id, files);
+    const run = src.chain.then(() => this.convert(src, final));
+    src.chain = run.catch((e) => log.warn('json-file log conversion failed', { container: id.slice(0, 12), error: (e as Error).message }));
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    const pending = [...this.sources.values()].map((s) => { s.watcher?.close(); return s.chain; });
+    await Promise.all(pending);
+    this.sources.clear();
+  }
+
+  private source(id: string, files: JsonLogFiles): Source {
+    let src = this.sources.get(id);
+    if (!src) {
+      src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false };
+      this.sources.set(id, src);
+    }
+    return src;
+  }
+
+  /** An inotify event: coalesce bursts into one conversion at a time. */
+  private kick(id: string): void {
+    const src = this.sources.get(id);
+    if (!src || src.dirty || this.closed) return;
+    src.dirty = true;
+    setImmediate(() => { src.dirty = false; void this.sync(id, src.files); });
+  }
+
+  private poll(): void {
+    for (const [id, src] of this.sources) {
+      const live = this.isLive(id);
+      const forget = () => {
+        // an exited (or removed) container's log is complete: stop watching it
+        if (!live && !this.isLive(id)) { src.watcher?.close(); if (this.sources.get(id) === src) this.sources.delete(id); }
+      };
+      void this.sync(id, src.files, !live).then(forget, forget);
+    }
+  }
+
+  private async load(src: Source): Promise<void> {
+    const saved = await readFile(src.files.statePath, 'utf8').then((t) => JSON.parse(t) as SavedState, () => null);
+    const jsonSize = await stat(src.files.jsonPath).then((s) => s.size, () => -1);
+    if (saved && jsonSize >= saved.jsonSize) {
+      src.offset = saved.offset;
+      src.jsonSize = saved.jsonSize;
+      const pending: Partial<Record<'stdout' | 'stderr', PendingLine>> = {};
+      for (const s of ['stdout', 'stderr'] as const) {
+        const p = saved.pending?.[s];
+        if (p) pending[s] = { time: p.time, data: Buffer.from(p.data, 'base64') };
+      }
+      src.joiner = new LineJoiner(pending);
+      // bytes appended after the last commit were not recorded as done: they are redone
+      if (jsonSize > saved.jsonSize) await truncate(src.files.jsonPath, saved.jsonSize);
+    } else {
+      // first conversion (or a json file lost behind our back): from the start
+      src.offset = 0;
+      src.jsonSize = 0;
+      src.joiner = new LineJoiner();
+      await writeFile(src.files.jsonPath, '', { mode: 0o640 });
+    }
+    src.loaded = true;
+  }
+
+  private async convert(src: Source, final: boolean): Promise<void> {
+    if (!src.loaded) await this.load(src);
+    const k8s = await open(src.files.k8sPath, 'r').catch(() => null);
+    try {
+      if (k8s) {
+        const size = (await k8s.stat()).size;
+        if (size < src.offset) src.offset = 0; // truncated behind our back: start over on the new content
+        const buf = Buffer.alloc(READ_CHUNK);
+        for (let guard = 0; guard < 1_000_000; guard++) {
+          const { bytesRead } = await k8s.read(buf, 0, buf.length, src.offset);
+          if (bytesRead === 0) break;
+          const chunk = buf.subarray(0, bytesRead);
+          const lastNl = chunk.lastIndexOf(0x0a);
+          if (lastNl < 0) {
+            if (bytesRead < buf.length) break;      // an unfinished record: wait for its newline
+            src.offset += bytesRead;                // a single record above 1 MiB cannot come from conmon: skip it
+            continue;
+          }
+          const lines: string[] = [];
+          let start = 0;
+          for (let nl = chunk.indexOf(0x0a); nl >= 0 && nl <= lastNl; nl = chunk.indexOf(0x0a, start)) {
+            const rec = parseK8sRecord(chunk.subarray(start, nl));
+            if (rec) lines.push(...src.joiner.push(rec));
+            start = nl + 1;
+          }
+          await this.commit(src, lines, src.offset + lastNl + 1);
+          if (bytesRead < buf.length) break;
+        }
+      }
+      if (final && !src.joiner.empty) await this.commit(src, src.joiner.flush(), src.offset);
+    } finally {
+      await k8s?.close();
+    }
+  }
+
+  /** Append json lines, then record the new positions (the order that makes a crash in between harmless). */
+  private async commit(src: Source, lines: string[], offset: number): Promise<void> {
+    if (lines.length) {
+      const data = Buffer.from(lines.join(''));
+      const fh = await open(src.files.jsonPath, 'r+');
+      try { await fh.write(data, 0, data.length, src.jsonSize); } finally { await fh.close(); }
+      src.jsonSize += data.length;
+    }
+    src.offset = offset;
+    const pending: SavedState['pending'] = {};
+    for (const s of ['stdout', 'stderr'] as const) {
+      const p = src.joiner.pending[s];
+      if (p) pending[s] = { time: p.time, data: p.data.toString('base64') };
+    }
+    const state: SavedState = { offset: src.offset, jsonSize: src.jsonSize, pending };
+    const tmp = `${src.files.statePath}.tmp`;
+    await writeFile(tmp, JSON.stringify(state));
+    await rename(tmp, src.files.statePath);
+  }
+}
+
+/** Where a container's logs live: conmon's k8s file, Docker's `<id>-json.log` beside it, and the converter's position. */
+export function jsonLogFiles(containerDir: string, id: string, k8sPath: string): JsonLogFiles {
+  return { k8sPath, jsonPath: `${containerDir}/${id}-json.log`, statePath: `${containerDir}/json-log.position` };
+}

@@ -1,0 +1,107 @@
+/**
+ * Credentials in a Docker-compatible config.json ($DOCKER_CONFIG/config.json, else
+ * ~/.docker/config.json): `auths` entries with base64 "user:password", or a
+ * credential helper (`credHelpers` per registry, `credsStore` for all) spoken to with
+ * the docker-credential-* protocol (get / store / erase on stdin, JSON on stdout).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SystemError } from '../../common/errors.js';
+import type { Credentials } from './http.js';
+
+export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+
+export function configPath(): string {
+  return join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+}
+
+function readConfig(): any {
+  try { return JSON.parse(readFileSync(configPath(), 'utf8')); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new SystemError(`cannot read ${configPath()}: ${(e as Error).message}`, 'ERR_CONFIG');
+  }
+}
+
+function writeConfig(cfg: any): void {
+  const p = configPath();
+  mkdirSync(dirname(p), { recursive: true, mode: 0o700 });
+  writeFileSync(`${p}.tmp`, JSON.stringify(cfg, null, '\t') + '\n', { mode: 0o600 });
+  renameSync(`${p}.tmp`, p);
+}
+
+/** The config key of a registry: Docker Hub's legacy URL, else the host. */
+export function serverKey(domain: string): string {
+  return domain === 'docker.io' || domain === 'index.docker.io' || domain === 'registry-1.docker.io' ? DOCKER_HUB_KEY : domain;
+}
+
+function helperOf(cfg: any, key: string): string | undefined {
+  return cfg.credHelpers?.[key] ?? cfg.credsStore ?? undefined;
+}
+
+function helper(name: string, action: 'get' | 'store' | 'erase', input: string): string {
+  const r = spawnSync(`docker-credential-${name}`, [action], { input, encoding: 'utf8', timeout: 30_000 });
+  if (r.error) throw new SystemError(`credential helper docker-credential-${name}: ${r.error.message}`, 'ERR_CRED_HELPER');
+  if (r.status !== 0) {
+    const msg = (r.stdout || r.stderr || '').trim();
+    if (action === 'get' && /credentials not found/i.test(msg)) return '';
+    throw new SystemError(`credential helper docker-credential-${name} ${action}: ${msg}`, 'ERR_CRED_HELPER');
+  }
+  return r.stdout;
+}
+
+export function getCredentials(domain: string): Credentials | undefined {
+  const cfg = readConfig();
+  const key = serverKey(domain);
+  const h = helperOf(cfg, key);
+  if (h) {
+    const out = helper(h, 'get', key);
+    if (!out.trim()) return undefined;
+    const j = JSON.parse(out);
+    return j.Username === '<token>' ? { identitytoken: j.Secret } : { username: j.Username, password: j.Secret };
+  }
+  const entry = cfg.auths?.[key] ?? (key === DOCKER_HUB_KEY ? undefined : cfg.auths?.[`https://${key}`] ?? cfg.auths?.[`http://${key}`]);
+  if (!entry) return undefined;
+  if (entry.identitytoken) return { identitytoken: entry.identitytoken };
+  if (entry.auth) {
+    const dec = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const i = dec.indexOf(':');
+    return { username: dec.slice(0, i), password: dec.slice(i + 1) };
+  }
+  if (entry.username) return { username: entry.username, password: entry.password };
+  return undefined;
+}
+
+export function storeCredentials(domain: string, c: Credentials): void {
+  const cfg = readConfig();
+  const key = serverKey(domain);
+  const h = helperOf(cfg, key);
+  if (h) {
+    helper(h, 'store', JSON.stringify({ ServerURL: key, Username: c.identitytoken ? '<token>' : c.username, Secret: c.identitytoken ?? c.password }));
+    cfg.auths ??= {};
+    cfg.auths[key] = {};
+  } else {
+    cfg.auths ??= {};
+    cfg.auths[key] = c.identitytoken ? { identitytoken: c.identitytoken } : { auth: Buffer.from(`${c.username}:${c.password}`).toString('base64') };
+  }
+  writeConfig(cfg);
+}
+
+/** false when there was nothing to erase */
+export function eraseCredentials(domain: string): boolean {
+  const cfg = readConfig();
+  const key = serverKey(domain);
+  const h = helperOf(cfg, key);
+  let found = false;
+  if (h) { try { helper(h, 'erase', key); found = true; } catch { /* not stored there */ } }
+  if (cfg.auths?.[key]) { delete cfg.auths[key]; found = true; }
+  if (found) writeConfig(cfg);
+  return found;
+}
+
+/** The X-Registry-Auth header value for the Engine API. */
+export function registryAuthHeader(c: Credentials | undefined, domain: string): string | undefined {
+  if (!c) return undefined;
+  return Buffer.from(JSON.stringify({ ...c, serveraddress: serverKey(domain) })).toString('base64url');
+}

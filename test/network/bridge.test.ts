@@ -1,0 +1,184 @@
+/**
+ * Bridge networking against a real daemon in a network namespace this test
+ * creates: addresses, names, published ports, isolation, and cleanup (also
+ * after a daemon crash). Host-side checks run with nsenter in that namespace.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+
+let d: TestDaemon;
+const started: number[] = [];
+before(async () => { d = await startDaemon(); });
+after(async () => {
+  for (const p of started) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+  await d?.cleanup();
+});
+
+/** a command in the daemon's (the test's) network namespace */
+function inNs(args: string[], timeoutMs = 15_000): { code: number; out: string } {
+  const r = spawnSync('nsenter', [`--net=/run/netns/${d.netns}`, ...args], { encoding: 'utf8', timeout: timeoutMs });
+  return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+const links = () => inNs(['ip', '-o', 'link', 'show']).out;
+const ruleset = () => inNs(['nft', 'list', 'table', 'ip', 'berth']).out;
+
+async function ok(args: string[]): Promise<string> {
+  const r = await d.berth(args);
+  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+test('the default bridge gives a container an address on berth0 and a route out', async () => {
+  const out = await ok(['run', '--rm', 'busybox', 'sh', '-c', 'ip -4 -o addr show eth0; ip route']);
+  assert.match(out, /inet 172\.17\.0\.\d+\/16/);
+  assert.match(out, /default via 172\.17\.0\.1/);
+  assert.match(links(), /berth0/);
+  const id = (await ok(['run', '-d', 'busybox', 'sleep', '60'])).trim();
+  const ns = JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings}}', id]));
+  assert.match(ns.IPAddress, /^172\.17\.0\.\d+$/);
+  assert.equal(ns.Gateway, '172.17.0.1');
+  assert.equal(ns.Networks.bridge.IPAddress, ns.IPAddress);
+  assert.match(ns.Networks.bridge.MacAddress, /^02:42:ac:11:/);
+  await ok(['rm', '-f', id]);
+});
+
+test('names and aliases resolve on a user-defined network; ports answer on loopback and through the host (hairpin)', async () => {
+  await ok(['network', 'create', '--subnet', '10.77.0.0/24', 'app']);
+  await ok(['run', '-d', '--name', 'web', '--network', 'app', '--network-alias', 'www', '-p', '127.0.0.1:8080:80', '-p', '8081:80',
+    'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+  const out = await ok(['run', '--rm', '--network', 'app', 'busybox', 'sh', '-c', 'wget -qO- http://web/hostname; wget -qO- http://www/hostname; nslookup www | grep -c 10.77.0.2']);
+  const webId = (await ok(['inspect', '-f', '{{.Id}}', 'web'])).trim();
+  assert.equal(out, `${webId.slice(0, 12)}\n${webId.slice(0, 12)}\n1\n`);
+  const short = await ok(['run', '--rm', '--network', 'app', 'busybox', 'wget', '-qO-', `http://${webId.slice(0, 12)}/hostname`]);
+  assert.equal(short.trim(), webId.slice(0, 12));
+  // from the host's loopback (the test's namespace) and from a container on another network via the gateway
+  const lo = inNs(['busybox', 'wget', '-qO-', 'http://127.0.0.1:8080/hostname']);
+  assert.equal(lo.out.trim(), webId.slice(0, 12), lo.out);
+  const hair = await ok(['run', '--rm', 'busybox', 'wget', '-qO-', 'http://172.17.0.1:8081/hostname']);
+  assert.equal(hair.trim(), webId.slice(0, 12));
+  const same = await ok(['run', '--rm', '--network', 'app', 'busybox', 'wget', '-qO-', 'http://10.77.0.1:8081/hostname']);
+  assert.equal(same.trim(), webId.slice(0, 12));
+  assert.equal((await ok(['port', 'web', '80'])).split('\n').filter(Boolean).sort().join(','), '0.0.0.0:8081,127.0.0.1:8080');
+  const ps = await ok(['ps', '--format', '{{.Ports}}', '--filter', 'name=web']);
+  assert.match(ps, /127\.0\.0\.1:8080->80\/tcp/);
+  // no names on the default bridge, as Docker
+  const none = await d.berth(['run', '--rm', 'busybox', 'nslookup', 'web']);
+  assert.notEqual(none.code, 0);
+  // a second network: connect with an alias, then disconnect and the name is gone
+  await ok(['network', 'create', 'other']);
+  await ok(['network', 'connect', '--alias', 'site', 'other', 'web']);
+  const viaOther = await ok(['run', '--rm', '--network', 'other', 'busybox', 'wget', '-qO-', 'http://site/hostname']);
+  assert.equal(viaOther.trim(), webId.slice(0, 12));
+  const net = JSON.parse(await ok(['network', 'inspect', 'other']))[0];
+  assert.equal(Object.keys(net.Containers).length, 1);
+  await ok(['network', 'disconnect', 'other', 'web']);
+  const gone = await d.berth(['run', '--rm', '--network', 'other', 'busybox', 'nslookup', 'site']);
+  assert.notEqual(gone.code, 0, gone.stdout);
+  // removing a network in use is refused, and leaves it whole
+  const inUse = await d.berth(['network', 'rm', 'app']);
+  assert.equal(inUse.code, 1);
+  assert.match(inUse.stderr, /has active endpoints/);
+  await ok(['rm', '-f', 'web']);
+  assert.doesNotMatch(links(), /vb[0-9a-f]{13}/);
+  assert.doesNotMatch(ruleset(), /dport 808/);
+  const br = JSON.parse(await ok(['network', 'inspect', 'app']))[0];
+  await ok(['network', 'rm', 'app', 'other']);
+  assert.doesNotMatch(links(), new RegExp(`br-${br.Id.slice(0, 12)}`));
+  assert.doesNotMatch(ruleset(), /10\.77\.0\.0/);
+});
+
+test('an --internal network has no way out; a normal one does', async () => {
+  // a server outside every container network: a dummy interface in the test's namespace
+  inNs(['ip', 'link', 'add', 'outside0', 'type', 'veth', 'peer', 'name', 'outside1']);
+  inNs(['ip', 'addr', 'add', '10.99.0.1/24', 'dev', 'outside0']);
+  inNs(['ip', 'link', 'set', 'outside0', 'up']);
+  const srv = spawn('nsenter', [`--net=/run/netns/${d.netns}`, 'busybox', 'httpd', '-f', '-p', '10.99.0.1:9099', '-h', '/etc'], { stdio: 'ignore' });
+  started.push(srv.pid!);
+  await ok(['network', 'create', '--internal', 'closed']);
+  await ok(['network', 'create', 'open']);
+  assert.equal(inNs(['busybox', 'wget', '-qO-', 'http://10.99.0.1:9099/hostname']).code, 0, 'the outside server answers');
+  const out = await ok(['run', '--rm', '--network', 'open', 'busybox', 'wget', '-qO-', '-T', '5', 'http://10.99.0.1:9099/hostname']);
+  assert.ok(out.length > 0);
+  const closed = await d.berth(['run', '--rm', '--network', 'closed', 'busybox', 'wget', '-qO-', '-T', '3', 'http://10.99.0.1:9099/hostname']);
+  assert.notEqual(closed.code, 0);
+  const route = await ok(['run', '--rm', '--network', 'closed', 'busybox', 'ip', 'route']);
+  assert.doesNotMatch(route, /default/);
+  await ok(['network', 'rm', 'closed', 'open']);
+  srv.kill('SIGKILL');
+});
+
+test('--ip, --mac-address, --dns, --add-host host-gateway, container: and host modes', async () => {
+  await ok(['network', 'create', '--subnet', '10.78.0.0/16', '--ip-range', '10.78.5.0/24', 'fixed']);
+  const out = await ok(['run', '--rm', '--network', 'fixed', '--ip', '10.78.9.9', '--mac-address', '92:d0:c6:0a:29:33', '--dns', '9.9.9.9',
+    '--add-host', 'gw:host-gateway', 'busybox', 'sh', '-c', 'ip -o addr show eth0; ip -o link show eth0; cat /etc/resolv.conf; grep gw /etc/hosts']);
+  assert.match(out, /inet 10\.78\.9\.9\/16/);
+  assert.match(out, /92:d0:c6:0a:29:33/);
+  assert.match(out, /nameserver 9\.9\.9\.9/);
+  assert.match(out, /172\.17\.0\.1\tgw/);
+  const ranged = await ok(['run', '--rm', '--network', 'fixed', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'eth0']);
+  assert.match(ranged, /inet 10\.78\.5\.\d+\//);
+  await ok(['run', '-d', '--name', 'owner', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+  const joined = await ok(['run', '--rm', '--network', 'container:owner', 'busybox', 'wget', '-qO-', 'http://127.0.0.1/hostname']);
+  const ownerId = (await ok(['inspect', '-f', '{{.Id}}', 'owner'])).trim();
+  assert.equal(joined.trim(), ownerId.slice(0, 12));
+  const host = await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link', 'show', 'berth0']);
+  assert.match(host, /berth0/);
+  await ok(['rm', '-f', 'owner']);
+  await ok(['network', 'rm', 'fixed']);
+});
+
+test('bad input: overlapping subnet, taken port, bad -p, bad network name; nothing half-created', async () => {
+  await ok(['network', 'create', '--subnet', '10.80.0.0/16', 'first']);
+  const overlap = await d.berth(['network', 'create', '--subnet', '10.80.1.0/24', 'second']);
+  assert.equal(overlap.code, 1);
+  assert.match(overlap.stderr, /overlaps/);
+  assert.doesNotMatch(await ok(['network', 'ls']), /second/);
+  const badName = await d.berth(['network', 'create', 'a/b']);
+  assert.match(badName.stderr, /invalid network name/);
+  await ok(['run', '-d', '--name', 'p1', '-p', '9090:80', 'busybox', 'sleep', '60']);
+  const taken = await d.berth(['run', '-d', '--name', 'p2', '-p', '9090:80', 'busybox', 'sleep', '60']);
+  assert.notEqual(taken.code, 0);
+  assert.match(taken.stderr, /port is already allocated/);
+  const p2 = JSON.parse(await ok(['inspect', 'p2']))[0];
+  assert.equal(p2.State.Running, false);
+  assert.doesNotMatch(links(), new RegExp(`vb${p2.Id.slice(0, 7)}`));
+  const bad = await d.berth(['run', '--rm', '-p', '80:abc', 'busybox', 'true']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /invalid containerPort/);
+  await ok(['rm', '-f', 'p1', 'p2']);
+  await ok(['network', 'rm', 'first']);
+});
+
+test('-P publishes exposed ports on random host ports', async () => {
+  await ok(['run', '-d', '--name', 'rand', '--expose', '80', '-P', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+  const port = (await ok(['port', 'rand', '80/tcp'])).trim();
+  const m = /^0\.0\.0\.0:(\d+)$/.exec(port);
+  assert.ok(m, port);
+  const r = inNs(['busybox', 'wget', '-qO-', `http://127.0.0.1:${m![1]}/hostname`]);
+  assert.equal(r.code, 0, r.out);
+  await ok(['rm', '-f', 'rand']);
+});
+
+test('after a daemon SIGKILL, a restart removes what belongs to no running container', async () => {
+  await ok(['network', 'create', 'crashnet']);
+  await ok(['run', '-d', '--name', 'victim', '--network', 'crashnet', '-p', '7070:80', 'busybox', 'sleep', '300']);
+  await ok(['run', '-d', '--name', 'survivor', '--network', 'crashnet', 'busybox', 'sleep', '300']);
+  const victim = JSON.parse(await ok(['inspect', 'victim']))[0];
+  await d.crash();
+  process.kill(victim.State.Pid, 'SIGKILL'); // dies while nobody watches
+  inNs(['ip', 'link', 'add', 'vbstale0000000', 'type', 'veth', 'peer', 'name', 'vbstale0000001']); // a veth leftover of some crash
+  await d.restart();
+  const st = JSON.parse(await ok(['inspect', 'victim']))[0];
+  assert.equal(st.State.Running, false);
+  const l = links();
+  assert.doesNotMatch(l, new RegExp(`vb${victim.Id.slice(0, 7)}`));
+  assert.doesNotMatch(l, /vbstale/);
+  assert.doesNotMatch(ruleset(), /dport 7070/);
+  const surv = await ok(['run', '--rm', '--network', 'crashnet', 'busybox', 'nslookup', 'survivor']);
+  assert.match(surv, /Address: 172\.\d+\.0\.\d+/);
+  await ok(['rm', '-f', 'victim', 'survivor']);
+  await ok(['network', 'rm', 'crashnet']);
+  assert.doesNotMatch(links(), /vb[0-9a-f]{13}/);
+});
