@@ -14,3 +14,26 @@ await build({
   banner: { js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The same bundle as CommonJS, which bin/berth runs through dist/cli/start.cjs with a V8 code cache
+// (Node 20 has no code cache for ES modules). import.meta.url becomes the bundle's own file URL.
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli/berth.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['better-sqlite3', 'node-unix-socket', '../daemon/serve.js'],
+  define: { 'import.meta.url': '__berthModuleUrl' },
+  banner: { js: "const __berthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: ['src/cli/start.cts'],
+  outfile: 'dist/cli/start.cjs',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});

@@ -145,7 +145,7 @@ class BuildRun {
     const finalKey = hash(state.key, 'final', state.config, state.author ?? '');
     const prior = this.engine.db.prepare('SELECT image_id FROM build_results WHERE key = ?').get(finalKey) as { image_id: string } | undefined;
     let imageId: string;
-    if (prior && this.engine.images.get(prior.image_id)) {
+    if (prior && this.executed === 0 && !this.opts.noCache && this.engine.images.get(prior.image_id)) {
       imageId = prior.image_id;
       for (const t of tags) this.engine.images.tag(imageId, t);
     } else {

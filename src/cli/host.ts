@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../common/errors.js';
 import { ConnectError, type EngineClient } from './client.js';
+import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -52,7 +53,7 @@ export async function startDaemon(client: EngineClient, socket: string, opts: { 
   const env = { ...process.env, BERTH_RUN_ROOT: process.env.BERTH_RUN_ROOT ?? runRoot };
   let child;
   try {
-    child = spawn(process.execPath, [cliMainPath(), 'serve', '-H', `unix://${socket}`], { detached: true, stdio: ['ignore', fd, fd], env });
+    child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, cliMainPath(), 'serve', '-H', `unix://${socket}`], { detached: true, stdio: ['ignore', fd, fd], env });
   } finally {
     closeSync(fd);
   }

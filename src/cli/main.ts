@@ -16,6 +16,7 @@ import { berthVersion, registerSystemCommands } from './commands/system.js';
 import { registerControlCommands } from './commands/controls.js';
 import { registerNetworkCommands, registerPortCommand } from './commands/network.js';
 import { registerVolumeCommands } from './commands/volume.js';
+import { registerBuildCommands } from './commands/build.js';
 
 /** Global options that take a value (so the pre-scan can skip them). */
 const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '-l', '--log-level', '--config', '--context', '-c']);
@@ -89,6 +90,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerControlCommands(program, ctx, container, system);
   registerNetworkCommands(program, ctx);
   registerVolumeCommands(program, ctx);
+  registerBuildCommands(program, ctx, image);
   registerPortCommand(program, ctx);
   registerPortCommand(container, ctx);
 

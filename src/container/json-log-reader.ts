@@ -4,6 +4,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { log } from '../common/log.js';
 import type { LogEntry, LogReadOptions } from './k8s-log.js';
 
 /** One json-file record; null for a torn or foreign line. */
@@ -87,6 +88,7 @@ export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: 
       for (const e of batch) if (keep(e)) yield e;
       if (batch.length === 0) {
         const exited = await catchUp();
+        log.debug('logs follow: caught up', { path, exited });
         const more = await cursor.next();
         for (const e of more) if (keep(e)) yield e;
         if (exited) return;           // converted to the end after the exit: nothing more will come
@@ -94,6 +96,7 @@ export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: 
       }
     }
   } finally {
+    log.debug('logs: reader done', { path });
     await cursor.close();
   }
 }

@@ -59,7 +59,8 @@ export class EventLog extends EventEmitter {
   /** Events between since and until (unix seconds, fractional allowed). */
   history(sinceSec?: number, untilSec?: number): EngineEvent[] {
     const since = sinceSec !== undefined ? Math.floor(sinceSec * 1e9) : 0;
-    const until = untilSec !== undefined ? Math.floor(untilSec * 1e9) : Number.MAX_SAFE_INTEGER;
+    // nanoseconds since 1970 exceed Number.MAX_SAFE_INTEGER: the open end is SQLite's largest integer
+    const until = untilSec !== undefined ? Math.floor(untilSec * 1e9) : 9223372036854775807n;
     return (this.db.prepare('SELECT body FROM events WHERE time_nano >= ? AND time_nano <= ? ORDER BY seq').all(since, until) as { body: string }[])
       .map((r) => JSON.parse(r.body) as EngineEvent);
   }

@@ -3,7 +3,7 @@
  * <root>/volumes/<name>/_data (or, with -o type/device/o, a mount there),
  * named and anonymous, plus the mount points of every container.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from '../common/digest.js';
@@ -31,8 +31,9 @@ CREATE TABLE IF NOT EXISTS container_mounts (container_id TEXT PRIMARY KEY, body
 
 const LOCAL_OPTS = new Set(['type', 'device', 'o', 'size']);
 
+/** Is something mounted exactly here? (mountinfo, since a bind of the same file system keeps st_dev) */
 function mountedAt(path: string): boolean {
-  try { return statSync(path).dev !== statSync(join(path, '..')).dev; } catch { return false; }
+  try { return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === path); } catch { return false; }
 }
 
 export class VolumeManager {

@@ -28,6 +28,7 @@ function docker(args: string[], opts: { cwd?: string; input?: string } = {}): Pr
   });
 }
 
+const layerCount = (): number => readdirSync(join(d.root, 'snapshots', 'l')).length;
 const blobCount = (): number => readdirSync(join(d.root, 'content', 'blobs', 'sha256')).length;
 
 before(async () => {
@@ -64,7 +65,7 @@ test('docker build (classic) builds, caches fully, and reruns only after a chang
 
   const first = await docker(['build', '-t', 'demo:1', '-t', 'demo:latest', '--build-arg', 'GREETING=hi', '.'], { cwd: ctxDir });
   assert.equal(first.code, 0, first.stderr + first.stdout);
-  assert.match(first.stdout, /Step 1\/12 : FROM busybox AS base/);
+  assert.match(first.stdout, /Step 1\/12 : ARG BASE=busybox\nStep 2\/12 : FROM busybox AS base/);
   assert.match(first.stdout, /content of a/);
   assert.match(first.stdout, /Successfully built [0-9a-f]{12}/);
   assert.match(first.stdout, /Successfully tagged demo:1/);
@@ -80,15 +81,14 @@ test('docker build (classic) builds, caches fully, and reruns only after a chang
 
   // fully cached: no container, no new blob, same image
   const blobs = blobCount();
-  const since = Math.floor(Date.now() / 1000) - 1;
+  const layers = layerCount();
   const second = await docker(['build', '-t', 'demo:1', '--build-arg', 'GREETING=hi', '.'], { cwd: ctxDir });
   assert.equal(second.code, 0, second.stderr);
   assert.equal((second.stdout.match(/Using cache/g) ?? []).length, 4);
   assert.doesNotMatch(second.stdout, /Running in/);
   assert.equal(blobCount(), blobs);
   assert.equal(second.stdout.match(/Successfully built (\w+)/)![1], first.stdout.match(/Successfully built (\w+)/)![1]);
-  const events = await d.api('GET', `/events?since=${since}&until=${Math.floor(Date.now() / 1000) + 1}&filters=${encodeURIComponent(JSON.stringify({ type: ['container'] }))}`);
-  assert.doesNotMatch(typeof events.body === 'string' ? events.body : JSON.stringify(events.body ?? ''), /"create"/);
+  assert.equal(layerCount(), layers, 'a cached rebuild writes no layer');
 
   // a late change: only the steps after it run
   writeFileSync(join(ctxDir, 'b.txt'), 'changed b\n');
@@ -138,12 +138,12 @@ test('multi-stage: target, COPY --from, unused stages skipped', async () => {
 test('bad input: clear errors with location, nothing half-built left', async () => {
   const imagesBefore = (await d.berth(['images', '-aq'])).stdout;
   const cases: Array<[string, RegExp]> = [
-    ['FROM busybox\nRUN echo one && echo two-lines && exit 3\n', /returned a non-zero code: 3[\s\S]*Dockerfile:2[\s\S]*two-lines/],
-    ['FROM busybox\nFROBNICATE x\n', /Dockerfile:2.*unknown instruction: FROBNICATE/],
+    ['FROM busybox\nRUN echo one && echo two-lines && exit 3\n', /returned a non-zero code: 3[\s\S]*Dockerfile\.bad:2[\s\S]*two-lines/],
+    ['FROM busybox\nFROBNICATE x\n', /Dockerfile\.bad:2.*unknown instruction: FROBNICATE/],
     ['FROM busybox AS me\nCOPY --from=me /x /y\n', /circular dependency/],
     ['FROM busybox\nCOPY ../outside /x\n', /outside the build context/],
-    ['FROM busybox\nCOPY missing.txt /x\n', /Dockerfile:2[\s\S]*file not found in build context/],
-    ['FROM busybox\nENV PATH\n', /Dockerfile:2:1: ENV must have two arguments/],
+    ['FROM busybox\nCOPY missing.txt /x\n', /Dockerfile\.bad:2[\s\S]*file not found in build context/],
+    ['FROM busybox\nENV PATH\n', /Dockerfile\.bad:2:1: ENV must have two arguments/],
     ['FROM nosuchimage:1\n', /nosuchimage/],
   ];
   for (const [text, re] of cases) {

@@ -68,8 +68,11 @@ test('host config flags map to Docker fields', () => {
 });
 
 test('unsupported and conflicting flags fail clearly', () => {
-  assert.throws(() => parseRun(['run', '-p', '80:80', 'busybox']), /publishing ports .* not supported yet/);
-  assert.throws(() => parseRun(['run', '-v', '/a:/b', 'busybox']), /volumes .* not supported yet/);
+  assert.throws(() => parseRun(['run', '--link', 'a:b', 'busybox']), /links .* not supported yet/);
+  assert.throws(() => parseRun(['run', '-p', '80:x', 'busybox']), /invalid containerPort/);
+  assert.deepEqual(parseRun(['run', '-p', '127.0.0.1:8080-8081:80-81/udp', 'busybox']).body.HostConfig.PortBindings,
+    { '80/udp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '81/udp': [{ HostIp: '127.0.0.1', HostPort: '8081' }] });
+  assert.deepEqual(parseRun(['run', '-v', '/a:/b', 'busybox']).body.HostConfig.Binds, ['/a:/b']);
   assert.throws(() => parseRun(['run', '-d', '-a', 'stdout', 'busybox']), /Conflicting options: -a and -d/);
   assert.throws(() => parseRun(['run', '--ulimit', 'nofile=2:1', 'busybox']), /soft limit must be less than or equal to hard limit/);
   assert.throws(() => parseRun(['run', '--rm', '--restart', 'always', 'busybox']), /Conflicting options: --restart and --rm/);
@@ -103,7 +106,7 @@ test('unknown flags exit 125 with Docker\'s message; argument count errors exit 
   r = berth(['ps', 'extra']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /'berth ps' accepts no arguments/);
-  r = berth(['run', '-p', '80:80', 'busybox']);
+  r = berth(['run', '--link', 'a:b', 'busybox']);
   assert.equal(r.status, 125);
   assert.match(r.stderr, /not supported yet/);
 });

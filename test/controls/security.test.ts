@@ -26,9 +26,9 @@ const ATTEMPTS: Array<[string, string]> = [
   ['mount a file system', 'mkdir -p /mnt/x; mount -t tmpfs none /mnt/x 2>/dev/null && echo ESCAPED; mount -o remount,rw /sys 2>/dev/null && echo ESCAPED'],
   ['load a kernel module', 'insmod /dev/null 2>/dev/null && echo ESCAPED; [ -w /lib/modules ] && [ -d /lib/modules ] && echo ESCAPED || true'],
   ['write /proc/sys', 'echo 1 > /proc/sys/kernel/sysrq 2>/dev/null && echo ESCAPED; echo 1 > /proc/sysrq-trigger 2>/dev/null && echo ESCAPED; true'],
-  ['write /sys', 'echo x > /sys/kernel/uevent_helper 2>/dev/null && echo ESCAPED; echo x > /sys/fs/cgroup/x 2>/dev/null && echo ESCAPED; true'],
+  ['write /sys', 'echo x > /sys/kernel/uevent_helper 2>/dev/null && echo ESCAPED; for f in /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; do [ -e $f ] && echo max > $f 2>/dev/null && echo ESCAPED $f; done; for c in /sys/fs/cgroup/memory /sys/fs/cgroup/pids /sys/fs/cgroup/cpu /sys/fs/cgroup/devices; do [ -d $c ] && mkdir $c/escape 2>/dev/null && echo ESCAPED mkdir $c; done; [ -e /sys/fs/cgroup/cgroup.procs ] && mkdir /sys/fs/cgroup/escape 2>/dev/null && echo ESCAPED; true'],
   ['open a host device', '[ -e /dev/vda ] && echo ESCAPED; mknod /tmp/disk b 254 0 2>/dev/null; head -c 1 /tmp/disk >/dev/null 2>&1 && echo ESCAPED; mknod /tmp/mem c 1 1 2>/dev/null; head -c 1 /tmp/mem >/dev/null 2>&1 && echo ESCAPED; true'],
-  ['change the clock', 'date -s "2001-01-01 00:00:00" >/dev/null 2>&1 && echo ESCAPED; hwclock -s 2>/dev/null && echo ESCAPED; true'],
+  ['change the clock', 'date -s "2001-01-01 00:00:00" >/dev/null 2>&1; [ "$(date +%Y)" = 2001 ] && echo ESCAPED; hwclock -s 2>/dev/null && echo ESCAPED; true'],
   ['create a user namespace', 'unshare -U -r true 2>/dev/null && echo ESCAPED; unshare -m true 2>/dev/null && echo ESCAPED; true'],
   ['join the host namespaces', 'nsenter -t 1 -m -u -n -i true 2>/dev/null && [ "$(cat /proc/1/comm)" != sh ] && echo ESCAPED; true'],
   ['reach kernel memory and keys', 'head -c 1 /proc/kcore >/dev/null 2>&1 && echo ESCAPED; [ -s /proc/keys ] && echo ESCAPED; true'],
@@ -80,9 +80,6 @@ test('seccomp: a custom profile applies; unconfined lifts the default', async ()
     writeFileSync(`${dir}/nomkdir.json`, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] }));
     const r = await run(['--security-opt', `seccomp=${dir}/nomkdir.json`], 'mkdir /tmp/d 2>&1 || echo refused');
     assert.match(r.out, /refused/);
-    // the default profile blocks unshare of a user namespace; unconfined (plus the capability) does not
-    const dflt = await run(['--cap-add', 'SYS_ADMIN'], 'unshare -U true 2>/dev/null && echo allowed || echo blocked');
-    assert.match(dflt.out, /blocked|allowed/);
     const unconfined = await run(['--security-opt', 'seccomp=unconfined'], 'grep Seccomp: /proc/self/status');
     assert.match(unconfined.out, /Seccomp:\s*0/);
     const confined = await run([], 'grep Seccomp: /proc/self/status');

@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DAEMON_NODE_FLAGS } from '../../src/daemon/node-flags.js';
 
 // A CLI that loses its daemon mid-test must not start another one behind the test's back.
 process.env.BERTH_NO_AUTOSTART ??= '1';
@@ -123,7 +124,7 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc' } = {}): Pro
 
   const start = async () => {
     const logFd = openSync(join(base, 'daemon.log'), 'a');
-    const args = ['--net=/run/netns/' + netns, process.execPath, CLI_MAIN, 'serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', '/dev/null'];
+    const args = ['--net=/run/netns/' + netns, process.execPath, ...DAEMON_NODE_FLAGS, CLI_MAIN, 'serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', '/dev/null'];
     if (opts.runtime) args.push('--default-runtime', opts.runtime);
     child = spawn('nsenter', args, { env: cleanEnv({ BERTH_LOG_LEVEL: 'debug' }), stdio: ['ignore', logFd, logFd], detached: true });
     closeSync(logFd);

@@ -99,9 +99,9 @@ test('an --internal network has no way out; a normal one does', async () => {
   await ok(['network', 'create', '--internal', 'closed']);
   await ok(['network', 'create', 'open']);
   assert.equal(inNs(['busybox', 'wget', '-qO-', 'http://10.99.0.1:9099/hostname']).code, 0, 'the outside server answers');
-  const out = await ok(['run', '--rm', '--network', 'open', 'busybox', 'wget', '-qO-', '-T', '5', 'http://10.99.0.1:9099/hostname']);
+  const out = await ok(['run', '--rm', '--network', 'open', 'busybox', 'wget', '-qO-', 'http://10.99.0.1:9099/hostname']);
   assert.ok(out.length > 0);
-  const closed = await d.berth(['run', '--rm', '--network', 'closed', 'busybox', 'wget', '-qO-', '-T', '3', 'http://10.99.0.1:9099/hostname']);
+  const closed = await d.berth(['run', '--rm', '--network', 'closed', 'busybox', 'wget', '-qO-', 'http://10.99.0.1:9099/hostname']);
   assert.notEqual(closed.code, 0);
   const route = await ok(['run', '--rm', '--network', 'closed', 'busybox', 'ip', 'route']);
   assert.doesNotMatch(route, /default/);

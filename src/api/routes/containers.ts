@@ -1,8 +1,9 @@
 import type { Router, Ctx } from '../router.js';
 import { frame, hijack, pipeAttach } from '../streams.js';
-import { InvalidArgumentError } from '../../common/errors.js';
+import { ConflictError, InvalidArgumentError, toBerthError } from '../../common/errors.js';
 import { parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
 import { pipeline } from 'node:stream/promises';
+import { shapeContainerInspect } from '../versions/shape.js';
 
 const ID = '/containers/([^/]+)';
 
@@ -38,7 +39,7 @@ export function containerRoutes(r: Router): void {
   });
 
   r.get(`${ID}/json`, (ctx) => {
-    sendJson(ctx.res, 200, ctx.engine.containers.inspect(ctx.params[0], { size: ctx.query.bool('size') }));
+    sendJson(ctx.res, 200, shapeContainerInspect(ctx.version, ctx.engine.containers.inspect(ctx.params[0], { size: ctx.query.bool('size') })));
   });
 
   r.post(`${ID}/start`, async (ctx) => {
@@ -199,11 +200,34 @@ export function containerRoutes(r: Router): void {
       sendEmpty(ctx.res, 200);
       return;
     }
-    const io = await ctx.engine.containers.execStart(ctx.params[0], { Detach: false, Tty: tty });
-    if (!io) { sendEmpty(ctx.res, 200); return; }
-    pipeAttach(io, hijack(ctx, tty), { tty, stdin: Boolean(inspect.OpenStdin) });
+    // Refuse what can be refused with a status code before the connection is taken over (as Docker does) ...
+    if (inspect.Running || inspect.ExitCode !== null) throw new ConflictError(`Error: Exec command ${ctx.params[0]} has already run`, 'ERR_EXEC_STARTED');
+    const state = ctx.engine.containers.inspect(inspect.ContainerID).State;
+    if (!state?.Running) throw new ConflictError(`Container ${inspect.ContainerID} is not running`, 'ERR_NOT_RUNNING');
+    if (state.Paused) throw new ConflictError(`Container ${inspect.ContainerID} is paused, unpause the container before exec`, 'ERR_PAUSED');
+    // ... then answer 101 before the process starts: clients that read the upgrade response through a
+    // buffered reader (docker-py) lose output that arrives in the same read as the headers.
+    const sock = hijack(ctx, tty);
+    let io;
+    try {
+      io = await ctx.engine.containers.execStart(ctx.params[0], { Detach: false, Tty: tty });
+    } catch (e) {
+      // Docker writes the start error into the stream; the exit code (126/127) is in the exec's inspect
+      const msg = Buffer.from(`${toBerthError(e).message}\r\n`);
+      sock.end(tty ? msg : frame(1, msg));
+      return;
+    }
+    if (!io) { sock.end(); return; }
+    pipeAttach(io, sock, { tty, stdin: Boolean(inspect.OpenStdin) });
   });
   r.post('/exec/([^/]+)/resize', async (ctx) => {
+    // a client resizes right after the 101 of exec start, possibly before the process runs: wait for it as Docker does
+    const end = Date.now() + 10_000;
+    for (let i = 0; i < 1000 && Date.now() < end; i++) {
+      const x = ctx.engine.containers.execInspect(ctx.params[0]);
+      if (x.Running || x.ExitCode !== null) break;
+      await new Promise((res) => setTimeout(res, 10));
+    }
     await ctx.engine.containers.execResize(ctx.params[0], ctx.query.int('h') ?? 0, ctx.query.int('w') ?? 0);
     sendEmpty(ctx.res, 200);
   });

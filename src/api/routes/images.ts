@@ -1,6 +1,7 @@
 import type { Router, Ctx } from '../router.js';
 import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { readJson, sendJson } from '../http.js';
+import { shapeImageInspect, shapeImageSummaries } from '../versions/shape.js';
 import { bootstrapImage } from '../../image/bootstrap.js';
 import { importImage } from '../../image/import-export.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
@@ -32,7 +33,7 @@ function changesParam(ctx: Ctx): string[] {
 
 export function imageRoutes(r: Router): void {
   r.get('/images/json', (ctx) => {
-    sendJson(ctx.res, 200, ctx.engine.images.summaries({ all: ctx.query.bool('all'), digests: ctx.query.bool('digests'), filters: ctx.query.filters() }));
+    sendJson(ctx.res, 200, shapeImageSummaries(ctx.version, ctx.engine.images.summaries({ all: ctx.query.bool('all'), digests: ctx.query.bool('digests'), filters: ctx.query.filters() })));
   });
 
   r.post('/images/prune', async (ctx) => {
@@ -96,7 +97,7 @@ export function imageRoutes(r: Router): void {
     sendJson(ctx.res, 201, out);
   });
 
-  r.get('/images/(.+)/json', (ctx) => sendJson(ctx.res, 200, ctx.engine.images.inspect(ctx.params[0])));
+  r.get('/images/(.+)/json', (ctx) => sendJson(ctx.res, 200, shapeImageInspect(ctx.version, ctx.engine.images.inspect(ctx.params[0]))));
   r.get('/images/(.+)/history', (ctx) => sendJson(ctx.res, 200, ctx.engine.images.history(ctx.params[0])));
   r.post('/images/(.+)/tag', (ctx) => {
     const repo = ctx.query.str('repo');

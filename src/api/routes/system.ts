@@ -4,6 +4,7 @@ import type { Router } from '../router.js';
 import { API_VERSION, MIN_API_VERSION, parseTimestamp, sendJson } from '../http.js';
 import type { EngineEvent } from '../../events/events.js';
 import { BERTH_VERSION } from '../../common/version.js';
+import { shapeInfo } from '../versions/shape.js';
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
 
@@ -64,12 +65,12 @@ export function systemRoutes(r: Router): void {
     });
   });
 
-  r.get('/info', ({ res, engine }) => {
+  r.get('/info', ({ res, engine, version }) => {
     const list = engine.containers.list({ all: true });
     const count = (s: string) => list.filter((c: { State: string }) => c.State === s).length;
     const runtimes: Record<string, { path: string }> = {};
     for (const [name, rt] of Object.entries(engine.runtimes)) runtimes[name] = { path: rt.info.path };
-    sendJson(res, 200, {
+    sendJson(res, 200, shapeInfo(version, {
       ID: engine.daemonId,
       Containers: list.length,
       ContainersRunning: count('running'),
@@ -123,7 +124,7 @@ export function systemRoutes(r: Router): void {
       InitCommit: { ID: '' },
       SecurityOptions: ['name=seccomp,profile=builtin', ...(engine.cgroups.version === 2 ? ['name=cgroupns'] : [])],
       Warnings: engine.warnings,
-    });
+    }));
   });
 
   r.get('/events', ({ req, res, query, engine }) => {

@@ -166,8 +166,5 @@ export function registerImageCommands(program: Command, ctx: CliContext, group: 
       }
     });
 
-  for (const unsupported of ['build']) {
-    group.command(unsupported).description(`${unsupported} (not supported yet)`).allowUnknownOption().argument('[args...]')
-      .action(async () => { throw new NotSupportedError(`${unsupported} is not supported yet by berth`); });
-  }
+  // build lives in ./build.ts
 }

@@ -1,0 +1,187 @@
+/**
+ * `berth build` / `berth image build` (the classic builder's flags and output)
+ * and `berth builder prune`. The context is sent as a tar like the docker CLI
+ * does: .dockerignore applied on this side, a Dockerfile from outside the
+ * context or from stdin added under a private name.
+ */
+import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync, existsSync, createReadStream } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { NotSupportedError, UsageError } from '../../common/errors.js';
+import { DaemonError, jsonLines } from '../client.js';
+import { collect, confirm, ExitError, type CliContext } from '../context.js';
+import { humanSize } from '../format/units.js';
+import { PatternMatcher, readIgnoreFile } from '../../build/context/dockerignore.js';
+
+async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+function looksLikeArchive(b: Buffer): boolean {
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
+  if (b.length >= 4 && b.readUInt32LE(0) === 0xfd2fb528) return true;
+  return b.length >= 262 && b.subarray(257, 262).toString() === 'ustar';
+}
+
+/** tar of the context directory (ignored files left out; Dockerfile and .dockerignore always sent). */
+async function packContext(dir: string, dockerfileRel: string | undefined, extra?: { name: string; data: Buffer }): Promise<Readable> {
+  const { pack } = await import('tar-stream');
+  const p = pack();
+  const ignoreFile = [dockerfileRel ? join(dir, dockerfileRel + '.dockerignore') : '', join(dir, '.dockerignore')].find((f) => f && existsSync(f));
+  const matcher = new PatternMatcher(ignoreFile ? readIgnoreFile(readFileSync(ignoreFile, 'utf8')) : []);
+  const keep = new Set(['.dockerignore', dockerfileRel ?? 'Dockerfile', (dockerfileRel ?? 'Dockerfile') + '.dockerignore']);
+  const entries: string[] = [];
+  const walk = (rel: string): void => {
+    for (const n of readdirSync(join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${n}` : n;
+      const excluded = !keep.has(r) && matcher.matches(r);
+      const st = lstatSync(join(dir, r));
+      if (!excluded) entries.push(r);
+      if (st.isDirectory() && (!excluded || matcher.hasExclusions)) walk(r);
+    }
+  };
+  walk('');
+  (async () => {
+    for (const r of entries) {
+      const abs = join(dir, r);
+      const st = lstatSync(abs);
+      const common = { name: r, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime: st.mtime };
+      await new Promise<void>((res, rej) => {
+        const cb = (e?: Error | null) => (e ? rej(e) : res());
+        if (st.isDirectory()) p.entry({ ...common, type: 'directory' }, cb);
+        else if (st.isSymbolicLink()) p.entry({ ...common, type: 'symlink', linkname: readlinkSync(abs) }, cb);
+        else if (st.isFile()) {
+          const e = p.entry({ ...common, type: 'file', size: st.size }, cb);
+          createReadStream(abs).on('error', rej).pipe(e);
+        } else res();
+      });
+    }
+    if (extra) await new Promise<void>((res, rej) => p.entry({ name: extra.name, mode: 0o600, mtime: new Date() }, extra.data, (e) => (e ? rej(e) : res())));
+    p.finalize();
+  })().catch((e) => p.destroy(e));
+  return p as unknown as Readable;
+}
+
+async function tarOfOneFile(name: string, data: Buffer): Promise<Readable> {
+  const { pack } = await import('tar-stream');
+  const p = pack();
+  p.entry({ name, mode: 0o600, mtime: new Date() }, data);
+  p.finalize();
+  return p as unknown as Readable;
+}
+
+function parseBuildArgs(list: string[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const a of list) {
+    const i = a.indexOf('=');
+    if (i < 0) out[a] = process.env[a] ?? null; // Docker: take the value from the environment
+    else out[a.slice(0, i)] = a.slice(i + 1);
+  }
+  return out;
+}
+
+function parseLabels(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of list) { const i = l.indexOf('='); if (i < 0) out[l] = ''; else out[l.slice(0, i)] = l.slice(i + 1); }
+  return out;
+}
+
+export function registerBuildCommands(program: Command, ctx: CliContext, image: Command): void {
+  const define = (parent: Command) => parent.command('build').usage('[OPTIONS] PATH | URL | -').description('Build an image from a Dockerfile')
+    .argument('<context>')
+    .option('-t, --tag <name>', 'Name and optionally a tag in the "name:tag" format', collect, [])
+    .option('-f, --file <string>', 'Name of the Dockerfile (Default is "PATH/Dockerfile")')
+    .option('--build-arg <list>', 'Set build-time variables', collect, [])
+    .option('--label <list>', 'Set metadata for an image', collect, [])
+    .option('--target <string>', 'Set the target build stage to build')
+    .option('--no-cache', 'Do not use cache when building the image')
+    .option('--pull', 'Always attempt to pull a newer version of the image')
+    .option('--cache-from <strings>', 'Images to consider as cache sources', collect, [])
+    .option('-q, --quiet', 'Suppress the build output and print image ID on success')
+    .option('--iidfile <string>', 'Write the image ID to the file')
+    .option('--network <string>', 'Set the networking mode for the RUN instructions during build', 'default')
+    .option('--progress <string>', 'Set type of progress output (auto, plain, tty)', 'auto')
+    .option('--platform <string>', 'Set platform if server is multi-platform capable')
+    .option('--rm', 'Remove intermediate containers after a successful build (always)', true)
+    .option('--force-rm', 'Always remove intermediate containers (always)')
+    .option('--secret <stringArray>', 'Secret to expose to the build', collect, [])
+    .action(async (context: string, o: any) => {
+      if (!['auto', 'plain', 'tty'].includes(o.progress)) throw new UsageError(`invalid progress mode: ${o.progress} (auto, plain or tty)`);
+      if (o.secret.length) throw new NotSupportedError('--secret needs a BuildKit session, which the classic builder API has not got; berth does not support it over the API yet');
+      if (/^(https?|git):\/\//.test(context) || context.endsWith('.git')) throw new NotSupportedError('building from a URL or git repository is not supported yet');
+      let body: Readable;
+      let dockerfile: string | undefined;
+      const privateName = `.dockerfile.${randomBytes(10).toString('hex')}`;
+      if (context === '-') {
+        if (o.file === '-') throw new UsageError('invalid argument: can\'t use stdin for both build context and dockerfile');
+        const input = await readAll(process.stdin);
+        if (looksLikeArchive(input)) { body = (await import('node:stream')).Readable.from([input]); dockerfile = o.file; }
+        else { body = await tarOfOneFile('Dockerfile', input); dockerfile = 'Dockerfile'; }
+      } else {
+        const dir = resolve(context);
+        try { if (!lstatSync(dir).isDirectory()) throw new Error(); } catch { throw new UsageError(`unable to prepare context: path "${context}" not found`); }
+        let extra: { name: string; data: Buffer } | undefined;
+        if (o.file === '-') { extra = { name: privateName, data: await readAll(process.stdin) }; dockerfile = privateName; }
+        else if (o.file) {
+          const abs = isAbsolute(o.file) ? o.file : resolve(o.file);
+          const rel = relative(dir, abs);
+          if (rel.startsWith('..') || isAbsolute(rel)) {
+            let data: Buffer;
+            try { data = readFileSync(abs); } catch { throw new UsageError(`unable to prepare context: the Dockerfile (${o.file}) cannot be read`); }
+            extra = { name: privateName, data }; dockerfile = privateName;
+          } else dockerfile = rel;
+        }
+        body = await packContext(dir, dockerfile, extra);
+        if (!o.quiet) ctx.out('Sending build context to berth daemon\n');
+      }
+      const client = await ctx.client();
+      const res = await client.request('POST', '/build', {
+        query: {
+          t: o.tag.length ? o.tag : undefined, dockerfile, buildargs: JSON.stringify(parseBuildArgs(o.buildArg)),
+          labels: JSON.stringify(parseLabels(o.label)), target: o.target, nocache: o.cache === false ? '1' : undefined,
+          pull: o.pull ? '1' : undefined, cachefrom: o.cacheFrom.length ? JSON.stringify(o.cacheFrom) : undefined,
+          q: o.quiet ? '1' : undefined, rm: '1', forcerm: o.forceRm ? '1' : undefined,
+          networkmode: o.network, platform: o.platform,
+        },
+        body, contentType: 'application/x-tar',
+      });
+      let imageId = '';
+      for await (const msg of jsonLines(res)) {
+        if (msg.errorDetail || msg.error) {
+          const message = msg.errorDetail?.message ?? msg.error;
+          ctx.err(`${message}\n`);
+          throw new ExitError(msg.errorDetail?.code || 1);
+        }
+        if (msg.aux?.ID) imageId = msg.aux.ID;
+        if (typeof msg.stream === 'string' && !o.quiet) ctx.out(msg.stream);
+      }
+      if (o.quiet) ctx.out(`${imageId}\n`);
+      if (o.iidfile && imageId) writeFileSync(o.iidfile, imageId);
+    });
+  define(program);
+  define(image);
+
+  const builder = program.command('builder').usage('COMMAND').description('Manage builds');
+  builder.command('prune').description('Remove build cache')
+    .option('-a, --all', 'Remove all unused build cache, not just dangling ones')
+    .option('--filter <filter>', 'Provide filter values (e.g. "until=24h")', collect, [])
+    .option('-f, --force', 'Do not prompt for confirmation')
+    .option('--keep-storage <bytes>', 'Amount of disk space to keep for cache')
+    .action(async (o: any) => {
+      if (!o.force && !(await confirm('WARNING! This will remove all dangling build cache. Are you sure you want to continue?'))) return;
+      const filters: Record<string, string[]> = {};
+      for (const f of o.filter as string[]) {
+        const i = f.indexOf('=');
+        if (i < 0) throw new UsageError(`bad format of filter (expected name=value): ${f}`);
+        (filters[f.slice(0, i)] ??= []).push(f.slice(i + 1));
+      }
+      const client = await ctx.client();
+      const res = await client.json('POST', '/build/prune', { query: { 'keep-storage': o.keepStorage, all: o.all ? '1' : undefined, filters: JSON.stringify(filters) } }) as { CachesDeleted: string[]; SpaceReclaimed: number };
+      if (res.CachesDeleted?.length) ctx.out(`Deleted build cache objects:\n${res.CachesDeleted.join('\n')}\n\n`);
+      ctx.out(`Total reclaimed space: ${humanSize(res.SpaceReclaimed ?? 0)}\n`);
+    });
+}
