@@ -21,6 +21,7 @@ import { log } from '../common/log.js';
 export const NOT_YET: Array<[string, string, string]> = [
   ['GET', '/containers/[^/]+/attach/ws', 'attach over WebSocket is not supported yet'],
   ['GET', '/images/search', 'registry search is not supported yet'],
+  ['GET', '/images/.+/attestations', 'image attestations are not supported yet'],
   ['POST', '/session', 'BuildKit sessions are not supported'],
 ];
 

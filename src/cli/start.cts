@@ -8,34 +8,34 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
-import { constants as vmConstants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
-const bundle = join(__dirname, 'berth.cjs');
-const cachePath = `${bundle}.cache`;
+type ModuleWrapper = (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
 
-let cachedData: Buffer | undefined;
-try { cachedData = readFileSync(cachePath); } catch { /* first run: no cache yet */ }
-
-const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {
-  filename: bundle,
-  cachedData,
-  // `import()` in the bundle (the daemon's module, for `berth serve`) resolves as in any module of dist/cli
-  importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-} as ConstructorParameters<typeof Script>[1]);
-
-if (!cachedData || script.cachedDataRejected) {
-  // after the run, so that the functions this command compiled lazily are in the cache too
-  process.once('exit', () => {
-    try {
-      const tmp = `${cachePath}.${process.pid}`;
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, cachePath);
-    } catch { /* a read-only install: run without a cache */ }
-  });
+function runWithCodeCache(bundle: string): void {
+  const cachePath = `${bundle}.cache`;
+  let cachedData: Buffer | undefined;
+  try { cachedData = readFileSync(cachePath); } catch { /* first run: no cache yet */ }
+  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  if (!cachedData || script.cachedDataRejected) {
+    // at exit, so that the functions this command compiled lazily are in the cache too
+    process.once('exit', () => {
+      try {
+        const tmp = `${cachePath}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cachePath);
+      } catch { /* a read-only install: run without a cache */ }
+    });
+  }
+  process.argv[1] = bundle; // the bundle runs main() when it is the entry module
+  const mod = { exports: {}, filename: bundle, id: bundle };
+  (script.runInThisContext() as ModuleWrapper).call(mod.exports, mod.exports, require, mod, bundle, __dirname);
 }
 
-// the bundle runs main() when it is the entry module (argv[1])
-process.argv[1] = bundle;
-const wrapper = script.runInThisContext() as (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
-const mod = { exports: {}, filename: bundle, id: bundle };
-wrapper.call(mod.exports, mod.exports, require, mod, bundle, __dirname);
+if (process.argv.slice(2).includes('serve')) {
+  // the daemon is ES modules, which code compiled by vm.Script cannot import(): the ESM bundle can
+  process.argv[1] = join(__dirname, 'berth.mjs');
+  import('./berth.mjs').catch((e: Error) => { process.stderr.write(`berth: ${e.stack ?? e}\n`); process.exit(1); });
+} else {
+  runWithCodeCache(join(__dirname, 'berth.cjs'));
+}

@@ -37,7 +37,12 @@ function inPty(args: string[], steps: Step[], timeoutMs = 30_000): Promise<{ cod
         step++;
       }
     };
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); advance(); });
+    child.stdout.on('data', (c: Buffer) => {
+      // busybox's line editor asks the terminal where the cursor is (ESC[6n): answer as a terminal would
+      if (c.includes('\x1b[6n')) child.stdin.write('\x1b[1;5R');
+      out += c.toString();
+      advance();
+    });
     child.stderr.on('data', (c: Buffer) => { out += c.toString(); advance(); });
     child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
@@ -56,7 +61,7 @@ test('exec -it: tty inside is a pts device', async () => {
 
 test('exec -it: typed input reaches an interactive sh and exit 3 returns 3', async () => {
   const r = await inPty(['exec', '-it', 'box', 'sh'], [
-    { expect: /# $/m, send: 'echo typed-$((40+2))\r' },
+    { expect: /\/ # /, send: 'echo typed-$((40+2))\r' },
     { expect: /typed-42/, send: 'exit 3\r' },
   ]);
   assert.equal(r.code, 3, r.out);
@@ -64,7 +69,7 @@ test('exec -it: typed input reaches an interactive sh and exit 3 returns 3', asy
 
 test('run -it: interactive sh on a terminal, exit code passed through', async () => {
   const r = await inPty(['run', '-it', '--rm', 'busybox', 'sh'], [
-    { expect: /# $/m, send: 'tty; echo cols=$(stty size)\r' },
+    { expect: /\/ # /, send: 'tty; echo cols=$(stty size)\r' },
     { expect: /\/dev\/pts\/\d+[\s\S]*cols=\d+ \d+/, send: 'exit 3\r' },
   ]);
   assert.equal(r.code, 3, r.out);
@@ -72,8 +77,8 @@ test('run -it: interactive sh on a terminal, exit code passed through', async ()
 
 test('run -it: ctrl-p ctrl-q detaches and leaves the container running', async () => {
   const r = await inPty(['run', '-it', '--name', 'detachme', 'busybox', 'sh'], [
-    { expect: /# $/m, send: 'echo before-detach\r' },
-    { expect: /before-detach\r?\n[\s\S]*# $/, send: '\x10\x11' },
+    { expect: /\/ # /, send: 'echo before-detach\r' },
+    { expect: /before-detach\r?\n[\s\S]*\/ # /, send: '\x10\x11' },
   ]);
   assert.equal(r.code, 0, r.out);
   const st = await d.berth(['inspect', '-f', '{{.State.Running}}', 'detachme']);

@@ -66,7 +66,3 @@ export function shapeInfo(version: string, info: any): any {
   if (before(version, '1.50')) { out.BridgeNfIptables ??= false; out.BridgeNfIp6tables ??= false; }
   return out;
 }
-
-export function shapeVersion(version: string, v: any): any {
-  return v; // /version is the same for every API version; clients read ApiVersion/MinAPIVersion from it
-}
