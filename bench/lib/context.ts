@@ -15,6 +15,7 @@ export class BenchContext {
   private readonly cleanups: { what: string; fn: () => Promise<void> | void }[] = [];
   private netnsName?: string;
   private berthPromise?: Promise<BerthUnderTest>;
+  private readonly sharedThings = new Map<string, Promise<unknown>>();
 
   constructor(readonly options: BenchOptions) {
     this.workDir = mkdtempSync(WORK_DIR_PREFIX);
@@ -43,6 +44,23 @@ export class BenchContext {
     }
     return this.berthPromise;
   }
+
+  /**
+   * Something several cases use (a peer daemon, a prepared image archive), started on first use;
+   * a failed start is remembered, so every case that needs it reports the same reason.
+   */
+  shared<T>(key: string, start: () => Promise<T>): Promise<T> {
+    let p = this.sharedThings.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = start();
+      p.catch(() => {}); // reported by whoever awaits it
+      this.sharedThings.set(key, p);
+    }
+    return p;
+  }
+
+  /** Scale a case's size down in smoke mode (e.g. 1000 containers become a handful). */
+  size(full: number, smoke: number): number { return this.options.smoke ? smoke : full; }
 
   async cleanup(): Promise<void> {
     while (this.cleanups.length) {

@@ -14,6 +14,8 @@ export interface ToolResult {
   summary?: Summary;
   /** median divided by the best peer's median */
   ratio?: number;
+  /** MB/s at the median, for cases that move a known amount of data */
+  mbPerSecond?: number;
   error?: string;
 }
 
@@ -21,7 +23,10 @@ export interface CaseResult {
   name: string;
   description: string;
   goalRatio?: number;
+  goal?: string;
   bestPeer?: string;
+  /** timed iterations actually asked for (a case may cap them) */
+  iterations?: number;
   tools: ToolResult[];
 }
 
@@ -30,7 +35,8 @@ export interface ProbeResult { name: string; lines: ProbeLine[]; error?: string 
 function message(e: unknown): string { return e instanceof Error ? e.message : String(e); }
 
 export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
-  const { iterations, warmups } = ctx.options;
+  const iterations = Math.min(ctx.options.iterations, c.maxIterations ?? Infinity);
+  const warmups = Math.min(ctx.options.warmups, c.maxIterations !== undefined ? 1 : Infinity);
   const tools: Tool[] = c.tools(ctx);
   const results = new Map<Tool, ToolResult>(tools.map((t) => [t, { name: t.name, role: t.role, command: t.command, samples: [] }]));
   const ready: Tool[] = [];
@@ -70,7 +76,9 @@ export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
   const peers = out.filter((r) => r.role === 'peer' && r.summary).sort((a, b) => a.summary!.median - b.summary!.median);
   const best = peers[0];
   if (best) for (const r of out) if (r.summary) r.ratio = r.summary.median / best.summary!.median;
-  return { name: c.name, description: c.description, goalRatio: c.goalRatio, bestPeer: best?.name, tools: out };
+  const bytes = c.bytesPerIteration?.(ctx);
+  if (bytes) for (const r of out) if (r.summary) r.mbPerSecond = bytes / 1e6 / (r.summary.median / 1000);
+  return { name: c.name, description: c.description, goalRatio: c.goalRatio, goal: c.goal, bestPeer: best?.name, iterations, tools: out };
 }
 
 export async function runProbe(ctx: BenchContext, p: Probe): Promise<ProbeResult> {

@@ -21,12 +21,15 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function caseSection(c: CaseResult): string[] {
   const lines = [`### ${c.name}`, '', c.description, ''];
   if (c.goalRatio) lines.push(`Goal: berth within ${c.goalRatio}× of the best peer${c.bestPeer ? ` (${c.bestPeer})` : ''}.`, '');
-  lines.push('| tool | median (ms) | p95 (ms) | min (ms) | IQR (ms) | max (ms) | n | ratio to best peer |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  if (c.goal) lines.push(`Goal (issue 9): ${c.goal}`, '');
+  const mbs = c.tools.some((t) => t.mbPerSecond !== undefined);
+  lines.push(`| tool | median (ms) | p95 (ms) | min (ms) | IQR (ms) | max (ms) | n | ratio to best peer |${mbs ? ' MB/s at median |' : ''}`);
+  lines.push(`|---|---:|---:|---:|---:|---:|---:|---:|${mbs ? '---:|' : ''}`);
   for (const t of c.tools) {
-    if (!t.summary) { lines.push(`| ${cell(t.name)} | failed | | | | | ${t.samples.length} | |`); continue; }
+    if (!t.summary) { lines.push(`| ${cell(t.name)} | failed | | | | | ${t.samples.length} | |${mbs ? ' |' : ''}`); continue; }
     const s = t.summary;
-    lines.push(`| ${cell(t.name)} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.min)} | ${ms(s.q1)}–${ms(s.q3)} | ${ms(s.max)} | ${s.n} | ${t.ratio !== undefined ? t.ratio.toFixed(2) + '×' : ''} |`);
+    const rate = mbs ? ` ${t.mbPerSecond !== undefined ? t.mbPerSecond.toFixed(1) : ''} |` : '';
+    lines.push(`| ${cell(t.name)} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.min)} | ${ms(s.q1)}–${ms(s.q3)} | ${ms(s.max)} | ${s.n} | ${t.ratio !== undefined ? t.ratio.toFixed(2) + '×' : ''} |${rate}`);
   }
   lines.push('', 'Commands:', '');
   for (const t of c.tools) lines.push(`- ${t.name}: \`${t.command}\``);
@@ -56,7 +59,7 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
     `# berth benchmark, ${run.startedAt.toISOString()}`,
     '',
     ...(o.smoke ? ['**Smoke run**: 2 iterations, no warm-up. These figures only show that the harness works.', ''] : []),
-    `${o.iterations} timed iterations per tool after ${o.warmups} warm-up round(s); tools interleaved round by round, ` +
+    `${o.iterations} timed iterations per tool (fewer where a case says so) after ${o.warmups} warm-up round(s); tools interleaved round by round, ` +
       `the starting tool rotating. Times are wall-clock from spawning the command to its exit. Total ${(run.durationMs / 1000).toFixed(1)} s.`,
     '',
     '## Machine',

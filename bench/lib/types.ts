@@ -26,6 +26,12 @@ export interface Case {
   description: string;
   /** what berth should reach, as a ratio to the best peer (shown in the report, never asserted) */
   goalRatio?: number;
+  /** the issue's goal and the peers' reference figures, printed against the results */
+  goal?: string;
+  /** at most this many timed iterations (for cases whose iteration is expensive) */
+  maxIterations?: number;
+  /** bytes moved per iteration, so the report can give a throughput */
+  bytesPerIteration?(ctx: BenchContext): number;
   tools(ctx: BenchContext): Tool[];
 }
 
@@ -49,4 +55,8 @@ export interface BenchOptions {
   outDir: string;
   /** per-iteration time limit, so a hung tool never hangs the benchmark */
   runTimeoutMs: number;
+  /** peers to use (docker, podman, buildah, skopeo, crun); undefined = every one that is available */
+  peers?: string[];
+  /** install missing peer packages from Debian before the run (the full benchmark does) */
+  installPeers?: boolean;
 }

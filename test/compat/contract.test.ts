@@ -10,7 +10,8 @@ import { request } from 'node:http';
 import { startDaemon } from '../helpers/daemon.js';
 import { responseValidator, singleHostOperations } from '../helpers/swagger.js';
 
-interface Probe { op: string; path: string; body?: unknown; raw?: Buffer; contentType?: string }
+/** unreachable: the operation talks to something outside the test (a registry), so an error status is expected */
+interface Probe { op: string; path: string; body?: unknown; raw?: Buffer; contentType?: string; unreachable?: boolean }
 
 function call(socket: string, method: string, path: string, body?: unknown, raw?: Buffer, contentType?: string): Promise<{ status: number; text: string; type: string }> {
   return new Promise((resolve, reject) => {
@@ -59,10 +60,11 @@ test('contract: every single-host operation answers per the v1.55 schema or 501'
     seen.add(p.op);
     const r = await call(d.socket, method, p.path, p.body, p.raw, p.contentType);
     results.push(`${r.status} ${p.op}`);
+    if (p.unreachable && r.status >= 400 && r.status !== 501) { assert.equal(typeof JSON.parse(r.text).message, 'string'); return undefined; }
     assert.ok(r.status < 500 || r.status === 501, `${p.op} (${p.path}) answered ${r.status}: ${r.text}`);
     if (r.status === 501) {
       notImplemented.push(p.op);
-      assert.match(JSON.parse(r.text).message, /not supported/, `${p.op}: a 501 says what is not supported`);
+      assert.match(JSON.parse(r.text).message, /not supported|does not have|not implemented/, `${p.op}: a 501 says what is not supported`);
       return undefined;
     }
     let body: any;
@@ -86,7 +88,7 @@ test('contract: every single-host operation answers per the v1.55 schema or 501'
   await probe({ op: 'HEAD /_ping', path: '/_ping' });
   await probe({ op: 'GET /version', path: '/version' });
   await probe({ op: 'GET /info', path: '/info' });
-  await probe({ op: 'POST /auth', path: '/auth', body: { username: 'u', password: 'p', serveraddress: 'localhost:1' } });
+  await probe({ op: 'POST /auth', path: '/auth', body: { username: 'u', password: 'p', serveraddress: 'localhost:1' }, unreachable: true });
 
   // images
   await probe({ op: 'POST /images/create', path: '/images/create?fromImage=busybox&tag=latest' }, (s) => assert.equal(s, 200));
@@ -95,9 +97,9 @@ test('contract: every single-host operation answers per the v1.55 schema or 501'
   await probe({ op: 'GET /images/{name}/history', path: '/images/busybox/history' }, (s) => assert.equal(s, 200));
   await probe({ op: 'GET /images/{name}/attestations', path: '/images/busybox/attestations' });
   await probe({ op: 'POST /images/{name}/tag', path: '/images/busybox/tag?repo=contract&tag=t1' }, (s) => assert.equal(s, 201));
-  await probe({ op: 'GET /images/search', path: '/images/search?term=busybox' });
-  await probe({ op: 'GET /distribution/{name}/json', path: '/distribution/busybox/json' });
-  await probe({ op: 'POST /images/{name}/push', path: '/images/contract:t1/push' });
+  await probe({ op: 'GET /images/search', path: '/images/search?term=busybox', unreachable: true });
+  await probe({ op: 'GET /distribution/{name}/json', path: '/distribution/busybox/json', unreachable: true });
+  await probe({ op: 'POST /images/{name}/push', path: '/images/contract:t1/push', unreachable: true });
 
   // containers
   const created = await probe({ op: 'POST /containers/create', path: '/containers/create?name=ct', body: { Image: 'busybox', Cmd: ['sh', '-c', 'echo hi; exec sleep 300'], HostConfig: { NetworkMode: 'none' } } }, (s) => assert.equal(s, 201));
@@ -126,6 +128,8 @@ test('contract: every single-host operation answers per the v1.55 schema or 501'
   const ex = await probe({ op: 'POST /containers/{id}/exec', path: '/containers/ct/exec', body: { Cmd: ['cat', '/tmp/put.txt'], AttachStdout: true } }, (s) => assert.equal(s, 201));
   execId = ex.Id;
   await probe({ op: 'POST /exec/{id}/start', path: `/exec/${execId}/start`, body: { Detach: true } }, (s) => assert.equal(s, 200));
+  // Docker's ExitCode is null while the exec runs (the swagger says integer): inspect it once it ended
+  for (let i = 0; i < 200 && (await d.api('GET', `/exec/${execId}/json`)).body.Running; i++) await new Promise((r) => setTimeout(r, 25));
   await probe({ op: 'GET /exec/{id}/json', path: `/exec/${execId}/json` }, (s) => assert.equal(s, 200));
   await probe({ op: 'POST /exec/{id}/resize', path: `/exec/${execId}/resize?h=10&w=10` });
 

@@ -15,13 +15,18 @@ export function swagger(): any {
   return cached;
 }
 
-/** Swagger 2 -> JSON schema: x-nullable becomes a null alternative. */
-function nullable(node: any): any {
-  if (Array.isArray(node)) return node.map(nullable);
+/**
+ * Swagger 2 -> JSON schema: x-nullable becomes a null alternative. Docker's daemon (Go) encodes nil
+ * slices and maps as null whatever the swagger says (image Config.Entrypoint, Labels, ...), and
+ * clients accept that: arrays and maps nested in objects may be null too.
+ */
+function nullable(node: any, nested = false): any {
+  if (Array.isArray(node)) return node.map((n) => nullable(n, nested));
   if (!node || typeof node !== 'object') return node;
   const out: any = {};
-  for (const [k, v] of Object.entries(node)) out[k] = nullable(v);
-  if (out['x-nullable'] === true) {
+  for (const [k, v] of Object.entries(node)) out[k] = nullable(v, k === 'properties' || k === 'items' || (nested && k !== 'definitions'));
+  const goNil = nested && (out.type === 'array' || (out.type === 'object' && out.additionalProperties !== undefined && !out.properties));
+  if (out['x-nullable'] === true || goNil) {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
     else if (out.$ref) return { anyOf: [{ $ref: out.$ref }, { type: 'null' }] };
   }

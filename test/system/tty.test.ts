@@ -33,7 +33,9 @@ function inPty(args: string[], steps: Step[], timeoutMs = 30_000): Promise<{ cod
         const m = steps[step].expect.exec(out.slice(seen));
         if (!m) return;
         seen += m.index + m[0].length;
-        if (steps[step].send !== undefined) child.stdin.write(steps[step].send);
+        // typed a moment later, as a person would: busybox drops keys that arrive with its cursor query's answer
+        const send = steps[step].send;
+        if (send !== undefined) setTimeout(() => child.stdin.write(send), 300);
         step++;
       }
     };

@@ -92,7 +92,8 @@ export function containerRoutes(r: Router): void {
     }
     const result = await waiting;
     if (!ctx.res.headersSent) ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
-    ctx.res.end(JSON.stringify(result) + '\n');
+    // Docker omits a nil Error (omitempty)
+    ctx.res.end(JSON.stringify(result.Error ? result : { StatusCode: result.StatusCode }) + '\n');
   });
 
   r.get(`${ID}/logs`, async (ctx) => {
