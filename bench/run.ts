@@ -6,7 +6,9 @@
  *   --warmups N | BENCH_WARMUPS     discarded rounds before timing (default 3)
  *   --out DIR | BENCH_RESULTS_DIR   where the report goes (default bench/results)
  *   --tools a,b                     only these tools (by name, e.g. crun)
- *   --no-probes                     skip the memory probe
+ *   --peers a,b | BENCH_PEERS       only these peers (crun, docker, podman, buildah, skopeo, registry)
+ *   --no-install                    do not apt-get install missing peers (smoke mode never installs)
+ *   --no-probes                     skip the memory probes
  *
  * Exits 0 when everything measured, 1 when a tool or probe failed (the report is written anyway).
  */
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { BenchContext } from './lib/context.js';
 import { runCase, runProbe, type CaseResult, type ProbeResult } from './lib/harness.js';
 import { machineFacts } from './lib/machine.js';
+import { installPeers } from './lib/install-peers.js';
 import { writeReport } from './lib/report.js';
 import type { BenchOptions, Case } from './lib/types.js';
 import { CASES, PROBES } from './cases/index.js';
@@ -37,6 +40,8 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
       warmups: { type: 'string' },
       out: { type: 'string' },
       tools: { type: 'string' },
+      peers: { type: 'string' },
+      'no-install': { type: 'boolean' },
       'no-probes': { type: 'boolean' },
     },
   });
@@ -45,7 +50,11 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
   const warmups = smoke ? 0 : positiveInt(values.warmups ?? process.env.BENCH_WARMUPS, 3, 'warm-ups');
   if (iterations < 1) throw new Error('iterations must be at least 1');
   return {
-    options: { smoke, iterations, warmups, outDir: values.out ?? process.env.BENCH_RESULTS_DIR ?? DEFAULT_OUT, runTimeoutMs: 60_000 },
+    options: {
+      smoke, iterations, warmups, outDir: values.out ?? process.env.BENCH_RESULTS_DIR ?? DEFAULT_OUT, runTimeoutMs: 60_000,
+      peers: (values.peers ?? process.env.BENCH_PEERS)?.split(',').map((s) => s.trim()).filter(Boolean),
+      installPeers: !smoke && !values['no-install'],
+    },
     tools: values.tools?.split(',').map((s) => s.trim()).filter(Boolean),
     probes: !values['no-probes'],
   };
@@ -54,6 +63,10 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
 async function main(): Promise<number> {
   if (process.getuid?.() !== 0) throw new Error('the benchmark runs containers and network namespaces: run it as root');
   const { options, tools, probes } = parseOptions(process.argv.slice(2));
+  if (options.installPeers) {
+    const r = installPeers((m) => process.stderr.write(`[bench] ${m}\n`));
+    if (r.strayDaemons.length) process.stderr.write(`[bench] WARNING: the package install started ${r.strayDaemons.join(', ')} outside any benchmark namespace; stopped\n`);
+  }
   const ctx = new BenchContext(options);
   const onSignal = (sig: NodeJS.Signals) => {
     ctx.log(`${sig}: cleaning up`);

@@ -1,7 +1,15 @@
 /** Every case and probe the benchmark runs, in order. New cases plug in here. */
 import type { Case, Probe } from '../lib/types.js';
-import { runTrueCase } from './run-true.js';
+import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
+import { dockerCliRunCase, dockerCliPsCase } from './docker-cli.js';
+import { buildColdCase, buildCachedCase, buildLateChangeCase } from './build.js';
+import { pushCase, pullCase, saveCase, loadCase } from './images.js';
 import { memoryProbe } from '../probes/memory.js';
+import { peerMemoryProbe } from '../probes/peer-memory.js';
 
-export const CASES: Case[] = [runTrueCase];
-export const PROBES: Probe[] = [memoryProbe];
+export const CASES: Case[] = [
+  runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase,
+  ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase,
+  buildColdCase, buildCachedCase, buildLateChangeCase, pushCase, pullCase, saveCase, loadCase,
+];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe];

@@ -37,6 +37,13 @@ export function machineFacts(): MachineFacts {
     ['crun', firstLine('crun', ['--version'])],
     ['conmon', firstLine('conmon', ['--version'])],
     ['runc', firstLine('runc', ['--version'])],
+    ['dockerd', firstLine('dockerd', ['--version'])],
+    ['containerd', firstLine('containerd', ['--version'])],
+    ['docker CLI', firstLine('/usr/local/bin/docker', ['--version'])],
+    ['podman', firstLine('podman', ['--version'])],
+    ['buildah', firstLine('buildah', ['--version'])],
+    ['skopeo', firstLine('skopeo', ['--version'])],
+    ['docker-registry', firstLine('docker-registry', ['--version'])],
     ['NODE_EXTRA_CA_CERTS', process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS})` : 'unset'],
   ];
 }

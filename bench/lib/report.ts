@@ -44,11 +44,29 @@ function caseSection(c: CaseResult): string[] {
 
 function probeSection(probes: ProbeResult[]): string[] {
   if (probes.length === 0) return [];
-  const lines = ['## Memory and other measures', '', '| measure | value | goal |', '|---|---:|---|'];
+  const lines = ['## Memory and other measures', '', '| measure | value | goal / reference |', '|---|---:|---|'];
   for (const p of probes) {
-    for (const l of p.lines) lines.push(`| ${cell(l.name)} | ${l.value.toFixed(1)} ${l.unit} | ${cell(l.goal ?? '')} |`);
+    for (const l of p.lines) lines.push(`| ${cell(l.name)} | ${l.value.toFixed(1)} ${l.unit} | ${cell([l.goal, l.note].filter(Boolean).join('; '))} |`);
     if (p.error) lines.push(`| ${cell(p.name)} | failed: ${cell(p.error)} | |`);
   }
+  lines.push('');
+  return lines;
+}
+
+/** The issue's goals, each next to berth's and the peers' medians. */
+function goalsSection(run: BenchRun): string[] {
+  const withGoal = run.cases.filter((c) => c.goal);
+  const probeGoals = run.probes.flatMap((p) => p.lines.filter((l) => l.goal));
+  if (withGoal.length === 0 && probeGoals.length === 0) return [];
+  const fig = (t: { name: string; summary?: { median: number }; mbPerSecond?: number }) =>
+    t.summary ? `${t.name} ${ms(t.summary.median)} ms${t.mbPerSecond !== undefined ? ` (${t.mbPerSecond.toFixed(0)} MB/s)` : ''}` : `${t.name} failed`;
+  const lines = ['## Goals against results', '', '| case | goal | berth (median) | peers (median) |', '|---|---|---|---|'];
+  for (const c of withGoal) {
+    const berth = c.tools.filter((t) => t.role === 'berth').map(fig).join('; ') || 'not measured';
+    const peers = c.tools.filter((t) => t.role === 'peer').map(fig).join('; ') || 'none available';
+    lines.push(`| ${cell(c.name)} | ${cell(c.goal!)} | ${cell(berth)} | ${cell(peers)} |`);
+  }
+  for (const l of probeGoals) lines.push(`| ${cell(l.name)} | ${cell(l.goal!)} | ${l.value.toFixed(1)} ${l.unit} | |`);
   lines.push('');
   return lines;
 }
@@ -68,6 +86,7 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
     '|---|---|',
     ...run.machine.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
     '',
+    ...goalsSection(run),
     '## Latency',
     '',
     ...run.cases.flatMap(caseSection),

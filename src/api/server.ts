@@ -19,7 +19,6 @@ import { log } from '../common/log.js';
  * work. They answer 501 with a message that says so, never a fake success.
  */
 export const NOT_YET: Array<[string, string, string]> = [
-  ['GET', '/containers/[^/]+/attach/ws', 'attach over WebSocket is not supported yet'],
   ['GET', '/images/search', 'registry search is not supported yet'],
   ['GET', '/images/.+/attestations', 'image attestations are not supported yet'],
   ['POST', '/session', 'BuildKit sessions are not supported'],

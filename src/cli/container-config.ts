@@ -10,6 +10,7 @@ import { parseRamBytes } from './format/units.js';
 import { parsePublish, type PortBindings } from '../network/port-spec.js';
 import { parseMountFlag } from '../volume/mount-spec.js';
 import { loadSecurityOptFiles } from '../runtime/security.js';
+import { formatUsernsMaps } from '../runtime/userns.js';
 
 /** Docker flags that parse but that berth cannot do yet: a clear error beats silently ignoring them. */
 export const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
@@ -88,7 +89,9 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
     .option('--ipc <string>', 'IPC mode to use')
     .option('--pid <string>', 'PID namespace to use')
     .option('--uts <string>', 'UTS namespace to use')
-    .option('--userns <string>', 'User namespace to use')
+    .option('--userns <string>', 'User namespace to use: host, auto[:size=N] (a free range of berth\'s /etc/subuid ids), or uidmap=C:H:N[,gidmap=C:H:N] (berth)')
+    .option('--uidmap <C:H:N>', 'Map container uids C..C+N-1 to host uids H..H+N-1 in a private user namespace (repeatable, berth)', collect, [])
+    .option('--gidmap <C:H:N>', 'Map container gids like --uidmap (repeatable; default: as the uids, berth)', collect, [])
     .option('--cgroupns <string>', 'Cgroup namespace to use (host|private)')
     .option('--device <list>', 'Add a host device to the container', collect, [])
     .option('--log-driver <string>', 'Logging driver for the container')
@@ -203,6 +206,15 @@ function parseDevice(s: string): { PathOnHost: string; PathInContainer: string; 
   if (parts.length === 2) { if (/^[rwm]+$/.test(parts[1])) perms = parts[1]; else inContainer = parts[1]; }
   if (parts.length === 3) { inContainer = parts[1]; perms = parts[2]; }
   return { PathOnHost: host, PathInContainer: inContainer, CgroupPermissions: perms };
+}
+
+/** --userns, or --uidmap/--gidmap (which need no --userns, or one that is not host/auto). */
+function usernsFlag(o: any): string {
+  const maps: string[] = [...(o.uidmap ?? []), ...(o.gidmap ?? [])];
+  if (!maps.length) return o.userns;
+  if (o.userns && !/^(uidmap|gidmap)=/.test(o.userns)) throw new UsageError(`--uidmap/--gidmap conflict with --userns=${o.userns}`);
+  if (!o.uidmap?.length) throw new UsageError('--gidmap needs --uidmap too');
+  return [o.userns, formatUsernsMaps(o.uidmap, o.gidmap ?? [])].filter(Boolean).join(',');
 }
 
 export interface CreateRequest { name?: string; body: any; platform?: string }
@@ -330,7 +342,7 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
     ...(o.ipc ? { IpcMode: o.ipc } : {}),
     ...(o.pid ? { PidMode: o.pid } : {}),
     ...(o.uts ? { UTSMode: o.uts } : {}),
-    ...(o.userns ? { UsernsMode: o.userns } : {}),
+    ...(o.userns || o.uidmap?.length || o.gidmap?.length ? { UsernsMode: usernsFlag(o) } : {}),
     ...(o.cgroupns ? { CgroupnsMode: o.cgroupns } : {}),
     ...(o.device?.length ? { Devices: o.device.map(parseDevice) } : {}),
     ...(o.logDriver || o.logOpt?.length ? { LogConfig: { Type: o.logDriver ?? '', Config: keyValueMap(o.logOpt ?? [], '--log-opt') } } : {}),

@@ -46,6 +46,8 @@ import { applyLiveUpdate, planUpdate } from './resource-update.js';
 import { restartDelay } from './restart-policy.js';
 import { cgroupsPathOf, StatsCollector, type StatsSample } from './stats.js';
 import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
+import { UsernsAllocator } from '../runtime/userns-alloc.js';
+import { chownForContainerRoot, hostIdsOf, mountIdmappedRootfs } from '../runtime/userns-rootfs.js';
 
 export type { LogEntry } from './k8s-log.js';
 
@@ -97,9 +99,12 @@ export class ContainerManager {
   /** conmon's k8s-file logs converted to Docker's json-file (one converter for all containers) */
   private readonly jsonLogs = new JsonLogConverter((id) => { const r = this.store.get(id); return !!r && (r.state.Running || r.state.Restarting); });
   private closed = false;
+  /** host id ranges of containers with a private user namespace (--userns) */
+  private readonly userns: UsernsAllocator;
 
   constructor(private readonly deps: ContainerManagerDeps) {
     this.store = new ContainerStore(deps.db);
+    this.userns = new UsernsAllocator(deps.db);
     this.signals.setMaxListeners(0);
     for (const d of [deps.paths.containers, deps.paths.conmonDir]) mkdirSync(d, { recursive: true });
   }
@@ -165,6 +170,7 @@ export class ContainerManager {
     };
     const dir = this.containerDir(id);
     let snapshotCreated = false;
+    this.userns.reserve(id, hostConfig); // throws before anything exists
     try {
       await this.deps.snapshots.create(id, image.topChainId);
       snapshotCreated = true;
@@ -174,6 +180,7 @@ export class ContainerManager {
       this.store.insert(rec);
       if (netPlan) this.deps.networks!.commitCreate(id, netPlan.endpoints);
     } catch (e) {
+      this.userns.release(id);
       await this.deps.volumes?.release(id, true).catch(() => undefined);
       if (snapshotCreated) await this.deps.snapshots.remove(id).catch(() => undefined);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -247,12 +254,17 @@ export class ContainerManager {
       // leftovers of a previous run (the runtime's state, conmon's files)
       if (rt.hasState(id)) await rt.delete(id, true).catch(() => undefined);
       await rm(mon.dir, { recursive: true, force: true });
-      const rootfs = await snapshots.mount(id);
+      // --rm: the upper dir is deleted at exit, so it need not survive a host crash (no syncs)
+      const userns = this.userns.mapsOf(id);
+      const rootfs = userns ? await mountIdmappedRootfs(snapshots, id, userns, { volatile: !!rec.hostConfig.AutoRemove })
+        : await snapshots.mount(id, { volatile: !!rec.hostConfig.AutoRemove });
       const user = resolveUser(rootfs, rec.config.User || undefined);
-      if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), user.uid, user.gid);
+      const owner = hostIdsOf(userns, user.uid, user.gid);
+      if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
       const vols = await this.deps.volumes?.mountsFor(rec, rootfs);
       const net = await this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
-      const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols }));
+      chownForContainerRoot(Object.values(etcFilePaths(this.containerDir(id))), userns);
+      const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns }));
       warnings = built.warnings;
       const seccompKey = useCompiledSeccomp(built.spec, rt.info);
       await writeBundle(this.containerDir(id), built.spec);
@@ -288,6 +300,8 @@ export class ContainerManager {
         r.state = { ...r.state, Running: false, Restarting: false, Pid: 0, ExitCode: exitCode, Error: error.message,
           Status: r.state.Restarting || parseTime(r.state.StartedAt) ? 'exited' : 'created' };
       });
+      // --rm: Docker removes a container that failed to start (`docker run --rm` waits for that); after this lock is released
+      if (rec.hostConfig.AutoRemove) void Promise.resolve().then(() => this.remove(id, { force: true })).catch((err) => log.warn('auto-remove after a failed start failed', { container: id.slice(0, 12), message: (err as Error).message }));
       throw error;
     }
   }
@@ -548,6 +562,7 @@ export class ContainerManager {
         const rt = this.runtimeFor(rec);
         if (rt.hasState(rec.id)) await rt.delete(rec.id, true).catch(() => undefined);
         await this.deps.snapshots.remove(rec.id);
+        this.userns.release(rec.id);
         // independent file trees: removed side by side
         await Promise.all([
           rm(this.monitorDir(rec.id), { recursive: true, force: true }),

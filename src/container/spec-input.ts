@@ -94,7 +94,7 @@ function nsMode(mode: string | undefined, what: string, pidOf: (ref: string) => 
 /** Everything runtime.buildSpec needs, from a container record. */
 export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFilePaths,
   user: { uid: number; gid: number; additionalGids: number[] }, pidOf: (ref: string) => number,
-  attached: { netnsPath?: string; mounts?: SpecMount[] } = {}): SpecInput {
+  attached: { netnsPath?: string; mounts?: SpecMount[]; userns?: SpecInput['userns'] } = {}): SpecInput {
   const c = rec.config;
   const hc = rec.hostConfig;
   const sec = parseSecurityOpts(hc.SecurityOpt);
@@ -143,6 +143,7 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     extraResources: extraOciResources(hc),
     sysctls: hc.Sysctls ?? undefined,
     oomScoreAdj: hc.OomScoreAdj || undefined,
+    userns: attached.userns,
   };
 }
 

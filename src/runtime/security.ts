@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 import { CAPABILITY_BITS, normalizeCapName } from './capabilities.js';
 import { resolveInRoot } from './user.js';
+import { parseUsernsMode, usernsConflict } from './userns.js';
 
 /** Sysctls that live in a namespace the container owns (Docker's allow-list, runc's validator). */
 const IPC_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
@@ -87,10 +88,10 @@ export function validateSecurity(hc: any): string[] {
     const why = sysctlProblem(key, hc);
     if (why) throw new InvalidArgumentError(why, 'ERR_SYSCTL');
   }
-  const userns = hc.UsernsMode ?? '';
-  if (userns !== '' && userns !== 'host') {
-    // per-container user namespaces need the rootfs owned by the mapped ids (idmapped overlay): not done yet
-    throw new NotSupportedError(`--userns=${userns} is not supported yet; use --userns=host or leave it out`, 'ERR_USERNS');
+  // syntax and namespace conflicts here; the host ids are reserved by the container manager (userns-alloc.ts)
+  if (parseUsernsMode(hc.UsernsMode).kind !== 'host') {
+    const conflict = usernsConflict(hc);
+    if (conflict) throw new InvalidArgumentError(conflict, 'ERR_USERNS');
   }
   for (const g of (hc.GroupAdd ?? []) as unknown[]) {
     if (typeof g !== 'string' && typeof g !== 'number') throw new InvalidArgumentError('invalid GroupAdd: must be a list of group names or ids');

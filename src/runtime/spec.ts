@@ -7,6 +7,7 @@ import { defaultCgroupsPath } from './cgroups.js';
 import { hostFacts, type HostFacts } from './host.js';
 import { loadDefaultSeccompProfile, resolveSeccomp } from './seccomp.js';
 import { mergeResources } from './resources.js';
+import { ociMappings, type UsernsMaps } from './userns.js';
 
 export interface Ulimit { Name: string; Soft: number; Hard: number }
 export interface SpecMount { destination: string; source?: string; type?: string; options?: string[] }
@@ -52,6 +53,8 @@ export interface SpecInput {
   sysctls?: Record<string, string>;
   oomScoreAdj?: number;
   annotations?: Record<string, string>;
+  /** a private user namespace with these id maps (userns.ts); absent: the host's */
+  userns?: UsernsMaps;
   host?: HostFacts;
 }
 
@@ -272,6 +275,7 @@ export function buildSpec(input: SpecInput): BuiltSpec {
   if (net === 'private' || net === 'none') namespaces.push({ type: 'network' });
   else if (typeof net === 'object') namespaces.push({ type: 'network', path: net.netnsPath });
   if (host.cgroups.version === 2) namespaces.push({ type: 'cgroup' });
+  if (input.userns) namespaces.push({ type: 'user' });
 
   const linux: any = {
     namespaces,
@@ -291,6 +295,10 @@ export function buildSpec(input: SpecInput): BuiltSpec {
     }
   }
   if (input.sysctls && Object.keys(input.sysctls).length) linux.sysctl = { ...input.sysctls };
+  if (input.userns) {
+    linux.uidMappings = ociMappings(input.userns.uid);
+    linux.gidMappings = ociMappings(input.userns.gid);
+  }
 
   const spec: any = {
     ociVersion: '1.0.2-dev',

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { run } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
 
@@ -24,7 +25,12 @@ export async function mountsBelow(dir: string): Promise<string[]> {
 /** The kernel takes at most one page of mount data; stay well below it. */
 const MAX_MOUNT_DATA = 3500;
 
-export interface OverlaySpec { lowerDirs: string[]; upperDir: string; workDir: string; target: string }
+/**
+ * volatile: no syncs to the upper filesystem, neither from inside nor at umount (which otherwise
+ * syncs the whole host filesystem the upper dir is on: milliseconds to tens of them on a busy host).
+ * For containers whose upper dir is thrown away when they exit (--rm), as Podman does.
+ */
+export interface OverlaySpec { lowerDirs: string[]; upperDir: string; workDir: string; target: string; volatile?: boolean }
 
 /**
  * Mount overlayfs with the `mount` program. When the absolute lowerdir list would
@@ -33,7 +39,7 @@ export interface OverlaySpec { lowerDirs: string[]; upperDir: string; workDir: s
  * redirect_dir/metacopy stay off so that the upper dir alone is a complete diff.
  */
 export async function mountOverlay(spec: OverlaySpec, layersDir: string): Promise<void> {
-  const extra = 'redirect_dir=off,metacopy=off,index=off';
+  const extra = `redirect_dir=off,metacopy=off,index=off${spec.volatile ? ',volatile' : ''}`;
   let lower = spec.lowerDirs.join(':');
   let cwd: string | undefined;
   const dataLen = (l: string) => `lowerdir=${l},upperdir=${spec.upperDir},workdir=${spec.workDir},${extra}`.length;
@@ -45,7 +51,10 @@ export async function mountOverlay(spec: OverlaySpec, layersDir: string): Promis
     throw new SystemError(`overlay mount data for ${spec.target} is too long (${spec.lowerDirs.length} layers)`, 'ERR_MOUNT_DATA_TOO_LONG');
   }
   const data = `lowerdir=${lower},upperdir=${spec.upperDir},workdir=${spec.workDir},${extra}`;
+  // a volatile mount leaves this marker, and the kernel refuses any later mount until it is gone
+  await rm(join(spec.workDir, 'work', 'incompat', 'volatile'), { recursive: true, force: true });
   const r = await run('mount', ['-t', 'overlay', 'overlay', '-o', data, spec.target], { cwd });
+  if (r.code !== 0 && spec.volatile) return mountOverlay({ ...spec, volatile: false }, layersDir); // kernels before 5.10
   if (r.code !== 0) throw new SystemError(`mount overlay on ${spec.target}: ${(r.stderr || r.stdout).trim()}`, 'ERR_MOUNT');
 }
 

@@ -82,12 +82,12 @@ export class SnapshotStore {
     this.db.prepare('INSERT INTO snapshots (key, parent, created) VALUES (?, ?, ?)').run(key, parentChainId, Date.now());
   }
 
-  /** idempotent, returns merged dir */
-  async mount(key: string): Promise<string> {
+  /** idempotent, returns merged dir; volatile: see OverlaySpec (only for snapshots thrown away after use) */
+  async mount(key: string, opts: { volatile?: boolean } = {}): Promise<string> {
     const target = this.mountpoint(key);
     const lowerDirs = this.lowerDirs(key);
     if (await isMounted(target)) return target;
-    await mountOverlay({ lowerDirs, upperDir: this.upperDir(key), workDir: this.workDir(key), target }, this.layers.layersDir);
+    await mountOverlay({ lowerDirs, upperDir: this.upperDir(key), workDir: this.workDir(key), target, volatile: opts.volatile }, this.layers.layersDir);
     return target;
   }
 

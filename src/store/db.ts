@@ -15,7 +15,28 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  cachePreparedStatements(db);
   return db;
+}
+
+const STATEMENT_CACHE_MAX = 1000;
+
+/**
+ * Compiling SQL is most of the cost of a small query (ps with 1000 containers spent two thirds of
+ * its time in prepare). Stores call db.prepare(sql) inline, so prepare itself reuses statements per
+ * SQL text. Callers must not switch a statement's modes (pluck/raw/expand) since it is shared.
+ */
+function cachePreparedStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = compile(sql);
+      if (cache.size < STATEMENT_CACHE_MAX) cache.set(sql, st);
+    }
+    return st;
+  }) as Db['prepare'];
 }
 
 /** Create tables (idempotent): one transaction per module schema. */

@@ -62,13 +62,15 @@ test('bench smoke run writes a report with every case and numeric medians, and l
     assert.ok(section, `report has no section for case "${c.name}"`);
     const rows = section.split('\n## ')[0].split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| tool'));
     const recorded = json.cases.find((x: { name: string }) => x.name === c.name);
-    assert.ok(recorded.tools.length >= 2, `case "${c.name}" has fewer than two tools`);
+    // peers with daemons of their own (docker, podman, buildah) join the smoke run only when asked for,
+    // and CI has none installed: a case may hold berth alone
+    assert.ok(recorded.tools.some((t: { role: string }) => t.role === 'berth'), `case "${c.name}" has no berth tool`);
     assert.equal(rows.length, recorded.tools.length);
     for (const row of rows) {
       const cells = row.split('|').map((s) => s.trim());
       assert.match(cells[2], numeric, `median of "${cells[1]}" in "${c.name}" is not a number: ${row}`);
       assert.match(cells[3], numeric, `p95 of "${cells[1]}" in "${c.name}" is not a number: ${row}`);
-      assert.match(cells[8], /^\d+(\.\d+)?×$/, `ratio of "${cells[1]}" in "${c.name}" is missing: ${row}`);
+      if (recorded.bestPeer) assert.match(cells[8], /^\d+(\.\d+)?×$/, `ratio of "${cells[1]}" in "${c.name}" is missing: ${row}`);
     }
   }
   for (const p of PROBES) {
@@ -76,6 +78,7 @@ test('bench smoke run writes a report with every case and numeric medians, and l
     assert.ok(recorded && !recorded.error && recorded.lines.length > 0, `probe "${p.name}" measured nothing: ${JSON.stringify(recorded)}`);
     for (const l of recorded.lines) assert.ok(Number.isFinite(l.value), `probe line "${l.name}" is not a number`);
   }
+  assert.match(report, /^## Goals against results$/m, 'the report prints the issue\'s goals against the results');
   const svgName = /!\[[^\]]*\]\(\.\/([^)]+\.svg)\)/.exec(report)?.[1];
   assert.ok(svgName && files.includes(svgName), 'the report links a chart that was written');
   assert.match(readFileSync(join(outDir, svgName), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

@@ -4,6 +4,7 @@ import { ConflictError, InvalidArgumentError, toBerthError } from '../../common/
 import { parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
 import { pipeline } from 'node:stream/promises';
 import { shapeContainerInspect } from '../versions/shape.js';
+import { attachWebSocket } from '../ws-attach.js';
 
 const ID = '/containers/([^/]+)';
 
@@ -140,6 +141,7 @@ export function containerRoutes(r: Router): void {
     pipeAttach(io, hijack(ctx, tty), { tty, stdin: wantStdin });
   };
   r.post(`${ID}/attach`, attach);
+  r.get(`${ID}/attach/ws`, attachWebSocket);
 
   r.post(`${ID}/resize`, async (ctx) => {
     await ctx.engine.containers.resize(ctx.params[0], ctx.query.int('h') ?? 0, ctx.query.int('w') ?? 0);

@@ -132,6 +132,8 @@ export function systemRoutes(r: Router): void {
     const since = parseTimestamp(query.str('since'));
     const until = parseTimestamp(query.str('until'));
     res.writeHead(200, { 'Content-Type': 'application/json' });
+    // clients (docker stats) wait for the headers before they go on: send them before the first event
+    res.flushHeaders();
     const send = (ev: EngineEvent) => { if (eventMatches(ev, filters)) res.write(JSON.stringify(ev) + '\n'); };
     if (since !== undefined) for (const ev of engine.events.history(since, until)) send(ev);
     const nowSec = Date.now() / 1000;

@@ -14,6 +14,9 @@ const LEGACY_NETWORK_FIELDS: Array<[string, string, unknown]> = [
   ['IPv6Gateway', 'IPv6Gateway', ''], ['MacAddress', 'MacAddress', ''],
 ];
 
+const LEGACY_ONLY_NETWORK_FIELDS = ['Bridge', 'HairpinMode', 'LinkLocalIPv6Address', 'LinkLocalIPv6PrefixLen', 'SecondaryIPAddresses',
+  'SecondaryIPv6Addresses', ...LEGACY_NETWORK_FIELDS.map(([f]) => f)];
+
 export function shapeContainerInspect(version: string, c: any): any {
   if (!c || typeof c !== 'object') return c;
   if (before(version, '1.52') && c.NetworkSettings) {
@@ -26,6 +29,11 @@ export function shapeContainerInspect(version: string, c: any): any {
     ns.SecondaryIPAddresses ??= null;
     ns.SecondaryIPv6Addresses ??= null;
     for (const [field, from, dflt] of LEGACY_NETWORK_FIELDS) ns[field] ??= first[from] ?? dflt;
+    c = { ...c, NetworkSettings: ns };
+  } else if (c.NetworkSettings) {
+    // v1.52 dropped them; the engine may still fill them in
+    const ns = { ...c.NetworkSettings };
+    for (const k of LEGACY_ONLY_NETWORK_FIELDS) delete ns[k];
     c = { ...c, NetworkSettings: ns };
   }
   return c;

@@ -1,0 +1,42 @@
+/** The same docker CLI (/usr/local/bin/docker) against berth serve and against dockerd. */
+import { join } from 'node:path';
+import type { BenchContext } from '../lib/context.js';
+import type { Case, Tool } from '../lib/types.js';
+import { benchEnv, timedSpawnOk } from '../lib/proc.js';
+import { DOCKER_CLI, peerAvailable } from '../peers/availability.js';
+import { engine, type Engine, type EngineKind } from '../peers/engine.js';
+import { createContainers, removeBenchContainers } from './engine-tool.js';
+
+function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], containers = 0): Tool {
+  let e: Engine | undefined;
+  const run = (a: string[]) => timedSpawnOk('nsenter', [`--net=/run/netns/${e!.netns}`, DOCKER_CLI, '-H', `unix://${e!.socket}`, ...a], {
+    timeoutMs: ctx.options.runTimeoutMs,
+    env: benchEnv({ DOCKER_CONFIG: join(ctx.workDir, 'docker-cli-config') }),
+  });
+  return {
+    name: kind === 'berth' ? 'docker CLI → berth serve' : 'docker CLI → dockerd',
+    role: kind === 'berth' ? 'berth' : 'peer',
+    command: `docker -H unix://<${kind === 'berth' ? 'berth' : 'dockerd'}.sock> ${args.join(' ')}`,
+    async setup() {
+      e = await engine(ctx, kind);
+      if (containers) await createContainers(e, containers, 600_000);
+    },
+    run: async () => (await run(args)).ms,
+    async teardown() { if (e && containers) await removeBenchContainers(e, 600_000); },
+  };
+}
+
+const kinds = (ctx: BenchContext): EngineKind[] => (peerAvailable(ctx, 'docker') ? ['berth', 'docker'] : ['berth']);
+
+export const dockerCliRunCase: Case = {
+  name: 'docker CLI: run --rm busybox true',
+  description: 'The docker CLI 28 client, unchanged, talking to berth serve and to dockerd (no network for both).',
+  tools: (ctx) => kinds(ctx).map((k) => dockerCliTool(ctx, k, ['run', '--rm', '--network', 'none', 'busybox', 'true'])),
+};
+
+export const dockerCliPsCase: Case = {
+  name: 'docker CLI: ps -a with 100 containers',
+  description: 'The docker CLI listing 100 created containers (10 in smoke mode) on berth serve and on dockerd.',
+  maxIterations: 10,
+  tools: (ctx) => kinds(ctx).map((k) => dockerCliTool(ctx, k, ['ps', '-a'], ctx.size(100, 10))),
+};
