@@ -57,11 +57,23 @@ async function api(e: Engine, method: string, path: string, body?: unknown): Pro
 export async function createContainers(e: Engine, n: number, timeoutMs: number): Promise<void> {
   const ids = Array.from({ length: n }, (_, i) => i);
   if (e.socket) {
-    await mapLimit(ids, 8, () => api(e, 'POST', '/containers/create', {
+    await mapLimit(ids, 8, () => createRetryingNameConflicts(e, {
       Image: 'busybox', Cmd: ['true'], Labels: { 'berth-bench': '1' }, HostConfig: { NetworkMode: 'none' },
     }));
   } else {
     await mapLimit(ids, 4, async () => { await e.cli(['create', '--network', 'none', '--label', BENCH_LABEL, 'busybox', 'true'], timeoutMs); });
+  }
+}
+
+/**
+ * Set-up only: berth picks a generated name and stores the container after an await, so concurrent
+ * creates can pick the same name and one gets 409 (reported as a berth bug); a retry gets a new name.
+ */
+async function createRetryingNameConflicts(e: Engine, body: unknown): Promise<any> {
+  for (let attempt = 0; ; attempt++) {
+    try { return await api(e, 'POST', '/containers/create', body); } catch (err) {
+      if (attempt >= 3 || !/answered 409: .*name .* is already in use/.test((err as Error).message)) throw err;
+    }
   }
 }
 
@@ -83,7 +95,7 @@ export async function startConcurrently(e: Engine, n: number, timeoutMs: number)
   const t0 = process.hrtime.bigint();
   const all = Array.from({ length: n }, async () => {
     if (e.socket) {
-      const c = await api(e, 'POST', '/containers/create', {
+      const c = await createRetryingNameConflicts(e, {
         Image: 'busybox', Cmd: ['sleep', '3600'], Labels: { 'berth-bench': '1' }, HostConfig: { NetworkMode: 'none' },
       });
       await api(e, 'POST', `/containers/${c.Id}/start`);

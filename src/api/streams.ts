@@ -53,6 +53,7 @@ export function pipeAttach(io: AttachIO, sock: Duplex, opts: { tty: boolean; std
   if (opts.stdin) {
     sock.on('data', (d: Buffer) => io.write(d));
     sock.on('end', () => io.closeStdin());
+    sock.resume(); // the caller may have paused it while the process was starting
   } else {
     sock.resume();
   }

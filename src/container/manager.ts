@@ -47,7 +47,8 @@ import { restartDelay } from './restart-policy.js';
 import { cgroupsPathOf, StatsCollector, type StatsSample } from './stats.js';
 import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
-import { chownForContainerRoot, hostIdsOf, mountIdmappedRootfs } from '../runtime/userns-rootfs.js';
+import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
+import { containerLayerTar } from '../runtime/userns-tar.js';
 
 export type { LogEntry } from './k8s-log.js';
 
@@ -263,7 +264,7 @@ export class ContainerManager {
       if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
       const vols = await this.deps.volumes?.mountsFor(rec, rootfs);
       const net = await this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
-      chownForContainerRoot(Object.values(etcFilePaths(this.containerDir(id))), userns);
+      prepareHostPaths(userns, { berthRoot: this.deps.paths.root, reach: [rootfs, this.containerDir(id)], own: Object.values(etcFilePaths(this.containerDir(id))) });
       const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns }));
       warnings = built.warnings;
       const seccompKey = useCompiledSeccomp(built.spec, rt.info);
@@ -802,7 +803,10 @@ export class ContainerManager {
   private async withRootfs(rec: ContainerRecord): Promise<{ root: string; release: () => Promise<void> }> {
     this.tempMounts.set(rec.id, (this.tempMounts.get(rec.id) ?? 0) + 1);
     let root: string;
-    try { root = await this.deps.snapshots.mount(rec.id); } catch (e) { await this.releaseRootfs(rec.id); throw e; }
+    try {
+      const userns = this.userns.mapsOf(rec.id); // the same idmapped rootfs as when running (a later start reuses the mount)
+      root = userns ? await mountIdmappedRootfs(this.deps.snapshots, rec.id, userns) : await this.deps.snapshots.mount(rec.id);
+    } catch (e) { await this.releaseRootfs(rec.id); throw e; }
     let released = false;
     return { root, release: async () => { if (!released) { released = true; await this.releaseRootfs(rec.id); } } };
   }
@@ -882,7 +886,7 @@ export class ContainerManager {
       const tags = opts.repo ? [`${opts.repo}:${opts.tag || 'latest'}`] : [];
       const created = await this.deps.images.createImage({
         parent: image,
-        layerTar: this.deps.snapshots.diffTar(rec.id),
+        layerTar: containerLayerTar(this.deps.snapshots, rec.id, this.userns.mapsOf(rec.id)),
         config,
         history: { created_by: [rec.path, ...rec.args].join(' '), comment: opts.comment || undefined, author: opts.author || undefined },
         tags,

@@ -17,7 +17,7 @@
  * unmounts everything below its dir), so a restart reuses them.
  */
 import { spawn } from 'node:child_process';
-import { chownSync, closeSync, mkdirSync, openSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SystemError } from '../common/errors.js';
@@ -148,11 +148,28 @@ export function hostIdsOf(maps: UsernsMaps | undefined, uid: number, gid: number
   return { uid: mapToHost(maps.uid, uid) ?? mapToHost(maps.uid, 0)!, gid: mapToHost(maps.gid, gid) ?? mapToHost(maps.gid, 0)! };
 }
 
-/** Files berth bind-mounts read-write into the container (/etc/hosts & co.) belong to its root. */
-export function chownForContainerRoot(paths: string[], maps: UsernsMaps | undefined): void {
+/**
+ * The runtime mounts the rootfs and berth's bind sources from inside the container's
+ * user namespace, as its root, that is as an unprivileged host uid: every directory on
+ * the way must be searchable by others. berth's own dirs are made so (o+x, no read);
+ * a directory above berth's root that is not gives a clear error instead of crun's EACCES.
+ * Files berth bind-mounts read-write (/etc/hosts & co.) are given to the container's root.
+ */
+export function prepareHostPaths(maps: UsernsMaps | undefined, opts: { berthRoot: string; reach: string[]; own: string[] }): void {
   if (!maps) return;
+  const root = opts.berthRoot.replace(/\/+$/, '');
+  for (const target of opts.reach) {
+    for (let dir = target; ; dir = dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if (!(mode & 0o001)) {
+        if (dir === root || dir.startsWith(root + '/')) chmodSync(dir, (mode & 0o7777) | 0o001);
+        else throw new SystemError(`a container with its own user namespace cannot reach ${target}: ${dir} is not searchable by other users (chmod o+x ${dir}, or use another --root)`, 'ERR_USERNS_PATH');
+      }
+      if (dir === '/' || dirname(dir) === dir) break;
+    }
+  }
   const { uid, gid } = hostIdsOf(maps, 0, 0);
-  for (const p of paths) {
+  for (const p of opts.own) {
     try { chownSync(p, uid, gid); } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SystemError(`chown ${p}: ${(e as Error).message}`, 'ERR_USERNS');
     }

@@ -11,6 +11,8 @@ import { OVERLAY_OPAQUE, readXattrTree } from './xattr.js';
 export interface PackTreeOptions {
   /** Read dir as an overlay upper dir: char 0:0 nodes become `.wh.<name>`, opaque dirs get `.wh..wh..opq`. */
   overlayUpper: boolean;
+  /** Owner ids to record for a file's host ids (a user-namespaced container's upper dir holds shifted ids). */
+  ids?: (uid: number, gid: number) => { uid: number; gid: number };
 }
 
 type PackHeader = Partial<tar.Header> & { name: string; pax?: Record<string, string> };
@@ -67,7 +69,7 @@ export function packTree(dir: string, opts: PackTreeOptions): Readable {
           pax['SCHILY.xattr.' + k] = text;
         }
         const base: PackHeader = {
-          name: relPath, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime,
+          name: relPath, mode: st.mode & 0o7777, ...(opts.ids ? opts.ids(st.uid, st.gid) : { uid: st.uid, gid: st.gid }), mtime: st.mtime,
           ...(Object.keys(pax).length > 0 ? { pax } : {}),
         };
         if (opts.overlayUpper && isOverlayWhiteout(st)) {

@@ -8,8 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { parseUsernsMode, mapToHost } from '../../src/runtime/userns.js';
+import { pickFreeStart } from '../../src/runtime/userns-subid.js';
+import { mapToContainer } from '../../src/runtime/userns-tar.js';
 
 const work = mkdtempSync('/tmp/berth-userns-');
 const subuid = join(work, 'subuid');
@@ -21,7 +24,11 @@ process.env.BERTH_SUBUID_FILE = subuid;
 process.env.BERTH_SUBGID_FILE = subgid;
 
 let d: TestDaemon;
-before(async () => { d = await startDaemon(); });
+before(async () => {
+  d = await startDaemon();
+  // the helper's temp dir is private (0700); a user-namespaced root must be able to pass through it, as through /var/lib
+  chmodSync(dirname(d.root), 0o711);
+});
 after(async () => {
   await d?.cleanup();
   rmSync(work, { recursive: true, force: true });
@@ -156,7 +163,32 @@ test('a stopped --userns container starts again with the same range', async () =
     await ok(['start', id]);
     assert.deepEqual(uidMapOf(await pidOf(id)), first);
     assert.equal(await ok(['exec', id, 'stat', '-c', '%u', '/mark', '/bin/busybox']), '0\n0');
+    // a committed layer carries container ids, not the host ids of the upper dir
+    await ok(['commit', id, 'userns-commit:test']);
+    assert.equal(await ok(['run', '--rm', 'userns-commit:test', 'stat', '-c', '%u:%g', '/mark']), '0:0');
   } finally {
     await d.berth(['rm', '-f', id]);
+    await d.berth(['rmi', '-f', 'userns-commit:test']);
   }
+});
+
+test('UsernsMode grammar and id arithmetic', () => {
+  assert.deepEqual(parseUsernsMode(''), { kind: 'host' });
+  assert.deepEqual(parseUsernsMode('host'), { kind: 'host' });
+  assert.deepEqual(parseUsernsMode('auto'), { kind: 'auto', size: 65536 });
+  assert.deepEqual(parseUsernsMode('auto:size=1000'), { kind: 'auto', size: 1000 });
+  const m = parseUsernsMode('uidmap=0:200000000:1000,uidmap=1000:300000000:10');
+  assert.equal(m.kind, 'maps');
+  if (m.kind !== 'maps') return;
+  assert.deepEqual(m.maps.gid, m.maps.uid, 'gids default to the uid maps');
+  assert.equal(mapToHost(m.maps.uid, 1005), 300000005);
+  assert.equal(mapToHost(m.maps.uid, 2000), undefined);
+  assert.equal(mapToContainer(m.maps.uid, 200000999), 999);
+  assert.equal(mapToContainer(m.maps.uid, 5), 65534);
+  for (const bad of ['auto:size=0', 'auto:bogus', 'uidmap=0:1:0', 'uidmap=0:1', 'gidmap=0:1:1', 'uidmap=0:4294967290:100', 'private']) {
+    assert.throws(() => parseUsernsMode(bad), /invalid --userns/, bad);
+  }
+  assert.equal(pickFreeStart([], 1000), 100_000_000);
+  assert.equal(pickFreeStart([{ start: 99_000_000, size: 2_000_000 }], 1000), 101_056_512, 'past the other range, aligned to 65536');
+  assert.equal(pickFreeStart([{ start: 0, size: 2 ** 32 - 1 }], 1000), undefined);
 });

@@ -211,6 +211,7 @@ export function containerRoutes(r: Router): void {
     // ... then answer 101 before the process starts: clients that read the upgrade response through a
     // buffered reader (docker-py) lose output that arrives in the same read as the headers.
     const sock = hijack(ctx, tty);
+    sock.pause(); // keep stdin (and its half-close) buffered until the process is there to take it
     let io;
     try {
       io = await ctx.engine.containers.execStart(ctx.params[0], { Detach: false, Tty: tty });

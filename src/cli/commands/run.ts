@@ -114,8 +114,10 @@ export async function attachStartWait(client: EngineClient, id: string, opts: {
 }): Promise<number> {
   const { plan } = opts;
   const attached = plan.stdin || plan.stdout || plan.stderr;
-  const conn = attached ? await openAttach(client, id, plan) : null;
+  // attach and wait are independent requests: open both at once (one round trip less before start)
+  const attaching = attached ? openAttach(client, id, plan) : null;
   const wait = registerWait(client, id, opts.autoRemove ? 'removed' : 'next-exit');
+  const conn = attaching ? await attaching : null;
   await wait.registered;
   const stopProxy = !plan.tty && opts.sigProxy ? proxySignals(client, id) : () => {};
   try {

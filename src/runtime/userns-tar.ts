@@ -1,0 +1,27 @@
+/**
+ * A container with its own user namespace writes its upper dir with host ids
+ * (container root = e.g. host 100204544). A layer made from it (commit) must carry
+ * the container's ids again, or the image would be owned by nobody everywhere else
+ * (and ids above 2097151 do not even fit a plain tar header).
+ */
+import type { Readable } from 'node:stream';
+import type { SnapshotStore } from '../snapshot/overlay.js';
+import { packTree } from '../snapshot/tree-pack.js';
+import type { IdMap, UsernsMaps } from './userns.js';
+
+/** The overflow id: what a host id outside the map is inside the container. */
+const OVERFLOW_ID = 65534;
+
+export function mapToContainer(maps: IdMap[], hostId: number): number {
+  const e = maps.find((m) => hostId >= m.hostId && hostId < m.hostId + m.size);
+  return e ? e.containerId + (hostId - e.hostId) : OVERFLOW_ID;
+}
+
+/** The layer tar of a container's upper dir, in container ids when it has its own user namespace. */
+export function containerLayerTar(snapshots: SnapshotStore, id: string, maps: UsernsMaps | undefined): Readable {
+  if (!maps) return snapshots.diffTar(id);
+  return packTree(snapshots.upperDir(id), {
+    overlayUpper: true,
+    ids: (uid, gid) => ({ uid: mapToContainer(maps.uid, uid), gid: mapToContainer(maps.gid, gid) }),
+  });
+}
