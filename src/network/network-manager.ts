@@ -267,7 +267,9 @@ export class NetworkManager {
   planForCreate(hostConfig: any, networkingConfig: any): { mode: string; endpoints: EndpointRecord[] } {
     let mode: string = hostConfig.NetworkMode || 'default';
     if (mode === 'default') mode = 'bridge';
-    const epCfgs: Record<string, any> = networkingConfig?.EndpointsConfig ?? {};
+    // the docker CLI names the default network "default" in EndpointsConfig too
+    const epCfgs: Record<string, any> = {};
+    for (const [k, v] of Object.entries(networkingConfig?.EndpointsConfig ?? {})) epCfgs[k === 'default' ? 'bridge' : k] = v;
     if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
       if (Object.keys(epCfgs).some((k) => k !== mode)) throw new InvalidArgumentError(`conflicting options: cannot attach both user-defined and non-user-defined network-modes`);
       if (hostConfig.PortBindings && Object.keys(hostConfig.PortBindings).length && mode !== 'none') {

@@ -140,7 +140,10 @@ export class VolumeManager {
   // ---------------------------------------------------------------- containers
 
   validate(hc: any): void {
-    parseHostMounts(hc);
+    // as Docker: a missing --mount type=bind source fails the create (start checks again: it may vanish in between)
+    for (const m of parseHostMounts(hc)) {
+      if (m.Type === 'bind' && !m.createSource && !existsSync(m.Source)) throw missingBindSource(m.Source);
+    }
     for (const f of (hc.VolumesFrom ?? []) as string[]) if (!/^[^:]+(:(ro|rw))?$/.test(f)) throw new InvalidArgumentError(`invalid mode for volumes-from: ${f}`, 'ERR_MOUNT_SPEC');
   }
 
@@ -194,7 +197,7 @@ export class VolumeManager {
       if (m.Type === 'tmpfs') { out.push({ destination: m.Destination, type: 'tmpfs', source: 'tmpfs', options: [...m.tmpfsOptions, ...(m.RW ? [] : ['ro'])] }); continue; }
       if (m.Type === 'bind') {
         if (!existsSync(m.Source)) {
-          if (!m.createSource) throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`, 'ERR_MOUNT_SOURCE');
+          if (!m.createSource) throw missingBindSource(m.Source);
           mkdirSync(m.Source, { recursive: true, mode: 0o755 });
         }
         out.push({ destination: m.Destination, type: 'bind', source: m.Source, options: ['rbind', m.RW ? 'rw' : 'ro', m.Propagation || 'rprivate'] });
@@ -249,4 +252,8 @@ async function copyUp(rootfs: string, dst: string, volumeDir: string): Promise<v
   try { src = resolveInRoot(rootfs, dst); } catch { return; }
   try { if (!statSync(src).isDirectory() || readdirSync(src).length === 0) return; } catch { return; }
   await runOk('cp', ['-a', '--', `${src}/.`, volumeDir]);
+}
+
+function missingBindSource(source: string): InvalidArgumentError {
+  return new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${source}`, 'ERR_MOUNT_SOURCE');
 }

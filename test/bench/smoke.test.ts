@@ -60,7 +60,7 @@ test('bench smoke run writes a report with every case and numeric medians, and l
   for (const c of CASES) {
     const section = report.split(`### ${c.name}\n`)[1];
     assert.ok(section, `report has no section for case "${c.name}"`);
-    const rows = section.split('\n## ')[0].split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| tool'));
+    const rows = section.split(/\n##+ /)[0].split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| tool'));
     const recorded = json.cases.find((x: { name: string }) => x.name === c.name);
     // peers with daemons of their own (docker, podman, buildah) join the smoke run only when asked for,
     // and CI has none installed: a case may hold berth alone
@@ -75,7 +75,9 @@ test('bench smoke run writes a report with every case and numeric medians, and l
   }
   for (const p of PROBES) {
     const recorded = json.probes.find((x: { name: string }) => x.name === p.name);
-    assert.ok(recorded && !recorded.error && recorded.lines.length > 0, `probe "${p.name}" measured nothing: ${JSON.stringify(recorded)}`);
+    assert.ok(recorded && !recorded.error, `probe "${p.name}" failed: ${JSON.stringify(recorded)}`);
+    // the peers' probe measures only the daemon peers, which the smoke run leaves out by default
+    if (p.name === 'memory') assert.ok(recorded.lines.length > 0, 'the berth memory probe measured nothing');
     for (const l of recorded.lines) assert.ok(Number.isFinite(l.value), `probe line "${l.name}" is not a number`);
   }
   assert.match(report, /^## Goals against results$/m, 'the report prints the issue\'s goals against the results');

@@ -43,7 +43,7 @@ function sh(cmd: string, args: string[]): { code: number; out: string } {
   return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
   delete env.NODE_EXTRA_CA_CERTS;
   delete env.DOCKER_HOST;

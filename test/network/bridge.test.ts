@@ -36,12 +36,20 @@ test('the default bridge gives a container an address on berth0 and a route out'
   assert.match(out, /default via 172\.17\.0\.1/);
   assert.match(links(), /berth0/);
   const id = (await ok(['run', '-d', 'busybox', 'sleep', '60'])).trim();
-  const ns = JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings}}', id]));
-  assert.match(ns.IPAddress, /^172\.17\.0\.\d+$/);
-  assert.equal(ns.Gateway, '172.17.0.1');
-  assert.equal(ns.Networks.bridge.IPAddress, ns.IPAddress);
-  assert.match(ns.Networks.bridge.MacAddress, /^02:42:ac:11:/);
-  await ok(['rm', '-f', id]);
+  try {
+    // API v1.52 dropped the top-level IPAddress/Gateway (the CLI speaks v1.55): the endpoint carries them
+    const ns = JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings}}', id]));
+    assert.match(ns.Networks.bridge.IPAddress, /^172\.17\.0\.\d+$/);
+    assert.equal(ns.Networks.bridge.Gateway, '172.17.0.1');
+    assert.equal(ns.IPAddress, undefined);
+    assert.match(ns.Networks.bridge.MacAddress, /^02:42:ac:11:/);
+    // older clients still get the legacy fields, taken from the default endpoint
+    const legacy = (await d.api('GET', `/v1.43/containers/${id}/json`)).body as any;
+    assert.equal(legacy.NetworkSettings.IPAddress, ns.Networks.bridge.IPAddress);
+    assert.equal(legacy.NetworkSettings.Gateway, '172.17.0.1');
+  } finally {
+    await ok(['rm', '-f', id]);
+  }
 });
 
 test('names and aliases resolve on a user-defined network; ports answer on loopback and through the host (hairpin)', async () => {

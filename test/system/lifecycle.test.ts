@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { startDaemon, BERTH_BIN, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, BERTH_BIN, cleanEnv, type TestDaemon } from '../helpers/daemon.js';
 
 let d: TestDaemon;
 before(async () => { d = await startDaemon(); });
@@ -54,18 +54,21 @@ test('run -d, ps columns, inspect shape, logs', async () => {
 
 test('logs -f follows until the container stops', async () => {
   await runD('follow');
-  const child = spawn(BERTH_BIN, ['-H', `unix://${d.socket}`, 'logs', '-f', 'follow'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } });
+  const child = spawn(BERTH_BIN, ['-H', `unix://${d.socket}`, 'logs', '-f', 'follow'], { env: cleanEnv() });
   let out = '';
+  let err = '';
   child.stdout.on('data', (c) => { out += c; });
+  child.stderr.on('data', (c) => { err += c; });
+  // armed now: logs -f may well end before `stop` itself returns
+  const closed = new Promise<number | null>((resolve, reject) => {
+    const t = setTimeout(() => { child.kill(); reject(new Error(`logs -f did not end; stderr: ${err}; stdout tail: ${out.slice(-200)}`)); }, 20_000);
+    child.on('close', (c) => { clearTimeout(t); resolve(c); });
+  });
   await new Promise((r) => setTimeout(r, 1000));
   const stop = await d.berth(['stop', 'follow']);
   assert.equal(stop.code, 0, stop.stderr);
   assert.equal(stop.stdout.trim(), 'follow');
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const t = setTimeout(() => { child.kill(); reject(new Error('logs -f did not end')); }, 15_000);
-    child.on('close', (c) => { clearTimeout(t); resolve(c); });
-  });
-  assert.equal(code, 0);
+  assert.equal(await closed, 0);
   assert.match(out, /tick 0\ntick 1\n/);
   const info = await inspect('follow');
   assert.equal(info.State.Status, 'exited');

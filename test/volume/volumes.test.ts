@@ -1,7 +1,7 @@
 /** Volumes against a real daemon (in its own network namespace): data that outlives containers. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 
@@ -75,9 +75,18 @@ test('binds, tmpfs mounts, local-driver options and bad input', async () => {
   const badMount = await d.berth(['run', '--rm', '--mount', 'type=volume,target=/x,bogus=1', 'busybox', 'true']);
   assert.equal(badMount.code, 125);
   assert.match(badMount.stderr, /unexpected key 'bogus'/);
+  // a missing --mount bind source fails the create (as Docker), so nothing is left of it
   const badBind = await d.berth(['run', '--rm', '--mount', `type=bind,source=${tmp}/missing,target=/x`, 'busybox', 'true']);
-  assert.notEqual(badBind.code, 0);
+  assert.equal(badBind.code, 125);
   assert.match(badBind.stderr, /bind source path does not exist/);
+  // a source that vanishes after create fails the start; the container (no --rm) stays, in state "created"
+  mkdirSync(join(tmp, 'vanishing'));
+  const kept = (await ok(['create', '--mount', `type=bind,source=${tmp}/vanishing,target=/x`, 'busybox', 'true'])).trim();
+  rmdirSync(join(tmp, 'vanishing'));
+  const failedStart = await d.berth(['start', kept]);
+  assert.notEqual(failedStart.code, 0);
+  assert.match(failedStart.stderr, /bind source path does not exist/);
+  assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', kept])).trim(), 'created');
   const badName = await d.berth(['run', '--rm', '-v', 'bad/name:/x', 'busybox', 'true']);
   assert.equal(badName.code, 125);
   assert.match(badName.stderr, /invalid characters/);
