@@ -142,6 +142,18 @@ export class ContainerManager {
     if (!body.Image) throw new InvalidArgumentError('no image specified', 'ERR_NO_IMAGE');
     const warnings: string[] = [];
     const finalName = this.pickName(name);
+    // held from here to the insert: concurrent creates must never pick the same name
+    this.reservedNames.add(finalName);
+    try {
+      return await this.createNamed(body, finalName, warnings);
+    } finally {
+      this.reservedNames.delete(finalName);
+    }
+  }
+
+  private readonly reservedNames = new Set<string>();
+
+  private async createNamed(body: any, finalName: string, warnings: string[]): Promise<{ Id: string; Warnings: string[] }> {
     const image = await this.resolveImage(String(body.Image));
     const hc = body.HostConfig ?? {};
     const netPlan = this.deps.networks?.planForCreate(hc, body.NetworkingConfig);
@@ -196,11 +208,12 @@ export class ContainerManager {
       const n = normalizeContainerName(name);
       const clash = this.store.byName(n);
       if (clash) throw nameConflict(n, clash.id);
+      if (this.reservedNames.has(n)) throw new ConflictError(`Conflict. The container name "${n}" is already in use by a container being created. You have to remove (or rename) that container to be able to reuse that name.`);
       return n;
     }
     for (let i = 0; i < 20; i++) {
       const n = randomContainerName(i);
-      if (!this.store.byName(n)) return n;
+      if (!this.store.byName(n) && !this.reservedNames.has(n)) return n;
     }
     return `${randomContainerName(1)}_${randomId().slice(0, 6)}`;
   }
