@@ -1,4 +1,6 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import { NotFoundError, NotSupportedError, InvalidArgumentError, BerthError } from '../common/errors.js';
@@ -76,7 +78,8 @@ export function negotiatePath(rawPath: string): { version: string; path: string 
   return { version, path: m[2] };
 }
 
-export function createApiServer(engine: Engine): Server {
+/** With `tls`, an https server (a TCP listener of `berth serve --tlsverify`); the same API either way. */
+export function createApiServer(engine: Engine, tls?: TlsOptions): Server {
   const router = buildRouter();
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer; body: Buffer }) => {
@@ -89,13 +92,15 @@ export function createApiServer(engine: Engine): Server {
     await m.handler(ctx);
   };
 
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const httpOptions = { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 };
+  const server: Server = (tls ? createTlsServer({ ...httpOptions, ...tls }, onRequest) : createServer(httpOptions, onRequest)) as Server;
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
     res.setHeader('Server', `berth (linux)`);
     res.setHeader('Api-Version', API_VERSION);
     res.setHeader('Docker-Experimental', 'false');
     res.setHeader('Ostype', 'linux');
     dispatch(req, res).catch((e) => sendError(res, e));
-  });
+  }
 
   // Attach and exec start arrive as `Connection: Upgrade` + `Upgrade: tcp`.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -110,7 +115,8 @@ export function createApiServer(engine: Engine): Server {
   });
   server.on('clientError', (err, socket) => {
     log.debug('client error', { message: err.message });
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    const tooLarge = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW';
+    if (socket.writable) socket.end(tooLarge ? 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
   return server;
 }

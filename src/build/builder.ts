@@ -5,7 +5,7 @@
  * assembled from the layers with Docker's config and history.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId, shortId } from '../common/digest.js';
@@ -16,6 +16,7 @@ import type { HistoryEntry } from '../image/image-format.js';
 import { parseNormalizedNamed } from '../image/reference.js';
 import { BuildCache } from './cache.js';
 import { BuildContext } from './context/build-context.js';
+import { DiskContextFs, type ContextFs } from './context/context-fs.js';
 import { parseInstructions, findStage, type Dockerfile, type Instruction, type Stage } from './parser/instructions.js';
 import { DockerfileError, formatLocation } from './parser/errors.js';
 import { envLookup, processWord, processWords } from './parser/shell-lex.js';
@@ -25,7 +26,9 @@ import { copyIntoRoot, type CopyPlan } from './copy.js';
 import { runMountsFor } from './run-mounts.js';
 
 export interface BuildOptions {
-  contextDir: string;
+  /** the context: a directory, or `context` (e.g. a tar kept in memory) */
+  contextDir?: string;
+  context?: ContextFs;
   /** relative to contextDir */
   dockerfile?: string;
   tags?: string[];
@@ -78,7 +81,13 @@ export class Builder {
   }
 
   async build(opts: BuildOptions): Promise<BuildResult> {
-    const run = new BuildRun(this.engine, this.cache, opts);
+    const fs = opts.context ?? new DiskContextFs(opts.contextDir ?? '.');
+    const dockerfileName = opts.dockerfile || 'Dockerfile';
+    let text: string;
+    try { text = (await fs.readFile(dockerfileName)).toString('utf8'); } catch {
+      throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${dockerfileName}`, 'ERR_BUILD_NO_DOCKERFILE');
+    }
+    const run = new BuildRun(this.engine, this.cache, opts, text, await BuildContext.open(fs, dockerfileName));
     const res = await run.execute();
     await this.cache.enforceBudget().catch(() => undefined);
     return res;
@@ -98,15 +107,11 @@ class BuildRun {
   private executed = 0;
   private readonly snapshotKeys = new Set<string>();
 
-  constructor(private readonly engine: Engine, private readonly cache: BuildCache, private readonly opts: BuildOptions) {
+  constructor(private readonly engine: Engine, private readonly cache: BuildCache, private readonly opts: BuildOptions, text: string, ctx: BuildContext) {
     this.out = opts.onOutput ?? (() => undefined);
     this.dockerfileName = opts.dockerfile || 'Dockerfile';
-    let text: string;
-    try { text = readFileSync(join(opts.contextDir, this.dockerfileName), 'utf8'); } catch {
-      throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${this.dockerfileName}`, 'ERR_BUILD_NO_DOCKERFILE');
-    }
     this.df = parseInstructions(text, this.dockerfileName);
-    this.ctx = new BuildContext(opts.contextDir, this.dockerfileName);
+    this.ctx = ctx;
     for (const t of opts.tags ?? []) parseNormalizedNamed(t); // refuse a bad tag before any work
   }
 
@@ -505,14 +510,17 @@ class BuildRun {
           continue;
         }
         for (const rel of this.ctx.resolveSources(src)) {
-          resolved.push({ root: this.ctx.root, rel, fromContext: true });
+          resolved.push({ root: '', rel, fromContext: true });
           readPaths.push(...this.ctx.list(rel));
         }
       }
-      plan.sources = resolved;
       const sum = await this.ctx.checksum(readPaths);
       const key = hash(s.key, text, sum, urls, dest, chown ?? '', chmod ?? '');
-      return await this.layerStep(stage, s, text, `${NOP}${text} in ${dest} `, key, (rootfs) => copyIntoRoot(rootfs, plan, this.ctx));
+      return await this.layerStep(stage, s, text, `${NOP}${text} in ${dest} `, key, async (rootfs) => {
+        const root = resolved.some((r) => r.fromContext) ? await this.ctx.root() : '';
+        plan.sources = resolved.map((r) => (r.fromContext ? { ...r, root } : r));
+        await copyIntoRoot(rootfs, plan, this.ctx);
+      });
     } catch (e) {
       if (e instanceof BerthError && !(e instanceof DockerfileError) && !(e instanceof BuildStepError)) {
         throw new BuildStepError(`${formatLocation(ins.location)}: ${e.message}`, ins, 1, [], e);

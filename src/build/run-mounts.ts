@@ -111,7 +111,7 @@ export async function runMountsFor(specs: string[], deps: MountDeps): Promise<Pr
       } else {
         const rel = deps.ctx.relPath(source);
         keyParts.push(['bind', o.target, rel, ro, await deps.ctx.checksum(deps.ctx.list(rel))]);
-        builders.push(async () => ({ destination: o.target, type: 'bind', source: join(deps.ctx.root, rel), options: opts }));
+        builders.push(async () => ({ destination: o.target, type: 'bind', source: join(await deps.ctx.root(), rel), options: opts }));
         // a rw bind of the context must not change the context: give it a throw-away copy
         if (!ro) {
           const copy = join(deps.engine.paths.tmp, 'bind-' + randomId().slice(0, 16));
@@ -119,7 +119,7 @@ export async function runMountsFor(specs: string[], deps: MountDeps): Promise<Pr
           builders.pop();
           builders.push(async () => {
             const { cp } = await import('node:fs/promises');
-            await cp(join(deps.ctx.root, rel), copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+            await cp(join(await deps.ctx.root(), rel), copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
             return { destination: o.target, type: 'bind', source: copy, options: ['rbind', 'rw'] };
           });
         }

@@ -8,9 +8,15 @@ import { configureRegistryHosts } from '../registry/client/daemon-config.js';
 import { DEFAULT_ROOT, DEFAULT_RUN_ROOT } from '../common/paths.js';
 import { log, setLogLevel } from '../common/log.js';
 import { BerthError, SystemError } from '../common/errors.js';
+import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type ListenAddress } from './tls.js';
+import type { Server } from 'node:http';
 
 export interface DaemonConfig {
+  /** the first of `hosts` */
   host: string;
+  /** every -H: unix sockets and TLS-only TCP listeners */
+  hosts: string[];
+  tls?: ReturnType<typeof resolveTls>;
   root: string;
   runRoot: string;
   defaultRuntime?: 'crun' | 'runc';
@@ -33,12 +39,6 @@ function readConfigFile(path: string, explicit: boolean): Record<string, unknown
   }
 }
 
-function socketPathOf(host: string): string {
-  if (host.startsWith('unix://')) return host.slice('unix://'.length);
-  if (host.startsWith('/')) return host;
-  throw new BerthError(`unsupported listen address ${host}: berth serve listens on a unix socket (unix:///path)`, { code: 'ERR_LISTEN', status: 400 });
-}
-
 /** Is something already answering on this socket? (then a second daemon must not steal it) */
 function socketAlive(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -51,7 +51,12 @@ function socketAlive(path: string): Promise<boolean> {
 export function parseServeArgs(argv: string[]): DaemonConfig {
   const cmd = new Command('berth serve')
     .exitOverride()
-    .option('-H, --host <addr>', 'unix socket to listen on', '')
+    .option('-H, --host <addr>', 'address to listen on: unix:///path or tcp://host:port (TLS only); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--tls', 'use TLS (TCP listeners also need --tlsverify)')
+    .option('--tlsverify', 'use TLS and verify client certificates against --tlscacert (default from DOCKER_TLS_VERIFY)')
+    .option('--tlscacert <file>', 'trust client certificates signed by this CA (default $DOCKER_CERT_PATH/ca.pem)', '')
+    .option('--tlscert <file>', 'server TLS certificate (default $DOCKER_CERT_PATH/cert.pem)', '')
+    .option('--tlskey <file>', 'server TLS key (default $DOCKER_CERT_PATH/key.pem)', '')
     .option('--root <dir>', 'root of persistent state', '')
     .option('--run-root <dir>', 'root of volatile state', '')
     .option('--default-runtime <name>', 'OCI runtime: crun or runc', '')
@@ -71,8 +76,13 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
   const rt = pick(o.defaultRuntime, 'default-runtime', 'BERTH_RUNTIME');
   if (rt && rt !== 'crun' && rt !== 'runc') throw new BerthError(`unknown runtime ${rt}: use crun or runc`, { code: 'ERR_RUNTIME', status: 400 });
   if (o.logLevel) setLogLevel(o.logLevel);
+  const fileHosts = Array.isArray(file.hosts) ? (file.hosts as string[]) : typeof file.host === 'string' ? [file.host] : [];
+  const hosts = (o.host as string[]).length > 0 ? o.host as string[] : fileHosts.length > 0 ? fileHosts : [`unix://${runRoot}/berth.sock`];
+  const tls = resolveTls({ tls: o.tls, tlsverify: o.tlsverify, tlscacert: o.tlscacert, tlscert: o.tlscert, tlskey: o.tlskey }, file);
   return {
-    host: pick(o.host, 'host', undefined, `unix://${runRoot}/berth.sock`),
+    host: hosts[0],
+    hosts,
+    tls,
     root,
     runRoot,
     defaultRuntime: (rt || undefined) as DaemonConfig['defaultRuntime'],
@@ -90,7 +100,7 @@ function groupId(name: string): number {
 }
 
 /** `berth serve`: one Node process serving the Engine API on a unix socket. */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<number | void> {
   let cfg: DaemonConfig;
   try {
     cfg = parseServeArgs(argv);
@@ -98,36 +108,56 @@ export async function main(argv: string[]): Promise<void> {
     if (e instanceof CommanderError) { process.exitCode = e.exitCode === 0 ? 0 : 125; return; }
     throw e;
   }
-  const socketPath = socketPathOf(cfg.host);
+  let addrs: ListenAddress[];
+  let tlsOptions: ReturnType<typeof tlsServerOptions> | undefined;
+  try {
+    // every address and certificate is checked before any state is touched
+    addrs = cfg.hosts.map(parseListenAddress);
+    checkTcpAccess(addrs, cfg.tls);
+    if (addrs.some((a) => a.kind === 'tcp')) tlsOptions = tlsServerOptions(cfg.tls!.files);
+  } catch (e) {
+    if (!(e instanceof BerthError)) throw e;
+    process.stderr.write(`berth serve: ${e.message}\n`);
+    return 1;
+  }
+  const socketPaths = addrs.flatMap((a) => (a.kind === 'unix' ? [a.path] : []));
   const pidFile = cfg.pidFile ?? `${cfg.runRoot}/berth.pid`;
-  mkdirSync(dirname(socketPath), { recursive: true });
-  if (existsSync(socketPath)) {
-    if (await socketAlive(socketPath)) throw new SystemError(`another daemon is already listening on ${socketPath}`, 'ERR_DAEMON_RUNNING');
-    unlinkSync(socketPath);
+  for (const socketPath of socketPaths) {
+    mkdirSync(dirname(socketPath), { recursive: true });
+    if (existsSync(socketPath)) {
+      if (await socketAlive(socketPath)) throw new SystemError(`another daemon is already listening on ${socketPath}`, 'ERR_DAEMON_RUNNING');
+      unlinkSync(socketPath);
+    }
   }
   const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups });
-  const server = createApiServer(engine);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // umask so the socket is never world-accessible, not even for a moment
-    const old = process.umask(0o117);
-    server.listen(socketPath, () => { process.umask(old); resolve(); });
-  });
-  chmodSync(socketPath, 0o660);
-  if (cfg.group) chownSync(socketPath, 0, groupId(cfg.group));
+  const servers: Server[] = [];
+  for (const addr of addrs) {
+    const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined);
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      if (addr.kind === 'tcp') { server.listen(addr.port, addr.host, () => resolve()); return; }
+      // umask so the socket is never world-accessible, not even for a moment
+      const old = process.umask(0o117);
+      server.listen(addr.path, () => { process.umask(old); resolve(); });
+    });
+    if (addr.kind === 'unix') {
+      chmodSync(addr.path, 0o660);
+      if (cfg.group) chownSync(addr.path, 0, groupId(cfg.group));
+    }
+  }
   mkdirSync(dirname(pidFile), { recursive: true });
   writeFileSync(pidFile, `${process.pid}\n`);
-  log.info('berth serve listening', { socket: socketPath, root: cfg.root, runtime: engine.defaultRuntime });
+  log.info('berth serve listening', { hosts: addrs.map((a) => a.display), root: cfg.root, runtime: engine.defaultRuntime });
 
   let stopping = false;
   const shutdown = async (sig: string) => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down; containers keep running', { signal: sig });
-    server.close();
-    server.closeAllConnections();
+    for (const server of servers) { server.close(); server.closeAllConnections(); }
     try { await engine.close(); } catch (e) { log.error('engine close failed', { message: (e as Error).message }); }
-    for (const f of [socketPath, pidFile]) { try { unlinkSync(f); } catch { /* already gone */ } }
+    for (const f of [...socketPaths, pidFile]) { try { unlinkSync(f); } catch { /* already gone */ } }
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -4,13 +4,19 @@
  * published port changes, and at daemon start. Nothing else in the host's
  * ruleset is touched, so a crash can never leave half a rule set: the next
  * start renders the table again from what the database says is alive.
+ * A second table, `bridge berth`, holds the inter-container isolation
+ * (enable_icc=false) that only the bridge family can see.
  */
 import { run } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
 
 export const TABLE = 'berth';
 
-export interface FirewallBridge { bridge: string; subnet: string; internal: boolean }
+export interface FirewallBridge {
+  bridge: string; subnet: string; internal: boolean;
+  /** enable_icc=false: the name prefix all of this network's veths share; frames between them are dropped */
+  isolatedVethPrefix?: string;
+}
 export interface FirewallPort { proto: 'tcp' | 'udp'; hostIp: string; hostPort: number; ip: string; containerPort: number }
 
 export function renderRuleset(bridges: FirewallBridge[], ports: FirewallPort[]): string {
@@ -29,7 +35,15 @@ export function renderRuleset(bridges: FirewallBridge[], ports: FirewallPort[]):
     fwd.push(`    oifname ${q(b.bridge)} drop`);
     if (b.internal) fwd.push(`    iifname ${q(b.bridge)} drop`);
   }
+  // icc=false is enforced where the frames are switched: the bridge family's forward hook sees
+  // port-to-port traffic (no br_netfilter needed); traffic to the gateway goes up to the host and passes
+  const isolate = bridges.filter((b) => b.isolatedVethPrefix).map((b) => `    iifname ${q(b.isolatedVethPrefix + '*')} oifname ${q(b.isolatedVethPrefix + '*')} drop`);
   return [
+    `add table bridge ${TABLE}`,
+    `delete table bridge ${TABLE}`,
+    `table bridge ${TABLE} {`,
+    '  chain forward {', '    type filter hook forward priority filter; policy accept;', ...isolate, '  }',
+    '}',
     `add table ip ${TABLE}`,
     `delete table ip ${TABLE}`,
     `table ip ${TABLE} {`,
@@ -49,5 +63,5 @@ export async function applyRuleset(text: string): Promise<void> {
 
 /** Remove berth's table (no networks left). */
 export async function flushRuleset(): Promise<void> {
-  await applyRuleset(`add table ip ${TABLE}\ndelete table ip ${TABLE}\n`);
+  await applyRuleset(`add table ip ${TABLE}\ndelete table ip ${TABLE}\nadd table bridge ${TABLE}\ndelete table bridge ${TABLE}\n`);
 }

@@ -32,6 +32,17 @@ export class Forbidden extends BerthError {
 
 function nowIso(): string { return new Date().toISOString(); }
 
+const ICC = 'com.docker.network.bridge.enable_icc';
+/** Docker parses bridge booleans with Go's strconv.ParseBool. */
+function parseBool(key: string, v: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  throw new InvalidArgumentError(`invalid value "${v}" for ${key}: expected true or false`);
+}
+function iccDisabled(n: NetworkRecord): boolean { return n.options[ICC] !== undefined && !parseBool(ICC, n.options[ICC]); }
+/** A network's veths share this prefix, so one wildcard rule can isolate them (enable_icc=false). */
+function vethPrefix(networkId: string): string { return `${VETH_PREFIX}${networkId.slice(0, 6)}`; }
+
 /** Docker's MAC from the IPv4 address: 02:42:<ip bytes>. */
 function macFor(ip: string): string {
   return ['02', '42', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
@@ -114,7 +125,8 @@ export class NetworkManager {
       const ipOf = new Map<string, string>();
       for (const ep of this.store.endpoints()) if (ep.ip && !ipOf.has(ep.containerId)) ipOf.set(ep.containerId, ep.ip);
       const ports = this.store.ports().filter((p) => ipOf.has(p.containerId)).map((p) => ({ ...p, ip: ipOf.get(p.containerId)! }));
-      await applyRuleset(renderRuleset(nets.map((n) => ({ bridge: n.bridge, subnet: n.subnet, internal: n.internal || !masq(n) })), ports));
+      await applyRuleset(renderRuleset(nets.map((n) => ({ bridge: n.bridge, subnet: n.subnet, internal: n.internal || !masq(n),
+        isolatedVethPrefix: iccDisabled(n) ? vethPrefix(n.id) : undefined })), ports));
     });
     this.fwChain = next.catch(() => undefined);
     return next;
@@ -182,6 +194,7 @@ export class NetworkManager {
       ipRange = formatSubnet4(r);
     }
     const options: Record<string, string> = { ...(body.Options ?? {}) };
+    for (const k of [ICC, 'com.docker.network.bridge.enable_ip_masquerade']) if (options[k] !== undefined) parseBool(k, String(options[k]));
     const id = randomId();
     const bridge = options['com.docker.network.bridge.name'] || `br-${id.slice(0, 12)}`;
     if (bridge.length > 15 || !/^[a-zA-Z0-9_.-]+$/.test(bridge)) throw new InvalidArgumentError(`invalid bridge name "${bridge}": at most 15 characters of [a-zA-Z0-9_.-]`);
@@ -332,7 +345,7 @@ export class NetworkManager {
     const n = this.store.network(ep.networkId);
     if (!n) throw new NotFoundError(`network ${ep.networkId} not found`, 'ERR_NETWORK_NOT_FOUND');
     const ip = this.allocateIp(n, ep);
-    const veth = `${VETH_PREFIX}${rec.id.slice(0, 7)}${n.id.slice(0, 6)}`;
+    const veth = `${vethPrefix(n.id)}${rec.id.slice(0, 7)}`;
     const out = { ...ep, ip, mac: macOverride || ep.mac || macFor(ip), veth, ifname, endpointId: randomId() };
     this.store.putEndpoint(out);
     return out;

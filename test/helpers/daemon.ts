@@ -110,8 +110,8 @@ function conmonPidsUnder(runRoot: string): number[] {
   return out;
 }
 
-export async function startDaemon(opts: { runtime?: 'crun' | 'runc' } = {}): Promise<TestDaemon> {
-  const base = mkdtempSync('/tmp/bt-');
+export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an existing empty directory to hold root and run root (e.g. a small tmpfs) */ base?: string; /** daemon.json to use instead of none */ configFile?: string; /** more `berth serve` arguments, e.g. another -H */ extraArgs?: string[] } = {}): Promise<TestDaemon> {
+  const base = opts.base ?? mkdtempSync('/tmp/bt-');
   const root = join(base, 'root');
   const runRoot = join(base, 'run');
   const socket = join(runRoot, 'berth.sock');
@@ -124,8 +124,9 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc' } = {}): Pro
 
   const start = async () => {
     const logFd = openSync(join(base, 'daemon.log'), 'a');
-    const args = ['--net=/run/netns/' + netns, process.execPath, ...DAEMON_NODE_FLAGS, CLI_MAIN, 'serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', '/dev/null'];
+    const args = ['--net=/run/netns/' + netns, process.execPath, ...DAEMON_NODE_FLAGS, CLI_MAIN, 'serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', opts.configFile ?? '/dev/null'];
     if (opts.runtime) args.push('--default-runtime', opts.runtime);
+    if (opts.extraArgs) args.push(...opts.extraArgs);
     child = spawn('nsenter', args, { env: cleanEnv({ BERTH_LOG_LEVEL: 'debug' }), stdio: ['ignore', logFd, logFd], detached: true });
     closeSync(logFd);
     pid = child.pid!;

@@ -117,6 +117,36 @@ test('an --internal network has no way out; a normal one does', async () => {
   srv.kill('SIGKILL');
 });
 
+test('enable_icc=false: containers on the network cannot reach each other, but reach the gateway and the host', async () => {
+  const srv = spawn('nsenter', [`--net=/run/netns/${d.netns}`, 'busybox', 'httpd', '-f', '-p', '9098', '-h', '/etc'], { stdio: 'ignore' });
+  started.push(srv.pid!);
+  const bad = await d.berth(['network', 'create', '-o', 'com.docker.network.bridge.enable_icc=maybe', 'badicc']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /invalid value "maybe"/);
+  await ok(['network', 'create', '--subnet', '10.79.0.0/24', '-o', 'com.docker.network.bridge.enable_icc=false', 'quiet']);
+  await ok(['network', 'create', '--subnet', '10.79.1.0/24', 'chatty']);
+  const net = JSON.parse(await ok(['network', 'inspect', 'quiet']))[0];
+  assert.equal(net.Options['com.docker.network.bridge.enable_icc'], 'false');
+  assert.match(inNs(['nft', 'list', 'table', 'bridge', 'berth']).out, new RegExp(`iifname "vb${net.Id.slice(0, 6)}\\*" oifname "vb${net.Id.slice(0, 6)}\\*" drop`));
+  for (const n of ['quiet', 'chatty']) {
+    await ok(['run', '-d', '--name', `srv-${n}`, '--network', n, '-p', n === 'quiet' ? '127.0.0.1:9097:80' : '127.0.0.1:9096:80', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+  }
+  const srvId = (await ok(['inspect', '-f', '{{.Id}}', 'srv-quiet'])).trim();
+  // name resolution (the gateway's DNS) works, the container behind the name does not answer
+  const blocked = await d.berth(['run', '--rm', '--network', 'quiet', 'busybox', 'sh', '-c', 'nslookup srv-quiet >/dev/null && echo resolved; wget -qO- -T 3 http://srv-quiet/hostname']);
+  assert.notEqual(blocked.code, 0);
+  assert.match(blocked.stdout, /^resolved\n$/);
+  // the gateway (a host process in the test's namespace) and the host's loopback still reach it
+  assert.ok((await ok(['run', '--rm', '--network', 'quiet', 'busybox', 'wget', '-qO-', '-T', '5', 'http://10.79.0.1:9098/hostname'])).length > 0);
+  assert.equal(inNs(['busybox', 'wget', '-qO-', '-T', '5', 'http://127.0.0.1:9097/hostname']).out.trim(), srvId.slice(0, 12));
+  // a network with the default (icc on) is unaffected
+  assert.ok((await ok(['run', '--rm', '--network', 'chatty', 'busybox', 'wget', '-qO-', '-T', '5', 'http://srv-chatty/hostname'])).length > 0);
+  await ok(['rm', '-f', 'srv-quiet', 'srv-chatty']);
+  await ok(['network', 'rm', 'quiet', 'chatty']);
+  assert.doesNotMatch(inNs(['nft', 'list', 'table', 'bridge', 'berth']).out, /drop/);
+  srv.kill('SIGKILL');
+});
+
 test('--ip, --mac-address, --dns, --add-host host-gateway, container: and host modes', async () => {
   await ok(['network', 'create', '--subnet', '10.78.0.0/16', '--ip-range', '10.78.5.0/24', 'fixed']);
   const out = await ok(['run', '--rm', '--network', 'fixed', '--ip', '10.78.9.9', '--mac-address', '92:d0:c6:0a:29:33', '--dns', '9.9.9.9',
@@ -151,7 +181,7 @@ test('bad input: overlapping subnet, taken port, bad -p, bad network name; nothi
   assert.match(taken.stderr, /port is already allocated/);
   const p2 = JSON.parse(await ok(['inspect', 'p2']))[0];
   assert.equal(p2.State.Running, false);
-  assert.doesNotMatch(links(), new RegExp(`vb${p2.Id.slice(0, 7)}`));
+  assert.doesNotMatch(links(), new RegExp(`vb[0-9a-f]{6}${p2.Id.slice(0, 7)}`));
   const bad = await d.berth(['run', '--rm', '-p', '80:abc', 'busybox', 'true']);
   assert.equal(bad.code, 125);
   assert.match(bad.stderr, /invalid containerPort/);
@@ -181,7 +211,7 @@ test('after a daemon SIGKILL, a restart removes what belongs to no running conta
   const st = JSON.parse(await ok(['inspect', 'victim']))[0];
   assert.equal(st.State.Running, false);
   const l = links();
-  assert.doesNotMatch(l, new RegExp(`vb${victim.Id.slice(0, 7)}`));
+  assert.doesNotMatch(l, new RegExp(`vb[0-9a-f]{6}${victim.Id.slice(0, 7)}`));
   assert.doesNotMatch(l, /vbstale/);
   assert.doesNotMatch(ruleset(), /dport 7070/);
   const surv = await ok(['run', '--rm', '--network', 'crashnet', 'busybox', 'nslookup', 'survivor']);

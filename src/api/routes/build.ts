@@ -7,10 +7,10 @@
 import type { Router, Ctx } from '../router.js';
 import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { sendJson } from '../http.js';
-import { unpackLayer } from '../../snapshot/tar-unpack.js';
 import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../build/builder.js';
 import type { Engine } from '../../engine/engine.js';
 import { parseUntil, parseSize } from '../../build/prune-options.js';
+import { receiveContext } from '../../build/context/receive-context.js';
 
 const builders = new WeakMap<Engine, Builder>();
 
@@ -37,17 +37,18 @@ export function buildRoutes(r: Router): void {
     const quiet = q.bool('q');
     const tags = q.all('t').filter((t) => t !== '');
     const engine = ctx.engine;
-    const dir = buildTmpDir(engine);
+    const dirs: string[] = [];
+    const makeDir = (): string => { const dir = buildTmpDir(engine); dirs.push(dir); return dir; };
     let started = false;
     const write = (obj: unknown): void => {
       if (!started) { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
       ctx.res.write(JSON.stringify(obj) + '\n');
     };
     try {
-      await unpackLayer(ctx.req, dir, { mode: 'apply' });
+      const context = await receiveContext(ctx.req, makeDir);
       for (const ref of cacheFrom) if (!engine.images.tryResolve(ref)) write({ stream: `cache-from image ${ref} not found locally, ignored\n` });
       const res = await builderFor(engine).build({
-        contextDir: dir, dockerfile: q.str('dockerfile') || 'Dockerfile', tags, buildArgs, labels,
+        context, dockerfile: q.str('dockerfile') || 'Dockerfile', tags, buildArgs, labels,
         target: q.str('target') || undefined, noCache: q.bool('nocache'), pull: q.bool('pull'), cacheFrom,
         network: q.str('networkmode') || undefined,
         onOutput: (text) => { if (!quiet && !text.startsWith('Successfully ')) write({ stream: text }); },
@@ -67,7 +68,7 @@ export function buildRoutes(r: Router): void {
       write({ errorDetail: code !== undefined ? { code, message } : { message }, error: message });
       ctx.res.end();
     } finally {
-      await removeDir(dir);
+      for (const dir of dirs) await removeDir(dir);
     }
   });
 

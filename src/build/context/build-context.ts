@@ -4,20 +4,22 @@
  * the files a step reads (content, mode, type, link target; never mtimes).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
 import { PatternMatcher, cleanPath, globRegex, readIgnoreFile } from './dockerignore.js';
+import type { ContextFs } from './context-fs.js';
 
 export class BuildContext {
   readonly ignore: PatternMatcher;
 
-  constructor(readonly root: string, dockerfilePath: string) {
-    const specific = join(root, dockerfilePath + '.dockerignore');
-    const general = join(root, '.dockerignore');
-    const file = existsSync(specific) ? specific : existsSync(general) ? general : undefined;
-    this.ignore = new PatternMatcher(file ? readIgnoreFile(readFileSync(file, 'utf8')) : []);
+  private constructor(readonly fs: ContextFs, ignore: PatternMatcher) { this.ignore = ignore; }
+
+  static async open(fs: ContextFs, dockerfilePath: string): Promise<BuildContext> {
+    const file = [dockerfilePath + '.dockerignore', '.dockerignore'].find((f) => fs.lstat(f)?.type === 'file');
+    return new BuildContext(fs, new PatternMatcher(file ? readIgnoreFile((await fs.readFile(file)).toString('utf8')) : []));
   }
+
+  /** The context as a directory on disk (written out only now, for a step that runs). */
+  root(): Promise<string> { return this.fs.materialize(); }
 
   /** Context-relative clean path; refuses paths that leave the context. */
   relPath(src: string): string {
@@ -43,7 +45,8 @@ export class BuildContext {
       if (i === parts.length) { matches.push(dir); return; }
       const re = globRegex(parts[i]);
       let names: string[] = [];
-      try { names = readdirSync(join(this.root, dir)).sort(); } catch { return; }
+      if (this.fs.lstat(dir)?.type !== 'dir') return;
+      try { names = this.fs.readdir(dir); } catch { return; }
       for (const n of names) {
         const child = dir === '.' ? n : `${dir}/${n}`;
         if (re.test(n) && !this.excluded(child)) walk(child, i + 1);
@@ -55,7 +58,7 @@ export class BuildContext {
   }
 
   private existsIncluded(rel: string): boolean {
-    try { lstatSync(join(this.root, rel)); } catch { return false; }
+    if (!this.fs.lstat(rel)) return false;
     if (!this.excluded(rel)) return true;
     // an excluded directory may still hold re-included files
     return this.ignore.hasExclusions && this.list(rel).length > 0;
@@ -65,11 +68,12 @@ export class BuildContext {
   list(rel: string, exclude?: PatternMatcher): string[] {
     const out: string[] = [];
     const visit = (p: string, sub: string): void => {
-      const st = lstatSync(join(this.root, p));
+      const st = this.fs.lstat(p);
+      if (!st) return;
       const skip = this.excluded(p) || (exclude !== undefined && sub !== '.' && exclude.matches(sub));
       if (!skip) out.push(p);
-      if (st.isDirectory() && (!skip || this.ignore.hasExclusions)) {
-        for (const n of readdirSync(join(this.root, p)).sort()) visit(p === '.' ? n : `${p}/${n}`, sub === '.' ? n : `${sub}/${n}`);
+      if (st.type === 'dir' && (!skip || this.ignore.hasExclusions)) {
+        for (const n of this.fs.readdir(p)) visit(p === '.' ? n : `${p}/${n}`, sub === '.' ? n : `${sub}/${n}`);
       }
     };
     visit(rel, '.');
@@ -80,15 +84,13 @@ export class BuildContext {
   async checksum(paths: string[]): Promise<string> {
     const h = createHash('sha256');
     for (const p of paths) {
-      const abs = join(this.root, p);
-      const st = lstatSync(abs);
+      const st = this.fs.lstat(p);
+      if (!st) continue;
       h.update(`${p}\0${st.mode.toString(8)}\0`);
-      if (st.isSymbolicLink()) h.update(`l${readlinkSync(abs)}\0`);
-      else if (st.isFile()) {
+      if (st.type === 'symlink') h.update(`l${this.fs.readlink(p)}\0`);
+      else if (st.type === 'file') {
         h.update(`f${st.size}\0`);
-        await new Promise<void>((resolve, reject) => {
-          createReadStream(abs).on('data', (d) => h.update(d)).on('end', resolve).on('error', reject);
-        });
+        await this.fs.hashFile(p, h);
       }
       h.update('\n');
     }

@@ -19,6 +19,7 @@ import { familiarString, parseNormalizedNamed, type ParsedReference } from '../.
 import { RegistryHttp, RegistryRequestError, readAll, type Credentials } from './http.js';
 import { endpointsFor, type RegistryHostsConfig } from './hosts.js';
 import type { Progress } from './progress.js';
+import { DiskFullError, isDiskFull } from './disk-full.js';
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MANIFEST_ACCEPT = [...MANIFEST_TYPES, ...INDEX_TYPES].join(', ');
@@ -64,8 +65,28 @@ export async function connectRegistry(domain: string, creds: Credentials | undef
   throw last;
 }
 
-async function fetchManifest(http: RegistryHttp, repo: string, reference: string): Promise<{ raw: Buffer; mediaType: string; digest: string }> {
-  const res = await http.send('GET', `/v2/${repo}/manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, scope: [{ repo, actions: ['pull'] }] });
+/**
+ * The top manifest, from the first mirror that has it, else from the registry itself
+ * (Docker's fallback: a mirror that is down, lacks the image or refuses it is skipped).
+ * The rest of the pull uses the same endpoint.
+ */
+async function resolveTop(domain: string, repo: string, reference: string, creds: Credentials | undefined, hosts: RegistryHostsConfig | undefined) {
+  for (const ep of endpointsFor(domain, hosts).filter((e) => e.mirror)) {
+    const http = new RegistryHttp(ep);
+    try {
+      return { http, top: await fetchManifest(http, repo, reference, 0) };
+    } catch {
+      http.close();
+    }
+  }
+  const http = await connectRegistry(domain, creds, { ...hosts, mirrors: {} });
+  try {
+    return { http, top: await fetchManifest(http, repo, reference) };
+  } catch (e) { http.close(); throw e; }
+}
+
+async function fetchManifest(http: RegistryHttp, repo: string, reference: string, retries?: number): Promise<{ raw: Buffer; mediaType: string; digest: string }> {
+  const res = await http.send('GET', `/v2/${repo}/manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, scope: [{ repo, actions: ['pull'] }], retries });
   const declared = Number(res.headers['content-length'] ?? 0);
   if (declared > MAX_MANIFEST_BYTES) { res.destroy(); throw new InvalidArgumentError(`manifest of ${declared} bytes is larger than the limit of ${MAX_MANIFEST_BYTES}`, 'ERR_MANIFEST_TOO_LARGE'); }
   const raw = await readAll(res, MAX_MANIFEST_BYTES).catch((e) => {
@@ -115,6 +136,10 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
   try {
     await pipeline(res, createWriteStream(partial, { flags: appendMode ? 'a' : 'w' }));
   } catch (e) {
+    if (isDiskFull(e)) { // a partial blob on a full disk only keeps it full
+      await rm(partial, { force: true });
+      throw new DiskFullError(`downloading ${shortId(desc.digest)} into ${content.ingestDir}`, e);
+    }
     // keep what arrived: the next pull continues from there
     throw e instanceof RegistryRequestError || e instanceof InvalidArgumentError ? e
       : Object.assign(new RegistryRequestError(502, `downloading ${shortId(desc.digest)} failed: ${(e as Error).message}`), { cause: e });
@@ -148,10 +173,9 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
   const reference = ref.digest ?? ref.tag!;
   const progress = opts.progress;
   const repo = repoPath(ref);
-  const http = await connectRegistry(ref.domain, opts.creds, opts.hosts);
+  const { http, top } = await resolveTop(ref.domain, repo, reference, opts.creds, opts.hosts);
   try {
     progress?.status(`${ref.digest ? '' : `${ref.tag}: `}Pulling from ${ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`}`.replace(/^: /, ''));
-    const top = await fetchManifest(http, repo, reference);
     let mf = top;
     if (INDEX_TYPES.includes(top.mediaType)) {
       const pick = selectPlatformManifest(JSON.parse(top.raw.toString()), parsePlatform(opts.platform));
@@ -189,6 +213,9 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     });
     for (const l of todo) progress?.layer(shortId(l.digest), 'Pull complete');
     return { image, digest: top.digest, ref, upToDate: false };
+  } catch (e) {
+    if (isDiskFull(e) && !(e instanceof DiskFullError)) throw new DiskFullError(`pulling ${familiarString(ref)}`, e);
+    throw e;
   } finally {
     http.close();
   }
