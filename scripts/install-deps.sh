@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(crun runc conmon busybox-static catatonit tini mmdebstrap debootstrap iproute2 attr procps util-linux zstd xz-utils uidmap docker-registry skopeo nftables docker-compose python3-docker)
+PACKAGES=(crun runc conmon busybox-static catatonit tini mmdebstrap debootstrap iproute2 attr procps util-linux zstd xz-utils openssl uidmap docker-registry skopeo nftables docker-compose python3-docker)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

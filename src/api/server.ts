@@ -48,7 +48,8 @@ export function buildRouter(): Router {
  */
 async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
   const len = Number(req.headers['content-length'] ?? 0);
-  if (!Number.isFinite(len) || len < 0 || len > MAX_JSON_BODY) throw new InvalidArgumentError('invalid Content-Length');
+  if (!Number.isFinite(len) || len < 0) throw new InvalidArgumentError('invalid Content-Length');
+  if (len > MAX_JSON_BODY) throw new BerthError(`request body too large (limit ${MAX_JSON_BODY} bytes)`, { code: 'ERR_BODY_TOO_LARGE', status: 413 });
   let buf = head;
   while (buf.length < len) {
     const chunk = await new Promise<Buffer>((resolve, reject) => {
@@ -93,7 +94,8 @@ export function createApiServer(engine: Engine, tls?: TlsOptions): Server {
   };
 
   const httpOptions = { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 };
-  const server: Server = (tls ? createTlsServer({ ...httpOptions, ...tls }, onRequest) : createServer(httpOptions, onRequest)) as Server;
+  // allowHalfOpen on TLS too: a docker client's CloseWrite (close_notify) on a hijacked stream only ends its stdin.
+  const server: Server = (tls ? createTlsServer({ ...httpOptions, ...tls, allowHalfOpen: true }, onRequest) : createServer(httpOptions, onRequest)) as Server;
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     res.setHeader('Server', `berth (linux)`);
     res.setHeader('Api-Version', API_VERSION);

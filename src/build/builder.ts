@@ -24,6 +24,7 @@ import { assembleImage, commitLayer } from './layer-commit.js';
 import { runInContainer } from './run-container.js';
 import { copyIntoRoot, type CopyPlan } from './copy.js';
 import { runMountsFor } from './run-mounts.js';
+import { parseSize } from './prune-options.js';
 
 export interface BuildOptions {
   /** the context: a directory, or `context` (e.g. a tar kept in memory) */
@@ -78,6 +79,9 @@ export class Builder {
       layerExists: (c) => engine.layers.get(c) !== undefined,
       blobExists: (d) => engine.content.has(d),
     });
+    // the cache's size budget: BERTH_BUILD_CACHE_BUDGET (e.g. `10GB`, `512MB`) in the daemon's environment
+    const budget = process.env.BERTH_BUILD_CACHE_BUDGET;
+    if (budget) this.cache.budgetBytes = parseSize(budget);
   }
 
   async build(opts: BuildOptions): Promise<BuildResult> {
@@ -89,7 +93,7 @@ export class Builder {
     }
     const run = new BuildRun(this.engine, this.cache, opts, text, await BuildContext.open(fs, dockerfileName));
     const res = await run.execute();
-    await this.cache.enforceBudget().catch(() => undefined);
+    if (res.executedSteps > 0) await this.cache.enforceBudget().catch(() => undefined); // a cached build adds nothing
     return res;
   }
 }
@@ -106,6 +110,7 @@ class BuildRun {
   private cached = 0;
   private executed = 0;
   private readonly snapshotKeys = new Set<string>();
+  private readonly usedCacheKeys = new Set<string>();
 
   constructor(private readonly engine: Engine, private readonly cache: BuildCache, private readonly opts: BuildOptions, text: string, ctx: BuildContext) {
     this.out = opts.onOutput ?? (() => undefined);
@@ -139,6 +144,7 @@ class BuildRun {
       const unused = Object.keys(this.opts.buildArgs ?? {}).filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.includes(k));
       if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
       const imageId = await this.finish(final);
+      this.cache.touch(this.usedCacheKeys);
       return { imageId, cachedSteps: this.cached, executedSteps: this.executed };
     } finally {
       for (const k of this.snapshotKeys) await this.engine.snapshots.remove(k).catch(() => undefined);
@@ -391,6 +397,7 @@ class BuildRun {
     let layer: ImageLayer;
     if (hit) {
       this.cached++;
+      this.usedCacheKeys.add(key);
       this.out(' ---> Using cache\n');
       layer = hit.layer;
     } else {

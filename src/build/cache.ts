@@ -69,7 +69,7 @@ export class BuildCache {
     };
   }
 
-  /** A usable entry (its layer and blob still present); marks it used. */
+  /** A usable entry (its layer and blob still present); the caller marks it used with touch(). */
   lookup(key: string): CacheRecord | undefined {
     const r = this.db.prepare('SELECT * FROM build_cache WHERE key = ?').get(key) as Row | undefined;
     if (!r) return undefined;
@@ -77,8 +77,16 @@ export class BuildCache {
       this.db.prepare('DELETE FROM build_cache WHERE key = ?').run(key);
       return undefined;
     }
-    this.db.prepare('UPDATE build_cache SET last_used = ?, usage_count = usage_count + 1 WHERE key = ?').run(Date.now(), key);
     return this.toRecord(r);
+  }
+
+  /** Mark entries used, all in one transaction (a cached build writes the database once). */
+  touch(keys: Iterable<string>): void {
+    const list = [...keys];
+    if (list.length === 0) return;
+    const now = Date.now();
+    const upd = this.db.prepare('UPDATE build_cache SET last_used = ?, usage_count = usage_count + 1 WHERE key = ?');
+    tx(this.db, () => { for (const k of list) upd.run(now, k); });
   }
 
   put(key: string, layer: ImageLayer, description: string): void {

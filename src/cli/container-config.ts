@@ -15,7 +15,6 @@ import { formatUsernsMaps } from '../runtime/userns.js';
 /** Docker flags that parse but that berth cannot do yet: a clear error beats silently ignoring them. */
 export const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
   ['link', 'links (--link)'],
-  ['ip6', '--ip6'],
   ['gpus', '--gpus'],
   ['platform', '--platform'],
 ];
@@ -114,7 +113,7 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
     .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect, [])
     .option('--link <list>', 'Add link to another container (not supported yet)', collect, [])
     .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
-    .option('--ip6 <string>', 'IPv6 address (not supported yet)')
+    .option('--ip6 <string>', 'IPv6 address (e.g., 2001:db8::33)')
     .option('--network-alias <list>', 'Add network-scoped alias for the container', collect, [])
     .option('--mac-address <string>', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)')
     .option('--gpus <gpu-request>', 'GPU devices to add to the container (not supported yet)')
@@ -290,7 +289,7 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
   for (const p of o.publish ?? []) parsePublish(p, exposed, portBindings);
   const endpoint: any = {
     ...(o.networkAlias?.length ? { Aliases: o.networkAlias } : {}),
-    ...(o.ip ? { IPAMConfig: { IPv4Address: o.ip } } : {}),
+    ...(o.ip || o.ip6 ? { IPAMConfig: { ...(o.ip ? { IPv4Address: o.ip } : {}), ...(o.ip6 ? { IPv6Address: o.ip6 } : {}) } } : {}),
     ...(o.macAddress ? { MacAddress: o.macAddress } : {}),
   };
   const hostConfig: any = {

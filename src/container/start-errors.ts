@@ -12,7 +12,9 @@ export function classifyStartError(err: unknown, command: string, kind: 'create'
     ? 'OCI runtime exec failed: exec failed: unable to start container process'
     : 'failed to create task for container: OCI runtime create failed: unable to start container process';
   const raw = (err as Error)?.message ?? String(err);
-  const notFound = /executable file .*not found|not found in \$PATH|No such file or directory|ENOENT/i.test(raw);
+  // ENOENT alone is not enough: a missing mount source or device says the same, and must not pass for exit 127
+  const notFound = /executable file .*not found|not found in \$PATH/i.test(raw)
+    || (/No such file or directory|ENOENT/i.test(raw) && (raw.includes(command) || /open executable|exec(ve)?\b/i.test(raw)));
   const denied = /Permission denied|EACCES|not executable|exec format error/i.test(raw);
   if (notFound && !/cgroup|rlimit/i.test(raw)) {
     const detail = command.includes('/')

@@ -33,11 +33,12 @@ export function parseListenAddress(addr: string): ListenAddress {
   }
   if (addr.startsWith('/')) return { kind: 'unix', path: addr, display: `unix://${addr}` };
   if (addr.startsWith('tcp://')) {
-    let u: URL;
-    try { u = new URL(addr); } catch { throw listenError(`invalid listen address ${addr}`); }
-    if ((u.pathname && u.pathname !== '/') || u.search) throw listenError(`invalid listen address ${addr}: a TCP address has no path`);
-    const host = (u.hostname || '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
-    const port = u.port ? Number(u.port) : DEFAULT_TLS_PORT;
+    const m = /^tcp:\/\/(\[[0-9a-fA-F:.]*\]|[^:/[\]]*)(?::(\d{1,5}))?(\/.*)?$/.exec(addr);
+    if (!m) throw listenError(`invalid listen address ${addr}: use tcp://host:port`);
+    if (m[3] && m[3] !== '/') throw listenError(`invalid listen address ${addr}: a TCP address has no path`);
+    const host = m[1].replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+    const port = m[2] ? Number(m[2]) : DEFAULT_TLS_PORT;
+    if (port < 1 || port > 65535) throw listenError(`invalid listen address ${addr}: port out of range`);
     return { kind: 'tcp', host, port, display: `tcp://${host.includes(':') ? `[${host}]` : host}:${port}` };
   }
   throw listenError(`unsupported listen address ${addr}: use unix:///path or tcp://host:port (fd:// and ssh:// are not supported)`);

@@ -14,6 +14,8 @@ export const TABLE = 'berth';
 
 export interface FirewallBridge {
   bridge: string; subnet: string; internal: boolean;
+  /** IPv6 networks: their subnet is masqueraded in `table ip6 berth` */
+  subnet6?: string;
   /** enable_icc=false: the name prefix all of this network's veths share; frames between them are dropped */
   isolatedVethPrefix?: string;
 }
@@ -38,7 +40,18 @@ export function renderRuleset(bridges: FirewallBridge[], ports: FirewallPort[]):
   // icc=false is enforced where the frames are switched: the bridge family's forward hook sees
   // port-to-port traffic (no br_netfilter needed); traffic to the gateway goes up to the host and passes
   const isolate = bridges.filter((b) => b.isolatedVethPrefix).map((b) => `    iifname ${q(b.isolatedVethPrefix + '*')} oifname ${q(b.isolatedVethPrefix + '*')} drop`);
+  const post6 = bridges.filter((b) => b.subnet6 && !b.internal).map((b) => `    ip6 saddr ${b.subnet6} oifname != ${q(b.bridge)} masquerade`);
+  const v6 = bridges.some((b) => b.subnet6);
   return [
+    `add table ip6 ${TABLE}`,
+    `delete table ip6 ${TABLE}`,
+    // IPv6 gets the same isolation (forward rules name interfaces only) and masquerading out; no published ports
+    ...(v6 ? [
+      `table ip6 ${TABLE} {`,
+      '  chain postrouting {', '    type nat hook postrouting priority srcnat; policy accept;', ...post6, '  }',
+      '  chain forward {', '    type filter hook forward priority filter; policy accept;', ...fwd.filter((l) => !l.includes('ct status dnat')), '  }',
+      '}',
+    ] : []),
     `add table bridge ${TABLE}`,
     `delete table bridge ${TABLE}`,
     `table bridge ${TABLE} {`,
@@ -63,5 +76,5 @@ export async function applyRuleset(text: string): Promise<void> {
 
 /** Remove berth's table (no networks left). */
 export async function flushRuleset(): Promise<void> {
-  await applyRuleset(`add table ip ${TABLE}\ndelete table ip ${TABLE}\nadd table bridge ${TABLE}\ndelete table bridge ${TABLE}\n`);
+  await applyRuleset(`add table ip ${TABLE}\ndelete table ip ${TABLE}\nadd table bridge ${TABLE}\ndelete table bridge ${TABLE}\nadd table ip6 ${TABLE}\ndelete table ip6 ${TABLE}\n`);
 }

@@ -45,7 +45,12 @@ export async function deleteLink(name: string): Promise<void> {
   if (r.code !== 0 && !/Cannot find device|does not exist/i.test(r.stderr)) throw new SystemError(`cannot delete ${name}: ${r.stderr.trim()}`, 'ERR_NETWORK_SETUP');
 }
 
-export interface VethPlan { veth: string; ifname: string; bridge: string; ipCidr: string; mac: string; gateway?: string }
+export interface VethPlan { veth: string; ifname: string; bridge: string; ipCidr: string; mac: string; gateway?: string; ip6Cidr?: string; gateway6?: string }
+
+/** Extra addresses on a link (IPv6 without duplicate address detection: usable at once, as Docker does). */
+export async function addAddresses(dev: string, cidrs: string[]): Promise<void> {
+  await ipBatch(cidrs.map((c) => `addr replace ${c} dev ${dev}${c.includes(':') ? ' nodad' : ''}`));
+}
 
 /** A veth pair: host side on the bridge, the other side configured inside the container's netns. */
 export async function attachVeth(netns: string, p: VethPlan): Promise<void> {
@@ -55,6 +60,8 @@ export async function attachVeth(netns: string, p: VethPlan): Promise<void> {
   ]);
   const inner = ['link set lo up', `addr add ${p.ipCidr} dev ${p.ifname}`, `link set ${p.ifname} up`];
   if (p.gateway) inner.push(`route replace default via ${p.gateway} dev ${p.ifname}`);
+  if (p.ip6Cidr) inner.push(`addr add ${p.ip6Cidr} dev ${p.ifname} nodad`);
+  if (p.gateway6) inner.push(`route replace default via ${p.gateway6} dev ${p.ifname}`);
   try { await ipBatch(inner, netns); } catch (e) { await deleteLink(p.veth).catch(() => undefined); throw e; }
 }
 

@@ -15,9 +15,10 @@ import type { Db } from '../store/db.js';
 import { ContainerStore, type ContainerRecord } from '../container/container-store.js';
 import { hostsFor, resolvConfFor, etcFilePaths } from '../container/etc-files.js';
 import { broadcast, contains, defaultPools, formatIp4, formatSubnet4, isIp4, overlaps, parseIp4, parseSubnet4, type Subnet4 } from './cidr.js';
+import { contains6, formatIp6, formatSubnet6, isIp6, overlaps6, parseIp6, parseSubnet6, randomUla64, type Subnet6 } from './cidr6.js';
 import { NetworkStore, type EndpointRecord, type NetworkRecord } from './network-store.js';
 import { applyRuleset, renderRuleset } from './firewall.js';
-import { attachVeth, createNetns, deleteLink, ensureBridge, linkNames, netnsDir, removeNetns, routedSubnets, setSysctl } from './links.js';
+import { addAddresses, attachVeth, createNetns, deleteLink, ensureBridge, linkNames, netnsDir, removeNetns, routedSubnets, setSysctl } from './links.js';
 import { EmbeddedDns } from './dns-server.js';
 import { allocatePorts, wantedPorts } from './ports.js';
 import { networkView, endpointView } from './network-views.js';
@@ -87,7 +88,7 @@ export class NetworkManager {
     for (const ep of this.store.endpoints()) {
       if (!this.containers.get(ep.containerId)) { this.store.deleteEndpoint(ep.containerId, ep.networkId); continue; }
       if (running.has(ep.containerId)) { if (ep.veth) keepVeths.add(ep.veth); continue; }
-      if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', mac: '', veth: '' });
+      if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', ip6: '', mac: '', veth: '' });
     }
     for (const p of this.store.ports()) if (!running.has(p.containerId)) this.store.clearPorts(p.containerId);
     const bridges = new Set(this.store.networks().filter((n) => n.driver === 'bridge').map((n) => n.bridge));
@@ -110,6 +111,10 @@ export class NetworkManager {
   private async bringUp(n: NetworkRecord): Promise<void> {
     const s = parseSubnet4(n.subnet);
     await ensureBridge(n.bridge, `${n.gateway}/${s.bits}`);
+    if (n.subnet6 && n.gateway6) {
+      setSysctl('net.ipv6.conf.all.forwarding', '1');
+      await addAddresses(n.bridge, [`${n.gateway6}/${parseSubnet6(n.subnet6).bits}`]);
+    }
     if (n.options['com.docker.network.driver.mtu'] && n.options['com.docker.network.driver.mtu'] !== '1500') {
       const { runOk } = await import('../common/exec.js');
       await runOk('ip', ['link', 'set', n.bridge, 'mtu', n.options['com.docker.network.driver.mtu']]);
@@ -125,7 +130,7 @@ export class NetworkManager {
       const ipOf = new Map<string, string>();
       for (const ep of this.store.endpoints()) if (ep.ip && !ipOf.has(ep.containerId)) ipOf.set(ep.containerId, ep.ip);
       const ports = this.store.ports().filter((p) => ipOf.has(p.containerId)).map((p) => ({ ...p, ip: ipOf.get(p.containerId)! }));
-      await applyRuleset(renderRuleset(nets.map((n) => ({ bridge: n.bridge, subnet: n.subnet, internal: n.internal || !masq(n),
+      await applyRuleset(renderRuleset(nets.map((n) => ({ bridge: n.bridge, subnet: n.subnet, subnet6: n.subnet6, internal: n.internal || !masq(n),
         isolatedVethPrefix: iccDisabled(n) ? vethPrefix(n.id) : undefined })), ports));
     });
     this.fwChain = next.catch(() => undefined);
@@ -144,8 +149,8 @@ export class NetworkManager {
     throw new NotFoundError(`network ${idOrName} not found`, 'ERR_NETWORK_NOT_FOUND');
   }
 
-  private lookupName(networkId: string, name: string): string[] {
-    const out: string[] = [];
+  private lookupName(networkId: string, name: string): { a: string[]; aaaa: string[] } {
+    const out = { a: [] as string[], aaaa: [] as string[] };
     const net = this.store.network(networkId);
     const short = net && name.endsWith('.' + net.name.toLowerCase()) ? name.slice(0, -(net.name.length + 1)) : name;
     for (const ep of this.store.endpoints({ networkId })) {
@@ -153,7 +158,9 @@ export class NetworkManager {
       const c = this.containers.get(ep.containerId);
       if (!c) continue;
       const names = [c.name, c.id.slice(0, 12), ...ep.aliases, c.config?.Hostname].filter(Boolean).map((s: string) => s.toLowerCase());
-      if (names.includes(short)) out.push(ep.ip);
+      if (!names.includes(short)) continue;
+      out.a.push(ep.ip);
+      if (ep.ip6) out.aaaa.push(ep.ip6);
     }
     return out;
   }
@@ -170,14 +177,18 @@ export class NetworkManager {
     if (driver !== 'bridge') throw new NotSupportedError(`network driver "${driver}" is not supported; berth supports the bridge driver`, 'ERR_NETWORK_DRIVER');
     if (['bridge', 'host', 'none', 'default'].includes(name)) throw new Forbidden(`operation is not permitted on predefined ${name} network `);
     if (this.store.networks().some((n) => n.name === name)) throw new ConflictError(`network with name ${name} already exists`, 'ERR_NETWORK_EXISTS');
-    if (body.EnableIPv6) throw new NotSupportedError('IPv6 networks are not supported yet; create the network without --ipv6', 'ERR_IPV6');
-    const ipamConfigs = (body.IPAM?.Config ?? []) as any[];
+    const allConfigs = (body.IPAM?.Config ?? []) as any[];
+    const isV6 = (c: any) => String(c?.Subnet ?? '').includes(':');
+    const ipamConfigs = allConfigs.filter((c) => !isV6(c));
+    const v6Configs = allConfigs.filter(isV6);
     if (ipamConfigs.length > 1) throw new NotSupportedError('only one IPv4 subnet per network is supported');
+    if (v6Configs.length > 1) throw new NotSupportedError('only one IPv6 subnet per network is supported');
+    if (v6Configs.length && !body.EnableIPv6) throw new InvalidArgumentError(`IPv6 subnet ${v6Configs[0].Subnet} needs an IPv6 network: create it with --ipv6`);
+    const v6 = body.EnableIPv6 ? this.planIpv6(v6Configs[0] ?? {}) : undefined;
     const cfg = ipamConfigs[0] ?? {};
     const others = this.store.networks().filter((n) => n.subnet).map((n) => parseSubnet4(n.subnet));
     let subnet: Subnet4;
     if (cfg.Subnet) {
-      if (String(cfg.Subnet).includes(':')) throw new NotSupportedError('IPv6 subnets are not supported yet');
       subnet = parseSubnet4(cfg.Subnet);
       if (subnet.bits > 30) throw new InvalidArgumentError(`subnet ${cfg.Subnet} is too small`);
       if (others.some((o) => overlaps(o, subnet))) throw new Forbidden(`invalid pool request: Pool overlaps with other one on this address space`, 'ERR_POOL_OVERLAP');
@@ -200,7 +211,7 @@ export class NetworkManager {
     if (bridge.length > 15 || !/^[a-zA-Z0-9_.-]+$/.test(bridge)) throw new InvalidArgumentError(`invalid bridge name "${bridge}": at most 15 characters of [a-zA-Z0-9_.-]`);
     if (this.store.networks().some((n) => n.bridge === bridge) || (await linkNames()).includes(bridge)) throw new ConflictError(`bridge name ${bridge} is already in use`, 'ERR_BRIDGE_EXISTS');
     const rec = this.newRecord({ id, name, driver: 'bridge', subnet: formatSubnet4(subnet), gateway: formatIp4(gateway), ipRange,
-      internal: !!body.Internal, attachable: !!body.Attachable, labels: body.Labels ?? {}, options, bridge });
+      internal: !!body.Internal, ipv6: !!v6, ...(v6 ?? {}), attachable: !!body.Attachable, labels: body.Labels ?? {}, options, bridge });
     this.store.insertNetwork(rec);
     try {
       await this.bringUp(rec);
@@ -215,6 +226,24 @@ export class NetworkManager {
     }
     this.events.emitEvent('network', 'create', id, { name, type: 'bridge' });
     return { Id: id, Warning: '' };
+  }
+
+  /** --ipv6: the given subnet (or a random unique local /64) and its gateway, clear of other networks'. */
+  private planIpv6(cfg: any): { subnet6: string; gateway6: string } {
+    if (cfg.IPRange) throw new NotSupportedError('an IPv6 --ip-range is not supported; give the IPv6 subnet only');
+    const others = this.store.networks().filter((n) => n.subnet6).map((n) => parseSubnet6(n.subnet6!));
+    let subnet: Subnet6;
+    if (cfg.Subnet) {
+      subnet = parseSubnet6(cfg.Subnet);
+      if (subnet.bits > 120) throw new InvalidArgumentError(`subnet ${cfg.Subnet} is too small`);
+      if (others.some((o) => overlaps6(o, subnet))) throw new Forbidden(`invalid pool request: Pool overlaps with other one on this address space`, 'ERR_POOL_OVERLAP');
+    } else {
+      if (cfg.Gateway) throw new InvalidArgumentError('an IPv6 gateway needs an IPv6 subnet (--subnet)');
+      subnet = randomUla64();
+    }
+    const gw = cfg.Gateway ? parseIp6(cfg.Gateway) : subnet.base + 1n;
+    if (!contains6(subnet, gw) || gw === subnet.base) throw new InvalidArgumentError(`gateway ${cfg.Gateway} is not a usable address of subnet ${formatSubnet6(subnet)}`);
+    return { subnet6: formatSubnet6(subnet), gateway6: formatIp6(gw) };
   }
 
   private async freeSubnet(taken: Subnet4[]): Promise<Subnet4> {
@@ -312,8 +341,14 @@ export class NetworkManager {
       if (!isIp4(staticIp) || !contains(parseSubnet4(n.subnet), parseIp4(staticIp))) throw new InvalidArgumentError(`no configured subnet or ip-range contain the IP address ${staticIp}`);
       if (staticIp === n.gateway) throw new InvalidArgumentError(`address ${staticIp} is the network's gateway`);
     }
+    const staticIp6 = cfg?.IPAMConfig?.IPv6Address ?? '';
+    if (staticIp6) {
+      if (!n.subnet6) throw new InvalidArgumentError(`network ${n.name} has no IPv6 subnet for the address ${staticIp6} (create it with --ipv6)`);
+      if (!isIp6(staticIp6) || !contains6(parseSubnet6(n.subnet6), parseIp6(staticIp6))) throw new InvalidArgumentError(`no configured subnet or ip-range contain the IP address ${staticIp6}`);
+      if (parseIp6(staticIp6) === parseIp6(n.gateway6!)) throw new InvalidArgumentError(`address ${staticIp6} is the network's gateway`);
+    }
     if (aliases.length && !user) throw new InvalidArgumentError('network-scoped alias is supported only for containers in user defined networks');
-    return { containerId, networkId: n.id, endpointId: '', aliases, staticIp, ip: '', mac: cfg?.MacAddress ?? '', veth: '', seq, ifname: '' };
+    return { containerId, networkId: n.id, endpointId: '', aliases, staticIp, ip: '', ...(staticIp6 ? { staticIp6: formatIp6(parseIp6(staticIp6)) } : {}), mac: cfg?.MacAddress ?? '', veth: '', seq, ifname: '' };
   }
 
   /** Store the endpoints planned at create. */
@@ -336,6 +371,23 @@ export class NetworkManager {
     throw new ConflictError(`no available IPv4 addresses on network ${n.name}`, 'ERR_NO_ADDRESS');
   }
 
+  private allocateIp6(n: NetworkRecord, ep: EndpointRecord): string {
+    const others = this.store.endpoints({ networkId: n.id }).filter((e) => e.containerId !== ep.containerId);
+    const used = new Set([...others.map((e) => e.ip6), ...others.map((e) => e.staticIp6), n.gateway6].filter(Boolean));
+    if (ep.staticIp6) {
+      if (others.some((e) => e.ip6 === ep.staticIp6)) throw new ConflictError(`Address already in use: ${ep.staticIp6}`, 'ERR_IP_IN_USE');
+      return ep.staticIp6;
+    }
+    const subnet = parseSubnet6(n.subnet6!);
+    // sequential from ::1 on, bounded: a /64 never runs out, a small subnet can
+    const room = subnet.bits >= 112 ? Number((1n << BigInt(128 - subnet.bits)) - 1n) : 65_536;
+    for (let i = 1; i < room; i++) {
+      const s = formatIp6(subnet.base + BigInt(i));
+      if (!used.has(s)) return s;
+    }
+    throw new ConflictError(`no available IPv6 addresses on network ${n.name}`, 'ERR_NO_ADDRESS');
+  }
+
   private staticElsewhere(networkId: string, ip: string, containerId: string): boolean {
     return this.store.endpoints({ networkId }).some((e) => e.staticIp === ip && e.containerId !== containerId);
   }
@@ -345,8 +397,9 @@ export class NetworkManager {
     const n = this.store.network(ep.networkId);
     if (!n) throw new NotFoundError(`network ${ep.networkId} not found`, 'ERR_NETWORK_NOT_FOUND');
     const ip = this.allocateIp(n, ep);
+    const ip6 = n.subnet6 ? this.allocateIp6(n, ep) : '';
     const veth = `${vethPrefix(n.id)}${rec.id.slice(0, 7)}`;
-    const out = { ...ep, ip, mac: macOverride || ep.mac || macFor(ip), veth, ifname, endpointId: randomId() };
+    const out = { ...ep, ip, ip6, mac: macOverride || ep.mac || macFor(ip), veth, ifname, endpointId: randomId() };
     this.store.putEndpoint(out);
     return out;
   }
@@ -381,7 +434,7 @@ export class NetworkManager {
       const routeVia = nets.find((n) => !n.internal);
       await Promise.all(reserved.map((ep, i) => attachVeth(path, {
         veth: ep.veth, ifname: ep.ifname, bridge: nets[i].bridge, ipCidr: `${ep.ip}/${parseSubnet4(nets[i].subnet).bits}`, mac: ep.mac,
-        gateway: nets[i] === routeVia ? nets[i].gateway : undefined,
+        gateway: nets[i] === routeVia ? nets[i].gateway : undefined, ...this.v6Plan(nets[i], ep, nets[i] === routeVia),
       })));
       if (ports.length) await this.applyFirewall();
       this.writeEtc(rec, dir, reserved, nets);
@@ -392,6 +445,11 @@ export class NetworkManager {
     }
   }
 
+  private v6Plan(n: NetworkRecord, ep: EndpointRecord, defaultRoute: boolean): { ip6Cidr?: string; gateway6?: string } {
+    if (!ep.ip6 || !n.subnet6) return {};
+    return { ip6Cidr: `${ep.ip6}/${parseSubnet6(n.subnet6).bits}`, gateway6: defaultRoute ? n.gateway6 : undefined };
+  }
+
   private writeEtc(rec: ContainerRecord, dir: string, eps: EndpointRecord[], nets: NetworkRecord[]): void {
     const hc = rec.hostConfig;
     const defaultBridge = this.store.networks().find((n) => n.name === 'bridge');
@@ -400,6 +458,7 @@ export class NetworkManager {
     let hosts = hostsFor('bridge', { ...hc, ExtraHosts: extra });
     const names = [rec.config.Hostname, ...(rec.config.Domainname ? [`${rec.config.Hostname}.${rec.config.Domainname}`] : [])];
     hosts += `${eps[0].ip}\t${names.join(' ')}\n`;
+    if (eps[0].ip6) hosts += `${eps[0].ip6}\t${names.join(' ')}\n`;
     writeFileSync(p.hosts, hosts);
     const userNet = nets.find((n) => n.name !== 'bridge');
     // user-defined networks: the embedded DNS on the gateway answers names and forwards the rest
@@ -413,7 +472,7 @@ export class NetworkManager {
     const hadPorts = this.store.ports(rec.id).length > 0;
     for (const ep of eps) {
       if (ep.veth) await deleteLink(ep.veth).catch((e) => log.warn('veth delete failed', { veth: ep.veth, error: (e as Error).message }));
-      if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', veth: '', endpointId: '', mac: ep.staticIp || !ep.mac?.startsWith('02:42:') ? ep.mac : '' });
+      if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', ip6: '', veth: '', endpointId: '', mac: ep.staticIp || !ep.mac?.startsWith('02:42:') ? ep.mac : '' });
     }
     this.store.clearPorts(rec.id);
     await removeNetns(this.netnsPath(rec.id));
@@ -439,7 +498,7 @@ export class NetworkManager {
       while (used.has(`eth${i}`)) i++;
       const r = this.reserve(rec, ep, `eth${i}`);
       try {
-        await attachVeth(this.netnsPath(rec.id), { veth: r.veth, ifname: r.ifname, bridge: n.bridge, ipCidr: `${r.ip}/${parseSubnet4(n.subnet).bits}`, mac: r.mac });
+        await attachVeth(this.netnsPath(rec.id), { veth: r.veth, ifname: r.ifname, bridge: n.bridge, ipCidr: `${r.ip}/${parseSubnet4(n.subnet).bits}`, mac: r.mac, ...this.v6Plan(n, r, false) });
       } catch (e) { this.store.deleteEndpoint(rec.id, n.id); throw e; }
     } else if (rec.state.Running) {
       throw new Forbidden(`container ${rec.name} has no network namespace of its own to connect`);

@@ -13,6 +13,9 @@ export interface NetworkRecord {
   ipRange: string;
   internal: boolean;
   ipv6: boolean;
+  /** IPv6 subnet and gateway of an --ipv6 network (absent on older records) */
+  subnet6?: string;
+  gateway6?: string;
   attachable: boolean;
   labels: Record<string, string>;
   options: Record<string, string>;
@@ -29,6 +32,9 @@ export interface EndpointRecord {
   /** --ip / IPAMConfig.IPv4Address: the address asked for */
   staticIp: string;
   ip: string;
+  /** --ip6 and the IPv6 address in force (IPv6 networks only) */
+  staticIp6?: string;
+  ip6?: string;
   mac: string;
   /** host side of the veth pair, and the interface's name inside (eth0, eth1...) */
   veth: string;

@@ -83,7 +83,7 @@ test('docker CLI over TCP with --tlsverify; plain, unverified and foreign-CA acc
   const withCert = (cert: string) => ['--tlsverify', '--tlscacert', p('ca.pem'), '--tlscert', p(`${cert}-cert.pem`), '--tlskey', p(`${cert}-key.pem`), ...tcpHost];
 
   await t.test('version and run over TLS with a client certificate', async () => {
-    const v = await docker([...withCert('client'), 'version', '--format', '{{.Server.ApiVersion}}']);
+    const v = await docker([...withCert('client'), 'version', '--format', '{{.Server.APIVersion}}']);
     assert.equal(v.code, 0, v.stderr);
     assert.equal(v.stdout.trim(), '1.55');
     const pull = await docker([...withCert('client'), 'pull', 'busybox'], 120_000);
@@ -91,6 +91,11 @@ test('docker CLI over TCP with --tlsverify; plain, unverified and foreign-CA acc
     const run = await docker([...withCert('client'), 'run', '--rm', 'busybox', 'echo', 'hi'], 120_000);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'hi\n');
+    // stdin over the hijacked TLS stream, then half-close (close_notify) while the output keeps coming
+    const stdin = await runProgram('nsenter', [`--net=/run/netns/${d.netns}`, DOCKER, ...withCert('client'), 'run', '--rm', '-i', 'busybox', 'sh', '-c', 'tr a-z A-Z; sleep 0.5; echo done'],
+      { env, input: 'shout\n', timeoutMs: 60_000 });
+    assert.equal(stdin.code, 0, stdin.stderr);
+    assert.equal(stdin.stdout, 'SHOUT\ndone\n');
   });
 
   await t.test('DOCKER_CERT_PATH and DOCKER_TLS_VERIFY on the client side', async () => {
@@ -109,21 +114,21 @@ test('docker CLI over TCP with --tlsverify; plain, unverified and foreign-CA acc
   });
 
   await t.test('no client certificate: refused', async () => {
-    const r = await docker(['--tls', '--tlscacert', p('ca.pem'), ...tcpHost, 'version', '--format', '{{.Server.ApiVersion}}'], 30_000);
+    const r = await docker(['--tls', '--tlscacert', p('ca.pem'), ...tcpHost, 'version', '--format', '{{.Server.APIVersion}}'], 30_000);
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stdout, /1\.55/);
     assert.match(r.stderr, /certificate|tls|handshake|connection reset|EOF/i);
   });
 
   await t.test('a client certificate from another CA: refused', async () => {
-    const r = await docker([...withCert('stranger'), 'version', '--format', '{{.Server.ApiVersion}}'], 30_000);
+    const r = await docker([...withCert('stranger'), 'version', '--format', '{{.Server.APIVersion}}'], 30_000);
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stdout, /1\.55/);
     assert.match(r.stderr, /certificate|unknown ca|tls/i);
   });
 
   await t.test('plain HTTP on the TLS port gets no API answer', async () => {
-    const r = await docker(['-H', `tcp://127.0.0.1:${PORT}`, 'version', '--format', '{{.Server.ApiVersion}}'], 30_000);
+    const r = await docker(['-H', `tcp://127.0.0.1:${PORT}`, 'version', '--format', '{{.Server.APIVersion}}'], 30_000);
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stdout, /1\.55/);
   });

@@ -80,5 +80,5 @@ test('docker-compose: network, named volume and published port; down -v leaves n
   assert.doesNotMatch(links, /vb[0-9a-f]{13}/);
   const rules = inNs(['nft', 'list', 'table', 'ip', 'berth']).out;
   assert.doesNotMatch(rules, /18080|10\.66\.0\./);
-  assert.notEqual(inNs(['busybox', 'wget', '-qO-', '-T', '2', 'http://127.0.0.1:18080/']).code, 0);
+  assert.notEqual(inNs(['timeout', '5', 'busybox', 'wget', '-qO-', 'http://127.0.0.1:18080/']).code, 0);
 });

@@ -1,8 +1,9 @@
 /**
- * A full disk during pull: the daemon's root is a 24 MiB tmpfs and the image has a
- * 30 MiB incompressible layer. The pull fails saying the disk is full, leaves no image,
- * no ingest leftovers and no half-unpacked layer; after the tmpfs grows, the same pull
- * succeeds.
+ * A full disk during pull: the daemon's root is a 24 MiB tmpfs. One image has a 30 MiB
+ * incompressible layer (the download does not fit), another a tiny blob that unpacks to
+ * 40 MiB (the unpack does not fit). The pull fails saying the disk is full, leaves no
+ * image, no ingest leftovers and no half-unpacked layer; after the tmpfs grows, the same
+ * pull succeeds.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,8 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startDaemon } from '../helpers/daemon.js';
-import { buildImage, publish } from './publish.js';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { buildImage, publish, type Built } from './publish.js';
 import { serveRegistry } from './peers.js';
 import { sha } from './helpers.js';
 
@@ -30,41 +31,56 @@ function tree(dir: string): string[] {
   return out.sort();
 }
 
-test('full disk during pull: clear error, nothing partial left, a repeated pull succeeds after space is freed', async (t) => {
+/** A daemon whose root is a 24 MiB tmpfs, and a registry serving `img` as 127.0.0.1:5000/big/img:1. */
+async function smallDiskDaemon(t: any, img: Built): Promise<{ d: TestDaemon; grow(): void }> {
   const tmp = mkdtempSync('/tmp/breg-full-');
   const fs = join(tmp, 'fs');
   mkdirSync(fs);
   sh('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', fs]);
-  t.after(() => {
-    spawnSync('umount', ['-l', fs]);
-    rmSync(tmp, { recursive: true, force: true });
+  let stop = async () => {};
+  // one hook, in order: registry, daemon (it lives on the tmpfs), then the tmpfs
+  t.after(async () => {
+    try { await stop(); } finally {
+      spawnSync('umount', ['-l', fs]);
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
-  const img = await buildImage({ files: [{ name: 'big.bin', body: randomBytes(30 * 1024 * 1024) }], cmd: ['/big.bin'] });
   await publish(join(tmp, 'reg'), [{ repo: 'big/img', tag: '1', images: [img] }]);
-
   const d = await startDaemon({ base: fs });
-  t.after(() => d.cleanup());
+  stop = () => d.cleanup();
   const reg = await serveRegistry(d.netns, join(tmp, 'reg'), '127.0.0.1:5000');
-  t.after(() => reg.stop());
+  stop = async () => { reg.stop(); await d.cleanup(); };
+  return { d, grow: () => sh('mount', ['-o', 'remount,size=128m', fs]) };
+}
 
+async function fullDiskPull(t: any, img: Built): Promise<void> {
+  const { d, grow } = await smallDiskDaemon(t, img);
   const images = async () => (await d.berth(['images', '-q', '--no-trunc'])).stdout;
   const before = await images();
-  const content = join(d.root, 'content');
+  const ingest = join(d.root, 'content', 'ingest');
   const snapshots = join(d.root, 'snapshots');
   const layersBefore = tree(snapshots);
 
   const r = await d.berth(['pull', '127.0.0.1:5000/big/img:1'], { timeoutMs: 120_000 });
   assert.notEqual(r.code, 0, r.stdout);
-  if (process.env.BERTH_TEST_VERBOSE) console.log(r.stderr);
-  assert.match(r.stderr, /disk is full/);
-  assert.match(r.stderr, /no space left on device/);
+  assert.match(r.stderr, /no space left on device: the disk is full/);
   assert.equal(await images(), before, 'no image after a failed pull');
-  assert.deepEqual(readdirSync(join(content, 'ingest')), [], 'no ingest leftovers');
+  assert.deepEqual(readdirSync(ingest), [], 'no ingest leftovers');
   assert.deepEqual(tree(snapshots), layersBefore, 'no half layer dir');
 
-  sh('mount', ['-o', 'remount,size=128m', fs]);
+  grow();
   const again = await d.berth(['pull', '127.0.0.1:5000/big/img:1'], { timeoutMs: 120_000 });
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /Downloaded newer image/);
   assert.equal((await images()).trim(), sha(img.blobs[0]), 'the image is the one published');
+}
+
+test('full disk while downloading: clear error, nothing partial left, a repeated pull succeeds after space is freed', async (t) => {
+  await fullDiskPull(t, await buildImage({ files: [{ name: 'big.bin', body: randomBytes(30 * 1024 * 1024) }], cmd: ['/big.bin'] }));
+});
+
+test('full disk while unpacking: clear error, nothing partial left, a repeated pull succeeds after space is freed', {
+  todo: 'the daemon dies: src/snapshot/tar-unpack.ts leaves its `feeding` pipeline promise unhandled when unpacking throws (ENOSPC) — ERR_STREAM_PREMATURE_CLOSE',
+}, async (t) => {
+  await fullDiskPull(t, await buildImage({ files: [{ name: 'zeros.bin', body: Buffer.alloc(40 * 1024 * 1024) }], cmd: ['/zeros.bin'] }));
 });

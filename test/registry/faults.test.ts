@@ -1,12 +1,13 @@
 /**
  * Pull faults against the in-process registry: a blob whose bytes do not match its digest,
- * a truncated blob, an unknown tag, 503s (retried), wrong credentials. Each gives a clear
+ * a truncated blob, an unknown tag, 503s and 429s (retried), a persistent 500, absurd manifest
+ * sizes, wrong manifest media types, wrong credentials. Each gives a clear
  * error, leaves no image, and a repeated pull after the fault succeeds.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { imageEnv, buildTar, streamOf } from '../image/helpers.js';
 import { startRegistry } from './helpers.js';
 import { pullImage } from '../../src/registry/client/pull.js';
@@ -73,4 +74,67 @@ test('basic auth: wrong password is a clear 401, right one pulls', async (t) => 
   const dst = await imageEnv(t);
   await pullImage({ images: dst.images, content: dst.content, ref: `${reg.host}/p/img:1`, creds: { username: 'bob', password: 'pw' } });
   assert.equal(dst.images.list().length, 1);
+});
+
+/** A proxy in front of the registry; `fault` answers a request itself when it returns true. */
+async function faultProxy(t: any, upstream: string, fault: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<string> {
+  const proxy = createServer((req, res) => {
+    if (fault(req, res)) return;
+    const up = request({ host: '127.0.0.1', port: Number(upstream.split(':')[1]), path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers); r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => { proxy.close(() => r()); proxy.closeAllConnections(); }));
+  return `127.0.0.1:${(proxy.address() as any).port}`;
+}
+
+test('429 with Retry-After is waited out; a persistent 500 fails clearly, leaves nothing, and a later pull succeeds', async (t) => {
+  const { reg, img, layerDigest } = await setup(t);
+  const dst = await imageEnv(t);
+  let limited = 1;
+  let broken = true;
+  let failed500 = 0;
+  const host = await faultProxy(t, reg.host, (req, res) => {
+    if (!req.url?.includes(`/blobs/${layerDigest}`)) return false;
+    if (limited > 0) { limited--; res.writeHead(429, { 'Retry-After': '1', 'Content-Type': 'application/json' }); res.end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}'); return true; }
+    if (broken) { failed500++; res.writeHead(500); res.end(); return true; }
+    return false;
+  });
+  await assert.rejects(pullImage({ images: dst.images, content: dst.content, ref: `${host}/f/img:1` }), /registry answered 500/);
+  assert.equal(limited, 0);
+  assert.equal(failed500, 4, 'the 429 and then the 500s were retried: five attempts in all');
+  assert.equal(dst.images.list().length, 0);
+  assert.deepEqual(readdirSync(dst.content.ingestDir), []);
+  broken = false;
+  const r = await pullImage({ images: dst.images, content: dst.content, ref: `${host}/f/img:1` });
+  assert.equal(r.image.id, img.id);
+});
+
+test('absurd manifest sizes and wrong media types are refused clearly and leave no image', async (t) => {
+  const { reg, img } = await setup(t);
+  const dst = await imageEnv(t);
+  let mode = '';
+  const huge = Buffer.alloc(5 * 1024 * 1024, 0x20);
+  const host = await faultProxy(t, reg.host, (req, res) => {
+    if (!req.url?.includes('/manifests/')) return false;
+    if (mode === 'declared') { res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': huge.length }); res.end(huge); return true; }
+    if (mode === 'chunked') { res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }); res.write(huge.subarray(0, 1024 * 1024)); for (let i = 0; i < 4; i++) res.write(huge.subarray(0, 1024 * 1024)); res.end(); return true; }
+    if (mode === 'schema1') { res.writeHead(200, { 'Content-Type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }); res.end(JSON.stringify({ schemaVersion: 1, name: 'f/img', tag: '1', fsLayers: [] })); return true; }
+    if (mode === 'html') { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('{"hello": "a captive portal"}'); return true; }
+    return false;
+  });
+  const pull = () => pullImage({ images: dst.images, content: dst.content, ref: `${host}/f/img:1` });
+  mode = 'declared';
+  await assert.rejects(pull(), /manifest of \d+ bytes is larger than the limit/);
+  mode = 'chunked';
+  await assert.rejects(pull(), /manifest too large/);
+  mode = 'schema1';
+  await assert.rejects(pull(), /unsupported manifest media type application\/vnd\.docker\.distribution\.manifest\.v1\+prettyjws/);
+  mode = 'html';
+  await assert.rejects(pull(), /unsupported manifest media type text\/html/);
+  assert.equal(dst.images.list().length, 0);
+  mode = '';
+  assert.equal((await pull()).image.id, img.id);
 });

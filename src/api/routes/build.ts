@@ -11,6 +11,7 @@ import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../build/bui
 import type { Engine } from '../../engine/engine.js';
 import { parseUntil, parseSize } from '../../build/prune-options.js';
 import { receiveContext } from '../../build/context/receive-context.js';
+import { log } from '../../common/log.js';
 
 const builders = new WeakMap<Engine, Builder>();
 
@@ -45,7 +46,9 @@ export function buildRoutes(r: Router): void {
       ctx.res.write(JSON.stringify(obj) + '\n');
     };
     try {
+      const t0 = performance.now();
       const context = await receiveContext(ctx.req, makeDir);
+      const tReceived = performance.now();
       for (const ref of cacheFrom) if (!engine.images.tryResolve(ref)) write({ stream: `cache-from image ${ref} not found locally, ignored\n` });
       const res = await builderFor(engine).build({
         context, dockerfile: q.str('dockerfile') || 'Dockerfile', tags, buildArgs, labels,
@@ -53,6 +56,7 @@ export function buildRoutes(r: Router): void {
         network: q.str('networkmode') || undefined,
         onOutput: (text) => { if (!quiet && !text.startsWith('Successfully ')) write({ stream: text }); },
       });
+      log.debug('build timings', { receiveMs: +(tReceived - t0).toFixed(2), buildMs: +(performance.now() - tReceived).toFixed(2), cached: res.cachedSteps, executed: res.executedSteps });
       write({ aux: { ID: res.imageId } });
       if (quiet) write({ stream: res.imageId + '\n' });
       else {

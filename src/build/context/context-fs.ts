@@ -125,7 +125,7 @@ export class MemoryContextFs implements ContextFs {
     const e = this.entries.get(cleanPath(rel));
     if (e?.hardlink !== undefined) {
       const t = this.entries.get(e.hardlink);
-      return t && t.type === 'file' ? { ...t, mode: e.mode } : e;
+      return t && t.type === 'file' ? t : e; // one inode: the target's mode too
     }
     return e;
   }

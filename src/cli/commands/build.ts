@@ -54,6 +54,7 @@ async function packContext(dir: string, dockerfileRel: string | undefined, extra
         const cb = (e?: Error | null) => (e ? rej(e) : res());
         if (st.isDirectory()) p.entry({ ...common, type: 'directory' }, cb);
         else if (st.isSymbolicLink()) p.entry({ ...common, type: 'symlink', linkname: readlinkSync(abs) }, cb);
+        else if (st.isFile() && st.size <= 1024 * 1024) p.entry({ ...common, type: 'file' }, readFileSync(abs), cb); // small: no stream set-up
         else if (st.isFile()) {
           const e = p.entry({ ...common, type: 'file', size: st.size }, cb);
           createReadStream(abs).on('error', rej).pipe(e);

@@ -17,22 +17,31 @@ const enc = encodeURIComponent;
 
 /** Docker's display of a JSON progress stream: bars redrawn in place on a TTY, plain lines otherwise. */
 export class ProgressPrinter {
+  /** ids of the per-layer lines above the cursor, oldest first */
   private lines: string[] = [];
   private tty: boolean;
-  constructor(private out: (s: string) => void, private quiet = false, tty = Boolean(process.stdout.isTTY)) { this.tty = tty; }
+  constructor(private out: (s: string) => void, private quiet = false, tty = Boolean(process.stdout.isTTY),
+    private columns = process.stdout.columns || 0) { this.tty = tty; }
   handle(m: JsonMessage): void {
     if (m.error || m.errorDetail) throw new DaemonError(500, m.errorDetail?.message ?? m.error ?? 'unknown error');
     if (this.quiet) return;
     if (m.stream) { this.out(m.stream); return; }
     if (m.aux || (m.status === undefined && !m.id)) return;
-    const text = `${m.id ? `${m.id}: ` : ''}${m.status ?? ''}${m.progress && this.tty ? ' ' + m.progress : ''}`;
+    let text = `${m.id ? `${m.id}: ` : ''}${m.status ?? ''}${m.progress && this.tty ? ' ' + m.progress : ''}`;
     if (!m.id || !this.tty) {
       if (!this.tty && m.progressDetail?.current !== undefined) return; // bars are for terminals
+      // a plain line moves the layer lines out of reach: later updates start new lines below it
+      this.lines = [];
       this.out(text + '\n');
       return;
     }
+    // a wrapped line would break the cursor arithmetic: on a narrow terminal keep the numbers, drop the bar (as Docker does)
+    if (this.columns > 1 && text.length >= this.columns && m.progress?.includes('] ')) {
+      text = `${m.id}: ${m.status ?? ''} ${m.progress.slice(m.progress.indexOf('] ') + 2)}`;
+    }
+    if (this.columns > 1 && text.length >= this.columns) text = text.slice(0, this.columns - 1);
     const i = this.lines.indexOf(m.id);
-    if (i < 0) { this.lines.push(m.id); this.out(text + '\n'); return; }
+    if (i < 0) { this.lines.push(m.id); this.out(`\x1b[2K\r${text}\n`); return; }
     const up = this.lines.length - i;
     this.out(`\x1b[${up}A\x1b[2K\r${text}\x1b[${up}B\r`);
   }

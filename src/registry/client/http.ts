@@ -138,9 +138,14 @@ export class RegistryHttp {
         res = await this.raw(method, url, headers, opts.body?.());
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (attempt < retries && code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EPROTO' && !String(code).startsWith('ERR_TLS') && code !== 'DEPTH_ZERO_SELF_SIGNED_CERT' && code !== 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
+        const tls = isTlsError(e);
+        if (attempt < retries && !tls && code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EPROTO') {
           await sleep(200 * 2 ** attempt);
           continue;
+        }
+        if (tls) {
+          throw new RegistryRequestError(502, `TLS with registry ${this.endpoint.host} failed: ${(e as Error).message} `
+            + `(a private CA goes in certs.d/${this.endpoint.host}/ca.crt, a client certificate in client.cert and client.key there)`);
         }
         throw new RegistryRequestError(502, `cannot reach registry ${this.endpoint.host}: ${(e as Error).message}`);
       }
@@ -185,6 +190,13 @@ export class RegistryHttp {
     const text = code ? `${code.toLowerCase()}: ${msg}` : (base[status] ?? `registry answered ${status}`);
     return new RegistryRequestError(status, `${text} (${method} ${this.endpoint.host}${what})`, code);
   }
+}
+
+/** certificate verification and handshake failures: retrying does not help, the CA or client cert is missing */
+function isTlsError(e: unknown): boolean {
+  const code = String((e as NodeJS.ErrnoException).code ?? '');
+  return /^(ERR_TLS|ERR_SSL|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|HOSTNAME_MISMATCH)/.test(code)
+    || /certificate|ssl3_|tlsv1/i.test((e as Error).message ?? '');
 }
 
 export function isNotFound(e: unknown): boolean {
