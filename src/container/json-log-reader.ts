@@ -5,7 +5,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { log } from '../common/log.js';
-import type { LogEntry, LogReadOptions } from './k8s-log.js';
+import type { LogEntry, LogReadOptions } from './log-entry.js';
 
 /** One json-file record; null for a torn or foreign line. */
 export function parseJsonLogLine(line: Buffer): LogEntry | null {

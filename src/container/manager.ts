@@ -25,7 +25,7 @@ import { extractIntoContainer, packPath, statContainerPath, type ContainerPathSt
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
 import { execInspectView, ExecSessions, type ExecRecord } from './exec-sessions.js';
 import { nowRfc3339Nano, parseTime } from './human-time.js';
-import type { LogEntry } from './k8s-log.js';
+import type { LogEntry } from './log-entry.js';
 import { JsonLogConverter, jsonLogFiles } from './json-log.js';
 import { readJsonLog } from './json-log-reader.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -50,7 +50,7 @@ import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
 import { containerLayerTar } from '../runtime/userns-tar.js';
 
-export type { LogEntry } from './k8s-log.js';
+export type { LogEntry } from './log-entry.js';
 
 /** A live stream to a container's or exec's stdio. */
 export interface AttachIO {

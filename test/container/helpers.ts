@@ -13,7 +13,7 @@ import { mountsBelow } from '../../src/snapshot/mounts.js';
 import { ImageStore } from '../../src/image/image-store.js';
 import { OciRuntime, prepareHostForCrun } from '../../src/runtime/index.js';
 import { ContainerManager } from '../../src/container/manager.js';
-import type { LogEntry } from '../../src/container/k8s-log.js';
+import type { LogEntry } from '../../src/container/log-entry.js';
 
 export interface Env {
   dir: string; paths: EnginePaths; db: Db; events: EventLog; images: ImageStore; layers: LayerStore; snapshots: SnapshotStore;

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { humanDuration, rfc3339Nano, parseTime } from '../../src/container/human-time.js';
 import { commandOf, mergeImageConfig } from '../../src/container/config-merge.js';
-import { parseK8sLogLine } from '../../src/container/k8s-log.js';
 import { resolveInRoot } from '../../src/container/scoped-path.js';
 import { parseSignal } from '../../src/container/signals.js';
 import { normalizeContainerName } from '../../src/container/names.js';
@@ -43,17 +42,6 @@ test('image config merge follows Docker', () => {
   // explicit empty entrypoint clears it
   assert.deepEqual(commandOf(mergeImageConfig({ Entrypoint: [''] }, img)), { path: 'sh', args: [] });
   assert.throws(() => commandOf(mergeImageConfig({}, {})), { status: 400, message: 'No command specified' });
-});
-
-test('k8s-file log lines', () => {
-  const full = parseK8sLogLine(Buffer.from('2024-01-02T03:04:05.123456789+00:00 stdout F hello world'))!;
-  assert.equal(full.stream, 'stdout');
-  assert.equal(full.data.toString(), 'hello world\n');
-  assert.equal(full.time.getTime(), Date.UTC(2024, 0, 2, 3, 4, 5, 123));
-  const part = parseK8sLogLine(Buffer.from('2024-01-02T03:04:05Z stderr P abc'))!;
-  assert.equal(part.data.toString(), 'abc');
-  assert.equal(parseK8sLogLine(Buffer.from('2024-01-02T03:04:05Z stdout F'))!.data.toString(), '\n');
-  assert.equal(parseK8sLogLine(Buffer.from('garbage')), null);
 });
 
 test('paths resolve inside the root, symlinks clamped', async (t) => {

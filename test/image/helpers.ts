@@ -30,26 +30,8 @@ export async function imageEnv(t: { after: (fn: () => Promise<void>) => void }):
   return { root, paths, db, content, layers, events, images, seen };
 }
 
-export interface TarEntry { name: string; type?: 'file' | 'directory' | 'symlink'; body?: string | Buffer; mode?: number; linkname?: string }
-
-export async function buildTar(entries: TarEntry[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = (async () => { for await (const c of pack) chunks.push(c as Buffer); })();
-  for (const e of entries) {
-    const header: Partial<tar.Header> & { name: string } = { name: e.name, type: e.type ?? 'file', mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), mtime: new Date(1_600_000_000_000), uid: 0, gid: 0 };
-    if (e.linkname) header.linkname = e.linkname;
-    await new Promise<void>((resolve, reject) => {
-      if (header.type === 'file') pack.entry(header, e.body ?? '', (err) => (err ? reject(err) : resolve()));
-      else pack.entry(header, (err) => (err ? reject(err) : resolve()));
-    });
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-export function streamOf(buf: Buffer): Readable { return Readable.from([buf]); }
+// one tar builder for all test areas
+export { buildTar, streamOf, type TarEntry } from '../snapshot/helpers.js';
 
 /** Names of the entries of a (plain) tar. */
 export async function tarNames(src: Readable): Promise<Map<string, tar.Header>> {

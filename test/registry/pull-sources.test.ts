@@ -17,6 +17,7 @@ import { inNetns, serveRegistry, type Peer } from './peers.js';
 
 const A = '127.0.0.1:5101';       // a plain registry
 const MIRROR = '127.0.0.1:5102';  // mirror of A and of Docker Hub
+const DEAD = '127.0.0.1:5199';    // a mirror that is down
 const TLS = '10.99.0.1:5103';     // TLS with a private CA (not loopback: no plain-HTTP shortcut)
 const MTLS = '10.99.0.1:5104';    // TLS that requires a client certificate
 const hostArch = process.arch === 'x64' ? 'amd64' : process.arch;
@@ -74,7 +75,7 @@ before(async () => {
   mkdirSync(join(tmp, 'certs.d'));
   writeFileSync(join(tmp, 'daemon.json'), JSON.stringify({
     'registry-mirrors': [`http://${MIRROR}`],
-    mirrors: { [A]: [`http://${MIRROR}`] },
+    mirrors: { [A]: [`http://${DEAD}`, `http://${MIRROR}`] },
     'certs-dir': join(tmp, 'certs.d'),
   }));
   d = await startDaemon({ configFile: join(tmp, 'daemon.json') });
@@ -109,10 +110,13 @@ test('--platform: the host platform by default, another on request, an unknown o
   assert.match(bad.stderr, /no matching manifest for linux\/s390x/);
 });
 
-test('mirrors: served by the mirror when it has the image, by the registry otherwise; Docker Hub mirror', async () => {
+test('mirrors: a mirror that is down is skipped; served by a mirror that has the image, by the registry otherwise; Docker Hub mirror', async () => {
   await ok(['pull', `${A}/mir/a:1`]);
   assert.equal(await label(`${A}/mir/a:1`), 'mirror');
   await ok(['pull', `${A}/mir/b:1`]);
+  assert.equal(await label(`${A}/mir/b:1`), 'A');
+  await ok(['rmi', `${A}/mir/b:1`]);
+  await ok(['pull', '-a', `${A}/mir/b`]); // tags come from the registry, not from the partial mirror
   assert.equal(await label(`${A}/mir/b:1`), 'A');
   await ok(['pull', 'hubimg:1']);
   assert.equal(await label('hubimg:1'), 'hub mirror');

@@ -58,8 +58,9 @@ export async function pullRoute(ctx: Ctx, fromImage: string, tag: string | undef
   const repoName = `${base.domain}/${base.path}`;
   try {
     if (!tag && !base.tag && !base.digest) {
-      // docker pull -a: every tag the registry lists
-      const http = await connectRegistry(base.domain, creds, registryHostsConfig());
+      // docker pull -a: every tag the registry lists (itself: a mirror's list may be partial;
+      // each tag is then pulled through the mirrors as usual)
+      const http = await connectRegistry(base.domain, creds, { ...registryHostsConfig(), mirrors: {} });
       try { for (const t of await listTags(http, base.path)) refs.push(`${repoName}:${t}`); } finally { http.close(); }
     } else if (base.digest || base.tag) refs.push(fromImage);
     else if (tag && /^sha256:/.test(tag)) refs.push(`${repoName}@${tag}`);

@@ -4,7 +4,7 @@
  * does: .dockerignore applied on this side, a Dockerfile from outside the
  * context or from stdin added under a private name.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync, existsSync, createReadStream } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync, existsSync, createReadStream, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -34,21 +34,20 @@ async function packContext(dir: string, dockerfileRel: string | undefined, extra
   const ignoreFile = [dockerfileRel ? join(dir, dockerfileRel + '.dockerignore') : '', join(dir, '.dockerignore')].find((f) => f && existsSync(f));
   const matcher = new PatternMatcher(ignoreFile ? readIgnoreFile(readFileSync(ignoreFile, 'utf8')) : []);
   const keep = new Set(['.dockerignore', dockerfileRel ?? 'Dockerfile', (dockerfileRel ?? 'Dockerfile') + '.dockerignore']);
-  const entries: string[] = [];
+  const entries: Array<{ r: string; st: Stats }> = [];
   const walk = (rel: string): void => {
     for (const n of readdirSync(join(dir, rel)).sort()) {
       const r = rel ? `${rel}/${n}` : n;
       const excluded = !keep.has(r) && matcher.matches(r);
       const st = lstatSync(join(dir, r));
-      if (!excluded) entries.push(r);
+      if (!excluded) entries.push({ r, st });
       if (st.isDirectory() && (!excluded || matcher.hasExclusions)) walk(r);
     }
   };
   walk('');
   (async () => {
-    for (const r of entries) {
+    for (const { r, st } of entries) {
       const abs = join(dir, r);
-      const st = lstatSync(abs);
       const common = { name: r, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime: st.mtime };
       await new Promise<void>((res, rej) => {
         const cb = (e?: Error | null) => (e ? rej(e) : res());
@@ -151,15 +150,25 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
         body, contentType: 'application/x-tar',
       });
       let imageId = '';
-      for await (const msg of jsonLines(res)) {
-        if (msg.errorDetail || msg.error) {
-          const message = msg.errorDetail?.message ?? msg.error;
-          ctx.err(`${message}\n`);
-          throw new ExitError(msg.errorDetail?.code || 1);
+      // progress lines that arrive together are written together (one write, not one per line)
+      let pending = '';
+      let flushQueued = false;
+      const flush = (): void => { if (pending) { ctx.out(pending); pending = ''; } flushQueued = false; };
+      try {
+        for await (const msg of jsonLines(res)) {
+          if (msg.errorDetail || msg.error) {
+            flush();
+            const message = msg.errorDetail?.message ?? msg.error;
+            ctx.err(`${message}\n`);
+            throw new ExitError(msg.errorDetail?.code || 1);
+          }
+          if (msg.aux?.ID) imageId = msg.aux.ID;
+          if (typeof msg.stream === 'string' && !o.quiet) {
+            pending += msg.stream;
+            if (!flushQueued) { flushQueued = true; setImmediate(flush); }
+          }
         }
-        if (msg.aux?.ID) imageId = msg.aux.ID;
-        if (typeof msg.stream === 'string' && !o.quiet) ctx.out(msg.stream);
-      }
+      } finally { flush(); }
       if (o.quiet) ctx.out(`${imageId}\n`);
       if (o.iidfile && imageId) writeFileSync(o.iidfile, imageId);
     });
