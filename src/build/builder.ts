@@ -25,6 +25,7 @@ import { runInContainer } from './run-container.js';
 import { copyIntoRoot, type CopyPlan } from './copy.js';
 import { runMountsFor } from './run-mounts.js';
 import { parseSize } from './prune-options.js';
+import { tx } from '../store/db.js';
 
 export interface BuildOptions {
   /** the context: a directory, or `context` (e.g. a tar kept in memory) */
@@ -158,7 +159,12 @@ class BuildRun {
     let imageId: string;
     if (prior && this.executed === 0 && !this.opts.noCache && this.engine.images.get(prior.image_id)) {
       imageId = prior.image_id;
-      for (const t of tags) this.engine.images.tag(imageId, t);
+      // a fully cached build: the tags and the cache's use marks in one transaction
+      tx(this.engine.db, () => {
+        for (const t of tags) this.engine.images.tag(imageId, t);
+        this.cache.touch(this.usedCacheKeys);
+        this.usedCacheKeys.clear();
+      });
     } else {
       const img = await assembleImage(this.engine.content, this.engine.images, {
         config: state.config, layers: state.layers, history: state.history, author: state.author,

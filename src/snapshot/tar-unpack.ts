@@ -59,6 +59,9 @@ export async function unpackLayer(src: Readable, dest: string, opts: { mode?: Un
   });
   const extract = tar.extract();
   const feeding = pipeline(plain, counter, extract as unknown as NodeJS.WritableStream);
+  // it may reject while the entries are still being written (e.g. a full disk); it is awaited below,
+  // but an early rejection must not count as unhandled and take the daemon down
+  feeding.catch(() => undefined);
   const unpacker = new Unpacker(root, opts.mode ?? 'apply', limits);
   try {
     for await (const entry of extract) {

@@ -51,12 +51,17 @@ export class ContentStore {
     if (expected && expected !== digest) throw new DigestMismatchError(expected, digest);
     if (this.has(digest)) return { digest, size: buf.length };
     const tmp = join(this.ingestDir, randomBytes(8).toString('hex'));
-    const fh = await open(tmp, 'w', 0o644);
     try {
-      await fh.writeFile(buf);
-      await fh.sync();
-    } finally { await fh.close(); }
-    await rename(tmp, this.path(digest));
+      const fh = await open(tmp, 'w', 0o644);
+      try {
+        await fh.writeFile(buf);
+        await fh.sync();
+      } finally { await fh.close(); }
+      await rename(tmp, this.path(digest));
+    } catch (e) {
+      await rm(tmp, { force: true }); // a failed write (full disk) leaves nothing in ingest
+      throw e;
+    }
     return { digest, size: buf.length };
   }
 

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { imageEnv, buildTar, streamOf } from '../image/helpers.js';
 import { startRegistry } from './helpers.js';
@@ -137,4 +138,35 @@ test('absurd manifest sizes and wrong media types are refused clearly and leave 
   assert.equal(dst.images.list().length, 0);
   mode = '';
   assert.equal((await pull()).image.id, img.id);
+});
+
+test('a pull cut off mid-layer keeps what arrived and the next pull resumes it with a Range request', async (t) => {
+  const { reg, img, layerDigest } = await setup(t);
+  const dst = await imageEnv(t);
+  const blob = readFileSync(reg.server.storage.content.path(layerDigest));
+  let cut = true;
+  const ranges: string[] = [];
+  const host = await faultProxy(t, reg.host, (req, res) => {
+    if (!req.url?.includes(`/blobs/${layerDigest}`)) return false;
+    if (req.headers.range) ranges.push(String(req.headers.range));
+    if (!cut) return false;
+    res.writeHead(200, { 'Content-Length': blob.length, 'Content-Type': 'application/octet-stream' });
+    // cut the connection once the client has some of the layer on disk (bounded wait)
+    const partialPath = join(dst.content.ingestDir, `pull-${layerDigest.slice(7)}`);
+    res.write(blob.subarray(0, Math.floor(blob.length / 2)), async () => {
+      for (let i = 0; i < 250 && !(existsSync(partialPath) && statSync(partialPath).size > 0); i++) await new Promise((w) => setTimeout(w, 20));
+      res.destroy();
+    });
+    return true;
+  });
+  await assert.rejects(pullImage({ images: dst.images, content: dst.content, ref: `${host}/f/img:1` }));
+  assert.equal(dst.images.list().length, 0);
+  const partial = readdirSync(dst.content.ingestDir);
+  assert.deepEqual(partial, [`pull-${layerDigest.slice(7)}`], 'the partial layer is kept for the next pull');
+  cut = false;
+  const r = await pullImage({ images: dst.images, content: dst.content, ref: `${host}/f/img:1` });
+  assert.equal(r.image.id, img.id);
+  assert.equal(ranges.length, 1);
+  assert.match(ranges[0], /^bytes=[1-9]\d*-$/, 'the second pull asked only for the rest');
+  assert.deepEqual(readdirSync(dst.content.ingestDir), []);
 });
