@@ -83,7 +83,7 @@ test('daemon restart: always and unless-stopped come back, no and manually stopp
   for (const pid of Object.values(pids)) process.kill(pid, 'SIGKILL');
   await d.restart();
   for (const n of ['p-always', 'p-unless']) {
-    const i = await until(`${n} to run again`, async () => { const x = await inspect(n); return x.State.Running && x.State.Pid !== pids[n] ? x : undefined; });
+    const i = await until(`${n} to run again`, async () => { const x = await inspect(n); return x.State.Running && !x.State.Restarting && x.State.Pid > 0 && x.State.Pid !== pids[n] ? x : undefined; });
     assert.equal(i.State.Status, 'running');
   }
   assert.equal((await inspect('p-no')).State.Status, 'exited');
