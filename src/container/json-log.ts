@@ -33,6 +33,8 @@ interface Source {
 
 export class JsonLogConverter {
   private readonly sources = new Map<string, Source>();
+  /** containers being removed: never converted again (ids are never reused) */
+  private readonly gone = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -44,7 +46,7 @@ export class JsonLogConverter {
 
   /** A container started (or was found running): watch its k8s file. Cheap: no I/O beyond the watch. */
   track(id: string, files: JsonLogFiles): void {
-    if (this.closed) return;
+    if (this.closed || this.gone.has(id)) return;
     const src = this.source(id, files);
     if (!src.watcher) {
       try {
@@ -57,6 +59,8 @@ export class JsonLogConverter {
 
   /** Stop watching (the container is being removed); resolves once no conversion writes to its files any more. */
   async untrack(id: string): Promise<void> {
+    // a sync queued after this (poll timer, exit handler) must not write into a directory being removed
+    this.gone.add(id);
     const src = this.sources.get(id);
     if (!src) return;
     src.watcher?.close();
@@ -69,6 +73,7 @@ export class JsonLogConverter {
    * lines are written out too, as Docker does when a container's output ends without a newline.
    */
   sync(id: string, files: JsonLogFiles, final = false): Promise<void> {
+    if (this.gone.has(id)) return Promise.resolve();
     const src = this.source(id, files);
     const run = src.chain.then(() => this.convert(src, final));
     src.chain = run.catch((e) => log.warn('json-file log conversion failed', { container: id.slice(0, 12), error: (e as Error).message }));

@@ -588,7 +588,7 @@ export class ContainerManager {
         // independent file trees: removed side by side
         await Promise.all([
           rm(this.monitorDir(rec.id), { recursive: true, force: true }),
-          this.jsonLogs.untrack(rec.id).then(() => rm(this.containerDir(rec.id), { recursive: true, force: true })),
+          this.jsonLogs.untrack(rec.id).then(() => rm(this.containerDir(rec.id), { recursive: true, force: true, maxRetries: 3, retryDelay: 20 })),
         ]);
         this.store.delete(rec.id);
         this.deps.networks?.forget(rec.id);
