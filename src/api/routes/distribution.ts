@@ -7,10 +7,11 @@
 import { readAll, RegistryRequestError, type Credentials } from '../../registry/client/http.js';
 import { connectRegistry, listTags, MANIFEST_ACCEPT, pullImage } from '../../registry/client/pull.js';
 import { pushImage, tagsOfRepo } from '../../registry/client/push.js';
-import { jsonProgress, type JsonMessage } from '../../registry/client/progress.js';
+import { jsonProgress } from '../../registry/client/progress.js';
+import { jsonStream, type JsonStream } from '../json-stream.js';
 import { registryHostsConfig } from '../../registry/client/daemon-config.js';
 import { familiarString, parseNormalizedNamed } from '../../image/reference.js';
-import { InvalidArgumentError, toBerthError } from '../../common/errors.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 import { readJson, sendJson } from '../http.js';
 import type { Ctx, Router } from '../router.js';
 import { saveImages } from '../../archive/save.js';
@@ -26,31 +27,13 @@ function decodeAuth(header: string | string[] | undefined): Credentials | undefi
   } catch { return undefined; }
 }
 
-/** A JSON-lines progress stream; errors after the headers go into the stream as Docker does. */
-function stream(ctx: Ctx) {
-  let started = false;
-  const write = (m: JsonMessage) => {
-    if (!started) { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
-    ctx.res.write(JSON.stringify(m) + '\r\n');
-  };
-  return {
-    write, get started() { return started; },
-    fail(e: unknown) {
-      const err = toBerthError(e);
-      if (!started) throw err;
-      write({ errorDetail: { message: err.message }, error: err.message });
-    },
-    end() { if (!started) write({ status: '' }); ctx.res.end(); },
-  };
-}
-
 function unreachable(e: unknown): boolean {
   return e instanceof RegistryRequestError && e.httpStatus === 502;
 }
 
 /** POST /images/create?fromImage=...&tag=... (a registry pull); `bootstrap` when no registry answers. */
-export async function pullRoute(ctx: Ctx, fromImage: string, tag: string | undefined, bootstrap?: () => Promise<void>): Promise<void> {
-  const s = stream(ctx);
+export async function pullRoute(ctx: Ctx, fromImage: string, tag: string | undefined, bootstrap?: (s: JsonStream) => Promise<void>): Promise<void> {
+  const s = jsonStream(ctx);
   const creds = decodeAuth(ctx.req.headers['x-registry-auth']);
   const platform = ctx.query.str('platform') || undefined;
   const base = parseNormalizedNamed(fromImage);
@@ -66,7 +49,7 @@ export async function pullRoute(ctx: Ctx, fromImage: string, tag: string | undef
     else if (tag && /^sha256:/.test(tag)) refs.push(`${repoName}@${tag}`);
     else refs.push(`${repoName}:${tag || 'latest'}`);
   } catch (e) {
-    if (bootstrap && unreachable(e)) return bootstrap();
+    if (bootstrap && unreachable(e)) return bootstrap(s);
     s.fail(e); s.end(); return;
   }
   const progress = jsonProgress(s.write);
@@ -77,7 +60,7 @@ export async function pullRoute(ctx: Ctx, fromImage: string, tag: string | undef
       const shown = familiarString(parseNormalizedNamed(ref));
       s.write({ status: r.upToDate ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}` });
     } catch (e) {
-      if (bootstrap && unreachable(e) && refs.length === 1) return bootstrap();
+      if (bootstrap && unreachable(e) && refs.length === 1) return bootstrap(s);
       s.fail(e);
       break;
     }
@@ -93,7 +76,7 @@ export function distributionRoutes(r: Router): void {
     const named = parseNormalizedNamed(name);
     const tags = tag ? [tag] : named.tag ? [named.tag] : tagsOfRepo(ctx.engine.images, named);
     ctx.engine.images.resolve(tags.length ? `${named.domain}/${named.path}:${tags[0]}` : name); // 404 before streaming
-    const s = stream(ctx);
+    const s = jsonStream(ctx);
     const progress = jsonProgress(s.write);
     for (const t of tags) {
       try {
@@ -142,7 +125,7 @@ export function distributionRoutes(r: Router): void {
   r.post('/images/load', async (ctx) => {
     const quiet = ctx.query.bool('quiet');
     const loaded = await loadArchive(ctx.engine.images, ctx.req, { tmpDir: ctx.engine.paths.tmp });
-    const s = stream(ctx);
+    const s = jsonStream(ctx);
     for (const l of loaded) {
       const msg = l.tag ? `Loaded image: ${familiarString(parseNormalizedNamed(l.tag))}` : `Loaded image ID: ${l.id}`;
       if (!quiet || l.tag) s.write({ stream: msg + '\n' });

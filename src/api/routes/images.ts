@@ -1,30 +1,14 @@
 import type { Router, Ctx } from '../router.js';
-import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
+import { InvalidArgumentError, NotSupportedError } from '../../common/errors.js';
 import { readJson, sendJson } from '../http.js';
 import { shapeImageInspect, shapeImageSummaries } from '../versions/shape.js';
 import { bootstrapImage } from '../../image/bootstrap.js';
 import { importImage } from '../../image/import-export.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
 import { pullRoute } from './distribution.js';
+import { jsonStream, type JsonStream } from '../json-stream.js';
 
 const BOOTSTRAPPABLE = new Set(['docker.io/library/busybox', 'docker.io/library/debian']);
-
-/** Docker's JSON progress stream: one JSON object per line. */
-function progress(ctx: Ctx) {
-  let started = false;
-  const start = () => {
-    if (!started) { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
-  };
-  return {
-    status(status: string, id?: string) { start(); ctx.res.write(JSON.stringify(id ? { status, id } : { status }) + '\n'); },
-    error(e: unknown) {
-      const err = toBerthError(e);
-      if (!started) throw err; // nothing sent yet: answer with the proper status code
-      ctx.res.write(JSON.stringify({ errorDetail: { message: err.message }, error: err.message }) + '\n');
-    },
-    end() { start(); ctx.res.end(); },
-  };
-}
 
 /** changes may be repeated query params or a JSON list (docker CLI sends repeated `changes`). */
 function changesParam(ctx: Ctx): string[] {
@@ -45,31 +29,31 @@ export function imageRoutes(r: Router): void {
     const fromImage = ctx.query.str('fromImage');
     const fromSrc = ctx.query.str('fromSrc');
     const tag = ctx.query.str('tag');
-    const p = progress(ctx);
     if (fromSrc !== undefined) {
       if (fromSrc !== '-') throw new NotSupportedError('importing from a URL is not supported; download the file and import it from stdin');
       const repo = ctx.query.str('repo');
       const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
+      const s = jsonStream(ctx);
       try {
         const img = await importImage(ctx.engine.images, ctx.req, { ref, message: ctx.query.str('message') || `Imported from ${fromSrc}`, changes: changesParam(ctx) });
-        p.status(img.id);
-      } catch (e) { p.error(e); }
-      p.end();
+        s.write({ status: img.id });
+      } catch (e) { s.fail(e); }
+      s.end();
       return;
     }
     if (!fromImage) throw new InvalidArgumentError('fromImage or fromSrc is required');
     const named = parseNormalizedNamed(tag && !fromImage.includes('@') && !/:[^/]+$/.test(fromImage) ? `${fromImage}:${tag}` : fromImage);
     const name = `${named.domain}/${named.path}`;
     // the real path is a registry pull; busybox/debian are bootstrapped when no registry answers
-    const bootstrap = BOOTSTRAPPABLE.has(name) ? async () => {
+    const bootstrap = BOOTSTRAPPABLE.has(name) ? async (s: JsonStream) => {
       const short = named.path.replace(/^library\//, '') as 'busybox' | 'debian';
-      p.status(`Bootstrapping ${short} locally (no registry pull)`, named.tag ?? 'latest');
+      s.write({ status: `Bootstrapping ${short} locally (no registry pull)`, id: named.tag ?? 'latest' });
       try {
         const img = await bootstrapImage(ctx.engine.images, short, { tag: `${short}:${named.tag ?? 'latest'}` });
-        p.status(`Digest: ${img.id}`);
-        p.status(`Status: Downloaded newer image for ${short}:${named.tag ?? 'latest'}`);
-      } catch (e) { p.error(e); }
-      p.end();
+        s.write({ status: `Digest: ${img.id}` });
+        s.write({ status: `Status: Downloaded newer image for ${short}:${named.tag ?? 'latest'}` });
+      } catch (e) { s.fail(e); }
+      s.end();
     } : undefined;
     await pullRoute(ctx, fromImage, tag, bootstrap);
   });
