@@ -129,6 +129,8 @@ export async function main(argv: string[]): Promise<number | void> {
       unlinkSync(socketPath);
     }
   }
+  // a bad --group is refused before anything is opened or listened on
+  const socketGid = cfg.group ? groupId(cfg.group) : undefined;
   const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups });
   const servers: Server[] = [];
   for (const addr of addrs) {
@@ -143,7 +145,7 @@ export async function main(argv: string[]): Promise<number | void> {
     });
     if (addr.kind === 'unix') {
       chmodSync(addr.path, 0o660);
-      if (cfg.group) chownSync(addr.path, 0, groupId(cfg.group));
+      if (socketGid !== undefined) chownSync(addr.path, 0, socketGid);
     }
   }
   mkdirSync(dirname(pidFile), { recursive: true });
