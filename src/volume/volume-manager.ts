@@ -95,6 +95,15 @@ export class VolumeManager {
     return { Volumes: vols.map((v) => this.view(v)), Warnings: [] };
   }
 
+  /** Every volume with the number of containers (running or not) that mount it, for system df. */
+  withRefCounts(): Array<{ volume: any; refCount: number }> {
+    const counts = new Map<string, number>();
+    for (const r of this.db.prepare('SELECT body FROM container_mounts').all() as { body: string }[]) {
+      for (const name of new Set((JSON.parse(r.body) as MountPoint[]).filter((m) => m.Type === 'volume').map((m) => m.Name))) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return this.all().map((v) => ({ volume: this.view(v), refCount: counts.get(v.Name) ?? 0 }));
+  }
+
   private usedBy(name: string): string[] {
     const out: string[] = [];
     for (const r of this.db.prepare('SELECT container_id, body FROM container_mounts').all() as { container_id: string; body: string }[]) {

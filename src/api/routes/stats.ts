@@ -1,8 +1,9 @@
 /** GET /containers/{id}/stats (stream and one-shot), POST /containers/{id}/update, GET /system/df. */
 import type { Router } from '../router.js';
-import { readJson, sendJson } from '../http.js';
+import { compareVersions, readJson, sendJson } from '../http.js';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
-import { systemDiskUsage } from '../../container/disk-usage.js';
+import { shapeDiskUsage, systemDiskUsage } from '../../container/disk-usage.js';
+import { builderFor } from './build.js';
 
 const ID = '/containers/([^/]+)';
 const STREAM_INTERVAL_MS = 1000;
@@ -46,8 +47,9 @@ export function statsRoutes(r: Router): void {
     sendJson(ctx.res, 200, await ctx.engine.containers.update(ctx.params[0], body));
   });
 
-  r.get('/system/df', async ({ res, query, engine }) => {
+  r.get('/system/df', async ({ res, query, engine, version }) => {
     const types = query.all('type');
-    sendJson(res, 200, await systemDiskUsage(engine, types));
+    const du = await systemDiskUsage(engine, types, () => builderFor(engine).cache.list());
+    sendJson(res, 200, shapeDiskUsage(du, version, query.bool('verbose', false), compareVersions));
   });
 }

@@ -4,8 +4,8 @@ import { UsageError } from '../../common/errors.js';
 import { encodeFilters, jsonLines } from '../client.js';
 import { collect, confirm, forEachTarget, parseIntOption, type CliContext } from '../context.js';
 import { renderItems, truncateId } from '../format/formatter.js';
-import { tabwrite } from '../format/tabwriter.js';
-import { bytesSize, humanDuration, humanSize, humanSizeWithPrecision, parseRamBytes } from '../format/units.js';
+import { dfRows, dfSummary, dfVerbose, readDiskUsage } from '../format/disk-usage.js';
+import { bytesSize, humanSize, humanSizeWithPrecision, parseRamBytes } from '../format/units.js';
 
 const enc = encodeURIComponent;
 
@@ -76,64 +76,6 @@ export const STATS_HEADERS: Record<string, string> = {
   ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %',
   NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS',
 };
-
-// ---------------------------------------------------------------- system df rendering
-
-function percentOf(part: number, total: number): string {
-  return total > 0 ? ` (${Math.trunc((part * 100) / total)}%)` : '';
-}
-
-export function dfSummary(df: any): string {
-  const images: any[] = df.Images ?? [];
-  const containers: any[] = df.Containers ?? [];
-  const volumes: any[] = df.Volumes ?? [];
-  const cache: any[] = df.BuildCache ?? [];
-  const layers = df.LayersSize ?? 0;
-  let usedByContainers = 0;
-  for (const i of images) if (i.Containers > 0 && i.SharedSize >= 0) usedByContainers += i.Size - i.SharedSize;
-  const imgReclaim = Math.max(0, layers - usedByContainers);
-  const ctrSize = containers.reduce((a, c) => a + (c.SizeRw ?? 0), 0);
-  const ctrReclaim = containers.filter((c) => c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting').reduce((a, c) => a + (c.SizeRw ?? 0), 0);
-  const volSize = volumes.reduce((a, v) => a + Math.max(0, v.UsageData?.Size ?? 0), 0);
-  const volReclaim = volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).reduce((a, v) => a + Math.max(0, v.UsageData?.Size ?? 0), 0);
-  const cacheSize = cache.reduce((a, c) => a + (c.Size ?? 0), 0);
-  const rows = [
-    'TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE',
-    `Images\t${images.length}\t${images.filter((i) => i.Containers > 0).length}\t${humanSize(layers)}\t${humanSize(imgReclaim)}${percentOf(imgReclaim, layers)}`,
-    `Containers\t${containers.length}\t${containers.filter((c) => c.State === 'running').length}\t${humanSize(ctrSize)}\t${humanSize(ctrReclaim)}${percentOf(ctrReclaim, ctrSize)}`,
-    `Local Volumes\t${volumes.length}\t${volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length}\t${humanSize(volSize)}\t${humanSize(volReclaim)}${percentOf(volReclaim, volSize)}`,
-    `Build Cache\t${cache.length}\t${cache.filter((c) => c.InUse).length}\t${humanSize(cacheSize)}\t${humanSize(cacheSize)}`,
-  ];
-  return tabwrite(rows.join('\n') + '\n', { minWidth: 0, padding: 3 });
-}
-
-function ago(unixSeconds: number): string { return `${humanDuration(Date.now() - unixSeconds * 1000)} ago`; }
-
-export function dfVerbose(df: any): string {
-  let out = 'Images space usage:\n\n';
-  const irows = ['REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\tSHARED SIZE\tUNIQUE SIZE\tCONTAINERS'];
-  for (const i of df.Images ?? []) {
-    const tags: string[] = i.RepoTags?.length ? i.RepoTags : ['<none>:<none>'];
-    for (const t of tags) {
-      const c = t.lastIndexOf(':');
-      irows.push(`${t.slice(0, c)}\t${t.slice(c + 1)}\t${truncateId(i.Id)}\t${ago(i.Created)}\t${humanSize(i.Size)}\t${humanSize(i.SharedSize)}\t${humanSize(i.Size - i.SharedSize)}\t${i.Containers}`);
-    }
-  }
-  out += tabwrite(irows.join('\n') + '\n', { minWidth: 0, padding: 3 });
-  out += '\nContainers space usage:\n\n';
-  const crows = ['CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES'];
-  for (const c of df.Containers ?? []) {
-    const cmd = String(c.Command ?? '');
-    crows.push(`${truncateId(c.Id)}\t${c.Image}\t"${cmd.length > 19 ? cmd.slice(0, 19) + '…' : cmd}"\t0\t${humanSize(c.SizeRw ?? 0)}\t${ago(c.Created)}\t${c.Status}\t${(c.Names?.[0] ?? '').replace(/^\//, '')}`);
-  }
-  out += tabwrite(crows.join('\n') + '\n', { minWidth: 0, padding: 3 });
-  out += '\nLocal Volumes space usage:\n\n';
-  const vrows = ['VOLUME NAME\tLINKS\tSIZE'];
-  for (const v of df.Volumes ?? []) vrows.push(`${v.Name}\t${v.UsageData?.RefCount ?? 0}\t${humanSize(Math.max(0, v.UsageData?.Size ?? 0))}`);
-  out += tabwrite(vrows.join('\n') + '\n', { minWidth: 0, padding: 3 });
-  out += `\nBuild cache usage: ${humanSize((df.BuildCache ?? []).reduce((a: number, c: any) => a + (c.Size ?? 0), 0))}\n`;
-  return out;
-}
 
 // ---------------------------------------------------------------- commands
 
@@ -251,7 +193,7 @@ export function registerControlCommands(program: Command, ctx: CliContext, conta
     .option('-v, --verbose', 'Show detailed information on space usage')
     .action(async (o: any) => {
       const client = await ctx.client();
-      const df = await client.json('GET', '/system/df');
+      const df = readDiskUsage(await client.json('GET', '/system/df', { query: { verbose: o.verbose ? '1' : undefined } }));
       if (o.format) {
         const rows = dfRows(df);
         ctx.out(renderItems({ format: o.format, defaultTable: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}', headers: { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' } }, rows));
@@ -290,6 +232,10 @@ export function registerControlCommands(program: Command, ctx: CliContext, conta
         ctx.out('Deleted Images:\n' + i.ImagesDeleted.map((d: any) => (d.Untagged ? `untagged: ${d.Untagged}\n` : `deleted: ${d.Deleted}\n`)).join('') + '\n');
       }
       reclaimed += i?.SpaceReclaimed ?? 0;
+      const untilFilters = Object.fromEntries(Object.entries(JSON.parse(filters || '{}') as Record<string, unknown>).filter(([k]) => k === 'until'));
+      const b = await optional(() => client.json('POST', '/build/prune', { query: { all: o.all ? '1' : undefined, filters: JSON.stringify(untilFilters) } }));
+      if (b?.CachesDeleted?.length) ctx.out('Deleted build cache objects:\n' + b.CachesDeleted.map((d: string) => d + '\n').join('') + '\n');
+      reclaimed += b?.SpaceReclaimed ?? 0;
       ctx.out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
     });
 }
@@ -302,10 +248,3 @@ async function optional<T>(fn: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-function dfRows(df: any): any[] {
-  const text = dfSummary(df).trimEnd().split('\n').slice(1);
-  return text.map((line) => {
-    const cols = line.split(/ {3,}/);
-    return { Type: cols[0], TotalCount: cols[1], Active: cols[2], Size: cols[3], Reclaimable: cols[4] };
-  });
-}
