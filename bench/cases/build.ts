@@ -2,8 +2,8 @@
  * Builds of the same small Dockerfile, cold (--no-cache), fully cached, and with a change late in the
  * file (its last COPY and RUN rebuild): berth build against the legacy docker builder and buildah.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
 import type { Case, Tool } from '../lib/types.js';
 import { benchEnv, timedSpawnOk } from '../lib/proc.js';
@@ -11,32 +11,142 @@ import { peerAvailable } from '../peers/availability.js';
 import { engine, type Engine } from '../peers/engine.js';
 import { podmanEnv, podmanPaths, storageFlags } from '../peers/podman.js';
 
-const DOCKERFILE = [
-  'FROM busybox',
-  'RUN echo one > /one',
-  'COPY a.txt /a.txt',
-  'RUN cat /a.txt /one > /two',
-  'COPY late.txt /late.txt',
-  'RUN cat /late.txt > /three',
-  '',
-].join('\n');
+/** A build project: its Dockerfile and context, and the file a late change touches. */
+interface Project {
+  key: string;
+  files(ctx: BenchContext): Record<string, string>;
+  /** the context file changed before each late-change build */
+  lateFile: string;
+  /** untimed: make the base image available to the builder (busybox is everywhere already) */
+  prepare?(ctx: BenchContext, builder: Builder, e: Engine): Promise<void>;
+}
+
+const SMALL: Project = {
+  key: 'small',
+  lateFile: 'late.txt',
+  files: () => ({
+    Dockerfile: [
+      'FROM busybox',
+      'RUN echo one > /one',
+      'COPY a.txt /a.txt',
+      'RUN cat /a.txt /one > /two',
+      'COPY late.txt /late.txt',
+      'RUN cat /late.txt > /three',
+      '',
+    ].join('\n'),
+    'a.txt': 'a\n',
+    'late.txt': 'late 0\n',
+  }),
+};
+
+/**
+ * A Node-style project in stages: dependencies installed from the manifest (300 packages), assets
+ * packed in a stage of their own, sources bundled on top of the dependencies, and a final image
+ * that copies from all three. The late change edits one source file: the bundle step and the
+ * final COPY --from=build rebuild, dependencies and assets stay cached.
+ */
+const MULTI_STAGE: Project = {
+  key: 'multi-stage',
+  lateFile: 'src/zz-last.js',
+  files: (ctx) => {
+    const files: Record<string, string> = {
+      Dockerfile: [
+        'FROM busybox AS deps',
+        'WORKDIR /src',
+        'COPY package.json package-lock.json ./',
+        'RUN mkdir -p node_modules && for i in $(seq 1 300); do mkdir -p node_modules/pkg$i && echo "module.exports = $i;" > node_modules/pkg$i/index.js; done',
+        '',
+        'FROM busybox AS assets',
+        'COPY assets/ /assets/',
+        'RUN cd /assets && tar cf /assets.tar . && rm -rf /assets',
+        '',
+        'FROM deps AS build',
+        'COPY src/ ./src/',
+        'RUN mkdir -p dist && cat src/*.js > dist/app.js && wc -c dist/app.js > dist/size',
+        '',
+        'FROM busybox',
+        'WORKDIR /app',
+        'COPY --from=deps /src/node_modules ./node_modules',
+        'COPY --from=assets /assets.tar ./',
+        'COPY --from=build /src/dist ./dist',
+        'ENV NODE_ENV=production',
+        'CMD ["cat", "/app/dist/app.js"]',
+        '',
+      ].join('\n'),
+      'package.json': JSON.stringify({ name: 'bench-app', version: '1.0.0', dependencies: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`pkg${i + 1}`, '1.0.0'])) }, null, 2),
+      'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: {} }),
+      '.dockerignore': 'node_modules\n*.log\n',
+      'debug.log': 'ignored\n',
+    };
+    const sources = ctx.size(200, 20);
+    for (let i = 0; i < sources; i++) files[`src/m${String(i).padStart(3, '0')}.js`] = `export const m${i} = ${i};\n`.repeat(20);
+    for (let i = 0; i < ctx.size(50, 5); i++) files[`assets/img${i}.svg`] = `<svg id="${i}">${'x'.repeat(2000)}</svg>\n`;
+    files['src/zz-last.js'] = 'export const last = 0;\n';
+    return files;
+  },
+};
+
+const DEBIAN_IMAGE = 'debian:bookworm';
+
+/**
+ * A Debian-based Dockerfile (no network in the build: user, packages list, config, a script). The
+ * base is debian:bookworm bootstrapped by berth with mmdebstrap (untimed, once), saved and loaded
+ * into the peers; the smoke run uses busybox with the same steps in busybox's words.
+ */
+const DEBIAN: Project = {
+  key: 'debian',
+  lateFile: 'app.sh',
+  files: (ctx) => {
+    const debian = !ctx.options.smoke;
+    return {
+      Dockerfile: [
+        `FROM ${debian ? DEBIAN_IMAGE : 'busybox'}`,
+        'ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8',
+        debian ? 'RUN useradd --create-home --uid 1000 app && dpkg-query -W > /packages.txt' : 'RUN echo "app:x:1000:1000::/home/app:/bin/sh" >> /etc/passwd && mkdir -p /home/app && ls /bin > /packages.txt',
+        'WORKDIR /app',
+        'COPY config/ /app/config/',
+        'RUN sha256sum /app/config/* > /app/config.sums && chown -R 1000 /app',
+        'COPY app.sh /app/app.sh',
+        'RUN sh -n /app/app.sh && chmod +x /app/app.sh',
+        'USER app',
+        'CMD ["/app/app.sh"]',
+        '',
+      ].join('\n'),
+      ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`config/c${i}.conf`, `key${i} = ${'v'.repeat(500)}\n`])),
+      'app.sh': '#!/bin/sh\necho started 0\n',
+    };
+  },
+  async prepare(ctx, builder, e) {
+    if (ctx.options.smoke) return;
+    const archive = await ctx.shared('archive:debian', async () => {
+      const berth = await ctx.berth();
+      ctx.log('bootstrapping debian:bookworm in berth with mmdebstrap (untimed; minutes)');
+      const b = await berth.cliRaw(['image', 'bootstrap', 'debian'], 1_800_000);
+      if (b.code !== 0) throw new Error(`berth image bootstrap debian exited ${b.code}: ${(b.stderr || b.stdout).trim().slice(-2000)}`);
+      const file = join(ctx.workDir, 'debian.tar');
+      await berth.cli(['save', '-o', file, DEBIAN_IMAGE], 300_000);
+      return file;
+    });
+    if (builder !== 'berth') await ctx.shared(`debian-loaded:${e.kind}`, async () => { await e.cli(['load', '-i', archive], 300_000); });
+  },
+};
 
 type Mode = 'cold' | 'cached' | 'late';
 type Builder = 'berth' | 'docker' | 'buildah';
 
-function contextDir(ctx: BenchContext, builder: Builder, mode: Mode): string {
-  const dir = join(ctx.workDir, `build-${builder}-${mode}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
-  writeFileSync(join(dir, 'a.txt'), 'a\n');
-  writeFileSync(join(dir, 'late.txt'), 'late 0\n');
+function contextDir(ctx: BenchContext, project: Project, builder: Builder, mode: Mode): string {
+  const dir = join(ctx.workDir, `build-${project.key}-${builder}-${mode}`);
+  for (const [name, content] of Object.entries(project.files(ctx))) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   return dir;
 }
 
-function buildTool(ctx: BenchContext, builder: Builder, mode: Mode): Tool {
+function buildTool(ctx: BenchContext, project: Project, builder: Builder, mode: Mode): Tool {
   let dir = '';
   let e: Engine | undefined;
-  const tag = `bench/build-${mode}:latest`;
+  const tag = `bench/build-${project.key}-${mode}:latest`;
   const noCache = mode === 'cold' ? ['--no-cache'] : [];
   const argv = (): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } => {
     switch (builder) {
@@ -56,15 +166,16 @@ function buildTool(ctx: BenchContext, builder: Builder, mode: Mode): Tool {
   return {
     name: builder === 'docker' ? 'docker (legacy builder)' : builder,
     role: builder === 'berth' ? 'berth' : 'peer',
-    command: `${shown} ${builder === 'buildah' ? 'bud --layers' : 'build'} ${noCache.join(' ')} -q -t ${tag} <dir>${mode === 'late' ? '   (late.txt changed before each build)' : ''}`.replace(/ +/g, ' '),
+    command: `${shown} ${builder === 'buildah' ? 'bud --layers' : 'build'} ${noCache.join(' ')} -q -t ${tag} <dir>${mode === 'late' ? `   (${project.lateFile} changed before each build)` : ''}`.replace(/ +/g, ' '),
     async setup() {
       // buildah shares podman's storage, where busybox is loaded
       e = await engine(ctx, builder === 'buildah' ? 'podman' : builder);
-      dir = contextDir(ctx, builder, mode);
+      dir = contextDir(ctx, project, builder, mode);
+      await project.prepare?.(ctx, builder, e);
       if (mode !== 'cold') await build(); // fill the cache
     },
     async run(i) {
-      if (mode === 'late') writeFileSync(join(dir, 'late.txt'), `late ${i + 1} ${process.hrtime.bigint()}\n`);
+      if (mode === 'late') writeFileSync(join(dir, project.lateFile), `${readFileSync(join(dir, project.lateFile), 'utf8')}// change ${i + 1} ${process.hrtime.bigint()}\n`);
       return (await build()).ms;
     },
     async teardown() { /* images and cache go with the engine's temporary root */ },
@@ -79,7 +190,7 @@ export const buildColdCase: Case = {
   name: 'build, cold (--no-cache)',
   description: `A six-line Dockerfile (FROM busybox, three RUN, two COPY) built without cache. The peers: docker's legacy builder (DOCKER_BUILDKIT=0) and buildah (bud --layers).`,
   maxIterations: 5,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, b, 'cold')),
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, SMALL, b, 'cold')),
 };
 
 export const buildCachedCase: Case = {
@@ -87,12 +198,64 @@ export const buildCachedCase: Case = {
   description: 'The same Dockerfile and context built again: every step is a cache hit.',
   goal: '<= 0.5x Docker (Docker legacy 117 ms, buildah 1077 ms)',
   maxIterations: 10,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, b, 'cached')),
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, SMALL, b, 'cached')),
 };
 
 export const buildLateChangeCase: Case = {
   name: 'build, late change',
   description: 'The file copied by the second-to-last step changes before every build: four steps are cache hits, the last COPY and RUN rebuild.',
   maxIterations: 5,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, b, 'late')),
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, SMALL, b, 'late')),
+};
+
+const MULTI_DESCRIPTION = 'A Node-style project in four stages (dependencies from package.json: 300 packages; assets packed; 200 sources bundled on the dependencies; a final image copying from all three), 250 context files and a .dockerignore';
+
+export const buildMultiStageColdCase: Case = {
+  name: 'multi-stage project, cold (--no-cache)',
+  description: `${MULTI_DESCRIPTION}, built without cache.`,
+  goal: 'no slower than Docker',
+  maxIterations: 5,
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, MULTI_STAGE, b, 'cold')),
+};
+
+export const buildMultiStageCachedCase: Case = {
+  name: 'multi-stage project, fully cached',
+  description: `${MULTI_DESCRIPTION}, built again unchanged.`,
+  goal: '<= 0.5x Docker',
+  maxIterations: 10,
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, MULTI_STAGE, b, 'cached')),
+};
+
+export const buildMultiStageLateCase: Case = {
+  name: 'multi-stage project, one source file changed',
+  description: `${MULTI_DESCRIPTION}; one source file changes before each build: the bundle step and the final COPY --from=build rebuild.`,
+  goal: 'no slower than Docker',
+  maxIterations: 5,
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, MULTI_STAGE, b, 'late')),
+};
+
+const DEBIAN_DESCRIPTION = 'A Debian-based Dockerfile (FROM debian:bookworm, bootstrapped by berth and loaded into the peers untimed; useradd, dpkg-query, WORKDIR, COPY of a config directory, a script, USER; no network)';
+
+export const buildDebianColdCase: Case = {
+  name: 'Debian-based Dockerfile, cold (--no-cache)',
+  description: `${DEBIAN_DESCRIPTION}, built without cache.`,
+  goal: 'no slower than Docker',
+  maxIterations: 5,
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, DEBIAN, b, 'cold')),
+};
+
+export const buildDebianCachedCase: Case = {
+  name: 'Debian-based Dockerfile, fully cached',
+  description: `${DEBIAN_DESCRIPTION}, built again unchanged.`,
+  goal: '<= 0.5x Docker',
+  maxIterations: 10,
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, DEBIAN, b, 'cached')),
+};
+
+export const buildDebianLateCase: Case = {
+  name: 'Debian-based Dockerfile, late change',
+  description: `${DEBIAN_DESCRIPTION}; the script copied by the second-to-last step changes before each build.`,
+  goal: 'no slower than Docker',
+  maxIterations: 5,
+  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, DEBIAN, b, 'late')),
 };

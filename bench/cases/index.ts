@@ -2,7 +2,10 @@
 import type { Case, Probe } from '../lib/types.js';
 import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
 import { dockerCliRunCase, dockerCliPsCase } from './docker-cli.js';
-import { buildColdCase, buildCachedCase, buildLateChangeCase } from './build.js';
+import {
+  buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
+  buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase,
+} from './build.js';
 import { pushCase, pullCase, saveCase, loadCase } from './images.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
@@ -10,6 +13,7 @@ import { peerMemoryProbe } from '../probes/peer-memory.js';
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase,
   ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase,
-  buildColdCase, buildCachedCase, buildLateChangeCase, pushCase, pullCase, saveCase, loadCase,
+  buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
+  buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, saveCase, loadCase,
 ];
 export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe];
