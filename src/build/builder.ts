@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId, shortId } from '../common/digest.js';
@@ -24,6 +25,7 @@ import { assembleImage, commitLayer } from './layer-commit.js';
 import { runInContainer } from './run-container.js';
 import { copyIntoRoot, type CopyPlan } from './copy.js';
 import { runMountsFor } from './run-mounts.js';
+import { resolveUser } from '../runtime/user.js';
 import { parseSize } from './prune-options.js';
 import { tx } from '../store/db.js';
 
@@ -398,7 +400,12 @@ class BuildRun {
     return this.withSnapshot(s.layers.at(-1)?.chainId ?? null, (root) => fn(root));
   }
 
-  private async layerStep(stage: Stage, s: State, text: string, historyText: string, key: string, produce: (rootfs: string) => Promise<void>): Promise<State> {
+  /**
+   * A step that adds one layer, from the cache or by running `produce` in a snapshot of the state.
+   * With `linkKey` (COPY/ADD --link) the layer is made on an empty file system and cached under that
+   * key, which leaves the parent out: a changed base reuses the layer and only links it on top.
+   */
+  private async layerStep(stage: Stage, s: State, text: string, historyText: string, key: string, produce: (rootfs: string) => Promise<void>, linkKey?: string): Promise<State> {
     const hit = this.opts.noCache ? undefined : this.cache.lookup(key);
     let layer: ImageLayer;
     if (hit) {
@@ -406,6 +413,9 @@ class BuildRun {
       this.usedCacheKeys.add(key);
       this.out(' ---> Using cache\n');
       layer = hit.layer;
+    } else if (linkKey) {
+      layer = await this.linkedLayer(s, text, linkKey, produce);
+      this.cache.put(key, layer, text);
     } else {
       this.executed++;
       const parent = s.layers.at(-1)?.chainId ?? null;
@@ -418,6 +428,29 @@ class BuildRun {
     }
     this.out(` ---> ${shortId(key)}\n`);
     return { ...s, key, layers: [...s.layers, layer], history: [...s.history, { created: new Date(hit?.created ?? Date.now()).toISOString(), created_by: historyText }] };
+  }
+
+  /** The --link layer: the standalone one (cached or made on an empty root), registered on the state's chain. */
+  private async linkedLayer(s: State, text: string, linkKey: string, produce: (rootfs: string) => Promise<void>): Promise<ImageLayer> {
+    let standalone = this.opts.noCache ? undefined : this.cache.lookup(linkKey)?.layer;
+    if (standalone) {
+      this.cached++;
+      this.usedCacheKeys.add(linkKey);
+      this.out(' ---> Using cache (linked layer)\n');
+    } else {
+      this.executed++;
+      standalone = await this.withSnapshot(null, async (rootfs, snap) => {
+        await produce(rootfs);
+        await this.engine.snapshots.unmount(snap);
+        return commitLayer(this.engine.content, this.engine.layers, null, this.engine.snapshots.diffTar(snap));
+      });
+      this.cache.put(linkKey, standalone, `${text} (linked)`);
+    }
+    const parent = s.layers.at(-1)?.chainId ?? null;
+    if (parent === null) return standalone;
+    // the same diff on another parent: the blob is shared, the layer directory is the diff again
+    const record = await this.engine.layers.register(parent, this.engine.content.stream(standalone.blobDigest).pipe(createGunzip()), standalone.diffId);
+    return { ...standalone, chainId: record.chainId };
   }
 
   private async runStep(stage: Stage, ins: Instruction, s: State, args: Map<string, string>, metaEnv: Record<string, string>): Promise<State> {
@@ -491,8 +524,13 @@ class BuildRun {
     this.stepHeader(text, stage);
     const wd = s.config.WorkingDir || '/';
     const dest = destRaw.startsWith('/') ? destRaw : join(wd, destRaw) + (destRaw.endsWith('/') ? '/' : '');
+    const link = ins.flags.link === true;
+    // --link copies onto an empty root: user and group names are looked up in the state's files first
+    const owner = link && chown !== undefined && !/^\d+(:\d+)?$/.test(chown)
+      ? await this.withStateRoot(s, async (root) => { const u = resolveUser(root, chown); return `${u.uid}:${u.gid}`; })
+      : chown;
     const plan: CopyPlan = {
-      kind: ins.kind === 'add' ? 'add' : 'copy', sources: [], dest, chown, chmod: chmod ? parseInt(chmod, 8) : undefined,
+      kind: ins.kind === 'add' ? 'add' : 'copy', sources: [], dest, chown: owner, chmod: chmod ? parseInt(chmod, 8) : undefined,
       excludes: (ins.flags.exclude as string[] | undefined) ?? [], parents: !!ins.flags.parents, checksum: ins.flags.checksum as string | undefined,
       heredocs: ins.heredocs.filter((d) => heredocNames.has(d.name)).map((d) => ({ name: d.name, content: d.expand ? this.subst(d.content, env, ins.location) : d.content })),
       multiple: words.length - 1 > 1,
@@ -509,7 +547,8 @@ class BuildRun {
         return await this.withStateRoot(srcState, async (srcRoot) => {
           plan.sources = srcs.map((p) => ({ root: srcRoot, rel: p.replace(/^\/+/, '') || '.', fromContext: false }));
           const key = hash(s.key, text, srcState.key, dest);
-          return this.layerStep(stage, s, text, `${NOP}${text} in ${dest} `, key, (rootfs) => copyIntoRoot(rootfs, plan, this.ctx));
+          const linkKey = link ? hash('link', text, srcState.key, dest, owner ?? '') : undefined;
+          return this.layerStep(stage, s, text, `${NOP}${text} in ${dest} `, key, (rootfs) => copyIntoRoot(rootfs, plan, this.ctx), linkKey);
         });
       }
       const resolved: CopyPlan['sources'] = [];
@@ -529,11 +568,12 @@ class BuildRun {
       }
       const sum = await this.ctx.checksum(readPaths);
       const key = hash(s.key, text, sum, urls, dest, chown ?? '', chmod ?? '');
+      const linkKey = link ? hash('link', text, sum, urls, dest, owner ?? '', chmod ?? '') : undefined;
       return await this.layerStep(stage, s, text, `${NOP}${text} in ${dest} `, key, async (rootfs) => {
         const root = resolved.some((r) => r.fromContext) ? await this.ctx.root() : '';
         plan.sources = resolved.map((r) => (r.fromContext ? { ...r, root } : r));
         await copyIntoRoot(rootfs, plan, this.ctx);
-      });
+      }, linkKey);
     } catch (e) {
       if (e instanceof BerthError && !(e instanceof DockerfileError) && !(e instanceof BuildStepError)) {
         throw new BuildStepError(`${formatLocation(ins.location)}: ${e.message}`, ins, 1, [], e);

@@ -146,6 +146,33 @@ test('RUN --mount=type=bind from the context and from a stage; nothing of it lan
   assert.equal(await runIn('feat:bind', 'cat /got-ctx'), 'changed\n');
 });
 
+test('COPY --link: a changed base reuses the linked layer and only links it on top', async () => {
+  const dir = context('link', {
+    Dockerfile: [
+      'FROM busybox',
+      'ARG V=1',
+      'RUN echo "base $V" > /base.txt && echo "app:x:1234:4321::/:/bin/sh" >> /etc/passwd',
+      'COPY --link --chown=app big.txt /data/big.txt',
+      'COPY --link --from=busybox /bin/busybox /tools/busybox',
+      '',
+    ].join('\n'),
+    'big.txt': 'x'.repeat(300_000),
+  });
+  const first = await build(dir, 'feat:link', ['--build-arg', 'V=1']);
+  assert.doesNotMatch(first.stdout, /Using cache/);
+  // a new base: RUN runs again, both COPY --link steps take their layer from the cache
+  const second = await build(dir, 'feat:link2', ['--build-arg', 'V=2']);
+  assert.match(second.stdout, /Running in/);
+  assert.equal(second.stdout.match(/Using cache \(linked layer\)/g)?.length, 2, second.stdout);
+  assert.equal(await runIn('feat:link2', 'cat /base.txt; stat -c "%u:%g %s" /data/big.txt; /tools/busybox true && echo bb'), 'base 2\n1234:4321 300000\nbb\n');
+  const layers = async (tag: string) => JSON.parse((await d.berth(['image', 'inspect', tag])).stdout)[0].RootFS.Layers as string[];
+  const [l1, l2] = [await layers('feat:link'), await layers('feat:link2')];
+  assert.notEqual(l1.at(-3), l2.at(-3), 'the RUN layers differ');
+  assert.deepEqual(l1.slice(-2), l2.slice(-2), 'the linked layers are the same diffs');
+  // unchanged: a plain cache hit
+  assert.doesNotMatch((await build(dir, 'feat:link2', ['--build-arg', 'V=2'])).stdout, /Running in|linked layer/);
+});
+
 test('builder prune --filter until and --keep-storage', async () => {
   const old = context('prune-old', { Dockerfile: 'FROM busybox\nRUN dd if=/dev/zero of=/big bs=1024 count=2048 2>/dev/null\n' });
   const recent = context('prune-new', { Dockerfile: 'FROM busybox\nRUN echo small > /small\n' });
