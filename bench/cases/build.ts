@@ -134,15 +134,27 @@ const DEBIAN: Project = {
   },
 };
 
+/** A fresh context directory of one of the projects (for cases outside this file). */
+export function projectContext(ctx: BenchContext, key: 'small' | 'multi-stage', label: string): string {
+  const project = key === 'small' ? SMALL : MULTI_STAGE;
+  const dir = join(ctx.workDir, `build-${project.key}-${label}`);
+  writeProject(ctx, project, dir);
+  return dir;
+}
+
+function writeProject(ctx: BenchContext, project: Project, dir: string): void {
+  for (const [name, content] of Object.entries(project.files(ctx))) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+}
+
 type Mode = 'cold' | 'cached' | 'late';
 type Builder = 'berth' | 'docker' | 'buildah';
 
 function contextDir(ctx: BenchContext, project: Project, builder: Builder, mode: Mode): string {
   const dir = join(ctx.workDir, `build-${project.key}-${builder}-${mode}`);
-  for (const [name, content] of Object.entries(project.files(ctx))) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
+  writeProject(ctx, project, dir);
   return dir;
 }
 

@@ -6,12 +6,22 @@ import { benchEnv, timedSpawnOk } from '../lib/proc.js';
 import { DOCKER_CLI, peerAvailable } from '../peers/availability.js';
 import { engine, type Engine, type EngineKind } from '../peers/engine.js';
 import { createContainers, removeBenchContainers } from './engine-tool.js';
+import { projectContext } from './build.js';
 
-function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], containers = 0): Tool {
+interface DockerCliOptions {
+  /** containers created (untimed) before the first iteration */
+  containers?: number;
+  env?: NodeJS.ProcessEnv;
+  /** untimed set-up with the same CLI */
+  prepare?(run: (args: string[]) => Promise<unknown>): Promise<void>;
+}
+
+function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], opts: DockerCliOptions = {}): Tool {
   let e: Engine | undefined;
+  const containers = opts.containers ?? 0;
   const run = (a: string[]) => timedSpawnOk('nsenter', [`--net=/run/netns/${e!.netns}`, DOCKER_CLI, '-H', `unix://${e!.socket}`, ...a], {
     timeoutMs: ctx.options.runTimeoutMs,
-    env: benchEnv({ DOCKER_CONFIG: join(ctx.workDir, 'docker-cli-config') }),
+    env: benchEnv({ DOCKER_CONFIG: join(ctx.workDir, 'docker-cli-config'), ...opts.env }),
   });
   return {
     name: kind === 'berth' ? 'docker CLI → berth serve' : 'docker CLI → dockerd',
@@ -20,6 +30,7 @@ function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], cont
     async setup() {
       e = await engine(ctx, kind);
       if (containers) await createContainers(e, containers, 600_000);
+      await opts.prepare?.(run);
     },
     run: async () => (await run(args)).ms,
     async teardown() { if (e && containers) await removeBenchContainers(e, 600_000); },
@@ -38,5 +49,17 @@ export const dockerCliPsCase: Case = {
   name: 'docker CLI: ps -a with 100 containers',
   description: 'The docker CLI listing 100 created containers (10 in smoke mode) on berth serve and on dockerd.',
   maxIterations: 10,
-  tools: (ctx) => kinds(ctx).map((k) => dockerCliTool(ctx, k, ['ps', '-a'], ctx.size(100, 10))),
+  tools: (ctx) => kinds(ctx).map((k) => dockerCliTool(ctx, k, ['ps', '-a'], { containers: ctx.size(100, 10) })),
+};
+
+export const dockerCliBuildCachedCase: Case = {
+  name: 'docker CLI: multi-stage project, fully cached',
+  description: 'The multi-stage project of the build cases, built again unchanged by the same docker CLI (DOCKER_BUILDKIT=0) against berth serve and against dockerd: the engines\' share of a cached build, without berth\'s own CLI start-up.',
+  goal: '<= 0.5x Docker',
+  maxIterations: 10,
+  tools: (ctx) => kinds(ctx).map((k) => {
+    const dir = projectContext(ctx, 'multi-stage', `docker-cli-${k}`);
+    const args = ['build', '-q', '-t', 'bench/docker-cli-build:latest', dir];
+    return dockerCliTool(ctx, k, args, { env: { DOCKER_BUILDKIT: '0' }, prepare: async (run) => { await run(args); } });
+  }),
 };

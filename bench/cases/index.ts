@@ -1,7 +1,7 @@
 /** Every case and probe the benchmark runs, in order. New cases plug in here. */
 import type { Case, Probe } from '../lib/types.js';
 import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
-import { dockerCliRunCase, dockerCliPsCase } from './docker-cli.js';
+import { dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase } from './docker-cli.js';
 import {
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase,
@@ -12,7 +12,7 @@ import { peerMemoryProbe } from '../probes/peer-memory.js';
 
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase,
-  ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase,
+  ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase,
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, saveCase, loadCase,
 ];
