@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomId, shortId } from '../common/digest.js';
 import { BerthError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../common/errors.js';
 import type { Engine } from '../engine/engine.js';
-import type { ImageLayer } from '../image/image-store.js';
+import type { ImageLayer, ImageRecord } from '../image/image-store.js';
 import type { HistoryEntry } from '../image/image-format.js';
 import { parseNormalizedNamed } from '../image/reference.js';
 import { BuildCache } from './cache.js';
@@ -26,6 +26,8 @@ import { runInContainer } from './run-container.js';
 import { copyIntoRoot, type CopyPlan } from './copy.js';
 import { runMountsFor } from './run-mounts.js';
 import { resolveUser } from '../runtime/user.js';
+import type { Credentials } from '../registry/client/http.js';
+import { pullBaseImage } from './base-image.js';
 import { parseSize } from './prune-options.js';
 import { tx } from '../store/db.js';
 
@@ -43,6 +45,10 @@ export interface BuildOptions {
   pull?: boolean;
   cacheFrom?: string[];
   network?: string;
+  /** credentials for pulling base images (from the client's X-Registry-Config) */
+  registryCreds?: (domain: string) => Credentials | undefined;
+  /** platform of base images pulled from a registry */
+  platform?: string;
   /** secrets for RUN --mount=type=secret (library callers); never stored */
   secrets?: Record<string, Buffer>;
   onOutput?: (text: string) => void;
@@ -114,6 +120,8 @@ class BuildRun {
   private executed = 0;
   private readonly snapshotKeys = new Set<string>();
   private readonly usedCacheKeys = new Set<string>();
+  private readonly baseImages = new Map<string, Promise<ImageRecord>>();
+  private cacheSources?: Array<{ layers: ImageLayer[]; history: HistoryEntry[] }>;
 
   constructor(private readonly engine: Engine, private readonly cache: BuildCache, private readonly opts: BuildOptions, text: string, ctx: BuildContext) {
     this.out = opts.onOutput ?? (() => undefined);
@@ -156,6 +164,8 @@ class BuildRun {
 
   private async finish(state: State): Promise<string> {
     const tags = this.opts.tags ?? [];
+    // --label: on the final image, over the Dockerfile's labels (as Docker's builder)
+    if (this.opts.labels && Object.keys(this.opts.labels).length) state = { ...state, config: { ...state.config, Labels: { ...(state.config.Labels ?? {}), ...this.opts.labels } } };
     const finalKey = hash(state.key, 'final', state.config, state.author ?? '');
     const prior = this.engine.db.prepare('SELECT image_id FROM build_results WHERE key = ?').get(finalKey) as { image_id: string } | undefined;
     let imageId: string;
@@ -269,17 +279,36 @@ class BuildRun {
     };
   }
 
-  private async resolveImage(ref: string, stage: { location: { file: string; line: number } }) {
+  /** A base image: local, else pulled (always with --pull), busybox bootstrapped when no registry answers. */
+  private resolveImage(ref: string, stage: { location: { file: string; line: number } }): Promise<ImageRecord> {
+    let p = this.baseImages.get(ref);
+    if (!p) {
+      p = this.findOrPull(ref, stage);
+      this.baseImages.set(ref, p); // stages running in parallel pull a base once
+    }
+    return p;
+  }
+
+  private async findOrPull(ref: string, stage: { location: { file: string; line: number } }): Promise<ImageRecord> {
     const named = parseNormalizedNamed(ref);
     const bootstrappable = named.domain === 'docker.io' && named.path === 'library/busybox' && !named.digest && (named.tag ?? 'latest') === 'latest';
-    if (this.opts.pull && !bootstrappable) throw new NotSupportedError(`--pull: pulling ${ref} from a registry is not supported yet`, 'ERR_BUILD_PULL');
     const found = this.engine.images.tryResolve(ref);
-    if (found && !(this.opts.pull && bootstrappable)) return found;
-    if (bootstrappable) {
-      const { bootstrapImage } = await import('../image/bootstrap.js');
-      return bootstrapImage(this.engine.images, 'busybox');
+    if (found && !this.opts.pull) return found;
+    try {
+      return await pullBaseImage(this.engine, ref, { creds: this.opts.registryCreds?.(named.domain), platform: this.opts.platform, out: (t) => this.out(t) });
+    } catch (e) {
+      const unreachable = e instanceof BerthError && (e as { httpStatus?: number }).httpStatus === 502;
+      if (found && unreachable) {
+        this.out(`could not reach ${named.domain} for --pull; using the local ${ref}\n`);
+        return found;
+      }
+      if (bootstrappable && unreachable) {
+        const { bootstrapImage } = await import('../image/bootstrap.js');
+        return bootstrapImage(this.engine.images, 'busybox');
+      }
+      const why = e instanceof Error ? e.message : String(e);
+      throw new NotFoundError(`${formatLocation({ file: stage.location.file, line: stage.location.line })}: pull access denied for ${ref}: no such image locally and the pull failed: ${why}`, 'ERR_IMAGE_NOT_FOUND');
     }
-    throw new NotFoundError(`${formatLocation({ file: stage.location.file, line: stage.location.line })}: pull access denied for ${ref}: no such image locally and berth cannot pull from registries yet (load or import it first)`, 'ERR_IMAGE_NOT_FOUND');
   }
 
   private async buildStage(stage: Stage, metaEnv: Record<string, string>): Promise<State> {
@@ -407,12 +436,18 @@ class BuildRun {
    */
   private async layerStep(stage: Stage, s: State, text: string, historyText: string, key: string, produce: (rootfs: string) => Promise<void>, linkKey?: string): Promise<State> {
     const hit = this.opts.noCache ? undefined : this.cache.lookup(key);
+    const fromImage = hit ? undefined : this.fromCacheImages(s, historyText);
     let layer: ImageLayer;
     if (hit) {
       this.cached++;
       this.usedCacheKeys.add(key);
       this.out(' ---> Using cache\n');
       layer = hit.layer;
+    } else if (fromImage) {
+      layer = fromImage.layer;
+      this.cached++;
+      this.out(' ---> Using cache (from --cache-from)\n');
+      this.cache.put(key, layer, text);
     } else if (linkKey) {
       layer = await this.linkedLayer(s, text, linkKey, produce);
       this.cache.put(key, layer, text);
@@ -427,7 +462,31 @@ class BuildRun {
       this.cache.put(key, layer, text);
     }
     this.out(` ---> ${shortId(key)}\n`);
-    return { ...s, key, layers: [...s.layers, layer], history: [...s.history, { created: new Date(hit?.created ?? Date.now()).toISOString(), created_by: historyText }] };
+    const created = fromImage?.created ?? new Date(hit?.created ?? Date.now()).toISOString();
+    return { ...s, key, layers: [...s.layers, layer], history: [...s.history, { created, created_by: historyText }] };
+  }
+
+  /**
+   * --cache-from, as the classic builder: an image whose history so far is the state's, entry by
+   * entry, on the same layers, and whose next entry is this step gives its next layer. History
+   * of COPY/ADD names the copied content's digest, so only the same content matches.
+   */
+  private fromCacheImages(s: State, historyText: string): { layer: ImageLayer; created?: string } | undefined {
+    if (!this.opts.cacheFrom?.length || this.opts.noCache) return undefined;
+    this.cacheSources ??= this.opts.cacheFrom.flatMap((ref) => {
+      const img = this.engine.images.tryResolve(ref);
+      return img ? [{ layers: img.layers, history: (img.config?.history ?? []) as HistoryEntry[] }] : [];
+    });
+    const same = (a: HistoryEntry, b: HistoryEntry) => a.created_by === b.created_by && !!a.empty_layer === !!b.empty_layer;
+    for (const src of this.cacheSources) {
+      const next = src.history[s.history.length];
+      if (!next || next.empty_layer || next.created_by !== historyText) continue;
+      if (src.layers.length <= s.layers.length || !s.history.every((h, i) => same(h, src.history[i]))) continue;
+      if (!s.layers.every((l, i) => l.chainId === src.layers[i].chainId)) continue;
+      const layer = src.layers[s.layers.length];
+      if (this.engine.layers.get(layer.chainId) && this.engine.content.has(layer.blobDigest)) return { layer, created: next.created };
+    }
+    return undefined;
   }
 
   /** The --link layer: the standalone one (cached or made on an empty root), registered on the state's chain. */
@@ -548,7 +607,8 @@ class BuildRun {
           plan.sources = srcs.map((p) => ({ root: srcRoot, rel: p.replace(/^\/+/, '') || '.', fromContext: false }));
           const key = hash(s.key, text, srcState.key, dest);
           const linkKey = link ? hash('link', text, srcState.key, dest, owner ?? '') : undefined;
-          return this.layerStep(stage, s, text, `${NOP}${text} in ${dest} `, key, (rootfs) => copyIntoRoot(rootfs, plan, this.ctx), linkKey);
+          const digest = createHash('sha256').update(JSON.stringify([srcState.key, text])).digest('hex');
+          return this.layerStep(stage, s, text, `${NOP}${NAME} from:${digest} in ${dest} `, key, (rootfs) => copyIntoRoot(rootfs, plan, this.ctx), linkKey);
         });
       }
       const resolved: CopyPlan['sources'] = [];
@@ -567,9 +627,13 @@ class BuildRun {
         }
       }
       const sum = await this.ctx.checksum(readPaths);
-      const key = hash(s.key, text, sum, urls, dest, chown ?? '', chmod ?? '');
-      const linkKey = link ? hash('link', text, sum, urls, dest, owner ?? '', chmod ?? '') : undefined;
-      return await this.layerStep(stage, s, text, `${NOP}${text} in ${dest} `, key, async (rootfs) => {
+      const docs = plan.heredocs.map((d) => [d.name, d.content]);
+      const key = hash(s.key, text, sum, urls, dest, chown ?? '', chmod ?? '', docs);
+      const linkKey = link ? hash('link', text, sum, urls, dest, owner ?? '', chmod ?? '', docs) : undefined;
+      // as Docker's history: what was copied by its digest, so --cache-from can tell contents apart
+      const what = resolved.length === 1 && resolved[0].fromContext ? (this.ctx.fs.lstat(resolved[0].rel)?.type === 'dir' ? 'dir' : 'file') : 'multi';
+      const digest = createHash('sha256').update(JSON.stringify([sum, urls, docs, chown ?? '', chmod ?? '', text])).digest('hex');
+      return await this.layerStep(stage, s, text, `${NOP}${NAME} ${what}:${digest} in ${dest} `, key, async (rootfs) => {
         const root = resolved.some((r) => r.fromContext) ? await this.ctx.root() : '';
         plan.sources = resolved.map((r) => (r.fromContext ? { ...r, root } : r));
         await copyIntoRoot(rootfs, plan, this.ctx);

@@ -11,6 +11,8 @@ import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../build/bui
 import type { Engine } from '../../engine/engine.js';
 import { parseUntil, parseSize } from '../../build/prune-options.js';
 import { receiveContext } from '../../build/context/receive-context.js';
+import { decodeSecrets, SECRETS_HEADER } from '../../build/build-secrets.js';
+import { decodeRegistryConfig } from '../../registry/client/credentials.js';
 import { log } from '../../common/log.js';
 
 const builders = new WeakMap<Engine, Builder>();
@@ -36,6 +38,7 @@ export function buildRoutes(r: Router): void {
     const labels = jsonParam<Record<string, string>>(ctx, 'labels', {});
     const cacheFrom = jsonParam<string[]>(ctx, 'cachefrom', []);
     const quiet = q.bool('q');
+    const secrets = decodeSecrets(ctx.req.headers[SECRETS_HEADER]); // before the body is read: a bad header changes nothing
     const tags = q.all('t').filter((t) => t !== '');
     const engine = ctx.engine;
     const dirs: string[] = [];
@@ -53,7 +56,8 @@ export function buildRoutes(r: Router): void {
       const res = await builderFor(engine).build({
         context, dockerfile: q.str('dockerfile') || 'Dockerfile', tags, buildArgs, labels,
         target: q.str('target') || undefined, noCache: q.bool('nocache'), pull: q.bool('pull'), cacheFrom,
-        network: q.str('networkmode') || undefined,
+        network: q.str('networkmode') || undefined, secrets,
+        registryCreds: decodeRegistryConfig(ctx.req.headers['x-registry-config']), platform: q.str('platform') || undefined,
         onOutput: (text) => { if (!quiet && !text.startsWith('Successfully ')) write({ stream: text }); },
       });
       log.debug('build timings', { receiveMs: +(tReceived - t0).toFixed(2), buildMs: +(performance.now() - tReceived).toFixed(2), cached: res.cachedSteps, executed: res.executedSteps });

@@ -14,6 +14,13 @@ import { DaemonError, jsonLines } from '../client.js';
 import { collect, confirm, ExitError, type CliContext } from '../context.js';
 import { humanSize } from '../format/units.js';
 import { PatternMatcher, readIgnoreFile } from '../../build/context/dockerignore.js';
+import { encodeSecrets, parseSecretFlag, SECRETS_HEADER } from '../../build/build-secrets.js';
+import { registryConfigHeader } from '../../registry/client/credentials.js';
+
+function registryConfig(): Record<string, string> {
+  const h = registryConfigHeader();
+  return h ? { 'X-Registry-Config': h } : {};
+}
 
 async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -108,10 +115,11 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
     .option('--platform <string>', 'Set platform if server is multi-platform capable')
     .option('--rm', 'Remove intermediate containers after a successful build (always)', true)
     .option('--force-rm', 'Always remove intermediate containers (always)')
-    .option('--secret <stringArray>', 'Secret to expose to the build', collect, [])
+    .option('--secret <stringArray>', 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]" or "id=x,env=VAR")', collect, [])
     .action(async (context: string, o: any) => {
       if (!['auto', 'plain', 'tty'].includes(o.progress)) throw new UsageError(`invalid progress mode: ${o.progress} (auto, plain or tty)`);
-      if (o.secret.length) throw new NotSupportedError('--secret needs a BuildKit session, which the classic builder API has not got; berth does not support it over the API yet');
+      const secrets = Object.fromEntries((o.secret as string[]).map((f) => parseSecretFlag(f, (p) => readFileSync(p), process.env)));
+      const secretHeader = Object.keys(secrets).length ? { [SECRETS_HEADER]: encodeSecrets(secrets) } : undefined;
       if (/^(https?|git):\/\//.test(context) || context.endsWith('.git')) throw new NotSupportedError('building from a URL or git repository is not supported yet');
       let body: Readable;
       let dockerfile: string | undefined;
@@ -147,7 +155,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
           q: o.quiet ? '1' : undefined, rm: '1', forcerm: o.forceRm ? '1' : undefined,
           networkmode: o.network, platform: o.platform,
         },
-        body, contentType: 'application/x-tar',
+        body, contentType: 'application/x-tar', headers: { ...secretHeader, ...registryConfig() },
       });
       let imageId = '';
       // progress lines that arrive together are written together (one write, not one per line)

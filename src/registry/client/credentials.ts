@@ -105,3 +105,43 @@ export function registryAuthHeader(c: Credentials | undefined, domain: string): 
   if (!c) return undefined;
   return Buffer.from(JSON.stringify({ ...c, serveraddress: serverKey(domain) })).toString('base64url');
 }
+
+/** Registries config.json knows of (auths and credHelpers), as the keys the config uses. */
+export function knownRegistries(): string[] {
+  const cfg = readConfig();
+  return [...new Set([...Object.keys(cfg.auths ?? {}), ...Object.keys(cfg.credHelpers ?? {})])];
+}
+
+const keyToDomain = (key: string) => (key === DOCKER_HUB_KEY ? 'docker.io' : key.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
+
+/**
+ * The X-Registry-Config header of POST /build: every credential config.json holds, keyed by
+ * registry (what the docker CLI sends, so that FROM can pull from any of them).
+ */
+export function registryConfigHeader(): string | undefined {
+  const all: Record<string, Credentials & { serveraddress: string }> = {};
+  for (const key of knownRegistries()) {
+    const domain = keyToDomain(key);
+    const c = getCredentials(domain);
+    if (c) all[serverKey(domain)] = { ...c, serveraddress: serverKey(domain) };
+  }
+  return Object.keys(all).length ? Buffer.from(JSON.stringify(all)).toString('base64url') : undefined;
+}
+
+/** The daemon's side of X-Registry-Config: the credentials for a registry's domain. */
+export function decodeRegistryConfig(header: string | string[] | undefined): (domain: string) => Credentials | undefined {
+  const h = Array.isArray(header) ? header[0] : header;
+  let map: Record<string, any> = {};
+  if (h) {
+    try {
+      const j = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
+      if (j && typeof j === 'object' && !Array.isArray(j)) map = j;
+    } catch { /* as dockerd: an unreadable config means no credentials */ }
+  }
+  const byDomain = new Map<string, Credentials>();
+  for (const [key, v] of Object.entries(map)) {
+    if (!v || typeof v !== 'object') continue;
+    byDomain.set(keyToDomain(key), { username: v.username || undefined, password: v.password || undefined, identitytoken: v.identitytoken || undefined, registrytoken: v.registrytoken || undefined });
+  }
+  return (domain) => byDomain.get(domain);
+}
