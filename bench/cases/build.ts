@@ -223,54 +223,23 @@ export const buildLateChangeCase: Case = {
   tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, SMALL, b, 'late')),
 };
 
-const MULTI_DESCRIPTION = 'A Node-style project in four stages (dependencies from package.json: 300 packages; assets packed; 200 sources bundled on the dependencies; a final image copying from all three), 250 context files and a .dockerignore';
+/** The three cases of a project: cold, fully cached and after a late change, each against Docker. */
+function projectCases(project: Project, title: string, description: string, late: { name: string; description: string }): [Case, Case, Case] {
+  const make = (mode: Mode, name: string, desc: string, goal: string, maxIterations: number): Case => ({
+    name: `${title}, ${name}`, description: `${description}${desc}`, goal, maxIterations,
+    tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, project, b, mode)),
+  });
+  return [
+    make('cold', 'cold (--no-cache)', ', built without cache.', 'no slower than Docker', 5),
+    make('cached', 'fully cached', ', built again unchanged.', '<= 0.5x Docker', 10),
+    make('late', late.name, late.description, 'no slower than Docker', 5),
+  ];
+}
 
-export const buildMultiStageColdCase: Case = {
-  name: 'multi-stage project, cold (--no-cache)',
-  description: `${MULTI_DESCRIPTION}, built without cache.`,
-  goal: 'no slower than Docker',
-  maxIterations: 5,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, MULTI_STAGE, b, 'cold')),
-};
+export const [buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase] = projectCases(MULTI_STAGE, 'multi-stage project',
+  'A Node-style project in four stages (dependencies from package.json: 300 packages; assets packed; 200 sources bundled on the dependencies; a final image copying from all three), 250 context files and a .dockerignore',
+  { name: 'one source file changed', description: '; one source file changes before each build: the bundle step and the final COPY --from=build rebuild.' });
 
-export const buildMultiStageCachedCase: Case = {
-  name: 'multi-stage project, fully cached',
-  description: `${MULTI_DESCRIPTION}, built again unchanged.`,
-  goal: '<= 0.5x Docker',
-  maxIterations: 10,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, MULTI_STAGE, b, 'cached')),
-};
-
-export const buildMultiStageLateCase: Case = {
-  name: 'multi-stage project, one source file changed',
-  description: `${MULTI_DESCRIPTION}; one source file changes before each build: the bundle step and the final COPY --from=build rebuild.`,
-  goal: 'no slower than Docker',
-  maxIterations: 5,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, MULTI_STAGE, b, 'late')),
-};
-
-const DEBIAN_DESCRIPTION = 'A Debian-based Dockerfile (FROM debian:bookworm, made by mmdebstrap, imported into berth and loaded into the peers untimed; useradd, dpkg-query, WORKDIR, COPY of a config directory, a script, USER; no network)';
-
-export const buildDebianColdCase: Case = {
-  name: 'Debian-based Dockerfile, cold (--no-cache)',
-  description: `${DEBIAN_DESCRIPTION}, built without cache.`,
-  goal: 'no slower than Docker',
-  maxIterations: 5,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, DEBIAN, b, 'cold')),
-};
-
-export const buildDebianCachedCase: Case = {
-  name: 'Debian-based Dockerfile, fully cached',
-  description: `${DEBIAN_DESCRIPTION}, built again unchanged.`,
-  goal: '<= 0.5x Docker',
-  maxIterations: 10,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, DEBIAN, b, 'cached')),
-};
-
-export const buildDebianLateCase: Case = {
-  name: 'Debian-based Dockerfile, late change',
-  description: `${DEBIAN_DESCRIPTION}; the script copied by the second-to-last step changes before each build.`,
-  goal: 'no slower than Docker',
-  maxIterations: 5,
-  tools: (ctx) => builders(ctx).map((b) => buildTool(ctx, DEBIAN, b, 'late')),
-};
+export const [buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase] = projectCases(DEBIAN, 'Debian-based Dockerfile',
+  'A Debian-based Dockerfile (FROM debian:bookworm, made by mmdebstrap, imported into berth and loaded into the peers untimed; useradd, dpkg-query, WORKDIR, COPY of a config directory, a script, USER; no network)',
+  { name: 'late change', description: '; the script copied by the second-to-last step changes before each build.' });

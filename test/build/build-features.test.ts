@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { writeContext } from './helpers.js';
 
 let d: TestDaemon;
 let base: string;
@@ -31,14 +32,7 @@ async function startServer(dir: string): Promise<ChildProcess> {
   return child;
 }
 
-function context(name: string, files: Record<string, string>): string {
-  const dir = join(base, name);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), content);
-  }
-  return dir;
-}
+const context = (name: string, files: Record<string, string>): string => writeContext(base, name, files);
 
 async function build(dir: string, tag: string, extra: string[] = []) {
   const r = await d.berth(['build', ...extra, '-t', tag, dir], { timeoutMs: 120_000 });

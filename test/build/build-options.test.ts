@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { writeContext } from './helpers.js';
 import { serveRegistry, type Peer } from '../registry/peers.js';
 
 let d: TestDaemon;
@@ -26,14 +27,7 @@ after(async () => {
   if (base) rmSync(base, { recursive: true, force: true });
 });
 
-function context(name: string, files: Record<string, string>): string {
-  const dir = join(base, name);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), content);
-  }
-  return dir;
-}
+const context = (name: string, files: Record<string, string>): string => writeContext(base, name, files);
 
 async function build(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
   const r = await d.berth(['build', ...args], { timeoutMs: 180_000, ...opts });
