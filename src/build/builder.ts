@@ -603,13 +603,14 @@ class BuildRun {
           const img = await this.resolveImage(from, { location: ins.location });
           srcState = { key: hash('image', img.id), config: {}, layers: img.layers, history: [], cmdSet: false };
         }
-        return await this.withStateRoot(srcState, async (srcRoot) => {
+        const key = hash(s.key, text, srcState.key, dest);
+        const linkKey = link ? hash('link', text, srcState.key, dest, owner ?? '') : undefined;
+        const digest = createHash('sha256').update(JSON.stringify([srcState.key, text])).digest('hex');
+        // the source is mounted only when the step runs: a cache hit mounts nothing
+        return await this.layerStep(stage, s, text, `${NOP}${NAME} from:${digest} in ${dest} `, key, (rootfs) => this.withStateRoot(srcState, async (srcRoot) => {
           plan.sources = srcs.map((p) => ({ root: srcRoot, rel: p.replace(/^\/+/, '') || '.', fromContext: false }));
-          const key = hash(s.key, text, srcState.key, dest);
-          const linkKey = link ? hash('link', text, srcState.key, dest, owner ?? '') : undefined;
-          const digest = createHash('sha256').update(JSON.stringify([srcState.key, text])).digest('hex');
-          return this.layerStep(stage, s, text, `${NOP}${NAME} from:${digest} in ${dest} `, key, (rootfs) => copyIntoRoot(rootfs, plan, this.ctx), linkKey);
-        });
+          await copyIntoRoot(rootfs, plan, this.ctx);
+        }), linkKey);
       }
       const resolved: CopyPlan['sources'] = [];
       const readPaths: string[] = [];
