@@ -4,11 +4,12 @@ import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCa
 import { dockerCliRunCase, dockerCliPsCase } from './docker-cli.js';
 import { buildColdCase, buildCachedCase, buildLateChangeCase } from './build.js';
 import { pushCase, pullCase, saveCase, loadCase } from './images.js';
+import { portLoopbackCase, portGatewayCase } from './ports.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 
 export const CASES: Case[] = [
-  runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase,
+  runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
   ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase,
   buildColdCase, buildCachedCase, buildLateChangeCase, pushCase, pullCase, saveCase, loadCase,
 ];
