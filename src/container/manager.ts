@@ -402,11 +402,13 @@ export class ContainerManager {
 
   private async cleanupRuntime(rec: ContainerRecord): Promise<void> {
     for (const e of this.execs.ofContainer(rec.id)) if (e.running) this.finishExec(e, 137);
-    // the rootfs unmount does not depend on the runtime's delete (cgroups, state): both run at once
+    // the rootfs unmount and the network's teardown do not depend on the runtime's delete (cgroups,
+    // state) nor on each other: all three run at once
     const unmounted = this.tempMounts.get(rec.id) ? undefined
       : this.deps.snapshots.unmount(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    const detached = this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     await this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-    await this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    await detached;
     await unmounted;
     await rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
   }
