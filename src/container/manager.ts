@@ -270,13 +270,25 @@ export class ContainerManager {
       await rm(mon.dir, { recursive: true, force: true });
       // --rm: the upper dir is deleted at exit, so it need not survive a host crash (no syncs)
       const userns = this.userns.mapsOf(id);
-      const rootfs = userns ? await mountIdmappedRootfs(snapshots, id, userns, { volatile: !!rec.hostConfig.AutoRemove })
-        : await snapshots.mount(id, { volatile: !!rec.hostConfig.AutoRemove });
-      const user = resolveUser(rootfs, rec.config.User || undefined);
-      const owner = hostIdsOf(userns, user.uid, user.gid);
-      if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
-      const vols = await this.deps.volumes?.mountsFor(rec, rootfs);
-      const net = await this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
+      // the network (namespace, veths, /etc/hosts) needs neither the rootfs nor the volumes: it is set up
+      // while they are mounted, and always settled before this start goes on or cleans up
+      const attaching = this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
+      attaching?.catch(() => undefined);
+      let rootfs: string;
+      let user: ReturnType<typeof resolveUser>;
+      let vols: Awaited<ReturnType<VolumeManager['mountsFor']>> | undefined;
+      try {
+        rootfs = userns ? await mountIdmappedRootfs(snapshots, id, userns, { volatile: !!rec.hostConfig.AutoRemove })
+          : await snapshots.mount(id, { volatile: !!rec.hostConfig.AutoRemove });
+        user = resolveUser(rootfs, rec.config.User || undefined);
+        const owner = hostIdsOf(userns, user.uid, user.gid);
+        if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
+        vols = await this.deps.volumes?.mountsFor(rec, rootfs);
+      } catch (e) {
+        await attaching?.catch(() => undefined);
+        throw e;
+      }
+      const net = await attaching;
       prepareHostPaths(userns, { berthRoot: this.deps.paths.root, reach: [rootfs, this.containerDir(id)], own: Object.values(etcFilePaths(this.containerDir(id))) });
       const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns }));
       warnings = built.warnings;
