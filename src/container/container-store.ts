@@ -126,6 +126,12 @@ export class ContainerStore {
       .map((r) => JSON.parse(r.body) as ContainerRecord);
   }
 
+  /** Containers whose network mode is `container:<ref>` (SQLite reads the JSON, so the rest stay unparsed). */
+  sharingNetns(): ContainerRecord[] {
+    return (this.db.prepare("SELECT body FROM containers WHERE json_extract(body, '$.hostConfig.NetworkMode') LIKE 'container:%'").all() as { body: string }[])
+      .map((r) => JSON.parse(r.body) as ContainerRecord);
+  }
+
   /** Creation order (for before/since filters). */
   seqOf(id: string): number {
     const row = this.db.prepare('SELECT seq FROM containers WHERE id = ?').get(id) as { seq: number } | undefined;

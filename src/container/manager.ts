@@ -270,13 +270,25 @@ export class ContainerManager {
       await rm(mon.dir, { recursive: true, force: true });
       // --rm: the upper dir is deleted at exit, so it need not survive a host crash (no syncs)
       const userns = this.userns.mapsOf(id);
-      const rootfs = userns ? await mountIdmappedRootfs(snapshots, id, userns, { volatile: !!rec.hostConfig.AutoRemove })
-        : await snapshots.mount(id, { volatile: !!rec.hostConfig.AutoRemove });
-      const user = resolveUser(rootfs, rec.config.User || undefined);
-      const owner = hostIdsOf(userns, user.uid, user.gid);
-      if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
-      const vols = await this.deps.volumes?.mountsFor(rec, rootfs);
-      const net = await this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
+      // the network (namespace, veths, /etc/hosts) needs neither the rootfs nor the volumes: it is set up
+      // while they are mounted, and always settled before this start goes on or cleans up
+      const attaching = this.deps.networks?.attach(rec, (ref) => this.pidOf(ref));
+      attaching?.catch(() => undefined);
+      let rootfs: string;
+      let user: ReturnType<typeof resolveUser>;
+      let vols: Awaited<ReturnType<VolumeManager['mountsFor']>> | undefined;
+      try {
+        rootfs = userns ? await mountIdmappedRootfs(snapshots, id, userns, { volatile: !!rec.hostConfig.AutoRemove })
+          : await snapshots.mount(id, { volatile: !!rec.hostConfig.AutoRemove });
+        user = resolveUser(rootfs, rec.config.User || undefined);
+        const owner = hostIdsOf(userns, user.uid, user.gid);
+        if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
+        vols = await this.deps.volumes?.mountsFor(rec, rootfs);
+      } catch (e) {
+        await attaching?.catch(() => undefined);
+        throw e;
+      }
+      const net = await attaching;
       prepareHostPaths(userns, { berthRoot: this.deps.paths.root, reach: [rootfs, this.containerDir(id)], own: Object.values(etcFilePaths(this.containerDir(id))) });
       const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns }));
       warnings = built.warnings;
@@ -402,11 +414,13 @@ export class ContainerManager {
 
   private async cleanupRuntime(rec: ContainerRecord): Promise<void> {
     for (const e of this.execs.ofContainer(rec.id)) if (e.running) this.finishExec(e, 137);
-    // the rootfs unmount does not depend on the runtime's delete (cgroups, state): both run at once
+    // the rootfs unmount and the network's teardown do not depend on the runtime's delete (cgroups,
+    // state) nor on each other: all three run at once
     const unmounted = this.tempMounts.get(rec.id) ? undefined
       : this.deps.snapshots.unmount(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    const detached = this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     await this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-    await this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    await detached;
     await unmounted;
     await rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
   }

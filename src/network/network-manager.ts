@@ -18,7 +18,7 @@ import { broadcast, contains, defaultPools, formatIp4, formatSubnet4, isIp4, ove
 import { contains6, formatIp6, formatSubnet6, isIp6, overlaps6, parseIp6, parseSubnet6, randomUla64, type Subnet6 } from './cidr6.js';
 import { NetworkStore, type EndpointRecord, type NetworkRecord } from './network-store.js';
 import { applyRuleset, renderRuleset } from './firewall.js';
-import { addAddresses, attachVeth, createNetns, deleteLink, ensureBridge, linkNames, netnsDir, removeNetns, routedSubnets, setSysctl } from './links.js';
+import { addAddresses, attachVeth, createNetnsWithVeths, deleteLink, ensureBridge, linkNames, netnsDir, removeNetns, removeNetnsWithVeths, routedSubnets, setSysctl } from './links.js';
 import { EmbeddedDns } from './dns-server.js';
 import { allocatePorts, wantedPorts } from './ports.js';
 import { networkView, endpointView } from './network-views.js';
@@ -429,10 +429,9 @@ export class NetworkManager {
     try {
       const ports = await allocatePorts(rec.id, wantedPorts(rec.hostConfig, rec.config.ExposedPorts), this.store.ports().filter((p) => p.containerId !== rec.id));
       this.store.setPorts(rec.id, ports);
-      await createNetns(path);
       const nets = reserved.map((ep) => this.store.network(ep.networkId)!);
       const routeVia = nets.find((n) => !n.internal);
-      await Promise.all(reserved.map((ep, i) => attachVeth(path, {
+      await createNetnsWithVeths(path, reserved.map((ep, i) => ({
         veth: ep.veth, ifname: ep.ifname, bridge: nets[i].bridge, ipCidr: `${ep.ip}/${parseSubnet4(nets[i].subnet).bits}`, mac: ep.mac,
         gateway: nets[i] === routeVia ? nets[i].gateway : undefined, ...this.v6Plan(nets[i], ep, nets[i] === routeVia),
       })));
@@ -470,13 +469,28 @@ export class NetworkManager {
   async detach(rec: ContainerRecord): Promise<void> {
     const eps = this.store.endpoints({ containerId: rec.id });
     const hadPorts = this.store.ports(rec.id).length > 0;
+    const veths = eps.map((ep) => ep.veth).filter(Boolean);
+    if (this.netnsSharedByRunning(rec.id)) {
+      // another container lives in this namespace: its veths must go now, not when the last user leaves
+      for (const v of veths) await deleteLink(v).catch((e) => log.warn('veth delete failed', { veth: v, error: (e as Error).message }));
+      await removeNetns(this.netnsPath(rec.id));
+    } else {
+      await removeNetnsWithVeths(this.netnsPath(rec.id), veths).catch((e) => log.warn('veth delete failed', { veths, error: (e as Error).message }));
+    }
     for (const ep of eps) {
-      if (ep.veth) await deleteLink(ep.veth).catch((e) => log.warn('veth delete failed', { veth: ep.veth, error: (e as Error).message }));
       if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', ip6: '', veth: '', endpointId: '', mac: ep.staticIp || !ep.mac?.startsWith('02:42:') ? ep.mac : '' });
     }
     this.store.clearPorts(rec.id);
-    await removeNetns(this.netnsPath(rec.id));
     if (hadPorts) await this.applyFirewall();
+  }
+
+  /** Does a running container use this one's namespace (`--network container:<it>`)? */
+  private netnsSharedByRunning(containerId: string): boolean {
+    return this.containers.sharingNetns().some((c) => {
+      const mode: string = c.hostConfig?.NetworkMode ?? '';
+      if (c.id === containerId || !c.state.Running) return false;
+      try { return this.containers.resolve(mode.slice(10)).id === containerId; } catch { return false; }
+    });
   }
 
   /** At container removal. */
