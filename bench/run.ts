@@ -9,6 +9,7 @@
  *   --peers a,b | BENCH_PEERS       only these peers (crun, docker, podman, buildah, skopeo, registry)
  *   --no-install                    do not apt-get install missing peers (smoke mode never installs)
  *   --no-probes                     skip the memory probes
+ *   --only a,b                      only the cases and probes whose name contains one of these
  *
  * Exits 0 when everything measured, 1 when a tool or probe failed (the report is written anyway).
  */
@@ -31,7 +32,7 @@ function positiveInt(v: string | undefined, fallback: number, what: string): num
   return n;
 }
 
-function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]; probes: boolean } {
+function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]; probes: boolean; only?: string[] } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -43,6 +44,7 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
       peers: { type: 'string' },
       'no-install': { type: 'boolean' },
       'no-probes': { type: 'boolean' },
+      only: { type: 'string' },
     },
   });
   const smoke = !!values.smoke || ['1', 'true', 'yes'].includes(process.env.BENCH_SMOKE ?? '');
@@ -57,12 +59,14 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
     },
     tools: values.tools?.split(',').map((s) => s.trim()).filter(Boolean),
     probes: !values['no-probes'],
+    only: values.only?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
   };
 }
 
 async function main(): Promise<number> {
   if (process.getuid?.() !== 0) throw new Error('the benchmark runs containers and network namespaces: run it as root');
-  const { options, tools, probes } = parseOptions(process.argv.slice(2));
+  const { options, tools, probes, only } = parseOptions(process.argv.slice(2));
+  const picked = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
   if (options.installPeers) {
     const r = installPeers((m) => process.stderr.write(`[bench] ${m}\n`));
     if (r.strayDaemons.length) process.stderr.write(`[bench] WARNING: the package install started ${r.strayDaemons.join(', ')} outside any benchmark namespace; stopped\n`);
@@ -80,11 +84,11 @@ async function main(): Promise<number> {
   const cases: CaseResult[] = [];
   const probeResults: ProbeResult[] = [];
   try {
-    for (const c of CASES) {
+    for (const c of CASES.filter((x) => picked(x.name))) {
       const selected: Case = tools ? { ...c, tools: (cx) => c.tools(cx).filter((t) => tools.includes(t.name)) } : c;
       cases.push(await runCase(ctx, selected));
     }
-    if (probes) for (const p of PROBES) probeResults.push(await runProbe(ctx, p));
+    if (probes) for (const p of PROBES.filter((x) => picked(x.name))) probeResults.push(await runProbe(ctx, p));
   } finally {
     ctx.log('cleaning up');
     await ctx.cleanup();

@@ -6,10 +6,11 @@ import { buildColdCase, buildCachedCase, buildLateChangeCase } from './build.js'
 import { pushCase, pullCase, saveCase, loadCase } from './images.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
+import { healthStatsProbe } from '../probes/health-stats.js';
 
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase,
   ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase,
   buildColdCase, buildCachedCase, buildLateChangeCase, pushCase, pullCase, saveCase, loadCase,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe];
