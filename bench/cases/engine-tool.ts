@@ -36,7 +36,7 @@ export function cliTool(ctx: BenchContext, kind: EngineKind, args: string[], nam
 
 export const BENCH_LABEL = 'berth-bench=1';
 
-async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+export async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await fn(items[next++]);
@@ -44,7 +44,7 @@ async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void
   await Promise.all(workers);
 }
 
-async function api(e: Engine, method: string, path: string, body?: unknown): Promise<any> {
+export async function api(e: Engine, method: string, path: string, body?: unknown): Promise<any> {
   const r = await apiRequest(e.socket!, method, path, body);
   if (r.status >= 300) throw new SystemError(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`, 'ERR_API');
   return r.body;
@@ -69,7 +69,7 @@ export async function createContainers(e: Engine, n: number, timeoutMs: number):
  * Set-up only: berth picks a generated name and stores the container after an await, so concurrent
  * creates can pick the same name and one gets 409 (reported as a berth bug); a retry gets a new name.
  */
-async function createRetryingNameConflicts(e: Engine, body: unknown): Promise<any> {
+export async function createRetryingNameConflicts(e: Engine, body: unknown): Promise<any> {
   for (let attempt = 0; ; attempt++) {
     try { return await api(e, 'POST', '/containers/create', body); } catch (err) {
       if (attempt >= 3 || !/answered 409: .*name .* is already in use/.test((err as Error).message)) throw err;

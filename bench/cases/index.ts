@@ -1,6 +1,6 @@
 /** Every case and probe the benchmark runs, in order. New cases plug in here. */
 import type { Case, Probe } from '../lib/types.js';
-import { runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
+import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
 import { dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase } from './docker-cli.js';
 import {
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
@@ -10,6 +10,7 @@ import { pushCase, pullCase, saveCase, loadCase } from './images.js';
 import { portLoopbackCase, portGatewayCase } from './ports.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
+import { healthStatsProbe } from '../probes/health-stats.js';
 
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
@@ -17,4 +18,4 @@ export const CASES: Case[] = [
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, saveCase, loadCase,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe];

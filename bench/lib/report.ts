@@ -46,7 +46,7 @@ function probeSection(probes: ProbeResult[]): string[] {
   if (probes.length === 0) return [];
   const lines = ['## Memory and other measures', '', '| measure | value | goal / reference |', '|---|---:|---|'];
   for (const p of probes) {
-    for (const l of p.lines) lines.push(`| ${cell(l.name)} | ${l.value.toFixed(1)} ${l.unit} | ${cell([l.goal, l.note].filter(Boolean).join('; '))} |`);
+    for (const l of p.lines) lines.push(`| ${cell(l.name)} | ${l.value.toFixed(1)} ${l.unit} | ${cell([l.goal, l.note, l.peer].filter(Boolean).join('; '))} |`);
     if (p.error) lines.push(`| ${cell(p.name)} | failed: ${cell(p.error)} | |`);
   }
   lines.push('');
@@ -66,7 +66,7 @@ function goalsSection(run: BenchRun): string[] {
     const peers = c.tools.filter((t) => t.role === 'peer').map(fig).join('; ') || 'none available';
     lines.push(`| ${cell(c.name)} | ${cell(c.goal!)} | ${cell(berth)} | ${cell(peers)} |`);
   }
-  for (const l of probeGoals) lines.push(`| ${cell(l.name)} | ${cell(l.goal!)} | ${l.value.toFixed(1)} ${l.unit} | |`);
+  for (const l of probeGoals) lines.push(`| ${cell(l.name)} | ${cell(l.goal!)} | ${l.value.toFixed(1)} ${l.unit} | ${cell(l.peer ?? '')} |`);
   lines.push('');
   return lines;
 }

@@ -41,6 +41,8 @@ export interface ProbeLine {
   unit: string;
   goal?: string;
   note?: string;
+  /** the peers' figure for the same measure (shown beside berth's in the goals table) */
+  peer?: string;
 }
 
 export interface Probe {
