@@ -6,6 +6,7 @@
  *   --warmups N | BENCH_WARMUPS     discarded rounds before timing (default 3)
  *   --out DIR | BENCH_RESULTS_DIR   where the report goes (default bench/results)
  *   --tools a,b                     only these tools (by name, e.g. crun)
+ *   --only a,b                      only the cases whose name contains one of these (case-insensitive)
  *   --peers a,b | BENCH_PEERS       only these peers (crun, docker, podman, buildah, skopeo, registry)
  *   --no-install                    do not apt-get install missing peers (smoke mode never installs)
  *   --no-probes                     skip the memory probes
@@ -31,7 +32,7 @@ function positiveInt(v: string | undefined, fallback: number, what: string): num
   return n;
 }
 
-function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]; probes: boolean } {
+function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]; only?: string[]; probes: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -40,6 +41,7 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
       warmups: { type: 'string' },
       out: { type: 'string' },
       tools: { type: 'string' },
+      only: { type: 'string' },
       peers: { type: 'string' },
       'no-install': { type: 'boolean' },
       'no-probes': { type: 'boolean' },
@@ -56,13 +58,16 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
       installPeers: !smoke && !values['no-install'],
     },
     tools: values.tools?.split(',').map((s) => s.trim()).filter(Boolean),
+    only: values.only?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     probes: !values['no-probes'],
   };
 }
 
 async function main(): Promise<number> {
   if (process.getuid?.() !== 0) throw new Error('the benchmark runs containers and network namespaces: run it as root');
-  const { options, tools, probes } = parseOptions(process.argv.slice(2));
+  const { options, tools, only, probes } = parseOptions(process.argv.slice(2));
+  const cases = only ? CASES.filter((c) => only.some((o) => c.name.toLowerCase().includes(o))) : CASES;
+  if (cases.length === 0) throw new Error(`--only ${only!.join(',')} matches no case`);
   if (options.installPeers) {
     const r = installPeers((m) => process.stderr.write(`[bench] ${m}\n`));
     if (r.strayDaemons.length) process.stderr.write(`[bench] WARNING: the package install started ${r.strayDaemons.join(', ')} outside any benchmark namespace; stopped\n`);
@@ -77,20 +82,20 @@ async function main(): Promise<number> {
 
   const startedAt = new Date();
   const t0 = Date.now();
-  const cases: CaseResult[] = [];
+  const results: CaseResult[] = [];
   const probeResults: ProbeResult[] = [];
   try {
-    for (const c of CASES) {
+    for (const c of cases) {
       const selected: Case = tools ? { ...c, tools: (cx) => c.tools(cx).filter((t) => tools.includes(t.name)) } : c;
-      cases.push(await runCase(ctx, selected));
+      results.push(await runCase(ctx, selected));
     }
     if (probes) for (const p of PROBES) probeResults.push(await runProbe(ctx, p));
   } finally {
     ctx.log('cleaning up');
     await ctx.cleanup();
   }
-  const path = writeReport({ startedAt, durationMs: Date.now() - t0, options, machine: machineFacts(), cases, probes: probeResults });
-  for (const c of cases) {
+  const path = writeReport({ startedAt, durationMs: Date.now() - t0, options, machine: machineFacts(), cases: results, probes: probeResults });
+  for (const c of results) {
     for (const t of c.tools) {
       const fig = t.summary ? `median ${t.summary.median.toFixed(1)} ms, p95 ${t.summary.p95.toFixed(1)} ms${t.ratio !== undefined ? `, ${t.ratio.toFixed(2)}× ${c.bestPeer}` : ''}` : `FAILED: ${t.error}`;
       process.stdout.write(`${c.name} | ${t.name}: ${fig}\n`);
@@ -101,7 +106,7 @@ async function main(): Promise<number> {
     if (p.error) process.stdout.write(`${p.name}: FAILED: ${p.error}\n`);
   }
   process.stdout.write(`report: ${path}\n`);
-  const failed = cases.some((c) => c.tools.some((t) => t.error)) || probeResults.some((p) => p.error);
+  const failed = results.some((c) => c.tools.some((t) => t.error)) || probeResults.some((p) => p.error);
   return failed ? 1 : 0;
 }
 
