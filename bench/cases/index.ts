@@ -8,6 +8,7 @@ import {
 } from './build.js';
 import { pushCase, pullCase, saveCase, loadCase } from './images.js';
 import { portLoopbackCase, portGatewayCase } from './ports.js';
+import { serverPushCase, serverPullCase } from './registry-server.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 import { healthStatsProbe } from '../probes/health-stats.js';
@@ -16,6 +17,6 @@ export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
   ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase,
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
-  buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, saveCase, loadCase,
+  buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, serverPushCase, serverPullCase, saveCase, loadCase,
 ];
 export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe];

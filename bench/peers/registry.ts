@@ -1,13 +1,16 @@
 /**
- * Debian's docker-registry (distribution 2.8) on a loopback port inside a namespace the benchmark
- * created, with its storage under the work directory. `reset()` restarts it empty, so a timed push
- * really uploads every blob.
+ * A registry on a loopback port inside a namespace the benchmark created, with its storage under the
+ * work directory: Debian's docker-registry (distribution 2.8), or berth's own `berth registry serve`.
+ * `reset()` restarts it empty, so a timed push really uploads every blob.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { BenchContext } from '../lib/context.js';
 import { startInNetns, stopPid, waitReady, type PeerProcess } from '../lib/daemon-proc.js';
+import { BERTH_BIN } from '../../test/helpers/daemon.js';
+
+export type RegistryKind = 'distribution' | 'berth';
 
 export interface LocalRegistry {
   /** host:port to put in image references */
@@ -22,7 +25,7 @@ function answers(netns: string, address: string): boolean {
   return r.status === 0;
 }
 
-export async function startRegistry(ctx: BenchContext, netns: string, name: string): Promise<LocalRegistry> {
+export async function startRegistry(ctx: BenchContext, netns: string, name: string, kind: RegistryKind = 'distribution'): Promise<LocalRegistry> {
   const dir = join(ctx.workDir, `registry-${name}`);
   const storage = join(dir, 'storage');
   const address = `127.0.0.1:${nextPort++}`;
@@ -38,7 +41,9 @@ export async function startRegistry(ctx: BenchContext, netns: string, name: stri
   let proc: PeerProcess | undefined;
   const start = async () => {
     mkdirSync(storage, { recursive: true });
-    proc = startInNetns(netns, `docker-registry (${name})`, 'docker-registry', ['serve', config], join(dir, 'registry.log'));
+    proc = kind === 'berth'
+      ? startInNetns(netns, `berth registry (${name})`, BERTH_BIN, ['registry', 'serve', '--root', storage, '--addr', address], join(dir, 'registry.log'))
+      : startInNetns(netns, `docker-registry (${name})`, 'docker-registry', ['serve', config], join(dir, 'registry.log'));
     await waitReady(proc, () => answers(netns, address), 30_000);
   };
   ctx.onCleanup(`stop registry ${name}`, async () => { if (proc) await stopPid(proc.pid, 5_000); });
