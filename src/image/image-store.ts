@@ -286,8 +286,7 @@ export class ImageStore {
     const layers: ImageLayer[] = [];
     for (let i = 0; i < diffIds.length; i++) {
       const d = manifest.layers[i];
-      let rec = this.layers.get(chains[i]);
-      if (!rec) rec = await this.layers.register(i === 0 ? null : chains[i - 1], this.content.stream(d.digest), diffIds[i]);
+      const rec = await this.unpackLayer(i === 0 ? null : chains[i - 1], chains[i], d.digest, diffIds[i]);
       layers.push({ diffId: diffIds[i], chainId: chains[i], blobDigest: d.digest, mediaType: d.mediaType, size: d.size, diffSize: rec.size });
     }
     const row: PendingImage = {
@@ -300,6 +299,15 @@ export class ImageStore {
       return this.get(img.id)!;
     }
     return img;
+  }
+
+  /**
+   * The unpacked layer of a verified blob in the content store, unpacking it if it is not there yet
+   * (its parent must be). A pull calls this for each layer as soon as the layer's download is done,
+   * while later layers still download; addFromManifest then finds them.
+   */
+  async unpackLayer(parentChainId: string | null, chainId: string, blobDigest: string, diffId: string): Promise<LayerRecord> {
+    return this.layers.get(chainId) ?? this.layers.register(parentChainId, this.content.stream(blobDigest), diffId);
   }
 
   /** gzip the tar into a blob while the LayerStore unpacks it (one read of the input). */

@@ -9,6 +9,9 @@ import { hexOf } from '../common/digest.js';
 
 export interface BlobInfo { digest: string; size: number }
 
+/** Read blobs in 1 MiB chunks: a layer's bytes pass through several stream stages, each paying per chunk. */
+export const STREAM_CHUNK = 1024 * 1024;
+
 /**
  * Content-addressed blob store: content/blobs/sha256/<hex>. Writes go to
  * content/ingest first, are hashed while written, fsynced, verified against the
@@ -42,7 +45,7 @@ export class ContentStore {
 
   stream(digest: string): Readable {
     if (!this.has(digest)) throw new NotFoundError(`blob ${digest} not found`, 'ERR_BLOB_NOT_FOUND');
-    return createReadStream(this.path(digest));
+    return createReadStream(this.path(digest), { highWaterMark: STREAM_CHUNK });
   }
 
   async put(data: Buffer | string, expected?: string): Promise<BlobInfo> {

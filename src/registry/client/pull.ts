@@ -2,8 +2,9 @@
  * Pull an image into the engine's stores: resolve the manifest (an index is narrowed to
  * one platform), download config and layers in parallel into the content store, each
  * verified against its digest (a layer already present is not fetched again; an
- * interrupted download resumes with a Range request), then ImageStore.addFromManifest
- * unpacks the layers and writes the image rows. A failure leaves no image behind.
+ * interrupted download resumes with a Range request). Each layer is unpacked, in order, as
+ * soon as its blob is verified, while later ones still download; ImageStore.addFromManifest
+ * then writes the image rows. A failure leaves no image behind.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { DigestMismatchError, InvalidArgumentError, NotSupportedError } from '..
 import { DIGEST_RE, shortId } from '../../common/digest.js';
 import type { ContentStore } from '../../store/content.js';
 import type { ImageRecord, ImageStore } from '../../image/image-store.js';
-import { INDEX_TYPES, MANIFEST_TYPES, hostPlatform, parseManifest, selectPlatformManifest, type Platform } from '../../image/image-format.js';
+import { INDEX_TYPES, MANIFEST_TYPES, chainIds, hostPlatform, parseManifest, selectPlatformManifest, type Platform } from '../../image/image-format.js';
 import { familiarString, parseNormalizedNamed, type ParsedReference } from '../../image/reference.js';
 import { RegistryHttp, RegistryRequestError, readAll, type Credentials } from './http.js';
 import { endpointsFor, type RegistryHostsConfig } from './hosts.js';
@@ -152,6 +153,35 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
   await rename(partial, content.path(desc.digest));
 }
 
+interface Deferred { promise: Promise<void>; resolve(): void; reject(e: unknown): void }
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => undefined); // whoever waits on it sees the error; nobody waiting is fine
+  return { promise, resolve, reject };
+}
+
+/**
+ * Unpack the image's layers bottom-up, each as soon as its blob is downloaded and verified (blobs
+ * already present need no wait). A config whose diff IDs do not fit the manifest unpacks nothing
+ * here: addFromManifest reports that.
+ */
+async function unpackInOrder(opts: PullOptions, configDigest: string, layers: { digest: string }[],
+  downloaded: Map<string, Deferred>, progress: Progress | undefined): Promise<void> {
+  const diffIds: unknown = (opts.content.readJson(configDigest) as any)?.rootfs?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds.length !== layers.length || !diffIds.every((d) => typeof d === 'string' && DIGEST_RE.test(d))) return;
+  const chains = chainIds(diffIds);
+  for (let i = 0; i < layers.length; i++) {
+    const wait = downloaded.get(layers[i].digest);
+    if (wait) await wait.promise;
+    if (opts.images.layers.get(chains[i])) continue;
+    progress?.layer(shortId(layers[i].digest), 'Extracting');
+    await opts.images.unpackLayer(i === 0 ? null : chains[i - 1], chains[i], layers[i].digest, diffIds[i]);
+  }
+}
+
 async function inParallel<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failed: unknown;
@@ -196,17 +226,30 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
       progress?.layer(shortId(l.digest), opts.content.has(l.digest) ? 'Already exists' : 'Pulling fs layer');
     }
     await downloadBlob(http, opts.content, repo, manifest.config);
-    const todo = manifest.layers.filter((l) => !opts.content.has(l.digest));
-    await inParallel(todo, PARALLEL, async (l) => {
+    const todo = [...new Map(manifest.layers.filter((l) => !opts.content.has(l.digest)).map((l) => [l.digest, l])).values()];
+    const downloaded = new Map(todo.map((l) => [l.digest, deferred()]));
+    let unpackFailed: unknown;
+    const downloads = inParallel(todo, PARALLEL, async (l) => {
+      if (unpackFailed !== undefined) throw unpackFailed;
       const id = shortId(l.digest);
       progress?.layer(id, 'Waiting');
-      await downloadBlob(http, opts.content, repo, l, (cur) => progress?.bytes(id, 'Downloading', cur, l.size));
+      try {
+        await downloadBlob(http, opts.content, repo, l, (cur) => progress?.bytes(id, 'Downloading', cur, l.size));
+      } catch (e) { downloaded.get(l.digest)!.reject(e); throw e; }
+      downloaded.get(l.digest)!.resolve();
       progress?.layer(id, 'Verifying Checksum');
       progress?.layer(id, 'Download complete');
     });
+    // a failed download stops the queue: the layers never started must not keep the unpacker waiting
+    downloads.catch((e) => { for (const d of downloaded.values()) d.reject(e); });
+    // Unpack in layer order while later layers still download: each waits for its own verified blob.
+    const unpacking = unpackInOrder(opts, manifest.config.digest, manifest.layers, downloaded, progress)
+      .catch((e) => { unpackFailed = e; throw e; });
+    const [dl, up] = await Promise.allSettled([downloads, unpacking]);
+    if (dl.status === 'rejected') throw dl.reason;
+    if (up.status === 'rejected') throw up.reason;
     await opts.content.put(mf.raw, mf.digest);
     if (top !== mf) await opts.content.put(top.raw, top.digest);
-    for (const l of todo) progress?.layer(shortId(l.digest), 'Extracting');
     const image = await opts.images.addFromManifest({
       manifestDigest: mf.digest, mediaType: mf.mediaType,
       tags: tagRef && opts.tag !== false ? [tagRef] : [], repoDigests: [repoDigest],
