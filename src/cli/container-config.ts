@@ -14,7 +14,6 @@ import { formatUsernsMaps } from '../runtime/userns.js';
 
 /** Docker flags that parse but that berth cannot do yet: a clear error beats silently ignoring them. */
 export const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
-  ['link', 'links (--link)'],
   ['gpus', '--gpus'],
   ['platform', '--platform'],
 ];
@@ -111,7 +110,7 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
     .option('-v, --volume <list>', 'Bind mount a volume', collect, [])
     .option('--mount <mount>', 'Attach a filesystem mount to the container', collect, [])
     .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect, [])
-    .option('--link <list>', 'Add link to another container (not supported yet)', collect, [])
+    .option('--link <list>', 'Add link to another container (name[:alias]; legacy, default bridge)', collect, [])
     .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
     .option('--ip6 <string>', 'IPv6 address (e.g., 2001:db8::33)')
     .option('--network-alias <list>', 'Add network-scoped alias for the container', collect, [])
@@ -294,6 +293,7 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
   };
   const hostConfig: any = {
     NetworkMode: networkMode,
+    ...(o.link?.length ? { Links: o.link } : {}),
     AutoRemove: Boolean(o.rm),
     Privileged: Boolean(o.privileged),
     ReadonlyRootfs: Boolean(o.readOnly),

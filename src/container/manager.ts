@@ -175,6 +175,8 @@ export class ContainerManager {
     const config = completeConfig(merged, hostname, String(body.Image));
     const hostConfig = completeHostConfig(hc, networkMode);
     hostConfig.Runtime = runtimeName;
+    if (this.deps.networks) hostConfig.Links = this.deps.networks.planLinks(hc.Links, networkMode, finalName);
+    else if (hc.Links?.length) throw new NotSupportedError('links need bridge networking, which this engine has not set up', 'ERR_LINK');
 
     const rec: ContainerRecord = {
       id, name: finalName, imageId: image.id, imageRef: String(body.Image), created: nowRfc3339Nano(),
@@ -290,7 +292,7 @@ export class ContainerManager {
       }
       const net = await attaching;
       prepareHostPaths(userns, { berthRoot: this.deps.paths.root, reach: [rootfs, this.containerDir(id)], own: Object.values(etcFilePaths(this.containerDir(id))) });
-      const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns }));
+      const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns, linkEnv: net?.env }));
       warnings = built.warnings;
       const seccompKey = useCompiledSeccomp(built.spec, rt.info);
       await writeBundle(this.containerDir(id), built.spec);
@@ -989,7 +991,7 @@ export class ContainerManager {
     const tty = opts.Tty ?? exec.config.Tty;
     const rootfs = this.deps.snapshots.mountpoint(rec.id);
     const user = resolveUser(rootfs, exec.config.User || rec.config.User || undefined);
-    const env = containerEnv({ ...rec.config, Tty: tty, Env: [...(rec.config.Env ?? []), ...exec.config.Env] }, rec.config.Hostname);
+    const env = containerEnv({ ...rec.config, Tty: tty, Env: [...(rec.config.Env ?? []), ...exec.config.Env] }, rec.config.Hostname, this.deps.networks?.linkEnvFor(rec));
     const { process: proc } = buildProcess({
       ...specInputFor(rec, rootfs, etcFilePaths(this.containerDir(rec.id)), user, (ref) => this.pidOf(ref)),
       args: exec.config.Cmd, env, cwd: exec.config.WorkingDir || rec.config.WorkingDir || '/', terminal: tty,

@@ -8,10 +8,11 @@ import type { EtcFilePaths } from './etc-files.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** Docker's container environment: PATH, HOSTNAME, TERM (tty), then Config.Env replacing or appending. */
-export function containerEnv(config: any, hostname: string): string[] {
+/** Docker's container environment: PATH, HOSTNAME, TERM (tty), legacy link variables, then Config.Env replacing or appending. */
+export function containerEnv(config: any, hostname: string, linkEnv: string[] = []): string[] {
   const env = [DEFAULT_PATH, `HOSTNAME=${hostname}`];
   if (config.Tty) env.push('TERM=xterm');
+  env.push(...linkEnv);
   for (const e of (config.Env ?? []) as string[]) {
     const key = e.split('=')[0];
     const i = env.findIndex((x) => x.split('=')[0] === key);
@@ -94,7 +95,7 @@ function nsMode(mode: string | undefined, what: string, pidOf: (ref: string) => 
 /** Everything runtime.buildSpec needs, from a container record. */
 export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFilePaths,
   user: { uid: number; gid: number; additionalGids: number[] }, pidOf: (ref: string) => number,
-  attached: { netnsPath?: string; mounts?: SpecMount[]; userns?: SpecInput['userns'] } = {}): SpecInput {
+  attached: { netnsPath?: string; mounts?: SpecMount[]; userns?: SpecInput['userns']; linkEnv?: string[] } = {}): SpecInput {
   const c = rec.config;
   const hc = rec.hostConfig;
   const sec = parseSecurityOpts(hc.SecurityOpt);
@@ -110,7 +111,7 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     id: rec.id,
     rootfs,
     args: [rec.path, ...rec.args],
-    env: containerEnv(c, c.Hostname),
+    env: containerEnv(c, c.Hostname, attached.linkEnv),
     cwd: c.WorkingDir || '/',
     terminal: !!c.Tty,
     user: { uid: user.uid, gid: user.gid, additionalGids: [...user.additionalGids, ...groupAdd] },

@@ -22,6 +22,7 @@ import { addAddresses, attachVeth, createNetnsWithVeths, deleteLink, ensureBridg
 import { EmbeddedDns } from './dns-server.js';
 import { allocatePorts, wantedPorts } from './ports.js';
 import { networkView, endpointView } from './network-views.js';
+import { hostsLine, linkEnv, parseLink, storedLink, type LinkTarget } from './legacy-links.js';
 
 export const DEFAULT_BRIDGE = 'berth0';
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -49,7 +50,11 @@ function macFor(ip: string): string {
   return ['02', '42', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
 }
 
-export interface AttachResult { netnsPath?: string }
+export interface AttachResult {
+  netnsPath?: string;
+  /** legacy links on the default bridge: variables describing the linked containers */
+  env?: string[];
+}
 
 export class NetworkManager {
   readonly store: NetworkStore;
@@ -351,6 +356,59 @@ export class NetworkManager {
     return { containerId, networkId: n.id, endpointId: '', aliases, staticIp, ip: '', ...(staticIp6 ? { staticIp6: formatIp6(parseIp6(staticIp6)) } : {}), mac: cfg?.MacAddress ?? '', veth: '', seq, ifname: '' };
   }
 
+  /**
+   * `--link name[:alias]` at create: the targets must exist and the container must be on a bridge.
+   * Returns HostConfig.Links as Docker shows them (`/target:/linker/alias`).
+   */
+  planLinks(links: unknown, mode: string, linkerName: string): string[] | null {
+    if (!Array.isArray(links) || links.length === 0) return null;
+    if (mode === 'host') throw new InvalidArgumentError('conflicting options: host type networking can\'t be used with links. This would result in undefined behavior', 'ERR_LINK');
+    if (mode.startsWith('container:')) throw new InvalidArgumentError('conflicting options: container type network can\'t be used with links. This would result in undefined behavior', 'ERR_LINK');
+    if (mode === 'none') throw new InvalidArgumentError('links need a bridge network; the container has --network none', 'ERR_LINK');
+    const out: string[] = [];
+    const aliases = new Set<string>();
+    for (const l of links) {
+      const { name, alias } = parseLink(String(l));
+      const target = this.containers.tryResolve(name);
+      if (!target) throw new NotFoundError(`could not get container for ${name}: No such container: ${name}`, 'ERR_LINK_TARGET');
+      if (target.name === linkerName) throw new InvalidArgumentError(`a container cannot link to itself: ${name}`, 'ERR_LINK');
+      if (aliases.has(alias)) throw new ConflictError(`conflicting link alias "${alias}"`, 'ERR_LINK');
+      aliases.add(alias);
+      out.push(storedLink(target.name, linkerName, alias));
+    }
+    return out;
+  }
+
+  /** The running targets of a container's links, with their address on a network it shares with them. */
+  private linkTargets(rec: ContainerRecord): Array<{ alias: string; target: LinkTarget }> {
+    const links = (rec.hostConfig?.Links ?? []) as string[];
+    if (!links.length) return [];
+    const mine = new Set(this.store.endpoints({ containerId: rec.id }).map((e) => e.networkId));
+    return links.map((l) => {
+      const { name, alias } = parseLink(l);
+      const t = this.containers.tryResolve(name);
+      if (!t || !t.state.Running) throw new ConflictError(`Cannot link to a non running container: /${name} AS /${rec.name}/${alias}`, 'ERR_LINK_NOT_RUNNING');
+      const ep = this.store.endpoints({ containerId: t.id }).find((e) => e.ip && mine.has(e.networkId));
+      if (!ep) throw new InvalidArgumentError(`Cannot link to /${t.name}, as it does not belong to the default network`, 'ERR_LINK_NETWORK');
+      return { alias, target: { name: t.name, hostname: t.config?.Hostname ?? '', ip: ep.ip, ports: Object.keys(t.config?.ExposedPorts ?? {}), env: t.config?.Env ?? [] } };
+    });
+  }
+
+  /** Link variables as of now (for exec): links whose target is gone are left out, as they cannot be described. */
+  linkEnvFor(rec: ContainerRecord): string[] {
+    if (!this.onDefaultBridge(rec)) return [];
+    const out: string[] = [];
+    for (const l of (rec.hostConfig?.Links ?? []) as string[]) {
+      try { out.push(...this.linkTargets({ ...rec, hostConfig: { ...rec.hostConfig, Links: [l] } }).flatMap(({ alias, target }) => linkEnv(alias, rec.name, target))); } catch { /* target not running */ }
+    }
+    return out;
+  }
+
+  private onDefaultBridge(rec: ContainerRecord): boolean {
+    const bridge = this.store.networks().find((n) => n.name === 'bridge');
+    return !!bridge && this.store.endpoints({ containerId: rec.id }).some((e) => e.networkId === bridge.id);
+  }
+
   /** Store the endpoints planned at create. */
   commitCreate(containerId: string, endpoints: EndpointRecord[]): void { for (const e of endpoints) this.store.putEndpoint({ ...e, containerId }); }
 
@@ -423,6 +481,8 @@ export class NetworkManager {
     }
     const eps = this.store.endpoints({ containerId: rec.id });
     if (mode === 'host' || mode === 'none' || eps.length === 0) return {};
+    // checked before anything is reserved: a link to a stopped container fails the start cleanly
+    const links = this.linkTargets(rec);
     const path = this.netnsPath(rec.id);
     await removeNetns(path);
     const reserved = eps.map((ep, i) => this.reserve(rec, ep, `eth${i}`, i === 0 ? rec.config.MacAddress : undefined));
@@ -436,8 +496,10 @@ export class NetworkManager {
         gateway: nets[i] === routeVia ? nets[i].gateway : undefined, ...this.v6Plan(nets[i], ep, nets[i] === routeVia),
       })));
       if (ports.length) await this.applyFirewall();
-      this.writeEtc(rec, dir, reserved, nets);
-      return { netnsPath: path };
+      this.writeEtc(rec, dir, reserved, nets, links);
+      // Docker sets link variables on the default bridge only (elsewhere a link is a name)
+      const env = nets.some((n) => n.name === 'bridge') ? links.flatMap(({ alias, target }) => linkEnv(alias, rec.name, target)) : [];
+      return { netnsPath: path, ...(env.length ? { env } : {}) };
     } catch (e) {
       await this.detach(rec).catch(() => undefined);
       throw e;
@@ -449,7 +511,7 @@ export class NetworkManager {
     return { ip6Cidr: `${ep.ip6}/${parseSubnet6(n.subnet6).bits}`, gateway6: defaultRoute ? n.gateway6 : undefined };
   }
 
-  private writeEtc(rec: ContainerRecord, dir: string, eps: EndpointRecord[], nets: NetworkRecord[]): void {
+  private writeEtc(rec: ContainerRecord, dir: string, eps: EndpointRecord[], nets: NetworkRecord[], links: Array<{ alias: string; target: LinkTarget }>): void {
     const hc = rec.hostConfig;
     const defaultBridge = this.store.networks().find((n) => n.name === 'bridge');
     const extra = ((hc.ExtraHosts ?? []) as string[]).map((h) => h.replace(/[:=]host-gateway$/, `:${defaultBridge?.gateway ?? nets[0].gateway}`));
@@ -458,6 +520,7 @@ export class NetworkManager {
     const names = [rec.config.Hostname, ...(rec.config.Domainname ? [`${rec.config.Hostname}.${rec.config.Domainname}`] : [])];
     hosts += `${eps[0].ip}\t${names.join(' ')}\n`;
     if (eps[0].ip6) hosts += `${eps[0].ip6}\t${names.join(' ')}\n`;
+    for (const l of links) hosts += hostsLine(l.alias, l.target);
     writeFileSync(p.hosts, hosts);
     const userNet = nets.find((n) => n.name !== 'bridge');
     // user-defined networks: the embedded DNS on the gateway answers names and forwards the rest

@@ -68,7 +68,8 @@ test('host config flags map to Docker fields', () => {
 });
 
 test('unsupported and conflicting flags fail clearly', () => {
-  assert.throws(() => parseRun(['run', '--link', 'a:b', 'busybox']), /links .* not supported yet/);
+  assert.throws(() => parseRun(['run', '--gpus', 'all', 'busybox']), /--gpus .* not supported yet/);
+  assert.deepEqual(parseRun(['run', '--link', 'a:b', 'busybox']).body.HostConfig.Links, ['a:b']);
   assert.throws(() => parseRun(['run', '-p', '80:x', 'busybox']), /invalid containerPort/);
   assert.deepEqual(parseRun(['run', '-p', '127.0.0.1:8080-8081:80-81/udp', 'busybox']).body.HostConfig.PortBindings,
     { '80/udp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '81/udp': [{ HostIp: '127.0.0.1', HostPort: '8081' }] });
@@ -106,7 +107,7 @@ test('unknown flags exit 125 with Docker\'s message; argument count errors exit 
   r = berth(['ps', 'extra']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /'berth ps' accepts no arguments/);
-  r = berth(['run', '--link', 'a:b', 'busybox']);
+  r = berth(['run', '--gpus', 'all', 'busybox']);
   assert.equal(r.status, 125);
   assert.match(r.stderr, /not supported yet/);
 });
