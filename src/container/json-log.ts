@@ -142,19 +142,22 @@ export class JsonLogConverter {
 
   private async convert(src: Source, final: boolean): Promise<void> {
     if (!src.loaded) await this.load(src);
-    const k8s = await open(src.files.k8sPath, 'r').catch(() => null);
+    // the poll visits every running container each second: one stat when nothing was written
+    const size = await stat(src.files.k8sPath).then((st) => st.size, () => -1);
+    if (size >= 0 && size === src.offset && (!final || src.joiner.empty)) return;
+    const k8s = size < 0 ? null : await open(src.files.k8sPath, 'r').catch(() => null);
     try {
       if (k8s) {
-        const size = (await k8s.stat()).size;
         if (size < src.offset) src.offset = 0; // truncated behind our back: start over on the new content
-        const buf = Buffer.alloc(READ_CHUNK);
+        // sized to what is new (a chunk at most): a quiet container's conversion costs no megabyte
+        const buf = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK, size - src.offset)));
         for (let guard = 0; guard < 1_000_000; guard++) {
           const { bytesRead } = await k8s.read(buf, 0, buf.length, src.offset);
           if (bytesRead === 0) break;
           const chunk = buf.subarray(0, bytesRead);
           const lastNl = chunk.lastIndexOf(0x0a);
           if (lastNl < 0) {
-            if (bytesRead < buf.length) break;      // an unfinished record: wait for its newline
+            if (bytesRead < READ_CHUNK) break;      // an unfinished record: wait for its newline
             src.offset += bytesRead;                // a single record above 1 MiB cannot come from conmon: skip it
             continue;
           }

@@ -7,11 +7,7 @@ let d: TestDaemon;
 before(async () => { d = await startDaemon(); });
 after(async () => { await d?.cleanup(); });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]) => d.ok(args);
 
 test('system df counts containers and images; prune reclaims exactly the reclaimable container size', async () => {
   await ok(['run', '-d', '--name', 'live', 'busybox', 'sleep', '60']);

@@ -28,6 +28,8 @@ export interface TestDaemon {
   pid: number;
   /** run the berth CLI against this daemon */
   berth(args: string[], opts?: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  /** run the berth CLI, fail the test unless it exits 0, return its stdout */
+  ok(args: string[], opts?: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<string>;
   /** raw Engine API request */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }>;
   /** SIGKILL the daemon (containers keep running) */
@@ -150,6 +152,11 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
     root, runRoot, socket, netns,
     get pid() { return pid; },
     berth: (args, o) => runBerth(socket, args, o),
+    async ok(args, o) {
+      const r = await runBerth(socket, args, o);
+      if (r.code !== 0) throw new Error(`berth ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return r.stdout;
+    },
     api: (m, p, b) => apiRequest(socket, m, p, b),
     async crash() {
       if (!pidAlive(pid)) throw new Error(`daemon already dead: ${readFileSync(join(base, 'daemon.log'), 'utf8').slice(-3000)}`);

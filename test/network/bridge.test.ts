@@ -24,11 +24,7 @@ function inNs(args: string[], timeoutMs = 15_000): { code: number; out: string }
 const links = () => inNs(['ip', '-o', 'link', 'show']).out;
 const ruleset = () => inNs(['nft', 'list', 'table', 'ip', 'berth']).out;
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]) => d.ok(args);
 
 test('the default bridge gives a container an address on berth0 and a route out', async () => {
   const out = await ok(['run', '--rm', 'busybox', 'sh', '-c', 'ip -4 -o addr show eth0; ip route']);

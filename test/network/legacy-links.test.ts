@@ -10,11 +10,7 @@ let d: TestDaemon;
 before(async () => { d = await startDaemon(); });
 after(async () => { await d?.cleanup(); });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]) => d.ok(args);
 
 test('--link: the alias resolves and answers, the variables describe the target, inspect shows the link', async () => {
   await ok(['run', '-d', '--name', 'web', '--expose', '80', '-e', 'SECRET_TOKEN=abc', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);

@@ -10,11 +10,7 @@ let tmp: string;
 before(async () => { d = await startDaemon(); tmp = mkdtempSync('/tmp/bvol-'); });
 after(async () => { await d?.cleanup(); rmSync(tmp, { recursive: true, force: true }); });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]) => d.ok(args);
 
 test('a named volume keeps its data across container removal; in-use volumes cannot be removed', async () => {
   await ok(['run', '--name', 'w1', '-v', 'data:/data', 'busybox', 'sh', '-c', 'echo kept > /data/file']);

@@ -209,7 +209,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
     .option('-l, --link', 'Remove the specified link')
     .option('-v, --volumes', 'Remove anonymous volumes associated with the container')
     .action(async (containers: string[], o: any) => {
-      if (o.link) throw new NotSupportedError('links are not supported by berth');
+      if (o.link) throw new NotSupportedError('removing a link (rm --link) is not supported by berth; recreate the linking container');
       const client = await ctx.client();
       await forEachTarget(containers, async (c) => {
         const name = c.replace(/^\/+/, '');
