@@ -384,29 +384,33 @@ export class NetworkManager {
     const links = (rec.hostConfig?.Links ?? []) as string[];
     if (!links.length) return [];
     const mine = new Set(this.store.endpoints({ containerId: rec.id }).map((e) => e.networkId));
-    return links.map((l) => {
-      const { name, alias } = parseLink(l);
-      const t = this.containers.tryResolve(name);
-      if (!t || !t.state.Running) throw new ConflictError(`Cannot link to a non running container: /${name} AS /${rec.name}/${alias}`, 'ERR_LINK_NOT_RUNNING');
-      const ep = this.store.endpoints({ containerId: t.id }).find((e) => e.ip && mine.has(e.networkId));
-      if (!ep) throw new InvalidArgumentError(`Cannot link to /${t.name}, as it does not belong to the default network`, 'ERR_LINK_NETWORK');
-      return { alias, target: { name: t.name, hostname: t.config?.Hostname ?? '', ip: ep.ip, ports: Object.keys(t.config?.ExposedPorts ?? {}), env: t.config?.Env ?? [] } };
-    });
+    return links.map((l) => this.linkTarget(rec, l, mine));
+  }
+
+  private linkTarget(rec: ContainerRecord, link: string, mine: Set<string>): { alias: string; target: LinkTarget } {
+    const { name, alias } = parseLink(link);
+    const t = this.containers.tryResolve(name);
+    if (!t || !t.state.Running) throw new ConflictError(`Cannot link to a non running container: /${name} AS /${rec.name}/${alias}`, 'ERR_LINK_NOT_RUNNING');
+    const ep = this.store.endpoints({ containerId: t.id }).find((e) => e.ip && mine.has(e.networkId));
+    if (!ep) throw new InvalidArgumentError(`Cannot link to /${t.name}, as it does not belong to the default network`, 'ERR_LINK_NETWORK');
+    return { alias, target: { name: t.name, hostname: t.config?.Hostname ?? '', ip: ep.ip, ports: Object.keys(t.config?.ExposedPorts ?? {}), env: t.config?.Env ?? [] } };
   }
 
   /** Link variables as of now (for exec): links whose target is gone are left out, as they cannot be described. */
   linkEnvFor(rec: ContainerRecord): string[] {
-    if (!this.onDefaultBridge(rec)) return [];
+    const links = (rec.hostConfig?.Links ?? []) as string[];
+    if (!links.length) return []; // exec is a hot path: no store lookups for the usual container without links
+    const bridge = this.store.networks().find((n) => n.name === 'bridge');
+    const mine = new Set(this.store.endpoints({ containerId: rec.id }).map((e) => e.networkId));
+    if (!bridge || !mine.has(bridge.id)) return [];
     const out: string[] = [];
-    for (const l of (rec.hostConfig?.Links ?? []) as string[]) {
-      try { out.push(...this.linkTargets({ ...rec, hostConfig: { ...rec.hostConfig, Links: [l] } }).flatMap(({ alias, target }) => linkEnv(alias, rec.name, target))); } catch { /* target not running */ }
+    for (const l of links) {
+      try {
+        const { alias, target } = this.linkTarget(rec, l, mine);
+        out.push(...linkEnv(alias, rec.name, target));
+      } catch { /* target not running */ }
     }
     return out;
-  }
-
-  private onDefaultBridge(rec: ContainerRecord): boolean {
-    const bridge = this.store.networks().find((n) => n.name === 'bridge');
-    return !!bridge && this.store.endpoints({ containerId: rec.id }).some((e) => e.networkId === bridge.id);
   }
 
   /** Store the endpoints planned at create. */

@@ -30,6 +30,12 @@ test('--link: the alias resolves and answers, the variables describe the target,
     const links = JSON.parse(await ok(['inspect', '-f', '{{json .HostConfig.Links}}', 'client']));
     assert.deepEqual(links, ['/web:/client/db']);
     await ok(['rm', 'client']);
+    // exec into a running linker sees the same variables
+    await ok(['run', '-d', '--name', 'linker', '--link', 'web:db', 'busybox', 'sleep', '60']);
+    const execEnv = await ok(['exec', 'linker', 'env']);
+    assert.match(execEnv, new RegExp(`^DB_PORT=tcp://${ip}:80$`, 'm'));
+    assert.match(execEnv, /^DB_NAME=\/linker\/db$/m);
+    await ok(['rm', '-f', 'linker']);
   } finally {
     await ok(['rm', '-f', 'web']);
   }
