@@ -46,5 +46,6 @@ await build({
 // A fresh code cache from one run of `--help`, which compiles what every command needs (the program
 // with all commands and options); a later command adds nothing, its own functions compile lazily.
 rmSync('dist/cli/berth.cjs.cache', { force: true });
+rmSync('dist/cli/berth.cjs.cache.commands', { force: true });
 const warm = spawnSync(process.execPath, ['dist/cli/start.cjs', '--help'], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
 if (warm.status !== 0) console.warn(`bundle-cli: warming the code cache failed (status ${warm.status}); the first CLI run writes it`);

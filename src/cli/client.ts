@@ -1,6 +1,9 @@
 /**
- * Engine API client over a unix socket (node:http, keep-alive). Speaks Docker's routes with a
- * version prefix negotiated from /_ping, so it works against berth and against a real dockerd.
+ * Engine API client over a unix socket (node:http, keep-alive). Speaks Docker's routes with the
+ * version prefix it was built for and no /_ping before the first request (a round trip on every CLI
+ * run); a daemon that answers "client version ... is too new" gets the version it names, and a
+ * socket that does not answer gets the `onUnreachable` hook (autostart), each once, then a retry.
+ * That works against berth and against a real dockerd.
  */
 import http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
@@ -67,10 +70,18 @@ export function encodeFilters(filters: string[] | undefined): string | undefined
   return JSON.stringify(out);
 }
 
-async function readBody(res: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+/**
+ * The whole body. Events, not `for await`: a stream's first async iterator loads several of Node's
+ * internal stream modules (~2 ms of every CLI run).
+ */
+export function readBody(res: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.once('end', () => resolve(Buffer.concat(chunks)));
+    res.once('error', reject);
+    res.once('close', () => { if (!res.readableEnded) reject(new Error('connection closed before the end of the answer')); });
+  });
 }
 
 function errorMessage(status: number, body: Buffer): string {
@@ -86,8 +97,11 @@ export class EngineClient {
   private readonly agent = new http.Agent({ keepAlive: true });
   private version = CLIENT_API_VERSION;
   private negotiated = false;
+  private reached = false;
+  private reaching: Promise<void> | null = null;
 
-  constructor(readonly socketPath: string) {}
+  /** `onUnreachable` runs (once, shared) when the socket refuses the first connection: start the daemon. */
+  constructor(readonly socketPath: string, private readonly onUnreachable?: () => Promise<void>) {}
 
   get apiVersion(): string { return this.version; }
 
@@ -142,16 +156,49 @@ export class EngineClient {
     const res = await this.request('GET', '/_ping');
     await readBody(res);
     const server = String(res.headers['api-version'] ?? '');
-    if (server && !this.negotiated) {
-      this.version = compareVersions(server, CLIENT_API_VERSION) < 0 ? server : CLIENT_API_VERSION;
-      if (compareVersions(this.version, MIN_API_VERSION) < 0) this.version = MIN_API_VERSION;
-      this.negotiated = true;
-    }
+    if (server && !this.negotiated) this.negotiate(server);
     return { apiVersion: server };
+  }
+
+  /**
+   * Run one request; when it could not be sent (no daemon) or the daemon is older than this client,
+   * fix that once and send it again. A streamed body cannot be sent twice: the daemon is pinged first.
+   */
+  private async retrying<T>(path: string, opts: RequestOptions, send: () => Promise<T>): Promise<T> {
+    const streamed = Boolean(opts.body && typeof (opts.body as Readable).pipe === 'function');
+    if (streamed && !this.reached && path !== '/_ping') await this.ping();
+    try {
+      const r = await send();
+      this.reached = true;
+      return r;
+    } catch (e) {
+      if (e instanceof ConnectError && !this.reached && this.onUnreachable && path !== '/_ping') {
+        this.reaching ??= this.onUnreachable();
+        await this.reaching;
+        this.reached = true;
+        return send();
+      }
+      const max = e instanceof DaemonError && e.statusCode === 400 && !this.negotiated ? /Maximum supported API version is ([\d.]+)/.exec(e.message) : null;
+      if (max && !streamed) {
+        this.negotiate(max[1]);
+        return send();
+      }
+      throw e;
+    }
+  }
+
+  private negotiate(server: string): void {
+    this.version = compareVersions(server, CLIENT_API_VERSION) < 0 ? server : CLIENT_API_VERSION;
+    if (compareVersions(this.version, MIN_API_VERSION) < 0) this.version = MIN_API_VERSION;
+    this.negotiated = true;
   }
 
   /** A request whose response is returned as a stream; status >= 400 throws DaemonError. */
   request(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
+    return this.retrying(path, opts, () => this.requestOnce(method, path, opts));
+  }
+
+  private requestOnce(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const req = this.rawRequest(method, path, opts);
       req.on('error', (e) => reject(this.wrapError(e)));
@@ -190,6 +237,10 @@ export class EngineClient {
    * gives a read-only stream.
    */
   hijack(method: string, path: string, opts: RequestOptions = {}): Promise<{ socket: Duplex; head: Buffer; writable: boolean }> {
+    return this.retrying(path, opts, () => this.hijackOnce(method, path, opts));
+  }
+
+  private hijackOnce(method: string, path: string, opts: RequestOptions): Promise<{ socket: Duplex; head: Buffer; writable: boolean }> {
     return new Promise((resolve, reject) => {
       const req = this.rawRequest(method, path, { ...opts, headers: { ...(opts.headers ?? {}), Connection: 'Upgrade', Upgrade: 'tcp' } }, { upgrade: true });
       req.on('error', (e) => reject(this.wrapError(e)));

@@ -3,8 +3,8 @@
  * output helpers and the errors that carry exit codes.
  */
 import { BerthError, UsageError } from '../common/errors.js';
-import { EngineClient } from './client.js';
-import { connect, resolveHost } from './host.js';
+import type { EngineClient } from './client.js';
+import { connectingClient, resolveHost } from './host.js';
 
 /** Exit with a code and no message (a container's exit status, a finished `wait`...). */
 export class ExitError extends BerthError {
@@ -26,9 +26,7 @@ export class CliContext {
     if (!this.clientPromise) {
       this.clientPromise = (async () => {
         const { socket, autostart } = resolveHost(this.globals.host);
-        const c = new EngineClient(socket);
-        await connect(c, socket, autostart);
-        return c;
+        return connectingClient(socket, autostart);
       })();
     }
     return this.clientPromise;

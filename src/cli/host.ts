@@ -7,7 +7,7 @@ import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../common/errors.js';
-import { ConnectError, type EngineClient } from './client.js';
+import { ConnectError, EngineClient } from './client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
@@ -84,12 +84,8 @@ export class ConnectStartError extends ConnectError {
   }
 }
 
-/** Ping, starting the daemon when the socket is absent or refuses the connection. */
-export async function connect(client: EngineClient, socket: string, autostart: boolean): Promise<void> {
-  try {
-    await client.ping();
-  } catch (e) {
-    if (!(e instanceof ConnectError) || !autostart) throw e;
-    await startDaemon(client, socket);
-  }
+/** A client for `socket` that starts the daemon when the socket is absent or refuses the first connection. */
+export function connectingClient(socket: string, autostart: boolean): EngineClient {
+  const client: EngineClient = new EngineClient(socket, autostart ? () => startDaemon(client, socket) : undefined);
+  return client;
 }

@@ -61,7 +61,41 @@ function globalValue(globals: string[], names: string[]): string | undefined {
   return v;
 }
 
-export function buildProgram(ctx: CliContext): Command {
+type Groups = { container: Command; image: Command; system: Command };
+
+/**
+ * Who defines which command ("run", "container ls"). A CLI run registers only the registrars of its
+ * own command (a few ms less than all ~100 commands with their options); help, an unknown command
+ * or a path not listed here gets them all. test/cli/registrars.test.ts checks this table against
+ * what each registrar really defines.
+ */
+export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p: Command, ctx: CliContext, g: Groups) => void }> = [
+  { name: 'run', commands: ['run', 'create', 'start', 'attach', 'container run', 'container create', 'container start', 'container attach'], register: (p, ctx, g) => registerRunCommands(p, ctx, g.container) },
+  { name: 'containers', commands: ['ps', 'logs', 'exec', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rename', 'rm', 'wait', 'top', 'diff', 'commit', 'export', 'cp',
+    'container ps', 'container ls', 'container list', 'container logs', 'container exec', 'container stop', 'container restart', 'container kill',
+    'container pause', 'container unpause', 'container rename', 'container rm', 'container remove', 'container wait', 'container top', 'container diff', 'container prune',
+    'container commit', 'container export', 'container inspect', 'container cp'], register: (p, ctx, g) => registerContainerCommands(p, ctx, g.container) },
+  { name: 'images', commands: ['images', 'tag', 'rmi', 'history', 'import', 'image ls', 'image list', 'image tag', 'image rm', 'image remove', 'image history', 'image inspect',
+    'image prune', 'image import', 'image bootstrap'], register: (p, ctx, g) => registerImageCommands(p, ctx, g.image) },
+  { name: 'registry', commands: ['pull', 'push', 'login', 'logout', 'save', 'load', 'registry', 'image pull', 'image push', 'image save', 'image load'],
+    register: (p, ctx, g) => registerRegistryCommands(p, ctx, g.image) },
+  { name: 'system', commands: ['version', 'info', 'events', 'system info', 'system events'], register: (p, ctx, g) => registerSystemCommands(p, ctx, g.system) },
+  { name: 'controls', commands: ['stats', 'update', 'container stats', 'container update', 'system df', 'system prune'], register: (p, ctx, g) => registerControlCommands(p, ctx, g.container, g.system) },
+  { name: 'network', commands: ['network'], register: (p, ctx) => registerNetworkCommands(p, ctx) },
+  { name: 'volume', commands: ['volume'], register: (p, ctx) => registerVolumeCommands(p, ctx) },
+  { name: 'build', commands: ['build', 'builder', 'image build'], register: (p, ctx, g) => registerBuildCommands(p, ctx, g.image) },
+  { name: 'port', commands: ['port', 'container port'], register: (p, ctx, g) => { registerPortCommand(p, ctx); registerPortCommand(g.container, ctx); } },
+];
+
+/** The registrars that define the command at `path`; all of them when the path is not in the table. */
+export function registrarsFor(path: string[]): typeof REGISTRARS {
+  const key = path.join(' ');
+  const hits = REGISTRARS.filter((r) => r.commands.includes(key));
+  return hits.length > 0 ? hits : REGISTRARS;
+}
+
+/** The whole program, or with `only` (a command path) just what that command needs. */
+export function buildProgram(ctx: CliContext, only?: string[]): Command {
   const program = new Command('berth')
     .usage('[OPTIONS] COMMAND')
     .description('A container engine that does the job of Docker on one Linux host')
@@ -82,17 +116,9 @@ export function buildProgram(ctx: CliContext): Command {
   const system = program.command('system').usage('COMMAND').description('Manage berth');
   for (const g of [container, image, system]) g.allowExcessArguments(false);
 
-  registerRunCommands(program, ctx, container);
-  registerContainerCommands(program, ctx, container);
-  registerImageCommands(program, ctx, image);
-  registerRegistryCommands(program, ctx, image);
-  registerSystemCommands(program, ctx, system);
-  registerControlCommands(program, ctx, container, system);
-  registerNetworkCommands(program, ctx);
-  registerVolumeCommands(program, ctx);
-  registerBuildCommands(program, ctx, image);
-  registerPortCommand(program, ctx);
-  registerPortCommand(container, ctx);
+  const groups = { container, image, system };
+  const chosen = only ? registrarsFor(only) : REGISTRARS;
+  for (const r of chosen) r.register(program, ctx, groups);
 
   program.command('inspect').usage('[OPTIONS] NAME|ID [NAME|ID...]').description('Return low-level information on berth objects')
     .argument('<names...>')
@@ -183,7 +209,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) });
-  const program = buildProgram(ctx);
+  // a command's own registrars only, unless help is asked for (the help lists every command)
+  const wantsHelp = scan.rest.includes('--help') || scan.rest.includes('-h') || scan.commandPath[0] === 'help';
+  const program = buildProgram(ctx, scan.commandPath.length > 0 && !wantsHelp ? scan.commandPath : undefined);
   if (scan.rest.length === 0) {
     program.outputHelp();
     return 0;

@@ -2,8 +2,9 @@
  * Fast start of the bundled CLI (bin/berth runs this): compiles dist/cli/berth.cjs with a V8 code
  * cache kept next to it, so a CLI run skips most of parsing and compiling the ~0.5 MB bundle
  * (about a third of the CLI's own CPU time). The cache is (re)written when it is missing or V8
- * rejects it (another Node, other V8 flags, a rebuilt bundle); writes are atomic, so concurrent
- * CLIs never read a torn cache. Behaviour is the bundle's own: this only changes how it is compiled.
+ * rejects it (another Node, other V8 flags, a rebuilt bundle), and once more after the first
+ * successful run of each command (berth.cjs.cache.commands lists those); writes are atomic, so
+ * concurrent CLIs never read a torn cache. Behaviour is the bundle's own: this only changes how it is compiled.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -12,18 +13,44 @@ import { Script } from 'node:vm';
 
 type ModuleWrapper = (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
 
+/** Global options that take a value: skipped to find the command words. */
+const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '-l', '--log-level', '--config', '--context', '-c']);
+
+/** The command words of argv ("run", "image ls"): what the cache remembers having compiled. */
+export function commandKey(argv: string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i];
+    if (GLOBAL_WITH_VALUE.has(a)) { i++; continue; }
+    if (a.startsWith('-')) { if (words.length > 0) break; continue; }
+    words.push(a);
+    if (!['container', 'image', 'system', 'network', 'volume', 'builder', 'buildx', 'registry', 'compose'].includes(a)) break;
+  }
+  return words.join(' ') || '-';
+}
+
 function runWithCodeCache(bundle: string): void {
   const cachePath = `${bundle}.cache`;
   let cachedData: Buffer | undefined;
   try { cachedData = readFileSync(cachePath); } catch { /* first run: no cache yet */ }
   const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
-  if (!cachedData || script.cachedDataRejected) {
-    // at exit, so that the functions this command compiled lazily are in the cache too
-    process.once('exit', () => {
+  // The cache grows by command: the first successful run of each command rewrites it at exit, so the
+  // functions that command compiled lazily (most of its own code) are in the cache from then on.
+  const listPath = `${cachePath}.commands`;
+  const command = commandKey(process.argv.slice(2));
+  let known: string[] = [];
+  try { known = readFileSync(listPath, 'utf8').split('\n').filter(Boolean); } catch { /* none yet */ }
+  const fresh = !cachedData || script.cachedDataRejected;
+  if (fresh || !known.includes(command)) {
+    process.once('exit', (code) => {
+      if (!fresh && code !== 0) return;
       try {
         const tmp = `${cachePath}.${process.pid}`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cachePath);
+        const list = `${listPath}.${process.pid}`;
+        writeFileSync(list, [...(fresh ? [] : known), ...(code === 0 ? [command] : [])].join('\n') + '\n');
+        renameSync(list, listPath);
       } catch { /* a read-only install: run without a cache */ }
     });
   }

@@ -49,6 +49,7 @@ import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
 import { containerLayerTar } from '../runtime/userns-tar.js';
+import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 
 export type { LogEntry } from './log-entry.js';
 
@@ -142,6 +143,8 @@ export class ContainerManager {
     if (!body.Image) throw new InvalidArgumentError('no image specified', 'ERR_NO_IMAGE');
     const warnings: string[] = [];
     const finalName = this.pickName(name);
+    // a start usually follows (docker run): let the kernel's cgroup-move grace period pass meanwhile
+    warmCgroupLock();
     // held from here to the insert: concurrent creates must never pick the same name
     this.reservedNames.add(finalName);
     try {
@@ -262,6 +265,7 @@ export class ContainerManager {
     if (rec.state.Running && !rec.state.Restarting) return false;
     if (this.removing.has(id) || rec.state.Status === 'removing') throw new ConflictError(`container is marked for removal and cannot be started`);
     if (rec.state.Status === 'dead') throw new ConflictError('cannot start a dead container');
+    warmCgroupLock();
     const rt = this.runtimeFor(rec);
     const mon = this.monitor(id);
     const snapshots = this.deps.snapshots;
@@ -988,6 +992,7 @@ export class ContainerManager {
     if (!rec.state.Running) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
     if (rec.state.Paused) throw new ConflictError(`Container ${rec.id} is paused, unpause the container before exec`, 'ERR_PAUSED');
     exec.started = true;
+    warmCgroupLock();
     const tty = opts.Tty ?? exec.config.Tty;
     const rootfs = this.deps.snapshots.mountpoint(rec.id);
     const user = resolveUser(rootfs, exec.config.User || rec.config.User || undefined);

@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node
 import { join } from 'node:path';
 import { run, runOk } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
+import { sysUmount } from '../common/mount-syscalls.js';
 
 async function ipBatch(cmds: string[], netns?: string): Promise<void> {
   const input = cmds.join('\n') + '\n';
@@ -140,6 +141,6 @@ export async function createNetns(path: string): Promise<void> {
 
 export async function removeNetns(path: string): Promise<void> {
   if (!existsSync(path)) return;
-  await run('umount', [path]);
+  if (!(await sysUmount(path))) await run('umount', [path]);
   rmSync(path, { force: true });
 }

@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
+import { sysMount, sysUmount } from '../common/mount-syscalls.js';
 
 /** Mount points in /proc/self/mountinfo are octal-escaped (`\040` for a space). */
 function unescapeMountPath(s: string): string {
@@ -33,7 +34,7 @@ const MAX_MOUNT_DATA = 3500;
 export interface OverlaySpec { lowerDirs: string[]; upperDir: string; workDir: string; target: string; volatile?: boolean }
 
 /**
- * Mount overlayfs with the `mount` program. When the absolute lowerdir list would
+ * Mount overlayfs (the syscall, or the `mount` program). When the absolute lowerdir list would
  * not fit in one page, mount from inside the common parent of the lower dirs with
  * relative names (Node cannot chdir for one call, so `mount` gets cwd instead).
  * redirect_dir/metacopy stay off so that the upper dir alone is a complete diff.
@@ -53,6 +54,8 @@ export async function mountOverlay(spec: OverlaySpec, layersDir: string): Promis
   const data = `lowerdir=${lower},upperdir=${spec.upperDir},workdir=${spec.workDir},${extra}`;
   // a volatile mount leaves this marker, and the kernel refuses any later mount until it is gone
   await rm(join(spec.workDir, 'work', 'incompat', 'volatile'), { recursive: true, force: true });
+  // the syscall when the paths are absolute (it cannot take a cwd); mount(8) otherwise and on failure
+  if (!cwd && await sysMount('overlay', spec.target, 'overlay', 0, data)) return;
   const r = await run('mount', ['-t', 'overlay', 'overlay', '-o', data, spec.target], { cwd });
   if (r.code !== 0 && spec.volatile) return mountOverlay({ ...spec, volatile: false }, layersDir); // kernels before 5.10
   if (r.code !== 0) throw new SystemError(`mount overlay on ${spec.target}: ${(r.stderr || r.stdout).trim()}`, 'ERR_MOUNT');
@@ -61,6 +64,7 @@ export async function mountOverlay(spec: OverlaySpec, layersDir: string): Promis
 /** Unmount every mount stacked on path; a busy mount is detached lazily. Tolerates not-mounted. */
 export async function unmountAll(path: string): Promise<void> {
   for (let i = 0; i < 16 && (await isMounted(path)); i++) {
+    if (await sysUmount(path)) continue;
     const r = await run('umount', [path]);
     if (r.code !== 0 && (await isMounted(path))) {
       const lazy = await run('umount', ['-l', path]);

@@ -75,6 +75,21 @@ test('the CLI code cache is only a cache: missing, foreign or garbage, the CLI w
     r = version();
     assert.match(r.stdout, /^berth version /, r.stderr);
     assert.ok(statSync(cache).size > 1000, 'a rejected cache is replaced');
+    // a command run for the first time adds what it compiled; a failed one adds nothing
+    const list = `${cache}.commands`;
+    assert.deepEqual(readFileSync(list, 'utf8').split('\n').filter(Boolean), ['-']);
+    const before = statSync(cache).size;
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'start.cjs'), ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, BERTH_NO_AUTOSTART: '1' } });
+    r = cli('-H', `unix://${join(dir, 'none.sock')}`, 'ps');
+    assert.notEqual(r.status, 0);
+    assert.deepEqual(readFileSync(list, 'utf8').split('\n').filter(Boolean), ['-']);
+    r = cli('image', 'ls', '--help');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readFileSync(list, 'utf8').split('\n').filter(Boolean), ['-', 'image ls']);
+    assert.ok(statSync(cache).size >= before, 'the cache keeps what it had');
+    r = cli('-H', 'unix:///x.sock', 'image', 'ls', '--help');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(list, 'utf8').split('\n').filter(Boolean).length, 2, 'a known command does not rewrite it');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../common/errors.js';
-import { DaemonError, jsonLines, type EngineClient } from '../client.js';
+import { DaemonError, jsonLines, readBody, type EngineClient } from '../client.js';
 import { ExitError, forEachTarget, parseBool, type CliContext } from '../context.js';
 import { addContainerOptions, buildCreateRequest, type CreateRequest } from '../container-config.js';
 import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
@@ -85,9 +85,7 @@ async function openAttach(client: EngineClient, id: string, plan: AttachPlan) {
 function registerWait(client: EngineClient, id: string, condition: 'next-exit' | 'removed' | 'not-running') {
   const response = client.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition } });
   const result = response.then(async (res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const body = JSON.parse((await readBody(res)).toString('utf8') || '{}');
     if (body.Error?.Message) throw new DaemonError(500, body.Error.Message);
     return Number(body.StatusCode ?? 0);
   });

@@ -1,0 +1,48 @@
+/**
+ * mount(2) and umount2(2) through libc (koffi), run on a libuv worker thread. Each container start
+ * and exit mounts and unmounts a few times; spawning mount(8)/umount(8) for each costs a fork of the
+ * whole daemon (1-2 ms of its main thread) plus the tool's own start. errno does not cross threads,
+ * so a failed call only answers false: the caller then takes its slower path with the tools, which
+ * also says what went wrong. Where koffi or libc cannot be loaded, every call answers false.
+ */
+import { createRequire } from 'node:module';
+import { log } from './log.js';
+
+type AsyncFn = { async: (...args: unknown[]) => void };
+interface Libc { mount: AsyncFn; umount2: AsyncFn }
+
+let libc: Libc | null | undefined;
+
+function load(): Libc | null {
+  if (libc !== undefined) return libc;
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    const lib = koffi.load('libc.so.6');
+    libc = {
+      mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)') as unknown as AsyncFn,
+      umount2: lib.func('int umount2(const char *target, int flags)') as unknown as AsyncFn,
+    };
+  } catch (e) {
+    log.debug('mount syscalls unavailable: using mount(8)', { error: (e as Error).message });
+    libc = null;
+  }
+  return libc;
+}
+
+function call(fn: AsyncFn, args: unknown[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    fn.async(...args, (err: unknown, res: number) => resolve(!err && res === 0));
+  });
+}
+
+/** mount(source, target, fstype, flags, data); false when it failed or cannot be called. */
+export function sysMount(source: string, target: string, fstype: string, flags: number, data: string): Promise<boolean> {
+  const l = load();
+  return l ? call(l.mount, [source, target, fstype, flags, data]) : Promise.resolve(false);
+}
+
+/** umount2(target, flags); false when it failed or cannot be called. */
+export function sysUmount(target: string, flags = 0): Promise<boolean> {
+  const l = load();
+  return l ? call(l.umount2, [target, flags]) : Promise.resolve(false);
+}

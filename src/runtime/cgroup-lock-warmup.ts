@@ -1,0 +1,62 @@
+/**
+ * Moving a process into a cgroup (crun writes a container's or exec's pid to cgroup.procs) takes the
+ * kernel's global cgroup_threadgroup_rwsem for writing. When no writer held it during the last RCU
+ * grace period, the writer first waits for a whole grace period (rcu_sync): 8-16 ms on these hosts,
+ * most of a `crun create`. A writer that comes while another writer's grace period runs, or up to a
+ * grace period after it, does not wait again.
+ *
+ * So when a start or exec begins, berth moves its own process into the cgroup it is already in (a
+ * no-op move that takes the same lock) on a libuv worker thread: the grace period passes while the
+ * network and the rootfs are set up, and crun's move finds it passed. The move changes nothing; if
+ * the kernel refuses it once, berth stops trying.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { log } from '../common/log.js';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/**
+ * The cgroup.procs file of a cgroup this process is in, from /proc/self/cgroup: a v1 hierarchy
+ * (mounted at /sys/fs/cgroup/<controllers>) or the cgroup2 one (/sys/fs/cgroup or .../unified).
+ */
+export function ownCgroupProcsFile(procSelfCgroup: string, exists: (p: string) => boolean = existsSync): string | null {
+  for (const line of procSelfCgroup.split('\n')) {
+    const m = /^(\d+):([^:]*):(\/.*)$/.exec(line.trim());
+    if (!m) continue;
+    const [, , controllers, path] = m;
+    const mounts = controllers === ''
+      ? [CGROUP_ROOT, join(CGROUP_ROOT, 'unified')]
+      : [join(CGROUP_ROOT, controllers.replace(/^name=/, ''))];
+    for (const mount of mounts) {
+      const file = join(mount, path, 'cgroup.procs');
+      if (exists(file)) return file;
+    }
+  }
+  return null;
+}
+
+let target: string | null | undefined;
+let inFlight: Promise<void> | null = null;
+
+/** Start the no-op move unless one is under way; never throws, never delays the caller. */
+export function warmCgroupLock(): void {
+  if (inFlight) return;
+  if (target === undefined) {
+    try { target = ownCgroupProcsFile(readFileSync('/proc/self/cgroup', 'utf8')); } catch { target = null; }
+  }
+  if (!target) return;
+  const file = target;
+  inFlight = writeFile(file, String(process.pid), { flag: 'a' })
+    .catch((e: NodeJS.ErrnoException) => {
+      target = null;
+      log.debug('cgroup lock warm-up disabled', { file, error: e.code ?? e.message });
+    })
+    .finally(() => { inFlight = null; });
+}
+
+/** Tests: wait for a warm-up under way; report where it writes. */
+export function cgroupLockWarmupState(): { target: string | null | undefined; pending: Promise<void> | null } {
+  return { target, pending: inFlight };
+}
