@@ -603,13 +603,13 @@ export class ContainerManager {
         this.unwatchExit(rec.id);
         const rt = this.runtimeFor(rec);
         if (rt.hasState(rec.id)) await rt.delete(rec.id, true).catch(() => undefined);
-        await this.deps.snapshots.remove(rec.id);
-        this.userns.release(rec.id);
         // independent file trees: removed side by side
         await Promise.all([
+          this.deps.snapshots.remove(rec.id),
           rm(this.monitorDir(rec.id), { recursive: true, force: true }),
           this.jsonLogs.untrack(rec.id).then(() => rm(this.containerDir(rec.id), { recursive: true, force: true, maxRetries: 3, retryDelay: 20 })),
         ]);
+        this.userns.release(rec.id);
         this.store.delete(rec.id);
         this.deps.networks?.forget(rec.id);
         await this.deps.volumes?.release(rec.id, !!opts.volumes || !!rec.hostConfig.AutoRemove).catch((e) => log.warn('volume release failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
