@@ -25,7 +25,7 @@ import { pruneImages, type PruneOptions, type PruneReport } from './image-prune.
 /** The subset of LayerStore the image store needs (LayerStore satisfies it). */
 export interface LayerBackend {
   get(chainId: string): LayerRecord | undefined;
-  register(parentChainId: string | null, tar: Readable, expectedDiffId?: string): Promise<LayerRecord>;
+  register(parentChainId: string | null, tar: Readable, expectedDiffId?: string, limits?: undefined, beforeCommit?: () => Promise<void>): Promise<LayerRecord>;
   lowerDirs(chainId: string | null): string[];
   remove(chainId: string): Promise<void>;
 }
@@ -308,6 +308,15 @@ export class ImageStore {
    */
   async unpackLayer(parentChainId: string | null, chainId: string, blobDigest: string, diffId: string): Promise<LayerRecord> {
     return this.layers.get(chainId) ?? this.layers.register(parentChainId, this.content.stream(blobDigest), diffId);
+  }
+
+  /**
+   * Unpack a layer from its blob while the blob still downloads: `blob` carries the bytes as they
+   * arrive, `verified` settles when the whole blob is in the content store with the right digest.
+   * The layer is committed only after that; a failed or mismatched download leaves nothing.
+   */
+  async unpackLayerStreaming(parentChainId: string | null, blob: Readable, diffId: string, verified: Promise<void>): Promise<LayerRecord> {
+    return this.layers.register(parentChainId, blob, diffId, undefined, () => verified);
   }
 
   /** gzip the tar into a blob while the LayerStore unpacks it (one read of the input). */

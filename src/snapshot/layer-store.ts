@@ -67,8 +67,13 @@ export class LayerStore {
     return (this.db.prepare('SELECT * FROM layers ORDER BY created, chain_id').all() as LayerRow[]).map((r) => this.toRecord(r));
   }
 
-  /** unpack tar on top of parent; idempotent by chainId; atomic (temp dir + rename + db row) */
-  async register(parentChainId: string | null, tar: Readable, expectedDiffId?: string, limits?: UnpackLimits): Promise<LayerRecord> {
+  /**
+   * unpack tar on top of parent; idempotent by chainId; atomic (temp dir + rename + db row).
+   * `beforeCommit` runs once the tar is unpacked and its diff ID checked, before the layer is put in
+   * place: a layer unpacked while its blob still downloads commits only once the blob is verified.
+   */
+  async register(parentChainId: string | null, tar: Readable, expectedDiffId?: string, limits?: UnpackLimits,
+    beforeCommit?: () => Promise<void>): Promise<LayerRecord> {
     if (parentChainId !== null && !this.get(parentChainId)) {
       tar.destroy();
       throw new NotFoundError(`parent layer ${parentChainId} not found`, 'ERR_LAYER_NOT_FOUND');
@@ -83,6 +88,7 @@ export class LayerStore {
     try {
       const { diffId, size } = await unpackLayer(tar, tmp, { mode: 'overlay', limits });
       if (expectedDiffId && expectedDiffId !== diffId) throw new DigestMismatchError(expectedDiffId, diffId);
+      await beforeCommit?.();
       const chainId = parentChainId ? sha256(`${parentChainId} ${diffId}`) : diffId;
       const existing = this.get(chainId);
       if (existing) return existing;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { link, lstat, lutimes, mkdir, open, readdir, realpath, rm, symlink, unlink, lchown, chmod } from 'node:fs/promises';
+import { link, lstat, lutimes, mkdir, open, readdir, realpath, rm, symlink, unlink, lchown, chmod, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,6 +36,18 @@ interface Header {
  * mode 'apply': whiteouts delete from dest (flattening). Hostile entries throw ArchiveError; nothing escapes dest.
  * Returns diffId = sha256 of the uncompressed tar stream, size = bytes of file content written.
  */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+/** Write every byte of bufs (writev may write less than asked). */
+async function writeAllv(fh: FileHandle, bufs: Buffer[]): Promise<void> {
+  let rest = bufs;
+  while (rest.length > 0) {
+    let n = (await fh.writev(rest)).bytesWritten;
+    while (rest.length > 0 && n >= rest[0].length) { n -= rest[0].length; rest = rest.slice(1); }
+    if (n > 0) rest = [rest[0].subarray(n), ...rest.slice(1)];
+  }
+}
+
 export async function unpackLayer(src: Readable, dest: string, opts: { mode?: UnpackMode; limits?: UnpackLimits } = {}): Promise<{ diffId: string; size: number }> {
   const limits = { ...DEFAULT_UNPACK_LIMITS, ...stripUndefined(opts.limits ?? {}) };
   const root = await realpath(dest).catch(() => { throw new InvalidArgumentError(`unpack target ${dest} does not exist`); });
@@ -178,12 +190,16 @@ class Unpacker {
     await this.clear(path, false);
     const fh = await open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
     try {
+      // chunks are gathered into ~1 MiB writev calls: one write per chunk (tens of KiB) made the
+      // thread-pool round trips, not the disk, the limit of a big layer
+      let batch: Buffer[] = [];
+      let batched = 0;
       for await (const chunk of body) {
-        const buf = chunk as Buffer;
-        let off = 0;
-        while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
-        this.size += buf.length;
+        batch.push(chunk as Buffer);
+        batched += (chunk as Buffer).length;
+        if (batched >= WRITE_BATCH_BYTES) { await writeAllv(fh, batch); this.size += batched; batch = []; batched = 0; }
       }
+      if (batched > 0) { await writeAllv(fh, batch); this.size += batched; }
       await fh.chown(h.uid ?? 0, h.gid ?? 0);
       await fh.chmod((h.mode ?? 0o644) & 0o7777);
     } finally {

@@ -31,11 +31,19 @@ test('digest mismatch and truncation: clear error, no image, repeated pull succe
   const good = readFileSync(path);
   const bad = Buffer.from(good); bad[bad.length - 10] ^= 0xff;
   writeFileSync(path, bad);
+  // the layer is unpacked while it downloads: a blob that fails verification must leave no layer either
+  const noLayers = () => {
+    assert.equal(dst.layers.list().length, 0, 'no layer committed');
+    assert.deepEqual(readdirSync(dst.layers.layersDir), [], 'no layer dir left');
+    assert.deepEqual(readdirSync(dst.layers.tmpDir), [], 'no unpack dir left');
+  };
   await assert.rejects(pullImage({ images: dst.images, content: dst.content, ref: `${reg.host}/f/img:1` }), /digest mismatch/);
   assert.equal(dst.images.list().length, 0);
+  noLayers();
   writeFileSync(path, good.subarray(0, 100));
   await assert.rejects(pullImage({ images: dst.images, content: dst.content, ref: `${reg.host}/f/img:1` }), /truncated/);
   assert.equal(dst.images.list().length, 0);
+  noLayers();
   writeFileSync(path, good);
   const r = await pullImage({ images: dst.images, content: dst.content, ref: `${reg.host}/f/img:1` });
   assert.equal(r.image.id, img.id);

@@ -10,9 +10,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DigestMismatchError, InvalidArgumentError, NotSupportedError } from '../../common/errors.js';
 import { DIGEST_RE, shortId } from '../../common/digest.js';
+import { log } from '../../common/log.js';
 import type { ContentStore } from '../../store/content.js';
 import type { ImageRecord, ImageStore } from '../../image/image-store.js';
 import { INDEX_TYPES, MANIFEST_TYPES, chainIds, hostPlatform, parseManifest, selectPlatformManifest, type Platform } from '../../image/image-format.js';
@@ -110,7 +112,7 @@ async function fetchManifest(http: RegistryHttp, repo: string, reference: string
  * the same digest (ingest/pull-<hex>) is continued with a Range request.
  */
 export async function downloadBlob(http: RegistryHttp, content: ContentStore, repo: string, desc: { digest: string; size: number },
-  onBytes?: (current: number) => void): Promise<void> {
+  onBytes?: (current: number) => void, tee?: () => Writable | undefined): Promise<void> {
   if (content.has(desc.digest)) return;
   if (!DIGEST_RE.test(desc.digest)) throw new InvalidArgumentError(`invalid digest ${desc.digest}`, 'ERR_INVALID_DIGEST');
   const partial = join(content.ingestDir, 'pull-' + desc.digest.slice(7));
@@ -125,7 +127,14 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
   let appendMode = res.statusCode === 206;
   if (!appendMode && have > 0) { // the server ignored the range: start over
     hash.destroy();
-    return rm(partial, { force: true }).then(() => { res.destroy(); return downloadBlob(http, content, repo, desc, onBytes); });
+    return rm(partial, { force: true }).then(() => { res.destroy(); return downloadBlob(http, content, repo, desc, onBytes, tee); });
+  }
+  // a fresh download can feed a second consumer (the layer's unpacker) with the same bytes
+  const copy = have === 0 ? tee?.() : undefined;
+  if (copy) {
+    copy.on('error', () => undefined); // the consumer reports its own failure; the download goes on
+    res.pipe(copy);
+    res.once('error', (e) => copy.destroy(e));
   }
   let lastReport = 0;
   res.on('data', (c: Buffer) => {
@@ -137,6 +146,7 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
   try {
     await pipeline(res, createWriteStream(partial, { flags: appendMode ? 'a' : 'w' }));
   } catch (e) {
+    copy?.destroy(e as Error);
     if (isDiskFull(e)) { // a partial blob on a full disk only keeps it full
       await rm(partial, { force: true });
       throw new DiskFullError(`downloading ${shortId(desc.digest)} into ${content.ingestDir}`, e);
@@ -163,23 +173,54 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
+/** The diff IDs of the config, when they fit the manifest's layers (else nothing is unpacked early). */
+function diffIdsOf(opts: PullOptions, configDigest: string, layerCount: number): string[] | null {
+  const diffIds: unknown = (opts.content.readJson(configDigest) as any)?.rootfs?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds.length !== layerCount || !diffIds.every((d) => typeof d === 'string' && DIGEST_RE.test(d))) return null;
+  return diffIds as string[];
+}
+
 /**
  * Unpack the image's layers bottom-up, each as soon as its blob is downloaded and verified (blobs
- * already present need no wait). A config whose diff IDs do not fit the manifest unpacks nothing
- * here: addFromManifest reports that.
+ * already present need no wait); a layer that was unpacked while it downloaded (`streamed`) is only
+ * waited for. A config whose diff IDs do not fit the manifest unpacks nothing here:
+ * addFromManifest reports that.
  */
-async function unpackInOrder(opts: PullOptions, configDigest: string, layers: { digest: string }[],
-  downloaded: Map<string, Deferred>, progress: Progress | undefined): Promise<void> {
-  const diffIds: unknown = (opts.content.readJson(configDigest) as any)?.rootfs?.diff_ids;
-  if (!Array.isArray(diffIds) || diffIds.length !== layers.length || !diffIds.every((d) => typeof d === 'string' && DIGEST_RE.test(d))) return;
+async function unpackInOrder(opts: PullOptions, diffIds: string[] | null, layers: { digest: string }[],
+  downloaded: Map<string, Deferred>, streamed: Map<number, Promise<unknown>>, progress: Progress | undefined): Promise<void> {
+  if (!diffIds) return;
   const chains = chainIds(diffIds);
   for (let i = 0; i < layers.length; i++) {
     const wait = downloaded.get(layers[i].digest);
     if (wait) await wait.promise;
+    const early = streamed.get(i);
+    if (early) await early.catch(() => undefined); // on failure: unpacked again from the verified blob
     if (opts.images.layers.get(chains[i])) continue;
     progress?.layer(shortId(layers[i].digest), 'Extracting');
     await opts.images.unpackLayer(i === 0 ? null : chains[i - 1], chains[i], layers[i].digest, diffIds[i]);
   }
+}
+
+/**
+ * A layer whose parent is already unpacked when its download starts is unpacked from the bytes as
+ * they arrive (a second consumer of the download), and committed once its blob is verified: the
+ * download and the unpack then overlap even for a one-layer image.
+ */
+function streamingUnpacker(opts: PullOptions, diffIds: string[] | null, layers: { digest: string }[],
+  downloaded: Map<string, Deferred>, streamed: Map<number, Promise<unknown>>) {
+  const chains = diffIds ? chainIds(diffIds) : [];
+  return (digest: string) => (): Writable | undefined => {
+    const i = layers.findIndex((l) => l.digest === digest);
+    if (!diffIds || i < 0 || streamed.has(i) || opts.images.layers.get(chains[i])) return undefined;
+    const parent = i === 0 ? null : chains[i - 1];
+    if (parent !== null && !opts.images.layers.get(parent)) return undefined;
+    log.debug('unpacking a layer while it downloads', { layer: shortId(digest) });
+    const blob = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const done = opts.images.unpackLayerStreaming(parent, blob, diffIds[i], downloaded.get(digest)!.promise);
+    done.catch(() => { blob.destroy(); });
+    streamed.set(i, done);
+    return blob;
+  };
 }
 
 async function inParallel<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
@@ -228,13 +269,16 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     await downloadBlob(http, opts.content, repo, manifest.config);
     const todo = [...new Map(manifest.layers.filter((l) => !opts.content.has(l.digest)).map((l) => [l.digest, l])).values()];
     const downloaded = new Map(todo.map((l) => [l.digest, deferred()]));
+    const diffIds = diffIdsOf(opts, manifest.config.digest, manifest.layers.length);
+    const streamed = new Map<number, Promise<unknown>>();
+    const teeFor = streamingUnpacker(opts, diffIds, manifest.layers, downloaded, streamed);
     let unpackFailed: unknown;
     const downloads = inParallel(todo, PARALLEL, async (l) => {
       if (unpackFailed !== undefined) throw unpackFailed;
       const id = shortId(l.digest);
       progress?.layer(id, 'Waiting');
       try {
-        await downloadBlob(http, opts.content, repo, l, (cur) => progress?.bytes(id, 'Downloading', cur, l.size));
+        await downloadBlob(http, opts.content, repo, l, (cur) => progress?.bytes(id, 'Downloading', cur, l.size), teeFor(l.digest));
       } catch (e) { downloaded.get(l.digest)!.reject(e); throw e; }
       downloaded.get(l.digest)!.resolve();
       progress?.layer(id, 'Verifying Checksum');
@@ -243,9 +287,11 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     // a failed download stops the queue: the layers never started must not keep the unpacker waiting
     downloads.catch((e) => { for (const d of downloaded.values()) d.reject(e); });
     // Unpack in layer order while later layers still download: each waits for its own verified blob.
-    const unpacking = unpackInOrder(opts, manifest.config.digest, manifest.layers, downloaded, progress)
+    const unpacking = unpackInOrder(opts, diffIds, manifest.layers, downloaded, streamed, progress)
       .catch((e) => { unpackFailed = e; throw e; });
     const [dl, up] = await Promise.allSettled([downloads, unpacking]);
+    // a layer unpacked during its download cleans up after itself on failure: let it finish first
+    await Promise.allSettled(streamed.values());
     if (dl.status === 'rejected') throw dl.reason;
     if (up.status === 'rejected') throw up.reason;
     await opts.content.put(mf.raw, mf.digest);
