@@ -13,7 +13,7 @@ import type { ImageRecord, ImageStore } from '../image/image-store.js';
 import { normalizeImageRef } from '../image/reference.js';
 import {
   attachConmon, buildProcess, buildSpec, monitorPaths, readExitFile, resizeConmon, resolveUser,
-  startContainerMonitor, startExecMonitor, writeBundle, type AttachStream, type MonitorPaths, type OciRuntime,
+  OutputFanout, startContainerMonitor, startExecMonitor, writeBundle, type AttachStream, type MonitorPaths, type OciRuntime,
 } from '../runtime/index.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
@@ -1195,7 +1195,7 @@ function imageConfigFrom(c: any): any {
 
 /** AttachIO over a conmon attach stream that may only connect later (attach before start). */
 function wrapAttach(stream: Promise<AttachStream>, o: { stdin: boolean; wantOut: boolean; wantErr: boolean; beforeEnd?: () => Promise<void> }): AttachIO {
-  const outCbs: Array<(s: 'stdout' | 'stderr', d: Buffer) => void> = [];
+  const output = new OutputFanout();
   const endCbs: Array<() => void> = [];
   let ended = false;
   let closed = false;
@@ -1212,14 +1212,14 @@ function wrapAttach(stream: Promise<AttachStream>, o: { stdin: boolean; wantOut:
     live = s;
     if (closed) { s.close(); return; }
     s.onOutput((name, data) => {
-      if ((name === 'stdout' && o.wantOut) || (name === 'stderr' && o.wantErr)) for (const cb of outCbs) cb(name, data);
+      if ((name === 'stdout' && o.wantOut) || (name === 'stderr' && o.wantErr)) output.emit(name, data);
     });
     s.onEnd(end);
     for (const w of pendingWrites.splice(0)) w(s);
   }, () => end());
   const withStream = (fn: (s: AttachStream) => void) => { if (live) fn(live); else pendingWrites.push(fn); };
   return {
-    onOutput: (cb) => { outCbs.push(cb); },
+    onOutput: (cb) => output.on(cb),
     onEnd: (cb) => { if (ended) cb(); else endCbs.push(cb); },
     write: (data) => { if (o.stdin) withStream((s) => s.write(data)); },
     closeStdin: () => { if (o.stdin) withStream((s) => s.closeStdin()); },

@@ -9,6 +9,37 @@ export interface AttachStream {
   close(): void;
 }
 
+type OutputCb = (stream: 'stdout' | 'stderr', data: Buffer) => void;
+
+/**
+ * Output callbacks that lose nothing sent before the first one is registered: a process that
+ * writes and exits at once (`exec -it ... tty`) can be done before the API has wired the client
+ * up. The backlog is capped (a client that never subscribes cannot grow it without end).
+ */
+export class OutputFanout {
+  private readonly cbs: OutputCb[] = [];
+  private backlog: Array<['stdout' | 'stderr', Buffer]> | null = [];
+  private backlogBytes = 0;
+  static readonly MAX_BACKLOG = 4 * 1024 * 1024;
+
+  emit(stream: 'stdout' | 'stderr', data: Buffer): void {
+    if (this.backlog) {
+      if (this.backlogBytes + data.length <= OutputFanout.MAX_BACKLOG) { this.backlog.push([stream, data]); this.backlogBytes += data.length; }
+      return;
+    }
+    for (const cb of this.cbs) cb(stream, data);
+  }
+
+  on(cb: OutputCb): void {
+    this.cbs.push(cb);
+    const held = this.backlog;
+    if (!held) return;
+    this.backlog = null;
+    this.backlogBytes = 0;
+    for (const [name, data] of held) cb(name, data);
+  }
+}
+
 // conmon prefixes each packet with the pipe it came from
 const STDOUT_PIPE = 2;
 const STDERR_PIPE = 3;
@@ -17,7 +48,7 @@ const STDERR_PIPE = 3;
 export function attachConmon(socketPath: string, opts: { timeoutMs?: number } = {}): Promise<AttachStream> {
   return new Promise((resolve, reject) => {
     const sock = new SeqpacketSocket();
-    const outputCbs: Array<(s: 'stdout' | 'stderr', d: Buffer) => void> = [];
+    const output = new OutputFanout();
     const endCbs: Array<() => void> = [];
     let ended = false;
     let connected = false;
@@ -28,7 +59,7 @@ export function attachConmon(socketPath: string, opts: { timeoutMs?: number } = 
       const id = buf[0];
       if (id !== STDOUT_PIPE && id !== STDERR_PIPE) return; // control packets
       const data = buf.subarray(1);
-      for (const cb of outputCbs) cb(id === STDOUT_PIPE ? 'stdout' : 'stderr', data);
+      output.emit(id === STDOUT_PIPE ? 'stdout' : 'stderr', data);
     });
     sock.on('end', end);
     sock.on('close', end);
@@ -37,7 +68,7 @@ export function attachConmon(socketPath: string, opts: { timeoutMs?: number } = 
       end();
     });
     const stream: AttachStream = {
-      onOutput: (cb) => { outputCbs.push(cb); },
+      onOutput: (cb) => output.on(cb),
       onEnd: (cb) => { if (ended) cb(); else endCbs.push(cb); },
       write: (data) => { if (!ended && data.length) sock.write(data); },
       // half-close: conmon sees EOF and closes the container's stdin (unless --leave-stdin-open)

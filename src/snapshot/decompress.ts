@@ -44,6 +44,8 @@ function throughProgram(input: Readable, kind: Compression, program: string): Re
 }
 
 /** Read the first bytes, pick the decompressor, and hand back the plain tar stream. */
+const COALESCE_BYTES = 1024 * 1024;
+
 export async function decompressAuto(src: Readable): Promise<Readable> {
   const it = src[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
@@ -57,14 +59,23 @@ export async function decompressAuto(src: Readable): Promise<Readable> {
     have += b.length;
   }
   const head = Buffer.concat(chunks);
+  // Small chunks (a socket gives 64 KiB) are joined into ~1 MiB ones: each chunk written to the
+  // inflater is a thread-pool round trip, and those, not inflating, were half of a layer's unpack time.
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
     if (done) return;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     for (;;) {
       const r = await it.next();
-      if (r.done) return;
-      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+      if (r.done) break;
+      const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+      if (pendingBytes === 0 && b.length >= COALESCE_BYTES) { yield b; continue; }
+      pending.push(b);
+      pendingBytes += b.length;
+      if (pendingBytes >= COALESCE_BYTES) { yield Buffer.concat(pending, pendingBytes); pending = []; pendingBytes = 0; }
     }
+    if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
   }
   const joined = Readable.from(rest(), { objectMode: false });
   const kind = detectCompression(head);
