@@ -1,3 +1,4 @@
+import { startHeapTrim } from './heap-trim.js';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'node:net';
@@ -150,6 +151,7 @@ export async function main(argv: string[]): Promise<number | void> {
   }
   mkdirSync(dirname(pidFile), { recursive: true });
   writeFileSync(pidFile, `${process.pid}\n`);
+  startHeapTrim();
   log.info('berth serve listening', { hosts: addrs.map((a) => a.display), root: cfg.root, runtime: engine.defaultRuntime });
 
   let stopping = false;

@@ -195,6 +195,8 @@ export function registerRegistryCommands(program: Command, ctx: CliContext, imag
     .option('--no-delete', 'refuse manifest and blob deletion')
     .action(async (o: any) => {
       const { RegistryServer } = await import('../../registry/server/server.js');
+      const { startHeapTrim } = await import('../../daemon/heap-trim.js');
+      startHeapTrim();
       const mode = o.auth ?? (o.htpasswd ? 'basic' : 'none');
       if (mode !== 'none' && !o.htpasswd) throw new UsageError(`--auth ${mode} needs --htpasswd`);
       const m = /^(.*):(\d+)$/.exec(o.addr);

@@ -1,0 +1,40 @@
+/**
+ * Collect the heap when it has grown, not when V8's old-generation limit says so. The daemon runs
+ * with a large initial old space (node-flags.ts): during a pull or push, V8 otherwise counts the
+ * stream buffers passing through against a small old generation and runs a full collection every
+ * few megabytes (25-30 per 100 MB pull, half of the daemon's CPU for it). With the large limit no
+ * collection comes at all, and what a transfer left behind would stay resident; this timer
+ * collects once the resident size grew by `thresholdBytes` since the last look, so an idle
+ * daemon returns to its small footprint; malloc_trim then hands the freed buffer memory back to
+ * the system (glibc keeps it in its arenas otherwise). Needs --expose-gc; without it, it does nothing.
+ */
+import { createRequire } from 'node:module';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+let mallocTrim: ((pad: number) => number) | null | undefined;
+function trimMalloc(): void {
+  if (mallocTrim === undefined) {
+    try {
+      const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+      mallocTrim = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as unknown as (pad: number) => number;
+    } catch { mallocTrim = null; }
+  }
+  mallocTrim?.(0);
+}
+
+export function startHeapTrim(opts: { intervalMs?: number; thresholdBytes?: number } = {}): () => void {
+  if (typeof gc !== 'function') return () => undefined;
+  const threshold = opts.thresholdBytes ?? 24 * 1024 * 1024;
+  // resident size, not heap statistics: buffers freed by a scavenge leave their memory in glibc's arenas
+  const size = () => process.memoryUsage.rss();
+  let base = 0; // the first look trims what start-up (module loading, schema checks) left behind
+  const timer = setInterval(() => {
+    if (size() - base < threshold) return;
+    gc();
+    trimMalloc();
+    base = size();
+  }, opts.intervalMs ?? 2000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
