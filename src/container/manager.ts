@@ -420,15 +420,17 @@ export class ContainerManager {
 
   private async cleanupRuntime(rec: ContainerRecord): Promise<void> {
     for (const e of this.execs.ofContainer(rec.id)) if (e.running) this.finishExec(e, 137);
-    // the rootfs unmount and the network's teardown do not depend on the runtime's delete (cgroups,
-    // state) nor on each other: all three run at once
+    // the rootfs unmount, the network's teardown and conmon's files do not depend on the runtime's
+    // delete (cgroups, state) nor on each other: all run at once. A --rm container's snapshot is
+    // removed right here (its removal follows anyway), so `run --rm` does not wait for it afterwards.
+    const snapshots = this.deps.snapshots;
     const unmounted = this.tempMounts.get(rec.id) ? undefined
-      : this.deps.snapshots.unmount(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+      : (rec.hostConfig.AutoRemove ? snapshots.remove(rec.id) : snapshots.unmount(rec.id))
+        .catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     const detached = this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    const monitorGone = rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
     await this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-    await detached;
-    await unmounted;
-    await rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
+    await Promise.all([detached, unmounted, monitorGone]);
   }
 
   /** Docker's restart policies: always, unless-stopped, on-failure[:max]; exponential back-off. */

@@ -1,0 +1,28 @@
+/** The daemon's heap trim: memory a burst of buffers left behind goes back to the system. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { DAEMON_NODE_FLAGS } from '../../src/daemon/node-flags.js';
+import { REPO } from '../helpers/daemon.js';
+
+test('after a burst of stream-sized buffers, the heap trim returns the memory (daemon flags, real process)', () => {
+  const mod = pathToFileURL(join(REPO, 'dist', 'daemon', 'heap-trim.js')).href;
+  const script = `
+    const { startHeapTrim } = await import(${JSON.stringify(mod)});
+    startHeapTrim({ intervalMs: 100, thresholdBytes: 8 * 1048576 });
+    await new Promise((r) => setTimeout(r, 300)); // the first look trims start-up
+    let keep = [];
+    for (let i = 0; i < 48; i++) keep.push(Buffer.alloc(1024 * 1024, 1)); // 48 MiB held, as a transfer's buffers
+    const burst = process.memoryUsage.rss();
+    keep = null; // released: only a collection frees them, and only a trim gives the pages back
+    let after = burst;
+    for (let i = 0; i < 100 && after > burst - 24 * 1048576; i++) { await new Promise((r) => setTimeout(r, 100)); after = process.memoryUsage.rss(); }
+    console.log(JSON.stringify({ burst, after }));
+  `;
+  const r = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const { burst, after } = JSON.parse(r.stdout.trim());
+  assert.ok(after < burst - 24 * 1048576, `resident size went from ${burst >> 20} MB to ${after >> 20} MB`);
+});
