@@ -29,10 +29,20 @@ function load(): Libc | null {
   return libc;
 }
 
+/** koffi runs at most 64 asynchronous calls at once (its max_async_calls); beyond our share, use the tools. */
+const MAX_IN_FLIGHT = 16;
+let inFlight = 0;
+
 function call(fn: AsyncFn, args: unknown[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    fn.async(...args, (err: unknown, res: number) => resolve(!err && res === 0));
-  });
+  if (inFlight >= MAX_IN_FLIGHT) return Promise.resolve(false);
+  inFlight++;
+  return new Promise<boolean>((resolve) => {
+    try {
+      fn.async(...args, (err: unknown, res: number) => resolve(!err && res === 0));
+    } catch {
+      resolve(false); // koffi refused the call (too many under way): the caller's slower path
+    }
+  }).finally(() => { inFlight--; });
 }
 
 /** mount(source, target, fstype, flags, data); false when it failed or cannot be called. */
