@@ -5,7 +5,7 @@
  * so a failed call only answers false: the caller then takes its slower path with the tools, which
  * also says what went wrong. Where koffi or libc cannot be loaded, every call answers false.
  */
-import { createRequire } from 'node:module';
+import { libc as loadLibc } from './libc.js';
 import { log } from './log.js';
 
 type AsyncFn = { async: (...args: unknown[]) => void };
@@ -16,8 +16,7 @@ let libc: Libc | null | undefined;
 function load(): Libc | null {
   if (libc !== undefined) return libc;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    const lib = koffi.load('libc.so.6');
+    const { lib } = loadLibc();
     libc = {
       mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)') as unknown as AsyncFn,
       umount2: lib.func('int umount2(const char *target, int flags)') as unknown as AsyncFn,

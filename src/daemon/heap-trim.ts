@@ -8,7 +8,7 @@
  * daemon returns to its small footprint; malloc_trim then hands the freed buffer memory back to
  * the system (glibc keeps it in its arenas otherwise). Needs --expose-gc; without it, it does nothing.
  */
-import { createRequire } from 'node:module';
+import { libc } from '../common/libc.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -16,8 +16,7 @@ let mallocTrim: ((pad: number) => number) | null | undefined;
 function trimMalloc(): void {
   if (mallocTrim === undefined) {
     try {
-      const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-      mallocTrim = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as unknown as (pad: number) => number;
+      mallocTrim = libc().lib.func('int malloc_trim(size_t pad)') as unknown as (pad: number) => number;
     } catch { mallocTrim = null; }
   }
   mallocTrim?.(0);

@@ -18,9 +18,9 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SystemError } from '../common/errors.js';
+import { libc } from '../common/libc.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
 import { isMounted, mountOverlay } from '../snapshot/mounts.js';
 import { mapToHost, type IdMap, type UsernsMaps } from './userns.js';
@@ -44,12 +44,11 @@ let syscalls: MountSyscalls | undefined;
 /** glibc >= 2.36 wraps the new mount API; koffi calls it (Node has no binding of its own). */
 function mountSyscalls(): MountSyscalls {
   if (syscalls) return syscalls;
-  const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-  const libc = koffi.load('libc.so.6');
+  const { koffi, lib } = libc();
   const attr = koffi.struct('berth_mount_attr', { attr_set: 'uint64', attr_clr: 'uint64', propagation: 'uint64', userns_fd: 'uint64' });
-  const openTree = libc.func('int open_tree(int dfd, const char *path, unsigned int flags)');
-  const mountSetattr = libc.func('int mount_setattr(int dfd, const char *path, unsigned int flags, const berth_mount_attr *attr, size_t size)');
-  const moveMount = libc.func('int move_mount(int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags)');
+  const openTree = lib.func('int open_tree(int dfd, const char *path, unsigned int flags)');
+  const mountSetattr = lib.func('int mount_setattr(int dfd, const char *path, unsigned int flags, const berth_mount_attr *attr, size_t size)');
+  const moveMount = lib.func('int move_mount(int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags)');
   const fail = (what: string, path: string): never => {
     const errno = koffi.errno();
     const name = Object.entries(koffi.os.errno).find(([, v]) => v === errno)?.[0] ?? `errno ${errno}`;
