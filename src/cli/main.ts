@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BerthError } from '../common/errors.js';
+import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
 import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
@@ -18,9 +19,6 @@ import { registerNetworkCommands, registerPortCommand } from './commands/network
 import { registerVolumeCommands } from './commands/volume.js';
 import { registerBuildCommands } from './commands/build.js';
 
-/** Global options that take a value (so the pre-scan can skip them). */
-const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '-l', '--log-level', '--config', '--context', '-c']);
-const GLOBAL_FLAGS = new Set(['-D', '--debug', '--tls', '--tlsverify']);
 const GROUPS = new Set(['container', 'image', 'system']);
 
 interface PreScan { globals: string[]; rest: string[]; commandPath: string[] }

@@ -10,11 +10,10 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { GLOBAL_WITH_VALUE } from './global-options.js';
 
 type ModuleWrapper = (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
 
-/** Global options that take a value: skipped to find the command words. */
-const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '-l', '--log-level', '--config', '--context', '-c']);
 
 /** The command words of argv ("run", "image ls"): what the cache remembers having compiled. */
 export function commandKey(argv: string[]): string {

@@ -1,4 +1,3 @@
-import { startHeapTrim } from './heap-trim.js';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'node:net';
@@ -10,6 +9,7 @@ import { DEFAULT_ROOT, DEFAULT_RUN_ROOT } from '../common/paths.js';
 import { log, setLogLevel } from '../common/log.js';
 import { BerthError, SystemError } from '../common/errors.js';
 import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type ListenAddress } from './tls.js';
+import { startHeapTrim } from './heap-trim.js';
 import type { Server } from 'node:http';
 
 export interface DaemonConfig {
