@@ -167,23 +167,31 @@ export class EngineClient {
   private async retrying<T>(path: string, opts: RequestOptions, send: () => Promise<T>): Promise<T> {
     const streamed = Boolean(opts.body && typeof (opts.body as Readable).pipe === 'function');
     if (streamed && !this.reached && path !== '/_ping') await this.ping();
-    try {
-      const r = await send();
-      this.reached = true;
-      return r;
-    } catch (e) {
-      if (e instanceof ConnectError && !this.reached && this.onUnreachable && path !== '/_ping') {
-        this.reaching ??= this.onUnreachable();
-        await this.reaching;
+    let started = false;
+    let renegotiated = false;
+    for (;;) {
+      try {
+        const r = await send();
         this.reached = true;
-        return send();
+        return r;
+      } catch (e) {
+        // the daemon is started at most once; a request that failed while another started it retries too
+        if (!started && e instanceof ConnectError && this.onUnreachable && path !== '/_ping' && (this.reaching || !this.reached)) {
+          started = true;
+          this.reaching ??= this.onUnreachable();
+          await this.reaching;
+          this.reached = true;
+          continue;
+        }
+        const max = !renegotiated && !streamed && e instanceof DaemonError && e.statusCode === 400
+          ? /Maximum supported API version is ([\d.]+)/.exec(e.message) : null;
+        if (max) {
+          renegotiated = true;
+          this.negotiate(max[1]);
+          continue;
+        }
+        throw e;
       }
-      const max = e instanceof DaemonError && e.statusCode === 400 && !this.negotiated ? /Maximum supported API version is ([\d.]+)/.exec(e.message) : null;
-      if (max && !streamed) {
-        this.negotiate(max[1]);
-        return send();
-      }
-      throw e;
     }
   }
 
