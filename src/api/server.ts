@@ -14,7 +14,7 @@ import { networkRoutes } from './routes/networks.js';
 import { volumeRoutes } from './routes/volumes.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { statsRoutes } from './routes/stats.js';
-import { log } from '../common/log.js';
+import { debugEnabled, log } from '../common/log.js';
 
 /**
  * Operations of the Engine API whose engine part lands with a later piece of
@@ -101,6 +101,10 @@ export function createApiServer(engine: Engine, tls?: TlsOptions): Server {
     res.setHeader('Api-Version', API_VERSION);
     res.setHeader('Docker-Experimental', 'false');
     res.setHeader('Ostype', 'linux');
+    if (debugEnabled()) {
+      const t0 = performance.now();
+      res.on('finish', () => log.debug('request', { method: req.method, url: req.url, status: res.statusCode, at: +t0.toFixed(1), ms: +(performance.now() - t0).toFixed(2) }));
+    }
     dispatch(req, res).catch((e) => sendError(res, e));
   }
 

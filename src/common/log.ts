@@ -17,3 +17,22 @@ export const log = {
   warn: (m: string, f?: Record<string, unknown>) => emit('warn', m, f),
   error: (m: string, f?: Record<string, unknown>) => emit('error', m, f),
 };
+
+export function debugEnabled(): boolean { return order.debug >= order[threshold]; }
+
+/**
+ * Phase timings of one operation (a start, an exit), logged at debug level as one line:
+ * `mark('mounted')` records the time since the previous mark. Costs nothing when debug is off.
+ */
+export class PhaseTimer {
+  private last = performance.now();
+  private readonly phases: Record<string, number> | null = debugEnabled() ? {} : null;
+  constructor(private readonly what: string, private readonly fields: Record<string, unknown> = {}) {}
+  mark(phase: string): void {
+    if (!this.phases) return;
+    const now = performance.now();
+    this.phases[phase] = +(now - this.last).toFixed(2);
+    this.last = now;
+  }
+  done(): void { if (this.phases) log.debug(`${this.what} timings`, { ...this.fields, ms: this.phases }); }
+}

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { randomId } from '../common/digest.js';
 import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, SystemError } from '../common/errors.js';
-import { log } from '../common/log.js';
+import { log, PhaseTimer } from '../common/log.js';
 import type { EnginePaths } from '../common/paths.js';
 import type { EventLog } from '../events/events.js';
 import type { ImageRecord, ImageStore } from '../image/image-store.js';
@@ -85,6 +85,8 @@ interface ExitWatch { watcher?: FSWatcher; timer: NodeJS.Timeout }
  */
 export class ContainerManager {
   private readonly store: ContainerStore;
+  /** runtime deletes of --rm containers still under way (not waited for by their removal) */
+  private readonly runtimeCleanups = new Map<string, Promise<void>>();
   private readonly signals = new EventEmitter();           // `exit:<id>` (code), `removed:<id>` (code)
   private readonly exitWatches = new Map<string, ExitWatch>();
   private readonly execWatches = new Map<string, ExitWatch>();
@@ -266,14 +268,17 @@ export class ContainerManager {
     if (this.removing.has(id) || rec.state.Status === 'removing') throw new ConflictError(`container is marked for removal and cannot be started`);
     if (rec.state.Status === 'dead') throw new ConflictError('cannot start a dead container');
     warmCgroupLock();
+    const timer = new PhaseTimer('start', { container: id.slice(0, 12) });
     const rt = this.runtimeFor(rec);
     const mon = this.monitor(id);
     const snapshots = this.deps.snapshots;
     let warnings: string[] = [];
     try {
       // leftovers of a previous run (the runtime's state, conmon's files)
+      await this.runtimeCleanups.get(id);
       if (rt.hasState(id)) await rt.delete(id, true).catch(() => undefined);
       await rm(mon.dir, { recursive: true, force: true });
+      timer.mark('leftovers');
       // --rm: the upper dir is deleted at exit, so it need not survive a host crash (no syncs)
       const userns = this.userns.mapsOf(id);
       // the network (namespace, veths, /etc/hosts) needs neither the rootfs nor the volumes: it is set up
@@ -294,19 +299,25 @@ export class ContainerManager {
         await attaching?.catch(() => undefined);
         throw e;
       }
+      timer.mark('rootfs');
       const net = await attaching;
+      timer.mark('network');
       prepareHostPaths(userns, { berthRoot: this.deps.paths.root, reach: [rootfs, this.containerDir(id)], own: Object.values(etcFilePaths(this.containerDir(id))) });
       const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns, linkEnv: net?.env }));
       warnings = built.warnings;
       const seccompKey = useCompiledSeccomp(built.spec, rt.info);
       await writeBundle(this.containerDir(id), built.spec);
+      timer.mark('spec');
       const res = await startContainerMonitor({
         id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: this.logPath(id),
         terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce,
       });
       rememberCompiledSeccomp(seccompKey, rt.info, id);
+      timer.mark('create');
       await this.connectPendingAttaches(id, res.paths.attachSocket);
+      timer.mark('attach');
       await rt.start(id);
+      timer.mark('runtimeStart');
       const now = nowRfc3339Nano();
       const updated = this.store.mutate(id, (r) => {
         const restarting = r.state.Restarting;
@@ -321,6 +332,7 @@ export class ContainerManager {
       this.watchExit(id);
       this.jsonLogs.track(id, this.jsonLogFiles(id));
       this.health.started(updated);
+      timer.done();
       return true;
     } catch (e) {
       await rt.delete(id, true).catch(() => undefined);
@@ -385,8 +397,10 @@ export class ContainerManager {
   /** Record an exit: state, `die`, cleanup, then --rm or the restart policy. */
   private async handleExit(id: string, code: number, error = ''): Promise<void> {
     let rec: ContainerRecord | undefined;
+    const timer = new PhaseTimer('exit', { container: id.slice(0, 12) });
     try {
       rec = await this.locks.run(id, async () => {
+        timer.mark('lock');
         const cur = this.store.get(id);
         if (!cur || !cur.state.Running || cur.state.Restarting) return undefined;
         const started = parseTime(cur.state.StartedAt);
@@ -400,7 +414,9 @@ export class ContainerManager {
             ExitCode: code, Error: error, FinishedAt: nowRfc3339Nano(), OOMKilled: oomKilled };
           r.conmonPid = 0;
         });
+        timer.mark('state');
         await this.cleanupRuntime(updated);
+        timer.mark('cleanup');
         if (oomKilled) this.emit(updated, 'oom');
         this.emit(updated, 'die', { exitCode: String(code), execDuration: String(Math.max(0, Math.floor((Date.now() - started) / 1000))) });
         return updated;
@@ -413,6 +429,8 @@ export class ContainerManager {
     this.signals.emit(`exit:${id}`, code);
     if (rec.hostConfig.AutoRemove && !this.removing.has(id)) {
       await this.remove(id, { force: true }).catch((e) => log.warn('auto-remove failed', { container: id.slice(0, 12), error: (e as Error).message }));
+      timer.mark('remove');
+      timer.done();
       return;
     }
     this.maybeRestart(rec);
@@ -429,8 +447,21 @@ export class ContainerManager {
         .catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     const detached = this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     const monitorGone = rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
-    await this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-    await Promise.all([detached, unmounted, monitorGone]);
+    // --rm: the removal that follows deletes the runtime's state, after the container is gone
+    const deleted = rec.hostConfig.AutoRemove ? undefined
+      : this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+    await Promise.all([deleted, detached, unmounted, monitorGone]);
+  }
+
+  /**
+   * The runtime's delete of a removed container (its state dir and the exited container's empty
+   * cgroups: a process spawn and ~10-25 ms) is bookkeeping that no client waits for: it runs once the
+   * removal is reported. Shutdown waits for it; a daemon that crashed meanwhile deletes the orphaned
+   * state at its next start (deleteOrphanRuntimeStates).
+   */
+  private deferRuntimeDelete(rt: OciRuntime, id: string): void {
+    const deleted = rt.delete(id, true).catch((e) => log.warn('runtime delete failed', { container: id.slice(0, 12), error: (e as Error).message }));
+    this.runtimeCleanups.set(id, deleted.finally(() => this.runtimeCleanups.delete(id)));
   }
 
   /** Docker's restart policies: always, unless-stopped, on-failure[:max]; exponential back-off. */
@@ -589,6 +620,7 @@ export class ContainerManager {
       throw new ConflictError(`You cannot remove a running container ${rec.id}. Stop the container before attempting removal or force remove`, 'ERR_CONTAINER_RUNNING');
     }
     this.removing.add(rec.id);
+    let leftRuntimeState = false;
     this.health.stopped(rec.id);
     this.restartDelays.delete(rec.id);
     try {
@@ -603,8 +635,8 @@ export class ContainerManager {
       await this.locks.run(rec.id, async () => {
         this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'removing' }; });
         this.unwatchExit(rec.id);
-        const rt = this.runtimeFor(rec);
-        if (rt.hasState(rec.id)) await rt.delete(rec.id, true).catch(() => undefined);
+        // the process is gone (killed above, or exited): the runtime's state goes after the removal
+        leftRuntimeState = this.runtimeFor(rec).hasState(rec.id);
         // independent file trees: removed side by side
         await Promise.all([
           this.deps.snapshots.remove(rec.id),
@@ -628,6 +660,7 @@ export class ContainerManager {
     }
     this.emit(rec, 'destroy');
     this.signals.emit(`removed:${rec.id}`, this.lastExitCode(rec));
+    if (leftRuntimeState) this.deferRuntimeDelete(this.runtimeFor(rec), rec.id);
   }
 
   private lastExitCode(rec: ContainerRecord): number { return rec.state.ExitCode; }
@@ -1128,6 +1161,7 @@ export class ContainerManager {
       }
     }
     await this.deps.snapshots.cleanupStale(new Set(this.store.all().map((r) => r.id)));
+    await this.deleteOrphanRuntimeStates();
     this.restoreJsonLogs();
     // Docker starts always / unless-stopped containers again at daemon start
     for (const rec of this.store.all()) {
@@ -1148,8 +1182,19 @@ export class ContainerManager {
   }
 
   /** Daemon stop: stop watching; containers keep running under conmon. */
+  /** Runtime states of containers that are no longer known (a crash during a deferred runtime delete). */
+  private async deleteOrphanRuntimeStates(): Promise<void> {
+    const known = new Set(this.store.all().map((r) => r.id));
+    for (const rt of new Set(Object.values(this.deps.runtimes))) {
+      let ids: string[] = [];
+      try { ids = readdirSync(rt.info.root).filter((n) => /^[0-9a-f]{64}$/.test(n) && !known.has(n)); } catch { continue; }
+      for (const id of ids) await rt.delete(id, true).catch((e) => log.warn('deleting an orphaned runtime state failed', { container: id.slice(0, 12), error: (e as Error).message }));
+    }
+  }
+
   async shutdown(): Promise<void> {
     this.closed = true;
+    await Promise.all(this.runtimeCleanups.values());
     this.health.shutdown();
     await this.jsonLogs.close();
     for (const id of [...this.exitWatches.keys()]) this.unwatchExit(id);

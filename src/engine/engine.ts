@@ -15,6 +15,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomId } from '../common/digest.js';
 import { NetworkManager } from '../network/network-manager.js';
 import { VolumeManager } from '../volume/volume-manager.js';
+import { readOnlyBinary, releaseReadOnlyBinary } from '../runtime/readonly-binary.js';
+import { join } from 'node:path';
 
 export interface EngineOptions {
   root?: string;
@@ -69,7 +71,7 @@ export class Engine {
     const runtimes: Record<string, OciRuntime> = {};
     for (const name of ['crun', 'runc'] as const) {
       const path = findBinary(name);
-      if (path) runtimes[name] = new OciRuntime({ name, path, root: `${paths.runtimeRoot}/${name}` });
+      if (path) runtimes[name] = new OciRuntime({ name, path: await readOnlyBinary(path, join(paths.runtimeRoot, 'bin'), name), root: `${paths.runtimeRoot}/${name}`, binary: path });
     }
     let defaultRuntime: string = opts.defaultRuntime ?? 'crun';
     if (defaultRuntime === 'crun' && runtimes.crun) {
@@ -117,6 +119,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.containers.shutdown();
     await this.networks?.close();
+    for (const rt of Object.values(this.runtimes)) await releaseReadOnlyBinary(rt.info.path, rt.info.binary ?? rt.info.path);
     this.db.close();
   }
 }

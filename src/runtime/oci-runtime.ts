@@ -5,7 +5,8 @@ import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, NotSupp
 import { run } from '../common/exec.js';
 import { detectCgroups } from './cgroups.js';
 
-export interface OciRuntimeInfo { name: 'crun' | 'runc'; path: string; root: string }
+/** `path` is what berth executes; `binary` the installed file when that differs (see readonly-binary.ts). */
+export interface OciRuntimeInfo { name: 'crun' | 'runc'; path: string; root: string; binary?: string }
 
 /** Locate the runtime binary on PATH; `root` is berth's private state dir for it (never /run/crun). */
 export function findRuntime(name: 'crun' | 'runc', root: string): OciRuntimeInfo {

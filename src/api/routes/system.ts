@@ -69,7 +69,7 @@ export function systemRoutes(r: Router): void {
     const list = engine.containers.list({ all: true });
     const count = (s: string) => list.filter((c: { State: string }) => c.State === s).length;
     const runtimes: Record<string, { path: string }> = {};
-    for (const [name, rt] of Object.entries(engine.runtimes)) runtimes[name] = { path: rt.info.path };
+    for (const [name, rt] of Object.entries(engine.runtimes)) runtimes[name] = { path: rt.info.binary ?? rt.info.path };
     sendJson(res, 200, shapeInfo(version, {
       ID: engine.daemonId,
       Containers: list.length,
