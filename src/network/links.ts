@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { run, runOk } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
 import { sysUmount } from '../common/mount-syscalls.js';
+import { addToBridge } from './bridge-port.js';
 
 async function ipBatch(cmds: string[], netns?: string): Promise<void> {
   const input = cmds.join('\n') + '\n';
@@ -92,7 +93,9 @@ export async function createNetnsWithVeths(path: string, plans: VethPlan[]): Pro
   try {
     const r = await run('unshare', [`--net=${path}`, 'ip', '-batch', '-'], { input: inner.join('\n') + '\n' });
     if (r.code !== 0) throw new SystemError(`network setup failed: ${(r.stderr || r.stdout).trim()}`, 'ERR_NETWORK_SETUP');
-    await ipBatch(plans.map((p) => `link set ${p.veth} master ${p.bridge} up`));
+    const onBridge = await Promise.all(plans.map((p) => addToBridge(p.veth, p.bridge)));
+    const rest = plans.filter((_, i) => !onBridge[i]);
+    if (rest.length) await ipBatch(rest.map((p) => `link set ${p.veth} master ${p.bridge} up`));
   } catch (e) {
     await removeNetns(path).catch(() => undefined);
     await Promise.all(plans.map((p) => deleteLink(p.veth).catch(() => undefined)));

@@ -1,0 +1,82 @@
+/**
+ * Put the host side of a container's veth on its bridge and bring it up with brctl's ioctls
+ * (SIOCBRADDIF, then SIOCSIFFLAGS), instead of spawning `ip`: a spawn blocks the daemon's main
+ * thread for a fork of the whole daemon (~5 ms here, per container start), and the tool's own start
+ * comes on top. The ioctls that take the kernel's locks run on a libuv worker thread (koffi's async
+ * calls); the socket they go through was made in the daemon's network namespace, which is where they
+ * act, whatever thread makes them. errno does not cross threads, so any failure answers false and
+ * the caller falls back to `ip`, which says what went wrong.
+ */
+import { libc } from '../common/libc.js';
+import { log } from '../common/log.js';
+
+const AF_INET = 2;
+const SOCK_DGRAM = 2;
+const SOCK_CLOEXEC = 0o2000000;
+const SIOCGIFFLAGS = 0x8913;
+const SIOCSIFFLAGS = 0x8914;
+const SIOCBRADDIF = 0x89a2;
+const IFF_UP = 0x1;
+const IFNAMSIZ = 16;
+const IFREQ_SIZE = 40; // struct ifreq on 64-bit Linux: the name, then a 24-byte union
+
+type AsyncFn = ((...args: unknown[]) => number) & { async: (...args: unknown[]) => void };
+interface Calls { ioctl: AsyncFn; ifNameToIndex: AsyncFn; fd: number }
+
+let calls: Calls | null | undefined;
+
+function load(): Calls | null {
+  if (calls !== undefined) return calls;
+  try {
+    const { lib } = libc();
+    const socket = lib.func('int socket(int domain, int type, int protocol)') as unknown as AsyncFn;
+    const fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw new Error('socket(AF_INET) failed');
+    calls = {
+      ioctl: lib.func('int ioctl(int fd, unsigned long request, void *arg)') as unknown as AsyncFn,
+      ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *ifname)') as unknown as AsyncFn,
+      fd,
+    };
+  } catch (e) {
+    log.debug('bridge ioctls unavailable: using ip', { error: (e as Error).message });
+    calls = null;
+  }
+  return calls;
+}
+
+/** struct ifreq with ifr_name = name (the union zeroed). */
+export function ifreq(name: string): Buffer {
+  const b = Buffer.alloc(IFREQ_SIZE);
+  if (Buffer.byteLength(name) >= IFNAMSIZ) throw new RangeError(`interface name too long: ${name}`);
+  b.write(name, 0, 'utf8');
+  return b;
+}
+
+function ioctlAsync(c: Calls, request: number, req: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      c.ioctl.async(c.fd, request, req, (err: unknown, res: number) => resolve(!err && res === 0));
+    } catch {
+      resolve(false); // koffi refused the call (too many under way)
+    }
+  });
+}
+
+/** Enslave `dev` to `bridge` and set it up; false when that could not be done this way. */
+export async function addToBridge(dev: string, bridge: string): Promise<boolean> {
+  const c = load();
+  if (!c) return false;
+  try {
+    const index = c.ifNameToIndex(dev);
+    if (!index) return false;
+    const add = ifreq(bridge);
+    add.writeInt32LE(index, IFNAMSIZ);
+    if (!(await ioctlAsync(c, SIOCBRADDIF, add))) return false;
+    const flags = ifreq(dev);
+    if (c.ioctl(c.fd, SIOCGIFFLAGS, flags) !== 0) return false;
+    flags.writeUInt16LE(flags.readUInt16LE(IFNAMSIZ) | IFF_UP, IFNAMSIZ);
+    return await ioctlAsync(c, SIOCSIFFLAGS, flags);
+  } catch {
+    return false;
+  }
+}
