@@ -12,6 +12,8 @@ export interface EnginePaths {
   snapshots: string;     // root/snapshots (layers: l/<short>, containers: c/<id>)
   containers: string;    // root/containers/<id> (config, logs, bundle)
   tmp: string;           // root/tmp (same file system as content, for atomic renames)
+  trash: string;         // root/tmp/trash (removed trees, deleted in the background)
+  runTrash: string;      // runRoot/trash (the same for runRoot's trees)
   runtimeRoot: string;   // runRoot/runtime (crun/runc --root)
   conmonDir: string;     // runRoot/conmon (attach sockets, exit files, pid files)
   socket: string;        // runRoot/berth.sock
@@ -30,6 +32,8 @@ export function enginePaths(root = process.env.BERTH_ROOT || DEFAULT_ROOT, runRo
     snapshots: join(root, 'snapshots'),
     containers: join(root, 'containers'),
     tmp: join(root, 'tmp'),
+    trash: join(root, 'tmp', 'trash'),
+    runTrash: join(runRoot, 'trash'),
     runtimeRoot: join(runRoot, 'runtime'),
     conmonDir: join(runRoot, 'conmon'),
     socket: join(runRoot, 'berth.sock'),

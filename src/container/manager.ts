@@ -7,6 +7,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { randomId } from '../common/digest.js';
 import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, SystemError } from '../common/errors.js';
 import { log, PhaseTimer } from '../common/log.js';
+import { Trash } from '../common/trash.js';
 import type { EnginePaths } from '../common/paths.js';
 import type { EventLog } from '../events/events.js';
 import type { ImageRecord, ImageStore } from '../image/image-store.js';
@@ -446,7 +447,7 @@ export class ContainerManager {
       : (rec.hostConfig.AutoRemove ? snapshots.remove(rec.id) : snapshots.unmount(rec.id))
         .catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     const detached = this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-    const monitorGone = rm(this.monitorDir(rec.id), { recursive: true, force: true }).catch(() => undefined);
+    const monitorGone = Trash.at(this.deps.paths.runTrash).put(this.monitorDir(rec.id)).catch(() => undefined);
     // --rm: the removal that follows deletes the runtime's state, after the container is gone
     const deleted = rec.hostConfig.AutoRemove ? undefined
       : this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
@@ -460,7 +461,9 @@ export class ContainerManager {
    * state at its next start (deleteOrphanRuntimeStates).
    */
   private deferRuntimeDelete(rt: OciRuntime, id: string): void {
-    const deleted = rt.delete(id, true).catch((e) => log.warn('runtime delete failed', { container: id.slice(0, 12), error: (e as Error).message }));
+    // after the waiters' answers are written: spawning the runtime blocks this thread for a fork
+    const deleted = new Promise<void>((r) => setImmediate(r)).then(() => rt.delete(id, true))
+      .catch((e) => log.warn('runtime delete failed', { container: id.slice(0, 12), error: (e as Error).message }));
     this.runtimeCleanups.set(id, deleted.finally(() => this.runtimeCleanups.delete(id)));
   }
 
@@ -640,8 +643,8 @@ export class ContainerManager {
         // independent file trees: removed side by side
         await Promise.all([
           this.deps.snapshots.remove(rec.id),
-          rm(this.monitorDir(rec.id), { recursive: true, force: true }),
-          this.jsonLogs.untrack(rec.id).then(() => rm(this.containerDir(rec.id), { recursive: true, force: true, maxRetries: 3, retryDelay: 20 })),
+          Trash.at(this.deps.paths.runTrash).put(this.monitorDir(rec.id)),
+          this.jsonLogs.untrack(rec.id).then(() => Trash.at(this.deps.paths.trash).put(this.containerDir(rec.id))),
         ]);
         this.userns.release(rec.id);
         this.store.delete(rec.id);

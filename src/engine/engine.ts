@@ -16,6 +16,7 @@ import { randomId } from '../common/digest.js';
 import { NetworkManager } from '../network/network-manager.js';
 import { VolumeManager } from '../volume/volume-manager.js';
 import { readOnlyBinary, releaseReadOnlyBinary } from '../runtime/readonly-binary.js';
+import { Trash } from '../common/trash.js';
 import { join } from 'node:path';
 
 export interface EngineOptions {
@@ -90,6 +91,7 @@ export class Engine {
     if (!runtimes[defaultRuntime]) throw new SystemError(`OCI runtime ${defaultRuntime} not found; install the Debian package ${defaultRuntime}`, 'ERR_RUNTIME_MISSING');
     for (const w of warnings) log.warn(w);
 
+    for (const dir of [paths.trash, paths.runTrash]) Trash.at(dir).emptyLeftovers();
     const db = openDatabase(paths.db);
     const content = new ContentStore(paths.content);
     await content.cleanIngest();
@@ -119,6 +121,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.containers.shutdown();
     await this.networks?.close();
+    await Trash.drainAll();
     for (const rt of Object.values(this.runtimes)) await releaseReadOnlyBinary(rt.info.path, rt.info.binary ?? rt.info.path);
     this.db.close();
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
 import type { EnginePaths } from '../common/paths.js';
+import { Trash } from '../common/trash.js';
 import { ensureSchema, type Db } from '../store/db.js';
 import { overlayChanges, type Change } from './changes.js';
 import type { LayerStore } from './layer-store.js';
@@ -100,7 +101,7 @@ export class SnapshotStore {
   async remove(key: string): Promise<void> {
     const dir = this.dir(key);
     for (const mp of await mountsBelow(dir)) await unmountAll(mp);
-    await rm(dir, { recursive: true, force: true });
+    await Trash.at(this.paths.trash).put(dir);
     this.db.prepare('DELETE FROM snapshots WHERE key = ?').run(key);
   }
 
