@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { SystemError } from './errors.js';
+import { fastRun } from './fast-spawn.js';
 
 export interface RunResult { code: number; stdout: string; stderr: string }
 
 /** Run a helper program to completion, with a timeout; never through a shell. */
 export function run(cmd: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
+  return fastRun(cmd, args, opts) ?? new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
