@@ -1,16 +1,16 @@
 /**
- * Run a helper program with glibc's posix_spawnp (through koffi) instead of child_process.spawn.
+ * Start helper programs with glibc's posix_spawnp (through koffi) instead of child_process.spawn.
  * libuv forks the daemon and waits until the child has exec'd: with the child's copy-on-write faults
  * that blocks the main thread ~4.5 ms per spawn here, and every container start spawns `unshare ip`,
  * conmon and `crun start`. posix_spawn uses clone(CLONE_VM|CLONE_VFORK): no page tables copied, no
  * faults, ~0.5 ms. The child gets a clean signal state (empty mask, default dispositions: Node
- * ignores SIGPIPE, which exec would otherwise pass on), stdin/stdout/stderr pipes and no other fd.
+ * ignores SIGPIPE, which exec would otherwise pass on), the fds asked for (socket pairs, as libuv
+ * makes for 'pipe', or /dev/null) and no other.
  * Exits are collected with waitpid(WNOHANG) on SIGCHLD (and a 25 ms poll while any is pending, since
  * signals coalesce); libuv reaps only the pids it spawned itself, so neither takes the other's.
- * Returns null where this path cannot be taken (koffi or glibc missing, a working directory, a large
+ * Null where this path cannot be taken (koffi or glibc missing, a working directory, a very large
  * input): the caller then uses child_process.
  */
-import { writeSync, closeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { libc } from './libc.js';
@@ -19,21 +19,20 @@ import { SystemError } from './errors.js';
 
 export interface SpawnResult { code: number; stdout: string; stderr: string }
 
-const O_CLOEXEC = 0o2000000;
 const WNOHANG = 1;
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const SIGSET_BYTES = 128; // glibc's sigset_t
 const ATTR_BYTES = 512; // posix_spawnattr_t is 336 bytes on x86_64 glibc; room to spare
 const ACTIONS_BYTES = 256; // posix_spawn_file_actions_t is 80
-const MAX_INPUT = 32 * 1024; // written at once: well below a pipe's 64 KiB, so the write never blocks
+const MAX_INPUT = 1024 * 1024; // larger inputs (none on the hot paths) take child_process
 const POLL_MS = 25;
 
 type Fn = (...args: unknown[]) => number;
 interface Calls {
   spawnp: Fn; actionsInit: Fn; actionsDup2: Fn; actionsDestroy: Fn;
   attrInit: Fn; attrFlags: Fn; attrMask: Fn; attrDefault: Fn; attrDestroy: Fn;
-  pipe2: Fn; waitpid: Fn; close: Fn; actionsCloseFrom: Fn | null;
+  actionsOpen: Fn; socketpair: Fn; waitpid: Fn; close: Fn; actionsCloseFrom: Fn | null;
 }
 
 let calls: Calls | null | undefined;
@@ -53,7 +52,8 @@ function load(): Calls | null {
       attrMask: f('int posix_spawnattr_setsigmask(void *attr, void *set)'),
       attrDefault: f('int posix_spawnattr_setsigdefault(void *attr, void *set)'),
       attrDestroy: f('int posix_spawnattr_destroy(void *attr)'),
-      pipe2: f('int pipe2(void *fds, int flags)'),
+      actionsOpen: f('int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int oflag, unsigned int mode)'),
+      socketpair: f('int socketpair(int domain, int type, int protocol, void *fds)'),
       waitpid: f('int waitpid(int pid, void *status, int options)'),
       close: f('int close(int fd)'),
       actionsCloseFrom: null,
@@ -74,9 +74,16 @@ function allSignals(): Buffer {
   return set;
 }
 
-function pipe(c: Calls): [number, number] {
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
+const SOCK_CLOEXEC = 0o2000000;
+const O_RDWR = 2;
+const POSIX_SPAWN_SETSID = 0x80;
+
+/** A connected pair of unix stream sockets (what child_process uses for 'pipe'): [parent end, child end]. */
+function socketPair(c: Calls): [number, number] {
   const fds = Buffer.alloc(8);
-  if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new Error('pipe2 failed');
+  if (c.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) !== 0) throw new Error('socketpair failed');
   return [fds.readInt32LE(0), fds.readInt32LE(4)];
 }
 
@@ -116,12 +123,65 @@ function onExit(pid: number): Promise<number> {
   });
 }
 
-function collect(fd: number): Promise<string> {
+export interface FastChild {
+  pid: number;
+  /** the daemon's end of each 'pipe' entry of stdio, null for 'ignore' */
+  stdio: (Socket | null)[];
+  /** the exit code (128 after a signal) */
+  exited: Promise<number>;
+}
+
+/**
+ * posix_spawnp `cmd` with fds 0..n-1 as `stdio` says: 'ignore' is /dev/null, 'pipe' a socket pair
+ * whose other end is returned as a Socket. `setsid`: a session of its own (child_process' detached).
+ * Null when this path cannot be taken; throws a SystemError when the program cannot be run.
+ */
+export function fastSpawn(cmd: string, args: string[], opts: { stdio: Array<'ignore' | 'pipe'>; env?: NodeJS.ProcessEnv; setsid?: boolean }): FastChild | null {
+  const c = load();
+  if (!c) return null;
+  const pairs: Array<[number, number] | null> = [];
+  try {
+    for (const kind of opts.stdio) pairs.push(kind === 'pipe' ? socketPair(c) : null);
+  } catch {
+    for (const p of pairs) if (p) { c.close(p[0]); c.close(p[1]); }
+    return null;
+  }
+  const actions = Buffer.alloc(ACTIONS_BYTES);
+  const attr = Buffer.alloc(ATTR_BYTES);
+  const pid = [0];
+  let rc: number;
+  try {
+    c.actionsInit(actions);
+    pairs.forEach((p, fd) => {
+      if (p) c.actionsDup2(actions, p[1], fd);
+      else c.actionsOpen(actions, fd, '/dev/null', O_RDWR, 0);
+    });
+    c.actionsCloseFrom?.(actions, pairs.length);
+    c.attrInit(attr);
+    c.attrFlags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (opts.setsid ? POSIX_SPAWN_SETSID : 0));
+    c.attrMask(attr, Buffer.alloc(SIGSET_BYTES));
+    c.attrDefault(attr, allSignals());
+    const env = Object.entries(opts.env ?? process.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+    rc = c.spawnp(pid, cmd, actions, attr, [cmd, ...args, null], [...env, null]);
+  } finally {
+    c.actionsDestroy(actions);
+    c.attrDestroy(attr);
+    for (const p of pairs) if (p) c.close(p[1]); // the child's ends
+  }
+  if (rc !== 0) {
+    for (const p of pairs) if (p) c.close(p[0]);
+    const name = Object.entries(osConstants.errno).find(([, n]) => n === rc)?.[0] ?? `errno ${rc}`;
+    throw new SystemError(`cannot run ${cmd}: spawn ${cmd} ${name}`, 'ERR_EXEC');
+  }
+  const stdio = pairs.map((p) => (p ? new Socket({ fd: p[0], readable: true, writable: true }) : null));
+  return { pid: pid[0], stdio, exited: onExit(pid[0]) };
+}
+
+function collect(s: Socket): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    const s = new Socket({ fd, readable: true, writable: false });
     s.on('data', (d: Buffer) => chunks.push(d));
-    s.on('error', () => { /* the read end closes with the child */ });
+    s.on('error', () => { /* closes with the child */ });
     s.on('close', () => resolve(Buffer.concat(chunks).toString()));
   });
 }
@@ -131,51 +191,17 @@ export function fastRun(cmd: string, args: string[], opts: { input?: string | Bu
   if (opts.cwd) return null;
   const input = opts.input === undefined ? Buffer.alloc(0) : Buffer.from(opts.input);
   if (input.length > MAX_INPUT) return null;
-  const c = load();
-  if (!c) return null;
-  const fds: number[] = [];
-  const closeAll = (list: number[]) => { for (const fd of list) c.close(fd); };
-  let stdin: [number, number], stdout: [number, number], stderr: [number, number];
-  try {
-    stdin = pipe(c); fds.push(...stdin);
-    stdout = pipe(c); fds.push(...stdout);
-    stderr = pipe(c); fds.push(...stderr);
-  } catch {
-    closeAll(fds);
-    return null;
-  }
-  const actions = Buffer.alloc(ACTIONS_BYTES);
-  const attr = Buffer.alloc(ATTR_BYTES);
-  const pid = [0];
-  let rc: number;
-  try {
-    c.actionsInit(actions);
-    c.actionsDup2(actions, stdin[0], 0);
-    c.actionsDup2(actions, stdout[1], 1);
-    c.actionsDup2(actions, stderr[1], 2);
-    c.actionsCloseFrom?.(actions, 3);
-    c.attrInit(attr);
-    c.attrFlags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    c.attrMask(attr, Buffer.alloc(SIGSET_BYTES));
-    c.attrDefault(attr, allSignals());
-    const env = Object.entries(opts.env ?? process.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
-    rc = c.spawnp(pid, cmd, actions, attr, [cmd, ...args, null], [...env, null]);
-  } finally {
-    c.actionsDestroy(actions);
-    c.attrDestroy(attr);
-    closeAll([stdin[0], stdout[1], stderr[1]]); // the child's ends
-  }
-  if (rc !== 0) {
-    closeAll([stdin[1], stdout[0], stderr[0]]);
-    const name = Object.entries(osConstants.errno).find(([, n]) => n === rc)?.[0] ?? `errno ${rc}`;
-    return Promise.reject(new SystemError(`cannot run ${cmd}: spawn ${cmd} ${name}`, 'ERR_EXEC'));
-  }
-  try { if (input.length) writeSync(stdin[1], input); } catch { /* the child may exit before reading */ }
-  closeSync(stdin[1]);
-  const out = collect(stdout[0]);
-  const err = collect(stderr[0]);
-  const timer = setTimeout(() => { try { process.kill(pid[0], 'SIGKILL'); } catch { /* gone */ } }, opts.timeoutMs ?? 60_000);
-  return Promise.all([onExit(pid[0]), out, err]).then(([code, o, e]) => {
+  let child: FastChild | null;
+  try { child = fastSpawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env }); } catch (e) { return Promise.reject(e); }
+  if (!child) return null;
+  const [stdin, stdout, stderr] = child.stdio as Socket[];
+  stdin.on('error', () => { /* the child may exit before reading */ });
+  stdin.end(input);
+  const out = collect(stdout);
+  const err = collect(stderr);
+  const pid = child.pid;
+  const timer = setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }, opts.timeoutMs ?? 60_000);
+  return Promise.all([child.exited, out, err]).then(([code, o, e]) => {
     clearTimeout(timer);
     return { code, stdout: o, stderr: e };
   });

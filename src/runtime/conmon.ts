@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { InvalidArgumentError, SystemError } from '../common/errors.js';
+import { fastSpawn } from '../common/fast-spawn.js';
 import { attachConmon, type AttachStream } from './attach.js';
 import type { OciRuntimeInfo } from './oci-runtime.js';
 import { runtimeError } from './oci-runtime.js';
@@ -95,25 +96,58 @@ function readPidFile(p: string): number {
   try { return parseInt(readFileSync(p, 'utf8').trim(), 10) || 0; } catch { return 0; }
 }
 
-interface SpawnedConmon { child: ChildProcess; stderr: () => string }
+interface SpawnedConmon {
+  /** the daemon's ends: [2] stderr, [3] the sync pipe, [4..] exec's start and attach pipes */
+  stdio: Array<Readable | Writable | null>;
+  /** the first conmon process's exit code (it exits right after forking); null when it could not run */
+  exited: Promise<number | null>;
+  spawnError?: Error;
+  stderr: () => string;
+  /** drop every handle to conmon so the daemon can exit while conmon keeps running */
+  release: () => void;
+}
 
 function spawnConmon(conmonPath: string, args: string[], extraFds: number): SpawnedConmon {
   const env: NodeJS.ProcessEnv = { ...process.env, _OCI_SYNCPIPE: '3' };
   if (extraFds >= 2) { env._OCI_STARTPIPE = '4'; env._OCI_ATTACHPIPE = '5'; }
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'ignore', 'pipe', 'pipe'];
   for (let i = 0; i < extraFds; i++) stdio.push('pipe');
-  // detached: own session; conmon double-forks and setsid()s, so it outlives this process
-  const child = spawn(conmonPath, args, { stdio, env, detached: true });
   let err = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (d: string) => { if (err.length < 65536) err += d; });
-  return { child, stderr: () => err.trim() };
-}
-
-/** Drop every handle to the spawned conmon so the daemon can exit while conmon keeps running. */
-function release(child: ChildProcess): void {
-  for (const s of child.stdio) { if (s) (s as any).destroy?.(); }
-  child.unref();
+  const collectStderr = (s: Readable) => {
+    s.setEncoding('utf8');
+    s.on('data', (d: string) => { if (err.length < 65536) err += d; });
+    s.on('error', () => { /* conmon gone */ });
+  };
+  // conmon double-forks and setsid()s, so it outlives this process; its own session from the start
+  // (posix_spawn: see fast-spawn.ts; child_process where that path is not available)
+  let fast;
+  try {
+    fast = fastSpawn(conmonPath, args, { stdio, env, setsid: true });
+  } catch (e) {
+    throw new SystemError(`cannot run conmon: ${(e as Error).message}`, 'ERR_CONMON', e);
+  }
+  if (fast) {
+    collectStderr(fast.stdio[2]!);
+    return {
+      stdio: fast.stdio, exited: fast.exited, stderr: () => err.trim(),
+      release: () => { for (const s of fast.stdio) s?.destroy(); },
+    };
+  }
+  const child: ChildProcess = spawn(conmonPath, args, { stdio, env, detached: true });
+  collectStderr(child.stderr!);
+  const mon: SpawnedConmon = {
+    stdio: child.stdio as SpawnedConmon['stdio'],
+    exited: new Promise((resolve) => {
+      child.on('error', (e) => { mon.spawnError = e; resolve(null); });
+      child.on('exit', (code) => resolve(code ?? 128));
+    }),
+    stderr: () => err.trim(),
+    release: () => {
+      for (const s of child.stdio) { if (s) (s as any).destroy?.(); }
+      child.unref();
+    },
+  };
+  return mon;
 }
 
 function commonArgs(o: { id: string; runtime: OciRuntimeInfo; paths: MonitorPaths; terminal?: boolean; stdin?: boolean }): string[] {
@@ -140,22 +174,26 @@ function waitForSync(mon: SpawnedConmon, runtime: OciRuntimeInfo, id: string, wh
     let done = false;
     const finish = (fn: () => void) => { if (!done) { done = true; clearTimeout(timer); fn(); } };
     const timer = setTimeout(() => finish(() => reject(new SystemError(`conmon did not report the ${what} of ${id} within ${timeoutMs} ms`, 'ERR_CONMON_TIMEOUT'))), timeoutMs);
-    jsonLines(mon.child.stdio[3] as Readable, (m) => {
+    jsonLines(mon.stdio[3] as Readable, (m) => {
       if (m.data > 0) finish(() => resolve(m.data));
       else finish(() => reject(runtimeError(runtime, what, id, m.message ?? `conmon reported ${m.data}`)));
     });
     if (extra?.onAttachReady) {
       const onReady = extra.onAttachReady;
-      jsonLines((mon.child.stdio as unknown as Readable[])[5], () => {
+      jsonLines(mon.stdio[5] as Readable, () => {
         onReady().catch((e) => finish(() => reject(e)));
       });
     }
-    mon.child.on('error', (e) => finish(() => reject(new SystemError(`cannot run conmon: ${e.message}`, 'ERR_CONMON', e))));
-    mon.child.on('exit', (code) => {
-      // the first conmon process exits 0 right after forking; a non-zero exit is an early failure
-      if (code !== 0) setTimeout(() => finish(() => reject(new SystemError(`conmon failed (exit ${code}): ${mon.stderr() || 'no message'}`, 'ERR_CONMON'))), 50);
+    void mon.exited.then((code) => {
+      if (code === null) {
+        const e = mon.spawnError;
+        finish(() => reject(new SystemError(`cannot run conmon: ${e?.message ?? 'unknown error'}`, 'ERR_CONMON', e)));
+      } else if (code !== 0) {
+        // the first conmon process exits 0 right after forking; a non-zero exit is an early failure
+        setTimeout(() => finish(() => reject(new SystemError(`conmon failed (exit ${code}): ${mon.stderr() || 'no message'}`, 'ERR_CONMON'))), 50);
+      }
     });
-    (mon.child.stdio[3] as Readable).on('close', () => {
+    (mon.stdio[3] as Readable).on('close', () => {
       setTimeout(() => finish(() => reject(new SystemError(`conmon exited before reporting the ${what} of ${id}: ${mon.stderr() || 'no message'}`, 'ERR_CONMON'))), 50);
     });
   });
@@ -182,7 +220,7 @@ export async function startContainerMonitor(opts: MonitorOptions): Promise<Monit
     killConmonFromPidFile(paths.conmonPidFile);
     throw e;
   } finally {
-    release(mon.child);
+    mon.release();
   }
 }
 
@@ -206,7 +244,7 @@ export async function startExecMonitor(opts: ExecMonitorOptions): Promise<Monito
   try {
     let onAttachReady: (() => Promise<void>) | undefined;
     if (opts.attach) {
-      const start = mon.child.stdio[4] as Writable;
+      const start = mon.stdio[4] as Writable;
       start.on('error', () => { /* conmon gone */ });
       start.write('0'); // first start message: conmon goes on and sets up the attach socket
       onAttachReady = async () => {
@@ -221,7 +259,7 @@ export async function startExecMonitor(opts: ExecMonitorOptions): Promise<Monito
     killConmonFromPidFile(paths.conmonPidFile);
     throw e;
   } finally {
-    release(mon.child);
+    mon.release();
   }
 }
 
