@@ -100,9 +100,15 @@ function reap(): void {
   if (!c) return;
   const status = Buffer.alloc(4);
   for (const [pid, done] of pending) {
-    if (c.waitpid(pid, status, WNOHANG) === pid) {
+    const r = c.waitpid(pid, status, WNOHANG);
+    if (r === pid) {
       pending.delete(pid);
       done(exitCodeOf(status.readInt32LE(0)));
+    } else if (r < 0) {
+      // not our child any more (someone else reaped it): its status is lost, never wait forever
+      pending.delete(pid);
+      log.warn('a helper process was reaped elsewhere; its exit status is unknown', { pid });
+      done(255);
     }
   }
   if (pending.size === 0 && poll) {

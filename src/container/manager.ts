@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -196,6 +196,8 @@ export class ContainerManager {
       await this.deps.snapshots.create(id, image.topChainId);
       snapshotCreated = true;
       await mkdir(dir, { recursive: true, mode: 0o710 });
+      // there from the start, so a `logs -f` reader can hold it open across the container's removal
+      await writeFile(this.jsonLogFiles(id).jsonPath, '', { mode: 0o640, flag: 'a' });
       await writeEtcFiles(dir, hostname, networkMode, hostConfig);
       await this.deps.volumes?.prepare(id, hostConfig, config, (ref) => this.resolve(ref));
       this.store.insert(rec);
@@ -416,7 +418,10 @@ export class ContainerManager {
           r.conmonPid = 0;
         });
         timer.mark('state');
-        await this.cleanupRuntime(updated);
+        // the json-file log is complete before the exit is announced: `wait` then `logs` shows all of
+        // it, also when a removal follows at once (a follow reader holds the file open)
+        const logged = this.jsonLogs.sync(id, this.jsonLogFiles(id), true).catch(() => undefined);
+        await Promise.all([this.cleanupRuntime(updated), logged]);
         timer.mark('cleanup');
         if (oomKilled) this.emit(updated, 'oom');
         this.emit(updated, 'die', { exitCode: String(code), execDuration: String(Math.max(0, Math.floor((Date.now() - started) / 1000))) });

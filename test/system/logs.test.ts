@@ -114,3 +114,28 @@ test('the log survives a daemon SIGKILL: lines written while it was down appear 
   assert.equal((await d.berth(['logs', 'counter'])).stdout, res.stdout);
   assert.equal(readJsonLog(info.LogPath).map((x) => x.log).join(''), res.stdout);
 });
+
+test('logs -f opened before the exit gets all output even when the container is removed right after wait (docker-py run)', async () => {
+  const { request } = await import('node:http');
+  const created = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: ['sh', '-c', 'echo out; echo err >&2'], HostConfig: { NetworkMode: 'none' } });
+  assert.equal(created.status, 201);
+  const id = created.body.Id;
+  assert.equal((await d.api('POST', `/containers/${id}/start`)).status, 204);
+  // docker-py: logs(stream=True, follow=True) right after start, read only after wait and remove
+  const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    request({ socketPath: d.socket, method: 'GET', path: `/containers/${id}/logs?follow=1&stdout=1&stderr=1` }, resolve).on('error', reject).end();
+  });
+  res.pause();
+  assert.equal((await d.api('POST', `/containers/${id}/wait`)).body.StatusCode, 0);
+  assert.equal((await d.api('DELETE', `/containers/${id}`)).status, 204);
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((r) => res.on('end', r));
+  res.resume();
+  await ended;
+  const body = Buffer.concat(chunks);
+  // multiplexed frames: 8-byte headers, then the payload
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= body.length;) { const n = body.readUInt32BE(i + 4); out.push(`${body[i]}:${body.subarray(i + 8, i + 8 + n).toString()}`); i += 8 + n; }
+  assert.deepEqual(out.sort(), ['1:out\n', '2:err\n']);
+});

@@ -100,3 +100,21 @@ test('SIGKILL during commit leaves the container and the image list consistent',
   assert.equal((await d.berth(['rm', '-f', 'tocommit'])).code, 0);
   assert.deepEqual(readdirSync(join(d.root, 'content', 'ingest')), []);
 });
+
+test("a runtime state whose container was removed just before a crash is deleted at the next start", async () => {
+  // the window between a removal and its deferred runtime delete: the row is gone, crun's state is not
+  const created = await d.berth(['create', '--name', 'orphan-state', 'busybox', 'sleep', '60']);
+  assert.equal(created.code, 0, created.stderr);
+  const id = created.stdout.trim();
+  assert.equal((await d.berth(['start', 'orphan-state'])).code, 0);
+  await d.crash();
+  const crunRoot = join(d.runRoot, 'runtime', 'crun');
+  spawnSync('crun', ['--root', crunRoot, 'kill', id, 'KILL']);
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(d.root, 'berth.db'));
+  db.prepare('DELETE FROM containers WHERE id = ?').run(id);
+  db.close();
+  assert.ok(readdirSync(crunRoot).includes(id), 'the state is there before the restart');
+  await d.restart();
+  assert.ok(!readdirSync(crunRoot).includes(id), 'and deleted by it');
+});
