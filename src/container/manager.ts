@@ -86,7 +86,7 @@ interface ExitWatch { watcher?: FSWatcher; timer: NodeJS.Timeout }
  */
 export class ContainerManager {
   private readonly store: ContainerStore;
-  /** runtime deletes of --rm containers still under way (not waited for by their removal) */
+  /** runtime deletes of removed containers still under way (see deferRuntimeDelete) */
   private readonly runtimeCleanups = new Map<string, Promise<void>>();
   private readonly signals = new EventEmitter();           // `exit:<id>` (code), `removed:<id>` (code)
   private readonly exitWatches = new Map<string, ExitWatch>();
@@ -466,7 +466,7 @@ export class ContainerManager {
    * state at its next start (deleteOrphanRuntimeStates).
    */
   private deferRuntimeDelete(rt: OciRuntime, id: string): void {
-    // after the waiters' answers are written: spawning the runtime blocks this thread for a fork
+    // after the waiters' answers are written: they need nothing of it
     const deleted = new Promise<void>((r) => setImmediate(r)).then(() => rt.delete(id, true))
       .catch((e) => log.warn('runtime delete failed', { container: id.slice(0, 12), error: (e as Error).message }));
     this.runtimeCleanups.set(id, deleted.finally(() => this.runtimeCleanups.delete(id)));

@@ -4,7 +4,6 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
@@ -230,6 +229,7 @@ async function prompt(q: string): Promise<string> {
   if (!process.stdin.isTTY) {
     throw new UsageError('Error: Cannot perform an interactive login from a non TTY device');
   }
+  const { createInterface } = await import('node:readline'); // only for an interactive login
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try { return await new Promise<string>((resolve) => rl.question(q, resolve)); } finally { rl.close(); }
 }
