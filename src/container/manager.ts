@@ -314,6 +314,8 @@ export class ContainerManager {
       const res = await startContainerMonitor({
         id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: this.logPath(id),
         terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce,
+        // --rm: the log goes with the container, so its exit need not wait for an fsync (like the volatile rootfs)
+        noSyncLog: !!rec.hostConfig.AutoRemove,
       });
       rememberCompiledSeccomp(seccompKey, rt.info, id);
       timer.mark('create');

@@ -30,6 +30,8 @@ export interface MonitorOptions {
   stdin?: boolean;
   leaveStdinOpen?: boolean;
   logSizeMax?: number;
+  /** no fsync of the log when the container exits (conmon's default syncs it before writing the exit code) */
+  noSyncLog?: boolean;
   timeoutMs?: number;
   conmonPath?: string;
 }
@@ -212,6 +214,7 @@ export async function startContainerMonitor(opts: MonitorOptions): Promise<Monit
   const args = [...commonArgs({ ...opts, paths }), '-b', opts.bundle];
   if (opts.leaveStdinOpen) args.push('--leave-stdin-open');
   if (opts.logSizeMax && opts.logSizeMax > 0) args.push('--log-size-max', String(opts.logSizeMax));
+  if (opts.noSyncLog) args.push('--no-sync-log');
   const mon = spawnConmon(opts.conmonPath ?? 'conmon', args, 0);
   try {
     const pid = await waitForSync(mon, opts.runtime, opts.id, 'create', opts.timeoutMs ?? 30_000);
