@@ -681,7 +681,7 @@ function expandPorts(p: string): string[] {
 
 function parseDurationNs(v: string | undefined, name: string, loc: Instruction['location']): number | undefined {
   if (v === undefined) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g;
   const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
   let total = 0, consumed = 0;
   for (const m of v.matchAll(re)) { total += Number(m[1]) * unit[m[2]]; consumed += m[0].length; }

@@ -123,7 +123,7 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
 export function parseGoDuration(s: string): number {
   if (/^\d+$/.test(s) && s !== '0') throw new UsageError(`time: missing unit in duration "${s}"`);
   if (s === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/y;
   const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
   let total = 0;
   let i = 0;

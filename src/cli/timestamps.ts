@@ -7,7 +7,7 @@ import { parseGoDuration } from './container-config.js';
 
 export function getTimestamp(value: string, now = Date.now()): string {
   if (/^\d+(\.\d{1,9})?$/.test(value)) return value;
-  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) {
+  if (/^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+$/.test(value)) {
     const ns = parseGoDuration(value);
     const t = now * 1e6 - ns;
     const sec = Math.floor(t / 1e9);

@@ -79,9 +79,9 @@ const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1
 
 /** Go's time.ParseDuration ("1h30m", "10m", "-5s"), in milliseconds; undefined when not a duration. */
 export function parseGoDuration(s: string): number | undefined {
-  const m = /^([-+]?)((?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/.exec(s);
+  const m = /^([-+]?)((?:\d+(?:\.\d+)?(?:ns|us|\u00b5s|ms|s|m|h))+)$/.exec(s);
   if (!m) return undefined;
   let total = 0;
-  for (const part of m[2].matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += parseFloat(part[1]) * UNIT_MS[part[2]];
+  for (const part of m[2].matchAll(/(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g)) total += parseFloat(part[1]) * UNIT_MS[part[2]];
   return m[1] === '-' ? -total : total;
 }
