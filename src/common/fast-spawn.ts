@@ -192,6 +192,21 @@ function collect(s: Socket): Promise<string> {
   });
 }
 
+/** Feed a child spawned with three 'pipe' fds its input and collect what it writes, killed at the timeout. */
+export function completion(child: FastChild, input: string | Buffer, timeoutMs = 60_000): Promise<SpawnResult> {
+  const [stdin, stdout, stderr] = child.stdio as Socket[];
+  stdin.on('error', () => { /* the child may exit before reading */ });
+  stdin.end(input);
+  const out = collect(stdout);
+  const err = collect(stderr);
+  const pid = child.pid;
+  const timer = setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }, timeoutMs);
+  return Promise.all([child.exited, out, err]).then(([code, o, e]) => {
+    clearTimeout(timer);
+    return { code, stdout: o, stderr: e };
+  });
+}
+
 /** Like exec.ts run(); null when this path cannot be taken. */
 export function fastRun(cmd: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<SpawnResult> | null {
   if (opts.cwd) return null;
@@ -199,16 +214,5 @@ export function fastRun(cmd: string, args: string[], opts: { input?: string | Bu
   if (input.length > MAX_INPUT) return null;
   let child: FastChild | null;
   try { child = fastSpawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env }); } catch (e) { return Promise.reject(e); }
-  if (!child) return null;
-  const [stdin, stdout, stderr] = child.stdio as Socket[];
-  stdin.on('error', () => { /* the child may exit before reading */ });
-  stdin.end(input);
-  const out = collect(stdout);
-  const err = collect(stderr);
-  const pid = child.pid;
-  const timer = setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }, opts.timeoutMs ?? 60_000);
-  return Promise.all([child.exited, out, err]).then(([code, o, e]) => {
-    clearTimeout(timer);
-    return { code, stdout: o, stderr: e };
-  });
+  return child ? completion(child, input, opts.timeoutMs) : null;
 }

@@ -9,6 +9,7 @@ import { run, runOk } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
 import { sysUmount } from '../common/mount-syscalls.js';
 import { addToBridge } from './bridge-port.js';
+import { daemonNetnsPath, runInNewNetns } from './netns-spawn.js';
 
 async function ipBatch(cmds: string[], netns?: string): Promise<void> {
   const input = cmds.join('\n') + '\n';
@@ -75,7 +76,7 @@ export async function attachVeth(netns: string, p: VethPlan): Promise<void> {
  * process per container.) On failure nothing is left: the namespace and the host sides go again.
  */
 export async function createNetnsWithVeths(path: string, plans: VethPlan[]): Promise<void> {
-  const daemonNs = `/proc/${process.pid}/ns/net`;
+  const daemonNs = daemonNetnsPath();
   const inner = ['link set lo up'];
   for (const p of plans) {
     inner.push(`link add ${p.ifname} address ${p.mac} type veth peer name ${p.veth} netns ${daemonNs}`);
@@ -91,7 +92,8 @@ export async function createNetnsWithVeths(path: string, plans: VethPlan[]): Pro
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, '');
   try {
-    const r = await run('unshare', [`--net=${path}`, 'ip', '-batch', '-'], { input: inner.join('\n') + '\n' });
+    const input = inner.join('\n') + '\n';
+    const r = await (runInNewNetns(path, 'ip', ['-batch', '-'], input) ?? run('unshare', [`--net=${path}`, 'ip', '-batch', '-'], { input }));
     if (r.code !== 0) throw new SystemError(`network setup failed: ${(r.stderr || r.stdout).trim()}`, 'ERR_NETWORK_SETUP');
     const onBridge = await Promise.all(plans.map((p) => addToBridge(p.veth, p.bridge)));
     const rest = plans.filter((_, i) => !onBridge[i]);
