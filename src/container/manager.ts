@@ -278,7 +278,6 @@ export class ContainerManager {
     let warnings: string[] = [];
     try {
       // leftovers of a previous run (the runtime's state, conmon's files)
-      await this.runtimeCleanups.get(id);
       if (rt.hasState(id)) await rt.delete(id, true).catch(() => undefined);
       await rm(mon.dir, { recursive: true, force: true });
       timer.mark('leftovers');
@@ -441,6 +440,7 @@ export class ContainerManager {
       timer.done();
       return;
     }
+    timer.done();
     this.maybeRestart(rec);
   }
 

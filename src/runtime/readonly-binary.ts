@@ -10,20 +10,11 @@
  * same protection, without the copy. A mount left by a crashed daemon is replaced (the package may
  * have been upgraded since); when the mount cannot be made, the runtime runs from its own path.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../common/exec.js';
 import { log } from '../common/log.js';
-
-/** Mount points listed in a mountinfo text (field 5), with the kernel's octal escapes decoded. */
-export function mountPoints(mountinfo: string): string[] {
-  return mountinfo.split('\n').map((l) => l.split(' ')[4]).filter(Boolean)
-    .map((m) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
-}
-
-function mountedAt(target: string): boolean {
-  try { return mountPoints(readFileSync('/proc/self/mountinfo', 'utf8')).includes(target); } catch { return false; }
-}
+import { isMounted } from '../snapshot/mounts.js';
 
 /**
  * A read-only bind mount of `binary` at <dir>/<name>; returns the path to execute (the binary's own
@@ -33,7 +24,7 @@ export async function readOnlyBinary(binary: string, dir: string, name: string):
   const target = join(dir, name);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o711 });
-    while (mountedAt(target)) {
+    while (await isMounted(target)) {
       const r = await run('umount', ['-l', target]);
       if (r.code !== 0) throw new Error(`umount ${target}: ${r.stderr.trim()}`);
     }
@@ -49,6 +40,6 @@ export async function readOnlyBinary(binary: string, dir: string, name: string):
 
 /** Undo readOnlyBinary (at daemon shutdown); lazily, since a runtime may still be running from it. */
 export async function releaseReadOnlyBinary(path: string, binary: string): Promise<void> {
-  if (path === binary || !mountedAt(path)) return;
+  if (path === binary || !(await isMounted(path))) return;
   await run('umount', ['-l', path]).catch(() => undefined);
 }

@@ -5,7 +5,7 @@ import { SystemError } from '../common/errors.js';
 import { sysMount, sysUmount } from '../common/mount-syscalls.js';
 
 /** Mount points in /proc/self/mountinfo are octal-escaped (`\040` for a space). */
-function unescapeMountPath(s: string): string {
+export function unescapeMountPath(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
