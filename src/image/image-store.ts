@@ -146,7 +146,7 @@ export class ImageStore {
   }
 
   list(): ImageRecord[] {
-    return (this.db.prepare('SELECT * FROM images ORDER BY added_at, id').all() as ImageRow[]).map((r) => this.toRecord(r));
+    return (this.db.prepare('SELECT * FROM images ORDER BY added_at, id').all() as unknown as ImageRow[]).map((r) => this.toRecord(r));
   }
 
   /** Local images built on this one (build/commit parents). */

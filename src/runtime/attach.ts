@@ -1,4 +1,4 @@
-import { SeqpacketSocket } from 'node-unix-socket';
+import { SeqpacketSocket } from './seqpacket-socket.js';
 import { SystemError } from '../common/errors.js';
 
 export interface AttachStream {
@@ -76,7 +76,8 @@ export function attachConmon(socketPath: string, opts: { timeoutMs?: number } = 
       close: () => { sock.destroy(); end(); },
     };
     try {
-      sock.connect(socketPath, () => { connected = true; clearTimeout(timer); resolve(stream); });
+      sock.once('connect', () => { connected = true; clearTimeout(timer); resolve(stream); });
+      sock.connect(socketPath);
     } catch (e) {
       clearTimeout(timer);
       reject(new SystemError(`cannot attach to ${socketPath}: ${(e as Error).message}`, 'ERR_ATTACH', e));

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Docker's default profile (moby profiles/seccomp/default.json, Apache-2.0), shipped in the tree so the
+// product reads nothing outside it; test/runtime/spec.test.ts keeps it equal to the pinned upstream copy.
+import mobyDefaultProfile from './seccomp-default.json' with { type: 'json' };
 import { InvalidArgumentError } from '../common/errors.js';
 import type { HostFacts } from './host.js';
 
@@ -13,13 +15,13 @@ const GO_TO_SCMP_ARCH: Record<string, string> = {
 // Profiles name arches the way Docker's seccomp loader does (amd64, x32, x86, ...); these are the aliases of the host arch.
 const ARCH_ALIASES: Record<string, string[]> = { amd64: ['amd64', 'x86_64'], '386': ['386', 'x86'], arm64: ['arm64', 'aarch64'], arm: ['arm'] };
 
-export function defaultSeccompProfilePath(): string {
-  return fileURLToPath(new URL('../../../shared/specs/seccomp/moby-default.json', import.meta.url));
-}
-
 let defaultProfile: any;
+/** The default profile: BERTH_SECCOMP_PROFILE (a file) when set, else Docker's, built in. */
 export function loadDefaultSeccompProfile(): any {
-  if (!defaultProfile) defaultProfile = JSON.parse(readFileSync(process.env.BERTH_SECCOMP_PROFILE || defaultSeccompProfilePath(), 'utf8'));
+  if (!defaultProfile) {
+    const override = process.env.BERTH_SECCOMP_PROFILE;
+    defaultProfile = override ? JSON.parse(readFileSync(override, 'utf8')) : mobyDefaultProfile;
+  }
   return defaultProfile;
 }
 

@@ -32,7 +32,7 @@ export class UsernsAllocator {
 
   /** The maps a container was given, or undefined when it uses the host's user namespace. */
   mapsOf(containerId: string): UsernsMaps | undefined {
-    const rows = this.db.prepare('SELECT * FROM userns_ranges WHERE container_id = ? ORDER BY container_start').all(containerId) as Row[];
+    const rows = this.db.prepare('SELECT * FROM userns_ranges WHERE container_id = ? ORDER BY container_start').all(containerId) as unknown as Row[];
     if (!rows.length) return undefined;
     const pick = (kind: Kind): IdMap[] => rows.filter((r) => r.kind === kind)
       .map((r) => ({ containerId: r.container_start, hostId: r.host_start, size: r.size }));
@@ -71,7 +71,7 @@ export class UsernsAllocator {
   }
 
   private taken(kind: Kind): Array<Row & { start: number }> {
-    return (this.db.prepare('SELECT * FROM userns_ranges WHERE kind = ? ORDER BY host_start').all(kind) as Row[])
+    return (this.db.prepare('SELECT * FROM userns_ranges WHERE kind = ? ORDER BY host_start').all(kind) as unknown as Row[])
       .map((r) => ({ ...r, start: r.host_start }));
   }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { NotSupportedError, SystemError } from '../common/errors.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
@@ -22,7 +22,7 @@ function findProgram(name: string): string | undefined {
   return undefined;
 }
 
-/** Node 20 has no zstd/xz: stream through the program when the host has it. */
+/** Node has no xz: stream through the program when the host has it. */
 function throughProgram(input: Readable, kind: Compression, program: string): Readable {
   const path = findProgram(program);
   if (!path) throw new NotSupportedError(`${kind}-compressed layers need the "${program}" program, which is not installed`, 'ERR_COMPRESSION_UNSUPPORTED');
@@ -87,7 +87,12 @@ export async function decompressAuto(src: Readable): Promise<Readable> {
       joined.on('error', (e) => gunzip.destroy(e));
       return joined.pipe(gunzip);
     }
-    case 'zstd': return throughProgram(joined, kind, 'zstd');
+    case 'zstd': {
+      // Node's own zstd (no zstd program spawned per layer)
+      const unzstd = createZstdDecompress({ chunkSize: 256 * 1024 });
+      joined.on('error', (e) => unzstd.destroy(e));
+      return joined.pipe(unzstd);
+    }
     case 'xz': return throughProgram(joined, kind, 'xz');
     default: throw new NotSupportedError(`${kind}-compressed layers are not supported`, 'ERR_COMPRESSION_UNSUPPORTED');
   }

@@ -64,7 +64,7 @@ export class LayerStore {
   }
 
   list(): LayerRecord[] {
-    return (this.db.prepare('SELECT * FROM layers ORDER BY created, chain_id').all() as LayerRow[]).map((r) => this.toRecord(r));
+    return (this.db.prepare('SELECT * FROM layers ORDER BY created, chain_id').all() as unknown as LayerRow[]).map((r) => this.toRecord(r));
   }
 
   /**

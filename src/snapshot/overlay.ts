@@ -55,7 +55,7 @@ export class SnapshotStore {
   }
 
   list(): SnapshotRecord[] {
-    return this.db.prepare('SELECT key, parent, created FROM snapshots ORDER BY created, key').all() as SnapshotRecord[];
+    return this.db.prepare('SELECT key, parent, created FROM snapshots ORDER BY created, key').all() as unknown as SnapshotRecord[];
   }
 
   private require(key: string): SnapshotRecord {

@@ -55,5 +55,5 @@ test('no daemon: the unreachable hook runs once (autostart), then the request go
 
 test('bin/berth starts the daemon with the V8 flags of node-flags.ts', () => {
   const launcher = readFileSync(join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', 'bin', 'berth'), 'utf8');
-  assert.ok(launcher.includes(`exec node ${DAEMON_FLAG_TEXT} `), 'the launcher and DAEMON_FLAG_TEXT agree');
+  assert.ok(launcher.includes(`exec "$node" ${DAEMON_FLAG_TEXT} `), 'the launcher and DAEMON_FLAG_TEXT agree');
 });

@@ -136,6 +136,11 @@ test('cgroup v2: cgroup namespace, cgroupsPath and resources', () => {
   assert.throws(() => buildSpec({ id: 'a', rootfs: '/r', args: ['x'], resources: { nanoCpus: 1e9, cpuQuota: 1000 }, host: v2Host() }), InvalidArgumentError);
 });
 
+test('the built-in default seccomp profile is the pinned upstream moby profile', () => {
+  const upstream = JSON.parse(readFileSync(new URL('../../../shared/specs/seccomp/moby-default.json', import.meta.url), 'utf8'));
+  assert.deepEqual(loadDefaultSeccompProfile(), upstream);
+});
+
 test('seccomp resolution: caps, arches, minKernel, unconfined, custom', () => {
   const profile = loadDefaultSeccompProfile();
   const names = (sc: any) => new Set(sc.syscalls.flatMap((s: any) => s.names));

@@ -110,8 +110,8 @@ test("a runtime state whose container was removed just before a crash is deleted
   await d.crash();
   const crunRoot = join(d.runRoot, 'runtime', 'crun');
   spawnSync('crun', ['--root', crunRoot, 'kill', id, 'KILL']);
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(join(d.root, 'berth.db'));
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(join(d.root, 'berth.db'));
   db.prepare('DELETE FROM containers WHERE id = ?').run(id);
   db.close();
   assert.ok(readdirSync(crunRoot).includes(id), 'the state is there before the restart');
