@@ -939,7 +939,7 @@ export class ContainerManager {
   /**
    * The container's file tree for docker cp: the rootfs with its mounts resolved as in the
    * container (as dockerd mounts the volumes for the copy). A tmpfs has data only while the
-   * container runs: it is reached through the container's root then, and absent otherwise.
+   * container runs: it is read through the container's root then, and absent otherwise.
    */
   private containerFs(rec: ContainerRecord, root: string): ContainerFs {
     const cur = this.store.get(rec.id) ?? rec;
@@ -954,7 +954,7 @@ export class ContainerManager {
       ? this.deps.volumes.mountPoints(rec.id).map((m) => ({ type: m.Type as string, destination: m.Destination as string, source: m.Source as string, rw: !!m.RW }))
       : userMounts(rec.hostConfig).map((m) => ({ type: m.type ?? 'bind', destination: m.destination, source: m.source ?? '', rw: !m.options?.includes('ro') }));
     for (const m of user) {
-      if (m.type === 'tmpfs') { if (pid) mounts.push({ destination: m.destination, source: `/proc/${pid}/root${m.destination}`, rw: m.rw, user: true }); continue; }
+      if (m.type === 'tmpfs') { if (pid) mounts.push({ destination: m.destination, source: `/proc/${pid}/root${m.destination}`, rw: m.rw, user: true, tmpfs: true }); continue; }
       mounts.push({ destination: m.destination, source: m.source, rw: m.rw, user: true });
     }
     return { root, mounts: normalizeMounts(root, mounts) };
@@ -994,6 +994,8 @@ export class ContainerManager {
     const { root, release } = await this.withRootfs(rec);
     // Docker's rules: a read-only mount refuses the copy; outside the user mounts, so does a read-only rootfs
     const check = (target: MountedPath) => {
+      // the unpacker resolves its target with realpath, which leaves the container's mount namespace
+      if (target.mount?.tmpfs) throw new NotSupportedError(`copying into the tmpfs mount ${target.mount.destination} of a running container is not supported; use docker exec (e.g. tar -x) instead`, 'ERR_CP_TMPFS');
       if (target.mount?.user) { if (!target.mount.rw) throw new InvalidArgumentError('mounted volume is marked read-only', 'ERR_READONLY_VOLUME'); return; }
       if (rec.hostConfig.ReadonlyRootfs) throw new InvalidArgumentError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
     };

@@ -18,6 +18,8 @@ export interface PathMount {
   rw: boolean;
   /** a user mount (volume, bind, tmpfs: Docker's MountPoints) or one of the /etc files the engine binds */
   user: boolean;
+  /** a tmpfs of the running container, reached through /proc/<pid>/root: readable, not a target to unpack into */
+  tmpfs?: boolean;
 }
 
 export interface MountedPath {
