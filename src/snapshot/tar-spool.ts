@@ -5,7 +5,7 @@
  * before the broken one).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,6 +23,7 @@ export interface SpooledTar {
 
 /** Receives src into a file under dir, then checks that it is a complete tar (plain or compressed). */
 export async function spoolTar(src: Readable, dir: string): Promise<SpooledTar> {
+  await mkdir(dir, { recursive: true });
   const spoolDir = await mkdtemp(join(dir, 'tar-'));
   const path = join(spoolDir, 'body');
   const spooled: SpooledTar = { path, open: () => createReadStream(path), dispose: () => rm(spoolDir, { recursive: true, force: true }) };
