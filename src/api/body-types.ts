@@ -92,6 +92,25 @@ export const CONTAINER_CREATE: Shape = {
   HostConfig: HOST_CONFIG,
 };
 
+/** POST /commit (the container config of the new image) */
+export const COMMIT_CONFIG: Shape = {
+  Hostname: 'string', Domainname: 'string', User: 'string', WorkingDir: 'string', StopSignal: 'string',
+  Labels: 'stringMap', Env: 'strings', Cmd: 'strSlice', Entrypoint: 'strSlice', OnBuild: 'strings', Shell: 'strings',
+  Volumes: 'setMap', ExposedPorts: 'setMap',
+};
+
+/**
+ * A query parameter holding JSON that Go decodes into map[string]string (build `labels`) or
+ * map[string]*string (`buildargs`); what names it in dockerd's error ("error reading labels").
+ */
+export function checkStringMapParam(what: string, v: unknown): void {
+  if (v === null || v === undefined) return;
+  if (!isObject(v)) throw new InvalidArgumentError(`error reading ${what}: json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]string`, 'ERR_BAD_JSON_TYPE');
+  for (const x of Object.values(v)) {
+    if (typeof x !== 'string' && x !== null) throw new InvalidArgumentError(`error reading ${what}: json: cannot unmarshal ${jsonKind(x)} into Go value of type string`, 'ERR_BAD_JSON_TYPE');
+  }
+}
+
 /** POST /containers/{id}/exec */
 export const EXEC_CREATE: Shape = { User: 'string', WorkingDir: 'string', DetachKeys: 'string', Env: 'strings', Cmd: 'strSlice' };
 

@@ -38,6 +38,13 @@ test('non-string values in string fields are a 400 with Go\'s wording, and nothi
   const x = await d.api('POST', `/containers/${e.body.Id}/exec`, { Cmd: ['true'], Env: [1] });
   assert.equal(x.status, 400);
   assert.match(x.body.message, /ExecOptions\.Env of type string/);
+  const cm = await d.api('POST', `/commit?container=${e.body.Id}&repo=badcommit`, { Labels: { a: 1 } });
+  assert.equal(cm.status, 400, JSON.stringify(cm.body));
+  assert.match(cm.body.message, /Go struct field Config\.Labels of type string/);
+  const b = await d.api('POST', `/build?t=badbuild&labels=${encodeURIComponent(JSON.stringify({ a: 1 }))}`, '');
+  assert.equal(b.status, 400, JSON.stringify(b.body));
+  assert.match(b.body.message, /^error reading labels: json: cannot unmarshal number into Go value of type string$/);
+  assert.ok(!(await d.api('GET', '/images/json')).body.some((i: any) => (i.RepoTags ?? []).some((t: string) => /^bad(commit|build):/.test(t))));
   // string labels still work, and every client can list
   const ok = await d.api('POST', '/containers/create', { Image: 'busybox', Labels: { a: '1' } });
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
