@@ -945,17 +945,17 @@ export class ContainerManager {
     const cur = this.store.get(rec.id) ?? rec;
     const pid = cur.state.Running && !cur.state.Restarting ? cur.state.Pid : 0;
     const etc = etcFilePaths(this.containerDir(rec.id));
-    const mounts: PathMount[] = [
-      { destination: '/etc/resolv.conf', source: etc.resolvConf, rw: true, user: false },
-      { destination: '/etc/hostname', source: etc.hostname, rw: true, user: false },
-      { destination: '/etc/hosts', source: etc.hosts, rw: true, user: false },
-    ];
+    const mounts: PathMount[] = [];
     const user = this.deps.volumes
       ? this.deps.volumes.mountPoints(rec.id).map((m) => ({ type: m.Type as string, destination: m.Destination as string, source: m.Source as string, rw: !!m.RW }))
       : userMounts(rec.hostConfig).map((m) => ({ type: m.type ?? 'bind', destination: m.destination, source: m.source ?? '', rw: !m.options?.includes('ro') }));
     for (const m of user) {
       if (m.type === 'tmpfs') { if (pid) mounts.push({ destination: m.destination, source: `/proc/${pid}/root${m.destination}`, rw: m.rw, user: true, tmpfs: true }); continue; }
       mounts.push({ destination: m.destination, source: m.source, rw: m.rw, user: true });
+    }
+    // the engine's /etc files, unless a user mount replaces them (as at start)
+    for (const [destination, source] of [['/etc/resolv.conf', etc.resolvConf], ['/etc/hostname', etc.hostname], ['/etc/hosts', etc.hosts]]) {
+      if (!mounts.some((m) => m.destination === destination)) mounts.push({ destination, source, rw: true, user: false });
     }
     return { root, mounts: normalizeMounts(root, mounts) };
   }

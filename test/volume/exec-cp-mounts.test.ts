@@ -67,6 +67,9 @@ test('docker cp into and out of volumes and binds (and out of tmpfs) uses the mo
   assert.equal(readFileSync(join(tmp, 'datadir', 'inside.txt'), 'utf8'), 'inside\n');
   await ok(['cp', 'cp1:/scratch/in.txt', join(tmp, 'fromtmpfs.txt')]);
   assert.equal(readFileSync(join(tmp, 'fromtmpfs.txt'), 'utf8'), 'payload\n');
+  // the engine's /etc files are what the container sees too
+  await ok(['cp', 'cp1:/etc/hostname', join(tmp, 'hostname.txt')]);
+  assert.equal(readFileSync(join(tmp, 'hostname.txt'), 'utf8').trim(), (await ok(['exec', 'cp1', 'hostname'])).trim());
   // a :ro mount refuses the copy with Docker's wording
   const ro = await docker(['cp', src, 'cp1:/ro/']);
   assert.equal(ro.code, 1);
