@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import * as tar from 'tar-stream';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 
 let d: TestDaemon;
 before(async () => { d = await startDaemon(); });
@@ -69,8 +71,13 @@ test('PUT /containers/{id}/archive: a malformed or truncated tar is a 400, nothi
       assert.equal(st.status, 404, `${what}: /tmp/${f} was left behind`);
     }
   }
-  await aborted('PUT', '/containers/tarbox/archive?path=/tmp', good);
-  await alive();
+  // cut off while being received, and cut off after an early refusal (a missing path, a missing container)
+  for (const path of ['/containers/tarbox/archive?path=/tmp', '/containers/tarbox/archive?path=/nowhere', '/containers/nobox/archive?path=/tmp']) {
+    await aborted('PUT', path, Buffer.concat([good, Buffer.alloc(1 << 20)]));
+    await alive();
+  }
+  // no spool of a refused body stays behind in the daemon's tmp dir
+  await waitFor(() => !readdirSync(join(d.root, 'tmp')).some((n) => n.startsWith('tar-')), 5000, 'spools removed');
   // a good tar still works afterwards
   const ok = await raw('PUT', '/containers/tarbox/archive?path=/tmp', good);
   assert.equal(ok.status, 200, ok.text);
