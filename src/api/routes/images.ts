@@ -70,7 +70,7 @@ export function imageRoutes(r: Router): void {
     const container = ctx.query.str('container');
     if (!container) throw new InvalidArgumentError('container is required');
     const config = await readJson(ctx.req);
-    checkBodyTypes(config, COMMIT_CONFIG, 'Config');
+    checkBodyTypes(config, COMMIT_CONFIG);
     const out = await ctx.engine.containers.commit(container, {
       repo: ctx.query.str('repo') || undefined,
       tag: ctx.query.str('tag') || undefined,

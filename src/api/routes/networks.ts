@@ -15,7 +15,7 @@ export function networkRoutes(r: Router): void {
   r.get('/networks', (ctx) => sendJson(ctx.res, 200, nets(ctx).list(ctx.query.filters())));
   r.post('/networks/create', async (ctx) => {
     const body = await readJson(ctx.req);
-    checkBodyTypes(body, NETWORK_CREATE, 'CreateRequest');
+    checkBodyTypes(body, NETWORK_CREATE);
     sendJson(ctx.res, 201, await nets(ctx).create(body));
   });
   r.post('/networks/prune', async (ctx) => sendJson(ctx.res, 200, await nets(ctx).prune(ctx.query.filters())));

@@ -8,7 +8,7 @@ export function volumeRoutes(r: Router): void {
   r.get('/volumes', (ctx) => sendJson(ctx.res, 200, ctx.engine.volumes.list(ctx.query.filters())));
   r.post('/volumes/create', async (ctx) => {
     const body = await readJson(ctx.req);
-    checkBodyTypes(body, VOLUME_CREATE, 'CreateOptions');
+    checkBodyTypes(body, VOLUME_CREATE);
     const { anonymous: _ignored, ...clean } = body ?? {};
     sendJson(ctx.res, 201, await ctx.engine.volumes.create(clean));
   });
