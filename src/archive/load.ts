@@ -12,7 +12,7 @@ import { dirname, join, normalize, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { ArchiveError } from '../common/errors.js';
+import { ArchiveError, BerthError } from '../common/errors.js';
 import { DIGEST_RE } from '../common/digest.js';
 import type { ImageStore } from '../image/image-store.js';
 import { INDEX_TYPES, MEDIA, buildManifestJson, hostPlatform, selectPlatformManifest } from '../image/image-format.js';
@@ -88,6 +88,12 @@ async function extract(src: Readable, dir: string, limits: Required<LoadLimits>)
     x.on('error', reject);
     src.on('error', reject);
     src.pipe(x);
+  }).catch((e) => {
+    src.destroy();
+    x.destroy();
+    // tar-stream's parse errors are plain Errors: a broken archive is the client's, not a daemon failure
+    if (e instanceof BerthError) throw e;
+    throw new ArchiveError(`invalid tar archive: ${(e as Error)?.message ?? e}`, 'ERR_ARCHIVE_CORRUPT');
   });
   return ex;
 }

@@ -5,9 +5,15 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
+import { decompressAuto } from '../snapshot/decompress.js';
+import { spoolTar } from '../snapshot/tar-spool.js';
 import { unpackLayer } from '../snapshot/tar-unpack.js';
 import { goFileMode } from './file-mode.js';
-import { containerPathOf, resolveInRoot } from './scoped-path.js';
+import { mountsBelow, resolveMounted, type MountedPath, type PathMount } from './mounted-path.js';
+import { resolveInRoot } from './scoped-path.js';
+
+/** A container's file tree as docker cp sees it: the rootfs with the container's mounts on it. */
+export interface ContainerFs { root: string; mounts: PathMount[] }
 
 /** Docker's ContainerPathStat. */
 export interface ContainerPathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
@@ -21,16 +27,16 @@ async function lstatOrNotFound(hostPath: string, containerPath: string): Promise
   }
 }
 
-/** Stat a path as Docker does: symlinks resolved in the root except the last element. */
-export async function statContainerPath(root: string, containerPath: string): Promise<{ stat: ContainerPathStat; hostPath: string; st: Stats }> {
+/** Stat a path as Docker does: symlinks resolved in the container (across its mounts) except the last element. */
+export async function statContainerPath(fs: ContainerFs, containerPath: string): Promise<{ stat: ContainerPathStat; hostPath: string; st: Stats; resolved: MountedPath }> {
   const abs = posix.resolve('/', containerPath);
-  const hostPath = resolveInRoot(root, abs, false);
-  const st = await lstatOrNotFound(hostPath, containerPath);
+  const resolved = resolveMounted(fs.root, fs.mounts, abs, false);
+  const st = await lstatOrNotFound(resolved.hostPath, containerPath);
   let linkTarget = '';
-  if (st.isSymbolicLink()) linkTarget = containerPathOf(root, resolveInRoot(root, abs, true));
+  if (st.isSymbolicLink()) linkTarget = resolveMounted(fs.root, fs.mounts, abs, true).containerPath;
   return {
     stat: { name: posix.basename(abs) || '/', size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget },
-    hostPath, st,
+    hostPath: resolved.hostPath, st, resolved,
   };
 }
 
@@ -49,8 +55,11 @@ function headerFor(name: string, st: Stats): HeaderArg {
 /**
  * A tar of hostPath whose entries are named below `name` (docker cp naming:
  * the copied file or directory keeps its base name). Sockets are skipped.
+ * With `within` (the container path of hostPath and the container's mounts), a
+ * directory that is a mount point is packed from the mounted data.
  */
-export function packPath(hostPath: string, name: string): Readable {
+export function packPath(hostPath: string, name: string, within?: { containerPath: string; mounts: PathMount[] }): Readable {
+  const below = within ? mountsBelow(within.mounts, within.containerPath) : new Map<string, string>();
   const pack = tar.pack();
   const out = new PassThrough();
   const addEntry = (header: HeaderArg, body?: Readable) => new Promise<void>((resolve, reject) => {
@@ -58,7 +67,8 @@ export function packPath(hostPath: string, name: string): Readable {
     if (body) body.on('error', reject).pipe(entry);
     else entry.end(Buffer.alloc(0));
   });
-  const walk = async (p: string, entryName: string): Promise<void> => {
+  const walk = async (p0: string, entryName: string, cpath: string): Promise<void> => {
+    const p = below.get(cpath) ?? p0;
     const st = await lstat(p);
     if (st.isSocket()) return;
     const h = headerFor(entryName, st);
@@ -66,10 +76,10 @@ export function packPath(hostPath: string, name: string): Readable {
     if (st.isFile()) { await addEntry(h, createReadStream(p)); return; }
     await addEntry(h);
     if (st.isDirectory()) {
-      for (const child of (await readdir(p)).sort()) await walk(posix.join(p, child), posix.join(entryName, child));
+      for (const child of (await readdir(p)).sort()) await walk(posix.join(p, child), posix.join(entryName, child), posix.join(cpath, child));
     }
   };
-  walk(hostPath, name).then(() => pack.finalize(), (e) => pack.destroy(e));
+  walk(hostPath, name, within?.containerPath ?? '/').then(() => pack.finalize(), (e) => pack.destroy(e));
   pack.pipe(out);
   pack.on('error', (e) => out.destroy(e));
   return out;
@@ -83,15 +93,26 @@ export function packPath(hostPath: string, name: string): Readable {
  * the container's root (Docker's default); noOverwriteDirNonDir refuses to
  * replace a directory with a non-directory or the reverse.
  */
-export async function extractIntoContainer(root: string, containerPath: string, src: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+export async function extractIntoContainer(fs: ContainerFs, containerPath: string, src: Readable,
+  opts: { spoolDir: string; noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean; check?: (target: MountedPath) => void }): Promise<void> {
   const abs = posix.resolve('/', containerPath);
-  const dir = resolveInRoot(root, abs, true);
+  const target = resolveMounted(fs.root, fs.mounts, abs, true);
+  const dir = target.hostPath;
   const st = await lstatOrNotFound(dir, containerPath);
   if (!st.isDirectory()) throw new InvalidArgumentError(`extraction point is not a directory`, 'ERR_NOT_A_DIRECTORY');
+  opts.check?.(target); // read-only rules, once the target's mount is known
 
-  // Rewrite headers on the way: ownership and the dir/non-dir check.
+  // the whole body first: a broken or cut-off archive must not leave its first entries behind
+  const spooled = await spoolTar(src, opts.spoolDir);
+  try { await applyTar(spooled.open(), dir, abs, opts); } finally { await spooled.dispose(); }
+}
+
+/** Unpacks a (checked) tar into dir, rewriting headers on the way: ownership and the dir/non-dir check. */
+async function applyTar(src: Readable, dir: string, abs: string, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }): Promise<void> {
   const extract = tar.extract();
   const repack = tar.pack();
+  // both are consumed below and their failures reported through the promises: no stray 'error' events
+  repack.on('error', () => undefined);
   const check = async (header: HeaderArg) => {
     if (!opts.copyUIDGID) { header.uid = 0; header.gid = 0; header.uname = ''; header.gname = ''; }
     if (opts.noOverwriteDirNonDir) {
@@ -113,7 +134,9 @@ export async function extractIntoContainer(root: string, containerPath: string, 
   });
   extract.on('finish', () => repack.finalize());
   extract.on('error', (e) => repack.destroy(e));
-  const feeding = pipeline(src, extract);
+  const plain = await decompressAuto(src);
+  const feeding = pipeline(plain, extract);
+  feeding.catch(() => undefined);
   const unpacking = unpackLayer(repack as unknown as Readable, dir, { mode: 'apply' });
   const [fed, unpacked] = await Promise.allSettled([feeding, unpacking]);
   if (fed.status === 'rejected') throw asArchiveError(fed.reason);

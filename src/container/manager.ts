@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { randomId } from '../common/digest.js';
 import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, SystemError } from '../common/errors.js';
@@ -22,7 +22,8 @@ import { rememberCompiledSeccomp, useCompiledSeccomp } from '../runtime/seccomp-
 import type { Db } from '../store/db.js';
 import { commandOf, completeConfig, completeHostConfig, mergeImageConfig } from './config-merge.js';
 import { ContainerStore, initialState, nameConflict, type ContainerRecord } from './container-store.js';
-import { extractIntoContainer, packPath, statContainerPath, type ContainerPathStat } from './container-archive.js';
+import { extractIntoContainer, packPath, statContainerPath, type ContainerFs, type ContainerPathStat } from './container-archive.js';
+import { normalizeMounts, resolveMounted, type MountedPath, type PathMount } from './mounted-path.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
 import { execInspectView, ExecSessions, type ExecRecord } from './exec-sessions.js';
 import { nowRfc3339Nano, parseTime } from './human-time.js';
@@ -34,7 +35,7 @@ import { checkFilters, makeFilter } from './list-filters.js';
 import { normalizeContainerName, randomContainerName } from './names.js';
 import { resolveInRoot } from './scoped-path.js';
 import { parseSignal } from './signals.js';
-import { containerEnv, ensureWorkingDir, specInputFor, userMounts } from './spec-input.js';
+import { containerEnv, ensureWorkingDir, processInputFor, specInputFor, userMounts } from './spec-input.js';
 import { classifyStartError } from './start-errors.js';
 import { containerPids, topProcesses } from './top.js';
 import type { NetworkManager } from '../network/network-manager.js';
@@ -98,6 +99,8 @@ export class ContainerManager {
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly tempMounts = new Map<string, number>();
   private readonly restartDelays = new Map<string, number>();
+  /** containers being restarted by `restart` (count: concurrent restarts of one container) */
+  private readonly manualRestarts = new Map<string, number>();
   /** health checks of running containers (one scheduler for all) */
   readonly health: HealthMonitor = new HealthMonitor(this.healthHost());
   private readonly statsCollector = new StatsCollector();
@@ -434,7 +437,7 @@ export class ContainerManager {
     }
     if (!rec) return;
     this.signals.emit(`exit:${id}`, code);
-    if (rec.hostConfig.AutoRemove && !this.removing.has(id)) {
+    if (this.autoRemoves(rec) && !this.removing.has(id)) {
       await this.remove(id, { force: true }).catch((e) => log.warn('auto-remove failed', { container: id.slice(0, 12), error: (e as Error).message }));
       timer.mark('remove');
       timer.done();
@@ -450,13 +453,14 @@ export class ContainerManager {
     // delete (cgroups, state) nor on each other: all run at once. A --rm container's snapshot is
     // removed right here (its removal follows anyway), so `run --rm` does not wait for it afterwards.
     const snapshots = this.deps.snapshots;
+    const autoRemove = this.autoRemoves(rec);
     const unmounted = this.tempMounts.get(rec.id) ? undefined
-      : (rec.hostConfig.AutoRemove ? snapshots.remove(rec.id) : snapshots.unmount(rec.id))
+      : (autoRemove ? snapshots.remove(rec.id) : snapshots.unmount(rec.id))
         .catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     const detached = this.deps.networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     const monitorGone = Trash.at(this.deps.paths.runTrash).put(this.monitorDir(rec.id)).catch(() => undefined);
     // --rm: the removal that follows deletes the runtime's state, after the container is gone
-    const deleted = rec.hostConfig.AutoRemove ? undefined
+    const deleted = autoRemove ? undefined
       : this.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
     await Promise.all([deleted, detached, unmounted, monitorGone]);
   }
@@ -581,9 +585,22 @@ export class ContainerManager {
 
   async restart(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const rec = this.resolve(idOrName);
-    await this.stop(rec.id, opts);
-    await this.start(rec.id);
+    // as dockerd (HasBeenManuallyRestarted): the exit this stop causes must not auto-remove a --rm container
+    const n = this.manualRestarts.get(rec.id) ?? 0;
+    this.manualRestarts.set(rec.id, n + 1);
+    try {
+      await this.stop(rec.id, opts);
+      await this.start(rec.id);
+    } finally {
+      const left = (this.manualRestarts.get(rec.id) ?? 1) - 1;
+      if (left > 0) this.manualRestarts.set(rec.id, left); else this.manualRestarts.delete(rec.id);
+    }
     this.emit(this.store.get(rec.id) ?? rec, 'restart');
+  }
+
+  /** --rm applies to this exit: not while a manual restart is under way */
+  private autoRemoves(rec: ContainerRecord): boolean {
+    return !!rec.hostConfig.AutoRemove && !this.manualRestarts.has(rec.id);
   }
 
   // ---------------------------------------------------------------- pause / rename / remove
@@ -829,7 +846,7 @@ export class ContainerManager {
         const rootfs = this.deps.snapshots.mountpoint(id);
         const user = resolveUser(rootfs, rec.config.User || undefined);
         const { process: proc } = buildProcess({
-          ...specInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref)), args: cmd, terminal: false,
+          ...processInputFor(rec, rootfs, etcFilePaths(this.containerDir(id)), user, (ref) => this.pidOf(ref)), args: cmd, terminal: false,
         });
         return runProbe(this.runtimeFor(rec).info, id, proc, timeoutMs, join(this.deps.paths.tmp, 'health'));
       },
@@ -919,22 +936,47 @@ export class ContainerManager {
     return out;
   }
 
+  /**
+   * The container's file tree for docker cp: the rootfs with its mounts resolved as in the
+   * container (as dockerd mounts the volumes for the copy). A tmpfs has data only while the
+   * container runs: it is read through the container's root then, and absent otherwise.
+   */
+  private containerFs(rec: ContainerRecord, root: string): ContainerFs {
+    const cur = this.store.get(rec.id) ?? rec;
+    const pid = cur.state.Running && !cur.state.Restarting ? cur.state.Pid : 0;
+    const etc = etcFilePaths(this.containerDir(rec.id));
+    const mounts: PathMount[] = [];
+    const user = this.deps.volumes
+      ? this.deps.volumes.mountPoints(rec.id).map((m) => ({ type: m.Type as string, destination: m.Destination as string, source: m.Source as string, rw: !!m.RW }))
+      : userMounts(rec.hostConfig).map((m) => ({ type: m.type ?? 'bind', destination: m.destination, source: m.source ?? '', rw: !m.options?.includes('ro') }));
+    for (const m of user) {
+      if (m.type === 'tmpfs') { if (pid) mounts.push({ destination: m.destination, source: `/proc/${pid}/root${m.destination}`, rw: m.rw, user: true, tmpfs: true }); continue; }
+      mounts.push({ destination: m.destination, source: m.source, rw: m.rw, user: true });
+    }
+    // the engine's /etc files, unless a user mount replaces them (as at start)
+    for (const [destination, source] of [['/etc/resolv.conf', etc.resolvConf], ['/etc/hostname', etc.hostname], ['/etc/hosts', etc.hosts]]) {
+      if (!mounts.some((m) => m.destination === destination)) mounts.push({ destination, source, rw: true, user: false });
+    }
+    return { root, mounts: normalizeMounts(root, mounts) };
+  }
+
   async archiveStat(idOrName: string, path: string): Promise<ContainerPathStat> {
     const rec = this.resolve(idOrName);
     const { root, release } = await this.withRootfs(rec);
-    try { return (await statContainerPath(root, path)).stat; } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
+    try { return (await statContainerPath(this.containerFs(rec, root), path)).stat; } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
   }
 
   async archiveGet(idOrName: string, path: string): Promise<{ stat: ContainerPathStat; tar: Readable }> {
     const rec = this.resolve(idOrName);
     const { root, release } = await this.withRootfs(rec);
     try {
-      const { stat, hostPath, st } = await statContainerPath(root, path);
+      const fs = this.containerFs(rec, root);
+      const { stat, st, resolved } = await statContainerPath(fs, path);
       // a trailing "/" or "/." copies what a symlink points to, like Docker
       const follow = st.isSymbolicLink() && /\/\.?$/.test(path);
-      const source = follow ? resolveInRoot(root, path, true) : hostPath;
+      const source = follow ? resolveMounted(root, fs.mounts, posix.resolve('/', path), true) : resolved;
       const name = /\/\.$/.test(path) ? '.' : stat.name;
-      const tar = packPath(source, name === '/' ? '.' : name);
+      const tar = packPath(source.hostPath, name === '/' ? '.' : name, { containerPath: source.containerPath, mounts: fs.mounts });
       const out = new PassThrough();
       tar.on('error', (e) => { out.destroy(e); void release(); });
       tar.on('end', () => void release());
@@ -949,9 +991,15 @@ export class ContainerManager {
 
   async archivePut(idOrName: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
     const rec = this.resolve(idOrName);
-    if (rec.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
     const { root, release } = await this.withRootfs(rec);
-    try { await extractIntoContainer(root, path, tar, opts); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
+    // Docker's rules: a read-only mount refuses the copy; outside the user mounts, so does a read-only rootfs
+    const check = (target: MountedPath) => {
+      // the unpacker resolves its target with realpath, which leaves the container's mount namespace
+      if (target.mount?.tmpfs) throw new NotSupportedError(`copying into the tmpfs mount ${target.mount.destination} of a running container is not supported; use docker exec (e.g. tar -x) instead`, 'ERR_CP_TMPFS');
+      if (target.mount?.user) { if (!target.mount.rw) throw new InvalidArgumentError('mounted volume is marked read-only', 'ERR_READONLY_VOLUME'); return; }
+      if (rec.hostConfig.ReadonlyRootfs) throw new InvalidArgumentError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
+    };
+    try { await extractIntoContainer(this.containerFs(rec, root), path, tar, { ...opts, check, spoolDir: this.deps.paths.tmp }); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
   }
 
   // ---------------------------------------------------------------- commit / prune
@@ -1043,7 +1091,7 @@ export class ContainerManager {
     const user = resolveUser(rootfs, exec.config.User || rec.config.User || undefined);
     const env = containerEnv({ ...rec.config, Tty: tty, Env: [...(rec.config.Env ?? []), ...exec.config.Env] }, rec.config.Hostname, this.deps.networks?.linkEnvFor(rec));
     const { process: proc } = buildProcess({
-      ...specInputFor(rec, rootfs, etcFilePaths(this.containerDir(rec.id)), user, (ref) => this.pidOf(ref)),
+      ...processInputFor(rec, rootfs, etcFilePaths(this.containerDir(rec.id)), user, (ref) => this.pidOf(ref)),
       args: exec.config.Cmd, env, cwd: exec.config.WorkingDir || rec.config.WorkingDir || '/', terminal: tty,
       privileged: exec.config.Privileged || !!rec.hostConfig.Privileged,
     });

@@ -21,9 +21,9 @@ export function containerEnv(config: any, hostname: string, linkEnv: string[] = 
   return env;
 }
 
-/** --security-opt values Docker knows: seccomp, no-new-privileges, apparmor, label. */
-export function parseSecurityOpts(opts: string[] | null | undefined): { seccomp?: string; noNewPrivileges?: boolean } {
-  const out: { seccomp?: string; noNewPrivileges?: boolean } = {};
+/** --security-opt values Docker knows: seccomp, no-new-privileges, systempaths, apparmor, label. */
+export function parseSecurityOpts(opts: string[] | null | undefined): { seccomp?: string; noNewPrivileges?: boolean; systemPathsUnconfined?: boolean } {
+  const out: { seccomp?: string; noNewPrivileges?: boolean; systemPathsUnconfined?: boolean } = {};
   for (const raw of opts ?? []) {
     if (raw === 'no-new-privileges') { out.noNewPrivileges = true; continue; }
     const m = /^([a-z-]+)[=:](.*)$/s.exec(raw);
@@ -31,6 +31,8 @@ export function parseSecurityOpts(opts: string[] | null | undefined): { seccomp?
     const [, key, value] = m;
     if (key === 'seccomp') out.seccomp = value === 'unconfined' ? 'unconfined' : value;
     else if (key === 'no-new-privileges') out.noNewPrivileges = value === '' || value === 'true';
+    // Docker's CLI turns this into empty MaskedPaths/ReadonlyPaths; API clients may send it as is
+    else if (key === 'systempaths' && value === 'unconfined') out.systemPathsUnconfined = true;
     else if (key === 'apparmor' || key === 'label') {
       // Neither AppArmor nor SELinux confines containers here; Docker ignores these on such hosts too.
     } else throw new InvalidArgumentError(`Invalid --security-opt 1: ${JSON.stringify(raw)}`);
@@ -127,8 +129,8 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     capDrop: hc.CapDrop ?? undefined,
     seccomp: sec.seccomp ?? 'default',
     noNewPrivileges: sec.noNewPrivileges,
-    maskedPaths: Array.isArray(hc.MaskedPaths) ? hc.MaskedPaths : undefined,
-    readonlyPaths: Array.isArray(hc.ReadonlyPaths) ? hc.ReadonlyPaths : undefined,
+    maskedPaths: sec.systemPathsUnconfined ? [] : Array.isArray(hc.MaskedPaths) ? hc.MaskedPaths : undefined,
+    readonlyPaths: sec.systemPathsUnconfined ? [] : Array.isArray(hc.ReadonlyPaths) ? hc.ReadonlyPaths : undefined,
     shmSize: hc.ShmSize || undefined,
     mounts,
     devices: userDevices(hc),
@@ -146,6 +148,15 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     oomScoreAdj: hc.OomScoreAdj || undefined,
     userns: attached.userns,
   };
+}
+
+/**
+ * The inputs of an extra process in a running container (exec, health probe): its mounts were
+ * made at start (volumes resolved by the volume manager), so none are computed again here.
+ */
+export function processInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFilePaths,
+  user: { uid: number; gid: number; additionalGids: number[] }, pidOf: (ref: string) => number): SpecInput {
+  return specInputFor(rec, rootfs, etc, user, pidOf, { mounts: [] });
 }
 
 /** Docker creates a missing WorkingDir (owned by the container user). */

@@ -137,6 +137,11 @@ export function inspectView(rec: ContainerRecord, x: InspectExtras): any {
 }
 
 /** Docker's ContainerSummary. */
+/** Labels as strings: a record stored before create checked them may hold numbers, which clients cannot decode. */
+function stringValues(labels: Record<string, unknown> | null | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : v === null ? '' : JSON.stringify(v)]));
+}
+
 export function summaryView(rec: ContainerRecord, sizes?: { sizeRw: number; sizeRootFs: number }): any {
   const out: any = {
     Id: rec.id,
@@ -146,7 +151,7 @@ export function summaryView(rec: ContainerRecord, sizes?: { sizeRw: number; size
     Command: commandText(rec),
     Created: Math.floor(parseTime(rec.created) / 1000),
     Ports: [],
-    Labels: rec.config?.Labels ?? {},
+    Labels: stringValues(rec.config?.Labels),
     State: rec.state.Status,
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.hostConfig?.NetworkMode ?? 'none' },

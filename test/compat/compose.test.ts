@@ -1,7 +1,7 @@
 /**
- * docker-compose 1.29 (Debian) against `berth serve`: up -d, ps, logs, exec, stop, start, down
- * for image-only services. Services use network_mode none: compose would otherwise create a
- * project network.
+ * docker-compose 1.29 (Debian) against `berth serve`: up -d, ps, logs, exec, stop, start, down -v
+ * for image-only services (one with a named volume). Services use network_mode none: compose
+ * would otherwise create a project network.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,11 +20,15 @@ services:
       role: front
     environment:
       GREETING: hi
+    volumes:
+      - data:/data
     command: sh -c 'trap "exit 0" TERM; echo "web $$GREETING"; while true; do sleep 0.2; done'
   worker:
     image: busybox
     network_mode: none
     command: sh -c 'trap "exit 0" TERM; echo worker up; while true; do sleep 0.2; done'
+volumes:
+  data: {}
 `;
 
 test('docker-compose: up -d, ps, logs, exec, stop, start, down', { skip: !existsSync(COMPOSE) && 'docker-compose not installed' }, async (t) => {
@@ -52,6 +56,8 @@ test('docker-compose: up -d, ps, logs, exec, stop, start, down', { skip: !exists
   assert.match(logs, /worker_1\s+\| worker up/);
 
   assert.equal((await compose(['exec', '-T', 'web', 'sh', '-c', 'echo $GREETING from exec'])).stdout, 'hi from exec\n');
+  // exec into a service with a named volume (it once failed with "named volumes are not supported yet")
+  assert.equal((await compose(['exec', '-T', 'web', 'sh', '-c', 'echo kept > /data/f && cat /data/f'])).stdout, 'kept\n');
   const failing = await runProgram(COMPOSE, ['--no-ansi', '-p', 'proj', 'exec', '-T', 'web', 'sh', '-c', 'exit 4'], { env, cwd: dir, timeoutMs: 60_000 });
   assert.equal(failing.code, 4);
 
@@ -61,6 +67,7 @@ test('docker-compose: up -d, ps, logs, exec, stop, start, down', { skip: !exists
   await compose(['start']);
   assert.deepEqual(await running(), ['/proj_web_1', '/proj_worker_1']);
 
-  await compose(['down']);
+  await compose(['down', '-v']);
   assert.deepEqual((await d.api('GET', '/containers/json?all=1')).body, []);
+  assert.deepEqual((await d.api('GET', '/volumes')).body.Volumes, []);
 });

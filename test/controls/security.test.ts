@@ -112,3 +112,29 @@ test('AppArmor and user namespaces say clearly what this host or berth cannot do
   const host = await d.berth(['run', '--rm', '--userns', 'host', 'busybox', 'true']);
   assert.equal(host.code, 0, host.stderr);
 });
+
+test('--security-opt systempaths=unconfined: no masked or read-only /proc paths (berth CLI, API SecurityOpt, Docker\'s empty lists)', async () => {
+  // mount points the defaults add: masked files and dirs (/proc/keys, /sys/firmware, ...), /proc/sys read-only
+  const script = 'awk \'$5 ~ /^\\/proc\\/(kcore|keys|timer_list|acpi|scsi|sys|bus|fs|irq|sysrq-trigger)$/ || $5 == "/sys/firmware" { print $5 }\' /proc/self/mountinfo | sort';
+  const dflt = await run([], script);
+  assert.equal(dflt.code, 0, dflt.out);
+  assert.match(dflt.out, /^\/proc\/sys$/m);
+  assert.match(dflt.out, /^\/sys\/firmware$|^\/proc\/(keys|kcore|timer_list|acpi|scsi)$/m);
+  const cli = await run(['--security-opt', 'systempaths=unconfined'], script);
+  assert.equal(cli.code, 0, cli.out);
+  assert.equal(cli.out.trim(), '', cli.out);
+  for (const hc of [{ SecurityOpt: ['systempaths=unconfined'] }, { MaskedPaths: [], ReadonlyPaths: [] }]) {
+    const c = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: ['sh', '-c', script], HostConfig: hc });
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    const s = await d.api('POST', `/containers/${c.body.Id}/start`);
+    assert.equal(s.status, 204, JSON.stringify(s.body));
+    const w = await d.api('POST', `/containers/${c.body.Id}/wait`);
+    assert.equal(w.body.StatusCode, 0);
+    const logs = await d.berth(['logs', c.body.Id]);
+    assert.equal(logs.stdout.trim(), '', `${JSON.stringify(hc)}: ${logs.stdout}`);
+    await d.ok(['rm', c.body.Id]);
+  }
+  const bad = await d.berth(['create', '--security-opt', 'systempaths=confined', 'busybox', 'true']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /invalid --security-opt/i);
+});

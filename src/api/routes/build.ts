@@ -7,6 +7,7 @@
 import type { Router, Ctx } from '../router.js';
 import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { sendJson } from '../http.js';
+import { checkStringMapParam } from '../body-types.js';
 import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../build/builder.js';
 import type { Engine } from '../../engine/engine.js';
 import { parseUntil, parseSize } from '../../build/prune-options.js';
@@ -36,6 +37,8 @@ export function buildRoutes(r: Router): void {
     if (q.str('version') === '2') throw new NotSupportedError('BuildKit (version=2) is not supported; use the classic builder (DOCKER_BUILDKIT=0)');
     const buildArgs = jsonParam<Record<string, string | null>>(ctx, 'buildargs', {});
     const labels = jsonParam<Record<string, string>>(ctx, 'labels', {});
+    checkStringMapParam('build args', buildArgs);
+    checkStringMapParam('labels', labels);
     const cacheFrom = jsonParam<string[]>(ctx, 'cachefrom', []);
     const quiet = q.bool('q');
     const secrets = decodeSecrets(ctx.req.headers[SECRETS_HEADER]); // before the body is read: a bad header changes nothing

@@ -2,6 +2,7 @@ import type { Router, Ctx } from '../router.js';
 import { frame, hijack, pipeAttach } from '../streams.js';
 import { ConflictError, InvalidArgumentError, toBerthError } from '../../common/errors.js';
 import { parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
+import { checkBodyTypes, CONTAINER_CREATE, EXEC_CREATE } from '../body-types.js';
 import { pipeline } from 'node:stream/promises';
 import { shapeContainerInspect } from '../versions/shape.js';
 import { attachWebSocket } from '../ws-attach.js';
@@ -21,6 +22,7 @@ export function containerRoutes(r: Router): void {
   r.post('/containers/create', async (ctx) => {
     const body = await readJson(ctx.req);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidArgumentError('container config must be a JSON object');
+    checkBodyTypes(body, CONTAINER_CREATE);
     const name = ctx.query.str('name') || undefined;
     const out = await ctx.engine.containers.create(body, name);
     sendJson(ctx.res, 201, out);
@@ -191,6 +193,7 @@ export function containerRoutes(r: Router): void {
   // exec
   r.post(`${ID}/exec`, async (ctx) => {
     const body = await readJson(ctx.req);
+    checkBodyTypes(body, EXEC_CREATE);
     if (!Array.isArray(body.Cmd) || body.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
     sendJson(ctx.res, 201, await ctx.engine.containers.execCreate(ctx.params[0], body));
   });

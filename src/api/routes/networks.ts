@@ -1,6 +1,7 @@
 import type { Router, Ctx } from '../router.js';
 import { NotSupportedError } from '../../common/errors.js';
 import { readJson, sendEmpty, sendJson } from '../http.js';
+import { checkBodyTypes, NETWORK_CREATE } from '../body-types.js';
 import type { NetworkManager } from '../../network/network-manager.js';
 
 function nets(ctx: Ctx): NetworkManager {
@@ -12,7 +13,11 @@ function nets(ctx: Ctx): NetworkManager {
 /** Engine API network endpoints. */
 export function networkRoutes(r: Router): void {
   r.get('/networks', (ctx) => sendJson(ctx.res, 200, nets(ctx).list(ctx.query.filters())));
-  r.post('/networks/create', async (ctx) => sendJson(ctx.res, 201, await nets(ctx).create(await readJson(ctx.req))));
+  r.post('/networks/create', async (ctx) => {
+    const body = await readJson(ctx.req);
+    checkBodyTypes(body, NETWORK_CREATE);
+    sendJson(ctx.res, 201, await nets(ctx).create(body));
+  });
   r.post('/networks/prune', async (ctx) => sendJson(ctx.res, 200, await nets(ctx).prune(ctx.query.filters())));
   r.get('/networks/([^/]+)', (ctx) => sendJson(ctx.res, 200, nets(ctx).inspect(decodeURIComponent(ctx.params[0]))));
   r.add('DELETE', '/networks/([^/]+)', async (ctx) => { await nets(ctx).remove(decodeURIComponent(ctx.params[0])); sendEmpty(ctx.res, 204); });

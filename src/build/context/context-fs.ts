@@ -8,7 +8,7 @@ import type { Hash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../../common/errors.js';
+import { ArchiveError, BerthError, InvalidArgumentError } from '../../common/errors.js';
 import { unpackLayer } from '../../snapshot/tar-unpack.js';
 import { cleanPath } from './dockerignore.js';
 
@@ -74,7 +74,11 @@ export class MemoryContextFs implements ContextFs {
       });
       stream.on('error', next);
     });
-    await new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); ex.end(tar); });
+    await new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); ex.end(tar); }).catch((e) => {
+      // tar-stream's parse errors are plain Errors: a broken context is the client's, not a daemon failure
+      if (e instanceof BerthError) throw e;
+      throw new ArchiveError(`invalid build context tar: ${(e as Error)?.message ?? e}`, 'ERR_ARCHIVE_CORRUPT');
+    });
     return fs;
   }
 
