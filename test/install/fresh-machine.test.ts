@@ -24,6 +24,8 @@ function sandbox(): Sandbox {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: dir,
     BERTH_ROOT: join(dir, 'root'), BERTH_RUN_ROOT: join(dir, 'run'), BERTH_CONFIG: join(dir, 'daemon.json'),
     BERTH_BIN_DIR: join(dir, 'bin'), BERTH_COMPLETION_DIR: join(dir, 'completion'),
+    // the suite has no network: npm installs from the cache that the test command's own install filled
+    npm_config_cache: join(process.env.HOME ?? '/root', '.npm'), npm_config_prefer_offline: 'true',
   };
   return { dir, netns, env };
 }
@@ -46,7 +48,8 @@ async function teardown(s: Sandbox): Promise<void> {
 }
 
 function inNetns(s: Sandbox, cmd: string[], timeoutMs: number) {
-  return spawnSync('ip', ['netns', 'exec', s.netns, ...cmd], { env: s.env, encoding: 'utf8', timeout: timeoutMs });
+  // nsenter, not `ip netns exec`, which remounts /sys and so hides the cgroup hierarchies from crun
+  return spawnSync('nsenter', [`--net=/run/netns/${s.netns}`, ...cmd], { env: s.env, encoding: 'utf8', timeout: timeoutMs });
 }
 
 test('a clone in an empty directory runs a container with the README\'s first command', { timeout: 900_000 }, async (t) => {
