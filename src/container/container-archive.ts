@@ -5,7 +5,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
-import { unpackLayer } from '../snapshot/tar-unpack.js';
+import { unpackLayer, type UnpackIds } from '../snapshot/tar-unpack.js';
 import { goFileMode } from './file-mode.js';
 import { containerPathOf, resolveInRoot } from './scoped-path.js';
 
@@ -36,8 +36,12 @@ export async function statContainerPath(root: string, containerPath: string): Pr
 
 type HeaderArg = Partial<tar.Header> & { name: string };
 
-function headerFor(name: string, st: Stats): HeaderArg {
-  const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+/** Host ids -> the ids a tar entry shows (identity unless the container has its own user namespace). */
+export type TarIds = (uid: number, gid: number) => { uid: number; gid: number };
+
+function headerFor(name: string, st: Stats, ids?: TarIds): HeaderArg {
+  const { uid, gid } = ids ? ids(st.uid, st.gid) : st;
+  const base = { name, mode: st.mode & 0o7777, uid, gid, mtime: st.mtime };
   if (st.isDirectory()) return { ...base, type: 'directory' };
   if (st.isSymbolicLink()) return { ...base, type: 'symlink' };
   if (st.isCharacterDevice()) return { ...base, type: 'character-device', devmajor: Math.floor(st.rdev / 256) & 0xfff, devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00) };
@@ -50,7 +54,7 @@ function headerFor(name: string, st: Stats): HeaderArg {
  * A tar of hostPath whose entries are named below `name` (docker cp naming:
  * the copied file or directory keeps its base name). Sockets are skipped.
  */
-export function packPath(hostPath: string, name: string): Readable {
+export function packPath(hostPath: string, name: string, ids?: TarIds): Readable {
   const pack = tar.pack();
   const out = new PassThrough();
   const addEntry = (header: HeaderArg, body?: Readable) => new Promise<void>((resolve, reject) => {
@@ -61,7 +65,7 @@ export function packPath(hostPath: string, name: string): Readable {
   const walk = async (p: string, entryName: string): Promise<void> => {
     const st = await lstat(p);
     if (st.isSocket()) return;
-    const h = headerFor(entryName, st);
+    const h = headerFor(entryName, st, ids);
     if (st.isSymbolicLink()) { h.linkname = await readlink(p); await addEntry(h); return; }
     if (st.isFile()) { await addEntry(h, createReadStream(p)); return; }
     await addEntry(h);
@@ -81,9 +85,10 @@ export function packPath(hostPath: string, name: string): Readable {
  * snapshot module's hostile-archive-safe unpacker (nothing escapes the
  * target; symlinks are resolved inside it). Without copyUIDGID files belong to
  * the container's root (Docker's default); noOverwriteDirNonDir refuses to
- * replace a directory with a non-directory or the reverse.
+ * replace a directory with a non-directory or the reverse; ids turns the
+ * container ids of the entries into the host ids to write (user namespaces).
  */
-export async function extractIntoContainer(root: string, containerPath: string, src: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+export async function extractIntoContainer(root: string, containerPath: string, src: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean; ids?: UnpackIds } = {}): Promise<void> {
   const abs = posix.resolve('/', containerPath);
   const dir = resolveInRoot(root, abs, true);
   const st = await lstatOrNotFound(dir, containerPath);
@@ -114,7 +119,7 @@ export async function extractIntoContainer(root: string, containerPath: string, 
   extract.on('finish', () => repack.finalize());
   extract.on('error', (e) => repack.destroy(e));
   const feeding = pipeline(src, extract);
-  const unpacking = unpackLayer(repack as unknown as Readable, dir, { mode: 'apply' });
+  const unpacking = unpackLayer(repack as unknown as Readable, dir, { mode: 'apply', ids: opts.ids });
   const [fed, unpacked] = await Promise.allSettled([feeding, unpacking]);
   if (fed.status === 'rejected') throw asArchiveError(fed.reason);
   if (unpacked.status === 'rejected') throw unpacked.reason;

@@ -49,7 +49,7 @@ import { cgroupsPathOf, StatsCollector, type StatsSample } from './stats.js';
 import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
-import { containerLayerTar } from '../runtime/userns-tar.js';
+import { containerIds, containerLayerTar, hostIds, rootfsTar } from '../runtime/userns-tar.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 
 export type { LogEntry } from './log-entry.js';
@@ -909,7 +909,8 @@ export class ContainerManager {
     const rec = this.resolve(idOrName);
     const { root, release } = await this.withRootfs(rec);
     const { tarDirectory } = await import('../snapshot/tar-pack.js');
-    const tar = tarDirectory(root);
+    const maps = this.userns.mapsOf(rec.id);
+    const tar = maps ? rootfsTar(root, maps) : tarDirectory(root);
     const out = new PassThrough();
     tar.on('error', (e) => out.destroy(e));
     out.on('close', () => void release());
@@ -934,7 +935,8 @@ export class ContainerManager {
       const follow = st.isSymbolicLink() && /\/\.?$/.test(path);
       const source = follow ? resolveInRoot(root, path, true) : hostPath;
       const name = /\/\.$/.test(path) ? '.' : stat.name;
-      const tar = packPath(source, name === '/' ? '.' : name);
+      const maps = this.userns.mapsOf(rec.id);
+      const tar = packPath(source, name === '/' ? '.' : name, maps && containerIds(maps));
       const out = new PassThrough();
       tar.on('error', (e) => { out.destroy(e); void release(); });
       tar.on('end', () => void release());
@@ -951,7 +953,8 @@ export class ContainerManager {
     const rec = this.resolve(idOrName);
     if (rec.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
     const { root, release } = await this.withRootfs(rec);
-    try { await extractIntoContainer(root, path, tar, opts); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
+    const maps = this.userns.mapsOf(rec.id);
+    try { await extractIntoContainer(root, path, tar, { ...opts, ids: maps && hostIds(maps) }); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
   }
 
   // ---------------------------------------------------------------- commit / prune
