@@ -24,6 +24,7 @@ import { commandOf, completeConfig, completeHostConfig, mergeImageConfig } from 
 import { ContainerStore, initialState, nameConflict, type ContainerRecord } from './container-store.js';
 import { extractIntoContainer, packPath, statContainerPath, type ContainerPathStat } from './container-archive.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
+import { withoutEngineMountpoints } from './engine-mountpoints.js';
 import { execInspectView, ExecSessions, type ExecRecord } from './exec-sessions.js';
 import { nowRfc3339Nano, parseTime } from './human-time.js';
 import type { LogEntry } from './log-entry.js';
@@ -882,7 +883,7 @@ export class ContainerManager {
 
   async changes(idOrName: string): Promise<{ Path: string; Kind: number }[]> {
     const rec = this.resolve(idOrName);
-    return this.deps.snapshots.changes(rec.id);
+    return withoutEngineMountpoints(await this.deps.snapshots.changes(rec.id));
   }
 
   /** Mount the rootfs for a file operation even when the container is stopped; returns the release. */
