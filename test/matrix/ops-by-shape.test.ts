@@ -149,6 +149,8 @@ function cname(s: Shape): string {
 for (const s of SHAPES) {
   cell('exec', s, async () => {
     assert.equal((await execOk(s, 'id -u')).trim(), String(s.uid));
+    // -u, -w and -e of exec apply over the shape's own settings
+    assert.equal(await dockerOk(['exec', '-u', '0', '-w', '/etc', '-e', 'MX=1', ids[s.name], 'sh', '-c', 'echo $(id -u) $PWD $MX']), '0 /etc 1\n');
     if (s.readOnly) {
       const r = await docker(['exec', ids[s.name], 'sh', '-c', 'echo x > /tmp/mx-root']);
       assert.notEqual(r.code, 0);
@@ -379,6 +381,7 @@ for (const s of SHAPES) {
     assert.match(await dockerOk(['top', ids[s.name]]), /while true/);
     assert.match(await dockerOk(['stats', '--no-stream', '--format', '{{.Name}}', ids[s.name]]), new RegExp(cname(s)));
     await checkInspect(s);
+    if (s.name === 'user namespace') assert.notEqual((await execOk(s, 'cat /proc/self/uid_map')).trim().split(/\s+/)[1], '0', 'exec joins the user namespace');
     if (!s.readOnly) {
       assert.equal(await execOk(s, 'cat /tmp/mx-root'), `${s.name}\n`);
       const out = mkdtempSync(join(work, 'out-'));
@@ -402,6 +405,8 @@ for (const s of SHAPES) {
     const probe = await dockerOk(['exec', id, 'sh', '-c', 'id -u; cat /tmp/mx-root 2>/dev/null; cat /data/mx-vol 2>/dev/null; true']);
     const lines = probe.trim().split('\n');
     assert.equal(lines[0], String(s.uid));
+    const ready = (await dockerOk(['logs', id])).split('\n').filter((l) => l === `ready ${s.name}`);
+    assert.equal(ready.length, 2, 'the log goes on across the restart');
     if (s.name === '--rm') { await dockerOk(['rm', '-f', id]); return; }
     if (!s.readOnly) assert.equal(lines[1], s.name, 'the rootfs change survives a restart');
     if (s.hostData) assert.equal(lines[2], 'vol', 'the volume data survives a restart');
@@ -430,5 +435,9 @@ for (const s of SHAPES) {
       await dockerOk(['volume', 'rm', 'mx-named']);
     }
     if (s.name === 'bind') assert.ok(existsSync(join(bindDir, 'mx-vol')), 'a bind source is left alone');
+    if (s.name === 'user-defined network') {
+      assert.equal(await dockerOk(['network', 'inspect', '-f', '{{len .Containers}}', 'mx-net']), '0\n', 'the removed container left the network');
+      await dockerOk(['network', 'rm', 'mx-net']);
+    }
   });
 }
