@@ -7,7 +7,7 @@ import * as tar from 'tar-stream';
 import { ArchiveError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
 import { decompressAuto } from '../snapshot/decompress.js';
 import { spoolTar } from '../snapshot/tar-spool.js';
-import { unpackLayer } from '../snapshot/tar-unpack.js';
+import { unpackLayer, type UnpackIds } from '../snapshot/tar-unpack.js';
 import { goFileMode } from './file-mode.js';
 import { mountsBelow, resolveMounted, type MountedPath, type PathMount } from './mounted-path.js';
 import { resolveInRoot } from './scoped-path.js';
@@ -42,8 +42,12 @@ export async function statContainerPath(fs: ContainerFs, containerPath: string):
 
 type HeaderArg = Partial<tar.Header> & { name: string };
 
-function headerFor(name: string, st: Stats): HeaderArg {
-  const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+/** Host ids -> the ids a tar entry shows (identity unless the container has its own user namespace). */
+export type TarIds = (uid: number, gid: number) => { uid: number; gid: number };
+
+function headerFor(name: string, st: Stats, ids?: TarIds): HeaderArg {
+  const { uid, gid } = ids ? ids(st.uid, st.gid) : st;
+  const base = { name, mode: st.mode & 0o7777, uid, gid, mtime: st.mtime };
   if (st.isDirectory()) return { ...base, type: 'directory' };
   if (st.isSymbolicLink()) return { ...base, type: 'symlink' };
   if (st.isCharacterDevice()) return { ...base, type: 'character-device', devmajor: Math.floor(st.rdev / 256) & 0xfff, devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00) };
@@ -58,7 +62,7 @@ function headerFor(name: string, st: Stats): HeaderArg {
  * With `within` (the container path of hostPath and the container's mounts), a
  * directory that is a mount point is packed from the mounted data.
  */
-export function packPath(hostPath: string, name: string, within?: { containerPath: string; mounts: PathMount[] }): Readable {
+export function packPath(hostPath: string, name: string, within?: { containerPath: string; mounts: PathMount[] }, ids?: TarIds): Readable {
   const below = within ? mountsBelow(within.mounts, within.containerPath) : new Map<string, string>();
   const pack = tar.pack();
   const out = new PassThrough();
@@ -71,7 +75,7 @@ export function packPath(hostPath: string, name: string, within?: { containerPat
     const p = below.get(cpath) ?? p0;
     const st = await lstat(p);
     if (st.isSocket()) return;
-    const h = headerFor(entryName, st);
+    const h = headerFor(entryName, st, ids);
     if (st.isSymbolicLink()) { h.linkname = await readlink(p); await addEntry(h); return; }
     if (st.isFile()) { await addEntry(h, createReadStream(p)); return; }
     await addEntry(h);
@@ -91,10 +95,11 @@ export function packPath(hostPath: string, name: string, within?: { containerPat
  * snapshot module's hostile-archive-safe unpacker (nothing escapes the
  * target; symlinks are resolved inside it). Without copyUIDGID files belong to
  * the container's root (Docker's default); noOverwriteDirNonDir refuses to
- * replace a directory with a non-directory or the reverse.
+ * replace a directory with a non-directory or the reverse; ids turns the
+ * container ids of the entries into the host ids to write (user namespaces).
  */
 export async function extractIntoContainer(fs: ContainerFs, containerPath: string, src: Readable,
-  opts: { spoolDir: string; noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean; check?: (target: MountedPath) => void }): Promise<void> {
+  opts: { spoolDir: string; noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean; check?: (target: MountedPath) => void; ids?: UnpackIds }): Promise<void> {
   const abs = posix.resolve('/', containerPath);
   const target = resolveMounted(fs.root, fs.mounts, abs, true);
   const dir = target.hostPath;
@@ -108,7 +113,7 @@ export async function extractIntoContainer(fs: ContainerFs, containerPath: strin
 }
 
 /** Unpacks a (checked) tar into dir, rewriting headers on the way: ownership and the dir/non-dir check. */
-async function applyTar(src: Readable, dir: string, abs: string, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }): Promise<void> {
+async function applyTar(src: Readable, dir: string, abs: string, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean; ids?: UnpackIds }): Promise<void> {
   const extract = tar.extract();
   const repack = tar.pack();
   // both are consumed below and their failures reported through the promises: no stray 'error' events
@@ -137,7 +142,7 @@ async function applyTar(src: Readable, dir: string, abs: string, opts: { noOverw
   const plain = await decompressAuto(src);
   const feeding = pipeline(plain, extract);
   feeding.catch(() => undefined);
-  const unpacking = unpackLayer(repack as unknown as Readable, dir, { mode: 'apply' });
+  const unpacking = unpackLayer(repack as unknown as Readable, dir, { mode: 'apply', ids: opts.ids });
   const [fed, unpacked] = await Promise.allSettled([feeding, unpacking]);
   if (fed.status === 'rejected') throw asArchiveError(fed.reason);
   if (unpacked.status === 'rejected') throw unpacked.reason;

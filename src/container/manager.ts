@@ -25,6 +25,7 @@ import { ContainerStore, initialState, nameConflict, type ContainerRecord } from
 import { extractIntoContainer, packPath, statContainerPath, type ContainerFs, type ContainerPathStat } from './container-archive.js';
 import { normalizeMounts, resolveMounted, type MountedPath, type PathMount } from './mounted-path.js';
 import { etcFilePaths, writeEtcFiles } from './etc-files.js';
+import { withoutEngineMountpoints } from './engine-mountpoints.js';
 import { execInspectView, ExecSessions, type ExecRecord } from './exec-sessions.js';
 import { nowRfc3339Nano, parseTime } from './human-time.js';
 import type { LogEntry } from './log-entry.js';
@@ -50,7 +51,7 @@ import { cgroupsPathOf, StatsCollector, type StatsSample } from './stats.js';
 import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
-import { containerLayerTar } from '../runtime/userns-tar.js';
+import { containerIds, containerLayerTar, hostIds, rootfsTar } from '../runtime/userns-tar.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 
 export type { LogEntry } from './log-entry.js';
@@ -899,7 +900,7 @@ export class ContainerManager {
 
   async changes(idOrName: string): Promise<{ Path: string; Kind: number }[]> {
     const rec = this.resolve(idOrName);
-    return this.deps.snapshots.changes(rec.id);
+    return withoutEngineMountpoints(await this.deps.snapshots.changes(rec.id));
   }
 
   /** Mount the rootfs for a file operation even when the container is stopped; returns the release. */
@@ -926,7 +927,8 @@ export class ContainerManager {
     const rec = this.resolve(idOrName);
     const { root, release } = await this.withRootfs(rec);
     const { tarDirectory } = await import('../snapshot/tar-pack.js');
-    const tar = tarDirectory(root);
+    const maps = this.userns.mapsOf(rec.id);
+    const tar = maps ? rootfsTar(root, maps) : tarDirectory(root);
     const out = new PassThrough();
     tar.on('error', (e) => out.destroy(e));
     out.on('close', () => void release());
@@ -976,7 +978,8 @@ export class ContainerManager {
       const follow = st.isSymbolicLink() && /\/\.?$/.test(path);
       const source = follow ? resolveMounted(root, fs.mounts, posix.resolve('/', path), true) : resolved;
       const name = /\/\.$/.test(path) ? '.' : stat.name;
-      const tar = packPath(source.hostPath, name === '/' ? '.' : name, { containerPath: source.containerPath, mounts: fs.mounts });
+      const maps = this.userns.mapsOf(rec.id);
+      const tar = packPath(source.hostPath, name === '/' ? '.' : name, { containerPath: source.containerPath, mounts: fs.mounts }, maps && containerIds(maps));
       const out = new PassThrough();
       tar.on('error', (e) => { out.destroy(e); void release(); });
       tar.on('end', () => void release());
@@ -992,6 +995,7 @@ export class ContainerManager {
   async archivePut(idOrName: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
     const rec = this.resolve(idOrName);
     const { root, release } = await this.withRootfs(rec);
+    const maps = this.userns.mapsOf(rec.id);
     // Docker's rules: a read-only mount refuses the copy; outside the user mounts, so does a read-only rootfs
     const check = (target: MountedPath) => {
       // the unpacker resolves its target with realpath, which leaves the container's mount namespace
@@ -999,7 +1003,7 @@ export class ContainerManager {
       if (target.mount?.user) { if (!target.mount.rw) throw new InvalidArgumentError('mounted volume is marked read-only', 'ERR_READONLY_VOLUME'); return; }
       if (rec.hostConfig.ReadonlyRootfs) throw new InvalidArgumentError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
     };
-    try { await extractIntoContainer(this.containerFs(rec, root), path, tar, { ...opts, check, spoolDir: this.deps.paths.tmp }); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
+    try { await extractIntoContainer(this.containerFs(rec, root), path, tar, { ...opts, check, spoolDir: this.deps.paths.tmp, ids: maps && hostIds(maps) }); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
   }
 
   // ---------------------------------------------------------------- commit / prune

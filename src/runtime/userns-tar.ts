@@ -7,7 +7,8 @@
 import type { Readable } from 'node:stream';
 import type { SnapshotStore } from '../snapshot/overlay.js';
 import { packTree } from '../snapshot/tree-pack.js';
-import type { IdMap, UsernsMaps } from './userns.js';
+import { InvalidArgumentError } from '../common/errors.js';
+import { mapToHost, type IdMap, type UsernsMaps } from './userns.js';
 
 /** The overflow id: what a host id outside the map is inside the container. */
 const OVERFLOW_ID = 65534;
@@ -24,4 +25,25 @@ export function containerLayerTar(snapshots: SnapshotStore, id: string, maps: Us
     overlayUpper: true,
     ids: (uid, gid) => ({ uid: mapToContainer(maps.uid, uid), gid: mapToContainer(maps.gid, gid) }),
   });
+}
+
+/** Host ids -> the container's ids (for what leaves a user-namespaced container: export, cp out). */
+export function containerIds(maps: UsernsMaps): (uid: number, gid: number) => { uid: number; gid: number } {
+  return (uid, gid) => ({ uid: mapToContainer(maps.uid, uid), gid: mapToContainer(maps.gid, gid) });
+}
+
+/** The container's ids -> host ids (for cp into it); an id outside the map is refused, as by Docker. */
+export function hostIds(maps: UsernsMaps): (uid: number, gid: number) => { uid: number; gid: number } {
+  return (uid, gid) => {
+    const hu = mapToHost(maps.uid, uid);
+    const hg = mapToHost(maps.gid, gid);
+    if (hu === undefined) throw new InvalidArgumentError(`Container ID ${uid} cannot be mapped to a host ID`, 'ERR_USERNS_UNMAPPED');
+    if (hg === undefined) throw new InvalidArgumentError(`Container ID ${gid} cannot be mapped to a host ID`, 'ERR_USERNS_UNMAPPED');
+    return { uid: hu, gid: hg };
+  };
+}
+
+/** A tar of a user-namespaced container's mounted rootfs (which shows host ids) in the container's ids (export). */
+export function rootfsTar(dir: string, maps: UsernsMaps): Readable {
+  return packTree(dir, { overlayUpper: false, ids: containerIds(maps) });
 }

@@ -48,7 +48,10 @@ async function writeAllv(fh: FileHandle, bufs: Buffer[]): Promise<void> {
   }
 }
 
-export async function unpackLayer(src: Readable, dest: string, opts: { mode?: UnpackMode; limits?: UnpackLimits } = {}): Promise<{ diffId: string; size: number }> {
+/** Owner ids to give a file for the ids its tar entry carries (a user-namespaced container stores shifted ids). */
+export type UnpackIds = (uid: number, gid: number) => { uid: number; gid: number };
+
+export async function unpackLayer(src: Readable, dest: string, opts: { mode?: UnpackMode; limits?: UnpackLimits; ids?: UnpackIds } = {}): Promise<{ diffId: string; size: number }> {
   const limits = { ...DEFAULT_UNPACK_LIMITS, ...stripUndefined(opts.limits ?? {}) };
   const root = await realpath(dest).catch(() => { throw new InvalidArgumentError(`unpack target ${dest} does not exist`); });
   if (!(await lstat(root)).isDirectory()) throw new InvalidArgumentError(`unpack target ${dest} is not a directory`);
@@ -77,7 +80,10 @@ export async function unpackLayer(src: Readable, dest: string, opts: { mode?: Un
   const unpacker = new Unpacker(root, opts.mode ?? 'apply', limits);
   try {
     for await (const entry of extract) {
-      await unpacker.apply(entry.header as Header, entry as unknown as Readable);
+      const h = entry.header as Header;
+      // tar headers cannot carry host ids of a user namespace range (above 262143), so they are mapped here
+      if (opts.ids) Object.assign(h, opts.ids(h.uid ?? 0, h.gid ?? 0));
+      await unpacker.apply(h, entry as unknown as Readable);
     }
     await feeding;
     await unpacker.finish();

@@ -18,6 +18,8 @@ export interface MountPoint {
   createSource: boolean;
   anonymous: boolean;
   tmpfsOptions: string[];
+  /** from HostConfig.Tmpfs (--tmpfs): mounted, but not one of inspect's Mounts, as in Docker */
+  tmpfsFlag?: boolean;
   volumeLabels?: Record<string, string>;
   volumeOptions?: Record<string, string>;
 }
@@ -95,7 +97,7 @@ export function parseHostMounts(hc: any): MountPoint[] {
   for (const b of (hc.Binds ?? []) as string[]) out.push(parseBind(b));
   for (const m of (hc.Mounts ?? []) as any[]) out.push(parseMountObject(m));
   for (const [dst, opts] of Object.entries((hc.Tmpfs ?? {}) as Record<string, string>)) {
-    out.push({ ...base(dst, dst), Type: 'tmpfs', tmpfsOptions: ['nosuid', 'nodev', 'noexec', ...(opts ? opts.split(',') : [])] });
+    out.push({ ...base(dst, dst), Type: 'tmpfs', tmpfsFlag: true, tmpfsOptions: ['nosuid', 'nodev', 'noexec', ...(opts ? opts.split(',') : [])] });
   }
   const seen = new Set<string>();
   for (const m of out) {
