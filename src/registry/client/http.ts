@@ -3,8 +3,9 @@
  * bearer token fetched with the scopes the request needs), retries with backoff on 429,
  * 5xx and dropped connections, and the registry's error bodies turned into clear errors.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { agentFor, sharedAgentFor } from './agents.js';
 import type { Readable } from 'node:stream';
 import { BerthError, NotFoundError } from '../../common/errors.js';
 import type { Endpoint } from './hosts.js';
@@ -58,10 +59,7 @@ export class RegistryHttp {
   private tokens = new Map<string, string>();
 
   constructor(readonly endpoint: Endpoint, readonly creds?: Credentials) {
-    const https = endpoint.base.startsWith('https:');
-    this.agent = https
-      ? new HttpsAgent({ keepAlive: true, maxSockets: 8, ca: endpoint.tls?.ca, cert: endpoint.tls?.cert, key: endpoint.tls?.key })
-      : new HttpAgent({ keepAlive: true, maxSockets: 8 });
+    this.agent = agentFor(endpoint.base, endpoint.tls);
   }
 
   close(): void { this.agent.destroy(); }
@@ -69,7 +67,7 @@ export class RegistryHttp {
   private raw(method: string, url: string, headers: Record<string, string | number>, body?: Buffer | Readable): Promise<IncomingMessage> {
     const u = new URL(url);
     const fn = u.protocol === 'https:' ? httpsRequest : httpRequest;
-    const agent = u.origin === this.endpoint.base ? this.agent : undefined;
+    const agent = u.origin === this.endpoint.base ? this.agent : sharedAgentFor(u);
     return new Promise((resolve, reject) => {
       const req = fn(u, { method, headers, agent }, resolve);
       req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${u.pathname} timed out`)));

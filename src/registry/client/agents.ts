@@ -1,0 +1,63 @@
+/**
+ * The HTTP agents for registry traffic, as dockerd sets up its transport:
+ * - proxies from HTTP_PROXY / HTTPS_PROXY / NO_PROXY (either case), through Node's own proxy
+ *   support (http.Agent proxyEnv); like Go's net/http, loopback hosts never go through a proxy;
+ * - trust in the system's CA store (/etc/ssl/certs, SSL_CERT_FILE / SSL_CERT_DIR), as Go's
+ *   crypto/x509 on Linux, plus Node's bundled roots and a registry's certs.d ca.crt.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { isIP } from 'node:net';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+
+export interface TlsFiles { ca?: Buffer; cert?: Buffer; key?: Buffer }
+
+let roots: string[] | undefined;
+/** System and bundled roots, made the process default once (so every TLS connection trusts them). */
+export function trustedRoots(): string[] {
+  if (!roots) {
+    roots = [...new Set([...getCACertificates('system'), ...getCACertificates('bundled')])];
+    setDefaultCACertificates(roots);
+  }
+  return roots;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/** The proxy settings that apply to a host: none for loopback, else the environment's. */
+function proxyEnvFor(hostname: string): NodeJS.ProcessEnv | undefined {
+  if (isLoopbackHost(hostname)) return undefined;
+  const e = process.env;
+  const any = e.HTTP_PROXY || e.http_proxy || e.HTTPS_PROXY || e.https_proxy;
+  return any ? e : undefined;
+}
+
+/** A keep-alive agent for one registry origin. */
+export function agentFor(origin: string, tls?: TlsFiles): HttpAgent {
+  const u = new URL(origin);
+  const proxyEnv = proxyEnvFor(u.hostname);
+  if (u.protocol !== 'https:') return new HttpAgent({ keepAlive: true, maxSockets: 8, proxyEnv });
+  const base = trustedRoots();
+  return new HttpsAgent({
+    keepAlive: true, maxSockets: 8, proxyEnv,
+    ...(tls?.ca ? { ca: [...base, tls.ca.toString()] } : {}),
+    cert: tls?.cert, key: tls?.key,
+  });
+}
+
+const shared = new Map<string, HttpAgent>();
+/** Agents for other origins a registry sends us to (token realms, blob redirects), shared per origin. */
+export function sharedAgentFor(url: URL): HttpAgent {
+  let a = shared.get(url.origin);
+  if (!a) {
+    a = agentFor(url.origin);
+    if (shared.size < 64) shared.set(url.origin, a);
+  }
+  return a;
+}
