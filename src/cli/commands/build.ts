@@ -51,13 +51,16 @@ async function packContext(dir: string, dockerfileRel: string | undefined, extra
     }
   };
   walk('');
+  // as the docker CLI: a Dockerfile sent under a private name is listed in .dockerignore, so COPY . leaves it out
+  const ignoreText = (old: string | undefined): Buffer => Buffer.from(`${old ?? '.dockerignore'}\n${extra!.name}\n`);
   (async () => {
     for (const { r, st } of entries) {
       const abs = join(dir, r);
       const common = { name: r, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime: st.mtime };
       await new Promise<void>((res, rej) => {
         const cb = (e?: Error | null) => (e ? rej(e) : res());
-        if (st.isDirectory()) p.entry({ ...common, type: 'directory' }, cb);
+        if (extra && r === '.dockerignore' && st.isFile()) p.entry({ ...common, type: 'file' }, ignoreText(readFileSync(abs, 'utf8')), cb);
+        else if (st.isDirectory()) p.entry({ ...common, type: 'directory' }, cb);
         else if (st.isSymbolicLink()) p.entry({ ...common, type: 'symlink', linkname: readlinkSync(abs) }, cb);
         else if (st.isFile() && st.size <= 1024 * 1024) p.entry({ ...common, type: 'file' }, readFileSync(abs), cb); // small: no stream set-up
         else if (st.isFile()) {
@@ -66,7 +69,11 @@ async function packContext(dir: string, dockerfileRel: string | undefined, extra
         } else res();
       });
     }
-    if (extra) await new Promise<void>((res, rej) => p.entry({ name: extra.name, mode: 0o600, mtime: new Date() }, extra.data, (e) => (e ? rej(e) : res())));
+    if (extra) {
+      const add = (name: string, data: Buffer) => new Promise<void>((res, rej) => p.entry({ name, mode: 0o600, mtime: new Date() }, data, (e) => (e ? rej(e) : res())));
+      await add(extra.name, extra.data);
+      if (!entries.some((e) => e.r === '.dockerignore' && e.st.isFile())) await add('.dockerignore', ignoreText(undefined));
+    }
     p.finalize();
   })().catch((e) => p.destroy(e));
   return p as unknown as Readable;

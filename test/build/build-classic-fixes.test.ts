@@ -1,0 +1,66 @@
+/**
+ * Classic-builder fixes: a Dockerfile outside the context or on stdin (docker CLI
+ * and berth CLI), dockerd's step output on cached metadata steps and the final
+ * id, `builder prune --filter until=<Go duration>`, `berth build --progress`.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, apiRequest, type TestDaemon } from '../helpers/daemon.js';
+
+const DOCKER = '/usr/local/bin/docker';
+let d: TestDaemon;
+let base: string;
+let ctxDir: string;
+
+function docker(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(base, 'dockercfg') };
+    delete env.NODE_EXTRA_CA_CERTS;
+    const child = spawn(DOCKER, args, { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`docker ${args.join(' ')} timed out`)); }, 60_000);
+    child.stdout.on('data', (b) => { stdout += b; });
+    child.stderr.on('data', (b) => { stderr += b; });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, stdout, stderr }); });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+before(async () => {
+  d = await startDaemon();
+  base = mkdtempSync(join(tmpdir(), 'berth-build-fix-'));
+  ctxDir = join(base, 'ctx');
+  mkdirSync(ctxDir);
+  mkdirSync(join(base, 'dockercfg'));
+  writeFileSync(join(ctxDir, 'a.txt'), 'from the context\n');
+  writeFileSync(join(ctxDir, 'ignored.txt'), 'ignored\n');
+  writeFileSync(join(ctxDir, '.dockerignore'), 'ignored.txt\n');
+  writeFileSync(join(base, 'Dockerfile'), 'FROM busybox\nCOPY . /ctx/\nCMD ["cat", "/ctx/a.txt"]\n');
+});
+after(async () => { await d?.cleanup(); if (base) rmSync(base, { recursive: true, force: true }); });
+
+test('a Dockerfile outside the context or on stdin: docker CLI and berth CLI', async () => {
+  const df = join(base, 'Dockerfile');
+  const check = async (tag: string): Promise<void> => {
+    const ls = await d.berth(['run', '--rm', tag, 'ls', '-A', '/ctx']);
+    assert.equal(ls.code, 0, ls.stderr);
+    // as Docker: .dockerignore is copied, the Dockerfile under its private name and ignored files are not
+    assert.equal(ls.stdout, '.dockerignore\na.txt\n');
+  };
+  const r1 = await docker(['build', '-f', df, '-t', 'out:docker', ctxDir]);
+  assert.equal(r1.code, 0, r1.stderr + r1.stdout);
+  await check('out:docker');
+  const r2 = await docker(['build', '-f', '-', '-t', 'out:docker-stdin', ctxDir], { input: 'FROM busybox\nCOPY . /ctx/\n' });
+  assert.equal(r2.code, 0, r2.stderr + r2.stdout);
+  await check('out:docker-stdin');
+  const r3 = await d.berth(['build', '-f', df, '-t', 'out:berth', ctxDir], { timeoutMs: 60_000 });
+  assert.equal(r3.code, 0, r3.stderr + r3.stdout);
+  await check('out:berth');
+  const r4 = await d.berth(['build', '-f', '-', '-t', 'out:berth-stdin', ctxDir], { input: 'FROM busybox\nCOPY . /ctx/\n', timeoutMs: 60_000 });
+  assert.equal(r4.code, 0, r4.stderr + r4.stdout);
+  await check('out:berth-stdin');
+});
