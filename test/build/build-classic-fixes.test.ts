@@ -64,3 +64,31 @@ test('a Dockerfile outside the context or on stdin: docker CLI and berth CLI', a
   assert.equal(r4.code, 0, r4.stderr + r4.stdout);
   await check('out:berth-stdin');
 });
+
+test('builder prune --filter until= takes Go durations and timestamps (CLI and API)', async () => {
+  const build = () => d.berth(['build', '-t', 'prune:1', '-'], { input: 'FROM busybox\nRUN echo layer > /l\n', timeoutMs: 60_000 });
+  const first = await build();
+  assert.equal(first.code, 0, first.stderr);
+  // a fresh cache entry is younger than any of these: nothing is removed
+  for (const v of ['1h30m', '90m', '2h45m10s', '1.5h', '24h']) {
+    const r = await d.berth(['builder', 'prune', '-f', '--filter', `until=${v}`]);
+    assert.equal(r.code, 0, `${v}: ${r.stderr}`);
+    assert.equal(r.stdout, 'Total reclaimed space: 0B\n', v);
+  }
+  const api = await apiRequest(d.socket, 'POST', `/build/prune?filters=${encodeURIComponent(JSON.stringify({ until: ['1h30m'] }))}`);
+  assert.equal(api.status, 200, JSON.stringify(api.body));
+  assert.deepEqual(api.body.CachesDeleted, []);
+  assert.match((await build()).stdout, /Using cache/);
+  // a timestamp after the entry's last use removes it
+  const later = new Date(Date.now() + 60_000).toISOString();
+  const api2 = await apiRequest(d.socket, 'POST', `/build/prune?filters=${encodeURIComponent(JSON.stringify({ until: [later] }))}`);
+  assert.equal(api2.status, 200, JSON.stringify(api2.body));
+  assert.ok(api2.body.CachesDeleted.length >= 1);
+  assert.match((await build()).stdout, /Running in/);
+  const r = await d.berth(['builder', 'prune', '-f', '--filter', `until=${Math.floor(Date.now() / 1000) + 60}`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Deleted build cache objects:\n[0-9a-f]{64}\n\nTotal reclaimed space: /);
+  const bad = await d.berth(['builder', 'prune', '-f', '--filter', 'until=soon']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /"until" filter expects a duration \(e\.g\., '24h'\)/);
+});
