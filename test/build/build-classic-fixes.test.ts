@@ -92,3 +92,46 @@ test('builder prune --filter until= takes Go durations and timestamps (CLI and A
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /"until" filter expects a duration \(e\.g\., '24h'\)/);
 });
+
+test('classic output: every cached step prints Using cache and its id; the last id is the image', async () => {
+  const dir = join(base, 'meta');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'Dockerfile'), [
+    'FROM busybox', 'ENV A=1', 'WORKDIR /w', 'RUN echo run | tee f', 'LABEL l=v', 'EXPOSE 80', 'USER nobody',
+    'STOPSIGNAL SIGTERM', 'ENTRYPOINT ["cat"]', 'CMD ["/w/f"]',
+  ].join('\n') + '\n');
+  const steps = (out: string): string[] => out.split(/^(?=Step \d+\/\d+ : )/m).filter((p) => p.startsWith('Step ')).map((p) => p.replace(/\nSuccessfully[\s\S]*$/, '\n'));
+  const lastId = (out: string): string => [...out.matchAll(/^ ---> ([0-9a-f]{12})$/gm)].at(-1)![1];
+  const first = await docker(['build', '-t', 'meta:1', dir]);
+  assert.equal(first.code, 0, first.stderr + first.stdout);
+  assert.doesNotMatch(first.stdout, /Using cache/);
+  assert.match(first.stdout, /^Step 4\/10 : RUN echo run \| tee f\n ---> Running in ([0-9a-f]{12})\nrun\n ---> Removed intermediate container \1\n ---> [0-9a-f]{12}\n/m);
+  const built = first.stdout.match(/^Successfully built ([0-9a-f]{12})$/m)![1];
+  assert.equal(lastId(first.stdout), built);
+  assert.equal((await docker(['images', '-q', 'meta:1'])).stdout.trim(), built);
+
+  const second = await docker(['build', '-t', 'meta:1', dir]);
+  assert.equal(second.code, 0, second.stderr + second.stdout);
+  const a = steps(first.stdout), b = steps(second.stdout);
+  assert.equal(b.length, 10);
+  assert.equal(b[0], a[0]); // FROM: the base image's id
+  for (let i = 1; i < 10; i++) {
+    const id = a[i].match(/ ---> ([0-9a-f]{12})\n$/)![1];
+    assert.equal(b[i], `${a[i].split('\n')[0]}\n ---> Using cache\n ---> ${id}\n`, `step ${i + 1}`);
+  }
+  assert.match(second.stdout, new RegExp(` ---> ${built}\\nSuccessfully built ${built}\\nSuccessfully tagged meta:1\\n$`));
+
+  // a changed step: the metadata steps after it are built again, those before it still cached
+  writeFileSync(join(dir, 'Dockerfile'), [
+    'FROM busybox', 'ENV A=1', 'WORKDIR /w', 'RUN echo changed > f', 'LABEL l=v', 'CMD ["/w/f"]',
+  ].join('\n') + '\n');
+  const third = await docker(['build', '-t', 'meta:2', dir]);
+  assert.equal(third.code, 0, third.stderr + third.stdout);
+  const c = steps(third.stdout);
+  assert.match(c[1], /Using cache/);
+  assert.match(c[2], /Using cache/);
+  for (const s of c.slice(3)) assert.doesNotMatch(s, /Using cache/);
+  const built3 = third.stdout.match(/^Successfully built ([0-9a-f]{12})$/m)![1];
+  assert.equal(lastId(third.stdout), built3);
+  assert.equal((await d.berth(['images', '-q', 'meta:2'])).stdout.trim(), built3);
+});
