@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, apiRequest, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, apiRequest, cleanEnv, BERTH_BIN, type TestDaemon } from '../helpers/daemon.js';
 
 const DOCKER = '/usr/local/bin/docker';
 let d: TestDaemon;
@@ -27,6 +27,19 @@ function docker(args: string[], opts: { cwd?: string; input?: string } = {}): Pr
     child.stderr.on('data', (b) => { stderr += b; });
     child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, stdout, stderr }); });
     child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** berth on a terminal: script(1) gives it a pseudo-terminal for stdout. */
+function berthOnTerminal(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const cmd = [BERTH_BIN, '-H', `unix://${d.socket}`, ...args].join(' ');
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`berth ${cmd} timed out`)); }, 60_000);
+    child.stdout.on('data', (b) => { out += b; });
+    child.stderr.on('data', (b) => { out += b; });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, out }); });
   });
 }
 
@@ -134,4 +147,49 @@ test('classic output: every cached step prints Using cache and its id; the last 
   const built3 = third.stdout.match(/^Successfully built ([0-9a-f]{12})$/m)![1];
   assert.equal(lastId(third.stdout), built3);
   assert.equal((await d.berth(['images', '-q', 'meta:2'])).stdout.trim(), built3);
+});
+
+test('berth build --progress plain|quiet|tty|auto and -q; bad values get Docker\'s errors', async () => {
+  const dir = join(base, 'progress');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nRUN echo tty-out; sleep 0.5\nCMD ["true"]\n');
+  const plain = await d.berth(['build', '--progress', 'plain', '-t', 'prog:1', dir], { timeoutMs: 60_000 });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /^Sending build context to berth daemon\nStep 1\/3 : FROM busybox\n[\s\S]*Step 2\/3 : RUN echo tty-out; sleep 0\.5\n ---> Running in \w+\ntty-out\n[\s\S]*Successfully built [0-9a-f]{12}\nSuccessfully tagged prog:1\n$/);
+  assert.doesNotMatch(plain.stdout, /\x1b\[/);
+  const auto = await d.berth(['build', '-t', 'prog:1', dir], { timeoutMs: 60_000 }); // not a terminal: plain
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.match(auto.stdout, /Step 2\/3 : RUN echo tty-out; sleep 0\.5\n ---> Using cache\n/);
+  assert.doesNotMatch(auto.stdout, /\x1b\[/);
+  for (const flags of [['--progress', 'quiet'], ['-q'], ['--progress=plain', '--quiet']]) {
+    const q = await d.berth(['build', ...flags, dir], { timeoutMs: 60_000 });
+    assert.equal(q.code, 0, q.stderr);
+    assert.match(q.stdout, /^sha256:[0-9a-f]{64}\n$/, flags.join(' '));
+  }
+  const bad = await d.berth(['build', '--progress', 'bogus', dir]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /invalid progress mode bogus/);
+  const noTty = await d.berth(['build', '--progress', 'tty', dir]);
+  assert.equal(noTty.code, 1);
+  assert.match(noTty.stderr, /failed to get console: provided file is not a console/);
+
+  // on a terminal: the live view (redrawn in place), the running step's output under it while it runs
+  const tty = await berthOnTerminal(['build', '--progress', 'tty', '--no-cache', '-t', 'prog:2', dir]);
+  assert.equal(tty.code, 0, tty.out);
+  assert.match(tty.out, /\[\+\] Building \d+\.\ds \(\d\/3\)/);
+  assert.match(tty.out, / => => # tty-out/);
+  assert.match(tty.out, /\x1b\[\d+A/); // moved back over the last drawing
+  assert.match(tty.out, /\[\+\] Building \d+\.\ds \(3\/3\) FINISHED\r?\n => Step 1\/3 : FROM busybox \d+\.\ds\r?\n => Step 2\/3 : RUN echo tty-out; sleep 0\.5 \d+\.\ds\r?\n => Step 3\/3 : CMD \["true"\] \d+\.\ds\r?\nSuccessfully built [0-9a-f]{12}\r?\nSuccessfully tagged prog:2\r?\n/);
+  assert.doesNotMatch(tty.out, /Running in|Removed intermediate/);
+  const autoTty = await berthOnTerminal(['build', '-t', 'prog:2', dir]); // auto on a terminal: tty
+  assert.equal(autoTty.code, 0, autoTty.out);
+  assert.match(autoTty.out, / => CACHED Step 2\/3 : RUN echo tty-out; sleep 0\.5\r?\n/);
+  // a failing step stays on screen with its last output
+  const failDir = join(base, 'progress-fail');
+  mkdirSync(failDir);
+  writeFileSync(join(failDir, 'Dockerfile'), 'FROM busybox\nRUN echo boom; exit 3\n');
+  const failed = await berthOnTerminal(['build', '--progress', 'tty', failDir]);
+  assert.equal(failed.code, 3, failed.out);
+  assert.match(failed.out, / ERROR\r?\n => Step 1\/2 : FROM busybox \d+\.\ds\r?\n => ERROR Step 2\/2 : RUN echo boom; exit 3 \d+\.\ds\r?\n => => # boom\r?\n/);
+  assert.match(failed.out, /returned a non-zero code: 3/);
 });
