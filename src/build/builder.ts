@@ -66,6 +66,8 @@ interface State {
   architecture?: string;
   baseId?: string;
   cmdSet: boolean;
+  /** a step of this state's chain ran in this build: the metadata steps after it are new too (as dockerd's new image ids) */
+  fresh?: boolean;
 }
 
 const PROXY_ARGS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
@@ -120,6 +122,11 @@ class BuildRun {
   private executed = 0;
   private readonly snapshotKeys = new Set<string>();
   private readonly usedCacheKeys = new Set<string>();
+  /** metadata steps built or found in this build, recorded when it ends */
+  private readonly metaKeys = new Set<string>();
+  /** the target stage's last step is running: its ` ---> <id>` is the final image's, printed by finish() */
+  private finalStep = false;
+  private targetIndex = -1;
   private readonly baseImages = new Map<string, Promise<ImageRecord>>();
   private cacheSources?: Array<{ layers: ImageLayer[]; history: HistoryEntry[] }>;
 
@@ -143,6 +150,7 @@ class BuildRun {
       ? this.df.stages.find((s) => s.name === this.opts.target!.toLowerCase())
       : this.df.stages.at(-1)!;
     if (!targetStage) throw new InvalidArgumentError(`failed to reach build target ${this.opts.target} in Dockerfile`, 'ERR_BUILD_TARGET');
+    this.targetIndex = targetStage.index;
     const needed = this.neededStages(targetStage, metaEnv);
     this.totalSteps = this.df.metaArgs.length + [...needed].reduce((n, i) => n + 1 + this.df.stages[i].instructions.length, 0);
     for (const a of this.df.metaArgs) { this.stepNo++; this.out(`Step ${this.stepNo}/${this.totalSteps} : ARG ${a.args.join(' ')}\n`); }
@@ -152,12 +160,11 @@ class BuildRun {
       const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
       if (failed) throw failed.reason;
       const final = await this.stagePromises.get(targetStage.index)!;
-      const unused = Object.keys(this.opts.buildArgs ?? {}).filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.includes(k));
-      if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
       const imageId = await this.finish(final);
       this.cache.touch(this.usedCacheKeys);
       return { imageId, cachedSteps: this.cached, executedSteps: this.executed };
     } finally {
+      this.cache.metaTouch(this.metaKeys); // as dockerd keeps the images of the steps that were committed
       for (const k of this.snapshotKeys) await this.engine.snapshots.remove(k).catch(() => undefined);
     }
   }
@@ -185,6 +192,10 @@ class BuildRun {
       imageId = img.id;
       this.engine.db.prepare('INSERT OR REPLACE INTO build_results (key, image_id, created) VALUES (?, ?, ?)').run(finalKey, imageId, Date.now());
     }
+    // dockerd's last ` ---> <id>` is the final image; then the unused build-args warning
+    this.out(` ---> ${shortId(imageId)}\n`);
+    const unused = Object.keys(this.opts.buildArgs ?? {}).filter((k) => !this.usedArgs.has(k) && !PROXY_ARGS.includes(k));
+    if (unused.length) this.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
     this.out(`Successfully built ${shortId(imageId)}\n`);
     for (const t of tags) this.out(`Successfully tagged ${t.includes(':') && !t.endsWith(']') ? t : t + ':latest'}\n`);
     return imageId;
@@ -262,17 +273,17 @@ class BuildRun {
     const ref = this.baseRef(stage, metaEnv);
     this.stepHeader(`FROM ${ref}${stage.name ? ` AS ${stage.name}` : ''}`, stage);
     if (ref === 'scratch') {
-      this.out(' ---> \n');
+      this.stepId(stage, '');
       return { key: hash('scratch'), config: {}, layers: [], history: [], cmdSet: false };
     }
     const dep = findStage(this.df.stages, ref, stage.index);
     if (dep) {
       const s = await this.stageState(dep.index, metaEnv);
-      this.out(` ---> ${shortId(s.key)}\n`);
+      this.stepId(stage, shortId(s.key));
       return { ...s, config: structuredClone(s.config), layers: [...s.layers], history: [...s.history], cmdSet: false };
     }
     const img = await this.resolveImage(ref, stage);
-    this.out(` ---> ${shortId(img.id)}\n`);
+    this.stepId(stage, shortId(img.id));
     return {
       key: hash('image', img.id), config: structuredClone(img.config?.config ?? {}), layers: [...img.layers],
       history: [...(img.config?.history ?? [])], architecture: img.config?.architecture, baseId: img.id, cmdSet: false,
@@ -311,7 +322,15 @@ class BuildRun {
     }
   }
 
+  /** ` ---> <id>` after a step, except the target's last one (finish() prints the image's id there). */
+  private stepId(stage: Stage, id: string): void {
+    if (!(this.finalStep && stage.index === this.targetIndex)) this.out(` ---> ${id}\n`);
+  }
+
   private async buildStage(stage: Stage, metaEnv: Record<string, string>): Promise<State> {
+    const target = stage.index === this.targetIndex;
+    // a FROM alone is the last step (ONBUILD triggers come from the base, so this is known only after it)
+    if (target && stage.instructions.length === 0) this.finalStep = true;
     let state = await this.fromState(stage, metaEnv);
     const args = new Map<string, string>(); // stage ARG values
     const triggers: string[] = (state.config.OnBuild as string[] | undefined) ?? [];
@@ -323,7 +342,9 @@ class BuildRun {
     }
     this.totalSteps += instructions.length;
     instructions.push(...stage.instructions);
-    for (const ins of instructions) {
+    if (target) this.finalStep = instructions.length === 0;
+    for (const [i, ins] of instructions.entries()) {
+      if (target && i === instructions.length - 1) this.finalStep = true;
       const env = envLookup(Object.fromEntries(args), state.config.Env ?? []);
       state = await this.step(stage, ins, state, env, args, metaEnv);
     }
@@ -340,7 +361,10 @@ class BuildRun {
       const config = structuredClone(s.config);
       change(config);
       const key = hash(s.key, text);
-      this.out(` ---> ${shortId(key)}\n`);
+      // as dockerd's probe of the image cache: a step after one that ran is never cached
+      if (!this.opts.noCache && !s.fresh && this.cache.metaSeen(key)) this.out(' ---> Using cache\n');
+      this.metaKeys.add(key);
+      this.stepId(stage, shortId(key));
       return { ...s, ...extra, key, config, history: [...s.history, { created: new Date().toISOString(), created_by: NOP + ' ' + text, empty_layer: true }] };
     };
     switch (ins.kind) {
@@ -461,9 +485,10 @@ class BuildRun {
       });
       this.cache.put(key, layer, text);
     }
-    this.out(` ---> ${shortId(key)}\n`);
+    this.stepId(stage, shortId(key));
     const created = fromImage?.created ?? new Date(hit?.created ?? Date.now()).toISOString();
-    return { ...s, key, layers: [...s.layers, layer], history: [...s.history, { created, created_by: historyText }] };
+    const fresh = s.fresh || (!hit && !fromImage);
+    return { ...s, key, fresh, layers: [...s.layers, layer], history: [...s.history, { created, created_by: historyText }] };
   }
 
   /**
@@ -561,7 +586,7 @@ class BuildRun {
         if (res.exitCode !== 0) {
           throw new BuildStepError(`The command '${argv.join(' ')}' returned a non-zero code: ${res.exitCode}`, ins, res.exitCode, res.lastLines);
         }
-        this.out(`Removing intermediate container ${id.slice(0, 12)}\n`);
+        this.out(` ---> Removed intermediate container ${id.slice(0, 12)}\n`);
       });
     } finally {
       await mounts.cleanup();

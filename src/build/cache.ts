@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS build_cache (
 );
 CREATE INDEX IF NOT EXISTS build_cache_chain ON build_cache(chain_id);
 CREATE INDEX IF NOT EXISTS build_cache_blob ON build_cache(blob_digest);
+CREATE TABLE IF NOT EXISTS build_meta_steps (key TEXT PRIMARY KEY, last_used INTEGER NOT NULL);
 `;
 
 interface Row {
@@ -96,6 +97,20 @@ export class BuildCache {
       .run(key, layer.chainId, layer.diffId, layer.blobDigest, layer.size, layer.diffSize, layer.mediaType, description.slice(0, 500), now, now);
   }
 
+  /** Whether a metadata step (ENV, LABEL, CMD, ...: no layer) with this key was built before. */
+  metaSeen(key: string): boolean {
+    return this.db.prepare('SELECT 1 FROM build_meta_steps WHERE key = ?').get(key) !== undefined;
+  }
+
+  /** Record metadata steps as built (or used) now, in one transaction. */
+  metaTouch(keys: Iterable<string>): void {
+    const list = [...keys];
+    if (list.length === 0) return;
+    const now = Date.now();
+    const up = this.db.prepare('INSERT INTO build_meta_steps (key, last_used) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET last_used = excluded.last_used');
+    tx(this.db, () => { for (const k of list) up.run(k, now); });
+  }
+
   list(): CacheRecord[] {
     return (this.db.prepare('SELECT * FROM build_cache ORDER BY last_used DESC').all() as unknown as Row[]).map((r) => this.toRecord(r));
   }
@@ -120,7 +135,12 @@ export class BuildCache {
     }
     // children before parents: a layer whose chain another entry extends goes last
     const result: PruneResult = { CachesDeleted: [], SpaceReclaimed: 0 };
-    tx(this.db, () => { for (const v of victims) this.db.prepare('DELETE FROM build_cache WHERE key = ?').run(v.key); });
+    tx(this.db, () => {
+      for (const v of victims) this.db.prepare('DELETE FROM build_cache WHERE key = ?').run(v.key);
+      // metadata steps hold no space: they go with everything or by age
+      if (opts.all && opts.untilMs === undefined && opts.keepBytes === undefined) this.db.prepare('DELETE FROM build_meta_steps').run();
+      else if (opts.untilMs !== undefined) this.db.prepare('DELETE FROM build_meta_steps WHERE last_used < ?').run(opts.untilMs);
+    });
     const ordered = [...victims].sort((a, b) => b.created - a.created);
     for (const v of ordered) {
       result.CachesDeleted.push(v.key.replace(/^sha256:/, ''));

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../common/errors.js';
+import { parseGoDuration } from '../image/filters.js';
 
 /** `10GB`, `512m`, `1024` (bytes) as Docker's units.RAMInBytes-style sizes (1024-based). */
 export function parseSize(s: string): number {
@@ -8,12 +9,15 @@ export function parseSize(s: string): number {
   return Math.floor(Number(m[1]) * 1024 ** pow);
 }
 
-/** `until` filter: a Go duration (`24h`, `90m`) before now, or a timestamp; returns ms since epoch. */
+/**
+ * `until` filter: a Go duration before now (`24h`, `1h30m`, `2h45m10s`, `1.5h`, `0`), or a
+ * timestamp (unix seconds, RFC 3339, a date); returns ms since epoch.
+ */
 export function parseUntil(s: string, now = Date.now()): number {
-  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(s);
-  if (d) return now - Number(d[1]) * { ms: 1, s: 1e3, m: 60e3, h: 3600e3 }[d[2] as 'ms']!;
+  const d = s === '0' ? 0 : parseGoDuration(s);
+  if (d !== undefined) return now - d;
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid until filter: ${s}`, 'ERR_BAD_FILTER');
+  const t = /^\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : NaN;
+  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid filter 'until=${s}': "until" filter expects a duration (e.g., '24h') or a timestamp`, 'ERR_BAD_FILTER');
   return t;
 }

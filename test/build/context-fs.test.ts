@@ -73,3 +73,22 @@ test('a context entry that leaves the context is refused', async () => {
   const tar = await tarOf([{ name: '../escape.txt', data: 'x' }]);
   await assert.rejects(MemoryContextFs.fromTar(tar, () => '/nonexistent'), /outside the context/);
 });
+
+test('a tar that ends right after its last file (the docker CLI with -f elsewhere) is completed; a cut one still fails', async () => {
+  const full = await tarOf([{ name: 'a.txt', data: 'a\n' }, { name: '.dockerfile.x', data: 'FROM busybox\n' }]);
+  const cut = full.subarray(0, 512 * 3 + 'FROM busybox\n'.length); // no padding, no end blocks
+  const dirs: string[] = [];
+  const makeDir = (): string => { const d = mkdtempSync(join(tmpdir(), 'berth-ctxfs-')); dirs.push(d); return d; };
+  try {
+    const mem = await receiveContext(Readable.from([cut.subarray(0, 700), cut.subarray(700)]), makeDir);
+    assert.equal((await mem.readFile('.dockerfile.x')).toString(), 'FROM busybox\n');
+    const disk = await receiveContext(Readable.from([cut]), makeDir, 100);
+    assert.ok(disk instanceof DiskContextFs);
+    assert.equal((await disk.readFile('.dockerfile.x')).toString(), 'FROM busybox\n');
+    const atBlock = await receiveContext(Readable.from([full.subarray(0, 512 * 4)]), makeDir); // padded, no end blocks
+    assert.equal((await atBlock.readFile('a.txt')).toString(), 'a\n');
+    await assert.rejects(receiveContext(Readable.from([full.subarray(0, 512 * 3 + 5)]), makeDir), /Unexpected end of data/);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});

@@ -1,16 +1,18 @@
 /**
- * The context of POST /build: a plain tar up to MEMORY_CONTEXT_MAX_BYTES is
- * kept in memory (a cached rebuild then never touches the disk for it); a larger
- * or compressed one is unpacked to a directory as it streams in.
+ * The context of POST /build: a tar (plain, gzip or zstd) up to
+ * MEMORY_CONTEXT_MAX_BYTES uncompressed is kept in memory (a cached rebuild then
+ * never touches the disk for it); a larger one is unpacked to a directory as it
+ * streams in. A tar without its end blocks (the docker CLI's, with a Dockerfile
+ * from elsewhere) is completed first.
  */
 import type { Readable } from 'node:stream';
+import { decompressAuto } from '../../snapshot/decompress.js';
 import { unpackLayer } from '../../snapshot/tar-unpack.js';
 import { DiskContextFs, MemoryContextFs, MEMORY_CONTEXT_MAX_BYTES, type ContextFs } from './context-fs.js';
-
-const isPlainTar = (head: Buffer): boolean => !(head[0] === 0x1f && head[1] === 0x8b) && !(head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528);
+import { completeTar } from './tar-complete.js';
 
 export async function receiveContext(body: Readable, makeDir: () => string, maxMemory = MEMORY_CONTEXT_MAX_BYTES): Promise<ContextFs> {
-  const it = body[Symbol.asyncIterator]();
+  const it = completeTar(await decompressAuto(body));
   const chunks: Buffer[] = [];
   let size = 0;
   let done = false;
@@ -21,9 +23,8 @@ export async function receiveContext(body: Readable, makeDir: () => string, maxM
     chunks.push(b);
     size += b.length;
   }
-  const head = Buffer.concat(chunks.slice(0, 4));
-  if (done && (size === 0 || isPlainTar(head))) return MemoryContextFs.fromTar(Buffer.concat(chunks), makeDir);
-  // too big or compressed: what was read so far, then the rest of the body, to disk
+  if (done) return MemoryContextFs.fromTar(Buffer.concat(chunks), makeDir);
+  // too big: what was read so far, then the rest of the body, to disk
   async function* rest(): AsyncGenerator<Buffer> {
     yield* chunks;
     if (done) return;

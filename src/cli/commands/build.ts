@@ -12,6 +12,7 @@ import { NotSupportedError, UsageError } from '../../common/errors.js';
 import { DaemonError, jsonLines } from '../client.js';
 import { collect, confirm, ExitError, type CliContext } from '../context.js';
 import { humanSize } from '../format/units.js';
+import { plainProgress, progressMode, TtyProgress, type ProgressSink } from '../format/build-progress.js';
 import { PatternMatcher, readIgnoreFile } from '../../build/context/dockerignore.js';
 import { encodeSecrets, parseSecretFlag, SECRETS_HEADER } from '../../build/build-secrets.js';
 import { registryConfigHeader } from '../../registry/client/credentials.js';
@@ -51,13 +52,16 @@ async function packContext(dir: string, dockerfileRel: string | undefined, extra
     }
   };
   walk('');
+  // as the docker CLI: a Dockerfile sent under a private name is listed in .dockerignore, so COPY . leaves it out
+  const ignoreText = (old: string | undefined): Buffer => Buffer.from(`${old ?? '.dockerignore'}\n${extra!.name}\n`);
   (async () => {
     for (const { r, st } of entries) {
       const abs = join(dir, r);
       const common = { name: r, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime: st.mtime };
       await new Promise<void>((res, rej) => {
         const cb = (e?: Error | null) => (e ? rej(e) : res());
-        if (st.isDirectory()) p.entry({ ...common, type: 'directory' }, cb);
+        if (extra && r === '.dockerignore' && st.isFile()) p.entry({ ...common, type: 'file' }, ignoreText(readFileSync(abs, 'utf8')), cb);
+        else if (st.isDirectory()) p.entry({ ...common, type: 'directory' }, cb);
         else if (st.isSymbolicLink()) p.entry({ ...common, type: 'symlink', linkname: readlinkSync(abs) }, cb);
         else if (st.isFile() && st.size <= 1024 * 1024) p.entry({ ...common, type: 'file' }, readFileSync(abs), cb); // small: no stream set-up
         else if (st.isFile()) {
@@ -66,7 +70,11 @@ async function packContext(dir: string, dockerfileRel: string | undefined, extra
         } else res();
       });
     }
-    if (extra) await new Promise<void>((res, rej) => p.entry({ name: extra.name, mode: 0o600, mtime: new Date() }, extra.data, (e) => (e ? rej(e) : res())));
+    if (extra) {
+      const add = (name: string, data: Buffer) => new Promise<void>((res, rej) => p.entry({ name, mode: 0o600, mtime: new Date() }, data, (e) => (e ? rej(e) : res())));
+      await add(extra.name, extra.data);
+      if (!entries.some((e) => e.r === '.dockerignore' && e.st.isFile())) await add('.dockerignore', ignoreText(undefined));
+    }
     p.finalize();
   })().catch((e) => p.destroy(e));
   return p as unknown as Readable;
@@ -110,13 +118,14 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
     .option('-q, --quiet', 'Suppress the build output and print image ID on success')
     .option('--iidfile <string>', 'Write the image ID to the file')
     .option('--network <string>', 'Set the networking mode for the RUN instructions during build', 'default')
-    .option('--progress <string>', 'Set type of progress output (auto, plain, tty)', 'auto')
+    .option('--progress <string>', 'Set type of progress output ("auto", "quiet", "plain", "tty"). Use plain to show container output', 'auto')
     .option('--platform <string>', 'Set platform if server is multi-platform capable')
     .option('--rm', 'Remove intermediate containers after a successful build (always)', true)
     .option('--force-rm', 'Always remove intermediate containers (always)')
     .option('--secret <stringArray>', 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]" or "id=x,env=VAR")', collect, [])
     .action(async (context: string, o: any) => {
-      if (!['auto', 'plain', 'tty'].includes(o.progress)) throw new UsageError(`invalid progress mode: ${o.progress} (auto, plain or tty)`);
+      const mode = progressMode(o.progress, !!o.quiet, !!process.stdout.isTTY);
+      const quiet = mode === 'quiet';
       const secrets = Object.fromEntries((o.secret as string[]).map((f) => parseSecretFlag(f, (p) => readFileSync(p), process.env)));
       const secretHeader = Object.keys(secrets).length ? { [SECRETS_HEADER]: encodeSecrets(secrets) } : undefined;
       if (/^(https?|git):\/\//.test(context) || context.endsWith('.git')) throw new NotSupportedError('building from a URL or git repository is not supported yet');
@@ -144,7 +153,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
           } else dockerfile = rel;
         }
         body = await packContext(dir, dockerfile, extra);
-        if (!o.quiet) ctx.out('Sending build context to berth daemon\n');
+        if (mode === 'plain') ctx.out('Sending build context to berth daemon\n');
       }
       const client = await ctx.client();
       const res = await client.request('POST', '/build', {
@@ -152,32 +161,31 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
           t: o.tag.length ? o.tag : undefined, dockerfile, buildargs: JSON.stringify(parseBuildArgs(o.buildArg)),
           labels: JSON.stringify(parseLabels(o.label)), target: o.target, nocache: o.cache === false ? '1' : undefined,
           pull: o.pull ? '1' : undefined, cachefrom: o.cacheFrom.length ? JSON.stringify(o.cacheFrom) : undefined,
-          q: o.quiet ? '1' : undefined, rm: '1', forcerm: o.forceRm ? '1' : undefined,
+          q: quiet ? '1' : undefined, rm: '1', forcerm: o.forceRm ? '1' : undefined,
           networkmode: o.network, platform: o.platform,
         },
         body, contentType: 'application/x-tar', headers: { ...secretHeader, ...registryConfig() },
       });
       let imageId = '';
-      // progress lines that arrive together are written together (one write, not one per line)
-      let pending = '';
-      let flushQueued = false;
-      const flush = (): void => { if (pending) { ctx.out(pending); pending = ''; } flushQueued = false; };
+      const sink: ProgressSink | undefined = mode === 'tty'
+        ? new TtyProgress((t) => ctx.out(t), () => process.stdout)
+        : mode === 'plain' ? plainProgress((t) => ctx.out(t)) : undefined;
+      let ended = false;
+      const end = (success: boolean): void => { if (!ended) { ended = true; sink?.finish(success); } };
       try {
         for await (const msg of jsonLines(res)) {
           if (msg.errorDetail || msg.error) {
-            flush();
+            end(false);
             const message = msg.errorDetail?.message ?? msg.error;
             ctx.err(`${message}\n`);
             throw new ExitError(msg.errorDetail?.code || 1);
           }
           if (msg.aux?.ID) imageId = msg.aux.ID;
-          if (typeof msg.stream === 'string' && !o.quiet) {
-            pending += msg.stream;
-            if (!flushQueued) { flushQueued = true; setImmediate(flush); }
-          }
+          if (typeof msg.stream === 'string') sink?.write(msg.stream);
         }
-      } finally { flush(); }
-      if (o.quiet) ctx.out(`${imageId}\n`);
+        end(true);
+      } finally { end(false); }
+      if (quiet) ctx.out(`${imageId}\n`);
       if (o.iidfile && imageId) writeFileSync(o.iidfile, imageId);
     });
   define(program);
