@@ -102,7 +102,7 @@ test('contract: every single-host operation answers per the v1.55 schema or 501'
   await probe({ op: 'POST /images/{name}/push', path: '/images/contract:t1/push', unreachable: true });
 
   // containers
-  const created = await probe({ op: 'POST /containers/create', path: '/containers/create?name=ct', body: { Image: 'busybox', Cmd: ['sh', '-c', 'echo hi; exec sleep 300'], HostConfig: { NetworkMode: 'none' } } }, (s) => assert.equal(s, 201));
+  const created = await probe({ op: 'POST /containers/create', path: '/containers/create?name=ct', body: { Image: 'busybox', Cmd: ['sh', '-c', 'echo hi; touch /changed; exec sleep 300'], HostConfig: { NetworkMode: 'none' } } }, (s) => assert.equal(s, 201));
   const id = created.Id;
   await probe({ op: 'POST /containers/{id}/start', path: '/containers/ct/start' }, (s) => assert.equal(s, 204));
   await probe({ op: 'GET /containers/json', path: '/containers/json?all=1&size=1' }, (s, b) => assert.equal(b[0].Id, id));
