@@ -18,8 +18,9 @@ import { registerControlCommands } from './commands/controls.js';
 import { registerNetworkCommands, registerPortCommand } from './commands/network.js';
 import { registerVolumeCommands } from './commands/volume.js';
 import { registerBuildCommands } from './commands/build.js';
+import { registerCompletionCommands } from './commands/completion.js';
 
-const GROUPS = new Set(['container', 'image', 'system']);
+const GROUPS = new Set(['container', 'image', 'system', 'completion']);
 
 interface PreScan { globals: string[]; rest: string[]; commandPath: string[] }
 
@@ -82,6 +83,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'network', commands: ['network'], register: (p, ctx) => registerNetworkCommands(p, ctx) },
   { name: 'volume', commands: ['volume'], register: (p, ctx) => registerVolumeCommands(p, ctx) },
   { name: 'build', commands: ['build', 'builder', 'image build'], register: (p, ctx, g) => registerBuildCommands(p, ctx, g.image) },
+  { name: 'completion', commands: ['completion', '__complete'], register: (p, ctx) => registerCompletionCommands(p, ctx, () => buildProgram(ctx)) },
   { name: 'port', commands: ['port', 'container port'], register: (p, ctx, g) => { registerPortCommand(p, ctx); registerPortCommand(g.container, ctx); } },
 ];
 
