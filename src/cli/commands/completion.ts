@@ -23,8 +23,10 @@ export function registerCompletionCommands(program: Command, ctx: CliContext, wh
   const completion = program.command('completion').usage('COMMAND')
     .description('Generate the autocompletion script for berth for the specified shell');
   completion.allowExcessArguments(false);
+  completion.addHelpCommand(false);
   for (const [shell, { script, how }] of Object.entries(SHELLS)) {
-    completion.command(shell).usage('').description(`Generate the autocompletion script for ${shell} (install: ${how})`)
+    completion.command(shell).usage('').description(`Generate the autocompletion script for ${shell}`)
+      .addHelpText('after', `\nTo load completions in every new session:\n  ${how}\n`)
       .action(() => { ctx.out(script(completionSpec(wholeProgram()))); });
   }
 
