@@ -11,6 +11,7 @@ import Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { GLOBAL_WITH_VALUE } from './global-options.js';
+import { installErrorOf } from '../common/install-check.js';
 
 type ModuleWrapper = (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
 
@@ -28,11 +29,27 @@ export function commandKey(argv: string[]): string {
   return words.join(' ') || '-';
 }
 
+/** A build that is missing or broken (berth.cjs absent, a package not installed) is one line and exit 1. */
+function failInstall(e: unknown): never {
+  const install = installErrorOf(e, join(__dirname, '..', '..'));
+  if (install) process.stderr.write(`berth: ${install.message}\n`);
+  else process.stderr.write(`berth: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+}
+
+function readBundle(bundle: string): string {
+  try { return readFileSync(bundle, 'utf8'); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    // as Node's own error for a module that is not there, so that it is named the same way
+    failInstall(Object.assign(new Error(`Cannot find module '${bundle}'`), { code: 'MODULE_NOT_FOUND' }));
+  }
+}
+
 function runWithCodeCache(bundle: string): void {
   const cachePath = `${bundle}.cache`;
   let cachedData: Buffer | undefined;
   try { cachedData = readFileSync(cachePath); } catch { /* first run: no cache yet */ }
-  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  const script = new Script(Module.wrap(readBundle(bundle)), { filename: bundle, cachedData });
   // The cache grows by command: the first successful run of each command rewrites it at exit, so the
   // functions that command compiled lazily (most of its own code) are in the cache from then on.
   const listPath = `${cachePath}.commands`;
@@ -61,7 +78,7 @@ function runWithCodeCache(bundle: string): void {
 if (process.argv.slice(2).includes('serve')) {
   // the daemon is ES modules, which code compiled by vm.Script cannot import(): the ESM bundle can
   process.argv[1] = join(__dirname, 'berth.mjs');
-  import('./berth.mjs').catch((e: Error) => { process.stderr.write(`berth: ${e.stack ?? e}\n`); process.exit(1); });
+  import('./berth.mjs').catch(failInstall);
 } else {
   runWithCodeCache(join(__dirname, 'berth.cjs'));
 }
