@@ -3,7 +3,7 @@
  * Node or not built, dist/ not or partly built) fails with Node's module errors and a stack trace.
  * The CLI and daemon entries turn those into one line naming the missing piece and the fix.
  */
-import { InstallError } from './errors.js';
+import { BerthError, InstallError } from './errors.js';
 
 const NATIVE_FAILURE = /NODE_MODULE_VERSION|invalid ELF header|wrong ELF class|file too short|Could not locate the bindings file|cannot open shared object file|undefined symbol|\.node\b/;
 
@@ -21,6 +21,7 @@ function packageOf(specifier: string): string {
 /** The InstallError that `e` stands for, or undefined when `e` is not about the install. */
 export function installErrorOf(e: unknown, repo: string): InstallError | undefined {
   if (e instanceof InstallError) return e;
+  if (e instanceof BerthError) return undefined; // the engine's own errors are never about the install
   const err = e as NodeJS.ErrnoException | undefined;
   if (!err || typeof err.message !== 'string') return undefined;
   const msg = err.message;
