@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(crun runc conmon busybox-static catatonit tini mmdebstrap debootstrap iproute2 nftables attr procps util-linux xz-utils openssl uidmap)
 if [ "${1:-}" = "--test" ]; then
   # Peers and clients the tests drive, and git for the test that clones the repository.
-  PACKAGES+=(docker-registry skopeo docker-compose python3-docker git zstd)
+  PACKAGES+=(docker-registry skopeo docker-compose python3-docker git zstd zsh fish)
 fi
 # npm (and a Node.js to run it) only to install berth's packages; berth itself runs on the Node.js they bring.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

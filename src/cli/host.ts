@@ -3,7 +3,7 @@
  * not answer (the CLI is a client; `berth serve` owns all state).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, fstatSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../common/errors.js';
@@ -36,9 +36,15 @@ export function resolveHost(explicit: string | undefined, env: NodeJS.ProcessEnv
 
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
 
-/** Path of dist/cli/main.js (this file's sibling once compiled). */
+/**
+ * The daemon's entry: dist/cli/start.cjs (what bin/berth runs for serve) when built, else main.js
+ * (this file's sibling once compiled). The bundle has commander inside, so a clone without
+ * node_modules gets main()'s one-line message about what is missing, not Node's link error.
+ */
 function cliMainPath(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'main.js');
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const start = join(dir, 'start.cjs');
+  return existsSync(start) ? start : join(dir, 'main.js');
 }
 
 /**
@@ -50,6 +56,7 @@ export async function startDaemon(client: EngineClient, socket: string, opts: { 
   mkdirSync(runRoot, { recursive: true, mode: 0o711 });
   const logPath = join(runRoot, 'berth.log');
   const fd = openSync(logPath, 'a');
+  const logStart = fstatSync(fd).size;
   const env = { ...process.env, BERTH_RUN_ROOT: process.env.BERTH_RUN_ROOT ?? runRoot };
   let child;
   try {
@@ -63,7 +70,11 @@ export async function startDaemon(client: EngineClient, socket: string, opts: { 
   const deadline = Date.now() + 15000;
   let lastErr: unknown;
   while (Date.now() < deadline) {
-    if (exited !== null) throw new ConnectStartError(`the berth daemon exited with code ${exited} while starting; see ${logPath}`);
+    if (exited !== null) {
+      // its last words say why (a broken install names the missing piece and the fix)
+      const why = lastLogLine(logPath, logStart).replace(/^berth: /, '');
+      throw new ConnectStartError(`the berth daemon exited with code ${exited} while starting${why ? `: ${why}` : ''}; see ${logPath}`);
+    }
     try {
       await client.ping();
       if (!opts.quiet) process.stderr.write(`berth: started daemon (pid ${child.pid})\n`);
@@ -75,6 +86,20 @@ export async function startDaemon(client: EngineClient, socket: string, opts: { 
     await sleep(50);
   }
   throw new ConnectStartError(`the berth daemon did not answer on unix://${socket} within 15 s (${(lastErr as Error)?.message ?? ''}); see ${logPath}`);
+}
+
+/** The last non-empty line the daemon wrote to its log since `from` (a few KiB at most are read). */
+function lastLogLine(path: string, from: number): string {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const start = Math.max(from, size - 4096);
+      const buf = Buffer.alloc(Math.max(0, size - start));
+      readSync(fd, buf, 0, buf.length, start);
+      return buf.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v/.test(l)).at(-1) ?? '';
+    } finally { closeSync(fd); }
+  } catch { return ''; }
 }
 
 export class ConnectStartError extends ConnectError {

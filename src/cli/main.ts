@@ -6,7 +6,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { BerthError } from '../common/errors.js';
+import { BerthError, InstallError } from '../common/errors.js';
+import { installErrorOf } from '../common/install-check.js';
 import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
 import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
@@ -18,8 +19,9 @@ import { registerControlCommands } from './commands/controls.js';
 import { registerNetworkCommands, registerPortCommand } from './commands/network.js';
 import { registerVolumeCommands } from './commands/volume.js';
 import { registerBuildCommands } from './commands/build.js';
+import { registerCompletionCommands } from './commands/completion.js';
 
-const GROUPS = new Set(['container', 'image', 'system']);
+const GROUPS = new Set(['container', 'image', 'system', 'completion']);
 
 interface PreScan { globals: string[]; rest: string[]; commandPath: string[] }
 
@@ -82,6 +84,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'network', commands: ['network'], register: (p, ctx) => registerNetworkCommands(p, ctx) },
   { name: 'volume', commands: ['volume'], register: (p, ctx) => registerVolumeCommands(p, ctx) },
   { name: 'build', commands: ['build', 'builder', 'image build'], register: (p, ctx, g) => registerBuildCommands(p, ctx, g.image) },
+  { name: 'completion', commands: ['completion', '__complete'], register: (p, ctx) => registerCompletionCommands(p, ctx, () => buildProgram(ctx)) },
   { name: 'port', commands: ['port', 'container port'], register: (p, ctx, g) => { registerPortCommand(p, ctx); registerPortCommand(g.container, ctx); } },
 ];
 
@@ -198,9 +201,15 @@ export async function main(argv: string[]): Promise<number> {
   if (scan.rest[0] === 'serve') {
     // the daemon: loaded only here so that client commands never pay for its imports
     const serveArgs = [...scan.globals.filter((g) => g !== '-D' && g !== '--debug'), ...scan.rest.slice(1)];
-    const mod = await import('../daemon/serve.js' as string) as { main: (argv: string[]) => Promise<number | void> };
-    const code = await mod.main(serveArgs);
-    return typeof code === 'number' ? code : 0;
+    // an install that cannot load the daemon's modules (node_modules, native modules, dist/) is one
+    // line naming the piece and the fix, here and for errors of the start (a native module opens late)
+    try {
+      const mod = await import('../daemon/serve.js' as string) as { main: (argv: string[]) => Promise<number | void> };
+      const code = await mod.main(serveArgs);
+      return typeof code === 'number' ? code : 0;
+    } catch (e) {
+      throw installErrorOf(e, repoDir()) ?? e;
+    }
   }
   if (scan.rest[0] === '-v' || scan.rest[0] === '--version') {
     process.stdout.write(`berth version ${berthVersion()}\n`);
@@ -226,7 +235,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The clone this CLI runs from: dist/cli/berth.cjs, dist/cli/main.js and src/cli/main.ts are two levels down. */
+function repoDir(): string {
+  return fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+}
+
 export function reportError(program: Command, path: string[], e: unknown): number {
+  const install = installErrorOf(e, repoDir());
+  if (install) return reportInstallError(install);
   if (e instanceof CommanderError) return reportCommanderError(program, path, e);
   if (e instanceof ExitError) {
     if (e.message) process.stderr.write(`${e.message}\n`);
@@ -256,6 +272,11 @@ export function reportError(program: Command, path: string[], e: unknown): numbe
   return 1;
 }
 
+function reportInstallError(e: InstallError): number {
+  process.stderr.write(`berth: ${e.message}\n`);
+  return e.exitCode;
+}
+
 /** Flush stdout/stderr before exiting (pipes may still hold data). */
 function exit(code: number): void {
   let pending = 2;
@@ -276,6 +297,8 @@ function isEntryModule(): boolean {
 const isEntry = isEntryModule();
 if (isEntry) {
   main(process.argv.slice(2)).then(exit, (e) => {
+    const install = installErrorOf(e, repoDir());
+    if (install) { exit(reportInstallError(install)); return; }
     process.stderr.write(`berth: ${(e as Error)?.stack ?? String(e)}\n`);
     exit(1);
   });

@@ -8,6 +8,7 @@
  */
 import Module from 'node:module';
 import { join } from 'node:path';
+import { installErrorOf } from '../common/install-check.js';
 
 export const REQUIRED_NODE_MAJOR = 24;
 
@@ -24,8 +25,19 @@ if (problem) {
   process.stderr.write(problem);
   process.exit(1);
 }
+/** A build that is missing or broken (berth.cjs absent, a package not installed) is one line and exit 1. */
+function failInstall(e: unknown): never {
+  const install = installErrorOf(e, join(__dirname, '..', '..'));
+  process.stderr.write(install ? `berth: ${install.message}\n` : `berth: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+}
+
 // A read-only install (/opt/berth owned by root, run by a user) runs without a cache: Node reports it, nothing fails.
 Module.enableCompileCache?.(join(__dirname, '.compile-cache'));
 const bundle = join(__dirname, 'berth.cjs');
 process.argv[1] = bundle; // the bundle runs main() when it is the entry module
-require(bundle);
+try {
+  require(bundle);
+} catch (e) {
+  failInstall(e); // only load-time failures land here: the bundle's main() reports its own errors
+}

@@ -57,6 +57,13 @@ export class DigestMismatchError extends BerthError {
   }
 }
 
+/** The install is missing or broken (node_modules, a native module, dist/): exit 1, the fix in the message. */
+export class InstallError extends BerthError {
+  constructor(what: string, repo: string) {
+    super(`${what}; run \`bash scripts/setup.sh\` (or \`npm ci && npm run build\`) in ${repo}`, { code: 'ERR_INSTALL', status: 500, exitCode: 1 });
+  }
+}
+
 export function isBerthError(e: unknown): e is BerthError {
   return e instanceof BerthError;
 }

@@ -10,6 +10,8 @@ import { log, setLogLevel } from '../common/log.js';
 import { BerthError, SystemError } from '../common/errors.js';
 import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type ListenAddress } from './tls.js';
 import { startHeapTrim } from './heap-trim.js';
+import { libc } from '../common/libc.js';
+import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import type { Server } from 'node:http';
 
 export interface DaemonConfig {
@@ -132,6 +134,10 @@ export async function main(argv: string[]): Promise<number | void> {
   }
   // a bad --group is refused before anything is opened or listened on
   const socketGid = cfg.group ? groupId(cfg.group) : undefined;
+  // the native modules load now, not at a container's first attach: a broken install fails at once,
+  // before any state is touched, with main's one-line message naming the module
+  libc();
+  loadSeqpacketBinding();
   const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups });
   const servers: Server[] = [];
   for (const addr of addrs) {

@@ -18,7 +18,7 @@ interface SeqpacketWrap {
 interface Binding { SeqpacketSocketWrap: new (events: object, fd?: number) => SeqpacketWrap }
 
 let binding: Binding | undefined;
-function loadBinding(): Binding {
+export function loadSeqpacketBinding(): Binding {
   binding ??= createRequire(import.meta.url)('node-unix-socket-linux-x64-gnu') as Binding;
   return binding;
 }
@@ -35,7 +35,7 @@ export class SeqpacketSocket extends EventEmitter {
 
   constructor() {
     super();
-    const { SeqpacketSocketWrap } = loadBinding();
+    const { SeqpacketSocketWrap } = loadSeqpacketBinding();
     const events = new EventEmitter();
     events.on('_connect', () => { this.wrap.startRecv(); this.emit('connect'); });
     events.on('_data', (buf: Buffer) => this.emit('data', buf));

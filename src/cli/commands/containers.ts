@@ -10,6 +10,7 @@ import { DaemonError, encodeFilters, type EngineClient } from '../client.js';
 import { collect, confirm, ExitError, forEachTarget, formatError, parseIntOption, type CliContext } from '../context.js';
 import { CONTAINER_HEADERS, ContainerContext } from '../format/contexts.js';
 import { compile, preFormat, renderItems } from '../format/formatter.js';
+import { listFormat } from '../config-formats.js';
 import { tabwrite } from '../format/tabwriter.js';
 import { humanSize } from '../format/units.js';
 import { FrameDemuxer } from '../stdcopy.js';
@@ -42,8 +43,9 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
       const client = await ctx.client();
       let last: number = o.last;
       if (o.latest && last === -1) last = 1;
-      let format: string = o.format ?? '';
-      if (o.quiet && !format) format = '{{.ID}}';
+      // as docker: --quiet wins over any format (a --format given with it is warned about)
+      if (o.quiet && o.format) ctx.err('WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
+      const format = o.quiet ? '{{.ID}}' : listFormat('psFormat', o.format);
       let table = PS_DEFAULT_TABLE;
       if (o.size) table += '\t{{.Size}}';
       const size = Boolean(o.size) || /\.Size\b/.test(format);

@@ -4,6 +4,7 @@ import { UsageError } from '../../common/errors.js';
 import { encodeFilters, jsonLines } from '../client.js';
 import { collect, confirm, forEachTarget, parseIntOption, type CliContext } from '../context.js';
 import { renderItems, truncateId } from '../format/formatter.js';
+import { listFormat } from '../config-formats.js';
 import { dfRows, dfSummary, dfVerbose, readDiskUsage } from '../format/disk-usage.js';
 import { bytesSize, humanSize, humanSizeWithPrecision, parseRamBytes } from '../format/units.js';
 
@@ -105,7 +106,7 @@ export function registerControlCommands(program: Command, ctx: CliContext, conta
         const list = await client.json<any[]>('GET', '/containers/json', { query: { all: o.all ? 1 : undefined } });
         targets = list.map((c) => c.Id);
       }
-      const spec = { format: o.format ?? '', defaultTable: STATS_DEFAULT_TABLE, headers: STATS_HEADERS };
+      const spec = { format: listFormat('statsFormat', o.format), defaultTable: STATS_DEFAULT_TABLE, headers: STATS_HEADERS };
       const render = (rows: StatsRow[]) => renderItems(spec, rows);
       if (o.stream === false) {
         const rows: StatsRow[] = [];

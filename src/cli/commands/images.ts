@@ -9,6 +9,7 @@ import { DaemonError, encodeFilters, jsonLines } from '../client.js';
 import { collect, confirm, forEachTarget, type CliContext } from '../context.js';
 import { HISTORY_HEADERS, HistoryContext, IMAGE_HEADERS, ImageContext, imageRows } from '../format/contexts.js';
 import { renderItems } from '../format/formatter.js';
+import { listFormat } from '../config-formats.js';
 import { humanSize } from '../format/units.js';
 import { inspectObjects } from './containers.js';
 import { pullImage, splitReference } from './run.js';
@@ -25,8 +26,7 @@ export function registerImageCommands(program: Command, ctx: CliContext, group: 
     if (repository) filters.push(`reference=${repository}`);
     const list = await client.json<any[]>('GET', '/images/json', { query: { all: o.all || undefined, digests: o.digests || undefined, filters: encodeFilters(filters) } });
     const trunc = o.trunc !== false;
-    let format: string = o.format ?? '';
-    if (o.quiet && !format) format = '{{.ID}}';
+    const format = o.quiet && !o.format ? '{{.ID}}' : listFormat('imagesFormat', o.format);
     const rows = list.flatMap((img) => imageRows(img).map((r) => new ImageContext(img, r, trunc)));
     ctx.out(renderItems({ format, defaultTable: o.digests ? IMAGES_DIGEST_TABLE : IMAGES_DEFAULT_TABLE, headers: IMAGE_HEADERS }, rows));
   };

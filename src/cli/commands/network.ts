@@ -4,6 +4,7 @@ import { UsageError } from '../../common/errors.js';
 import { encodeFilters } from '../client.js';
 import { collect, confirm, forEachTarget, type CliContext } from '../context.js';
 import { compile, preFormat, renderItems } from '../format/formatter.js';
+import { listFormat } from '../config-formats.js';
 
 const enc = encodeURIComponent;
 
@@ -73,8 +74,7 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
     .action(async (o: any) => {
       const client = await ctx.client();
       const list = await client.json<any[]>('GET', '/networks', { query: { filters: encodeFilters(o.filter) } });
-      let format: string = o.format ?? '';
-      if (o.quiet && !format) format = '{{.ID}}';
+      const format = o.quiet && !o.format ? '{{.ID}}' : listFormat('networksFormat', o.format);
       const rows = list.sort((a, b) => a.Name.localeCompare(b.Name)).map((n) => new NetworkRow(n, o.trunc !== false));
       ctx.out(renderItems({ format, defaultTable: 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}', headers: { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', CreatedAt: 'CREATED AT', Labels: 'LABELS' } }, rows));
     });

@@ -4,6 +4,7 @@ import { UsageError } from '../../common/errors.js';
 import { encodeFilters } from '../client.js';
 import { collect, confirm, forEachTarget, type CliContext } from '../context.js';
 import { compile, preFormat, renderItems } from '../format/formatter.js';
+import { listFormat } from '../config-formats.js';
 import { humanSize } from '../format/units.js';
 
 const enc = encodeURIComponent;
@@ -56,8 +57,7 @@ export function registerVolumeCommands(program: Command, ctx: CliContext): void 
     .action(async (o: any) => {
       const client = await ctx.client();
       const res = await client.json<any>('GET', '/volumes', { query: { filters: encodeFilters(o.filter) } });
-      let format: string = o.format ?? '';
-      if (o.quiet && !format) format = '{{.Name}}';
+      const format = o.quiet && !o.format ? '{{.Name}}' : listFormat('volumesFormat', o.format);
       const rows = (res.Volumes ?? []).sort((a: any, b: any) => a.Name.localeCompare(b.Name)).map((v: any) => new VolumeRow(v));
       ctx.out(renderItems({ format, defaultTable: 'table {{.Driver}}\t{{.Name}}', headers: { Driver: 'DRIVER', Name: 'VOLUME NAME', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE' } }, rows));
     });

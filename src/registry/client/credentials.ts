@@ -5,24 +5,16 @@
  * the docker-credential-* protocol (get / store / erase on stdin, JSON on stdout).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SystemError } from '../../common/errors.js';
+import { dockerConfigPath, readDockerConfig } from '../../common/docker-config.js';
 import type { Credentials } from './http.js';
 
 export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 
-export function configPath(): string {
-  return join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
-}
-
-function readConfig(): any {
-  try { return JSON.parse(readFileSync(configPath(), 'utf8')); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new SystemError(`cannot read ${configPath()}: ${(e as Error).message}`, 'ERR_CONFIG');
-  }
-}
+export const configPath = dockerConfigPath;
+const readConfig = readDockerConfig;
 
 function writeConfig(cfg: any): void {
   const p = configPath();
