@@ -1,7 +1,7 @@
 import type { Router, Ctx } from '../router.js';
 import { frame, hijack, pipeAttach } from '../streams.js';
-import { ConflictError, InvalidArgumentError, toBerthError } from '../../common/errors.js';
-import { parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
+import { ConflictError, InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
+import { compareVersions, parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
 import { pipeline } from 'node:stream/promises';
 import { shapeContainerInspect } from '../versions/shape.js';
 import { attachWebSocket } from '../ws-attach.js';
@@ -44,6 +44,13 @@ export function containerRoutes(r: Router): void {
   });
 
   r.post(`${ID}/start`, async (ctx) => {
+    // clients before v1.24 could pass a HostConfig to start; berth takes it only at create
+    if (compareVersions(ctx.version, '1.24') < 0) {
+      const body = await readJson(ctx.req);
+      if (body && typeof body === 'object' && Object.keys(body).length > 0) {
+        throw new NotSupportedError('a HostConfig on container start (API < 1.24) is not supported; pass it to container create');
+      }
+    }
     const changed = await ctx.engine.containers.start(ctx.params[0]);
     sendEmpty(ctx.res, changed === false ? 304 : 204);
   });
