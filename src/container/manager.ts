@@ -135,6 +135,12 @@ export class ContainerManager {
     return { ...(rec.config?.Labels ?? {}), image: rec.imageRef, name: rec.name, ...extra };
   }
 
+  /** A client detached with its detach keys: Docker's `detach` / `exec_detach` event. */
+  noteDetach(idOrName: string, execId?: string): void {
+    const rec = this.store.tryResolve(idOrName);
+    if (rec) this.emit(rec, execId ? 'exec_detach' : 'detach', execId ? { execID: execId } : {});
+  }
+
   private emit(rec: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
     this.deps.events.emitEvent('container', action, rec.id, this.eventAttrs(rec, extra));
   }
@@ -312,7 +318,7 @@ export class ContainerManager {
       timer.mark('spec');
       const res = await startContainerMonitor({
         id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: this.logPath(id),
-        terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce,
+        terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce || !!rec.config.Tty, // a TTY's stdin outlives its attaches (detach keys)
         // --rm: the log goes with the container, so its exit need not wait for an fsync (like the volatile rootfs)
         noSyncLog: !!rec.hostConfig.AutoRemove,
       });
@@ -1054,7 +1060,7 @@ export class ContainerManager {
     try {
       res = await startExecMonitor({
         id: rec.id, execId, runtime: this.runtimeFor(rec).info, process: proc, dir: exec.dir,
-        terminal: tty, stdin: attach && exec.config.AttachStdin, attach,
+        terminal: tty, stdin: attach && exec.config.AttachStdin, attach, leaveStdinOpen: tty,
       });
     } catch (e) {
       const { exitCode, error } = classifyStartError(e, exec.config.Cmd[0], 'exec');

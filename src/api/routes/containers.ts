@@ -1,5 +1,5 @@
 import type { Router, Ctx } from '../router.js';
-import { frame, hijack, pipeAttach } from '../streams.js';
+import { detachKeysOf, frame, hijack, pipeAttach } from '../streams.js';
 import { ConflictError, InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { compareVersions, parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
 import { pipeline } from 'node:stream/promises';
@@ -134,6 +134,8 @@ export function containerRoutes(r: Router): void {
     const info = ctx.engine.containers.inspect(ctx.params[0]);
     const tty = Boolean(info.Config?.Tty);
     const wantStdin = query.bool('stdin');
+    const detachKeys = detachKeysOf(query.str('detachKeys'));
+    const onDetach = () => ctx.engine.containers.noteDetach(info.Id);
     const io = await ctx.engine.containers.attach(ctx.params[0], { stdin: wantStdin, stdout: query.bool('stdout'), stderr: query.bool('stderr') });
     if (query.bool('logs')) {
       // replay what was already logged before going live
@@ -142,10 +144,10 @@ export function containerRoutes(r: Router): void {
         sock.write(tty ? e.data : frame(e.stream === 'stdout' ? 1 : 2, e.data));
       }
       if (!query.bool('stream')) { io.close(); sock.end(); return; }
-      pipeAttach(io, sock, { tty, stdin: wantStdin });
+      pipeAttach(io, sock, { tty, stdin: wantStdin, detachKeys, onDetach });
       return;
     }
-    pipeAttach(io, hijack(ctx, tty), { tty, stdin: wantStdin });
+    pipeAttach(io, hijack(ctx, tty), { tty, stdin: wantStdin, detachKeys, onDetach });
   };
   r.post(`${ID}/attach`, attach);
   r.get(`${ID}/attach/ws`, attachWebSocket);
@@ -205,6 +207,7 @@ export function containerRoutes(r: Router): void {
     const body = await readJson(ctx.req, ctx.upgrade?.body);
     const inspect = ctx.engine.containers.execInspect(ctx.params[0]);
     const tty = body.Tty ?? inspect.ProcessConfig?.tty ?? false;
+    const detachKeys = detachKeysOf(inspect.DetachKeys);
     if (body.Detach) {
       await ctx.engine.containers.execStart(ctx.params[0], { Detach: true, Tty: tty });
       sendEmpty(ctx.res, 200);
@@ -229,7 +232,7 @@ export function containerRoutes(r: Router): void {
       return;
     }
     if (!io) { sock.end(); return; }
-    pipeAttach(io, sock, { tty, stdin: Boolean(inspect.OpenStdin) });
+    pipeAttach(io, sock, { tty, stdin: Boolean(inspect.OpenStdin), detachKeys, onDetach: () => ctx.engine.containers.noteDetach(inspect.ContainerID, ctx.params[0]) });
   });
   r.post('/exec/([^/]+)/resize', async (ctx) => {
     // a client resizes right after the 101 of exec start, possibly before the process runs: wait for it as Docker does
