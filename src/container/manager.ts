@@ -50,6 +50,7 @@ import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
 import { containerLayerTar } from '../runtime/userns-tar.js';
+import { withLogRecovery } from './exec-output-recovery.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 
 export type { LogEntry } from './log-entry.js';
@@ -1079,7 +1080,7 @@ export class ContainerManager {
     const wantOut = exec.config.AttachStdout || !exec.config.AttachStderr;
     const wantErr = exec.config.AttachStderr || !exec.config.AttachStdout;
     // clients ask for the exit code as soon as the stream ends: record it first
-    return wrapAttach(Promise.resolve(res.attach), { stdin: exec.config.AttachStdin, wantOut, wantErr,
+    return wrapAttach(Promise.resolve(withLogRecovery(res.attach, res.paths.logPath)), { stdin: exec.config.AttachStdin, wantOut, wantErr,
       beforeEnd: async () => { await this.waitExec(execId, 5000); } });
   }
 
