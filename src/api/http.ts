@@ -3,7 +3,10 @@ import { BerthError, InvalidArgumentError, toBerthError } from '../common/errors
 import { log } from '../common/log.js';
 
 export const API_VERSION = '1.55';
-export const MIN_API_VERSION = '1.24';
+/** dockerd 20.10's floor: older clients (skopeo's docker-daemon transport speaks 1.22) still work. */
+export const MIN_API_VERSION = '1.12';
+/** Before this version errors were plain text, not {"message": ...}. */
+export const JSON_ERRORS_VERSION = '1.24';
 /** Request bodies beyond this are refused: JSON bodies are small; archives stream separately. */
 export const MAX_JSON_BODY = 8 * 1024 * 1024;
 
@@ -19,11 +22,22 @@ export function sendEmpty(res: ServerResponse, status: number): void {
 }
 
 /** Docker's error shape: {"message": "..."} with the error's HTTP status. */
-export function sendError(res: ServerResponse, e: unknown): void {
+export function sendError(res: ServerResponse, e: unknown, version?: string): void {
   const err = toBerthError(e);
   if (err.status >= 500) log.error('request failed', { code: err.code, message: err.message });
   if (res.headersSent) { res.destroy(); return; }
+  if (version && compareVersions(version, JSON_ERRORS_VERSION) < 0) {
+    const data = Buffer.from(err.message + '\n');
+    res.writeHead(err.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': data.length });
+    res.end(data);
+    return;
+  }
   sendJson(res, err.status, { message: err.message });
+}
+
+/** The API version a request path names (`/v1.22/...`), if any. */
+export function pathVersion(url: string | undefined): string | undefined {
+  return /^\/v(\d+\.\d+)\//.exec(url ?? '')?.[1];
 }
 
 export async function readBody(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<Buffer> {

@@ -4,7 +4,7 @@ import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import { NotFoundError, NotSupportedError, InvalidArgumentError, BerthError } from '../common/errors.js';
-import { API_VERSION, MAX_JSON_BODY, MIN_API_VERSION, Query, compareVersions, sendError } from './http.js';
+import { API_VERSION, MAX_JSON_BODY, MIN_API_VERSION, Query, compareVersions, pathVersion, sendError } from './http.js';
 import { Router, type Ctx } from './router.js';
 import { systemRoutes } from './routes/system.js';
 import { containerRoutes } from './routes/containers.js';
@@ -105,7 +105,7 @@ export function createApiServer(engine: Engine, tls?: TlsOptions): Server {
       const t0 = performance.now();
       res.on('finish', () => log.debug('request', { method: req.method, url: req.url, status: res.statusCode, at: +t0.toFixed(1), ms: +(performance.now() - t0).toFixed(2) }));
     }
-    dispatch(req, res).catch((e) => sendError(res, e));
+    dispatch(req, res).catch((e) => sendError(res, e, pathVersion(req.url)));
   }
 
   // Attach and exec start arrive as `Connection: Upgrade` + `Upgrade: tcp`.

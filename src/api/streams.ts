@@ -2,6 +2,12 @@ import type { Duplex } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import type { Ctx } from './router.js';
 import type { AttachIO } from '../container/manager.js';
+import { DEFAULT_DETACH_KEYS, DetachKeyFilter, parseDetachKeys } from '../common/detach-keys.js';
+
+/** The detach keys of an attach or exec: the client's (`detachKeys`), else Docker's ctrl-p ctrl-q. Invalid keys are a 400. */
+export function detachKeysOf(spec: string | undefined | null): number[] {
+  return parseDetachKeys(spec || DEFAULT_DETACH_KEYS);
+}
 
 /** Docker's multiplexed stream frame: [stream, 0, 0, 0, size(be32)] + payload. */
 export function frame(stream: 0 | 1 | 2, data: Buffer): Buffer {
@@ -35,8 +41,12 @@ export function hijack(ctx: Ctx, tty: boolean): Duplex {
   return sock;
 }
 
-/** Wire a container/exec stdio session to a hijacked socket. */
-export function pipeAttach(io: AttachIO, sock: Duplex, opts: { tty: boolean; stdin: boolean; stdout?: boolean; stderr?: boolean }): void {
+/**
+ * Wire a container/exec stdio session to a hijacked socket. On a TTY, as dockerd: the detach keys in
+ * stdin end the attach (the process keeps running, its stdin stays open: `onDetach` is told), and the
+ * client's EOF never closes the process's stdin; output keeps flowing until the process ends.
+ */
+export function pipeAttach(io: AttachIO, sock: Duplex, opts: { tty: boolean; stdin: boolean; stdout?: boolean; stderr?: boolean; detachKeys?: number[]; onDetach?: () => void }): void {
   let ended = false;
   const finish = () => {
     if (ended) return;
@@ -51,8 +61,20 @@ export function pipeAttach(io: AttachIO, sock: Duplex, opts: { tty: boolean; std
   });
   io.onEnd(finish);
   if (opts.stdin) {
-    sock.on('data', (d: Buffer) => io.write(d));
-    sock.on('end', () => io.closeStdin());
+    const filter = opts.tty && opts.detachKeys?.length ? new DetachKeyFilter(opts.detachKeys) : undefined;
+    sock.on('data', (d: Buffer) => {
+      if (ended) return;
+      if (!filter) { io.write(d); return; }
+      const { data, detach } = filter.feed(d);
+      if (data.length) io.write(data);
+      if (detach) {
+        ended = true;
+        io.close();
+        opts.onDetach?.();
+        sock.end();
+      }
+    });
+    sock.on('end', () => { if (!opts.tty) io.closeStdin(); });
     sock.resume(); // the caller may have paused it while the process was starting
   } else {
     sock.resume();

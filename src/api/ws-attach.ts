@@ -7,6 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Ctx } from './router.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { compareVersions } from './http.js';
+import { detachKeysOf } from './streams.js';
+import { DetachKeyFilter } from '../common/detach-keys.js';
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
 
@@ -17,7 +19,8 @@ export async function attachWebSocket(ctx: Ctx): Promise<void> {
   }
   const { query } = ctx;
   const id = ctx.params[0];
-  ctx.engine.containers.inspect(id); // 404 before the upgrade
+  const info = ctx.engine.containers.inspect(id); // 404 before the upgrade
+  const detachKeys = detachKeysOf(query.str('detachKeys')); // 400 before it too
   // from API 1.42 stdin/stdout/stderr choose the streams; before, they are ignored and all streams attach
   const legacy = compareVersions(ctx.version, '1.42') < 0;
   const stdin = legacy || query.bool('stdin');
@@ -38,9 +41,15 @@ export async function attachWebSocket(ctx: Ctx): Promise<void> {
     send(data);
   });
   io.onEnd(finish);
+  // on a TTY the detach keys end the attach, the container keeps running (as dockerd)
+  const filter = info.Config?.Tty && detachKeys.length ? new DetachKeyFilter(detachKeys) : undefined;
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-    if (!stdin) return;
-    io.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
+    if (!stdin || closed) return;
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (!filter) { io.write(buf); return; }
+    const { data: out, detach } = filter.feed(buf);
+    if (out.length) io.write(out);
+    if (detach) { io.close(); ctx.engine.containers.noteDetach(info.Id); finish(); }
   });
   ws.on('close', () => { closed = true; io.close(); });
   ws.on('error', () => io.close());

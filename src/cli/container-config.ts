@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { NotSupportedError, UsageError } from '../common/errors.js';
-import { collect, parseBool, parseIntOption } from './context.js';
+import { collect, parseIntOption } from './context.js';
 import { readEnvFile, readLabelFile, resolveEnvArg } from './envfile.js';
 import { parseRamBytes } from './format/units.js';
 import { parsePublish, type PortBindings } from '../network/port-spec.js';
@@ -22,7 +22,7 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
   if (opts.run) {
     cmd.option('-d, --detach', 'Run container in background and print container ID')
       .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
-      .option('--sig-proxy [bool]', 'Proxy received signals to the process', parseBool('--sig-proxy'), true)
+      .option('--sig-proxy', 'Proxy received signals to the process', true)
       .option('--detach-keys <keys>', 'Override the key sequence for detaching a container');
   } else {
     cmd.option('--rm', 'Automatically remove the container when it exits');

@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { BerthError, InstallError } from '../common/errors.js';
 import { installErrorOf } from '../common/install-check.js';
 import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
+import { normalizeFlagForms, targetCommand } from './flag-forms.js';
 import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
@@ -228,7 +229,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    const { cmd, start } = targetCommand(program, scan.rest);
+    const args = [...scan.globals, ...scan.rest.slice(0, start), ...normalizeFlagForms(cmd, scan.rest.slice(start))];
+    await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (e) {
     return reportError(program, scan.commandPath, e);

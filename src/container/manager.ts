@@ -52,6 +52,7 @@ import { cgroupOomKilled, containerCgroup } from '../cgroups/locate.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
 import { containerIds, containerLayerTar, hostIds, rootfsTar } from '../runtime/userns-tar.js';
+import { withLogRecovery } from './exec-output-recovery.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 
 export type { LogEntry } from './log-entry.js';
@@ -137,6 +138,12 @@ export class ContainerManager {
 
   private eventAttrs(rec: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
     return { ...(rec.config?.Labels ?? {}), image: rec.imageRef, name: rec.name, ...extra };
+  }
+
+  /** A client detached with its detach keys: Docker's `detach` / `exec_detach` event. */
+  noteDetach(idOrName: string, execId?: string): void {
+    const rec = this.store.tryResolve(idOrName);
+    if (rec) this.emit(rec, execId ? 'exec_detach' : 'detach', execId ? { execID: execId } : {});
   }
 
   private emit(rec: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
@@ -316,7 +323,7 @@ export class ContainerManager {
       timer.mark('spec');
       const res = await startContainerMonitor({
         id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: this.logPath(id),
-        terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce,
+        terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce || !!rec.config.Tty, // a TTY's stdin outlives its attaches (detach keys)
         // --rm: the log goes with the container, so its exit need not wait for an fsync (like the volatile rootfs)
         noSyncLog: !!rec.hostConfig.AutoRemove,
       });
@@ -1106,7 +1113,7 @@ export class ContainerManager {
     try {
       res = await startExecMonitor({
         id: rec.id, execId, runtime: this.runtimeFor(rec).info, process: proc, dir: exec.dir,
-        terminal: tty, stdin: attach && exec.config.AttachStdin, attach,
+        terminal: tty, stdin: attach && exec.config.AttachStdin, attach, leaveStdinOpen: tty,
       });
     } catch (e) {
       const { exitCode, error } = classifyStartError(e, exec.config.Cmd[0], 'exec');
@@ -1125,7 +1132,7 @@ export class ContainerManager {
     const wantOut = exec.config.AttachStdout || !exec.config.AttachStderr;
     const wantErr = exec.config.AttachStderr || !exec.config.AttachStdout;
     // clients ask for the exit code as soon as the stream ends: record it first
-    return wrapAttach(Promise.resolve(res.attach), { stdin: exec.config.AttachStdin, wantOut, wantErr,
+    return wrapAttach(Promise.resolve(withLogRecovery(res.attach, res.paths.logPath)), { stdin: exec.config.AttachStdin, wantOut, wantErr,
       beforeEnd: async () => { await this.waitExec(execId, 5000); } });
   }
 

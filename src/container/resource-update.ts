@@ -37,9 +37,10 @@ export function planUpdate(rec: ContainerRecord, body: any, host: ResourceHost):
     changed.add(k);
   }
   if (body.PidsLimit !== undefined && body.PidsLimit !== null) { hc.PidsLimit = body.PidsLimit <= 0 ? 0 : body.PidsLimit; changed.add('PidsLimit'); }
+  // clients (docker CLI) send the whole Resources object: empty fields and the current values are no change
   for (const k of NOT_UPDATABLE_LIVE) {
     const v = body[k];
-    if (v === undefined || v === null || v === 0 || v === false || (Array.isArray(v) && v.length === 0)) continue;
+    if (isEmptyValue(v) || sameValue(v, rec.hostConfig[k])) continue;
     throw new InvalidArgumentError(`${k} cannot be changed by update; recreate the container`);
   }
   if (body.RestartPolicy && body.RestartPolicy.Name) {
@@ -60,6 +61,15 @@ export function planUpdate(rec: ContainerRecord, body: any, host: ResourceHost):
   }
   const warnings = validateResources(hc, host, { update: true });
   return { hostConfig: hc, changed, warnings };
+}
+
+function isEmptyValue(v: unknown): boolean {
+  return v === undefined || v === null || v === 0 || v === false || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (isEmptyValue(a) && isEmptyValue(b)) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Apply the plan's limits to a running container. */

@@ -7,6 +7,8 @@ export interface AttachStream {
   write(data: Buffer): void;
   closeStdin(): void;
   close(): void;
+  /** the stream ended on a socket error (output conmon sent may not all have been read) */
+  readonly failed?: boolean;
 }
 
 type OutputCb = (stream: 'stdout' | 'stderr', data: Buffer) => void;
@@ -63,8 +65,10 @@ export function attachConmon(socketPath: string, opts: { timeoutMs?: number } = 
     });
     sock.on('end', end);
     sock.on('close', end);
+    let failed = false;
     sock.on('error', (e: Error) => {
       if (!connected) { clearTimeout(timer); reject(new SystemError(`cannot attach to ${socketPath}: ${e.message}`, 'ERR_ATTACH', e)); }
+      failed = true;
       end();
     });
     const stream: AttachStream = {
@@ -74,6 +78,7 @@ export function attachConmon(socketPath: string, opts: { timeoutMs?: number } = 
       // half-close: conmon sees EOF and closes the container's stdin (unless --leave-stdin-open)
       closeStdin: () => { if (!ended) sock.end(); },
       close: () => { sock.destroy(); end(); },
+      get failed() { return failed; },
     };
     try {
       sock.once('connect', () => { connected = true; clearTimeout(timer); resolve(stream); });

@@ -46,6 +46,8 @@ export interface ExecMonitorOptions {
   terminal?: boolean;
   stdin?: boolean;
   attach?: boolean;
+  /** keep the process's stdin when the attach connection goes (a TTY exec a client detached from) */
+  leaveStdinOpen?: boolean;
   timeoutMs?: number;
   conmonPath?: string;
 }
@@ -242,6 +244,7 @@ export async function startExecMonitor(opts: ExecMonitorOptions): Promise<Monito
   // -b makes conmon set up the attach socket and ctl fifo in the exec dir
   const args = [...commonArgs({ ...opts, paths }), '-b', opts.dir, '-e', '--exec-process-spec', specPath];
   if (opts.attach) args.push('--exec-attach');
+  if (opts.leaveStdinOpen) args.push('--leave-stdin-open');
   const mon = spawnConmon(opts.conmonPath ?? 'conmon', args, opts.attach ? 3 : 0);
   let attach: AttachStream | undefined;
   try {

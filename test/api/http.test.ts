@@ -9,7 +9,8 @@ test('version prefixes are negotiated as Docker does', () => {
   assert.deepEqual(negotiatePath('/v1.44/containers/json'), { version: '1.44', path: '/containers/json' });
   assert.deepEqual(negotiatePath('/containers/json'), { version: '1.55', path: '/containers/json' });
   assert.throws(() => negotiatePath('/v1.56/info'), /client version 1.56 is too new. Maximum supported API version is 1.55/);
-  assert.throws(() => negotiatePath('/v1.12/info'), /client version 1.12 is too old. Minimum supported API version is 1.24/);
+  assert.throws(() => negotiatePath('/v1.11/info'), /client version 1.11 is too old. Minimum supported API version is 1.12/);
+  assert.deepEqual(negotiatePath('/v1.12/info'), { version: '1.12', path: '/info' });
   assert.ok(compareVersions('1.9', '1.24') < 0);
   assert.ok(compareVersions('1.100', '1.55') > 0);
 });

@@ -157,3 +157,33 @@ test('queries, filters, references, timestamps, exit codes', () => {
   assert.equal(getTimestamp('2023-11-14T22:13:20Z'), '1700000000.000000000');
   assert.equal(parseGoDuration('1m30s'), 90e9);
 });
+
+test("Docker's flag forms: --flag=bool, -x=bool, -e=VALUE, -it=false; a boolean never takes the next argument", async () => {
+  const { normalizeFlagForms } = await import('../../src/cli/flag-forms.ts');
+  const run = (args: string[]) => {
+    let result: any;
+    const parent = new Command('berth').enablePositionalOptions().helpOption('--help').exitOverride();
+    const cmd = addContainerOptions(parent.command('run').argument('<image>').argument('[command...]').passThroughOptions(), { run: true })
+      .action((image: string, rest: string[], o: any) => { result = { image, rest, o }; });
+    cmd.exitOverride();
+    parent.parse(['run', ...normalizeFlagForms(cmd, args)], { from: 'user' });
+    return result;
+  };
+  let r = run(['--rm=false', '-d=false', '-e=FOO=1', '-it=false', 'busybox', 'env', '-d=false']);
+  assert.equal(r.o.rm, false);
+  assert.equal(r.o.detach, false);
+  assert.deepEqual(r.o.env, ['FOO=1']);
+  assert.equal(r.o.interactive, true);
+  assert.equal(r.o.tty, false);
+  assert.deepEqual(r.rest, ['env', '-d=false'], 'the container command is left alone');
+  r = run(['--sig-proxy', 'busybox', 'true']);
+  assert.equal(r.image, 'busybox');
+  assert.deepEqual(r.rest, ['true']);
+  assert.equal(r.o.sigProxy, true);
+  r = run(['--sig-proxy=false', '--rm=true', '-t=1', '-eA=2', '-e', '-x', 'busybox']);
+  assert.equal(r.o.sigProxy, false);
+  assert.equal(r.o.rm, true);
+  assert.equal(r.o.tty, true);
+  assert.deepEqual(r.o.env, ['A=2', '-x']);
+  assert.throws(() => run(['--rm=maybe', 'busybox']), /invalid argument "maybe" for "--rm" flag: strconv.ParseBool/);
+});

@@ -16,7 +16,7 @@ test('docker CLI: version, info, pull, run, ps, logs, exec, cp, inspect, top, co
   await t.test('version and info', async () => {
     const v = JSON.parse((await dockerOk(['version', '--format', '{{json .Server}}'])).stdout);
     assert.equal(v.ApiVersion, '1.55');
-    assert.equal(v.MinAPIVersion, '1.24');
+    assert.equal(v.MinAPIVersion, '1.12');
     const info = JSON.parse((await dockerOk(['info', '--format', '{{json .}}'])).stdout);
     assert.equal(info.Driver, 'overlay2');
     assert.match(info.CgroupVersion, /^[12]$/);

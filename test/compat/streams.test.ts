@@ -55,11 +55,11 @@ test('versions: negotiation, /_ping headers, per-version fields, events since/un
   }
   const v = (await d.api('GET', '/version')).body;
   assert.equal(v.ApiVersion, '1.55');
-  assert.equal(v.MinAPIVersion, '1.24');
-  assert.equal((await d.api('GET', '/v1.24/version')).status, 200);
-  const old = await d.api('GET', '/v1.23/version');
+  assert.equal(v.MinAPIVersion, '1.12');
+  assert.equal((await d.api('GET', '/v1.12/version')).status, 200);
+  const old = await d.api('GET', '/v1.11/version');
   assert.equal(old.status, 400);
-  assert.match(old.body.message, /client version 1.23 is too old. Minimum supported API version is 1.24/);
+  assert.match(String(old.body?.message ?? old.body), /client version 1.11 is too old. Minimum supported API version is 1.12/);
   const tooNew = await d.api('GET', '/v1.99/version');
   assert.equal(tooNew.status, 400);
   assert.match(tooNew.body.message, /client version 1.99 is too new/);

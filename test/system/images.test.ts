@@ -58,7 +58,7 @@ test('API: ping headers, version negotiation, JSON errors, malformed bodies, 501
   assert.equal(head.status, 200);
   const v = await d.api('GET', '/v1.44/version');
   assert.equal(v.body.ApiVersion, '1.55');
-  assert.equal(v.body.MinAPIVersion, '1.24');
+  assert.equal(v.body.MinAPIVersion, '1.12');
   assert.equal((await d.api('GET', '/v1.99/version')).status, 400);
   const bad = await d.api('POST', '/containers/create', '{not json');
   assert.equal(bad.status, 400);

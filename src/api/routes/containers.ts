@@ -1,7 +1,7 @@
 import type { Router, Ctx } from '../router.js';
-import { frame, hijack, pipeAttach } from '../streams.js';
-import { ConflictError, InvalidArgumentError, toBerthError } from '../../common/errors.js';
-import { parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
+import { detachKeysOf, frame, hijack, pipeAttach } from '../streams.js';
+import { ConflictError, InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
+import { compareVersions, parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
 import { checkBodyTypes, CONTAINER_CREATE, EXEC_CREATE } from '../body-types.js';
 import { pipeline } from 'node:stream/promises';
 import { shapeContainerInspect } from '../versions/shape.js';
@@ -46,6 +46,13 @@ export function containerRoutes(r: Router): void {
   });
 
   r.post(`${ID}/start`, async (ctx) => {
+    // clients before v1.24 could pass a HostConfig to start; berth takes it only at create
+    if (compareVersions(ctx.version, '1.24') < 0) {
+      const body = await readJson(ctx.req);
+      if (body && typeof body === 'object' && Object.keys(body).length > 0) {
+        throw new NotSupportedError('a HostConfig on container start (API < 1.24) is not supported; pass it to container create');
+      }
+    }
     const changed = await ctx.engine.containers.start(ctx.params[0]);
     sendEmpty(ctx.res, changed === false ? 304 : 204);
   });
@@ -129,6 +136,8 @@ export function containerRoutes(r: Router): void {
     const info = ctx.engine.containers.inspect(ctx.params[0]);
     const tty = Boolean(info.Config?.Tty);
     const wantStdin = query.bool('stdin');
+    const detachKeys = detachKeysOf(query.str('detachKeys'));
+    const onDetach = () => ctx.engine.containers.noteDetach(info.Id);
     const io = await ctx.engine.containers.attach(ctx.params[0], { stdin: wantStdin, stdout: query.bool('stdout'), stderr: query.bool('stderr') });
     if (query.bool('logs')) {
       // replay what was already logged before going live
@@ -137,10 +146,10 @@ export function containerRoutes(r: Router): void {
         sock.write(tty ? e.data : frame(e.stream === 'stdout' ? 1 : 2, e.data));
       }
       if (!query.bool('stream')) { io.close(); sock.end(); return; }
-      pipeAttach(io, sock, { tty, stdin: wantStdin });
+      pipeAttach(io, sock, { tty, stdin: wantStdin, detachKeys, onDetach });
       return;
     }
-    pipeAttach(io, hijack(ctx, tty), { tty, stdin: wantStdin });
+    pipeAttach(io, hijack(ctx, tty), { tty, stdin: wantStdin, detachKeys, onDetach });
   };
   r.post(`${ID}/attach`, attach);
   r.get(`${ID}/attach/ws`, attachWebSocket);
@@ -201,6 +210,7 @@ export function containerRoutes(r: Router): void {
     const body = await readJson(ctx.req, ctx.upgrade?.body);
     const inspect = ctx.engine.containers.execInspect(ctx.params[0]);
     const tty = body.Tty ?? inspect.ProcessConfig?.tty ?? false;
+    const detachKeys = detachKeysOf(inspect.DetachKeys);
     if (body.Detach) {
       await ctx.engine.containers.execStart(ctx.params[0], { Detach: true, Tty: tty });
       sendEmpty(ctx.res, 200);
@@ -225,7 +235,7 @@ export function containerRoutes(r: Router): void {
       return;
     }
     if (!io) { sock.end(); return; }
-    pipeAttach(io, sock, { tty, stdin: Boolean(inspect.OpenStdin) });
+    pipeAttach(io, sock, { tty, stdin: Boolean(inspect.OpenStdin), detachKeys, onDetach: () => ctx.engine.containers.noteDetach(inspect.ContainerID, ctx.params[0]) });
   });
   r.post('/exec/([^/]+)/resize', async (ctx) => {
     // a client resizes right after the 101 of exec start, possibly before the process runs: wait for it as Docker does

@@ -43,7 +43,9 @@ export function imageRoutes(r: Router): void {
       return;
     }
     if (!fromImage) throw new InvalidArgumentError('fromImage or fromSrc is required');
-    const named = parseNormalizedNamed(tag && !fromImage.includes('@') && !/:[^/]+$/.test(fromImage) ? `${fromImage}:${tag}` : fromImage);
+    // the docker CLI sends a digest reference as fromImage=repo&tag=sha256:… (the "tag" may be a digest)
+    const sep = tag && /^[a-z0-9]+:[a-f0-9]{32,}$/.test(tag) ? '@' : ':';
+    const named = parseNormalizedNamed(tag && !fromImage.includes('@') && !/:[^/]+$/.test(fromImage) ? `${fromImage}${sep}${tag}` : fromImage);
     const name = `${named.domain}/${named.path}`;
     // the real path is a registry pull; busybox/debian are bootstrapped when no registry answers
     const bootstrap = BOOTSTRAPPABLE.has(name) ? async (s: JsonStream) => {

@@ -268,7 +268,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
     .option('-a, --author <string>', 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")')
     .option('-c, --change <list>', 'Apply Dockerfile instruction to the created image', collect, [])
     .option('-m, --message <string>', 'Commit message')
-    .option('-p, --pause [bool]', 'Pause container during commit', (v: string) => v !== 'false', true)
+    .option('-p, --pause', 'Pause container during commit', true)
     .option('--no-pause', 'Do not pause the container during commit')
     .action(async (container: string, repository: string | undefined, o: any) => {
       const client = await ctx.client();

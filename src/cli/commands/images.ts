@@ -79,7 +79,7 @@ export function registerImageCommands(program: Command, ctx: CliContext, group: 
   const defineHistory = (parent: Command) => parent.command('history').usage('[OPTIONS] IMAGE').description('Show the history of an image')
     .argument('<image>')
     .option('--format <string>', 'Format output using a custom template')
-    .option('-H, --human [bool]', 'Print sizes and dates in human readable format', (v: string) => v !== 'false', true)
+    .option('-H, --human', 'Print sizes and dates in human readable format', true)
     .option('--no-trunc', "Don't truncate output")
     .option('-q, --quiet', 'Only show image IDs')
     .action(async (image: string, o: any) => {

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../common/errors.js';
 import { DaemonError, jsonLines, readBody, type EngineClient } from '../client.js';
-import { ExitError, forEachTarget, parseBool, type CliContext } from '../context.js';
+import { ExitError, forEachTarget, type CliContext } from '../context.js';
 import { addContainerOptions, buildCreateRequest, type CreateRequest } from '../container-config.js';
 import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
 
@@ -241,7 +241,7 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
   const defineAttach = (parent: Command) => parent.command('attach').usage('[OPTIONS] CONTAINER').description('Attach local standard input, output, and error streams to a running container')
     .argument('<container>')
     .option('--no-stdin', 'Do not attach STDIN')
-    .option('--sig-proxy [bool]', 'Proxy all received signals to the process', parseBool('--sig-proxy'), true)
+    .option('--sig-proxy', 'Proxy all received signals to the process', true)
     .option('--detach-keys <keys>', 'Override the key sequence for detaching a container')
     .action(async (container: string, o: any) => {
       const client = await ctx.client();

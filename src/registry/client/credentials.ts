@@ -32,7 +32,7 @@ function helperOf(cfg: any, key: string): string | undefined {
   return cfg.credHelpers?.[key] ?? cfg.credsStore ?? undefined;
 }
 
-function helper(name: string, action: 'get' | 'store' | 'erase', input: string): string {
+function helper(name: string, action: 'get' | 'store' | 'erase' | 'list', input: string): string {
   const r = spawnSync(`docker-credential-${name}`, [action], { input, encoding: 'utf8', timeout: 30_000 });
   if (r.error) throw new SystemError(`credential helper docker-credential-${name}: ${r.error.message}`, 'ERR_CRED_HELPER');
   if (r.status !== 0) {
@@ -50,7 +50,9 @@ export function getCredentials(domain: string): Credentials | undefined {
   if (h) {
     const out = helper(h, 'get', key);
     if (!out.trim()) return undefined;
-    const j = JSON.parse(out);
+    let j: any;
+    try { j = JSON.parse(out); } catch { throw new SystemError(`credential helper docker-credential-${h} get: not JSON: ${out.slice(0, 200)}`, 'ERR_CRED_HELPER'); }
+    if (!j?.Secret) return undefined; // some helpers answer "not found" with empty fields
     return j.Username === '<token>' ? { identitytoken: j.Secret } : { username: j.Username, password: j.Secret };
   }
   const entry = cfg.auths?.[key] ?? (key === DOCKER_HUB_KEY ? undefined : cfg.auths?.[`https://${key}`] ?? cfg.auths?.[`http://${key}`]);
@@ -101,7 +103,16 @@ export function registryAuthHeader(c: Credentials | undefined, domain: string): 
 /** Registries config.json knows of (auths and credHelpers), as the keys the config uses. */
 export function knownRegistries(): string[] {
   const cfg = readConfig();
-  return [...new Set([...Object.keys(cfg.auths ?? {}), ...Object.keys(cfg.credHelpers ?? {})])];
+  return [...new Set([...Object.keys(cfg.auths ?? {}), ...Object.keys(cfg.credHelpers ?? {}), ...storeListing(cfg)])];
+}
+
+/** The servers a credsStore holds (`list`), as the docker CLI's GetAllCredentials asks for them. */
+function storeListing(cfg: any): string[] {
+  if (!cfg.credsStore) return [];
+  try {
+    const j = JSON.parse(helper(cfg.credsStore, 'list', '') || '{}');
+    return j && typeof j === 'object' && !Array.isArray(j) ? Object.keys(j) : [];
+  } catch { return []; } // a helper without `list`: the config's own entries still count
 }
 
 const keyToDomain = (key: string) => (key === DOCKER_HUB_KEY ? 'docker.io' : key.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
