@@ -956,7 +956,7 @@ export class ContainerManager {
     const etc = etcFilePaths(this.containerDir(rec.id));
     const mounts: PathMount[] = [];
     const user = this.deps.volumes
-      ? this.deps.volumes.mountPoints(rec.id).map((m) => ({ type: m.Type as string, destination: m.Destination as string, source: m.Source as string, rw: !!m.RW }))
+      ? this.deps.volumes.mountPoints(rec.id, { all: true }).map((m) => ({ type: m.Type as string, destination: m.Destination as string, source: m.Source as string, rw: !!m.RW }))
       : userMounts(rec.hostConfig).map((m) => ({ type: m.type ?? 'bind', destination: m.destination, source: m.source ?? '', rw: !m.options?.includes('ro') }));
     for (const m of user) {
       if (m.type === 'tmpfs') { if (pid) mounts.push({ destination: m.destination, source: `/proc/${pid}/root${m.destination}`, rw: m.rw, user: true, tmpfs: true }); continue; }

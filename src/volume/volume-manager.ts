@@ -245,9 +245,12 @@ export class VolumeManager {
     }
   }
 
-  /** Docker's MountPoint list of inspect and ps (Docker keeps --tmpfs out of it; --mount type=tmpfs is in). */
-  mountPoints(containerId: string): any[] {
-    return this.mountsOf(containerId).filter((m) => !m.tmpfsFlag).map((m) => ({
+  /**
+   * Docker's MountPoint list of inspect and ps (Docker keeps --tmpfs out of it; --mount type=tmpfs is in).
+   * `all` keeps --tmpfs too: cp must know every mount of the container's file tree.
+   */
+  mountPoints(containerId: string, opts: { all?: boolean } = {}): any[] {
+    return this.mountsOf(containerId).filter((m) => opts.all || !m.tmpfsFlag).map((m) => ({
       Type: m.Type, ...(m.Type === 'volume' ? { Name: m.Name } : {}), Source: m.Type === 'tmpfs' ? '' : m.Source, Destination: m.Destination,
       ...(m.Type === 'volume' ? { Driver: 'local' } : {}), Mode: m.Mode, RW: m.RW, Propagation: m.Type === 'bind' ? m.Propagation : '',
     }));
