@@ -6,7 +6,6 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { InvalidArgumentError } from '../common/errors.js';
-import { resolveInRoot } from './scoped-path.js';
 
 const MAX_SYMLINKS = 255; // as Docker's FollowSymlinkInScope
 
@@ -35,7 +34,7 @@ export interface MountedPath {
 export function normalizeMounts(root: string, mounts: PathMount[]): PathMount[] {
   return mounts.map((m) => {
     let destination = m.destination;
-    try { destination = '/' + posix.relative(root, resolveInRoot(root, m.destination, true)); } catch { /* keep as given */ }
+    try { destination = resolveMounted(root, [], m.destination, true).containerPath; } catch { /* keep as given */ }
     return { ...m, destination: destination === '/' ? '/' : destination.replace(/\/+$/, '') };
   });
 }

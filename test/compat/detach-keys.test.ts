@@ -5,51 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCKER, daemonForClients, eventually, runOk } from './helpers.js';
+import { inPty } from '../helpers/pty.js';
 
-interface Step { expect: RegExp; send?: string }
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** Run a program on a pty and play a dialogue (see test/system/tty.test.ts); resolves with exit code and output. */
-function inPty(argv: string[], env: NodeJS.ProcessEnv, steps: Step[], timeoutMs = 30_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', argv.map(quote).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, TERM: 'xterm' }, detached: true });
-    let out = '';
-    let step = 0;
-    let seen = 0;
-    const timer = setTimeout(() => {
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
-      reject(new Error(`pty dialogue timed out at step ${step}: ${JSON.stringify(out)}`));
-    }, timeoutMs);
-    const advance = () => {
-      while (step < steps.length) {
-        const m = steps[step].expect.exec(out.slice(seen));
-        if (!m) return;
-        seen += m.index + m[0].length;
-        const send = steps[step].send;
-        if (send !== undefined) setTimeout(() => child.stdin.write(send), 300);
-        step++;
-      }
-    };
-    child.stdout.on('data', (c: Buffer) => {
-      if (c.includes('\x1b[6n')) child.stdin.write('\x1b[1;5R');
-      out += c.toString();
-      advance();
-    });
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); advance(); });
-    child.stdin.on('error', () => undefined);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (step < steps.length) reject(new Error(`exited (${code}) before step ${step} (${steps[step].expect}): ${JSON.stringify(out)}`));
-      else resolve({ code, out });
-    });
-  });
-}
 
 test('docker CLI on a pty: ctrl-p ctrl-q, --detach-keys and config.json detachKeys detach; the container keeps running', { skip: !existsSync(DOCKER) && 'no docker CLI' }, async (t) => {
   const { d, env, configDir } = await daemonForClients(t);
