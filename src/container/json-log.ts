@@ -166,8 +166,9 @@ export class JsonLogConverter {
     if (!src.loaded) await this.load(src);
     // the poll visits every running container each second: one stat when nothing was written
     const size = await stat(src.files.k8sPath).then((st) => st.size, () => -1);
-    if (size >= 0 && size === src.offset && (!final || src.joiner.empty)) return;
     const max = src.files.rotation?.maxSize ?? -1;
+    const punchDue = () => max > 0 && src.offset > src.punched && (final || src.offset - src.punched >= PUNCH_EVERY);
+    if (size >= 0 && size === src.offset && (!final || src.joiner.empty) && !punchDue()) return;
     // writable only to punch holes, which rotating logs need to bound their disk use
     const k8s = size < 0 ? null : await open(src.files.k8sPath, max > 0 ? 'r+' : 'r').catch(() => null);
     try {
@@ -201,7 +202,7 @@ export class JsonLogConverter {
         }
       }
       if (final && !src.joiner.empty) await this.commit(src, src.joiner.flush(), src.offset);
-      if (k8s && max > 0 && (src.offset - src.punched >= PUNCH_EVERY || (final && src.offset > src.punched))) {
+      if (k8s && punchDue()) {
         src.punched = punchHole(k8s.fd, src.offset) ? src.offset : Infinity;
       }
     } finally {
