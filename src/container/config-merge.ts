@@ -97,8 +97,7 @@ export function completeHostConfig(h: any, networkMode: string): any {
   hc.NetworkMode = networkMode;
   hc.RestartPolicy = hc.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 };
   if (!hc.RestartPolicy.Name) hc.RestartPolicy = { Name: 'no', MaximumRetryCount: hc.RestartPolicy.MaximumRetryCount ?? 0 };
-  // Logs are stored in conmon's k8s-file format but readable through the API
-  // exactly like json-file; clients (compose) only read logs for these drivers.
+  // create merges the daemon's default in first (log-config.ts); this is for records made before that
   hc.LogConfig = hc.LogConfig?.Type ? hc.LogConfig : { Type: 'json-file', Config: {} };
   hc.Binds = hc.Binds ?? null;
   hc.PortBindings = hc.PortBindings ?? {};

@@ -3,7 +3,7 @@
  * once the container has exited and its log has been converted to the end.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { log } from '../common/log.js';
 import type { LogEntry, LogReadOptions } from './log-entry.js';
 
@@ -17,33 +17,92 @@ export function parseJsonLogLine(line: Buffer): LogEntry | null {
   return { stream: rec.stream, data: Buffer.from(rec.log, 'utf8'), time: new Date(ms) };
 }
 
-/** Reads complete lines from a growing file, remembering where it stopped. */
+/**
+ * Reads complete lines from a growing json-file log and its rotated predecessors (`<path>.N` … `.1`,
+ * oldest first), remembering where it stopped. The converter renames the file it writes when it
+ * rotates and never writes to a renamed file again, so a file whose inode is no longer at `path` is
+ * finished once read to its end, and the file after it is found by inode among the rotated ones.
+ */
 class LineCursor {
   private offset = 0;
   private rest = Buffer.alloc(0);
   private fh: FileHandle | null = null;
+  private ino = -1;
+  private readonly buf = Buffer.alloc(256 * 1024);
 
-  constructor(private readonly path: string) {}
+  /** maxFile: how many files the log keeps (1: no rotated files; the file is truncated instead). */
+  constructor(private readonly path: string, private readonly maxFile = 1) {}
 
-  async next(): Promise<LogEntry[]> {
-    if (!this.fh) {
-      try { this.fh = await open(this.path, 'r'); } catch { return []; }
+  /** The files of the log, oldest first. */
+  private chain(): string[] {
+    const files: string[] = [];
+    for (let n = this.maxFile - 1; n >= 1; n--) files.push(`${this.path}.${n}`);
+    files.push(this.path);
+    return files;
+  }
+
+  private async openAt(p: string): Promise<boolean> {
+    let fh: FileHandle;
+    try { fh = await open(p, 'r'); } catch { return false; }
+    await this.fh?.close();
+    this.fh = fh;
+    this.ino = (await fh.stat()).ino;
+    this.offset = 0;
+    this.rest = Buffer.alloc(0);
+    return true;
+  }
+
+  /** Open the first existing file of the chain from index `from` on. */
+  private async openFrom(from: number): Promise<boolean> {
+    const files = this.chain();
+    for (let i = Math.max(0, from); i < files.length; i++) if (await this.openAt(files[i])) return true;
+    return false;
+  }
+
+  /** Where the file read so far sits in the chain now (-1: rotated out of it). */
+  private async indexOfCurrent(): Promise<number> {
+    const files = this.chain();
+    for (let i = files.length - 1; i >= 0; i--) {
+      const st = await stat(files[i]).catch(() => null);
+      if (st?.ino === this.ino) return i;
     }
-    const out: LogEntry[] = [];
-    const buf = Buffer.alloc(256 * 1024);
+    return -1;
+  }
+
+  private async drain(out: LogEntry[]): Promise<void> {
+    const fh = this.fh!;
     for (;;) {
-      const { bytesRead } = await this.fh.read(buf, 0, buf.length, this.offset);
+      const { bytesRead } = await fh.read(this.buf, 0, this.buf.length, this.offset);
       if (bytesRead === 0) break;
       this.offset += bytesRead;
-      let chunk = this.rest.length ? Buffer.concat([this.rest, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      const chunk = this.rest.length ? Buffer.concat([this.rest, this.buf.subarray(0, bytesRead)]) : this.buf.subarray(0, bytesRead);
       let start = 0;
       for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
         const e = parseJsonLogLine(chunk.subarray(start, nl));
         if (e) out.push(e);
         start = nl + 1;
       }
-      chunk = chunk.subarray(start);
-      this.rest = Buffer.from(chunk);
+      this.rest = Buffer.from(chunk.subarray(start));
+    }
+  }
+
+  async next(): Promise<LogEntry[]> {
+    if (!this.fh && !(await this.openFrom(0))) return [];
+    const out: LogEntry[] = [];
+    // bounded: one hop per file of the chain, plus a truncation
+    for (let hop = 0; hop <= this.maxFile + 1; hop++) {
+      await this.drain(out);
+      const live = await stat(this.path).catch(() => null);
+      if (!live) break;
+      if (live.ino === this.ino) {
+        // max-file 1: the converter truncated the file; what follows starts at 0
+        if (live.size < this.offset) { this.offset = 0; this.rest = Buffer.alloc(0); continue; }
+        break;
+      }
+      // rotated (or an older file read to its end): finish it, then the file after it
+      await this.drain(out);
+      const at = await this.indexOfCurrent();
+      if (!(await this.openFrom(at + 1))) break;
     }
     return out;
   }
@@ -65,7 +124,7 @@ function waitForChange(path: string, ms: number, signal?: AbortSignal): Promise<
  * `catchUp()` brings the json file up to date and says whether the container has exited (then the
  * file is complete). It is called before the first read and whenever a follow finds nothing new.
  */
-export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: () => Promise<boolean>, signal?: AbortSignal): AsyncGenerator<LogEntry> {
+export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: () => Promise<boolean>, signal?: AbortSignal, maxFile = 1): AsyncGenerator<LogEntry> {
   const wantOut = opts.stdout !== false;
   const wantErr = opts.stderr !== false;
   const sinceMs = opts.since ? opts.since * 1000 : 0;
@@ -74,7 +133,7 @@ export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: 
     && (!sinceMs || e.time.getTime() >= sinceMs) && (!untilMs || e.time.getTime() <= untilMs);
   const tailN = opts.tail === undefined || opts.tail === '' || opts.tail === 'all' ? -1 : Number.parseInt(opts.tail, 10);
 
-  const cursor = new LineCursor(path);
+  const cursor = new LineCursor(path, maxFile);
   try {
     await catchUp();
     let first = (await cursor.next()).filter(keep);

@@ -6,18 +6,34 @@
  * unfinished lines}) written after each appended batch, so a daemon killed at any moment resumes
  * exactly: json bytes past the recorded size were not committed and are cut off and redone, and what
  * conmon wrote while the daemon was down is converted at the next start.
+ *
+ * Rotation (max-size/max-file) happens here, on the json file the daemon writes anyway, not in conmon:
+ * conmon's --log-size-max replaces its file with an empty one when full, which drops whatever the
+ * daemon had not converted yet (and everything conmon writes while the daemon is down); a pipe from
+ * conmon to the daemon would block or lose output while the daemon is down (live restore). So conmon
+ * keeps appending to its k8s file, and the blocks of what has been converted are punched out of it
+ * (fallocate, see common/punch-hole.ts), which bounds its disk use without moving any offset.
+ * A rotation is recorded in the sidecar before the files are renamed, so a crash amid it is finished
+ * at the next start instead of converting everything again.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { log } from '../common/log.js';
+import { punchHole } from '../common/punch-hole.js';
 import { LineJoiner, parseK8sRecord, type PendingLine } from './json-log-format.js';
+import type { JsonFileRotation } from './log-config.js';
 
 const POLL_MS = 1000;              // fallback for missed inotify events, and to notice exits
 const READ_CHUNK = 1024 * 1024;    // bytes of k8s log converted per append
+const PUNCH_EVERY = 256 * 1024;    // converted k8s bytes between two hole punches
 
-export interface JsonLogFiles { k8sPath: string; jsonPath: string; statePath: string }
+export interface JsonLogFiles { k8sPath: string; jsonPath: string; statePath: string; rotation?: JsonFileRotation }
 
-interface SavedState { offset: number; jsonSize: number; pending?: Partial<Record<'stdout' | 'stderr', { time: string; data: string }>> }
+interface SavedState {
+  offset: number; jsonSize: number; pending?: Partial<Record<'stdout' | 'stderr', { time: string; data: string }>>;
+  /** set while the json file is being rotated (offset and pending as before, jsonSize that of the file being rotated) */
+  rotating?: boolean;
+}
 
 interface Source {
   files: JsonLogFiles;
@@ -29,6 +45,8 @@ interface Source {
   chain: Promise<void>;
   watcher?: FSWatcher;
   dirty: boolean;
+  /** k8s bytes below this have been punched out (or punching does not work here: Infinity) */
+  punched: number;
 }
 
 export class JsonLogConverter {
@@ -91,7 +109,7 @@ export class JsonLogConverter {
   private source(id: string, files: JsonLogFiles): Source {
     let src = this.sources.get(id);
     if (!src) {
-      src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false };
+      src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false, punched: 0 };
       this.sources.set(id, src);
     }
     return src;
@@ -122,14 +140,16 @@ export class JsonLogConverter {
     if (saved && jsonSize >= saved.jsonSize) {
       src.offset = saved.offset;
       src.jsonSize = saved.jsonSize;
-      const pending: Partial<Record<'stdout' | 'stderr', PendingLine>> = {};
-      for (const s of ['stdout', 'stderr'] as const) {
-        const p = saved.pending?.[s];
-        if (p) pending[s] = { time: p.time, data: Buffer.from(p.data, 'base64') };
-      }
-      src.joiner = new LineJoiner(pending);
+      src.joiner = new LineJoiner(pendingOf(saved));
       // bytes appended after the last commit were not recorded as done: they are redone
       if (jsonSize > saved.jsonSize) await truncate(src.files.jsonPath, saved.jsonSize);
+    } else if (saved?.rotating) {
+      // the crash came after the file was renamed away (or truncated): the rotation is done but for the new file
+      src.offset = saved.offset;
+      src.jsonSize = 0;
+      src.joiner = new LineJoiner(pendingOf(saved));
+      await writeFile(src.files.jsonPath, '', { mode: 0o640, flag: 'a' });
+      await this.saveState(src);
     } else {
       // first conversion (or a json file lost behind our back): from the start
       src.offset = 0;
@@ -138,14 +158,19 @@ export class JsonLogConverter {
       await writeFile(src.files.jsonPath, '', { mode: 0o640 });
     }
     src.loaded = true;
+    // the rename never happened: rotate now
+    if (saved?.rotating && jsonSize >= saved.jsonSize) await this.rotate(src);
   }
 
   private async convert(src: Source, final: boolean): Promise<void> {
     if (!src.loaded) await this.load(src);
     // the poll visits every running container each second: one stat when nothing was written
     const size = await stat(src.files.k8sPath).then((st) => st.size, () => -1);
-    if (size >= 0 && size === src.offset && (!final || src.joiner.empty)) return;
-    const k8s = size < 0 ? null : await open(src.files.k8sPath, 'r').catch(() => null);
+    const max = src.files.rotation?.maxSize ?? -1;
+    const punchDue = () => max > 0 && src.offset > src.punched && (final || src.offset - src.punched >= PUNCH_EVERY);
+    if (size >= 0 && size === src.offset && (!final || src.joiner.empty) && !punchDue()) return;
+    // writable only to punch holes, which rotating logs need to bound their disk use
+    const k8s = size < 0 ? null : await open(src.files.k8sPath, max > 0 ? 'r+' : 'r').catch(() => null);
     try {
       if (k8s) {
         if (size < src.offset) src.offset = 0; // truncated behind our back: start over on the new content
@@ -161,18 +186,25 @@ export class JsonLogConverter {
             src.offset += bytesRead;                // a single record above 1 MiB cannot come from conmon: skip it
             continue;
           }
-          const lines: string[] = [];
+          let lines: string[] = [];
+          let bytes = 0;
           let start = 0;
+          const base = src.offset;
           for (let nl = chunk.indexOf(0x0a); nl >= 0 && nl <= lastNl; nl = chunk.indexOf(0x0a, start)) {
             const rec = parseK8sRecord(chunk.subarray(start, nl));
-            if (rec) lines.push(...src.joiner.push(rec));
+            if (rec) for (const l of src.joiner.push(rec)) { lines.push(l); bytes += Buffer.byteLength(l); }
             start = nl + 1;
+            // the file reaches max-size: commit here, so the next record goes to a rotated file (as dockerd: a file exceeds max-size by one record at most)
+            if (max > 0 && src.jsonSize + bytes >= max && start <= lastNl) { await this.commit(src, lines, base + start); lines = []; bytes = 0; }
           }
-          await this.commit(src, lines, src.offset + lastNl + 1);
+          await this.commit(src, lines, base + lastNl + 1);
           if (bytesRead < buf.length) break;
         }
       }
       if (final && !src.joiner.empty) await this.commit(src, src.joiner.flush(), src.offset);
+      if (k8s && punchDue()) {
+        src.punched = punchHole(k8s.fd, src.offset) ? src.offset : Infinity;
+      }
     } finally {
       await k8s?.close();
     }
@@ -180,6 +212,8 @@ export class JsonLogConverter {
 
   /** Append json lines, then record the new positions (the order that makes a crash in between harmless). */
   private async commit(src: Source, lines: string[], offset: number): Promise<void> {
+    const max = src.files.rotation?.maxSize ?? -1;
+    if (lines.length && max > 0 && src.jsonSize >= max) await this.rotate(src);
     if (lines.length) {
       const data = Buffer.from(lines.join(''));
       const fh = await open(src.files.jsonPath, 'r+');
@@ -187,19 +221,53 @@ export class JsonLogConverter {
       src.jsonSize += data.length;
     }
     src.offset = offset;
+    await this.saveState(src);
+  }
+
+  /**
+   * dockerd's rotation: `<id>-json.log.N-1` → `.N` … the file → `.1`, and a new empty file; with
+   * max-file 1 the file is truncated instead. At most max-file files remain.
+   */
+  private async rotate(src: Source): Promise<void> {
+    const { jsonPath } = src.files;
+    const maxFile = src.files.rotation?.maxFile ?? 1;
+    await this.saveState(src, true);
+    if (maxFile < 2) {
+      await truncate(jsonPath, 0);
+    } else {
+      for (let n = maxFile - 1; n >= 2; n--) {
+        await rename(`${jsonPath}.${n - 1}`, `${jsonPath}.${n}`).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+      }
+      await rename(jsonPath, `${jsonPath}.1`);
+      await writeFile(jsonPath, '', { mode: 0o640, flag: 'a' });
+    }
+    src.jsonSize = 0;
+    await this.saveState(src);
+  }
+
+  private async saveState(src: Source, rotating = false): Promise<void> {
     const pending: SavedState['pending'] = {};
     for (const s of ['stdout', 'stderr'] as const) {
       const p = src.joiner.pending[s];
       if (p) pending[s] = { time: p.time, data: p.data.toString('base64') };
     }
-    const state: SavedState = { offset: src.offset, jsonSize: src.jsonSize, pending };
+    const state: SavedState = { offset: src.offset, jsonSize: src.jsonSize, pending, ...(rotating ? { rotating } : {}) };
     const tmp = `${src.files.statePath}.tmp`;
     await writeFile(tmp, JSON.stringify(state));
     await rename(tmp, src.files.statePath);
   }
 }
 
+function pendingOf(saved: SavedState): Partial<Record<'stdout' | 'stderr', PendingLine>> {
+  const pending: Partial<Record<'stdout' | 'stderr', PendingLine>> = {};
+  for (const s of ['stdout', 'stderr'] as const) {
+    const p = saved.pending?.[s];
+    if (p) pending[s] = { time: p.time, data: Buffer.from(p.data, 'base64') };
+  }
+  return pending;
+}
+
 /** Where a container's logs live: conmon's k8s file, Docker's `<id>-json.log` beside it, and the converter's position. */
-export function jsonLogFiles(containerDir: string, id: string, k8sPath: string): JsonLogFiles {
-  return { k8sPath, jsonPath: `${containerDir}/${id}-json.log`, statePath: `${containerDir}/json-log.position` };
+export function jsonLogFiles(containerDir: string, id: string, k8sPath: string, rotation?: JsonFileRotation): JsonLogFiles {
+  return { k8sPath, jsonPath: `${containerDir}/${id}-json.log`, statePath: `${containerDir}/json-log.position`, rotation };
 }

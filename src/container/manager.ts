@@ -30,6 +30,7 @@ import { execInspectView, ExecSessions, type ExecRecord } from './exec-sessions.
 import { nowRfc3339Nano, parseTime } from './human-time.js';
 import type { LogEntry } from './log-entry.js';
 import { JsonLogConverter, jsonLogFiles } from './json-log.js';
+import { DEFAULT_LOG_CONFIG, logsToFile, mergeLogConfig, rotationOf, type LogConfig } from './log-config.js';
 import { readJsonLog } from './json-log-reader.js';
 import { KeyedLock } from './keyed-lock.js';
 import { checkFilters, makeFilter } from './list-filters.js';
@@ -71,6 +72,8 @@ export interface ContainerManagerDeps {
   runtimes: Record<string, OciRuntime>; defaultRuntime: string;
   /** networks and volumes (absent: --network none/host only, host binds only) */
   networks?: NetworkManager; volumes?: VolumeManager;
+  /** daemon.json's log-driver/log-opts: applies to containers that name no driver (json-file when absent) */
+  defaultLogConfig?: LogConfig;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -119,11 +122,14 @@ export class ContainerManager {
     for (const d of [deps.paths.containers, deps.paths.conmonDir]) mkdirSync(d, { recursive: true });
   }
 
+  /** the log config of containers that name no driver (`info` shows its driver) */
+  get defaultLogConfig(): LogConfig { return this.deps.defaultLogConfig ?? DEFAULT_LOG_CONFIG; }
+
   // ---------------------------------------------------------------- paths
 
   private containerDir(id: string): string { return join(this.deps.paths.containers, id); }
   private logPath(id: string): string { return join(this.containerDir(id), 'ctr.log'); }
-  private jsonLogFiles(id: string) { return jsonLogFiles(this.containerDir(id), id, this.logPath(id)); }
+  private jsonLogFiles(id: string, hostConfig?: any) { return jsonLogFiles(this.containerDir(id), id, this.logPath(id), rotationOf(hostConfig)); }
   /** Short: conmon's attach socket path must stay below 108 bytes. */
   private monitorDir(id: string): string { return join(this.deps.paths.conmonDir, id.slice(0, 12)); }
   private monitor(id: string): MonitorPaths { return monitorPaths(this.monitorDir(id), id, this.logPath(id), this.containerDir(id)); }
@@ -172,7 +178,8 @@ export class ContainerManager {
 
   private async createNamed(body: any, finalName: string, warnings: string[]): Promise<{ Id: string; Warnings: string[] }> {
     const image = await this.resolveImage(String(body.Image));
-    const hc = body.HostConfig ?? {};
+    const hc = { ...(body.HostConfig ?? {}) };
+    hc.LogConfig = mergeLogConfig(hc.LogConfig, this.deps.defaultLogConfig);
     const netPlan = this.deps.networks?.planForCreate(hc, body.NetworkingConfig);
     const networkMode = netPlan ? netPlan.mode : this.networkModeOf(hc);
     if (!netPlan && hc.PortBindings && Object.keys(hc.PortBindings).length) {
@@ -208,7 +215,7 @@ export class ContainerManager {
       snapshotCreated = true;
       await mkdir(dir, { recursive: true, mode: 0o710 });
       // there from the start, so a `logs -f` reader can hold it open across the container's removal
-      await writeFile(this.jsonLogFiles(id).jsonPath, '', { mode: 0o640, flag: 'a' });
+      if (logsToFile(hostConfig)) await writeFile(this.jsonLogFiles(id).jsonPath, '', { mode: 0o640, flag: 'a' });
       await writeEtcFiles(dir, hostname, networkMode, hostConfig);
       await this.deps.volumes?.prepare(id, hostConfig, config, (ref) => this.resolve(ref));
       this.store.insert(rec);
@@ -322,7 +329,7 @@ export class ContainerManager {
       await writeBundle(this.containerDir(id), built.spec);
       timer.mark('spec');
       const res = await startContainerMonitor({
-        id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: this.logPath(id),
+        id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: logsToFile(rec.hostConfig) ? this.logPath(id) : null,
         terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce || !!rec.config.Tty, // a TTY's stdin outlives its attaches (detach keys)
         // --rm: the log goes with the container, so its exit need not wait for an fsync (like the volatile rootfs)
         noSyncLog: !!rec.hostConfig.AutoRemove,
@@ -345,7 +352,7 @@ export class ContainerManager {
       for (const w of warnings) log.warn(w, { container: id.slice(0, 12) });
       this.emit(updated, 'start');
       this.watchExit(id);
-      this.jsonLogs.track(id, this.jsonLogFiles(id));
+      if (logsToFile(updated.hostConfig)) this.jsonLogs.track(id, this.jsonLogFiles(id, updated.hostConfig));
       this.health.started(updated);
       timer.done();
       return true;
@@ -432,7 +439,7 @@ export class ContainerManager {
         timer.mark('state');
         // the json-file log is complete before the exit is announced: `wait` then `logs` shows all of
         // it, also when a removal follows at once (a follow reader holds the file open)
-        const logged = this.jsonLogs.sync(id, this.jsonLogFiles(id), true).catch(() => undefined);
+        const logged = logsToFile(cur.hostConfig) ? this.jsonLogs.sync(id, this.jsonLogFiles(id, cur.hostConfig), true).catch(() => undefined) : undefined;
         await Promise.all([this.cleanupRuntime(updated), logged]);
         timer.mark('cleanup');
         if (oomKilled) this.emit(updated, 'oom');
@@ -737,7 +744,7 @@ export class ContainerManager {
     let lower = '';
     try { lower = s.lowerDirs(rec.id).join(':'); } catch { /* snapshot gone */ }
     const view = inspectView(rec, {
-      logPath: this.jsonLogFiles(rec.id).jsonPath, hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
+      logPath: logsToFile(rec.hostConfig) ? this.jsonLogFiles(rec.id).jsonPath : '', hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
       graphDriverData: { LowerDir: lower, MergedDir: s.mountpoint(rec.id), UpperDir: s.upperDir(rec.id), WorkDir: join(s.upperDir(rec.id), '..', 'work') },
       execIds: this.execs.ofContainer(rec.id).map((e) => e.id),
       sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs,
@@ -800,9 +807,11 @@ export class ContainerManager {
       const cur = this.store.get(rec.id);
       return !cur || !(cur.state.Running || cur.state.Restarting);
     };
-    const files = this.jsonLogFiles(rec.id);
+    // dockerd's ErrReadLogsNotSupported
+    if (!logsToFile(rec.hostConfig)) throw new NotSupportedError('configured logging driver does not support reading', 'ERR_LOGS_NOT_SUPPORTED');
+    const files = this.jsonLogFiles(rec.id, rec.hostConfig);
     const catchUp = async () => { const done = finished(); await this.jsonLogs.sync(rec.id, files, done).catch(() => undefined); return done; };
-    return readJsonLog(files.jsonPath, opts, catchUp, signal);
+    return readJsonLog(files.jsonPath, opts, catchUp, signal, files.rotation?.maxFile);
   }
 
   async attach(idOrName: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean } = {}): Promise<AttachIO> {
@@ -1245,8 +1254,9 @@ export class ContainerManager {
   private restoreJsonLogs(): void {
     for (const rec of this.store.all()) {
       const live = rec.state.Running || rec.state.Restarting;
-      if (live) this.jsonLogs.track(rec.id, this.jsonLogFiles(rec.id));
-      if (live || parseTime(rec.state.StartedAt)) void this.jsonLogs.sync(rec.id, this.jsonLogFiles(rec.id), !live).catch(() => undefined);
+      const files = logsToFile(rec.hostConfig) ? this.jsonLogFiles(rec.id, rec.hostConfig) : undefined;
+      if (files && live) this.jsonLogs.track(rec.id, files);
+      if (files && (live || parseTime(rec.state.StartedAt))) void this.jsonLogs.sync(rec.id, files, !live).catch(() => undefined);
     }
   }
 

@@ -12,6 +12,7 @@ import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type 
 import { startHeapTrim } from './heap-trim.js';
 import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
+import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
 import type { Server } from 'node:http';
 
 export interface DaemonConfig {
@@ -26,6 +27,8 @@ export interface DaemonConfig {
   fixCgroups: boolean;
   group?: string;
   pidFile?: string;
+  /** log-driver / log-opts: for containers that name no driver */
+  logConfig: LogConfig;
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -66,6 +69,8 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     .option('--fix-cgroups', 'allow berth to mount a cgroup v1 hugetlb hierarchy so that crun works on a hybrid host')
     .option('--group <name>', 'group owning the socket (mode 0660)', '')
     .option('-p, --pidfile <path>', 'pid file', '')
+    .option('--log-driver <name>', 'default driver for container logs (json-file or none)', '')
+    .option('--log-opt <key=value>', 'default log driver option; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--config-file <path>', 'daemon configuration file', '')
     .option('--log-level <level>', 'debug, info, warn, error', '');
   cmd.parse(argv, { from: 'user' });
@@ -83,6 +88,7 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
   const hosts = (o.host as string[]).length > 0 ? o.host as string[] : fileHosts.length > 0 ? fileHosts : [`unix://${runRoot}/berth.sock`];
   const tls = resolveTls({ tls: o.tls, tlsverify: o.tlsverify, tlscacert: o.tlscacert, tlscert: o.tlscert, tlskey: o.tlskey }, file);
   return {
+    logConfig: daemonLogConfig(o.logDriver, o.logOpt as string[], file),
     host: hosts[0],
     hosts,
     tls,
@@ -93,6 +99,23 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     group: pick(o.group, 'group') || undefined,
     pidFile: pick(o.pidfile, 'pidfile') || undefined,
   };
+}
+
+/** dockerd's default log config: flags over daemon.json's log-driver/log-opts; checked now, so a bad one stops the start. */
+function daemonLogConfig(flagDriver: string, flagOpts: string[], file: Record<string, unknown>): LogConfig {
+  const fileOpts = file['log-opts'] ?? {};
+  if (typeof fileOpts !== 'object' || Array.isArray(fileOpts) || Object.values(fileOpts as object).some((v) => typeof v !== 'string')) {
+    throw new BerthError('log-opts in the daemon config must be an object of strings', { code: 'ERR_CONFIG', status: 400 });
+  }
+  const Config: Record<string, string> = { ...(fileOpts as Record<string, string>) };
+  for (const kv of flagOpts) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new BerthError(`invalid --log-opt ${kv}: expected key=value`, { code: 'ERR_CONFIG', status: 400 });
+    Config[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const Type = flagDriver || (typeof file['log-driver'] === 'string' ? file['log-driver'] as string : '') || DEFAULT_LOG_CONFIG.Type;
+  validateLogConfig({ Type, Config });
+  return { Type, Config };
 }
 
 function groupId(name: string): number {
@@ -109,6 +132,7 @@ export async function main(argv: string[]): Promise<number | void> {
     cfg = parseServeArgs(argv);
   } catch (e) {
     if (e instanceof CommanderError) { process.exitCode = e.exitCode === 0 ? 0 : 125; return; }
+    if (e instanceof BerthError) { process.stderr.write(`berth serve: ${e.message}\n`); return 1; }
     throw e;
   }
   let addrs: ListenAddress[];
@@ -138,7 +162,7 @@ export async function main(argv: string[]): Promise<number | void> {
   // before any state is touched, with main's one-line message naming the module
   libc();
   loadSeqpacketBinding();
-  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups });
+  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig });
   const servers: Server[] = [];
   for (const addr of addrs) {
     const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined);

@@ -18,6 +18,7 @@ import { VolumeManager } from '../volume/volume-manager.js';
 import { readOnlyBinary, releaseReadOnlyBinary } from '../runtime/readonly-binary.js';
 import { Trash } from '../common/trash.js';
 import { join } from 'node:path';
+import type { LogConfig } from '../container/log-config.js';
 
 export interface EngineOptions {
   root?: string;
@@ -26,6 +27,8 @@ export interface EngineOptions {
   defaultRuntime?: 'crun' | 'runc';
   /** allow berth to mount a v1 hugetlb hierarchy so crun works on a hybrid cgroup host */
   fixCgroups?: boolean;
+  /** daemon.json log-driver/log-opts (validated by the caller) */
+  defaultLogConfig?: LogConfig;
 }
 
 const RUNTIME_PATHS: Record<string, string[]> = {
@@ -107,7 +110,7 @@ export class Engine {
       networks = undefined;
     }
     const volumes = new VolumeManager(db, paths, events);
-    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes });
+    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes, defaultLogConfig: opts.defaultLogConfig });
     const engine = new Engine(paths, db, content, events, layers, snapshots, images, containers, runtimes, defaultRuntime, cgroups);
     engine.warnings.push(...warnings);
     engine.daemonId = daemonIdOf(paths.root);

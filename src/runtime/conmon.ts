@@ -17,6 +17,7 @@ export interface MonitorPaths {
   ctlFifo: string;         // terminal control fifo: "1 <h> <w>\n" resizes
   pidFile: string;         // the container's (or exec process's) pid
   conmonPidFile: string;
+  /** '' when nothing is logged */
   logPath: string;
 }
 
@@ -25,7 +26,8 @@ export interface MonitorOptions {
   bundle: string;
   runtime: OciRuntimeInfo;
   dir: string;
-  logPath: string;
+  /** conmon's k8s-file log; null: no log at all (the none driver) */
+  logPath: string | null;
   terminal?: boolean;
   stdin?: boolean;
   leaveStdinOpen?: boolean;
@@ -162,7 +164,8 @@ function commonArgs(o: { id: string; runtime: OciRuntimeInfo; paths: MonitorPath
     '--runtime-arg', `--root=${o.runtime.root}`,
     '-p', o.paths.pidFile,
     '-P', o.paths.conmonPidFile,
-    '-l', `k8s-file:${o.paths.logPath}`,
+    // conmon's none driver still wants a path after the colon (a bare "none" would be taken as a k8s-file path)
+    '-l', o.paths.logPath ? `k8s-file:${o.paths.logPath}` : 'none:/dev/null',
     '--exit-dir', o.paths.exitDir,
     '--socket-dir-path', o.paths.dir,
     '--log-level', 'warning',
@@ -209,7 +212,7 @@ function waitForSync(mon: SpawnedConmon, runtime: OciRuntimeInfo, id: string, wh
  * is created (not started); call OciRuntime.start(id) next.
  */
 export async function startContainerMonitor(opts: MonitorOptions): Promise<MonitorResult> {
-  const paths = monitorPaths(opts.dir, opts.id, opts.logPath, opts.bundle);
+  const paths = monitorPaths(opts.dir, opts.id, opts.logPath ?? '', opts.bundle);
   checkSocketPath(paths.attachSocket);
   if (!existsSync(join(opts.bundle, 'config.json'))) throw new InvalidArgumentError(`no config.json in bundle ${opts.bundle}`);
   mkdirSync(paths.exitDir, { recursive: true });

@@ -51,7 +51,7 @@ export class ProgressPrinter {
 
 function domainOf(name: string): string { return parseNormalizedNamed(name).domain; }
 
-function authFor(name: string): Record<string, string> {
+export function authFor(name: string): Record<string, string> {
   const domain = domainOf(name);
   const h = registryAuthHeader(getCredentials(domain), domain);
   return h ? { 'X-Registry-Auth': h } : {};

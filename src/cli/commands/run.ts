@@ -7,9 +7,10 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../common/errors.js';
 import { DaemonError, jsonLines, readBody, type EngineClient } from '../client.js';
-import { ExitError, forEachTarget, type CliContext } from '../context.js';
+import { ExitError, forEachTarget, parseBool, type CliContext } from '../context.js';
 import { addContainerOptions, buildCreateRequest, type CreateRequest } from '../container-config.js';
 import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
+import { authFor, ProgressPrinter } from './registry.js';
 
 /** Errors before the container runs: exit 125 (126/127 when the command cannot be run). */
 export class RunError extends BerthError {
@@ -40,17 +41,16 @@ export function splitReference(ref: string): { name: string; tag: string } {
   return { name: ref, tag: 'latest' };
 }
 
-/** POST /images/create?fromImage=...; progress lines go to `out`; an error message in the stream throws. */
-export async function pullImage(client: EngineClient, ref: string, out: (s: string) => void, quiet = false): Promise<void> {
+/**
+ * POST /images/create?fromImage=... for run/create: progress goes to `out` (stderr, as the docker CLI
+ * writes it), drawn as per-layer bars when that stream is a terminal and as plain lines otherwise
+ * (the ProgressPrinter of `pull`); an error message in the stream throws.
+ */
+export async function pullImage(client: EngineClient, ref: string, out: (s: string) => void, quiet = false,
+  term: { isTTY?: boolean; columns?: number } = process.stderr): Promise<void> {
   const { name, tag } = splitReference(ref);
-  const res = await client.request('POST', '/images/create', { query: { fromImage: name, tag } });
-  for await (const msg of jsonLines(res)) {
-    if (msg.error || msg.errorDetail) throw new DaemonError(500, msg.errorDetail?.message ?? msg.error);
-    if (quiet) continue;
-    // progress bars are for terminals; plain lines show each step once
-    if (msg.progressDetail && msg.progressDetail.current !== undefined) continue;
-    if (msg.status) out(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
-  }
+  const res = await client.request('POST', '/images/create', { query: { fromImage: name, tag }, headers: authFor(name) });
+  await new ProgressPrinter(out, quiet, Boolean(term.isTTY), term.columns || 0).consume(res);
 }
 
 async function createContainer(ctx: CliContext, client: EngineClient, o: any, image: string, req: CreateRequest): Promise<{ id: string; body: any }> {

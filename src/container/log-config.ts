@@ -1,0 +1,109 @@
+/**
+ * HostConfig.LogConfig as dockerd checks it at create: the daemon's default merged in, the driver and
+ * its options validated with dockerd's wording. berth has the json-file and none drivers; the other
+ * drivers dockerd ships are refused as not supported rather than accepted and ignored.
+ */
+import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
+
+export interface LogConfig { Type: string; Config: Record<string, string> }
+
+/** json-file rotation: rotate once the file reaches maxSize bytes (-1: never), keep maxFile files in all. */
+export interface JsonFileRotation { maxSize: number; maxFile: number }
+
+export const DEFAULT_LOG_CONFIG: LogConfig = { Type: 'json-file', Config: {} };
+
+/** Drivers dockerd has built in that berth does not implement. */
+const OTHER_DOCKER_DRIVERS = new Set(['local', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries', 'loki']);
+const JSON_FILE_OPTS = new Set(['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag']);
+/** json-file writes these as an "attrs" object in every record; berth does not. */
+const ATTR_OPTS = new Set(['labels', 'labels-regex', 'env', 'env-regex']);
+
+/** dockerd's mergeAndVerifyLogConfig: the daemon default's type when none is named, its options under the container's. */
+export function mergeLogConfig(requested: Partial<LogConfig> | undefined, daemonDefault: LogConfig = DEFAULT_LOG_CONFIG): LogConfig {
+  const Type = requested?.Type || daemonDefault.Type;
+  const Config: Record<string, string> = { ...(requested?.Config ?? {}) };
+  if (Type === daemonDefault.Type) {
+    for (const [k, v] of Object.entries(daemonDefault.Config)) if (!(k in Config)) Config[k] = v;
+  }
+  validateLogConfig({ Type, Config });
+  return { Type, Config };
+}
+
+/** docker/go-units FromHumanSize: decimal multiples (1k = 1000), as json-file's max-size takes them. */
+export function fromHumanSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(s);
+  if (!m) throw new InvalidArgumentError(`invalid size: '${s}'`, 'ERR_LOG_OPT');
+  const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 }[(m[2] ?? '').toLowerCase()] ?? 1;
+  return Math.floor(Number.parseFloat(m[1]) * mult);
+}
+
+/** Throws (InvalidArgumentError: dockerd's wording; NotSupportedError: what berth does not do) unless cfg can be used. */
+export function validateLogConfig(cfg: LogConfig): void {
+  if (cfg.Type === 'none') return; // dockerd ignores options of the none driver
+  const mode = cfg.Config.mode ?? '';
+  if (mode !== '' && mode !== 'blocking' && mode !== 'non-blocking') {
+    throw new InvalidArgumentError(`logger: logging mode not supported: ${mode}`, 'ERR_LOG_OPT');
+  }
+  if ('max-buffer-size' in cfg.Config && mode !== 'non-blocking') {
+    throw new InvalidArgumentError("logger: max-buffer-size option is only supported with 'mode=non-blocking'", 'ERR_LOG_OPT');
+  }
+  if (cfg.Type !== 'json-file') {
+    if (OTHER_DOCKER_DRIVERS.has(cfg.Type)) {
+      throw new NotSupportedError(`logging driver "${cfg.Type}" is not supported by berth (supported: json-file, none)`, 'ERR_LOG_DRIVER');
+    }
+    throw new InvalidArgumentError(`logger: no log driver named '${cfg.Type}' is registered`, 'ERR_LOG_DRIVER');
+  }
+  for (const key of Object.keys(cfg.Config)) {
+    if (key === 'mode' || key === 'max-buffer-size') continue;
+    if (!JSON_FILE_OPTS.has(key)) throw new InvalidArgumentError(`unknown log opt '${key}' for json-file log driver`, 'ERR_LOG_OPT');
+    if (ATTR_OPTS.has(key)) throw new NotSupportedError(`log opt '${key}' of the json-file log driver is not supported by berth`, 'ERR_LOG_OPT');
+  }
+  const rot = jsonFileRotation(cfg);
+  const compress = cfg.Config.compress;
+  if (compress !== undefined) {
+    const on = parseGoBool(compress);
+    if (on && (rot.maxFile === 1 || rot.maxSize === -1)) {
+      throw new InvalidArgumentError('compress cannot be true when max-file is less than 2 or max-size is not set', 'ERR_LOG_OPT');
+    }
+    if (on) throw new NotSupportedError('log opt compress=true of the json-file log driver is not supported by berth', 'ERR_LOG_OPT');
+  }
+}
+
+/** max-size / max-file of a json-file config, checked as dockerd's json-file driver checks them. */
+export function jsonFileRotation(cfg: LogConfig): JsonFileRotation {
+  let maxSize = -1;
+  const size = cfg.Config['max-size'];
+  if (size !== undefined) {
+    maxSize = fromHumanSize(size);
+    if (maxSize <= 0) throw new InvalidArgumentError('max-size must be a positive number', 'ERR_LOG_OPT');
+  }
+  let maxFile = 1;
+  const files = cfg.Config['max-file'];
+  if (files !== undefined) {
+    if (!/^[+-]?\d+$/.test(files)) throw new InvalidArgumentError(`strconv.Atoi: parsing "${files}": invalid syntax`, 'ERR_LOG_OPT');
+    maxFile = Number.parseInt(files, 10);
+    if (maxFile < 1) throw new InvalidArgumentError('max-file cannot be less than 1', 'ERR_LOG_OPT');
+  }
+  return { maxSize, maxFile };
+}
+
+/** Go's strconv.ParseBool. */
+function parseGoBool(s: string): boolean {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
+  throw new InvalidArgumentError(`strconv.ParseBool: parsing "${s}": invalid syntax`, 'ERR_LOG_OPT');
+}
+
+/** Does this container's driver keep a log file (json-file) the daemon converts and `logs` reads? */
+export function logsToFile(hostConfig: { LogConfig?: Partial<LogConfig> } | undefined): boolean {
+  return (hostConfig?.LogConfig?.Type || 'json-file') !== 'none';
+}
+
+/** The rotation of a stored container (checked at create; a record from before rotation existed never rotates). */
+export function rotationOf(hostConfig: { LogConfig?: Partial<LogConfig> } | undefined): JsonFileRotation {
+  try {
+    return jsonFileRotation({ Type: 'json-file', Config: hostConfig?.LogConfig?.Config ?? {} });
+  } catch {
+    return { maxSize: -1, maxFile: 1 };
+  }
+}
