@@ -6,10 +6,11 @@
  *   --warmups N | BENCH_WARMUPS     discarded rounds before timing (default 3)
  *   --out DIR | BENCH_RESULTS_DIR   where the report goes (default bench/results)
  *   --tools a,b                     only these tools (by name, e.g. crun)
- *   --peers a,b | BENCH_PEERS       only these peers (crun, docker, podman, buildah, skopeo, registry)
+ *   --peers a,b | BENCH_PEERS       only these peers (crun, docker, podman, buildah, skopeo, registry, docker-cli)
  *   --no-install                    do not apt-get install missing peers (smoke mode never installs)
  *   --no-probes                     skip the memory probes
  *   --only a,b | BENCH_ONLY         only the cases and probes whose names contain one of these (any case)
+ *   BENCH_BASELINE_REF=<ref>        the CLI start cases also run that ref's bin/berth (built in a temporary worktree)
  *
  * Exits 0 when everything measured, 1 when a tool or probe failed (the report is written anyway).
  */

@@ -2,6 +2,7 @@
 import type { Case, Probe } from '../lib/types.js';
 import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
 import { dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase } from './docker-cli.js';
+import { CLI_START_CASES } from './cli.js';
 import {
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase,
@@ -15,7 +16,7 @@ import { healthStatsProbe } from '../probes/health-stats.js';
 
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
-  ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase,
+  ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase, ...CLI_START_CASES,
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, serverPushCase, serverPullCase, saveCase, loadCase,
 ];

@@ -9,6 +9,8 @@ export const PEER_BINARIES: Record<string, string[]> = {
   buildah: ['/usr/bin/buildah'],
   skopeo: ['/usr/bin/skopeo'],
   registry: ['/usr/bin/docker-registry'],
+  // the docker CLI alone, against berth serve (the CLI start cases' peer)
+  'docker-cli': ['/usr/local/bin/docker'],
 };
 
 export const DOCKER_CLI = '/usr/local/bin/docker';
@@ -17,7 +19,7 @@ export const DOCKER_CLI = '/usr/local/bin/docker';
  * The smoke run stays quick: by default it uses only the peers that need no daemon of their own and
  * start in milliseconds; docker, podman and buildah join it when named in --peers / BENCH_PEERS.
  */
-export const SMOKE_DEFAULT_PEERS = ['crun', 'registry', 'skopeo'];
+export const SMOKE_DEFAULT_PEERS = ['crun', 'registry', 'skopeo', 'docker-cli'];
 
 export function peerAvailable(ctx: BenchContext, peer: string): boolean {
   const selected = ctx.options.peers ?? (ctx.options.smoke ? SMOKE_DEFAULT_PEERS : undefined);
