@@ -85,6 +85,22 @@ const KILL_WAIT_MS = 15_000;        // how long a SIGKILL'ed container may take 
 interface ExitWatch { watcher?: FSWatcher; timer: NodeJS.Timeout }
 
 /**
+ * A restart the policy decided on, from the exit that called for it until its start has settled:
+ * first the back-off (timer), then the start under the container's lock (attempt). stop, kill and
+ * rm cancel it (dockerd's ExitOnNext); a start under way checks `cancelled` before it creates and
+ * before it runs the process.
+ */
+interface PendingRestart { timer?: NodeJS.Timeout; attempt?: Promise<void>; cancelled: boolean }
+
+const ERR_RESTART_CANCELLED = 'ERR_RESTART_CANCELLED';
+
+function throwIfCancelled(restart: PendingRestart | undefined): void {
+  if (restart?.cancelled) throw new ConflictError('the restart was cancelled: the container was stopped', ERR_RESTART_CANCELLED);
+}
+
+function isRestartCancelled(e: unknown): boolean { return e instanceof BerthError && e.code === ERR_RESTART_CANCELLED; }
+
+/**
  * Containers with Docker's semantics on top of the image store, overlay
  * snapshots, the OCI runtime and conmon. One ContainerManager per daemon; it is
  * the only writer of the containers table. conmon keeps each container's stdio,
@@ -101,7 +117,7 @@ export class ContainerManager {
   private readonly execs = new ExecSessions();
   private readonly removing = new Set<string>();
   private readonly pendingAttaches = new Map<string, Array<(s: AttachStream) => void>>();
-  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly restarts = new Map<string, PendingRestart>();
   private readonly tempMounts = new Map<string, number>();
   private readonly restartDelays = new Map<string, number>();
   /** containers being restarted by `restart` (count: concurrent restarts of one container) */
@@ -281,13 +297,16 @@ export class ContainerManager {
     return this.locks.run(rec0.id, () => this.startLocked(rec0.id));
   }
 
-  private async startLocked(id: string): Promise<boolean> {
+  /** `restart`: the policy's restart this start carries out (absent: a user's start). */
+  private async startLocked(id: string, restart?: PendingRestart): Promise<boolean> {
     const rec = this.store.get(id);
     if (!rec) throw new NotFoundError(`No such container: ${id}`);
     if (rec.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead', 'ERR_PAUSED');
     if (rec.state.Running && !rec.state.Restarting) return false;
     if (this.removing.has(id) || rec.state.Status === 'removing') throw new ConflictError(`container is marked for removal and cannot be started`);
     if (rec.state.Status === 'dead') throw new ConflictError('cannot start a dead container');
+    // a user's start supersedes a restart the policy still has pending
+    if (!restart) this.dropRestart(id);
     warmCgroupLock();
     const timer = new PhaseTimer('start', { container: id.slice(0, 12) });
     const rt = this.runtimeFor(rec);
@@ -328,6 +347,7 @@ export class ContainerManager {
       const seccompKey = useCompiledSeccomp(built.spec, rt.info);
       await writeBundle(this.containerDir(id), built.spec);
       timer.mark('spec');
+      throwIfCancelled(restart);
       const res = await startContainerMonitor({
         id, bundle: this.containerDir(id), runtime: rt.info, dir: mon.dir, logPath: logsToFile(rec.hostConfig) ? this.logPath(id) : null,
         terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce || !!rec.config.Tty, // a TTY's stdin outlives its attaches (detach keys)
@@ -338,6 +358,7 @@ export class ContainerManager {
       timer.mark('create');
       await this.connectPendingAttaches(id, res.paths.attachSocket);
       timer.mark('attach');
+      throwIfCancelled(restart);
       await rt.start(id);
       timer.mark('runtimeStart');
       const now = nowRfc3339Nano();
@@ -347,7 +368,9 @@ export class ContainerManager {
           Pid: res.pid, ExitCode: 0, Error: '', StartedAt: now };
         if (restarting) r.restartCount += 1;
         r.conmonPid = res.conmonPid;
-        r.manuallyStopped = false;
+        // only a user's start clears it (as dockerd): a stop that came while a restart was past its
+        // last check finds the container running, stops it, and its exit must not restart it
+        if (!restart) r.manuallyStopped = false;
       });
       for (const w of warnings) log.warn(w, { container: id.slice(0, 12) });
       this.emit(updated, 'start');
@@ -361,6 +384,11 @@ export class ContainerManager {
       await this.deps.networks?.detach(rec).catch(() => undefined);
       await snapshots.unmount(id).catch(() => undefined);
       this.failPendingAttaches(id);
+      if (isRestartCancelled(e)) {
+        // stopped before it ran: the last run's exit stays the container's state
+        this.store.mutate(id, (r) => { r.state = { ...r.state, Status: 'exited', Running: false, Restarting: false, Pid: 0 }; });
+        throw e;
+      }
       const { exitCode, error } = classifyStartError(e, rec.path);
       this.store.mutate(id, (r) => {
         r.state = { ...r.state, Running: false, Restarting: false, Pid: 0, ExitCode: exitCode, Error: error.message,
@@ -435,7 +463,11 @@ export class ContainerManager {
           r.state = { ...r.state, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
             ExitCode: code, Error: error, FinishedAt: nowRfc3339Nano(), OOMKilled: oomKilled };
           r.conmonPid = 0;
+          // decided with the exit, as dockerd: from here the container is restarting, so a stop never
+          // finds it "not running" (304) while a restart is still to come
+          if (this.restartWanted(r)) r.state = { ...r.state, Status: 'restarting', Restarting: true, Running: true };
         });
+        if (updated.state.Restarting) this.restarts.set(id, { cancelled: false });
         timer.mark('state');
         // the json-file log is complete before the exit is announced: `wait` then `logs` shows all of
         // it, also when a removal follows at once (a follow reader holds the file open)
@@ -448,6 +480,7 @@ export class ContainerManager {
       });
     } catch (e) {
       log.error('recording a container exit failed', { container: id.slice(0, 12), error: (e as Error).message });
+      this.scheduleRestart(id); // a restart decided before the failure still happens (a no-op otherwise)
       return;
     }
     if (!rec) return;
@@ -459,7 +492,7 @@ export class ContainerManager {
       return;
     }
     timer.done();
-    this.maybeRestart(rec);
+    this.scheduleRestart(id);
   }
 
   private async cleanupRuntime(rec: ContainerRecord): Promise<void> {
@@ -493,45 +526,74 @@ export class ContainerManager {
     this.runtimeCleanups.set(id, deleted.finally(() => this.runtimeCleanups.delete(id)));
   }
 
-  /** Docker's restart policies: always, unless-stopped, on-failure[:max]; exponential back-off. */
-  private maybeRestart(rec: ContainerRecord): void {
-    const policy = rec.hostConfig.RestartPolicy ?? { Name: 'no' };
-    const name = policy.Name || 'no';
-    if (name === 'no' || rec.manuallyStopped || this.closed) return;
-    if (name === 'on-failure') {
-      if (rec.state.ExitCode === 0) return;
-      if (policy.MaximumRetryCount > 0 && rec.restartCount >= policy.MaximumRetryCount) return;
-    } else if (name !== 'always' && name !== 'unless-stopped') return;
-    const ranMs = parseTime(rec.state.FinishedAt) - parseTime(rec.state.StartedAt);
-    const delay = restartDelay(this.restartDelays.get(rec.id) ?? 0, ranMs);
-    this.restartDelays.set(rec.id, delay);
-    this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'restarting', Restarting: true, Running: true }; });
-    const t = setTimeout(() => {
-      this.restartTimers.delete(rec.id);
-      this.locks.run(rec.id, async () => {
-        const cur = this.store.get(rec.id);
-        if (!cur || !cur.state.Restarting) return;
-        await this.startLocked(rec.id);
-      }).catch((e) => {
-        log.warn('restart failed', { container: rec.id.slice(0, 12), error: (e as Error).message });
-        const cur = this.store.get(rec.id);
-        if (cur) this.signals.emit(`exit:${rec.id}`, cur.state.ExitCode);
-      });
-    }, delay);
-    t.unref();
-    this.restartTimers.set(rec.id, t);
+  /** Docker's restart policies (always, unless-stopped, on-failure[:max]) for the exit recorded in r. */
+  private restartWanted(r: ContainerRecord): boolean {
+    if (r.manuallyStopped || this.closed || this.removing.has(r.id) || this.autoRemoves(r)) return false;
+    const policy = r.hostConfig.RestartPolicy ?? { Name: 'no' };
+    switch (policy.Name || 'no') {
+      case 'always': case 'unless-stopped': return true;
+      case 'on-failure': return r.state.ExitCode !== 0 && !(policy.MaximumRetryCount > 0 && r.restartCount >= policy.MaximumRetryCount);
+      default: return false;
+    }
   }
 
-  private cancelRestart(id: string): boolean {
-    const t = this.restartTimers.get(id);
-    if (t) clearTimeout(t);
-    this.restartTimers.delete(id);
+  /** The back-off of a decided restart (Docker's: doubling from 100 ms), then the start under the lock. */
+  private scheduleRestart(id: string): void {
+    const pending = this.restarts.get(id);
     const rec = this.store.get(id);
-    if (rec?.state.Restarting) {
-      this.store.mutate(id, (r) => { r.state = { ...r.state, Status: 'exited', Restarting: false, Running: false }; r.manuallyStopped = true; });
-      return true;
-    }
-    return false;
+    if (!pending || pending.cancelled || pending.timer || pending.attempt) return;
+    if (!rec?.state.Restarting || this.closed) { this.restarts.delete(id); return; }
+    const ranMs = parseTime(rec.state.FinishedAt) - parseTime(rec.state.StartedAt);
+    const delay = restartDelay(this.restartDelays.get(id) ?? 0, ranMs);
+    this.restartDelays.set(id, delay);
+    pending.timer = setTimeout(() => {
+      pending.timer = undefined;
+      pending.attempt = this.locks.run(id, async () => {
+        const cur = this.store.get(id);
+        if (pending.cancelled || !cur?.state.Restarting) return;
+        await this.startLocked(id, pending);
+      }).catch((e) => {
+        if (isRestartCancelled(e)) return;
+        log.warn('restart failed', { container: id.slice(0, 12), error: (e as Error).message });
+        const cur = this.store.get(id);
+        if (cur) this.signals.emit(`exit:${id}`, cur.state.ExitCode);
+      }).finally(() => { if (this.restarts.get(id) === pending) this.restarts.delete(id); });
+    }, delay);
+    pending.timer.unref();
+  }
+
+  /** Forget a pending restart without waiting for it (a user's start, under the lock; shutdown). */
+  private dropRestart(id: string): void {
+    const pending = this.restarts.get(id);
+    if (!pending) return;
+    pending.cancelled = true;
+    clearTimeout(pending.timer);
+    this.restarts.delete(id);
+  }
+
+  /**
+   * stop, kill, rm -f: cancel a restart the policy decided on, waiting out its back-off or starting,
+   * and end the restarting state. The caller has already marked the container manually stopped (or
+   * is removing it), so no later exit decides on a new one. Resolves once no restart is under way;
+   * a start that was past its last check has then committed, and the caller stops what it started.
+   * Returns whether there was a restart to cancel.
+   */
+  private async cancelRestart(id: string): Promise<boolean> {
+    const pending = this.restarts.get(id);
+    const wasRestarting = !!this.store.get(id)?.state.Restarting;
+    if (!pending && !wasRestarting) return false;
+    if (pending) { pending.cancelled = true; clearTimeout(pending.timer); pending.timer = undefined; }
+    // an attempt under way, or the exit that decided on the restart, holds the lock: wait for them
+    await this.locks.run(id, async () => {
+      if (this.store.get(id)?.state.Restarting) {
+        this.store.mutate(id, (r) => { r.state = { ...r.state, Status: 'exited', Restarting: false, Running: false, Pid: 0 }; });
+      }
+    });
+    if (this.restarts.get(id) === pending) this.restarts.delete(id);
+    // a `wait` on the restarting container ends: it will not run again by itself
+    const cur = this.store.get(id);
+    if (wasRestarting && cur && !cur.state.Running) this.signals.emit(`exit:${id}`, cur.state.ExitCode);
+    return true;
   }
 
   private waitExitSignal(id: string, timeoutMs: number): Promise<number | null> {
@@ -547,9 +609,12 @@ export class ContainerManager {
   /** Returns false when the container was not running (the API answers 304). */
   async stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<boolean> {
     const rec = this.resolve(idOrName);
-    if (this.cancelRestart(rec.id)) { this.emit(rec, 'stop'); return true; }
-    if (!rec.state.Running) return false;
+    if (!rec.state.Running) return false; // also not restarting: restarting containers count as running
+    // before any await (dockerd's HasBeenManuallyStopped): an exit recorded from now on decides no restart
     this.store.mutate(rec.id, (r) => { r.manuallyStopped = true; });
+    await this.cancelRestart(rec.id);
+    // a restart cancelled before it ran, or an exit that came meanwhile: stopped already
+    if (!this.store.get(rec.id)?.state.Running) { this.emit(this.store.get(rec.id) ?? rec, 'stop'); return true; }
     const sig = parseSignal(opts.signal || rec.config.StopSignal, 'SIGTERM');
     const timeoutSec = opts.timeout ?? rec.config.StopTimeout ?? 10;
     const exited = this.waitExitSignal(rec.id, timeoutSec < 0 ? 2 ** 31 - 1 : timeoutSec * 1000);
@@ -567,13 +632,14 @@ export class ContainerManager {
 
   async kill(idOrName: string, signal?: string): Promise<void> {
     const rec = this.resolve(idOrName);
-    if (!rec.state.Running || rec.state.Restarting) {
-      if (this.cancelRestart(rec.id)) return;
-      throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
-    }
+    if (!rec.state.Running) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
     const sig = parseSignal(signal, 'SIGKILL');
-    const exited = sig.number === 9 ? this.waitExitSignal(rec.id, KILL_WAIT_MS) : null;
+    // before any await, as in stop: whatever the signal, dockerd marks the container manually stopped
     this.store.mutate(rec.id, (r) => { r.manuallyStopped = true; });
+    // a restarting container needs no signal (dockerd); one whose restart had got as far as running it gets it
+    await this.cancelRestart(rec.id);
+    if (!this.store.get(rec.id)?.state.Running) return;
+    const exited = sig.number === 9 ? this.waitExitSignal(rec.id, KILL_WAIT_MS) : null;
     await this.signalContainer(rec, sig);
     if (exited) await exited;
   }
@@ -666,7 +732,8 @@ export class ContainerManager {
     this.health.stopped(rec.id);
     this.restartDelays.delete(rec.id);
     try {
-      this.cancelRestart(rec.id);
+      // `removing` keeps the kill's exit from deciding on a restart; a start under way is waited for
+      await this.cancelRestart(rec.id);
       if (this.store.get(rec.id)?.state.Running) {
         const exited = this.waitExitSignal(rec.id, KILL_WAIT_MS);
         await this.signalContainer(rec, parseSignal('SIGKILL')).catch(() => undefined);
@@ -716,7 +783,7 @@ export class ContainerManager {
       const err = cur?.state.Error;
       return { StatusCode: code, Error: err ? { Message: err } : null };
     };
-    if (condition === 'not-running' && (!rec.state.Running || rec.state.Restarting && !this.restartTimers.has(rec.id))) {
+    if (condition === 'not-running' && (!rec.state.Running || rec.state.Restarting && !this.restarts.has(rec.id))) {
       return result(rec.state.ExitCode);
     }
     const event = condition === 'removed' ? `removed:${rec.id}` : `exit:${rec.id}`;
@@ -1227,9 +1294,13 @@ export class ContainerManager {
           // gone without an exit code (host reboot, conmon killed): Docker records 255
           await this.handleExit(rec.id, readExitFile(mon.exitFile) ?? 255);
         } else if (rec.state.Restarting) {
-          this.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'exited', Restarting: false, Running: false }; });
+          // the restart that was pending when the daemon stopped is decided again (the policy may have changed)
+          const cur = this.store.mutate(rec.id, (r) => {
+            r.state = { ...r.state, Status: 'exited', Restarting: false, Running: false };
+            if (this.restartWanted(r)) r.state = { ...r.state, Status: 'restarting', Restarting: true, Running: true };
+          });
           await this.deps.snapshots.unmount(rec.id).catch(() => undefined);
-          this.maybeRestart(this.store.get(rec.id)!);
+          if (cur.state.Restarting) { this.restarts.set(rec.id, { cancelled: false }); this.scheduleRestart(rec.id); }
         } else {
           await this.deps.snapshots.unmount(rec.id).catch(() => undefined);
           if (rec.state.Status === 'removing') await this.remove(rec.id, { force: true }).catch(() => undefined);
@@ -1278,8 +1349,7 @@ export class ContainerManager {
     await this.jsonLogs.close();
     for (const id of [...this.exitWatches.keys()]) this.unwatchExit(id);
     for (const [id, w] of this.execWatches) { clearInterval(w.timer); w.watcher?.close(); this.execWatches.delete(id); }
-    for (const t of this.restartTimers.values()) clearTimeout(t);
-    this.restartTimers.clear();
+    for (const id of [...this.restarts.keys()]) this.dropRestart(id);
   }
 }
 
