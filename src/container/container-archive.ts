@@ -101,15 +101,23 @@ export function packPath(hostPath: string, name: string, within?: { containerPat
 export async function extractIntoContainer(fs: ContainerFs, containerPath: string, src: Readable,
   opts: { spoolDir: string; noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean; check?: (target: MountedPath) => void; ids?: UnpackIds }): Promise<void> {
   const abs = posix.resolve('/', containerPath);
-  const target = resolveMounted(fs.root, fs.mounts, abs, true);
-  const dir = target.hostPath;
-  const st = await lstatOrNotFound(dir, containerPath);
-  if (!st.isDirectory()) throw new InvalidArgumentError(`extraction point is not a directory`, 'ERR_NOT_A_DIRECTORY');
-  opts.check?.(target); // read-only rules, once the target's mount is known
+  const resolveTarget = async (): Promise<string> => {
+    const target = resolveMounted(fs.root, fs.mounts, abs, true);
+    const st = await lstatOrNotFound(target.hostPath, containerPath);
+    if (!st.isDirectory()) throw new InvalidArgumentError(`extraction point is not a directory`, 'ERR_NOT_A_DIRECTORY');
+    opts.check?.(target); // read-only rules, once the target's mount is known
+    return target.hostPath;
+  };
+  await resolveTarget(); // refuse a bad target before reading the body
 
   // the whole body first: a broken or cut-off archive must not leave its first entries behind
   const spooled = await spoolTar(src, opts.spoolDir);
-  try { await applyTar(spooled.open(), dir, abs, opts); } finally { await spooled.dispose(); }
+  try {
+    // resolved again once the body is in: a running container had the whole upload to swap a path
+    // component for a symlink, and only a fresh in-root resolution keeps the unpack inside it
+    const dir = await resolveTarget();
+    await applyTar(spooled.open(), dir, abs, opts);
+  } finally { await spooled.dispose(); }
 }
 
 /** Unpacks a (checked) tar into dir, rewriting headers on the way: ownership and the dir/non-dir check. */

@@ -5,6 +5,7 @@ import { openDatabase, type Db } from '../store/db.js';
 import { ContentStore } from '../store/content.js';
 import { EventLog } from '../events/events.js';
 import { LayerStore } from '../snapshot/layer-store.js';
+import { removeLeftoverSpools } from '../snapshot/tar-spool.js';
 import { SnapshotStore } from '../snapshot/overlay.js';
 import { ImageStore } from '../image/image-store.js';
 import { buildCacheHolds } from '../build/cache.js';
@@ -101,6 +102,7 @@ export class Engine {
     const events = new EventLog(db);
     const layers = new LayerStore(db, paths);
     layers.cleanupOrphans(); // half-unpacked layers of a crashed daemon
+    removeLeftoverSpools(paths.tmp); // and the cp uploads it was receiving
     const snapshots = new SnapshotStore(db, paths, layers);
     const images = new ImageStore(db, content, layers, events, buildCacheHolds(db)); // build cache entries keep their layers and blobs
     let networks: NetworkManager | undefined = new NetworkManager(db, paths, events);

@@ -4,7 +4,7 @@
  * half-written behind (unpacking straight from the socket would have written the entries
  * before the broken one).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -21,10 +21,19 @@ export interface SpooledTar {
   dispose(): Promise<void>;
 }
 
+const SPOOL_PREFIX = 'tar-';
+
+/** Start-up cleanup: spools under dir that a daemon killed during an upload left behind. */
+export function removeLeftoverSpools(dir: string): void {
+  let names: string[] = [];
+  try { names = readdirSync(dir); } catch { return; }
+  for (const name of names) if (name.startsWith(SPOOL_PREFIX)) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
 /** Receives src into a file under dir, then checks that it is a complete tar (plain or compressed). */
 export async function spoolTar(src: Readable, dir: string): Promise<SpooledTar> {
   await mkdir(dir, { recursive: true });
-  const spoolDir = await mkdtemp(join(dir, 'tar-'));
+  const spoolDir = await mkdtemp(join(dir, SPOOL_PREFIX));
   const path = join(spoolDir, 'body');
   const spooled: SpooledTar = { path, open: () => createReadStream(path), dispose: () => rm(spoolDir, { recursive: true, force: true }) };
   try {

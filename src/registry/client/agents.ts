@@ -51,13 +51,21 @@ export function agentFor(origin: string, tls?: TlsFiles): HttpAgent {
   });
 }
 
+const SHARED_MAX = 64;
 const shared = new Map<string, HttpAgent>();
-/** Agents for other origins a registry sends us to (token realms, blob redirects), shared per origin. */
+/**
+ * Agents for other origins a registry sends us to (token realms, blob redirects), shared per origin;
+ * past SHARED_MAX origins the least recently used one is destroyed (its idle sockets closed).
+ */
 export function sharedAgentFor(url: URL): HttpAgent {
   let a = shared.get(url.origin);
-  if (!a) {
-    a = agentFor(url.origin);
-    if (shared.size < 64) shared.set(url.origin, a);
+  if (a) shared.delete(url.origin); // re-inserted below: Map order is recency
+  else a = agentFor(url.origin);
+  shared.set(url.origin, a);
+  if (shared.size > SHARED_MAX) {
+    const [oldest, agent] = shared.entries().next().value!;
+    shared.delete(oldest);
+    agent.destroy();
   }
   return a;
 }
