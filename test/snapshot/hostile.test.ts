@@ -186,3 +186,19 @@ test('symlink loops are refused', async (t) => {
   await a.check();
   void basename;
 });
+
+test('cp upload spools a killed daemon left behind are deleted at the next start, nothing else', async () => {
+  const { removeLeftoverSpools } = await import('../../src/snapshot/tar-spool.js');
+  const { mkdtempSync, mkdirSync, writeFileSync, readdirSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync('/tmp/bt-spools-');
+  try {
+    mkdirSync(`${dir}/tar-abc123`);
+    writeFileSync(`${dir}/tar-abc123/body`, 'half an upload');
+    mkdirSync(`${dir}/build-context`);
+    removeLeftoverSpools(dir);
+    assert.deepEqual(readdirSync(dir), ['build-context']);
+    removeLeftoverSpools(`${dir}/missing`); // no tmp dir yet: nothing to do
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
