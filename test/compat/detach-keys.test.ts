@@ -124,6 +124,9 @@ test('the server honours detach keys: attach hijack and websocket (detachKeys), 
   const bad = await d.api('POST', '/containers/tt/attach?stream=1&stdin=1&detachKeys=ctrl-foo');
   assert.equal(bad.status, 400);
   assert.match(bad.body.message, /Invalid detach keys \(ctrl-foo\) provided/);
+  const badExec = await d.api('POST', '/containers/tt/exec', { Cmd: ['true'], DetachKeys: 'ctrl-foo' });
+  assert.equal(badExec.status, 400, 'refused at exec create, as dockerd');
+  assert.match(badExec.body.message, /Invalid detach keys \(ctrl-foo\) provided/);
 
   const ev = await d.api('GET', `/events?since=${since}&until=${Math.floor(Date.now() / 1000) + 1}&filters=${encodeURIComponent(JSON.stringify({ container: ['tt'] }))}`);
   const actions = String(ev.body).trim().split('\n').map((l) => JSON.parse(l).Action);

@@ -204,6 +204,7 @@ export function containerRoutes(r: Router): void {
     const body = await readJson(ctx.req);
     checkBodyTypes(body, EXEC_CREATE);
     if (!Array.isArray(body.Cmd) || body.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
+    if (body.DetachKeys) detachKeysOf(body.DetachKeys); // as dockerd: bad keys are refused at create, not at start
     sendJson(ctx.res, 201, await ctx.engine.containers.execCreate(ctx.params[0], body));
   });
   r.post('/exec/([^/]+)/start', async (ctx) => {
