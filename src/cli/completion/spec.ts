@@ -73,3 +73,19 @@ export function assertShellWord(w: string): string {
   if (!/^[A-Za-z0-9_.:=-]+$/.test(w)) throw new Error(`completion: unexpected character in ${JSON.stringify(w)}`);
   return w;
 }
+
+/** One shell-quoted word list: 'a b c' (each word checked to need no quoting of its own). */
+export const quotedWords = (words: string[]): string => `'${words.map(assertShellWord).join(' ')}'`;
+
+/** The tables both shell scripts declare, each a word list per command key. */
+const TABLES: Array<[string, (s: CommandSpec) => string[]]> = [
+  ['_berth_subs', (s) => s.subcommands],
+  ['_berth_flags', (s) => s.flags],
+  ['_berth_vflags', (s) => s.valueFlags],
+  ['_berth_args', (s) => [...s.args, ...(s.variadic ? ['...'] : [])]],
+];
+
+/** The tables as associative-array assignments; `row` writes one entry in the shell's syntax. */
+export function completionTables(spec: CommandSpec[], declare: string, row: (s: CommandSpec, words: string) => string): string {
+  return TABLES.map(([name, value]) => `${declare}${name}=(\n${spec.map((s) => `  ${row(s, quotedWords(value(s)))}`).join('\n')}\n)`).join('\n');
+}
