@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { OutputFanout, type AttachStream } from '../runtime/attach.js';
+import { parseK8sRecord } from './json-log-format.js';
 
 const MAX_RECOVERY_BYTES = 16 * 1024 * 1024;
 
@@ -16,16 +17,11 @@ export function parseK8sLog(text: Buffer): { stdout: Buffer; stderr: Buffer } {
   while (start < text.length) {
     let nl = text.indexOf(10, start);
     if (nl < 0) nl = text.length;
-    const line = text.subarray(start, nl);
+    const rec = parseK8sRecord(text.subarray(start, nl));
     start = nl + 1;
-    const s1 = line.indexOf(32);
-    const s2 = s1 < 0 ? -1 : line.indexOf(32, s1 + 1);
-    const s3 = s2 < 0 ? -1 : line.indexOf(32, s2 + 1);
-    if (s3 < 0) continue;
-    const stream = line.subarray(s1 + 1, s2).toString();
-    if (stream !== 'stdout' && stream !== 'stderr') continue;
-    parts[stream].push(line.subarray(s3 + 1));
-    if (line.subarray(s2 + 1, s3).toString() === 'F') parts[stream].push(Buffer.from('\n'));
+    if (!rec) continue;
+    parts[rec.stream].push(rec.data);
+    if (!rec.partial) parts[rec.stream].push(Buffer.from('\n'));
   }
   return { stdout: Buffer.concat(parts.stdout), stderr: Buffer.concat(parts.stderr) };
 }
