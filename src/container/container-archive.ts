@@ -9,8 +9,8 @@ import { decompressAuto } from '../snapshot/decompress.js';
 import { spoolTar } from '../snapshot/tar-spool.js';
 import { unpackLayer, type UnpackIds } from '../snapshot/tar-unpack.js';
 import { goFileMode } from './file-mode.js';
-import { mountsBelow, resolveMounted, type MountedPath, type PathMount } from './mounted-path.js';
-import { resolveInRoot } from './scoped-path.js';
+import { mountsBelow, resolveMounted, type MountedPath, type PathMount } from '../record/mounted-path.js';
+import { resolveInRoot } from '../record/scoped-path.js';
 
 /** A container's file tree as docker cp sees it: the rootfs with the container's mounts on it. */
 export interface ContainerFs { root: string; mounts: PathMount[] }

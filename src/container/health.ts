@@ -6,8 +6,8 @@
  */
 import { InvalidArgumentError } from '../common/errors.js';
 import { log } from '../common/log.js';
-import { nowRfc3339Nano } from './human-time.js';
-import type { ContainerRecord } from './container-store.js';
+import { nowRfc3339Nano } from '../common/human-time.js';
+import type { ContainerRecord } from '../record/container-store.js';
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
 export interface HealthLogEntry { Start: string; End: string; ExitCode: number; Output: string }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../common/errors.js';
-import type { ContainerRecord, ContainerStatus } from './container-store.js';
+import type { ContainerRecord, ContainerStatus } from '../record/container-store.js';
 
 const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const KNOWN = new Set(['id', 'name', 'label', 'status', 'ancestor', 'exited', 'before', 'since', 'health', 'network', 'is-task', 'volume', 'publish', 'expose']);

@@ -11,7 +11,7 @@ import { run } from '../common/exec.js';
 import { runtimeError, type OciRuntimeInfo } from '../runtime/oci-runtime.js';
 import { updateOciResources, validateResources, type ResourceHost } from '../runtime/resources.js';
 import { validateRestartPolicy } from './restart-policy.js';
-import type { ContainerRecord } from './container-store.js';
+import type { ContainerRecord } from '../record/container-store.js';
 
 /** Fields whose zero value means "leave as is" in Docker's update. */
 const ZERO_MEANS_UNCHANGED = ['BlkioWeight', 'CpuPeriod', 'CpuQuota', 'CpuShares', 'Memory', 'MemoryReservation', 'MemorySwap', 'NanoCpus', 'CpusetCpus', 'CpusetMems'];

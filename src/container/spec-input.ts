@@ -3,8 +3,8 @@ import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 import type { SpecInput, SpecMount } from '../runtime/index.js';
 import { extraOciResources } from '../runtime/resources.js';
 import { resolveGroups } from '../runtime/security.js';
-import type { ContainerRecord } from './container-store.js';
-import type { EtcFilePaths } from './etc-files.js';
+import type { ContainerRecord } from '../record/container-store.js';
+import type { EtcFilePaths } from '../record/etc-files.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

@@ -4,10 +4,10 @@
  * sample of each container is kept briefly so a one-off request can report CPU %
  * without waiting a second.
  */
-import { containerCgroup, readCgroupStats } from '../cgroups/locate.js';
-import { parseNetDev, readFileOrUndefined, systemCpu } from '../cgroups/stats.js';
+import { containerCgroup, readCgroupStats } from '../runtime/cgroup-locate.js';
+import { parseNetDev, readFileOrUndefined, systemCpu } from '../runtime/cgroup-stats.js';
 import { defaultCgroupsPath } from '../runtime/cgroups.js';
-import type { ContainerRecord } from './container-store.js';
+import type { ContainerRecord } from '../record/container-store.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 /** a cached sample younger than this is a good enough "previous" sample */

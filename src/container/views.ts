@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerRecord } from './container-store.js';
-import { humanDuration, parseTime } from './human-time.js';
+import type { ContainerRecord } from '../record/container-store.js';
+import { humanDuration, parseTime } from '../common/human-time.js';
 
 /** Bytes of regular files below dir (SizeRw of an upper dir); hard links counted once. */
 export async function dirSize(dir: string): Promise<number> {

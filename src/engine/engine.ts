@@ -8,7 +8,7 @@ import { LayerStore } from '../snapshot/layer-store.js';
 import { removeLeftoverSpools } from '../snapshot/tar-spool.js';
 import { SnapshotStore } from '../snapshot/overlay.js';
 import { ImageStore } from '../image/image-store.js';
-import { buildCacheHolds } from '../build/cache.js';
+import { buildCacheHolds } from '../builder/cache.js';
 import { ContainerManager } from '../container/manager.js';
 import { OciRuntime, detectCgroups, prepareHostForCrun, type CgroupInfo } from '../runtime/index.js';
 import { SystemError } from '../common/errors.js';

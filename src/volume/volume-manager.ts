@@ -14,8 +14,8 @@ import type { EventLog } from '../events/events.js';
 import type { Db } from '../store/db.js';
 import { ensureSchema } from '../store/db.js';
 import type { SpecMount } from '../runtime/index.js';
-import type { ContainerRecord } from '../container/container-store.js';
-import { resolveInRoot } from '../container/scoped-path.js';
+import type { ContainerRecord } from '../record/container-store.js';
+import { resolveInRoot } from '../record/scoped-path.js';
 import { checkVolumeName, parseHostMounts, type MountPoint } from './mount-spec.js';
 
 export interface VolumeRecord {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { humanDuration, rfc3339Nano, parseTime } from '../../src/container/human-time.js';
+import { humanDuration, rfc3339Nano, parseTime } from '../../src/common/human-time.js';
 import { commandOf, mergeImageConfig } from '../../src/container/config-merge.js';
-import { resolveInRoot } from '../../src/container/scoped-path.js';
+import { resolveInRoot } from '../../src/record/scoped-path.js';
 import { parseSignal } from '../../src/container/signals.js';
 import { normalizeContainerName } from '../../src/container/names.js';
 

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { containerCgroup } from '../../src/cgroups/locate.js';
+import { containerCgroup } from '../../src/runtime/cgroup-locate.js';
 
 let d: TestDaemon;
 before(async () => { d = await startDaemon(); });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { oomKilledFrom, parseIoStatV2, parseLimit, parseNetDev, statsV1, statsV2, systemCpu } from '../../src/cgroups/stats.js';
+import { oomKilledFrom, parseIoStatV2, parseLimit, parseNetDev, statsV1, statsV2, systemCpu } from '../../src/runtime/cgroup-stats.js';
 import { buildSpec } from '../../src/runtime/spec.js';
 import { extraOciResources, updateOciResources, validateResources, type ResourceHost } from '../../src/runtime/resources.js';
 import { sysctlProblem, validateSecurity } from '../../src/runtime/security.js';

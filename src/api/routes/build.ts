@@ -8,11 +8,11 @@ import type { Router, Ctx } from '../router.js';
 import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { sendJson } from '../http.js';
 import { checkStringMapParam } from '../body-types.js';
-import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../build/builder.js';
+import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../builder/builder.js';
 import type { Engine } from '../../engine/engine.js';
-import { parseUntil, parseSize } from '../../build/prune-options.js';
-import { receiveContext } from '../../build/context/receive-context.js';
-import { decodeSecrets, SECRETS_HEADER } from '../../build/build-secrets.js';
+import { parseUntil, parseSize } from '../../builder/prune-options.js';
+import { receiveContext } from '../../builder/context/receive-context.js';
+import { decodeSecrets, SECRETS_HEADER } from '../../builder/build-secrets.js';
 import { decodeRegistryConfig } from '../../registry/client/credentials.js';
 import { log } from '../../common/log.js';
 

@@ -14,8 +14,8 @@ import { familiarString, parseNormalizedNamed } from '../../image/reference.js';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { readJson, sendJson } from '../http.js';
 import type { Ctx, Router } from '../router.js';
-import { saveImages } from '../../archive/save.js';
-import { loadArchive } from '../../archive/load.js';
+import { saveImages } from '../../image/archive-save.js';
+import { loadArchive } from '../../image/archive-load.js';
 
 function decodeAuth(header: string | string[] | undefined): Credentials | undefined {
   const h = Array.isArray(header) ? header[0] : header;

@@ -2,7 +2,7 @@
 import type { Router } from '../router.js';
 import { compareVersions, readJson, sendJson } from '../http.js';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
-import { shapeDiskUsage, systemDiskUsage } from '../../container/disk-usage.js';
+import { shapeDiskUsage, systemDiskUsage } from '../../engine/disk-usage.js';
 import { builderFor } from './build.js';
 
 const ID = '/containers/([^/]+)';

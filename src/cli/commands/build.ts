@@ -13,8 +13,8 @@ import { DaemonError, jsonLines } from '../client.js';
 import { collect, confirm, ExitError, type CliContext } from '../context.js';
 import { humanSize } from '../format/units.js';
 import { plainProgress, progressMode, TtyProgress, type ProgressSink } from '../format/build-progress.js';
-import { PatternMatcher, readIgnoreFile } from '../../build/context/dockerignore.js';
-import { encodeSecrets, parseSecretFlag, SECRETS_HEADER } from '../../build/build-secrets.js';
+import { PatternMatcher, readIgnoreFile } from '../../builder/context/dockerignore.js';
+import { encodeSecrets, parseSecretFlag, SECRETS_HEADER } from '../../builder/build-secrets.js';
 import { registryConfigHeader } from '../../registry/client/credentials.js';
 
 function registryConfig(): Record<string, string> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { processWord, processWords, envLookup } from '../../src/build/parser/shell-lex.js';
+import { processWord, processWords, envLookup } from '../../src/builder/parser/shell-lex.js';
 
 const DIR = new URL('../../../shared/conformance/dockerfile-shell/', import.meta.url);
 

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.js';
 import { ensureSchema, tx } from '../store/db.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
-import { ZERO_TIME } from './human-time.js';
+import { ZERO_TIME } from '../common/human-time.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 

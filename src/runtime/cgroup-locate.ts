@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectCgroups } from '../runtime/cgroups.js';
-import { oomKilledFrom, readFileOrUndefined, statsV1, statsV2, type CgroupStats, type FileReader } from './stats.js';
+import { detectCgroups } from './cgroups.js';
+import { oomKilledFrom, readFileOrUndefined, statsV1, statsV2, type CgroupStats, type FileReader } from './cgroup-stats.js';
 
 let v1Mounts: Map<string, string> | undefined;
 

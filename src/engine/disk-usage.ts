@@ -11,9 +11,9 @@
  * Volumes, BuildCache; API < 1.52) and the per-type summaries with optional
  * Items (ImageUsage, ContainerUsage, VolumeUsage, BuildCacheUsage; API >= 1.52).
  */
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from './engine.js';
 import { buildSummaries } from '../image/image-views.js';
-import { dirSize } from './views.js';
+import { dirSize } from '../container/views.js';
 
 /** What the build cache tells about one entry (the builder sits above this module, so it is passed in). */
 export interface CacheEntryUsage {

@@ -10,14 +10,14 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, writeFileSync } from 'node:
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from '../common/digest.js';
-import type { Engine } from '../engine/engine.js';
+import type { BuildHost } from './build-host.js';
 import type { ImageLayer, ImageRecord } from '../image/image-store.js';
 import type { SpecMount } from '../runtime/index.js';
 import type { BuildContext } from './context/build-context.js';
 import { DockerfileError, type Location } from './parser/errors.js';
 
 export interface MountDeps {
-  engine: Engine;
+  engine: BuildHost;
   ctx: BuildContext;
   secrets: Record<string, Buffer>;
   location: Location;

@@ -14,9 +14,9 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveError, BerthError } from '../common/errors.js';
 import { DIGEST_RE } from '../common/digest.js';
-import type { ImageStore } from '../image/image-store.js';
-import { INDEX_TYPES, MEDIA, buildManifestJson, hostPlatform, selectPlatformManifest } from '../image/image-format.js';
-import { parseNormalizedNamed } from '../image/reference.js';
+import type { ImageStore } from './image-store.js';
+import { INDEX_TYPES, MEDIA, buildManifestJson, hostPlatform, selectPlatformManifest } from './image-format.js';
+import { parseNormalizedNamed } from './reference.js';
 
 export interface LoadLimits { maxEntries?: number; maxBytes?: number; maxJsonBytes?: number }
 export interface Loaded { id: string; tag?: string }

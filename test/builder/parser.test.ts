@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseDockerfile, dumpDockerfile } from '../../src/build/parser/ast.js';
-import { DockerfileError } from '../../src/build/parser/errors.js';
+import { parseDockerfile, dumpDockerfile } from '../../src/builder/parser/ast.js';
+import { DockerfileError } from '../../src/builder/parser/errors.js';
 
 const DIR = new URL('../../../shared/conformance/dockerfile-parser/', import.meta.url);
 const index = JSON.parse(readFileSync(new URL('index.json', DIR), 'utf8')) as Array<{ name: string; dockerfile: string; result?: string; negative: boolean }>;

@@ -6,9 +6,9 @@
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import type { ImageRecord, ImageStore } from '../image/image-store.js';
-import { parseManifest } from '../image/image-format.js';
-import { familiarName, familiarString, parseAnyReference, parseNormalizedNamed } from '../image/reference.js';
+import type { ImageRecord, ImageStore } from './image-store.js';
+import { parseManifest } from './image-format.js';
+import { familiarName, familiarString, parseAnyReference, parseNormalizedNamed } from './reference.js';
 
 const MTIME = new Date(0);
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PatternMatcher, globRegex, readIgnoreFile } from '../../src/build/context/dockerignore.js';
+import { PatternMatcher, globRegex, readIgnoreFile } from '../../src/builder/context/dockerignore.js';
 
 const DIR = new URL('../../../shared/conformance/dockerignore/', import.meta.url);
 const pm = JSON.parse(readFileSync(new URL('patternmatcher-cases.json', DIR), 'utf8'));

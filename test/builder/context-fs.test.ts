@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { BuildContext } from '../../src/build/context/build-context.js';
-import { DiskContextFs, MemoryContextFs } from '../../src/build/context/context-fs.js';
-import { receiveContext } from '../../src/build/context/receive-context.js';
+import { BuildContext } from '../../src/builder/context/build-context.js';
+import { DiskContextFs, MemoryContextFs } from '../../src/builder/context/context-fs.js';
+import { receiveContext } from '../../src/builder/context/receive-context.js';
 
 async function tarOf(entries: Array<{ name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; mode?: number; data?: string; linkname?: string }>): Promise<Buffer> {
   const p = pack();

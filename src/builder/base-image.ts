@@ -4,7 +4,7 @@
  * plain lines (`<tag>: Pulling from ...`, one line per layer when it is complete, the digest and
  * the status), which is what `docker build` prints through the classic API.
  */
-import type { Engine } from '../engine/engine.js';
+import type { BuildHost } from './build-host.js';
 import type { ImageRecord } from '../image/image-store.js';
 import { familiarString, parseNormalizedNamed } from '../image/reference.js';
 import type { Credentials } from '../registry/client/http.js';
@@ -17,7 +17,7 @@ export interface BasePullOptions { creds?: Credentials; platform?: string; out: 
 /** Layer states worth a line of build output (the rest are progress bars). */
 const SHOWN = new Set(['Already exists', 'Pull complete']);
 
-export async function pullBaseImage(engine: Engine, ref: string, opts: BasePullOptions): Promise<ImageRecord> {
+export async function pullBaseImage(engine: BuildHost, ref: string, opts: BasePullOptions): Promise<ImageRecord> {
   const progress: Progress = {
     status: (status, id) => opts.out(`${id ? `${id}: ` : ''}${status}\n`),
     layer: (id, status) => { if (SHOWN.has(status)) opts.out(`${id}: ${status}\n`); },

@@ -11,7 +11,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId, shortId } from '../common/digest.js';
 import { BerthError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../common/errors.js';
-import type { Engine } from '../engine/engine.js';
+import type { BuildHost } from './build-host.js';
 import type { ImageLayer, ImageRecord } from '../image/image-store.js';
 import type { HistoryEntry } from '../image/image-format.js';
 import { parseNormalizedNamed } from '../image/reference.js';
@@ -81,7 +81,7 @@ const FINAL_SCHEMA = `CREATE TABLE IF NOT EXISTS build_results (key TEXT PRIMARY
 export class Builder {
   readonly cache: BuildCache;
 
-  constructor(private readonly engine: Engine) {
+  constructor(private readonly engine: BuildHost) {
     engine.db.exec(FINAL_SCHEMA);
     this.cache = new BuildCache(engine.db, {
       removeLayer: (c) => engine.layers.remove(c),
@@ -130,7 +130,7 @@ class BuildRun {
   private readonly baseImages = new Map<string, Promise<ImageRecord>>();
   private cacheSources?: Array<{ layers: ImageLayer[]; history: HistoryEntry[] }>;
 
-  constructor(private readonly engine: Engine, private readonly cache: BuildCache, private readonly opts: BuildOptions, text: string, ctx: BuildContext) {
+  constructor(private readonly engine: BuildHost, private readonly cache: BuildCache, private readonly opts: BuildOptions, text: string, ctx: BuildContext) {
     this.out = opts.onOutput ?? (() => undefined);
     this.dockerfileName = opts.dockerfile || 'Dockerfile';
     this.df = parseInstructions(text, this.dockerfileName);
@@ -743,7 +743,7 @@ function healthcheckOf(ins: Instruction, shell: string[]): any {
   return hc;
 }
 
-export function buildTmpDir(engine: Engine): string {
+export function buildTmpDir(engine: BuildHost): string {
   const dir = join(engine.paths.tmp, 'build-' + randomId().slice(0, 16));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const src = join(repo, 'src');
+
+/** The layer order, read from the README's Layout section so the document and the check cannot drift apart. */
+function layerOrder(): string[] {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Layout'));
+  const block = /```\n([^`]+)\n```/.exec(section);
+  assert.ok(block, 'README.md has a Layout section with the layer line in a code block');
+  return block[1]!.split('→').map((s) => s.trim()).filter(Boolean);
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return sourceFiles(p);
+    return /\.(c|m)?ts$/.test(name) ? [p] : [];
+  });
+}
+
+const IMPORT_RE = /(?:\bfrom|\bimport\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+test('every src folder is a layer named in the README', () => {
+  const order = layerOrder();
+  const folders = readdirSync(src).filter((n) => statSync(join(src, n)).isDirectory());
+  assert.deepEqual(folders.filter((f) => !order.includes(f)), [], 'folders missing from the layer line');
+  assert.deepEqual(order.filter((f) => !folders.includes(f)), [], 'layers with no folder');
+});
+
+test('no module imports a folder above its own', () => {
+  const order = layerOrder();
+  const rank = new Map(order.map((name, i) => [name, i]));
+  const upward: string[] = [];
+  for (const file of sourceFiles(src)) {
+    const from = relative(src, file).split('/')[0]!;
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
+      const target = relative(src, normalize(join(dirname(file), m[1]!))).split('/')[0]!;
+      if (target === from) continue;
+      if ((rank.get(target) ?? Infinity) > (rank.get(from) ?? -1)) upward.push(`${relative(repo, file)} -> ${m[1]}`);
+    }
+  }
+  assert.deepEqual(upward, []);
+});
