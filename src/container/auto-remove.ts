@@ -14,7 +14,7 @@ export function isDisposable(rec: ContainerRecord): boolean { return !!rec.hostC
  * disposable one, unless a manual `restart` is under way (as dockerd's HasBeenManuallyRestarted:
  * the exit its stop causes must not remove the container).
  */
-export function removesAtExit(ctx: ContainerContext, rec: ContainerRecord): boolean {
+export function removesAtExit(ctx: Pick<ContainerContext, 'manualRestarts'>, rec: ContainerRecord): boolean {
   return isDisposable(rec) && !ctx.manualRestarts.has(rec.id);
 }
 
