@@ -24,8 +24,8 @@ import { remove, type RemoveOptions } from './removal.js';
 import { applyLiveUpdate, planUpdate } from './resource-update.js';
 import { start } from './start.js';
 import type { StatsSample } from './stats.js';
-import * as lifecycle from './stop.js';
-import type { StopOptions } from './stop.js';
+import * as lifecycle from './lifecycle.js';
+import type { StopOptions } from './lifecycle.js';
 import { containerPids, topProcesses } from './top.js';
 
 export type { LogEntry } from './log-entry.js';

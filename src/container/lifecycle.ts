@@ -1,3 +1,4 @@
+/** stop, kill, restart, pause and unpause of a container that has been started. */
 import { ConflictError, SystemError } from '../common/errors.js';
 import { KILL_WAIT_MS, type ContainerContext } from './context.js';
 import { cancelRestart } from './pending-restarts.js';
