@@ -26,14 +26,20 @@ test('restore: a new manager on the same root finds a running container, stops i
 test('restore: an exit while the daemon was down is recorded, with --rm honoured', async (t) => {
   const env = await containerEnv(t);
   const first = env.mgr;
-  const a = await first.create({ Image: 'busybox', Cmd: ['sh', '-c', 'sleep 0.5; exit 5'] }, 'quitter');
-  const b = await first.create({ Image: 'busybox', Cmd: ['sh', '-c', 'sleep 0.5'], HostConfig: { AutoRemove: true } }, 'tidy');
+  const { existsSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  // both exit only when told, after the first manager stopped watching (a timed exit races the shutdown on a busy host)
+  const signals = mkdtempSync(join(tmpdir(), 'berth-restore-'));
+  t.after(() => rmSync(signals, { recursive: true, force: true }));
+  const waitForGo = 'for i in $(seq 600); do [ -e /sig/go ] && break; sleep 0.05; done';
+  const a = await first.create({ Image: 'busybox', Cmd: ['sh', '-c', `${waitForGo}; exit 5`], HostConfig: { Binds: [`${signals}:/sig`] } }, 'quitter');
+  const b = await first.create({ Image: 'busybox', Cmd: ['sh', '-c', waitForGo], HostConfig: { AutoRemove: true, Binds: [`${signals}:/sig`] } }, 'tidy');
   await first.start(a.Id);
   await first.start(b.Id);
   await first.shutdown();
+  writeFileSync(join(signals, 'go'), '');
   // wait until conmon recorded both exits while no manager watches
-  const { existsSync } = await import('node:fs');
-  const { join } = await import('node:path');
   await until(() => [a.Id, b.Id].every((id) => existsSync(join(env.paths.conmonDir, id.slice(0, 12), 'exit', id))), 20_000, 'exit files');
   const second = env.reopen();
   await second.restore();
