@@ -24,6 +24,7 @@ export class BenchContext {
 
   constructor(readonly options: BenchOptions) {
     this.workDir = mkdtempSync(WORK_DIR_PREFIX);
+    this.log(`work directory ${this.workDir}`);
     this.onCleanup(`remove ${this.workDir}`, () => rmSync(this.workDir, { recursive: true, force: true }));
   }
 
@@ -36,6 +37,7 @@ export class BenchContext {
   netns(): string {
     if (!this.netnsName) {
       const name = createNetns();
+      this.log(`created netns ${name}`);
       this.netnsName = name;
       this.onCleanup(`delete netns ${name}`, () => deleteNetns(name));
     }

@@ -42,6 +42,7 @@ export async function startBerth(
   }
   log(`starting ${build.label} serve (root under ${base}, own netns, --fix-cgroups)`);
   const daemon = await startBerthDaemon(build, base);
+  log(`${build.label} serve is pid ${daemon.pid} in created netns ${daemon.netns}`);
   onCleanup(`${build.label} daemon ${daemon.pid}`, () => daemon.cleanup());
   const command = (args: string[]) => inNetns(daemon.netns, build.bin, ['-H', `unix://${daemon.socket}`, ...args]);
   const b: BerthUnderTest = {

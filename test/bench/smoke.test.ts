@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, PROBES } from '../../bench/cases/index.js';
@@ -19,8 +19,24 @@ function benchNetns(): string[] {
     .map((l) => l.split(' ')[0]).filter((n) => n.startsWith(NETNS_PREFIX));
 }
 
-function benchWorkDirs(): string[] {
-  return readdirSync('/tmp').filter((d) => d.startsWith('berth-bench-'));
+/**
+ * What this run created, from its log: other checkouts may run the benchmark at the same time, so
+ * a namespace or work directory of theirs must not count as ours.
+ */
+function createdBy(stderr: string): { netns: string[]; workDirs: string[] } {
+  return {
+    netns: [...stderr.matchAll(/created netns (\S+)/g)].map((m) => m[1]),
+    workDirs: [...stderr.matchAll(/work directory (\S+)/g)].map((m) => m[1]),
+  };
+}
+
+function assertNothingLeft(stderr: string): void {
+  const created = createdBy(stderr);
+  assert.ok(created.workDirs.length === 1, `the run logged no work directory:\n${stderr.slice(-2000)}`);
+  assert.ok(created.netns.length >= 1, 'the run logged no namespace');
+  const live = new Set(benchNetns());
+  assert.deepEqual(created.netns.filter((n) => live.has(n)), [], 'the benchmark left a network namespace');
+  assert.deepEqual(created.workDirs.filter((d) => existsSync(d)), [], 'the benchmark left its work directory');
 }
 
 function gitWorktrees(): string[] {
@@ -48,8 +64,6 @@ const numeric = /^\d+(\.\d+)?$/;
 test('bench smoke run writes a report with every case and numeric medians, and leaves nothing behind', { timeout: 600_000 }, async (t) => {
   const outDir = mkdtempSync('/tmp/bench-smoke-out-');
   t.after(() => rmSync(outDir, { recursive: true, force: true }));
-  const netnsBefore = new Set(benchNetns());
-  const dirsBefore = new Set(benchWorkDirs());
 
   const r = await runSmoke(outDir, 540_000);
   assert.equal(r.code, 0, `bench exited ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
@@ -90,15 +104,12 @@ test('bench smoke run writes a report with every case and numeric medians, and l
   assert.ok(svgName && files.includes(svgName), 'the report links a chart that was written');
   assert.match(readFileSync(join(outDir, svgName), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 
-  assert.deepEqual(benchNetns().filter((n) => !netnsBefore.has(n)), [], 'the benchmark left a network namespace');
-  assert.deepEqual(benchWorkDirs().filter((d) => !dirsBefore.has(d)), [], 'the benchmark left its work directory');
+  assertNothingLeft(r.stderr);
 });
 
 test('bench smoke run with BENCH_BASELINE_REF=HEAD: a second berth per case, a before/after table, and nothing left behind', { timeout: 600_000 }, async (t) => {
   const outDir = mkdtempSync('/tmp/bench-smoke-out-');
   t.after(() => rmSync(outDir, { recursive: true, force: true }));
-  const netnsBefore = new Set(benchNetns());
-  const dirsBefore = new Set(benchWorkDirs());
   const worktreesBefore = gitWorktrees();
   const short = spawnSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
 
@@ -127,7 +138,6 @@ test('bench smoke run with BENCH_BASELINE_REF=HEAD: a second berth per case, a b
   assert.match(report, /^## Before and after$/m);
   assert.equal(report.split('\n').filter((l) => / \| (within noise|\*\*slower\*\*|\*\*faster\*\*) \|$/.test(l)).length, cases.length);
 
-  assert.deepEqual(benchNetns().filter((n) => !netnsBefore.has(n)), [], 'the benchmark left a network namespace');
-  assert.deepEqual(benchWorkDirs().filter((d) => !dirsBefore.has(d)), [], 'the benchmark left its work directory');
+  assertNothingLeft(r.stderr);
   assert.deepEqual(gitWorktrees(), worktreesBefore, 'the benchmark left the baseline\'s git worktree');
 });
