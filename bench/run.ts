@@ -10,7 +10,8 @@
  *   --no-install                    do not apt-get install missing peers (smoke mode never installs)
  *   --no-probes                     skip the memory probes
  *   --only a,b | BENCH_ONLY         only the cases and probes whose names contain one of these (any case)
- *   BENCH_BASELINE_REF=<ref>        the CLI start cases also run that ref's bin/berth (built in a temporary worktree)
+ *   --baseline REF | BENCH_BASELINE_REF   every case with a berth tool also measures that commit's build
+ *                                   (temporary worktree, its own daemon and CLI); the report compares the two
  *
  * Exits 0 when everything measured, 1 when a tool or probe failed (the report is written anyway).
  */
@@ -23,6 +24,8 @@ import { installPeers } from './lib/install-peers.js';
 import { writeReport } from './lib/report.js';
 import type { BenchOptions, Case } from './lib/types.js';
 import { CASES, PROBES } from './cases/index.js';
+import { resolveBaselineRef } from './peers/berth-build.js';
+import { compareBuilds } from './lib/compare.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -46,17 +49,20 @@ function parseOptions(argv: string[]): { options: BenchOptions; tools?: string[]
       'no-install': { type: 'boolean' },
       'no-probes': { type: 'boolean' },
       only: { type: 'string' },
+      baseline: { type: 'string' },
     },
   });
   const smoke = !!values.smoke || ['1', 'true', 'yes'].includes(process.env.BENCH_SMOKE ?? '');
   const iterations = smoke ? 2 : positiveInt(values.iterations ?? process.env.BENCH_ITERATIONS, 30, 'iterations');
   const warmups = smoke ? 0 : positiveInt(values.warmups ?? process.env.BENCH_WARMUPS, 3, 'warm-ups');
   if (iterations < 1) throw new Error('iterations must be at least 1');
+  const baselineRef = (values.baseline ?? process.env.BENCH_BASELINE_REF)?.trim();
   return {
     options: {
       smoke, iterations, warmups, outDir: values.out ?? process.env.BENCH_RESULTS_DIR ?? DEFAULT_OUT, runTimeoutMs: 60_000,
       peers: (values.peers ?? process.env.BENCH_PEERS)?.split(',').map((s) => s.trim()).filter(Boolean),
       installPeers: !smoke && !values['no-install'],
+      ...(baselineRef ? { baseline: resolveBaselineRef(baselineRef) } : {}),
     },
     tools: values.tools?.split(',').map((s) => s.trim()).filter(Boolean),
     probes: !values['no-probes'],
@@ -104,6 +110,9 @@ async function main(): Promise<number> {
   for (const p of probeResults) {
     for (const l of p.lines) process.stdout.write(`${l.name}: ${l.value.toFixed(1)} ${l.unit}${l.goal ? ` (goal ${l.goal})` : ''}\n`);
     if (p.error) process.stdout.write(`${p.name}: FAILED: ${p.error}\n`);
+  }
+  for (const r of compareBuilds(cases)) {
+    process.stdout.write(`before/after | ${r.case} | ${r.tool} ${r.after.median.toFixed(1)} ms vs ${r.baseline} ${r.before.median.toFixed(1)} ms: ${r.ratio.toFixed(3)}×, ${r.verdict}\n`);
   }
   process.stdout.write(`report: ${path}\n`);
   const failed = cases.some((c) => c.tools.some((t) => t.error)) || probeResults.some((p) => p.error);

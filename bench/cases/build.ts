@@ -8,7 +8,7 @@ import type { BenchContext } from '../lib/context.js';
 import type { Case, Tool } from '../lib/types.js';
 import { benchEnv, timedSpawnOk } from '../lib/proc.js';
 import { peerAvailable } from '../peers/availability.js';
-import { engine, type Engine } from '../peers/engine.js';
+import { engine, engineLabel, type Engine } from '../peers/engine.js';
 import { podmanEnv, podmanPaths, storageFlags } from '../peers/podman.js';
 
 /** A build project: its Dockerfile and context, and the file a late change touches. */
@@ -150,7 +150,8 @@ function writeProject(ctx: BenchContext, project: Project, dir: string): void {
 }
 
 type Mode = 'cold' | 'cached' | 'late';
-type Builder = 'berth' | 'docker' | 'buildah';
+/** berth-baseline: the BENCH_BASELINE_REF build's `berth build` against its own daemon */
+type Builder = 'berth' | 'berth-baseline' | 'docker' | 'buildah';
 
 function contextDir(ctx: BenchContext, project: Project, builder: Builder, mode: Mode): string {
   const dir = join(ctx.workDir, `build-${project.key}-${builder}-${mode}`);
@@ -165,7 +166,7 @@ function buildTool(ctx: BenchContext, project: Project, builder: Builder, mode: 
   const noCache = mode === 'cold' ? ['--no-cache'] : [];
   const argv = (): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv } => {
     switch (builder) {
-      case 'berth': return { cmd: 'berth', args: ['build', ...noCache, '-q', '-t', tag, dir] };
+      case 'berth': case 'berth-baseline': return { cmd: 'berth', args: ['build', ...noCache, '-q', '-t', tag, dir] };
       case 'docker': return { cmd: 'docker', args: ['build', ...noCache, '-q', '-t', tag, dir], env: { DOCKER_BUILDKIT: '0' } };
       case 'buildah': return { cmd: 'buildah', args: [...storageFlags(ctx), 'bud', '--layers', ...noCache, '-q', '-t', tag, dir] };
     }
@@ -177,10 +178,12 @@ function buildTool(ctx: BenchContext, project: Project, builder: Builder, mode: 
     }
     return e!.cli(a.args, ctx.options.runTimeoutMs * 2, a.env);
   };
-  const shown = builder === 'docker' ? 'DOCKER_BUILDKIT=0 docker' : builder;
+  const name = (b: Builder) => (b === 'docker' ? 'docker (legacy builder)' : b === 'berth-baseline' ? engineLabel(ctx, b) : b);
+  const shown = builder === 'docker' ? 'DOCKER_BUILDKIT=0 docker' : name(builder);
   return {
-    name: builder === 'docker' ? 'docker (legacy builder)' : builder,
-    role: builder === 'berth' ? 'berth' : 'peer',
+    name: name(builder),
+    role: builder === 'berth' || builder === 'berth-baseline' ? 'berth' : 'peer',
+    ...(builder === 'berth-baseline' ? { baselineOf: name('berth') } : {}),
     command: `${shown} ${builder === 'buildah' ? 'bud --layers' : 'build'} ${noCache.join(' ')} -q -t ${tag} <dir>${mode === 'late' ? `   (${project.lateFile} changed before each build)` : ''}`.replace(/ +/g, ' '),
     async setup() {
       // buildah shares podman's storage, where busybox is loaded
@@ -198,7 +201,8 @@ function buildTool(ctx: BenchContext, project: Project, builder: Builder, mode: 
 }
 
 function builders(ctx: BenchContext): Builder[] {
-  return (['berth', 'docker', 'buildah'] as Builder[]).filter((b) => b === 'berth' || (b === 'docker' ? peerAvailable(ctx, 'docker') : peerAvailable(ctx, 'buildah') && peerAvailable(ctx, 'podman')));
+  return (['berth', 'berth-baseline', 'docker', 'buildah'] as Builder[]).filter((b) => b === 'berth' || (b === 'berth-baseline' ? !!ctx.options.baseline
+    : b === 'docker' ? peerAvailable(ctx, 'docker') : peerAvailable(ctx, 'buildah') && peerAvailable(ctx, 'podman')));
 }
 
 export const buildColdCase: Case = {

@@ -2,7 +2,7 @@
 import type { Case, Tool } from '../lib/types.js';
 import type { BenchContext } from '../lib/context.js';
 import { crunRunTool } from '../peers/crun.js';
-import { enginesFor, type EngineKind } from '../peers/engine.js';
+import { enginesFor, isBerth, type EngineKind } from '../peers/engine.js';
 import { peerAvailable } from '../peers/availability.js';
 import { cliTool, createContainers, engineTool, removeBenchContainers, startConcurrently, BENCH_LABEL } from './engine-tool.js';
 
@@ -14,7 +14,7 @@ export const runTrueNoNetworkCase: Case = {
   goalRatio: 5,
   goal: '<= 5x crun, >= 4x faster than Docker (peers measured for the issue: crun 11 ms, Docker 311 ms, Podman 188 ms)',
   tools: (ctx) => [
-    ...enginesFor(ctx).map((k) => cliTool(ctx, k, ['run', '--rm', '--network', 'none', 'busybox', 'true'], k === 'berth' ? 'berth --network none' : `${k} --network none`)),
+    ...enginesFor(ctx).map((k) => cliTool(ctx, k, ['run', '--rm', '--network', 'none', 'busybox', 'true'], (label) => `${label} --network none`)),
     ...(peerAvailable(ctx, 'crun') ? [crunRunTool(ctx, { name: 'crun', args: ['/bin/true'] })] : []),
   ],
 };
@@ -23,7 +23,7 @@ export const runTrueBridgeCase: Case = {
   name: 'run --rm busybox true, default bridge',
   description: 'The same on each engine\'s default bridge network (veth pair, address, firewall rules), set up and torn down per container.',
   goal: '>= 3x faster than Docker (Docker 351 ms, Podman 411 ms)',
-  tools: (ctx) => enginesFor(ctx).map((k) => cliTool(ctx, k, k === 'berth' ? ['run', '--rm', '--network', 'bridge', 'busybox', 'true'] : ['run', '--rm', 'busybox', 'true'])),
+  tools: (ctx) => enginesFor(ctx).map((k) => cliTool(ctx, k, isBerth(k) ? ['run', '--rm', '--network', 'bridge', 'busybox', 'true'] : ['run', '--rm', 'busybox', 'true'])),
 };
 
 /** `run -d` (untimed), then the timed `stop`, then `rm` (untimed). */

@@ -1,10 +1,10 @@
-/** The same docker CLI (/usr/local/bin/docker) against berth serve and against dockerd. */
+/** The same docker CLI (/usr/local/bin/docker) against berth serve (and the baseline's) and against dockerd. */
 import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
 import type { Case, Tool } from '../lib/types.js';
 import { benchEnv, timedSpawnOk } from '../lib/proc.js';
-import { DOCKER_CLI, peerAvailable } from '../peers/availability.js';
-import { engine, type Engine, type EngineKind } from '../peers/engine.js';
+import { DOCKER_CLI } from '../peers/availability.js';
+import { engine, engineLabel, enginesFor, isBerth, type Engine, type EngineKind } from '../peers/engine.js';
 import { createContainers, removeBenchContainers } from './engine-tool.js';
 import { projectContext } from './build.js';
 
@@ -23,10 +23,12 @@ function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], opts
     timeoutMs: ctx.options.runTimeoutMs,
     env: benchEnv({ DOCKER_CONFIG: join(ctx.workDir, 'docker-cli-config'), ...opts.env }),
   });
+  const server = (k: EngineKind) => (isBerth(k) ? `${engineLabel(ctx, k)} serve` : 'dockerd');
   return {
-    name: kind === 'berth' ? 'docker CLI → berth serve' : 'docker CLI → dockerd',
-    role: kind === 'berth' ? 'berth' : 'peer',
-    command: `docker -H unix://<${kind === 'berth' ? 'berth' : 'dockerd'}.sock> ${args.join(' ')}`,
+    name: `docker CLI → ${server(kind)}`,
+    role: isBerth(kind) ? 'berth' : 'peer',
+    command: `docker -H unix://<${isBerth(kind) ? engineLabel(ctx, kind) : 'dockerd'}.sock> ${args.join(' ')}`,
+    ...(kind === 'berth-baseline' ? { baselineOf: `docker CLI → ${server('berth')}` } : {}),
     async setup() {
       e = await engine(ctx, kind);
       if (containers) await createContainers(e, containers, 600_000);
@@ -37,7 +39,7 @@ function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], opts
   };
 }
 
-const kinds = (ctx: BenchContext): EngineKind[] => (peerAvailable(ctx, 'docker') ? ['berth', 'docker'] : ['berth']);
+const kinds = (ctx: BenchContext): EngineKind[] => enginesFor(ctx, ['berth', 'docker']);
 
 export const dockerCliRunCase: Case = {
   name: 'docker CLI: run --rm busybox true',

@@ -1,13 +1,13 @@
-/** A case's tool that drives one engine (berth, docker, podman) through its CLI or API. */
+/** A case's tool that drives one engine (berth, the baseline berth, docker, podman) through its CLI or API. */
 import { apiRequest } from '../../test/helpers/daemon.js';
 import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Tool } from '../lib/types.js';
-import { engine, type Engine, type EngineKind } from '../peers/engine.js';
+import { engine, engineLabel, isBerth, type Engine, type EngineKind } from '../peers/engine.js';
 
 export interface EngineToolSpec {
-  /** shown in the report; defaults to the engine's name */
-  name?: string;
+  /** the name in the report, from the engine's label (berth, berth@<ref>, docker, podman); defaults to the label */
+  name?: (label: string) => string;
   /** the CLI arguments a reader could type (for the report) */
   args: string[];
   setup?(e: Engine): Promise<void>;
@@ -18,11 +18,13 @@ export interface EngineToolSpec {
 
 export function engineTool(ctx: BenchContext, kind: EngineKind, spec: EngineToolSpec): Tool {
   let e: Engine | undefined;
-  const shown = kind === 'berth' ? `berth ${spec.args.join(' ')}` : `${kind} ${spec.args.join(' ')}`;
+  const label = engineLabel(ctx, kind);
+  const named = (l: string) => spec.name?.(l) ?? l;
   return {
-    name: spec.name ?? kind,
-    role: kind === 'berth' ? 'berth' : 'peer',
-    command: shown,
+    name: named(label),
+    role: isBerth(kind) ? 'berth' : 'peer',
+    command: `${label} ${spec.args.join(' ')}`,
+    ...(kind === 'berth-baseline' ? { baselineOf: named(engineLabel(ctx, 'berth')) } : {}),
     async setup() { e = await engine(ctx, kind); await spec.setup?.(e); },
     run: (i) => spec.run(e!, i),
     async teardown() { if (e) await spec.teardown?.(e); },
@@ -30,7 +32,7 @@ export function engineTool(ctx: BenchContext, kind: EngineKind, spec: EngineTool
 }
 
 /** The same CLI call every iteration, timed from spawn to exit. */
-export function cliTool(ctx: BenchContext, kind: EngineKind, args: string[], name?: string): Tool {
+export function cliTool(ctx: BenchContext, kind: EngineKind, args: string[], name?: (label: string) => string): Tool {
   return engineTool(ctx, kind, { name, args, run: async (e) => (await e.cli(args)).ms });
 }
 

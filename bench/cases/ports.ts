@@ -12,13 +12,13 @@ import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { timedSpawn, type TimedResult } from '../lib/proc.js';
 import type { Case } from '../lib/types.js';
-import { enginesFor, type Engine, type EngineKind } from '../peers/engine.js';
+import { enginesFor, isBerth, type Engine, type EngineKind } from '../peers/engine.js';
 import { BENCH_LABEL, engineTool } from './engine-tool.js';
 
 const FILE = 'payload.bin';
 const READY_TIMEOUT_MS = 30_000;
-/** docker and podman share the benchmark's namespace, berth has its own: one host port per engine */
-const PORTS: Record<EngineKind, number> = { berth: 18080, docker: 18081, podman: 18082 };
+/** docker and podman share the benchmark's namespace, each berth has its own: one host port per engine */
+const PORTS: Record<EngineKind, number> = { berth: 18080, docker: 18081, podman: 18082, 'berth-baseline': 18083 };
 
 export function payloadBytes(ctx: BenchContext): number { return ctx.size(100_000_000, 2_000_000); }
 /** Downloads per timed iteration (one curl process, one connection each): curl's own start-up stays a small part of the time. */
@@ -87,7 +87,7 @@ function portCase(target: Target): Case {
       let id = '';
       let url = '';
       const publish = target === 'loopback' ? `127.0.0.1:${PORTS[k]}:80` : `${PORTS[k]}:80`;
-      const net = k === 'berth' ? ['--network', 'bridge'] : [];
+      const net = isBerth(k) ? ['--network', 'bridge'] : [];
       return engineTool(ctx, k, {
         args: ['run', '-d', ...net, '-p', publish, '-v', '<dir>:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www', ` (untimed); curl -o /dev/null ×5 http://<${via}>:${PORTS[k]}/${FILE}`],
         async setup(e) {

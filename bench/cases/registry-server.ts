@@ -15,6 +15,7 @@ import { benchEnv, timedSpawnOk, type TimedResult } from '../lib/proc.js';
 import { peerAvailable } from '../peers/availability.js';
 import { bigImageArchive, bigImageBytes } from '../peers/images.js';
 import { startRegistry, type LocalRegistry, type RegistryKind } from '../peers/registry.js';
+import { baselineBuild, baselineLabel, CURRENT_BUILD } from '../peers/berth-build.js';
 
 const LONG = 300_000;
 
@@ -31,26 +32,37 @@ function gzippedDir(ctx: BenchContext): Promise<string> {
   });
 }
 
-const SERVERS: { kind: RegistryKind; name: string; role: Tool['role']; serve: string }[] = [
-  { kind: 'berth', name: 'berth registry serve', role: 'berth', serve: 'berth registry serve --root <dir> --addr 127.0.0.1:<port>' },
-  { kind: 'distribution', name: 'docker-registry', role: 'peer', serve: 'docker-registry serve <config.yml> (distribution 2.8, filesystem storage)' },
-];
+interface Server {
+  kind: RegistryKind;
+  name: string;
+  role: Tool['role'];
+  serve: string;
+  /** the baseline build's server: started from that build, compared with this checkout's */
+  baseline?: boolean;
+}
 
-function serverTool(ctx: BenchContext, server: typeof SERVERS[number], direction: 'push' | 'pull'): Tool {
+const berthServer = (label: string, baseline = false): Server => ({
+  kind: 'berth', name: `${label} registry serve`, role: 'berth', serve: `${label} registry serve --root <dir> --addr 127.0.0.1:<port>`, baseline,
+});
+const DISTRIBUTION: Server = { kind: 'distribution', name: 'docker-registry', role: 'peer', serve: 'docker-registry serve <config.yml> (distribution 2.8, filesystem storage)' };
+
+function serverTool(ctx: BenchContext, server: Server, direction: 'push' | 'pull'): Tool {
   let reg: LocalRegistry | undefined;
   let src = '';
-  const dest = join(ctx.workDir, `server-pulled-${server.kind}`);
+  const dest = join(ctx.workDir, `server-pulled-${server.kind}${server.baseline ? '-baseline' : ''}`);
   const ref = () => `docker://${reg!.address}/bench/big:latest`;
   const push = () => skopeo(ctx, ['copy', '--dest-tls-verify=false', `dir:${src}`, ref()]);
   return {
     name: server.name,
     role: server.role,
+    ...(server.baseline ? { baselineOf: berthServer(CURRENT_BUILD.label).name } : {}),
     command: (direction === 'push'
       ? 'skopeo copy --dest-tls-verify=false dir:<gzipped image> docker://127.0.0.1:<port>/bench/big:latest   (storage emptied, server restarted before each push)'
       : 'skopeo copy --src-tls-verify=false docker://127.0.0.1:<port>/bench/big:latest dir:<fresh dir>') + `; server: ${server.serve}`,
     async setup() {
       src = await gzippedDir(ctx);
-      reg = await startRegistry(ctx, ctx.netns(), `server-${direction}-${server.kind}`, server.kind);
+      const build = server.baseline ? await baselineBuild(ctx) : CURRENT_BUILD;
+      reg = await startRegistry(ctx, ctx.netns(), `server-${direction}-${server.kind}${server.baseline ? '-baseline' : ''}`, server.kind, build);
       if (direction === 'pull') await push();
     },
     async run() {
@@ -67,10 +79,19 @@ function serverTool(ctx: BenchContext, server: typeof SERVERS[number], direction
 
 const serverGoal = 'berth registry serve at least as fast as distribution (docker-registry 2.8) under the same client';
 
-/** Both servers when skopeo (the client) is there; without docker-registry berth's server runs alone. */
+/**
+ * Both servers (and the baseline's berth, with BENCH_BASELINE_REF) when skopeo (the client) is there;
+ * without docker-registry berth's server runs alone.
+ */
 function serverTools(ctx: BenchContext, direction: 'push' | 'pull'): Tool[] {
   if (!peerAvailable(ctx, 'skopeo')) return [];
-  return SERVERS.filter((s) => s.kind === 'berth' || peerAvailable(ctx, 'registry')).map((s) => serverTool(ctx, s, direction));
+  const baseline = ctx.options.baseline;
+  const servers = [
+    berthServer(CURRENT_BUILD.label),
+    ...(baseline ? [berthServer(baselineLabel(baseline), true)] : []),
+    ...(peerAvailable(ctx, 'registry') ? [DISTRIBUTION] : []),
+  ];
+  return servers.map((s) => serverTool(ctx, s, direction));
 }
 
 export const serverPushCase: Case = {

@@ -10,6 +10,8 @@ export interface ToolResult {
   name: string;
   role: ToolRole;
   command: string;
+  /** for a baseline build's tool: this checkout's tool it is compared with */
+  baselineOf?: string;
   samples: number[];
   summary?: Summary;
   /** median divided by the best peer's median */
@@ -38,7 +40,7 @@ export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
   const iterations = Math.min(ctx.options.iterations, c.maxIterations ?? Infinity);
   const warmups = Math.min(ctx.options.warmups, c.maxIterations !== undefined ? 1 : Infinity);
   const tools: Tool[] = c.tools(ctx);
-  const results = new Map<Tool, ToolResult>(tools.map((t) => [t, { name: t.name, role: t.role, command: t.command, samples: [] }]));
+  const results = new Map<Tool, ToolResult>(tools.map((t) => [t, { name: t.name, role: t.role, command: t.command, ...(t.baselineOf ? { baselineOf: t.baselineOf } : {}), samples: [] }]));
   const ready: Tool[] = [];
   for (const t of tools) {
     ctx.log(`${c.name}: setting up ${t.name}`);

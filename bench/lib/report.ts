@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ratioChartSvg } from './chart.js';
+import { compareBuilds, NOISE_FLOOR, uncompared } from './compare.js';
 import type { CaseResult, ProbeResult } from './harness.js';
 import type { MachineFacts } from './machine.js';
 import type { BenchOptions } from './types.js';
@@ -71,6 +72,40 @@ function goalsSection(run: BenchRun): string[] {
   return lines;
 }
 
+/**
+ * This checkout against the baseline build, case by case, from the same run's interleaved samples.
+ * Empty without BENCH_BASELINE_REF.
+ */
+function beforeAfterSection(run: BenchRun): string[] {
+  const rows = compareBuilds(run.cases);
+  const missing = uncompared(run.cases);
+  if (rows.length === 0 && missing.length === 0) return [];
+  const b = run.options.baseline;
+  const counts = (['slower', 'faster', 'within noise'] as const).map((v) => `${rows.filter((r) => r.verdict === v).length} ${v}`).join(', ');
+  const lines = [
+    '## Before and after',
+    '',
+    `This checkout ("after") against ${b ? `\`${b.ref}\` (${b.commit})` : 'the baseline'} ("before"), each with its own daemon and CLI, their iterations interleaved in the same rounds. ` +
+      `Ratio = after's median / before's median. A case is **slower** (or **faster**) only when the medians differ by more than ${NOISE_FLOOR * 100}% ` +
+      'and each median lies outside the other build\'s interquartile range (p25–p75); otherwise it is within noise.',
+    '',
+    `Verdicts: ${counts}.`,
+    '',
+    '| case | after | after median (ms) | after p25–p75 | before | before median (ms) | before p25–p75 | ratio | verdict |',
+    '|---|---|---:|---:|---|---:|---:|---:|---|',
+  ];
+  for (const r of rows) {
+    const v = r.verdict === 'within noise' ? r.verdict : `**${r.verdict}**`;
+    lines.push(`| ${cell(r.case)} | ${cell(r.tool)} | ${ms(r.after.median)} | ${ms(r.after.q1)}–${ms(r.after.q3)} | ${cell(r.baseline)} | ${ms(r.before.median)} | ${ms(r.before.q1)}–${ms(r.before.q3)} | ${r.ratio.toFixed(3)} | ${v} |`);
+  }
+  if (missing.length) {
+    lines.push('', 'Not compared (a side failed):', '');
+    for (const m of missing) lines.push(`- ${m.case}, ${m.tool}: ${cell(m.why)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
 export function renderMarkdown(run: BenchRun, chartFile: string): string {
   const o = run.options;
   return [
@@ -87,6 +122,7 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
     ...run.machine.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
     '',
     ...goalsSection(run),
+    ...beforeAfterSection(run),
     '## Latency',
     '',
     ...run.cases.flatMap(caseSection),
@@ -104,7 +140,8 @@ export function writeReport(run: BenchRun): string {
   const stamp = run.startedAt.toISOString().replace(/[:.]/g, '-') + (run.options.smoke ? '-smoke' : '');
   const svgName = `${stamp}.svg`;
   writeFileSync(join(run.options.outDir, svgName), ratioChartSvg(run.cases));
-  writeFileSync(join(run.options.outDir, `${stamp}.json`), JSON.stringify(run, null, 2) + '\n');
+  const comparisons = compareBuilds(run.cases);
+  writeFileSync(join(run.options.outDir, `${stamp}.json`), JSON.stringify(comparisons.length ? { ...run, comparisons } : run, null, 2) + '\n');
   const mdPath = join(run.options.outDir, `${stamp}.md`);
   writeFileSync(mdPath, renderMarkdown(run, `./${svgName}`));
   return mdPath;

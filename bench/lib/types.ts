@@ -16,6 +16,8 @@ export interface Tool {
   role: ToolRole;
   /** the command a reader could type to reproduce it (for the report) */
   command: string;
+  /** for a baseline build's tool: the name of this checkout's tool it is compared with */
+  baselineOf?: string;
   setup(): Promise<void>;
   run(iteration: number): Promise<number | void>;
   teardown(): Promise<void>;
@@ -61,4 +63,14 @@ export interface BenchOptions {
   peers?: string[];
   /** install missing peer packages from Debian before the run (the full benchmark does) */
   installPeers?: boolean;
+  /** BENCH_BASELINE_REF, resolved: every case with a berth tool also measures that commit's build */
+  baseline?: BaselineRef;
+}
+
+export interface BaselineRef {
+  /** as given */
+  ref: string;
+  commit: string;
+  /** the abbreviated commit the report names the baseline by (`berth@<short>`) */
+  short: string;
 }

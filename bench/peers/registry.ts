@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { BenchContext } from '../lib/context.js';
 import { startInNetns, stopPid, waitReady, type PeerProcess } from '../lib/daemon-proc.js';
-import { BERTH_BIN } from '../../test/helpers/daemon.js';
+import { CURRENT_BUILD, type BerthBuild } from './berth-build.js';
 
 export type RegistryKind = 'distribution' | 'berth';
 
@@ -25,7 +25,8 @@ function answers(netns: string, address: string): boolean {
   return r.status === 0;
 }
 
-export async function startRegistry(ctx: BenchContext, netns: string, name: string, kind: RegistryKind = 'distribution'): Promise<LocalRegistry> {
+/** `build` is the berth whose `registry serve` runs (kind 'berth'): this checkout's unless the baseline's is given. */
+export async function startRegistry(ctx: BenchContext, netns: string, name: string, kind: RegistryKind = 'distribution', build: BerthBuild = CURRENT_BUILD): Promise<LocalRegistry> {
   const dir = join(ctx.workDir, `registry-${name}`);
   const storage = join(dir, 'storage');
   const address = `127.0.0.1:${nextPort++}`;
@@ -42,7 +43,7 @@ export async function startRegistry(ctx: BenchContext, netns: string, name: stri
   const start = async () => {
     mkdirSync(storage, { recursive: true });
     proc = kind === 'berth'
-      ? startInNetns(netns, `berth registry (${name})`, BERTH_BIN, ['registry', 'serve', '--root', storage, '--addr', address], join(dir, 'registry.log'))
+      ? startInNetns(netns, `${build.label} registry (${name})`, build.bin, ['registry', 'serve', '--root', storage, '--addr', address], join(dir, 'registry.log'))
       : startInNetns(netns, `docker-registry (${name})`, 'docker-registry', ['serve', config], join(dir, 'registry.log'));
     await waitReady(proc, () => answers(netns, address), 30_000);
   };

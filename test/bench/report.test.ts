@@ -1,4 +1,4 @@
-/** The harness's pure parts: statistics, the Markdown report and the SVG chart. */
+/** The harness's pure parts: statistics, the Markdown report, the SVG chart and the before/after verdicts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { quantile, summarize } from '../../bench/lib/stats.js';
 import { ratioChartSvg } from '../../bench/lib/chart.js';
 import { renderMarkdown, writeReport, type BenchRun } from '../../bench/lib/report.js';
 import type { CaseResult } from '../../bench/lib/harness.js';
+import { compareBuilds, verdict } from '../../bench/lib/compare.js';
 
 test('summarize gives median, p95, quartiles and extremes with linear interpolation', () => {
   const s = summarize([5, 1, 4, 2, 3]);
@@ -62,4 +63,53 @@ test('writeReport writes the Markdown, the chart it links and the JSON', (t) => 
   assert.deepEqual(readdirSync(dir).sort(), ['2030-01-02T03-04-05-000Z.json', '2030-01-02T03-04-05-000Z.md', '2030-01-02T03-04-05-000Z.svg']);
   assert.match(readFileSync(md, 'utf8'), /\(\.\/2030-01-02T03-04-05-000Z\.svg\)/);
   assert.equal(JSON.parse(readFileSync(join(dir, '2030-01-02T03-04-05-000Z.json'), 'utf8')).cases[0].tools[0].samples.length, 2);
+});
+
+const summaryOf = (samples: number[]) => summarize(samples);
+
+test('verdict: a change counts only when over 5% and beyond both interquartile ranges', () => {
+  const before = summaryOf([100, 101, 102, 103, 104]); // median 102, IQR 101–103
+  // 10% slower and clear of the baseline's spread
+  assert.equal(verdict(before, summaryOf([110, 111, 112, 113, 114])), 'slower');
+  assert.equal(verdict(before, summaryOf([90, 91, 92, 93, 94])), 'faster');
+  // 3% slower, outside the IQRs, but under the 5% floor
+  assert.equal(verdict(before, summaryOf([104.5, 104.8, 105, 105.2, 105.5])), 'within noise');
+  // 10% slower at the median, but the samples scatter over the baseline's median
+  assert.equal(verdict(before, summaryOf([60, 95, 112, 130, 160])), 'within noise');
+  // identical samples, zero-width ranges
+  assert.equal(verdict(summaryOf([5, 5]), summaryOf([5, 5])), 'within noise');
+  assert.equal(verdict(summaryOf([]), summaryOf([5])), 'within noise');
+});
+
+test('compareBuilds pairs each baseline tool with its checkout tool; the report gets a before/after table', () => {
+  const c: CaseResult = {
+    name: 'exec true', description: 'd',
+    tools: [
+      { name: 'berth', role: 'berth', command: 'berth exec', samples: [110, 111, 112, 113, 114], summary: summaryOf([110, 111, 112, 113, 114]) },
+      { name: 'berth@abc1234', role: 'berth', command: 'berth@abc1234 exec', baselineOf: 'berth', samples: [100, 101, 102, 103, 104], summary: summaryOf([100, 101, 102, 103, 104]) },
+    ],
+  };
+  const failed: CaseResult = {
+    name: 'ps', description: 'd',
+    tools: [
+      { name: 'berth CLI', role: 'berth', command: 'x', samples: [1], summary: summaryOf([1]) },
+      { name: 'berth@abc1234 CLI', role: 'berth', command: 'y', baselineOf: 'berth CLI', samples: [], error: 'setup failed: no build' },
+    ],
+  };
+  const rows = compareBuilds([c, failed, sample]);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].tool, 'berth');
+  assert.equal(rows[0].baseline, 'berth@abc1234');
+  assert.equal(rows[0].ratio.toFixed(3), '1.098');
+  assert.equal(rows[0].verdict, 'slower');
+  const md = renderMarkdown({
+    startedAt: new Date('2030-01-02T03:04:05Z'), durationMs: 1, machine: [], cases: [c, failed], probes: [],
+    options: { iterations: 5, warmups: 0, smoke: false, outDir: '/nonexistent', runTimeoutMs: 1000, baseline: { ref: 'HEAD~1', commit: 'abc1234'.padEnd(40, '0'), short: 'abc1234' } },
+  }, './c.svg');
+  assert.match(md, /^## Before and after$/m);
+  assert.match(md, /Verdicts: 1 slower, 0 faster, 0 within noise\./);
+  assert.match(md, /^\| exec true \| berth \| 112\.0 \| 111\.0–113\.0 \| berth@abc1234 \| 102\.0 \| 101\.0–103\.0 \| 1\.098 \| \*\*slower\*\* \|$/m);
+  assert.match(md, /^- ps, berth@abc1234 CLI: setup failed: no build$/m);
+  // without a baseline there is no such section
+  assert.doesNotMatch(renderMarkdown({ startedAt: new Date(0), durationMs: 1, machine: [], cases: [sample], probes: [], options: { iterations: 1, warmups: 0, smoke: false, outDir: '/x', runTimeoutMs: 1 } }, './c.svg'), /Before and after/);
 });
