@@ -24,7 +24,13 @@ export interface MountPoint {
   volumeOptions?: Record<string, string>;
 }
 
+/** A local volume's name is a directory name: longer than the kernel's NAME_MAX, its mkdir fails. */
+const MAX_VOLUME_NAME = 255;
+
 export function checkVolumeName(name: string, verb = 'create'): void {
+  if (name.length > MAX_VOLUME_NAME) {
+    throw new InvalidArgumentError(`${verb} ${name.slice(0, 32)}…: a local volume name is at most ${MAX_VOLUME_NAME} characters, not ${name.length}`, 'ERR_VOLUME_NAME');
+  }
   if (!VOLUME_NAME_RE.test(name)) {
     throw new InvalidArgumentError(`${verb} ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`, 'ERR_VOLUME_NAME');
   }

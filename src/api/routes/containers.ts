@@ -2,7 +2,7 @@ import type { Router, Ctx } from '../router.js';
 import { detachKeysOf, frame, hijack, pipeAttach } from '../streams.js';
 import { ConflictError, InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { compareVersions, parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
-import { checkBodyTypes, CONTAINER_CREATE, EXEC_CREATE } from '../body-types.js';
+import { readBody } from '../request-body.js';
 import { pipeline } from 'node:stream/promises';
 import { shapeContainerInspect } from '../versions/shape.js';
 import { attachWebSocket } from '../ws-attach.js';
@@ -20,9 +20,7 @@ function timeoutParam(ctx: Ctx): number | undefined {
 
 export function containerRoutes(r: Router): void {
   r.post('/containers/create', async (ctx) => {
-    const body = await readJson(ctx.req);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidArgumentError('container config must be a JSON object');
-    checkBodyTypes(body, CONTAINER_CREATE);
+    const body = await readBody(ctx, 'ContainerCreate');
     const name = ctx.query.str('name') || undefined;
     const out = await ctx.engine.containers.create(body, name);
     sendJson(ctx.res, 201, out);
@@ -201,14 +199,13 @@ export function containerRoutes(r: Router): void {
 
   // exec
   r.post(`${ID}/exec`, async (ctx) => {
-    const body = await readJson(ctx.req);
-    checkBodyTypes(body, EXEC_CREATE);
+    const body = await readBody(ctx, 'ContainerExec');
     if (!Array.isArray(body.Cmd) || body.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
     if (body.DetachKeys) detachKeysOf(body.DetachKeys); // as dockerd: bad keys are refused at create, not at start
     sendJson(ctx.res, 201, await ctx.engine.containers.execCreate(ctx.params[0], body));
   });
   r.post('/exec/([^/]+)/start', async (ctx) => {
-    const body = await readJson(ctx.req, ctx.upgrade?.body);
+    const body = await readBody(ctx, 'ExecStart');
     const inspect = ctx.engine.containers.execInspect(ctx.params[0]);
     const tty = body.Tty ?? inspect.ProcessConfig?.tty ?? false;
     const detachKeys = detachKeysOf(inspect.DetachKeys);

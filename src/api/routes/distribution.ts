@@ -12,7 +12,8 @@ import { jsonStream, type JsonStream } from '../json-stream.js';
 import { registryHostsConfig } from '../../registry/client/daemon-config.js';
 import { familiarString, parseNormalizedNamed } from '../../image/reference.js';
 import { InvalidArgumentError } from '../../common/errors.js';
-import { readJson, sendJson } from '../http.js';
+import { sendJson } from '../http.js';
+import { readBody } from '../request-body.js';
 import type { Ctx, Router } from '../router.js';
 import { saveImages } from '../../image/archive-save.js';
 import { loadArchive } from '../../image/archive-load.js';
@@ -88,10 +89,10 @@ export function distributionRoutes(r: Router): void {
   });
 
   r.post('/auth', async (ctx) => {
-    const body = await readJson(ctx.req);
+    const body = await readBody(ctx, 'SystemAuth');
     const server = String(body.serveraddress || 'docker.io').replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     const domain = server === 'index.docker.io' || server === 'registry-1.docker.io' ? 'docker.io' : server;
-    const creds: Credentials = { username: body.username, password: body.password, identitytoken: body.identitytoken || undefined };
+    const creds: Credentials = { username: body.username, password: body.password, identitytoken: typeof body.identitytoken === 'string' && body.identitytoken ? body.identitytoken : undefined };
     const http = await connectRegistry(domain, creds, { ...registryHostsConfig(), mirrors: {} });
     http.close();
     sendJson(ctx.res, 200, { Status: 'Login Succeeded', IdentityToken: '' });

@@ -1,7 +1,7 @@
 import type { Router, Ctx } from '../router.js';
 import { InvalidArgumentError, NotSupportedError } from '../../common/errors.js';
-import { readJson, sendJson } from '../http.js';
-import { checkBodyTypes, COMMIT_CONFIG } from '../body-types.js';
+import { sendJson } from '../http.js';
+import { readBody } from '../request-body.js';
 import { shapeImageInspect, shapeImageSummaries } from '../versions/shape.js';
 import { bootstrapImage } from '../../image/bootstrap.js';
 import { importImage } from '../../image/import-export.js';
@@ -71,8 +71,7 @@ export function imageRoutes(r: Router): void {
   r.post('/commit', async (ctx) => {
     const container = ctx.query.str('container');
     if (!container) throw new InvalidArgumentError('container is required');
-    const config = await readJson(ctx.req);
-    checkBodyTypes(config, COMMIT_CONFIG);
+    const config = await readBody(ctx, 'ImageCommit');
     const out = await ctx.engine.containers.commit(container, {
       repo: ctx.query.str('repo') || undefined,
       tag: ctx.query.str('tag') || undefined,

@@ -1,6 +1,7 @@
 /** GET /containers/{id}/stats (stream and one-shot), POST /containers/{id}/update, GET /system/df. */
 import type { Router } from '../router.js';
-import { compareVersions, readJson, sendJson } from '../http.js';
+import { compareVersions, sendJson } from '../http.js';
+import { readBody } from '../request-body.js';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
 import { shapeDiskUsage, systemDiskUsage } from '../../engine/disk-usage.js';
 import { builderFor } from './build.js';
@@ -43,7 +44,7 @@ export function statsRoutes(r: Router): void {
   });
 
   r.post(`${ID}/update`, async (ctx) => {
-    const body = await readJson(ctx.req);
+    const body = await readBody(ctx, 'ContainerUpdate');
     sendJson(ctx.res, 200, await ctx.engine.containers.update(ctx.params[0], body));
   });
 

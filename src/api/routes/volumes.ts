@@ -1,14 +1,13 @@
 import type { Router } from '../router.js';
 import { NotSupportedError } from '../../common/errors.js';
-import { readJson, sendEmpty, sendJson } from '../http.js';
-import { checkBodyTypes, VOLUME_CREATE } from '../body-types.js';
+import { sendEmpty, sendJson } from '../http.js';
+import { readBody } from '../request-body.js';
 
 /** Engine API volume endpoints. */
 export function volumeRoutes(r: Router): void {
   r.get('/volumes', (ctx) => sendJson(ctx.res, 200, ctx.engine.volumes.list(ctx.query.filters())));
   r.post('/volumes/create', async (ctx) => {
-    const body = await readJson(ctx.req);
-    checkBodyTypes(body, VOLUME_CREATE);
+    const body = await readBody(ctx, 'VolumeCreate');
     const { anonymous: _ignored, ...clean } = body ?? {};
     sendJson(ctx.res, 201, await ctx.engine.volumes.create(clean));
   });
