@@ -252,7 +252,7 @@ export class ContainerManager {
       const n = normalizeContainerName(name);
       const clash = this.store.byName(n);
       if (clash) throw nameConflict(n, clash.id);
-      if (this.reservedNames.has(n)) throw new ConflictError(`Conflict. The container name "${n}" is already in use by a container being created. You have to remove (or rename) that container to be able to reuse that name.`);
+      if (this.reservedNames.has(n)) throw new ConflictError(`Conflict. The container name "${n}" is already in use by a container being created. You have to remove (or rename) that container to be able to reuse that name.`, 'ERR_NAME_CONFLICT');
       return n;
     }
     for (let i = 0; i < 20; i++) {
@@ -300,7 +300,7 @@ export class ContainerManager {
   /** `restart`: the policy's restart this start carries out (absent: a user's start). */
   private async startLocked(id: string, restart?: PendingRestart): Promise<boolean> {
     const rec = this.store.get(id);
-    if (!rec) throw new NotFoundError(`No such container: ${id}`);
+    if (!rec) throw new NotFoundError(`No such container: ${id}`, 'ERR_CONTAINER_NOT_FOUND');
     if (rec.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead', 'ERR_PAUSED');
     if (rec.state.Running && !rec.state.Restarting) return false;
     if (this.removing.has(id) || rec.state.Status === 'removing') throw new ConflictError(`container is marked for removal and cannot be started`);
