@@ -150,9 +150,9 @@ export class NameInUseError extends ConflictError {
   constructor(message: string) { super(message, 'ERR_NAME_CONFLICT'); }
 }
 
-/** An operation that needs a running container met a stopped one. */
+/** An operation that needs a running container met a stopped one: Docker's "Container <id> is not running". */
 export class NotRunningError extends ConflictError {
-  constructor(message: string) { super(message, 'ERR_NOT_RUNNING'); }
+  constructor(readonly containerId: string) { super(`Container ${containerId} is not running`, 'ERR_NOT_RUNNING'); }
 }
 
 /** CLI usage error: exit 125 as Docker. */
