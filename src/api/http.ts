@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BerthError, InvalidArgumentError, toBerthError } from '../common/errors.js';
+import { BerthError, InvalidArgumentError, toBerthError, type ErrorCode } from '../common/errors.js';
 import { log } from '../common/log.js';
 
 export const API_VERSION = '1.55';
@@ -21,7 +21,15 @@ export function sendEmpty(res: ServerResponse, status: number): void {
   res.end();
 }
 
-/** Docker's error shape: {"message": "..."} with the error's HTTP status. */
+/**
+ * The JSON body of an error answer: Docker's {"message": ...} and the error's code, a field Docker's
+ * clients ignore and berth's CLI picks exit codes and wording by.
+ */
+export function errorBody(err: BerthError): { message: string; code: ErrorCode } {
+  return { message: err.message, code: err.code };
+}
+
+/** An error answer: the error's HTTP status and errorBody() (plain text before API 1.24, as Docker). */
 export function sendError(res: ServerResponse, e: unknown, version?: string): void {
   const err = toBerthError(e);
   if (err.status >= 500) log.error('request failed', { code: err.code, message: err.message });
@@ -32,7 +40,7 @@ export function sendError(res: ServerResponse, e: unknown, version?: string): vo
     res.end(data);
     return;
   }
-  sendJson(res, err.status, { message: err.message });
+  sendJson(res, err.status, errorBody(err));
 }
 
 /** The API version a request path names (`/v1.22/...`), if any. */

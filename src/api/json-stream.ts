@@ -5,7 +5,10 @@ import { toBerthError } from '../common/errors.js';
 export interface JsonStream {
   write(m: JsonMessage): void;
   readonly started: boolean;
-  /** before any output: throw, so the API answers with the error's status; after: an error message in the stream */
+  /**
+   * Before any output: throw, so the API answers with the error's status; after: an error message in
+   * the stream, its code beside it (not in errorDetail, whose `code` Docker's clients read as a number).
+   */
   fail(e: unknown): void;
   end(): void;
 }
@@ -26,7 +29,7 @@ export function jsonStream(ctx: Ctx): JsonStream {
     fail(e: unknown) {
       const err = toBerthError(e);
       if (!started) throw err;
-      write({ errorDetail: { message: err.message }, error: err.message });
+      write({ errorDetail: { message: err.message }, error: err.message, code: err.code });
     },
     end() { if (!started) write({ status: '' }); ctx.res.end(); },
   };

@@ -3,8 +3,8 @@ import { createServer as createTlsServer } from 'node:https';
 import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
-import { NotFoundError, NotSupportedError, InvalidArgumentError, BerthError } from '../common/errors.js';
-import { API_VERSION, MAX_JSON_BODY, MIN_API_VERSION, Query, compareVersions, pathVersion, sendError } from './http.js';
+import { NotFoundError, NotSupportedError, InvalidArgumentError, BerthError, toBerthError } from '../common/errors.js';
+import { API_VERSION, MAX_JSON_BODY, MIN_API_VERSION, Query, compareVersions, errorBody, pathVersion, sendError } from './http.js';
 import { Router, type Ctx } from './router.js';
 import { systemRoutes } from './routes/system.js';
 import { containerRoutes } from './routes/containers.js';
@@ -113,9 +113,9 @@ export function createApiServer(engine: Engine, tls?: TlsOptions): Server {
     const res = new ServerResponse(req);
     res.assignSocket(socket as never);
     readUpgradeBody(req, socket, head).then(({ body, rest }) => dispatch(req, res, { socket, head: rest, body })).catch((e) => {
-      const err = e instanceof BerthError ? e : new BerthError(String((e as Error)?.message ?? e));
+      const err = toBerthError(e);
       if (!socket.writable) return;
-      const body = JSON.stringify({ message: err.message }) + '\n';
+      const body = JSON.stringify(errorBody(err)) + '\n';
       socket.end(`HTTP/1.1 ${err.status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     });
   });

@@ -7,15 +7,38 @@
  */
 import http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
-import { BerthError } from '../common/errors.js';
+import { BerthError, isErrorCode, type ErrorCode } from '../common/errors.js';
 
 export const CLIENT_API_VERSION = '1.55';
 const MIN_API_VERSION = '1.24';
 
-/** An error answer from the daemon: printed as "Error response from daemon: <message>". */
+/**
+ * An error answer from the daemon: printed as "Error response from daemon: <message>". Its `code` is
+ * the one berth's daemon sends with the message; a daemon that sends none (dockerd) or one this CLI
+ * does not know gets the code of its HTTP status, and `fromServer` is false: only then may a caller
+ * look at the message's words.
+ */
 export class DaemonError extends BerthError {
-  constructor(readonly statusCode: number, message: string) {
-    super(message, { code: 'ERR_DAEMON', status: statusCode, exitCode: 1 });
+  readonly fromServer: boolean;
+  constructor(readonly statusCode: number, message: string, serverCode?: unknown) {
+    super(message, { code: isErrorCode(serverCode) ? serverCode : codeOfStatus(statusCode), status: statusCode, exitCode: 1 });
+    this.fromServer = isErrorCode(serverCode);
+  }
+
+  /** The error message of a JSON progress stream (pull, push, load, import, build). */
+  static fromStream(m: { error?: string; errorDetail?: { message?: string }; code?: unknown }): DaemonError {
+    return new DaemonError(500, m.errorDetail?.message ?? m.error ?? 'unknown error', m.code);
+  }
+}
+
+/** What an error answer without a code means, by its status (the Engine API's documented ones). */
+export function codeOfStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400: return 'ERR_INVALID_ARGUMENT';
+    case 404: return 'ERR_NOT_FOUND';
+    case 409: return 'ERR_CONFLICT';
+    case 501: return 'ERR_NOT_SUPPORTED';
+    default: return 'ERR_DAEMON';
   }
 }
 
@@ -84,13 +107,14 @@ export function readBody(res: Readable): Promise<Buffer> {
   });
 }
 
-function errorMessage(status: number, body: Buffer): string {
+/** An error answer as a DaemonError: {"message", "code"} from berth, {"message"} from dockerd, text before API 1.24. */
+export function daemonErrorOf(status: number, body: Buffer): DaemonError {
   const text = body.toString('utf8').trim();
   try {
     const j = JSON.parse(text);
-    if (j && typeof j.message === 'string') return j.message;
+    if (j && typeof j.message === 'string') return new DaemonError(status, j.message, j.code);
   } catch { /* not JSON: use the text */ }
-  return text || `${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
+  return new DaemonError(status, text || `${status} ${http.STATUS_CODES[status] ?? ''}`.trim());
 }
 
 export class EngineClient {
@@ -183,8 +207,9 @@ export class EngineClient {
           this.reached = true;
           continue;
         }
-        const max = !renegotiated && !streamed && e instanceof DaemonError && e.statusCode === 400
-          ? /Maximum supported API version is ([\d.]+)/.exec(e.message) : null;
+        // the version to speak is only in the words (dockerd sends no code): read it there once the code says so
+        const tooNew = e instanceof DaemonError && (e.fromServer ? e.code === 'ERR_API_VERSION' : e.statusCode === 400);
+        const max = !renegotiated && !streamed && tooNew ? /Maximum supported API version is ([\d.]+)/.exec((e as Error).message) : null;
         if (max) {
           renegotiated = true;
           this.negotiate(max[1]);
@@ -212,7 +237,7 @@ export class EngineClient {
       req.on('error', (e) => reject(this.wrapError(e)));
       req.on('response', (res) => {
         if ((res.statusCode ?? 500) >= 400) {
-          readBody(res).then((b) => reject(new DaemonError(res.statusCode ?? 500, errorMessage(res.statusCode ?? 500, b))), reject);
+          readBody(res).then((b) => reject(daemonErrorOf(res.statusCode ?? 500, b)), reject);
           return;
         }
         resolve(res);
@@ -255,7 +280,7 @@ export class EngineClient {
       req.on('upgrade', (_res, socket, head) => resolve({ socket, head, writable: true }));
       req.on('response', (res) => {
         if ((res.statusCode ?? 500) >= 400) {
-          readBody(res).then((b) => reject(new DaemonError(res.statusCode ?? 500, errorMessage(res.statusCode ?? 500, b))), reject);
+          readBody(res).then((b) => reject(daemonErrorOf(res.statusCode ?? 500, b)), reject);
           return;
         }
         resolve({ socket: res as unknown as Duplex, head: Buffer.alloc(0), writable: false });

@@ -3,7 +3,7 @@
  * output helpers and the errors that carry exit codes.
  */
 import { BerthError, UsageError } from '../common/errors.js';
-import type { EngineClient } from './client.js';
+import { DaemonError, type EngineClient } from './client.js';
 import { connectingClient, resolveHost } from './host.js';
 
 /** Exit with a code and no message (a container's exit status, a finished `wait`...). */
@@ -72,11 +72,10 @@ export async function forEachTarget(targets: string[], fn: (t: string) => Promis
   if (errors.length) throw new PartialFailure(errors);
 }
 
-/** The one-line text Docker prints for an error. */
+/** The one-line text Docker prints for an error: the daemon's behind "Error response from daemon: ". */
 export function formatError(e: unknown): string {
-  const err = e as BerthError;
-  if (err?.code === 'ERR_DAEMON') return `Error response from daemon: ${err.message}`;
-  return err?.message ?? String(e);
+  if (e instanceof DaemonError) return `Error response from daemon: ${e.message}`;
+  return (e as Error)?.message ?? String(e);
 }
 
 export function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

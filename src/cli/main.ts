@@ -11,6 +11,7 @@ import { installErrorOf } from '../common/install-check.js';
 import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
 import { normalizeFlagForms, targetCommand } from './flag-forms.js';
 import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
+import { DaemonError } from './client.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
 import { registerRegistryCommands } from './commands/registry.js';
@@ -252,6 +253,11 @@ export function reportError(program: Command, path: string[], e: unknown): numbe
     return e.exitCode;
   }
   if (e instanceof PartialFailure) return 1;
+  // the daemon's errors exit 1 whatever their code, as the docker CLI's (run/create wrap theirs in RunError)
+  if (e instanceof DaemonError) {
+    process.stderr.write(`${formatError(e)}\n`);
+    return e.exitCode;
+  }
   if (e instanceof BerthError) {
     if (e.code === 'ERR_USAGE') {
       const cmd = findCommand(program, path);

@@ -1,12 +1,84 @@
 /**
- * One error base class for the whole engine. Every error carries a stable `code`
- * (for programs), an HTTP status (for the Engine API) and an exit code (for the CLI).
+ * One error base class for the whole engine. Every error carries a stable `code` (for programs: the
+ * Engine API sends it next to the message, the CLI picks exit codes and wording by it), an HTTP status
+ * (for the Engine API) and an exit code (for the CLI).
+ *
+ * The codes are one closed list: a constructor takes an `ErrorCode`, so a misspelt or new code is a
+ * type error until it is added here (keep the list sorted).
  */
+const ENGINE_CODES = [
+  'ERR_ABORTED', 'ERR_ALREADY_CONNECTED', 'ERR_AMBIGUOUS', 'ERR_AMBIGUOUS_ID', 'ERR_API_VERSION', 'ERR_APPARMOR',
+  'ERR_ARCHIVE', 'ERR_ARCHIVE_BAD_LINK', 'ERR_ARCHIVE_BAD_NAME', 'ERR_ARCHIVE_CORRUPT',
+  'ERR_ARCHIVE_HEADER_TOO_LARGE', 'ERR_ARCHIVE_HOSTILE', 'ERR_ARCHIVE_INCOMPLETE', 'ERR_ARCHIVE_INVALID',
+  'ERR_ARCHIVE_LIMIT', 'ERR_ARCHIVE_LINK_ESCAPE', 'ERR_ARCHIVE_MISSING_TARGET', 'ERR_ARCHIVE_NOT_DIR',
+  'ERR_ARCHIVE_PATH_ESCAPE', 'ERR_ARCHIVE_SYMLINK_ESCAPE', 'ERR_ARCHIVE_SYMLINK_LOOP', 'ERR_ARCHIVE_TOO_LARGE',
+  'ERR_ARCHIVE_TOO_MANY_ENTRIES', 'ERR_ATTACH', 'ERR_BAD_BODY', 'ERR_BAD_FILTER', 'ERR_BAD_JSON', 'ERR_BAD_JSON_TYPE',
+  'ERR_BAD_PARAM', 'ERR_BAD_PROGRESS', 'ERR_BAD_SIZE', 'ERR_BAD_TIME', 'ERR_BERTH', 'ERR_BLOB_NOT_FOUND',
+  'ERR_BLOB_SIZE', 'ERR_BODY_TOO_LARGE', 'ERR_BOOTSTRAP_BUSYBOX', 'ERR_BOOTSTRAP_DEBIAN',
+  'ERR_BOOTSTRAP_UNSUPPORTED', 'ERR_BRIDGE_EXISTS', 'ERR_BUILD_CHECKSUM', 'ERR_BUILD_CONTEXT', 'ERR_BUILD_FETCH',
+  'ERR_BUILD_NO_DOCKERFILE', 'ERR_BUILD_OUTSIDE_CONTEXT', 'ERR_BUILD_SECRET', 'ERR_BUILD_SOURCE_NOT_FOUND',
+  'ERR_BUILD_STEP', 'ERR_BUILD_TARGET', 'ERR_BUILD_TIMEOUT', 'ERR_CGROUPS', 'ERR_CGROUP_HYBRID',
+  'ERR_COMMAND_NOT_EXECUTABLE', 'ERR_COMMAND_NOT_FOUND', 'ERR_COMMAND_NOT_INVOKABLE',
+  'ERR_COMPRESSION_UNSUPPORTED', 'ERR_CONFIG', 'ERR_CONFLICT', 'ERR_CONMON', 'ERR_CONMON_TIMEOUT', 'ERR_CONNECT',
+  'ERR_CONTAINER_NOT_FOUND', 'ERR_CONTAINER_RUNNING', 'ERR_COPY', 'ERR_CP_TMPFS', 'ERR_CRED_HELPER',
+  'ERR_DAEMON', 'ERR_DAEMON_RUNNING', 'ERR_DECOMPRESS', 'ERR_DETACH_KEYS', 'ERR_DIGEST_MISMATCH',
+  'ERR_DISK_FULL', 'ERR_DOCKERFILE_ARGS', 'ERR_DOCKERFILE_CYCLE', 'ERR_DOCKERFILE_FLAG', 'ERR_DOCKERFILE_MOUNT',
+  'ERR_DOCKERFILE_NO_STAGE', 'ERR_DOCKERFILE_PARSE', 'ERR_DOCKERFILE_STAGE', 'ERR_DOCKERFILE_SUBSTITUTION',
+  'ERR_DOCKERFILE_UNKNOWN_INSTRUCTION', 'ERR_DOCKERIGNORE_PATTERN', 'ERR_EXEC', 'ERR_EXEC_NOT_FOUND',
+  'ERR_EXEC_STARTED', 'ERR_EXIT', 'ERR_FIREWALL', 'ERR_FORBIDDEN', 'ERR_GROUP', 'ERR_IDMAP_MOUNT',
+  'ERR_IMAGE_IN_USE', 'ERR_IMAGE_NOT_FOUND', 'ERR_INSTALL', 'ERR_INVALID_ARGUMENT', 'ERR_INVALID_CHANGE',
+  'ERR_INVALID_DIGEST', 'ERR_INVALID_FILTER', 'ERR_INVALID_NAME', 'ERR_INVALID_REFERENCE', 'ERR_INVALID_SIGNAL',
+  'ERR_INVALID_SNAPSHOT_KEY', 'ERR_IP_IN_USE', 'ERR_KILL_FAILED', 'ERR_LAYER_IN_USE', 'ERR_LAYER_NOT_FOUND',
+  'ERR_LAYER_UNSUPPORTED', 'ERR_LINK', 'ERR_LINK_NETWORK', 'ERR_LINK_NOT_RUNNING', 'ERR_LINK_TARGET',
+  'ERR_LISTEN', 'ERR_LOGS_NOT_SUPPORTED', 'ERR_LOG_DRIVER', 'ERR_LOG_OPT', 'ERR_MANIFEST_INVALID',
+  'ERR_MANIFEST_IS_INDEX', 'ERR_MANIFEST_NOT_FOUND', 'ERR_MANIFEST_TOO_LARGE', 'ERR_MANIFEST_UNSUPPORTED',
+  'ERR_METHOD', 'ERR_MKNOD', 'ERR_MKNOD_MISSING', 'ERR_MOUNT', 'ERR_MOUNT_DATA_TOO_LONG', 'ERR_MOUNT_SOURCE',
+  'ERR_MOUNT_SPEC', 'ERR_NAME_CONFLICT', 'ERR_NETNS', 'ERR_NETWORK_DRIVER', 'ERR_NETWORK_EXISTS',
+  'ERR_NETWORK_IN_USE', 'ERR_NETWORK_NOT_FOUND', 'ERR_NETWORK_NOT_SUPPORTED', 'ERR_NETWORK_SETUP',
+  'ERR_NOT_A_DIRECTORY', 'ERR_NOT_CONNECTED', 'ERR_NOT_FOUND', 'ERR_NOT_PAUSED', 'ERR_NOT_RUNNING',
+  'ERR_NOT_STARTED', 'ERR_NOT_SUPPORTED', 'ERR_NO_ADDRESS', 'ERR_NO_COMMAND', 'ERR_NO_CONSOLE', 'ERR_NO_IMAGE',
+  'ERR_NO_POOL', 'ERR_NO_ROUTE', 'ERR_NO_RUNTIME', 'ERR_NO_SPACE', 'ERR_OVERWRITE_DIR', 'ERR_OVERWRITE_NONDIR',
+  'ERR_PARTIAL', 'ERR_PATH_NOT_FOUND', 'ERR_PAUSED', 'ERR_PLATFORM_NOT_FOUND', 'ERR_POOL_OVERLAP',
+  'ERR_PORT_IN_USE', 'ERR_PS', 'ERR_PS_NO_PID', 'ERR_READONLY_ROOTFS', 'ERR_READONLY_VOLUME', 'ERR_REGISTRY',
+  'ERR_REGISTRY_PROTOCOL', 'ERR_REMOVAL_IN_PROGRESS', 'ERR_RESTART_CANCELLED', 'ERR_RUN', 'ERR_RUNTIME',
+  'ERR_RUNTIME_MISSING', 'ERR_RUNTIME_NOT_FOUND', 'ERR_SECCOMP_PROFILE', 'ERR_SELINUX', 'ERR_SNAPSHOT_EXISTS',
+  'ERR_SNAPSHOT_NOT_FOUND', 'ERR_START', 'ERR_STOP_TIMEOUT', 'ERR_SUBID', 'ERR_SYSCTL', 'ERR_SYSTEM',
+  'ERR_TIMEOUT', 'ERR_TLS_CONFIG', 'ERR_UNMOUNT', 'ERR_UPDATE', 'ERR_USAGE', 'ERR_USERNS',
+  'ERR_USERNS_EXHAUSTED', 'ERR_USERNS_OVERLAP', 'ERR_USERNS_PATH', 'ERR_USERNS_UNMAPPED', 'ERR_VOLUME_DRIVER',
+  'ERR_VOLUME_IN_USE', 'ERR_VOLUME_NAME', 'ERR_VOLUME_NOT_FOUND', 'ERR_VOLUME_OPTS', 'ERR_XATTR',
+  'ERR_XATTR_TOOL_MISSING',
+] as const;
+
+/**
+ * The distribution spec's error codes, which the built-in registry answers with; as engine errors they
+ * are `ERR_REGISTRY_<code>`.
+ */
+export const DISTRIBUTION_CODES = [
+  'BLOB_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'BLOB_UPLOAD_UNKNOWN', 'DENIED', 'DIGEST_INVALID', 'MANIFEST_BLOB_UNKNOWN',
+  'MANIFEST_INVALID', 'MANIFEST_UNKNOWN', 'NAME_INVALID', 'NAME_UNKNOWN', 'PAGINATION_NUMBER_INVALID', 'SIZE_INVALID', 'TOOMANYREQUESTS',
+  'UNAUTHORIZED', 'UNKNOWN', 'UNSUPPORTED',
+] as const;
+export type DistributionCode = typeof DISTRIBUTION_CODES[number];
+
+export type ErrorCode = typeof ENGINE_CODES[number] | `ERR_REGISTRY_${DistributionCode}`;
+
+/** Every code, for checking a code that arrives as text (an API response, a JSON stream). */
+export const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ...ENGINE_CODES,
+  ...DISTRIBUTION_CODES.map((c) => `ERR_REGISTRY_${c}` as const),
+]);
+
+export function isErrorCode(v: unknown): v is ErrorCode {
+  return typeof v === 'string' && ERROR_CODES.has(v as ErrorCode);
+}
+
+export interface BerthErrorOptions { code?: ErrorCode; status?: number; exitCode?: number; cause?: unknown }
+
 export class BerthError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly exitCode: number;
-  constructor(message: string, opts: { code?: string; status?: number; exitCode?: number; cause?: unknown } = {}) {
+  constructor(message: string, opts: BerthErrorOptions = {}) {
     super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.name = new.target.name;
     this.code = opts.code ?? 'ERR_BERTH';
@@ -17,32 +89,70 @@ export class BerthError extends Error {
 
 /** 404: no such container, image, exec, ... */
 export class NotFoundError extends BerthError {
-  constructor(message: string, code = 'ERR_NOT_FOUND') { super(message, { code, status: 404 }); }
+  constructor(message: string, code: ErrorCode = 'ERR_NOT_FOUND') { super(message, { code, status: 404 }); }
 }
 
 /** 409: name in use, container running, image in use, ... */
 export class ConflictError extends BerthError {
-  constructor(message: string, code = 'ERR_CONFLICT') { super(message, { code, status: 409 }); }
+  constructor(message: string, code: ErrorCode = 'ERR_CONFLICT') { super(message, { code, status: 409 }); }
 }
 
 /** 400: the caller sent something malformed. */
 export class InvalidArgumentError extends BerthError {
-  constructor(message: string, code = 'ERR_INVALID_ARGUMENT') { super(message, { code, status: 400 }); }
+  constructor(message: string, code: ErrorCode = 'ERR_INVALID_ARGUMENT') { super(message, { code, status: 400 }); }
 }
 
 /** 501: a real "we do not do this (yet)", never a fake success. */
 export class NotSupportedError extends BerthError {
-  constructor(message: string, code = 'ERR_NOT_SUPPORTED') { super(message, { code, status: 501 }); }
+  constructor(message: string, code: ErrorCode = 'ERR_NOT_SUPPORTED') { super(message, { code, status: 501 }); }
 }
 
 /** 500: the host or a helper program failed. */
 export class SystemError extends BerthError {
-  constructor(message: string, code = 'ERR_SYSTEM', cause?: unknown) { super(message, { code, status: 500, cause }); }
+  constructor(message: string, code: ErrorCode = 'ERR_SYSTEM', cause?: unknown) { super(message, { code, status: 500, cause }); }
 }
 
 /** A hostile or broken archive (tar layer, import). */
 export class ArchiveError extends BerthError {
-  constructor(message: string, code = 'ERR_ARCHIVE') { super(message, { code, status: 400 }); }
+  constructor(message: string, code: ErrorCode = 'ERR_ARCHIVE') { super(message, { code, status: 400 }); }
+}
+
+/*
+ * The errors with one meaning each fix their code (and Docker's wording where clients match on it),
+ * so a throw site cannot give the same failure two codes.
+ */
+
+/** Docker's "No such container: <ref>". */
+export class NoSuchContainerError extends NotFoundError {
+  constructor(readonly ref: string) { super(`No such container: ${ref}`, 'ERR_CONTAINER_NOT_FOUND'); }
+}
+
+/** Docker's "No such image: <ref>" (the reference as the caller should see it, tag defaulted). */
+export class NoSuchImageError extends NotFoundError {
+  constructor(readonly ref: string) { super(`No such image: ${ref}`, 'ERR_IMAGE_NOT_FOUND'); }
+}
+
+export class NoSuchNetworkError extends NotFoundError {
+  constructor(readonly ref: string) { super(`network ${ref} not found`, 'ERR_NETWORK_NOT_FOUND'); }
+}
+
+/** The wording differs by operation (Docker's "get <name>: no such volume" on inspect and remove). */
+export class NoSuchVolumeError extends NotFoundError {
+  constructor(message: string) { super(message, 'ERR_VOLUME_NOT_FOUND'); }
+}
+
+export class NoSuchExecError extends NotFoundError {
+  constructor(readonly ref: string) { super(`No such exec instance: ${ref}`, 'ERR_EXEC_NOT_FOUND'); }
+}
+
+/** A container name that another container holds (or is being created with). */
+export class NameInUseError extends ConflictError {
+  constructor(message: string) { super(message, 'ERR_NAME_CONFLICT'); }
+}
+
+/** An operation that needs a running container met a stopped one: Docker's "Container <id> is not running". */
+export class NotRunningError extends ConflictError {
+  constructor(readonly containerId: string) { super(`Container ${containerId} is not running`, 'ERR_NOT_RUNNING'); }
 }
 
 /** CLI usage error: exit 125 as Docker. */

@@ -93,7 +93,7 @@ function pickName(ctx: ContainerContext, name?: string): string {
     const n = normalizeContainerName(name);
     const clash = ctx.store.byName(n);
     if (clash) throw nameConflict(n, clash.id);
-    if (ctx.reservedNames.has(n)) throw new ConflictError(`Conflict. The container name "${n}" is already in use by a container being created. You have to remove (or rename) that container to be able to reuse that name.`);
+    if (ctx.reservedNames.has(n)) throw new ConflictError(`Conflict. The container name "${n}" is already in use by a container being created. You have to remove (or rename) that container to be able to reuse that name.`, 'ERR_NAME_CONFLICT');
     return n;
   }
   for (let i = 0; i < 20; i++) {

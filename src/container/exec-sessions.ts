@@ -1,4 +1,4 @@
-import { NotFoundError } from '../common/errors.js';
+import { NoSuchExecError } from '../common/errors.js';
 
 /** One `docker exec` instance (kept in memory, as Docker does). */
 export interface ExecRecord {
@@ -25,7 +25,7 @@ export class ExecSessions {
 
   get(id: string): ExecRecord {
     const rec = this.execs.get(id);
-    if (!rec) throw new NotFoundError(`No such exec instance: ${id}`, 'ERR_EXEC_NOT_FOUND');
+    if (!rec) throw new NoSuchExecError(id);
     return rec;
   }
 

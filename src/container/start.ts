@@ -33,7 +33,7 @@ export async function start(ctx: ContainerContext, idOrName: string): Promise<bo
  */
 export async function startLocked(ctx: ContainerContext, id: string, restart?: PendingRestart): Promise<boolean> {
   const rec = ctx.store.get(id);
-  if (!rec) throw new NotFoundError(`No such container: ${id}`);
+  if (!rec) throw new NotFoundError(`No such container: ${id}`, 'ERR_CONTAINER_NOT_FOUND');
   if (rec.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead', 'ERR_PAUSED');
   if (rec.state.Running && !rec.state.Restarting) return false;
   if (ctx.removing.has(id) || rec.state.Status === 'removing') throw new ConflictError(`container is marked for removal and cannot be started`);

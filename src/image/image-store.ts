@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { shortId } from '../common/digest.js';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
+import { ConflictError, InvalidArgumentError, NoSuchImageError, NotFoundError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import type { EventLog } from '../events/events.js';
 import type { ContentStore } from '../store/content.js';
@@ -183,7 +183,7 @@ export class ImageStore {
 
   resolve(nameOrId: string): ImageRecord {
     const img = this.tryResolve(nameOrId);
-    if (!img) throw new NotFoundError(`No such image: ${notFoundName(nameOrId)}`, 'ERR_IMAGE_NOT_FOUND');
+    if (!img) throw new NoSuchImageError(notFoundName(nameOrId));
     return img;
   }
 

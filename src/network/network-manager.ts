@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomId } from '../common/digest.js';
-import { ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, BerthError } from '../common/errors.js';
+import { ConflictError, InvalidArgumentError, NoSuchNetworkError, NotFoundError, NotSupportedError, BerthError, type ErrorCode } from '../common/errors.js';
 import { log } from '../common/log.js';
 import type { EnginePaths } from '../common/paths.js';
 import type { EventLog } from '../events/events.js';
@@ -29,7 +29,7 @@ const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const VETH_PREFIX = 'vb';
 
 export class Forbidden extends BerthError {
-  constructor(message: string, code = 'ERR_FORBIDDEN') { super(message, { code, status: 403 }); }
+  constructor(message: string, code: ErrorCode = 'ERR_FORBIDDEN') { super(message, { code, status: 403 }); }
 }
 
 function nowIso(): string { return new Date().toISOString(); }
@@ -151,7 +151,7 @@ export class NetworkManager {
     const byPrefix = idOrName.length > 0 ? all.filter((n) => n.id.startsWith(idOrName)) : [];
     if (byPrefix.length === 1) return byPrefix[0];
     if (byPrefix.length > 1) throw new InvalidArgumentError(`network ${idOrName} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
-    throw new NotFoundError(`network ${idOrName} not found`, 'ERR_NETWORK_NOT_FOUND');
+    throw new NoSuchNetworkError(idOrName);
   }
 
   private lookupName(networkId: string, name: string): { a: string[]; aaaa: string[] } {
@@ -457,7 +457,7 @@ export class NetworkManager {
   /** Assign addresses synchronously (no two starts can pick the same one), then plug the veths in. */
   private reserve(rec: ContainerRecord, ep: EndpointRecord, ifname: string, macOverride?: string): EndpointRecord {
     const n = this.store.network(ep.networkId);
-    if (!n) throw new NotFoundError(`network ${ep.networkId} not found`, 'ERR_NETWORK_NOT_FOUND');
+    if (!n) throw new NoSuchNetworkError(ep.networkId);
     const ip = this.allocateIp(n, ep);
     const ip6 = n.subnet6 ? this.allocateIp6(n, ep) : '';
     const veth = `${vethPrefix(n.id)}${rec.id.slice(0, 7)}`;

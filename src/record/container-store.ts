@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.js';
 import { ensureSchema, tx } from '../store/db.js';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
+import { InvalidArgumentError, NameInUseError, NoSuchContainerError } from '../common/errors.js';
 import { ZERO_TIME } from '../common/human-time.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -88,7 +88,7 @@ export class ContainerStore {
   mutate(id: string, fn: (rec: ContainerRecord) => void): ContainerRecord {
     return tx(this.db, () => {
       const rec = this.get(id);
-      if (!rec) throw new NotFoundError(`No such container: ${id}`);
+      if (!rec) throw new NoSuchContainerError(id);
       fn(rec);
       this.update(rec);
       return rec;
@@ -100,7 +100,7 @@ export class ContainerStore {
       const clash = this.byName(newName);
       if (clash && clash.id !== id) throw nameConflict(newName, clash.id);
       const rec = this.get(id);
-      if (!rec) throw new NotFoundError(`No such container: ${id}`);
+      if (!rec) throw new NoSuchContainerError(id);
       rec.name = newName;
       this.update(rec);
     });
@@ -158,11 +158,11 @@ export class ContainerStore {
 
   resolve(idOrName: string): ContainerRecord {
     const rec = this.tryResolve(idOrName);
-    if (!rec) throw new NotFoundError(`No such container: ${idOrName}`);
+    if (!rec) throw new NoSuchContainerError(idOrName);
     return rec;
   }
 }
 
-export function nameConflict(name: string, id: string): ConflictError {
-  return new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`, 'ERR_NAME_CONFLICT');
+export function nameConflict(name: string, id: string): NameInUseError {
+  return new NameInUseError(`Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`);
 }

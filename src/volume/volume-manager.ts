@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from '../common/digest.js';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
+import { ConflictError, InvalidArgumentError, NoSuchVolumeError } from '../common/errors.js';
 import { run, runOk } from '../common/exec.js';
 import type { EnginePaths } from '../common/paths.js';
 import type { EventLog } from '../events/events.js';
@@ -56,7 +56,7 @@ export class VolumeManager {
 
   inspect(name: string): any {
     const v = this.get(name);
-    if (!v) throw new NotFoundError(`get ${name}: no such volume`, 'ERR_VOLUME_NOT_FOUND');
+    if (!v) throw new NoSuchVolumeError(`get ${name}: no such volume`);
     return this.view(v);
   }
 
@@ -120,7 +120,7 @@ export class VolumeManager {
 
   async remove(name: string, force = false): Promise<void> {
     const v = this.get(name);
-    if (!v) { if (force) return; throw new NotFoundError(`get ${name}: no such volume`, 'ERR_VOLUME_NOT_FOUND'); }
+    if (!v) { if (force) return; throw new NoSuchVolumeError(`get ${name}: no such volume`); }
     const users = this.usedBy(name);
     if (users.length) throw new ConflictError(`remove ${name}: volume is in use - [${users.join(', ')}]`, 'ERR_VOLUME_IN_USE');
     if (mountedAt(v.Mountpoint)) await runOk('umount', [v.Mountpoint]);
@@ -213,7 +213,7 @@ export class VolumeManager {
         continue;
       }
       const v = this.get(m.Name);
-      if (!v) throw new NotFoundError(`volume ${m.Name} not found`, 'ERR_VOLUME_NOT_FOUND');
+      if (!v) throw new NoSuchVolumeError(`volume ${m.Name} not found`);
       await this.mountBacking(v);
       if (!m.noCopy) await copyUp(rootfs, m.Destination, v.Mountpoint);
       out.push({ destination: m.Destination, type: 'bind', source: v.Mountpoint, options: ['rbind', m.RW ? 'rw' : 'ro', 'rprivate'] });

@@ -65,7 +65,7 @@ test('versions: negotiation, /_ping headers, per-version fields, events since/un
   assert.match(tooNew.body.message, /client version 1.99 is too new/);
   const nf = await d.api('GET', '/v1.55/containers/nope/json');
   assert.equal(nf.status, 404);
-  assert.deepEqual(nf.body, { message: 'No such container: nope' });
+  assert.deepEqual(nf.body, { message: 'No such container: nope', code: 'ERR_CONTAINER_NOT_FOUND' });
 
   const t0 = Math.floor(Date.now() / 1000) - 1;
   await d.api('POST', '/images/create?fromImage=busybox&tag=latest');

@@ -75,8 +75,9 @@ export function buildRoutes(r: Router): void {
       const err = toBerthError(e);
       const message = err instanceof BuildStepError ? err.describe() : err.message;
       if (!started) { (err as { message: string }).message = message; throw err; }
-      const code = err instanceof BuildStepError ? err.exitCode : undefined;
-      write({ errorDetail: code !== undefined ? { code, message } : { message }, error: message });
+      // errorDetail.code is Docker's: the failed step's exit status; the error's own code goes beside it
+      const exitCode = err instanceof BuildStepError ? err.exitCode : undefined;
+      write({ errorDetail: exitCode !== undefined ? { code: exitCode, message } : { message }, error: message, code: err.code });
       ctx.res.end();
     } finally {
       for (const dir of dirs) await removeDir(dir);

@@ -1,6 +1,6 @@
 import type { Router, Ctx } from '../router.js';
 import { detachKeysOf, frame, hijack, pipeAttach } from '../streams.js';
-import { ConflictError, InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
+import { ConflictError, InvalidArgumentError, NotRunningError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { compareVersions, parseTimestamp, readJson, sendEmpty, sendJson } from '../http.js';
 import { readBody } from '../request-body.js';
 import { pipeline } from 'node:stream/promises';
@@ -217,7 +217,7 @@ export function containerRoutes(r: Router): void {
     // Refuse what can be refused with a status code before the connection is taken over (as Docker does) ...
     if (inspect.Running || inspect.ExitCode !== null) throw new ConflictError(`Error: Exec command ${ctx.params[0]} has already run`, 'ERR_EXEC_STARTED');
     const state = ctx.engine.containers.inspect(inspect.ContainerID).State;
-    if (!state?.Running) throw new ConflictError(`Container ${inspect.ContainerID} is not running`, 'ERR_NOT_RUNNING');
+    if (!state?.Running) throw new NotRunningError(inspect.ContainerID);
     if (state.Paused) throw new ConflictError(`Container ${inspect.ContainerID} is paused, unpause the container before exec`, 'ERR_PAUSED');
     // ... then answer 101 before the process starts: clients that read the upgrade response through a
     // buffered reader (docker-py) lose output that arrives in the same read as the headers.

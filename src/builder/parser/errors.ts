@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../common/errors.js';
+import { InvalidArgumentError, type ErrorCode } from '../../common/errors.js';
 
 /** Where something is in a Dockerfile: 1-based lines, column of the first character (1-based). */
 export interface Location { file: string; line: number; endLine?: number; column?: number }
@@ -9,7 +9,7 @@ export function formatLocation(loc: Location): string {
 
 /** A Dockerfile that cannot be parsed or does not make sense; the message names file, line and column. */
 export class DockerfileError extends InvalidArgumentError {
-  constructor(readonly detail: string, readonly location: Location, code = 'ERR_DOCKERFILE_PARSE') {
+  constructor(readonly detail: string, readonly location: Location, code: ErrorCode = 'ERR_DOCKERFILE_PARSE') {
     super(`dockerfile parse error on ${formatLocation(location)}: ${detail}`, code);
   }
 }

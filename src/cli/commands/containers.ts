@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { NotSupportedError, UsageError } from '../../common/errors.js';
 import { DaemonError, encodeFilters, type EngineClient } from '../client.js';
 import { collect, confirm, ExitError, forEachTarget, formatError, parseIntOption, type CliContext } from '../context.js';
+import { isNotFound } from '../daemon-errors.js';
 import { CONTAINER_HEADERS, ContainerContext } from '../format/contexts.js';
 import { compile, preFormat, renderItems } from '../format/formatter.js';
 import { listFormat } from '../config-formats.js';
@@ -336,7 +337,7 @@ async function inspectOne(client: EngineClient, name: string, type: string | und
     try {
       return await client.json('GET', path, { query });
     } catch (e) {
-      if (e instanceof DaemonError && e.statusCode === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   };

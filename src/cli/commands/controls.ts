@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { encodeFilters, jsonLines } from '../client.js';
+import { isNotSupported } from '../daemon-errors.js';
 import { collect, confirm, forEachTarget, parseIntOption, type CliContext } from '../context.js';
 import { renderItems, truncateId } from '../format/formatter.js';
 import { listFormat } from '../config-formats.js';
@@ -244,7 +245,7 @@ export function registerControlCommands(program: Command, ctx: CliContext, conta
 /** Prune endpoints of features this daemon does not have (501) prune nothing. */
 async function optional<T>(fn: () => Promise<T>): Promise<T | undefined> {
   try { return await fn(); } catch (e) {
-    if ((e as { status?: number }).status === 501 || /not supported/i.test((e as Error).message)) return undefined;
+    if (isNotSupported(e)) return undefined;
     throw e;
   }
 }

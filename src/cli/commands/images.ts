@@ -143,7 +143,7 @@ export function registerImageCommands(program: Command, ctx: CliContext, group: 
         body, contentType: 'application/x-tar',
       });
       for await (const msg of jsonLines(res)) {
-        if (msg.error || msg.errorDetail) throw new DaemonError(500, msg.errorDetail?.message ?? msg.error);
+        if (msg.error || msg.errorDetail) throw DaemonError.fromStream(msg);
         if (msg.status) ctx.out(`${msg.status}\n`);
       }
     });
@@ -160,7 +160,7 @@ export function registerImageCommands(program: Command, ctx: CliContext, group: 
       const client = await ctx.client();
       const res = await client.request('POST', '/berth/images/bootstrap', { query: { name, tag: o.tag } });
       for await (const msg of jsonLines(res)) {
-        if (msg.error || msg.errorDetail) throw new DaemonError(500, msg.errorDetail?.message ?? msg.error);
+        if (msg.error || msg.errorDetail) throw DaemonError.fromStream(msg);
         if (msg.status) ctx.out(`${msg.status}\n`);
         else if (msg.Id) ctx.out(`${msg.Id}\n`);
       }

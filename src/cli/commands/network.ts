@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { encodeFilters } from '../client.js';
+import { isNoSuchNetwork } from '../daemon-errors.js';
 import { collect, confirm, forEachTarget, type CliContext } from '../context.js';
 import { compile, preFormat, renderItems } from '../format/formatter.js';
 import { listFormat } from '../config-formats.js';
@@ -98,7 +99,7 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
     .action(async (names: string[], o: any) => {
       const client = await ctx.client();
       await forEachTarget(names, async (n) => {
-        try { await client.call('DELETE', `/networks/${enc(n)}`); } catch (e) { if (o.force && /not found/.test((e as Error).message)) return; throw e; }
+        try { await client.call('DELETE', `/networks/${enc(n)}`); } catch (e) { if (o.force && isNoSuchNetwork(e)) return; throw e; }
         ctx.out(n + '\n');
       });
     });

@@ -22,7 +22,7 @@ export class ProgressPrinter {
   constructor(private out: (s: string) => void, private quiet = false, tty = Boolean(process.stdout.isTTY),
     private columns = process.stdout.columns || 0) { this.tty = tty; }
   handle(m: JsonMessage): void {
-    if (m.error || m.errorDetail) throw new DaemonError(500, m.errorDetail?.message ?? m.error ?? 'unknown error');
+    if (m.error || m.errorDetail) throw DaemonError.fromStream(m);
     if (this.quiet) return;
     if (m.stream) { this.out(m.stream); return; }
     if (m.aux || (m.status === undefined && !m.id)) return;

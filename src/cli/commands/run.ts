@@ -6,8 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../common/errors.js';
-import { DaemonError, jsonLines, readBody, type EngineClient } from '../client.js';
-import { ExitError, forEachTarget, parseBool, type CliContext } from '../context.js';
+import { DaemonError, readBody, type EngineClient } from '../client.js';
+import { ExitError, forEachTarget, formatError, parseBool, type CliContext } from '../context.js';
+import { isNoSuchImage, startErrorExitCode } from '../daemon-errors.js';
 import { addContainerOptions, buildCreateRequest, type CreateRequest } from '../container-config.js';
 import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
 import { authFor, ProgressPrinter } from './registry.js';
@@ -15,13 +16,6 @@ import { authFor, ProgressPrinter } from './registry.js';
 /** Errors before the container runs: exit 125 (126/127 when the command cannot be run). */
 export class RunError extends BerthError {
   constructor(message: string, exitCode = 125) { super(message, { code: 'ERR_RUN', exitCode }); }
-}
-
-/** Docker's runStartContainerErr: 127 for a missing command, 126 for one that cannot be executed. */
-export function startErrorExitCode(message: string): number {
-  if (/executable file not found|no such file or directory|system cannot find the file specified/i.test(message)) return 127;
-  if (/permission denied/i.test(message)) return 126;
-  return 125;
 }
 
 /** "busybox" -> "busybox:latest" (Docker's TagNameOnly for the "Unable to find" line). */
@@ -60,7 +54,7 @@ async function createContainer(ctx: CliContext, client: EngineClient, o: any, im
   try {
     res = await create();
   } catch (e) {
-    if (!(e instanceof DaemonError) || e.statusCode !== 404 || !/no such image/i.test(e.message) || o.pull === 'never') throw e;
+    if (!isNoSuchImage(e) || o.pull === 'never') throw e;
     ctx.err(`Unable to find image '${tagged(image)}' locally\n`);
     await pullImage(client, tagged(image), (s) => ctx.err(s), o.quiet);
     res = await create();
@@ -128,8 +122,7 @@ export async function attachStartWait(client: EngineClient, id: string, opts: {
         await client.call('POST', `/containers/${encodeURIComponent(id)}/start`);
       } catch (e) {
         conn?.socket.destroy();
-        const msg = e instanceof DaemonError ? `Error response from daemon: ${e.message}` : (e as Error).message;
-        throw new RunError(msg, startErrorExitCode(msg));
+        throw new RunError(formatError(e), startErrorExitCode(e));
       }
     }
     if (pump) {
@@ -140,7 +133,7 @@ export async function attachStartWait(client: EngineClient, id: string, opts: {
     try {
       return await wait.result;
     } catch (e) {
-      throw new RunError(e instanceof DaemonError ? `Error response from daemon: ${e.message}` : (e as Error).message);
+      throw new RunError(formatError(e));
     }
   } finally {
     stopProxy();
@@ -150,10 +143,10 @@ export async function attachStartWait(client: EngineClient, id: string, opts: {
 function runErrorWrap(cmdName: string) {
   return (e: unknown): never => {
     if (e instanceof RunError || e instanceof ExitError) throw e;
-    const err = e as BerthError;
-    if (err?.code === 'ERR_USAGE' || err?.code === 'ERR_NOT_SUPPORTED') throw e;
-    const msg = err?.code === 'ERR_DAEMON' ? `Error response from daemon: ${err.message}` : err?.message ?? String(e);
-    throw new RunError(`${msg}\n\nRun 'berth ${cmdName} --help' for more information`);
+    // the CLI's own refusals keep their report; the daemon's (whatever their code) are run errors
+    const local = e instanceof BerthError && !(e instanceof DaemonError);
+    if (local && (e.code === 'ERR_USAGE' || e.code === 'ERR_NOT_SUPPORTED')) throw e;
+    throw new RunError(`${formatError(e)}\n\nRun 'berth ${cmdName} --help' for more information`);
   };
 }
 
@@ -171,8 +164,7 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
           try {
             await client.call('POST', `/containers/${encodeURIComponent(id)}/start`);
           } catch (e) {
-            const msg = e instanceof DaemonError ? `Error response from daemon: ${e.message}` : (e as Error).message;
-            throw new RunError(msg, startErrorExitCode(msg));
+            throw new RunError(formatError(e), startErrorExitCode(e));
           }
           ctx.out(`${id}\n`);
           return;

@@ -2,13 +2,15 @@
  * Progress of pulls and pushes as Docker's JSON messages ({status, id, progressDetail,
  * progress}), which the docker CLI and berth's CLI draw as per-layer bars.
  */
+import type { ErrorCode } from '../../common/errors.js';
+
 export interface Progress {
   status(status: string, id?: string): void;
   layer(id: string, status: string): void;
   bytes(id: string, status: string, current: number, total: number): void;
 }
 
-export type JsonMessage = { status?: string; id?: string; progressDetail?: { current?: number; total?: number }; progress?: string; error?: string; stream?: string; errorDetail?: { message: string }; aux?: unknown };
+export type JsonMessage = { status?: string; id?: string; progressDetail?: { current?: number; total?: number }; progress?: string; error?: string; stream?: string; errorDetail?: { message: string }; code?: ErrorCode; aux?: unknown };
 
 /** Docker's progress bar text: "[=====>        ]  1.2MB/3.4MB" */
 export function progressBar(current: number, total: number): string {

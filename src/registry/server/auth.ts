@@ -8,6 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
 import { RegistryError } from './errors.js';
+import type { DistributionCode } from '../../common/errors.js';
 
 export interface Access { type: string; name: string; actions: string[] }
 
@@ -84,7 +85,7 @@ export class Authenticator {
     const service = this.cfg.service ?? 'berth-registry';
     const scope = access.map((a) => `${a.type}:${a.name}:${a.actions.join(',')}`).join(' ');
     const challenge = `Bearer realm="${realm}",service="${service}"${scope ? `,scope="${scope}"` : ''}`;
-    const fail = (code: string, msg: string): AuthResult => ({ ok: false, error: new RegistryError(401, code, msg, access.length ? access : undefined), challenge });
+    const fail = (code: DistributionCode, msg: string): AuthResult => ({ ok: false, error: new RegistryError(401, code, msg, access.length ? access : undefined), challenge });
     if (!header?.toLowerCase().startsWith('bearer ')) return fail('UNAUTHORIZED', 'authentication required');
     const claims = this.verifyToken(header.slice(7).trim());
     if (!claims) return fail('UNAUTHORIZED', 'invalid or expired token');
