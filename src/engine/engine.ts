@@ -26,11 +26,12 @@ import type { EngineEvent } from '../events/events.js';
 import type { Loaded } from '../image/archive-load.js';
 import { Builder, type BuildResult } from '../builder/builder.js';
 import type { PruneResult as BuildCachePruneResult } from '../builder/cache.js';
-import { BerthError, NotSupportedError } from '../common/errors.js';
+import { NotSupportedError } from '../common/errors.js';
 import { eventStream, type EventStreamOptions } from './event-stream.js';
 import { systemDiskUsage, type DiskUsage } from './disk-usage.js';
 import { runBuild, pruneBuildCache, type EngineBuildOptions, type BuildCachePruneOptions } from './build.js';
 import * as transfer from './image-transfer.js';
+import { bootstrapImage } from '../image/bootstrap.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -192,6 +193,12 @@ export class Engine {
     return transfer.inspectDistribution(name, auth);
   }
 
+  /** Make busybox (from the host's busybox-static) or debian (with mmdebstrap) locally, no registry involved. */
+  async bootstrap(name: 'busybox' | 'debian', opts: { tag?: string } = {}): Promise<{ id: string; repoTags: string[] }> {
+    const img = await bootstrapImage(this.images, name, opts);
+    return { id: img.id, repoTags: this.images.inspect(img.id).RepoTags };
+  }
+
   /** Build an image from a context (a tar stream or a directory) with the classic builder. */
   build(opts: EngineBuildOptions): Promise<BuildResult> {
     return cancellable(runBuild(this, this.builder, opts), opts.signal, 'build');
@@ -296,10 +303,13 @@ export class Engine {
   }
 }
 
-/** An operation cancelled through its signal fails as one BerthError, as a cancelled wait does. */
+/**
+ * An operation cancelled through its signal fails as one BerthError, as a cancelled wait does,
+ * whatever the cancellation broke on its way (the failure it caused is the cause).
+ */
 async function cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
   try { return await work; } catch (e) {
-    if (signal?.aborted && !(e instanceof BerthError)) throw new SystemError(`${what} aborted`, 'ERR_ABORTED');
+    if (signal?.aborted) throw Object.assign(new SystemError(`${what} aborted`, 'ERR_ABORTED'), { cause: e });
     throw e;
   }
 }

@@ -3,7 +3,6 @@ import { InvalidArgumentError, NotSupportedError } from '../../common/errors.js'
 import { readJson, sendJson } from '../http.js';
 import { checkBodyTypes, COMMIT_CONFIG } from '../body-types.js';
 import { shapeImageInspect, shapeImageSummaries } from '../versions/shape.js';
-import { bootstrapImage } from '../../image/bootstrap.js';
 import { pullRoute } from './distribution.js';
 import { jsonStream } from '../json-stream.js';
 
@@ -44,8 +43,8 @@ export function imageRoutes(r: Router): void {
   r.post('/berth/images/bootstrap', async (ctx) => {
     const name = ctx.query.str('name');
     if (name !== 'busybox' && name !== 'debian') throw new InvalidArgumentError('name must be busybox or debian');
-    const img = await bootstrapImage(ctx.engine.images, name, { tag: ctx.query.str('tag') || undefined });
-    sendJson(ctx.res, 200, { Id: img.id, RepoTags: ctx.engine.images.inspect(img.id).RepoTags });
+    const img = await ctx.engine.bootstrap(name, { tag: ctx.query.str('tag') || undefined });
+    sendJson(ctx.res, 200, { Id: img.id, RepoTags: img.repoTags });
   });
 
   r.post('/commit', async (ctx) => {
