@@ -52,6 +52,8 @@ export interface BuildOptions {
   /** secrets for RUN --mount=type=secret (library callers); never stored */
   secrets?: Record<string, Buffer>;
   onOutput?: (text: string) => void;
+  /** stops the build before its next step (a RUN step under way runs to its end) */
+  signal?: AbortSignal;
 }
 
 export interface BuildResult { imageId: string; cachedSteps: number; executedSteps: number }
@@ -344,6 +346,7 @@ class BuildRun {
     instructions.push(...stage.instructions);
     if (target) this.finalStep = instructions.length === 0;
     for (const [i, ins] of instructions.entries()) {
+      this.opts.signal?.throwIfAborted();
       if (target && i === instructions.length - 1) this.finalStep = true;
       const env = envLookup(Object.fromEntries(args), state.config.Env ?? []);
       state = await this.step(stage, ins, state, env, args, metaEnv);

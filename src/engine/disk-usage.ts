@@ -27,14 +27,17 @@ export interface CacheEntryUsage {
 
 export type DiskUsageType = 'image' | 'container' | 'volume' | 'build-cache';
 
-export interface TypeUsage { ActiveCount: number; TotalCount: number; Reclaimable: number; TotalSize: number; Items?: any[] }
+/** One image, container, volume or cache entry of the report, in Docker's JSON (ImageSummary, …). */
+export type DiskUsageItem = Record<string, unknown>;
+
+export interface TypeUsage { ActiveCount: number; TotalCount: number; Reclaimable: number; TotalSize: number; Items?: DiskUsageItem[] }
 
 export interface DiskUsage {
   LayersSize?: number;
-  Images?: any[];
-  Containers?: any[];
-  Volumes?: any[];
-  BuildCache?: any[];
+  Images?: DiskUsageItem[];
+  Containers?: DiskUsageItem[];
+  Volumes?: DiskUsageItem[];
+  BuildCache?: DiskUsageItem[];
   usage: Partial<Record<DiskUsageType, TypeUsage>>;
 }
 
@@ -54,7 +57,7 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
     for (const rec of engine.containers.records()) counts.set(rec.imageId, (counts.get(rec.imageId) ?? 0) + 1);
     const summaries = buildSummaries(engine.images, { all: true });
     out.LayersSize = [...layerSize.values()].reduce((a, b) => a + b, 0);
-    out.Images = summaries.map((s) => {
+    const imageRows = summaries.map((s) => {
       const img = engine.images.get(s.Id);
       const shared = (img?.layers ?? []).filter((l) => (layerUsers.get(l.chainId) ?? 0) > 1).reduce((a, l) => a + l.diffSize, 0);
       return { ...s, Containers: counts.get(s.Id) ?? 0, SharedSize: shared, VirtualSize: s.Size };
@@ -63,7 +66,8 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
     const held = new Set<string>();
     for (const img of images) if ((counts.get(img.id) ?? 0) > 0) for (const l of img.layers) held.add(l.chainId);
     const reclaimable = [...layerSize].filter(([chain]) => !held.has(chain)).reduce((a, [, size]) => a + size, 0);
-    out.usage.image = { ActiveCount: out.Images.filter((i) => i.Containers > 0).length, TotalCount: out.Images.length, Reclaimable: reclaimable, TotalSize: out.LayersSize, Items: out.Images };
+    out.Images = imageRows;
+    out.usage.image = { ActiveCount: imageRows.filter((i) => i.Containers > 0).length, TotalCount: imageRows.length, Reclaimable: reclaimable, TotalSize: out.LayersSize, Items: imageRows };
   }
   if (want('container')) {
     const records = new Map(engine.containers.records().map((r) => [r.id, r]));
@@ -98,7 +102,7 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
   if (want('build-cache')) {
     // a layer two entries share is counted once (prune frees it once)
     const counted = new Set<string>();
-    out.BuildCache = cache().map((e) => {
+    const cacheRows = cache().map((e) => {
       const first = !counted.has(e.layer.chainId);
       counted.add(e.layer.chainId);
       return {
@@ -107,10 +111,11 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
         CreatedAt: rfc3339(e.created), LastUsedAt: rfc3339(e.lastUsed), UsageCount: e.usageCount,
       };
     });
+    out.BuildCache = cacheRows;
     out.usage['build-cache'] = {
-      ActiveCount: 0, TotalCount: out.BuildCache.length,
-      Reclaimable: out.BuildCache.filter((c) => !c.Shared && !c.InUse).reduce((a, c) => a + c.Size, 0),
-      TotalSize: out.BuildCache.filter((c) => !c.Shared).reduce((a, c) => a + c.Size, 0), Items: out.BuildCache,
+      ActiveCount: 0, TotalCount: cacheRows.length,
+      Reclaimable: cacheRows.filter((c) => !c.Shared && !c.InUse).reduce((a, c) => a + c.Size, 0),
+      TotalSize: cacheRows.filter((c) => !c.Shared).reduce((a, c) => a + c.Size, 0), Items: cacheRows,
     };
   }
   return out;
@@ -120,7 +125,7 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
  * The response for a negotiated API version: the legacy lists before 1.52, both in 1.52 (the legacy
  * ones only without verbose), the summaries from 1.53 on, with Items when verbose.
  */
-export function shapeDiskUsage(du: DiskUsage, version: string, verbose: boolean, compare: (a: string, b: string) => number): any {
+export function shapeDiskUsage(du: DiskUsage, version: string, verbose: boolean, compare: (a: string, b: string) => number): Record<string, unknown> {
   const legacy = { LayersSize: du.LayersSize, Images: du.Images, Containers: du.Containers, Volumes: du.Volumes, BuildCache: du.BuildCache };
   for (const k of Object.keys(legacy) as Array<keyof typeof legacy>) if (legacy[k] === undefined) delete legacy[k];
   if (compare(version, '1.52') < 0) return legacy;
@@ -129,7 +134,7 @@ export function shapeDiskUsage(du: DiskUsage, version: string, verbose: boolean,
     const { Items, ...rest } = u;
     return verbose ? { ...rest, Items } : rest;
   };
-  const current: any = {
+  const current: Record<string, unknown> = {
     ImageUsage: summary(du.usage.image), ContainerUsage: summary(du.usage.container),
     VolumeUsage: summary(du.usage.volume), BuildCacheUsage: summary(du.usage['build-cache']),
   };

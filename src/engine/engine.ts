@@ -19,7 +19,23 @@ import { VolumeManager } from '../volume/volume-manager.js';
 import { readOnlyBinary, releaseReadOnlyBinary } from '../runtime/readonly-binary.js';
 import { Trash } from '../common/trash.js';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import type { LogConfig } from '../container/log-config.js';
+import type { LogEntry } from '../container/log-entry.js';
+import type { EngineEvent } from '../events/events.js';
+import type { Loaded } from '../image/archive-load.js';
+import { Builder, type BuildResult } from '../builder/builder.js';
+import type { PruneResult as BuildCachePruneResult } from '../builder/cache.js';
+import { NotSupportedError } from '../common/errors.js';
+import { eventStream, type EventStreamOptions } from './event-stream.js';
+import { systemDiskUsage, type DiskUsage } from './disk-usage.js';
+import { runBuild, pruneBuildCache, type EngineBuildOptions, type BuildCachePruneOptions } from './build.js';
+import * as transfer from './image-transfer.js';
+import { bootstrapImage } from '../image/bootstrap.js';
+import type {
+  ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
+  RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
+} from './public-types.js';
 
 export interface EngineOptions {
   root?: string;
@@ -56,7 +72,8 @@ export class Engine {
     readonly paths: EnginePaths,
     readonly db: Db,
     readonly content: ContentStore,
-    readonly events: EventLog,
+    /** the event log itself (events() reads it as a stream) */
+    readonly eventLog: EventLog,
     readonly layers: LayerStore,
     readonly snapshots: SnapshotStore,
     readonly images: ImageStore,
@@ -123,12 +140,177 @@ export class Engine {
     return engine;
   }
 
+  private builderInstance?: Builder;
+
+  /** The classic builder and its cache, made on first use (it adds its tables then). */
+  get builder(): Builder {
+    this.builderInstance ??= new Builder(this);
+    return this.builderInstance;
+  }
+
+  /** The network manager, or why bridge networking is unavailable on this host. */
+  requireNetworks(): NetworkManager {
+    if (!this.networks) throw new NotSupportedError(`bridge networking is unavailable on this host: ${this.warnings.find((w) => w.startsWith('bridge networking')) ?? 'see berth info'}`);
+    return this.networks;
+  }
+
+  private get transferStores(): transfer.TransferStores {
+    return { images: this.images, content: this.content, tmpDir: this.paths.tmp };
+  }
+
+  // ---------------------------------------------------------------- images
+
+  /** Pull an image (every tag of the repository when neither `name` nor `opts.tag` names one). */
+  pull(name: string, opts: transfer.PullOptions = {}): Promise<transfer.PulledImage[]> {
+    return cancellable(transfer.pull(this.transferStores, name, opts), opts.signal, 'pull');
+  }
+
+  /** Push an image's tags to their registry. */
+  push(name: string, opts: transfer.PushOptions = {}): Promise<transfer.PushedTag[]> {
+    return cancellable(transfer.push(this.transferStores, name, opts), opts.signal, 'push');
+  }
+
+  /** Write images as a docker-save tar; `onStart` runs once they are found, before the first byte. */
+  save(names: string[], out: Writable, onStart?: () => void): Promise<void> {
+    return transfer.save(this.transferStores, names, out, onStart);
+  }
+
+  /** Load a docker-save or OCI archive. */
+  load(archive: Readable): Promise<Loaded[]> {
+    return transfer.load(this.transferStores, archive);
+  }
+
+  /** An image of one layer from a filesystem tar (docker import). */
+  importImage(tar: Readable, opts: transfer.ImportOptions = {}): Promise<{ id: string }> {
+    return transfer.importTar(this.transferStores, tar, opts);
+  }
+
+  /** Check credentials against a registry (docker login); throws when they are refused. */
+  login(opts: transfer.LoginOptions): Promise<void> { return transfer.login(opts); }
+
+  /** A reference's manifest descriptor and platforms, from its registry. */
+  inspectDistribution(name: string, auth?: transfer.RegistryCredentials): Promise<transfer.DistributionInfo> {
+    return transfer.inspectDistribution(name, auth);
+  }
+
+  /** Make busybox (from the host's busybox-static) or debian (with mmdebstrap) locally, no registry involved. */
+  async bootstrap(name: 'busybox' | 'debian', opts: { tag?: string } = {}): Promise<{ id: string; repoTags: string[] }> {
+    const img = await bootstrapImage(this.images, name, opts);
+    return { id: img.id, repoTags: this.images.inspect(img.id).RepoTags };
+  }
+
+  /** Build an image from a context (a tar stream or a directory) with the classic builder. */
+  build(opts: EngineBuildOptions): Promise<BuildResult> {
+    return cancellable(runBuild(this, this.builder, opts), opts.signal, 'build');
+  }
+
+  // ---------------------------------------------------------------- prune and disk usage
+
+  pruneImages(filters: Record<string, string[]> = {}): Promise<{ ImagesDeleted: Array<{ Untagged?: string; Deleted?: string }>; SpaceReclaimed: number }> {
+    return this.images.prune({ filters, inUse: (id: string) => this.containers.imageInUse(id) !== undefined });
+  }
+
+  pruneContainers(filters: Record<string, string[]> = {}): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    return this.containers.prune(filters);
+  }
+
+  pruneVolumes(filters: Record<string, string[]> = {}): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+    return this.volumes.prune(filters);
+  }
+
+  pruneNetworks(filters: Record<string, string[]> = {}): Promise<{ NetworksDeleted: string[] }> {
+    return this.requireNetworks().prune(filters);
+  }
+
+  pruneBuildCache(opts: BuildCachePruneOptions = {}): Promise<BuildCachePruneResult> {
+    return pruneBuildCache(this.builder, opts);
+  }
+
+  /** What images, containers, volumes and the build cache take on disk (`types`: some of them). */
+  diskUsage(types: string[] = []): Promise<DiskUsage> {
+    return systemDiskUsage(this, types, () => this.builder.cache.list());
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** Engine events: the recorded ones from `since`, then live ones until `until` or the signal. */
+  events(opts: EventStreamOptions = {}): AsyncIterableIterator<EngineEvent> {
+    return eventStream(this.eventLog, opts);
+  }
+
+  // ---------------------------------------------------------------- containers
+
+  create(spec: ContainerSpec, name?: string): Promise<CreatedContainer> {
+    return this.containers.create(spec, name);
+  }
+
+  /** Start a container; false when it was running already. */
+  start(idOrName: string): Promise<boolean> { return this.containers.start(idOrName); }
+
+  /** Stop a container; false when it was not running. */
+  stop(idOrName: string, opts: StopOptions = {}): Promise<boolean> { return this.containers.stop(idOrName, opts); }
+
+  rm(idOrName: string, opts: RemoveOptions = {}): Promise<void> { return this.containers.remove(idOrName, opts); }
+
+  /** Wait for a container to stop (or its next exit, or its removal); the signal rejects with ERR_ABORTED. */
+  wait(idOrName: string, opts: WaitOptions = {}): Promise<WaitResult> {
+    return this.containers.wait(idOrName, opts.condition ?? 'not-running', opts.signal);
+  }
+
+  /** A container's log entries (stdout and stderr unless one is turned off); follow ends with the container or the signal. */
+  logs(idOrName: string, opts: LogsOptions = {}): AsyncIterable<LogEntry> {
+    const { signal, tail, ...rest } = opts;
+    return this.containers.logs(idOrName, { ...rest, tail: tail === undefined ? undefined : String(tail) }, signal);
+  }
+
+  /** Run a command in a running container and collect its output and exit code. */
+  async exec(idOrName: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const { Id } = await this.containers.execCreate(idOrName, {
+      Cmd: cmd, Env: opts.env, User: opts.user, WorkingDir: opts.workingDir, Tty: opts.tty ?? false,
+      Privileged: opts.privileged ?? false, AttachStdout: true, AttachStderr: true,
+    });
+    const io = await this.containers.execStart(Id, { Detach: false, Tty: opts.tty ?? false });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    if (io) {
+      await new Promise<void>((resolve) => {
+        io.onOutput((stream, data) => (stream === 'stderr' ? err : out).push(data));
+        io.onEnd(resolve);
+      });
+    }
+    const exitCode = await this.containers.waitExec(Id);
+    return { exitCode: exitCode ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+  }
+
+  // ---------------------------------------------------------------- networks and volumes
+
+  createNetwork(spec: NetworkSpec): Promise<{ Id: string; Warning: string }> { return this.requireNetworks().create(spec); }
+  listNetworks(filters: Record<string, string[]> = {}): NetworkInfo[] { return this.requireNetworks().list(filters) as NetworkInfo[]; }
+  inspectNetwork(idOrName: string): NetworkInfo { return this.requireNetworks().inspect(idOrName) as NetworkInfo; }
+  removeNetwork(idOrName: string): Promise<void> { return this.requireNetworks().remove(idOrName); }
+
+  createVolume(spec: VolumeSpec = {}): Promise<VolumeInfo> { return this.volumes.create(spec) as Promise<VolumeInfo>; }
+  listVolumes(filters: Record<string, string[]> = {}): { Volumes: VolumeInfo[]; Warnings: string[] | null } { return this.volumes.list(filters) as { Volumes: VolumeInfo[]; Warnings: string[] | null }; }
+  inspectVolume(name: string): VolumeInfo { return this.volumes.inspect(name) as VolumeInfo; }
+  removeVolume(name: string, opts: { force?: boolean } = {}): Promise<void> { return this.volumes.remove(name, opts.force ?? false); }
+
   async close(): Promise<void> {
     await this.containers.shutdown();
     await this.networks?.close();
     await Trash.drainAll();
     for (const rt of Object.values(this.runtimes)) await releaseReadOnlyBinary(rt.info.path, rt.info.binary ?? rt.info.path);
     this.db.close();
+  }
+}
+
+/**
+ * An operation cancelled through its signal fails as one BerthError, as a cancelled wait does,
+ * whatever the cancellation broke on its way (the failure it caused is the cause).
+ */
+async function cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  try { return await work; } catch (e) {
+    if (signal?.aborted) throw Object.assign(new SystemError(`${what} aborted`, 'ERR_ABORTED'), { cause: e });
+    throw e;
   }
 }
 

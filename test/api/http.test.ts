@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Query, parseTimestamp, compareVersions } from '../../src/api/http.js';
 import { negotiatePath } from '../../src/api/server.js';
-import { eventMatches } from '../../src/api/routes/system.js';
+import { eventMatches } from '../../src/engine/event-stream.js';
 import type { EngineEvent } from '../../src/events/events.js';
 
 test('version prefixes are negotiated as Docker does', () => {

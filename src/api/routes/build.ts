@@ -8,21 +8,9 @@ import type { Router, Ctx } from '../router.js';
 import { InvalidArgumentError, NotSupportedError, toBerthError } from '../../common/errors.js';
 import { sendJson } from '../http.js';
 import { checkStringMapParam } from '../body-types.js';
-import { Builder, BuildStepError, buildTmpDir, removeDir } from '../../builder/builder.js';
-import type { Engine } from '../../engine/engine.js';
-import { parseUntil, parseSize } from '../../builder/prune-options.js';
-import { receiveContext } from '../../builder/context/receive-context.js';
+import { BuildStepError } from '../../builder/builder.js';
 import { decodeSecrets, SECRETS_HEADER } from '../../builder/build-secrets.js';
 import { decodeRegistryConfig } from '../../registry/client/credentials.js';
-import { log } from '../../common/log.js';
-
-const builders = new WeakMap<Engine, Builder>();
-
-export function builderFor(engine: Engine): Builder {
-  let b = builders.get(engine);
-  if (!b) { b = new Builder(engine); builders.set(engine, b); }
-  return b;
-}
 
 function jsonParam<T>(ctx: Ctx, name: string, fallback: T): T {
   const raw = ctx.query.str(name);
@@ -43,27 +31,20 @@ export function buildRoutes(r: Router): void {
     const quiet = q.bool('q');
     const secrets = decodeSecrets(ctx.req.headers[SECRETS_HEADER]); // before the body is read: a bad header changes nothing
     const tags = q.all('t').filter((t) => t !== '');
-    const engine = ctx.engine;
-    const dirs: string[] = [];
-    const makeDir = (): string => { const dir = buildTmpDir(engine); dirs.push(dir); return dir; };
     let started = false;
     const write = (obj: unknown): void => {
       if (!started) { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); started = true; }
       ctx.res.write(JSON.stringify(obj) + '\n');
     };
     try {
-      const t0 = performance.now();
-      const context = await receiveContext(ctx.req, makeDir);
-      const tReceived = performance.now();
-      for (const ref of cacheFrom) if (!engine.images.tryResolve(ref)) write({ stream: `cache-from image ${ref} not found locally, ignored\n` });
-      const res = await builderFor(engine).build({
-        context, dockerfile: q.str('dockerfile') || 'Dockerfile', tags, buildArgs, labels,
+      const res = await ctx.engine.build({
+        context: ctx.req, dockerfile: q.str('dockerfile') || 'Dockerfile', tags, buildArgs, labels,
         target: q.str('target') || undefined, noCache: q.bool('nocache'), pull: q.bool('pull'), cacheFrom,
         network: q.str('networkmode') || undefined, secrets,
         registryCreds: decodeRegistryConfig(ctx.req.headers['x-registry-config']), platform: q.str('platform') || undefined,
+        onNotice: (text) => write({ stream: text }),
         onOutput: (text) => { if (!quiet && !text.startsWith('Successfully ')) write({ stream: text }); },
       });
-      log.debug('build timings', { receiveMs: +(tReceived - t0).toFixed(2), buildMs: +(performance.now() - tReceived).toFixed(2), cached: res.cachedSteps, executed: res.executedSteps });
       write({ aux: { ID: res.imageId } });
       if (quiet) write({ stream: res.imageId + '\n' });
       else {
@@ -79,8 +60,6 @@ export function buildRoutes(r: Router): void {
       const exitCode = err instanceof BuildStepError ? err.exitCode : undefined;
       write({ errorDetail: exitCode !== undefined ? { code: exitCode, message } : { message }, error: message, code: err.code });
       ctx.res.end();
-    } finally {
-      for (const dir of dirs) await removeDir(dir);
     }
   });
 
@@ -88,9 +67,6 @@ export function buildRoutes(r: Router): void {
     const filters = ctx.query.filters();
     const keep = ctx.query.str('keep-storage') ?? ctx.query.str('reserved-space') ?? filters['keep-storage']?.[0];
     const until = filters.until?.[0] ?? filters['unused-for']?.[0];
-    const res = await builderFor(ctx.engine).cache.prune({
-      all: true, keepBytes: keep ? parseSize(keep) : undefined, untilMs: until ? parseUntil(until) : undefined,
-    });
-    sendJson(ctx.res, 200, res);
+    sendJson(ctx.res, 200, await ctx.engine.pruneBuildCache({ keepStorage: keep, until }));
   });
 }

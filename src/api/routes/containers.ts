@@ -36,7 +36,7 @@ export function containerRoutes(r: Router): void {
   });
 
   r.post('/containers/prune', async (ctx) => {
-    sendJson(ctx.res, 200, await ctx.engine.containers.prune(ctx.query.filters()));
+    sendJson(ctx.res, 200, await ctx.engine.pruneContainers(ctx.query.filters()));
   });
 
   r.get(`${ID}/json`, (ctx) => {

@@ -3,13 +3,8 @@ import { InvalidArgumentError, NotSupportedError } from '../../common/errors.js'
 import { sendJson } from '../http.js';
 import { readBody } from '../request-body.js';
 import { shapeImageInspect, shapeImageSummaries } from '../versions/shape.js';
-import { bootstrapImage } from '../../image/bootstrap.js';
-import { importImage } from '../../image/import-export.js';
-import { parseNormalizedNamed } from '../../image/reference.js';
 import { pullRoute } from './distribution.js';
-import { jsonStream, type JsonStream } from '../json-stream.js';
-
-const BOOTSTRAPPABLE = new Set(['docker.io/library/busybox', 'docker.io/library/debian']);
+import { jsonStream } from '../json-stream.js';
 
 /** changes may be repeated query params or a JSON list (docker CLI sends repeated `changes`). */
 function changesParam(ctx: Ctx): string[] {
@@ -22,8 +17,7 @@ export function imageRoutes(r: Router): void {
   });
 
   r.post('/images/prune', async (ctx) => {
-    const out = await ctx.engine.images.prune({ filters: ctx.query.filters(), inUse: (id: string) => ctx.engine.containers.imageInUse(id) !== undefined });
-    sendJson(ctx.res, 200, out);
+    sendJson(ctx.res, 200, await ctx.engine.pruneImages(ctx.query.filters()));
   });
 
   r.post('/images/create', async (ctx) => {
@@ -36,36 +30,21 @@ export function imageRoutes(r: Router): void {
       const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
       const s = jsonStream(ctx);
       try {
-        const img = await importImage(ctx.engine.images, ctx.req, { ref, message: ctx.query.str('message') || `Imported from ${fromSrc}`, changes: changesParam(ctx) });
+        const img = await ctx.engine.importImage(ctx.req, { ref, message: ctx.query.str('message') || `Imported from ${fromSrc}`, changes: changesParam(ctx) });
         s.write({ status: img.id });
       } catch (e) { s.fail(e); }
       s.end();
       return;
     }
     if (!fromImage) throw new InvalidArgumentError('fromImage or fromSrc is required');
-    // the docker CLI sends a digest reference as fromImage=repo&tag=sha256:… (the "tag" may be a digest)
-    const sep = tag && /^[a-z0-9]+:[a-f0-9]{32,}$/.test(tag) ? '@' : ':';
-    const named = parseNormalizedNamed(tag && !fromImage.includes('@') && !/:[^/]+$/.test(fromImage) ? `${fromImage}${sep}${tag}` : fromImage);
-    const name = `${named.domain}/${named.path}`;
-    // the real path is a registry pull; busybox/debian are bootstrapped when no registry answers
-    const bootstrap = BOOTSTRAPPABLE.has(name) ? async (s: JsonStream) => {
-      const short = named.path.replace(/^library\//, '') as 'busybox' | 'debian';
-      s.write({ status: `Bootstrapping ${short} locally (no registry pull)`, id: named.tag ?? 'latest' });
-      try {
-        const img = await bootstrapImage(ctx.engine.images, short, { tag: `${short}:${named.tag ?? 'latest'}` });
-        s.write({ status: `Digest: ${img.id}` });
-        s.write({ status: `Status: Downloaded newer image for ${short}:${named.tag ?? 'latest'}` });
-      } catch (e) { s.fail(e); }
-      s.end();
-    } : undefined;
-    await pullRoute(ctx, fromImage, tag, bootstrap);
+    await pullRoute(ctx, fromImage, tag);
   });
 
   r.post('/berth/images/bootstrap', async (ctx) => {
     const name = ctx.query.str('name');
     if (name !== 'busybox' && name !== 'debian') throw new InvalidArgumentError('name must be busybox or debian');
-    const img = await bootstrapImage(ctx.engine.images, name, { tag: ctx.query.str('tag') || undefined });
-    sendJson(ctx.res, 200, { Id: img.id, RepoTags: ctx.engine.images.inspect(img.id).RepoTags });
+    const img = await ctx.engine.bootstrap(name, { tag: ctx.query.str('tag') || undefined });
+    sendJson(ctx.res, 200, { Id: img.id, RepoTags: img.repoTags });
   });
 
   r.post('/commit', async (ctx) => {

@@ -1,13 +1,10 @@
 import type { Router, Ctx } from '../router.js';
-import { NotSupportedError } from '../../common/errors.js';
 import { sendEmpty, sendJson } from '../http.js';
 import { readBody } from '../request-body.js';
 import type { NetworkManager } from '../../network/network-manager.js';
 
 function nets(ctx: Ctx): NetworkManager {
-  const n = ctx.engine.networks;
-  if (!n) throw new NotSupportedError(`bridge networking is unavailable on this host: ${ctx.engine.warnings.find((w) => w.startsWith('bridge networking')) ?? 'see berth info'}`);
-  return n;
+  return ctx.engine.requireNetworks();
 }
 
 /** Engine API network endpoints. */
@@ -17,7 +14,7 @@ export function networkRoutes(r: Router): void {
     const body = await readBody(ctx, 'NetworkCreate');
     sendJson(ctx.res, 201, await nets(ctx).create(body));
   });
-  r.post('/networks/prune', async (ctx) => sendJson(ctx.res, 200, await nets(ctx).prune(ctx.query.filters())));
+  r.post('/networks/prune', async (ctx) => sendJson(ctx.res, 200, await ctx.engine.pruneNetworks(ctx.query.filters())));
   r.get('/networks/([^/]+)', (ctx) => sendJson(ctx.res, 200, nets(ctx).inspect(decodeURIComponent(ctx.params[0]))));
   r.add('DELETE', '/networks/([^/]+)', async (ctx) => { await nets(ctx).remove(decodeURIComponent(ctx.params[0])); sendEmpty(ctx.res, 204); });
   r.post('/networks/([^/]+)/connect', async (ctx) => {

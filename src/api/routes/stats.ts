@@ -3,8 +3,7 @@ import type { Router } from '../router.js';
 import { compareVersions, sendJson } from '../http.js';
 import { readBody } from '../request-body.js';
 import { InvalidArgumentError, NotFoundError } from '../../common/errors.js';
-import { shapeDiskUsage, systemDiskUsage } from '../../engine/disk-usage.js';
-import { builderFor } from './build.js';
+import { shapeDiskUsage } from '../../engine/disk-usage.js';
 
 const ID = '/containers/([^/]+)';
 const STREAM_INTERVAL_MS = 1000;
@@ -50,7 +49,7 @@ export function statsRoutes(r: Router): void {
 
   r.get('/system/df', async ({ res, query, engine, version }) => {
     const types = query.all('type');
-    const du = await systemDiskUsage(engine, types, () => builderFor(engine).cache.list());
+    const du = await engine.diskUsage(types);
     sendJson(res, 200, shapeDiskUsage(du, version, query.bool('verbose', false), compareVersions));
   });
 }

@@ -2,7 +2,6 @@ import { cpus, hostname, release, totalmem, arch as osArch } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { Router } from '../router.js';
 import { API_VERSION, MIN_API_VERSION, parseTimestamp, sendJson } from '../http.js';
-import type { EngineEvent } from '../../events/events.js';
 import { BERTH_VERSION } from '../../common/version.js';
 import { shapeInfo } from '../versions/shape.js';
 
@@ -14,21 +13,6 @@ function osName(): string {
     if (m) return m[1];
   } catch { /* not fatal */ }
   return 'Linux';
-}
-
-/** Does an event pass Docker's event filters (type, event/action, container, image, label, ...)? */
-export function eventMatches(ev: EngineEvent, f: Record<string, string[]>): boolean {
-  const attrs = ev.Actor.Attributes;
-  const check = (key: string, ok: (v: string) => boolean) => !f[key] || f[key].length === 0 || f[key].some(ok);
-  return check('type', (v) => v === ev.Type)
-    && check('event', (v) => v === ev.Action || ev.Action.startsWith(v + ':'))
-    && check('container', (v) => ev.Type === 'container' && (ev.Actor.ID.startsWith(v) || attrs.name === v))
-    && check('image', (v) => ev.Type === 'image' ? (ev.Actor.ID.startsWith(v) || attrs.name === v) : attrs.image === v)
-    && check('label', (v) => { const [k, val] = v.split('='); return val === undefined ? k in attrs : attrs[k] === val; })
-    && check('scope', (v) => v === 'local')
-    && check('network', (v) => ev.Type === 'network' && ev.Actor.ID.startsWith(v))
-    && check('volume', (v) => ev.Type === 'volume' && ev.Actor.ID === v)
-    && check('daemon', () => ev.Type === 'daemon');
 }
 
 export function systemRoutes(r: Router): void {
@@ -96,7 +80,7 @@ export function systemRoutes(r: Router): void {
       LoggingDriver: engine.containers.defaultLogConfig.Type,
       CgroupDriver: 'cgroupfs',
       CgroupVersion: String(engine.cgroups.version),
-      NEventsListener: engine.events.listenerCount('event'),
+      NEventsListener: engine.eventLog.listenerCount('event'),
       KernelVersion: release(),
       OperatingSystem: osName(),
       OSVersion: '',
@@ -127,22 +111,14 @@ export function systemRoutes(r: Router): void {
     }));
   });
 
-  r.get('/events', ({ req, res, query, engine }) => {
-    const filters = query.filters();
-    const since = parseTimestamp(query.str('since'));
-    const until = parseTimestamp(query.str('until'));
+  r.get('/events', async ({ req, res, query, engine }) => {
+    const abort = new AbortController();
+    const events = engine.events({ filters: query.filters(), since: parseTimestamp(query.str('since')), until: parseTimestamp(query.str('until')), signal: abort.signal });
+    req.on('close', () => abort.abort());
     res.writeHead(200, { 'Content-Type': 'application/json' });
     // clients (docker stats) wait for the headers before they go on: send them before the first event
     res.flushHeaders();
-    const send = (ev: EngineEvent) => { if (eventMatches(ev, filters)) res.write(JSON.stringify(ev) + '\n'); };
-    if (since !== undefined) for (const ev of engine.events.history(since, until)) send(ev);
-    const nowSec = Date.now() / 1000;
-    if (until !== undefined && until <= nowSec) { res.end(); return; }
-    const listener = (ev: EngineEvent) => send(ev);
-    engine.events.on('event', listener);
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => { engine.events.off('event', listener); if (timer) clearTimeout(timer); res.end(); };
-    if (until !== undefined) timer = setTimeout(stop, (until - nowSec) * 1000);
-    req.on('close', stop);
+    for await (const ev of events) res.write(JSON.stringify(ev) + '\n');
+    res.end();
   });
 }

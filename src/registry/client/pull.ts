@@ -38,6 +38,8 @@ export interface PullOptions {
   progress?: Progress;
   /** add a tag (default: the pulled tag) */
   tag?: boolean;
+  /** stops the pull between requests and in the middle of a layer's download (what arrived is kept for the next pull) */
+  signal?: AbortSignal;
 }
 
 export function parsePlatform(s: string | undefined): Platform {
@@ -112,8 +114,9 @@ async function fetchManifest(http: RegistryHttp, repo: string, reference: string
  * the same digest (ingest/pull-<hex>) is continued with a Range request.
  */
 export async function downloadBlob(http: RegistryHttp, content: ContentStore, repo: string, desc: { digest: string; size: number },
-  onBytes?: (current: number) => void, tee?: () => Writable | undefined): Promise<void> {
+  onBytes?: (current: number) => void, tee?: () => Writable | undefined, signal?: AbortSignal): Promise<void> {
   if (content.has(desc.digest)) return;
+  signal?.throwIfAborted();
   if (!DIGEST_RE.test(desc.digest)) throw new InvalidArgumentError(`invalid digest ${desc.digest}`, 'ERR_INVALID_DIGEST');
   const partial = join(content.ingestDir, 'pull-' + desc.digest.slice(7));
   let have = 0;
@@ -127,7 +130,7 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
   let appendMode = res.statusCode === 206;
   if (!appendMode && have > 0) { // the server ignored the range: start over
     hash.destroy();
-    return rm(partial, { force: true }).then(() => { res.destroy(); return downloadBlob(http, content, repo, desc, onBytes, tee); });
+    return rm(partial, { force: true }).then(() => { res.destroy(); return downloadBlob(http, content, repo, desc, onBytes, tee, signal); });
   }
   // a fresh download can feed a second consumer (the layer's unpacker) with the same bytes
   const copy = have === 0 ? tee?.() : undefined;
@@ -137,6 +140,9 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
     res.once('error', (e) => copy.destroy(e));
   }
   let lastReport = 0;
+  const abort = () => res.destroy(signal?.reason as Error);
+  signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) abort();
   res.on('data', (c: Buffer) => {
     hash.update(c);
     size += c.length;
@@ -147,6 +153,7 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
     await pipeline(res, createWriteStream(partial, { flags: appendMode ? 'a' : 'w' }));
   } catch (e) {
     copy?.destroy(e as Error);
+    if (signal?.aborted) throw signal.reason;
     if (isDiskFull(e)) { // a partial blob on a full disk only keeps it full
       await rm(partial, { force: true });
       throw new DiskFullError(`downloading ${shortId(desc.digest)} into ${content.ingestDir}`, e);
@@ -154,6 +161,8 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
     // keep what arrived: the next pull continues from there
     throw e instanceof RegistryRequestError || e instanceof InvalidArgumentError ? e
       : Object.assign(new RegistryRequestError(502, `downloading ${shortId(desc.digest)} failed: ${(e as Error).message}`), { cause: e });
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
   if (size !== desc.size) {
     throw new RegistryRequestError(502, `blob ${desc.digest} truncated: got ${size} of ${desc.size} bytes`);
@@ -244,9 +253,11 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
   const reference = ref.digest ?? ref.tag!;
   const progress = opts.progress;
   const repo = repoPath(ref);
+  opts.signal?.throwIfAborted();
   const { http, top } = await resolveTop(ref.domain, repo, reference, opts.creds, opts.hosts);
   try {
     progress?.status(`${ref.digest ? '' : `${ref.tag}: `}Pulling from ${ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`}`.replace(/^: /, ''));
+    opts.signal?.throwIfAborted();
     let mf = top;
     if (INDEX_TYPES.includes(top.mediaType)) {
       const pick = selectPlatformManifest(JSON.parse(top.raw.toString()), parsePlatform(opts.platform));
@@ -266,7 +277,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     for (const l of manifest.layers) {
       progress?.layer(shortId(l.digest), opts.content.has(l.digest) ? 'Already exists' : 'Pulling fs layer');
     }
-    await downloadBlob(http, opts.content, repo, manifest.config);
+    await downloadBlob(http, opts.content, repo, manifest.config, undefined, undefined, opts.signal);
     const todo = [...new Map(manifest.layers.filter((l) => !opts.content.has(l.digest)).map((l) => [l.digest, l])).values()];
     const downloaded = new Map(todo.map((l) => [l.digest, deferred()]));
     const diffIds = diffIdsOf(opts, manifest.config.digest, manifest.layers.length);
@@ -278,7 +289,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
       const id = shortId(l.digest);
       progress?.layer(id, 'Waiting');
       try {
-        await downloadBlob(http, opts.content, repo, l, (cur) => progress?.bytes(id, 'Downloading', cur, l.size), teeFor(l.digest));
+        await downloadBlob(http, opts.content, repo, l, (cur) => progress?.bytes(id, 'Downloading', cur, l.size), teeFor(l.digest), opts.signal);
       } catch (e) { downloaded.get(l.digest)!.reject(e); throw e; }
       downloaded.get(l.digest)!.resolve();
       progress?.layer(id, 'Verifying Checksum');
