@@ -39,7 +39,7 @@ test('a program drives the engine through its typed methods', async () => {
   assert.equal(r.pruneImages, true);
   assert.deepEqual(r.pruneVolumes, { VolumesDeleted: [], SpaceReclaimed: 0 });
   assert.deepEqual(r.pruneNetworks, { NetworksDeleted: [] });
-  assert.deepEqual(r.notFound, { notFound: true, code: 'ERR_NOT_FOUND' });
+  assert.deepEqual(r.notFound, { notFound: true, code: 'ERR_CONTAINER_NOT_FOUND' });
 });
 
 test("the Engine's own declarations have no any", () => {
