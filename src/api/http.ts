@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BerthError, InvalidArgumentError, toBerthError } from '../common/errors.js';
 import { log } from '../common/log.js';
+import { tryGoDurationNs } from '../common/go-duration.js';
 
 export const API_VERSION = '1.55';
 /** dockerd 20.10's floor: older clients (skopeo's docker-daemon transport speaks 1.22) still work. */
@@ -100,11 +101,8 @@ export class Query {
 export function parseTimestamp(v: string | undefined, now = Date.now()): number | undefined {
   if (v === undefined || v === '') return undefined;
   if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
-  const dur = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(v);
-  if (dur) {
-    const mult: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-    return now / 1000 - Number(dur[1]) * mult[dur[2]];
-  }
+  const ns = tryGoDurationNs(v);
+  if (ns !== undefined) return now / 1000 - ns / 1e9;
   const t = Date.parse(v);
   if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid time value: ${v}`, 'ERR_BAD_TIME');
   return t / 1000;
