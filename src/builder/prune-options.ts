@@ -1,12 +1,13 @@
 import { InvalidArgumentError } from '../common/errors.js';
 import { tryGoDurationNs } from '../common/go-duration.js';
+import { ByteSizeError, ramInBytes } from '../common/byte-size.js';
 
-/** `10GB`, `512m`, `1024` (bytes) as Docker's units.RAMInBytes-style sizes (1024-based). */
+/** `10GB`, `512m`, `1024` (bytes): sizes of the build cache, 1024-based as Docker's units.RAMInBytes. */
 export function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(s.trim());
-  if (!m) throw new InvalidArgumentError(`invalid size: ${s}`, 'ERR_BAD_SIZE');
-  const pow = ['', 'k', 'm', 'g', 't', 'p'].indexOf(m[2].toLowerCase());
-  return Math.floor(Number(m[1]) * 1024 ** pow);
+  try { return ramInBytes(s.trim()); } catch (e) {
+    if (e instanceof ByteSizeError) throw new InvalidArgumentError(`invalid size: ${s}`, 'ERR_BAD_SIZE');
+    throw e;
+  }
 }
 
 /**

@@ -5,9 +5,9 @@
 import { Command, Option } from 'commander';
 import { NotSupportedError, UsageError } from '../common/errors.js';
 import { GoDurationError, goDurationNs } from '../common/go-duration.js';
+import { ramInBytes } from '../common/byte-size.js';
 import { collect, parseIntOption } from './context.js';
 import { readEnvFile, readLabelFile, resolveEnvArg } from './envfile.js';
-import { parseRamBytes } from './format/units.js';
 import { parsePublish, type PortBindings } from '../network/port-spec.js';
 import { parseMountFlag } from '../volume/mount-spec.js';
 import { loadSecurityOptFiles } from '../runtime/security.js';
@@ -150,7 +150,7 @@ function keyValueMap(list: string[], flag: string): Record<string, string> {
 
 /** Sizes of --memory and friends, with Docker's flag error. */
 function ramFlag(v: string, flag: string): number {
-  try { return parseRamBytes(v); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${flag}" flag: ${(e as Error).message}`); }
+  try { return ramInBytes(v.trim()); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${flag}" flag: ${(e as Error).message}`); }
 }
 
 function parseCpusFlag(v: string): number {

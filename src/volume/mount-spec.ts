@@ -1,5 +1,6 @@
 /** -v / Binds strings, HostConfig.Mounts and Tmpfs -> mount points (not yet resolved to volumes). */
 import { InvalidArgumentError } from '../common/errors.js';
+import { ByteSizeError, ramInBytes } from '../common/byte-size.js';
 
 export const VOLUME_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'];
@@ -136,8 +137,10 @@ export function parseMountFlag(s: string): any {
   return m;
 }
 
+/** tmpfs-size: 1024-based as Docker's units.RAMInBytes. */
 function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(s);
-  if (!m) throw new InvalidArgumentError(`invalid size: '${s}'`, 'ERR_MOUNT_SPEC');
-  return Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
+  try { return ramInBytes(s); } catch (e) {
+    if (e instanceof ByteSizeError) throw new InvalidArgumentError(`invalid size: '${s}'`, 'ERR_MOUNT_SPEC');
+    throw e;
+  }
 }

@@ -6,7 +6,8 @@ import { collect, confirm, forEachTarget, parseIntOption, type CliContext } from
 import { renderItems, truncateId } from '../format/formatter.js';
 import { listFormat } from '../config-formats.js';
 import { dfRows, dfSummary, dfVerbose, readDiskUsage } from '../format/disk-usage.js';
-import { bytesSize, humanSize, humanSizeWithPrecision, parseRamBytes } from '../format/units.js';
+import { bytesSize, humanSize, humanSizeWithPrecision } from '../format/units.js';
+import { ramInBytes } from '../../common/byte-size.js';
 
 const enc = encodeURIComponent;
 
@@ -88,7 +89,7 @@ function parseCpus(v: string): number {
 function ramFlag(name: string) {
   return (v: string): number => {
     if (v === '-1' && name === '--memory-swap') return -1;
-    try { return parseRamBytes(v); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${name}" flag: ${(e as Error).message}`); }
+    try { return ramInBytes(v.trim()); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${name}" flag: ${(e as Error).message}`); }
   };
 }
 
