@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 import { CAPABILITY_BITS, normalizeCapName } from './capabilities.js';
-import { resolveInRoot } from './user.js';
+import { resolveInRoot } from './resolve-in-root.js';
 import { parseUsernsMode, usernsConflict } from './userns.js';
 
 /** Sysctls that live in a namespace the container owns (Docker's allow-list, runc's validator). */
