@@ -7,7 +7,7 @@ export const API_VERSION = '1.55';
 /** dockerd 20.10's floor: older clients (skopeo's docker-daemon transport speaks 1.22) still work. */
 export const MIN_API_VERSION = '1.12';
 /** Before this version errors were plain text, not {"message": ...}. */
-export const JSON_ERRORS_VERSION = '1.24';
+const JSON_ERRORS_VERSION = '1.24';
 /** Request bodies beyond this are refused: JSON bodies are small; archives stream separately. */
 export const MAX_JSON_BODY = 8 * 1024 * 1024;
 

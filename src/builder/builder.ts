@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId, shortId } from '../common/digest.js';
-import { BerthError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../common/errors.js';
+import { BerthError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
 import { tryGoDurationNs } from '../common/go-duration.js';
 import type { BuildHost } from './build-host.js';
 import type { ImageLayer, ImageRecord } from '../image/image-store.js';

@@ -14,7 +14,7 @@ import { loadSecurityOptFiles } from '../runtime/security.js';
 import { formatUsernsMaps } from '../runtime/userns.js';
 
 /** Docker flags that parse but that berth cannot do yet: a clear error beats silently ignoring them. */
-export const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
+const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
   ['gpus', '--gpus'],
   ['platform', '--platform'],
 ];

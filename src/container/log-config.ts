@@ -63,7 +63,7 @@ export function validateLogConfig(cfg: LogConfig): void {
 }
 
 /** max-size / max-file of a json-file config, checked as dockerd's json-file driver checks them. */
-export function jsonFileRotation(cfg: LogConfig): JsonFileRotation {
+function jsonFileRotation(cfg: LogConfig): JsonFileRotation {
   let maxSize = -1;
   const size = cfg.Config['max-size'];
   if (size !== undefined) {

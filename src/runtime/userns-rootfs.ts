@@ -95,7 +95,7 @@ async function usernsFd(maps: UsernsMaps): Promise<number> {
 }
 
 /** Bind-mount `source` at `target` with its ids shifted by the user namespace behind usernsFd. */
-export function idmappedBind(source: string, target: string, nsFd: number): void {
+function idmappedBind(source: string, target: string, nsFd: number): void {
   const sys = mountSyscalls();
   const fd = sys.openTree(source);
   try {

@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from '../common/errors.js';
 import { ByteSizeError, ramInBytes } from '../common/byte-size.js';
 
-export const VOLUME_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const VOLUME_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'];
 
 export interface MountPoint {
@@ -38,7 +38,7 @@ function base(dst: string, spec: string): MountPoint {
 }
 
 /** `src:dst[:opts]` or `dst` (anonymous volume). */
-export function parseBind(spec: string): MountPoint {
+function parseBind(spec: string): MountPoint {
   const parts = spec.split(':');
   if (parts.length > 3 || parts.some((p, i) => p === '' && i < 2)) throw new InvalidArgumentError(`invalid volume specification: '${spec}'`, 'ERR_MOUNT_SPEC');
   if (parts.length === 1) return { ...base(parts[0], spec), anonymous: true };
@@ -67,7 +67,7 @@ function applyModes(mp: MountPoint, modes: string, spec: string): MountPoint {
 }
 
 /** One HostConfig.Mounts entry. */
-export function parseMountObject(m: any): MountPoint {
+function parseMountObject(m: any): MountPoint {
   const type = m?.Type;
   if (!m?.Target) throw new InvalidArgumentError('invalid mount config: Target must not be empty', 'ERR_MOUNT_SPEC');
   const mp = base(String(m.Target), String(m.Target));

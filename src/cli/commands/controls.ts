@@ -43,7 +43,7 @@ export function blkioBytes(s: any): { read: number; write: number } {
   return { read, write };
 }
 
-export function netBytes(s: any): { rx: number; tx: number } {
+function netBytes(s: any): { rx: number; tx: number } {
   let rx = 0;
   let tx = 0;
   for (const n of Object.values<any>(s.networks ?? {})) { rx += n.rx_bytes ?? 0; tx += n.tx_bytes ?? 0; }
@@ -73,8 +73,8 @@ export class StatsRow {
   }
 }
 
-export const STATS_DEFAULT_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
-export const STATS_HEADERS: Record<string, string> = {
+const STATS_DEFAULT_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
+const STATS_HEADERS: Record<string, string> = {
   ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %',
   NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS',
 };

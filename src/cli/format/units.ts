@@ -67,11 +67,6 @@ export function humanDuration(ms: number): string {
   return `${Math.trunc(Math.trunc(ms / 3600000) / 24 / 365)} years`;
 }
 
-/** "5 seconds ago" for a unix time in seconds (Docker's CreatedSince / RunningFor). */
-export function timeAgo(unixSeconds: number, now = Date.now()): string {
-  return `${humanDuration(now - unixSeconds * 1000)} ago`;
-}
-
 /** Go's time.Time.String() layout "2006-01-02 15:04:05 -0700 MST" in local time (seconds precision). */
 export function goTimeString(d: Date): string {
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
