@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BerthError, InvalidArgumentError, toBerthError, type ErrorCode } from '../common/errors.js';
 import { log } from '../common/log.js';
+import { tryGoDurationNs } from '../common/go-duration.js';
 
 export const API_VERSION = '1.55';
 /** dockerd 20.10's floor: older clients (skopeo's docker-daemon transport speaks 1.22) still work. */
 export const MIN_API_VERSION = '1.12';
 /** Before this version errors were plain text, not {"message": ...}. */
-export const JSON_ERRORS_VERSION = '1.24';
+const JSON_ERRORS_VERSION = '1.24';
 /** Request bodies beyond this are refused: JSON bodies are small; archives stream separately. */
 export const MAX_JSON_BODY = 8 * 1024 * 1024;
 
@@ -108,11 +109,8 @@ export class Query {
 export function parseTimestamp(v: string | undefined, now = Date.now()): number | undefined {
   if (v === undefined || v === '') return undefined;
   if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
-  const dur = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(v);
-  if (dur) {
-    const mult: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-    return now / 1000 - Number(dur[1]) * mult[dur[2]];
-  }
+  const ns = tryGoDurationNs(v);
+  if (ns !== undefined) return now / 1000 - ns / 1e9;
   const t = Date.parse(v);
   if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid time value: ${v}`, 'ERR_BAD_TIME');
   return t / 1000;

@@ -20,13 +20,13 @@ import { debugEnabled, log } from '../common/log.js';
  * Operations of the Engine API whose engine part lands with a later piece of
  * work. They answer 501 with a message that says so, never a fake success.
  */
-export const NOT_YET: Array<[string, string, string]> = [
+const NOT_YET: Array<[string, string, string]> = [
   ['GET', '/images/search', 'registry search is not supported yet'],
   ['GET', '/images/.+/attestations', 'image attestations are not supported yet'],
   ['POST', '/session', 'BuildKit sessions are not supported'],
 ];
 
-export function buildRouter(): Router {
+function buildRouter(): Router {
   const r = new Router();
   systemRoutes(r);
   containerRoutes(r);

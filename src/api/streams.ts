@@ -17,7 +17,7 @@ export function frame(stream: 0 | 1 | 2, data: Buffer): Buffer {
   return Buffer.concat([h, data]);
 }
 
-export function streamId(s: 'stdin' | 'stdout' | 'stderr'): 0 | 1 | 2 {
+function streamId(s: 'stdin' | 'stdout' | 'stderr'): 0 | 1 | 2 {
   return s === 'stdout' ? 1 : s === 'stderr' ? 2 : 0;
 }
 

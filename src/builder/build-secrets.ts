@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../common/errors.js';
 
 export const SECRETS_HEADER = 'x-berth-build-secrets';
 /** what the header may carry (the request head as a whole is limited to 16 KiB) */
-export const MAX_SECRETS_HEADER_BYTES = 12 * 1024;
+const MAX_SECRETS_HEADER_BYTES = 12 * 1024;
 
 const ID = /^[A-Za-z0-9_.-]{1,128}$/;
 

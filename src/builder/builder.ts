@@ -10,7 +10,8 @@ import { createGunzip } from 'node:zlib';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId, shortId } from '../common/digest.js';
-import { BerthError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../common/errors.js';
+import { BerthError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
+import { tryGoDurationNs } from '../common/go-duration.js';
 import type { BuildHost } from './build-host.js';
 import type { ImageLayer, ImageRecord } from '../image/image-store.js';
 import type { HistoryEntry } from '../image/image-format.js';
@@ -707,15 +708,12 @@ function expandPorts(p: string): string[] {
   return [`${range}/${proto.toLowerCase()}`];
 }
 
+/** A HEALTHCHECK duration option in nanoseconds: a Go duration, never negative. */
 function parseDurationNs(v: string | undefined, name: string, loc: Instruction['location']): number | undefined {
   if (v === undefined) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g;
-  const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  let total = 0, consumed = 0;
-  for (const m of v.matchAll(re)) { total += Number(m[1]) * unit[m[2]]; consumed += m[0].length; }
-  if (v === '0') return 0;
-  if (consumed !== v.length || consumed === 0) throw new DockerfileError(`invalid duration for --${name}: ${v}`, loc, 'ERR_DOCKERFILE_FLAG');
-  return Math.round(total);
+  const ns = tryGoDurationNs(v);
+  if (ns === undefined || ns < 0) throw new DockerfileError(`invalid duration for --${name}: ${v}`, loc, 'ERR_DOCKERFILE_FLAG');
+  return ns;
 }
 
 function healthcheckOf(ins: Instruction, shell: string[]): any {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, createReadStream, symlinkSync, utimesSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, NotFoundError, SystemError } from '../common/errors.js';
-import { resolveInRoot } from '../record/scoped-path.js';
+import { resolveInRoot } from '../runtime/resolve-in-root.js';
 import { resolveUser } from '../runtime/index.js';
 import { unpackLayer } from '../snapshot/tar-unpack.js';
 import type { BuildContext } from './context/build-context.js';

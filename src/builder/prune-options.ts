@@ -1,12 +1,13 @@
 import { InvalidArgumentError } from '../common/errors.js';
-import { parseGoDuration } from '../image/filters.js';
+import { tryGoDurationNs } from '../common/go-duration.js';
+import { ByteSizeError, ramInBytes } from '../common/byte-size.js';
 
-/** `10GB`, `512m`, `1024` (bytes) as Docker's units.RAMInBytes-style sizes (1024-based). */
+/** `10GB`, `512m`, `1024` (bytes): sizes of the build cache, 1024-based as Docker's units.RAMInBytes. */
 export function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(s.trim());
-  if (!m) throw new InvalidArgumentError(`invalid size: ${s}`, 'ERR_BAD_SIZE');
-  const pow = ['', 'k', 'm', 'g', 't', 'p'].indexOf(m[2].toLowerCase());
-  return Math.floor(Number(m[1]) * 1024 ** pow);
+  try { return ramInBytes(s.trim()); } catch (e) {
+    if (e instanceof ByteSizeError) throw new InvalidArgumentError(`invalid size: ${s}`, 'ERR_BAD_SIZE');
+    throw e;
+  }
 }
 
 /**
@@ -14,8 +15,8 @@ export function parseSize(s: string): number {
  * timestamp (unix seconds, RFC 3339, a date); returns ms since epoch.
  */
 export function parseUntil(s: string, now = Date.now()): number {
-  const d = s === '0' ? 0 : parseGoDuration(s);
-  if (d !== undefined) return now - d;
+  const ns = tryGoDurationNs(s);
+  if (ns !== undefined) return now - ns / 1e6;
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
   const t = /^\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : NaN;
   if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid filter 'until=${s}': "until" filter expects a duration (e.g., '24h') or a timestamp`, 'ERR_BAD_FILTER');

@@ -12,7 +12,7 @@ import {
   buildSpec, readExitFile, readLogFile, resolveUser, startContainerMonitor, writeBundle,
   type OciRuntime, type SpecMount,
 } from '../runtime/index.js';
-import { resolveInRoot } from '../record/scoped-path.js';
+import { resolveInRoot } from '../runtime/resolve-in-root.js';
 import { ensureWorkingDir } from '../container/spec-input.js';
 
 export interface RunInput {

@@ -4,16 +4,17 @@
  */
 import { Command, Option } from 'commander';
 import { NotSupportedError, UsageError } from '../common/errors.js';
+import { GoDurationError, goDurationNs } from '../common/go-duration.js';
+import { ramInBytes } from '../common/byte-size.js';
 import { collect, parseIntOption } from './context.js';
 import { readEnvFile, readLabelFile, resolveEnvArg } from './envfile.js';
-import { parseRamBytes } from './format/units.js';
 import { parsePublish, type PortBindings } from '../network/port-spec.js';
 import { parseMountFlag } from '../volume/mount-spec.js';
 import { loadSecurityOptFiles } from '../runtime/security.js';
 import { formatUsernsMaps } from '../runtime/userns.js';
 
 /** Docker flags that parse but that berth cannot do yet: a clear error beats silently ignoring them. */
-export const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
+const UNSUPPORTED_RUN_FLAGS: Array<[string, string]> = [
   ['gpus', '--gpus'],
   ['platform', '--platform'],
 ];
@@ -119,22 +120,12 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
     .option('--platform <string>', 'Set platform if server is multi-platform capable (not supported yet)');
 }
 
-/** Go duration ("1m30s", "500ms", "10s") -> nanoseconds. */
-export function parseGoDuration(s: string): number {
-  if (/^\d+$/.test(s) && s !== '0') throw new UsageError(`time: missing unit in duration "${s}"`);
-  if (s === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/y;
-  const unit: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  let total = 0;
-  let i = 0;
-  while (i < s.length) {
-    re.lastIndex = i;
-    const m = re.exec(s);
-    if (!m) throw new UsageError(`time: invalid duration "${s}"`);
-    total += Number(m[1]) * unit[m[2]];
-    i = re.lastIndex;
+/** A health-check duration flag ("1m30s", "500ms") in nanoseconds; Go's message as a usage error. */
+function healthDuration(s: string): number {
+  try { return goDurationNs(s); } catch (e) {
+    if (e instanceof GoDurationError) throw new UsageError(e.message);
+    throw e;
   }
-  return Math.round(total);
 }
 
 function parseUlimit(s: string): { Name: string; Soft: number; Hard: number } {
@@ -159,7 +150,7 @@ function keyValueMap(list: string[], flag: string): Record<string, string> {
 
 /** Sizes of --memory and friends, with Docker's flag error. */
 function ramFlag(v: string, flag: string): number {
-  try { return parseRamBytes(v); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${flag}" flag: ${(e as Error).message}`); }
+  try { return ramInBytes(v.trim()); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${flag}" flag: ${(e as Error).message}`); }
 }
 
 function parseCpusFlag(v: string): number {
@@ -273,10 +264,10 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
   } else if (o.healthCmd || o.healthInterval || o.healthTimeout || o.healthStartPeriod || o.healthStartInterval || o.healthRetries !== undefined) {
     healthcheck = {
       ...(o.healthCmd ? { Test: ['CMD-SHELL', o.healthCmd] } : {}),
-      ...(o.healthInterval ? { Interval: parseGoDuration(o.healthInterval) } : {}),
-      ...(o.healthTimeout ? { Timeout: parseGoDuration(o.healthTimeout) } : {}),
-      ...(o.healthStartPeriod ? { StartPeriod: parseGoDuration(o.healthStartPeriod) } : {}),
-      ...(o.healthStartInterval ? { StartInterval: parseGoDuration(o.healthStartInterval) } : {}),
+      ...(o.healthInterval ? { Interval: healthDuration(o.healthInterval) } : {}),
+      ...(o.healthTimeout ? { Timeout: healthDuration(o.healthTimeout) } : {}),
+      ...(o.healthStartPeriod ? { StartPeriod: healthDuration(o.healthStartPeriod) } : {}),
+      ...(o.healthStartInterval ? { StartInterval: healthDuration(o.healthStartInterval) } : {}),
       ...(o.healthRetries !== undefined ? { Retries: o.healthRetries } : {}),
     };
   }

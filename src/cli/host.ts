@@ -10,7 +10,7 @@ import { UsageError } from '../common/errors.js';
 import { ConnectError, EngineClient } from './client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 
-export const DEFAULT_SOCKET = '/run/berth/berth.sock';
+const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
 /** -H value → socket path. Accepts unix:///path and a bare path; other schemes are not supported. */
 export function socketFromHost(host: string): string {
@@ -102,7 +102,7 @@ function lastLogLine(path: string, from: number): string {
   } catch { return ''; }
 }
 
-export class ConnectStartError extends ConnectError {
+class ConnectStartError extends ConnectError {
   constructor(message: string) {
     super('', 'ESTART');
     this.message = message;

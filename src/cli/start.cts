@@ -10,10 +10,10 @@ import Module from 'node:module';
 import { join } from 'node:path';
 import { installErrorOf } from '../common/install-check.js';
 
-export const REQUIRED_NODE_MAJOR = 24;
+const REQUIRED_NODE_MAJOR = 24;
 
 /** The message for an unsupported Node, or undefined when this one will do. */
-export function nodeVersionProblem(version: string): string | undefined {
+function nodeVersionProblem(version: string): string | undefined {
   const major = parseInt(version.replace(/^v/, ''), 10);
   if (major >= REQUIRED_NODE_MAJOR) return undefined;
   return `berth: Node.js ${REQUIRED_NODE_MAJOR} or later is required, this is ${version} (${process.execPath}).\n` +

@@ -20,7 +20,7 @@ export interface PumpOptions {
 export interface PumpResult { detached: boolean; systemError?: string }
 
 /** Set the terminal to raw mode; returns a function that restores it. */
-export function rawTerminal(): () => void {
+function rawTerminal(): () => void {
   const stdin = process.stdin;
   if (!stdin.isTTY) return () => {};
   stdin.setRawMode(true);
@@ -31,7 +31,7 @@ export function rawTerminal(): () => void {
 }
 
 /** Keep the daemon's idea of the terminal size in step with ours. */
-export function monitorTtySize(resize: (h: number, w: number) => Promise<void>): () => void {
+function monitorTtySize(resize: (h: number, w: number) => Promise<void>): () => void {
   if (!process.stdout.isTTY) return () => {};
   const send = () => {
     const [w, h] = process.stdout.getWindowSize();

@@ -3,12 +3,12 @@
  * now ("10m", "1h30m"), or an RFC 3339 date/time. Returns "seconds.nanoseconds" as the API wants.
  */
 import { UsageError } from '../common/errors.js';
-import { parseGoDuration } from './container-config.js';
+import { tryGoDurationNs } from '../common/go-duration.js';
 
 export function getTimestamp(value: string, now = Date.now()): string {
   if (/^\d+(\.\d{1,9})?$/.test(value)) return value;
-  if (/^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+$/.test(value)) {
-    const ns = parseGoDuration(value);
+  const ns = tryGoDurationNs(value);
+  if (ns !== undefined) {
     const t = now * 1e6 - ns;
     const sec = Math.floor(t / 1e9);
     return `${sec}.${String(Math.round(t - sec * 1e9)).padStart(9, '0')}`;

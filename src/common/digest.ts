@@ -12,8 +12,6 @@ export function hexOf(digest: string): string {
   return digest.slice(7);
 }
 
-export function assertDigest(digest: string): void { hexOf(digest); }
-
 /** 64 hex characters, as Docker container and exec IDs. */
 export function randomId(): string {
   return randomBytes(32).toString('hex');

@@ -13,7 +13,7 @@
  */
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { libc } from './libc.js';
+import { libcFunction, type NativeFunction } from './libc.js';
 import { log } from './log.js';
 import { SystemError } from './errors.js';
 
@@ -28,7 +28,7 @@ const ACTIONS_BYTES = 256; // posix_spawn_file_actions_t is 80
 const MAX_INPUT = 1024 * 1024; // larger inputs (none on the hot paths) take child_process
 const POLL_MS = 25;
 
-type Fn = (...args: unknown[]) => number;
+type Fn = NativeFunction;
 interface Calls {
   spawnp: Fn; actionsInit: Fn; actionsDup2: Fn; actionsDestroy: Fn;
   attrInit: Fn; attrFlags: Fn; attrMask: Fn; attrDefault: Fn; attrDestroy: Fn;
@@ -40,26 +40,24 @@ let calls: Calls | null | undefined;
 function load(): Calls | null {
   if (calls !== undefined) return calls;
   try {
-    const { lib } = libc();
-    const f = (decl: string) => lib.func(decl) as unknown as Fn;
     calls = {
-      spawnp: f('int posix_spawnp(_Out_ int *pid, const char *file, void *actions, void *attr, const char **argv, const char **envp)'),
-      actionsInit: f('int posix_spawn_file_actions_init(void *actions)'),
-      actionsDup2: f('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)'),
-      actionsDestroy: f('int posix_spawn_file_actions_destroy(void *actions)'),
-      attrInit: f('int posix_spawnattr_init(void *attr)'),
-      attrFlags: f('int posix_spawnattr_setflags(void *attr, short flags)'),
-      attrMask: f('int posix_spawnattr_setsigmask(void *attr, void *set)'),
-      attrDefault: f('int posix_spawnattr_setsigdefault(void *attr, void *set)'),
-      attrDestroy: f('int posix_spawnattr_destroy(void *attr)'),
-      actionsOpen: f('int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int oflag, unsigned int mode)'),
-      socketpair: f('int socketpair(int domain, int type, int protocol, void *fds)'),
-      waitpid: f('int waitpid(int pid, void *status, int options)'),
-      close: f('int close(int fd)'),
+      spawnp: libcFunction('posix_spawnp'),
+      actionsInit: libcFunction('posix_spawn_file_actions_init'),
+      actionsDup2: libcFunction('posix_spawn_file_actions_adddup2'),
+      actionsDestroy: libcFunction('posix_spawn_file_actions_destroy'),
+      attrInit: libcFunction('posix_spawnattr_init'),
+      attrFlags: libcFunction('posix_spawnattr_setflags'),
+      attrMask: libcFunction('posix_spawnattr_setsigmask'),
+      attrDefault: libcFunction('posix_spawnattr_setsigdefault'),
+      attrDestroy: libcFunction('posix_spawnattr_destroy'),
+      actionsOpen: libcFunction('posix_spawn_file_actions_addopen'),
+      socketpair: libcFunction('socketpair'),
+      waitpid: libcFunction('waitpid'),
+      close: libcFunction('close'),
       actionsCloseFrom: null,
     };
     // glibc 2.34+: the child closes whatever the daemon itself inherited without close-on-exec
-    try { calls.actionsCloseFrom = f('int posix_spawn_file_actions_addclosefrom_np(void *actions, int from)'); } catch { /* older glibc */ }
+    try { calls.actionsCloseFrom = libcFunction('posix_spawn_file_actions_addclosefrom_np'); } catch { /* older glibc */ }
   } catch (e) {
     log.debug('posix_spawn unavailable: using child_process', { error: (e as Error).message });
     calls = null;

@@ -5,22 +5,17 @@
  * so a failed call only answers false: the caller then takes its slower path with the tools, which
  * also says what went wrong. Where koffi or libc cannot be loaded, every call answers false.
  */
-import { libc as loadLibc } from './libc.js';
+import { libcFunction, type NativeFunction } from './libc.js';
 import { log } from './log.js';
 
-type AsyncFn = { async: (...args: unknown[]) => void };
-interface Libc { mount: AsyncFn; umount2: AsyncFn }
+interface Libc { mount: NativeFunction; umount2: NativeFunction }
 
 let libc: Libc | null | undefined;
 
 function load(): Libc | null {
   if (libc !== undefined) return libc;
   try {
-    const { lib } = loadLibc();
-    libc = {
-      mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)') as unknown as AsyncFn,
-      umount2: lib.func('int umount2(const char *target, int flags)') as unknown as AsyncFn,
-    };
+    libc = { mount: libcFunction('mount'), umount2: libcFunction('umount2') };
   } catch (e) {
     log.debug('mount syscalls unavailable: using mount(8)', { error: (e as Error).message });
     libc = null;
@@ -32,7 +27,7 @@ function load(): Libc | null {
 const MAX_IN_FLIGHT = 16;
 let inFlight = 0;
 
-function call(fn: AsyncFn, args: unknown[]): Promise<boolean> {
+function call(fn: NativeFunction, args: unknown[]): Promise<boolean> {
   if (inFlight >= MAX_IN_FLIGHT) return Promise.resolve(false);
   inFlight++;
   return new Promise<boolean>((resolve) => {

@@ -3,17 +3,17 @@
  * filesystem while its size and every offset stay as they are, so a writer appending to it (conmon)
  * and a reader at an offset are both undisturbed. Node has no binding; glibc's through koffi.
  */
-import { libc } from './libc.js';
+import { libcFunction, type NativeFunction } from './libc.js';
 
 const FALLOC_FL_KEEP_SIZE = 0x01;
 const FALLOC_FL_PUNCH_HOLE = 0x02;
 
-let fallocate: ((fd: number, mode: number, offset: number, len: number) => number) | null | undefined;
+let fallocate: NativeFunction | null | undefined;
 
 /** false where it cannot be done (no koffi, a filesystem without hole punching, a read-only fd). */
 export function punchHole(fd: number, end: number): boolean {
   if (fallocate === undefined) {
-    try { fallocate = libc().lib.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)') as unknown as typeof fallocate; } catch { fallocate = null; }
+    try { fallocate = libcFunction('fallocate'); } catch { fallocate = null; }
   }
   if (!fallocate || end <= 0) return false;
   return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, end) === 0;

@@ -10,7 +10,7 @@ import { spoolTar } from '../snapshot/tar-spool.js';
 import { unpackLayer, type UnpackIds } from '../snapshot/tar-unpack.js';
 import { goFileMode } from './file-mode.js';
 import { mountsBelow, resolveMounted, type MountedPath, type PathMount } from '../record/mounted-path.js';
-import { resolveInRoot } from '../record/scoped-path.js';
+import { resolveInRoot } from '../runtime/resolve-in-root.js';
 
 /** A container's file tree as docker cp sees it: the rootfs with the container's mounts on it. */
 export interface ContainerFs { root: string; mounts: PathMount[] }

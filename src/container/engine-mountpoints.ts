@@ -5,7 +5,7 @@
  * them in the container's upper dir; they are hidden from diff here instead. Anything under
  * them is covered by the mount, so only the mount point itself can show up.
  */
-export const ENGINE_MOUNTPOINTS = new Set(['/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/proc', '/sys', '/dev']);
+const ENGINE_MOUNTPOINTS = new Set(['/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/proc', '/sys', '/dev']);
 
 export interface Change { Path: string; Kind: number }
 

@@ -15,7 +15,7 @@ export interface HealthState { Status: HealthStatus; FailingStreak: number; Log:
 export type HealthAction = 'none' | 'kill' | 'restart' | 'stop';
 
 /** Docker's defaults (nanoseconds in the API). */
-export const HEALTH_DEFAULTS = { interval: 30_000, timeout: 30_000, startPeriod: 0, startInterval: 5_000, retries: 3 };
+const HEALTH_DEFAULTS = { interval: 30_000, timeout: 30_000, startPeriod: 0, startInterval: 5_000, retries: 3 };
 const MAX_LOG_ENTRIES = 5;
 const MAX_OUTPUT = 4096;
 const MIN_DURATION_NS = 1_000_000;

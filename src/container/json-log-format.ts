@@ -7,7 +7,7 @@
  */
 
 /** Docker's log copier hands lines to the driver in pieces of at most this many bytes. */
-export const DOCKER_MAX_LINE = 16 * 1024;
+const DOCKER_MAX_LINE = 16 * 1024;
 
 export interface K8sRecord { time: string; stream: 'stdout' | 'stderr'; partial: boolean; data: Buffer }
 

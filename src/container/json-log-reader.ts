@@ -8,7 +8,7 @@ import { log } from '../common/log.js';
 import type { LogEntry, LogReadOptions } from './log-entry.js';
 
 /** One json-file record; null for a torn or foreign line. */
-export function parseJsonLogLine(line: Buffer): LogEntry | null {
+function parseJsonLogLine(line: Buffer): LogEntry | null {
   let rec: { log?: unknown; stream?: unknown; time?: unknown };
   try { rec = JSON.parse(line.toString('utf8')); } catch { return null; }
   if (typeof rec.log !== 'string' || (rec.stream !== 'stdout' && rec.stream !== 'stderr') || typeof rec.time !== 'string') return null;

@@ -4,6 +4,7 @@
  * drivers dockerd ships are refused as not supported rather than accepted and ignored.
  */
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
+import { ByteSizeError, fromHumanSize } from '../common/byte-size.js';
 
 export interface LogConfig { Type: string; Config: Record<string, string> }
 
@@ -27,14 +28,6 @@ export function mergeLogConfig(requested: Partial<LogConfig> | undefined, daemon
   }
   validateLogConfig({ Type, Config });
   return { Type, Config };
-}
-
-/** docker/go-units FromHumanSize: decimal multiples (1k = 1000), as json-file's max-size takes them. */
-export function fromHumanSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(s);
-  if (!m) throw new InvalidArgumentError(`invalid size: '${s}'`, 'ERR_LOG_OPT');
-  const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 }[(m[2] ?? '').toLowerCase()] ?? 1;
-  return Math.floor(Number.parseFloat(m[1]) * mult);
 }
 
 /** Throws (InvalidArgumentError: dockerd's wording; NotSupportedError: what berth does not do) unless cfg can be used. */
@@ -70,11 +63,15 @@ export function validateLogConfig(cfg: LogConfig): void {
 }
 
 /** max-size / max-file of a json-file config, checked as dockerd's json-file driver checks them. */
-export function jsonFileRotation(cfg: LogConfig): JsonFileRotation {
+function jsonFileRotation(cfg: LogConfig): JsonFileRotation {
   let maxSize = -1;
   const size = cfg.Config['max-size'];
   if (size !== undefined) {
-    maxSize = fromHumanSize(size);
+    // decimal multiples (1k = 1000), as dockerd's json-file driver reads max-size
+    try { maxSize = fromHumanSize(size); } catch (e) {
+      if (e instanceof ByteSizeError) throw new InvalidArgumentError(e.message, 'ERR_LOG_OPT');
+      throw e;
+    }
     if (maxSize <= 0) throw new InvalidArgumentError('max-size must be a positive number', 'ERR_LOG_OPT');
   }
   let maxFile = 1;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { InvalidArgumentError } from '../common/errors.js';
 
 /** Docker's container name grammar (a leading slash is allowed and dropped). */
-export const CONTAINER_NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const CONTAINER_NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /** Validate a user-given name; returns it without the leading slash. */
 export function normalizeContainerName(name: string): string {

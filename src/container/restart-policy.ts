@@ -1,8 +1,6 @@
 /** Docker's restart policies: validation and the increasing delay between restarts. */
 import { InvalidArgumentError } from '../common/errors.js';
 
-export const RESTART_POLICIES = ['no', 'always', 'on-failure', 'unless-stopped'] as const;
-
 /** The daemon's checks (wording from Docker's validateRestartPolicy). */
 export function validateRestartPolicy(p: any): void {
   if (!p) return;
@@ -21,9 +19,9 @@ export function validateRestartPolicy(p: any): void {
 }
 
 /** Docker's back-off: 100 ms doubling per restart up to 1 minute; reset after a run of at least 10 s. */
-export const RESTART_MIN_DELAY_MS = 100;
-export const RESTART_MAX_DELAY_MS = 60_000;
-export const RESTART_RESET_AFTER_MS = 10_000;
+const RESTART_MIN_DELAY_MS = 100;
+const RESTART_MAX_DELAY_MS = 60_000;
+const RESTART_RESET_AFTER_MS = 10_000;
 
 export function restartDelay(previousDelayMs: number, ranMs: number): number {
   if (ranMs >= RESTART_RESET_AFTER_MS || previousDelayMs <= 0) return RESTART_MIN_DELAY_MS;

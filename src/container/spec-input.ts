@@ -22,7 +22,7 @@ export function containerEnv(config: any, hostname: string, linkEnv: string[] = 
 }
 
 /** --security-opt values Docker knows: seccomp, no-new-privileges, systempaths, apparmor, label. */
-export function parseSecurityOpts(opts: string[] | null | undefined): { seccomp?: string; noNewPrivileges?: boolean; systemPathsUnconfined?: boolean } {
+function parseSecurityOpts(opts: string[] | null | undefined): { seccomp?: string; noNewPrivileges?: boolean; systemPathsUnconfined?: boolean } {
   const out: { seccomp?: string; noNewPrivileges?: boolean; systemPathsUnconfined?: boolean } = {};
   for (const raw of opts ?? []) {
     if (raw === 'no-new-privileges') { out.noNewPrivileges = true; continue; }
@@ -75,7 +75,7 @@ export function userMounts(hc: any): SpecMount[] {
 }
 
 /** Host devices (--device /dev/x[:/dev/y[:rwm]]) with their real major/minor numbers. */
-export function userDevices(hc: any): SpecInput['devices'] {
+function userDevices(hc: any): SpecInput['devices'] {
   return ((hc.Devices ?? []) as any[]).map((d) => {
     let st;
     try { st = statSync(d.PathOnHost); } catch { throw new InvalidArgumentError(`error gathering device information while adding custom device "${d.PathOnHost}": no such file or directory`); }

@@ -20,7 +20,7 @@ function emptyCpu(): any {
 }
 
 /** All-zero stats of a container that is not running (what Docker answers). */
-export function emptyStats(rec: ContainerRecord): any {
+function emptyStats(rec: ContainerRecord): any {
   return {
     read: ZERO_TIME, preread: ZERO_TIME, pids_stats: {}, blkio_stats: {
       io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null,

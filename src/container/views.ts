@@ -64,12 +64,12 @@ function healthSuffix(status: string | undefined): string {
 }
 
 /** The human command of `docker ps`: Path and Args joined by spaces. */
-export function commandText(rec: ContainerRecord): string {
+function commandText(rec: ContainerRecord): string {
   return [rec.path, ...rec.args].join(' ');
 }
 
 /** EndpointSettings for the container's only network (none or host) until networks land. */
-export function endpointSettings(): any {
+function endpointSettings(): any {
   return {
     IPAMConfig: null, MacAddress: '', DriverOpts: null, GwPriority: 0,
     NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0,
@@ -77,7 +77,7 @@ export function endpointSettings(): any {
   };
 }
 
-export function networkSettings(rec: ContainerRecord): any {
+function networkSettings(rec: ContainerRecord): any {
   const mode = rec.hostConfig?.NetworkMode ?? 'none';
   return {
     SandboxID: '',

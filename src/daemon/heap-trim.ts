@@ -8,16 +8,14 @@
  * daemon returns to its small footprint; malloc_trim then hands the freed buffer memory back to
  * the system (glibc keeps it in its arenas otherwise). Needs --expose-gc; without it, it does nothing.
  */
-import { libc } from '../common/libc.js';
+import { libcFunction, type NativeFunction } from '../common/libc.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-let mallocTrim: ((pad: number) => number) | null | undefined;
+let mallocTrim: NativeFunction | null | undefined;
 function trimMalloc(): void {
   if (mallocTrim === undefined) {
-    try {
-      mallocTrim = libc().lib.func('int malloc_trim(size_t pad)') as unknown as (pad: number) => number;
-    } catch { mallocTrim = null; }
+    try { mallocTrim = libcFunction('malloc_trim'); } catch { mallocTrim = null; }
   }
   mallocTrim?.(0);
 }

@@ -18,7 +18,7 @@ export type ListenAddress =
   | { kind: 'tcp'; host: string; port: number; display: string };
 
 /** Docker's default TLS port; berth never serves plain TCP, so 2375 is not a default. */
-export const DEFAULT_TLS_PORT = 2376;
+const DEFAULT_TLS_PORT = 2376;
 
 function listenError(message: string): BerthError {
   return new BerthError(message, { code: 'ERR_LISTEN', status: 400 });

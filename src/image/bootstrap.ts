@@ -13,7 +13,7 @@ import { runOk } from '../common/exec.js';
 import { log } from '../common/log.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 
-export const BUSYBOX_BINARY = '/usr/bin/busybox';
+const BUSYBOX_BINARY = '/usr/bin/busybox';
 /** Fixed time for every entry and the config: the same binary always gives the same image ID. */
 const FIXED_TIME = new Date('2024-01-01T00:00:00Z');
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -75,7 +75,7 @@ async function busyboxApplets(binary: string): Promise<string[]> {
   return out.split('\n').map((s) => s.trim()).filter((s) => /^[A-Za-z0-9_.[\]-]+$/.test(s) && s !== 'busybox');
 }
 
-export async function busyboxRootfsEntries(binary = BUSYBOX_BINARY): Promise<Entry[]> {
+async function busyboxRootfsEntries(binary = BUSYBOX_BINARY): Promise<Entry[]> {
   if (!existsSync(binary)) {
     throw new NotSupportedError(`cannot bootstrap busybox: ${binary} is missing (install the busybox-static package)`, 'ERR_BOOTSTRAP_BUSYBOX');
   }
@@ -97,7 +97,7 @@ export async function busyboxRootfsEntries(binary = BUSYBOX_BINARY): Promise<Ent
 }
 
 /** A deterministic tar stream (fixed owner root:root and mtime). */
-export function packEntries(entries: Entry[]): Readable {
+function packEntries(entries: Entry[]): Readable {
   const pack = tar.pack();
   const out = new PassThrough();
   pack.on('error', (e: Error) => out.destroy(e));

@@ -51,7 +51,7 @@ function expandVar(text: string, i: number, env: EnvMap): [string, number] {
  * Split into words the way Dockerfile's word processing does: quotes group,
  * backslash escapes, and (when env is given) variables expand outside single quotes.
  */
-export function splitWords(text: string, env?: EnvMap): string[] {
+function splitWords(text: string, env?: EnvMap): string[] {
   const words: string[] = [];
   let cur = '';
   let inWord = false;

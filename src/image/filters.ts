@@ -1,5 +1,6 @@
 /** Docker's filter helpers for images: globs (path.Match), label lists, timestamps. */
 import { InvalidArgumentError } from '../common/errors.js';
+import { tryGoDurationNs } from '../common/go-duration.js';
 
 export type Filters = Record<string, string[]>;
 
@@ -68,20 +69,9 @@ export function boolFilter(filters: Filters | undefined, key: string): boolean |
  */
 export function parseTimestamp(value: string, nowMs = Date.now()): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(parseFloat(value) * 1000);
-  const dur = parseGoDuration(value);
-  if (dur !== undefined) return nowMs - dur;
+  const ns = tryGoDurationNs(value);
+  if (ns !== undefined) return nowMs - ns / 1e6;
   const t = Date.parse(value);
   if (!Number.isNaN(t)) return t;
   throw new InvalidArgumentError(`failed to parse value ${value} as a timestamp`, 'ERR_INVALID_FILTER');
-}
-
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go's time.ParseDuration ("1h30m", "10m", "-5s"), in milliseconds; undefined when not a duration. */
-export function parseGoDuration(s: string): number | undefined {
-  const m = /^([-+]?)((?:\d+(?:\.\d+)?(?:ns|us|\u00b5s|ms|s|m|h))+)$/.exec(s);
-  if (!m) return undefined;
-  let total = 0;
-  for (const part of m[2].matchAll(/(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g)) total += parseFloat(part[1]) * UNIT_MS[part[2]];
-  return m[1] === '-' ? -total : total;
 }

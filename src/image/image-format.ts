@@ -22,7 +22,7 @@ export const MEDIA = {
 
 export const MANIFEST_TYPES: readonly string[] = [MEDIA.ociManifest, MEDIA.dockerManifest];
 export const INDEX_TYPES: readonly string[] = [MEDIA.ociIndex, MEDIA.dockerManifestList];
-export const LAYER_TYPES: readonly string[] = [MEDIA.ociLayerGzip, MEDIA.ociLayer, MEDIA.ociLayerZstd, MEDIA.dockerLayerGzip, MEDIA.dockerForeignLayer];
+const LAYER_TYPES: readonly string[] = [MEDIA.ociLayerGzip, MEDIA.ociLayer, MEDIA.ociLayerZstd, MEDIA.dockerLayerGzip, MEDIA.dockerForeignLayer];
 
 export interface Descriptor { mediaType: string; digest: string; size: number; annotations?: Record<string, string>; platform?: Platform }
 export interface Platform { architecture: string; os: string; variant?: string }
@@ -53,7 +53,7 @@ export function chainIds(diffIds: string[]): string[] {
 }
 
 /** Keep only the container-config keys images carry, in Docker's order, dropping empty ones. */
-export function cleanContainerConfig(c: any): any {
+function cleanContainerConfig(c: any): any {
   const out: any = {};
   const keys = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Volumes', 'WorkingDir', 'Labels', 'OnBuild', 'StopSignal', 'Shell'];
   for (const k of keys) {

@@ -13,7 +13,7 @@ function unixSeconds(iso: string | undefined): number {
 const familiar = (full: string): string => familiarString(parseNormalizedNamed(full));
 
 /** The image's container config as Docker's inspect shows it (null where unset). */
-export function imageConfigView(c: any): any {
+function imageConfigView(c: any): any {
   const cfg = c ?? {};
   const out: any = {
     User: cfg.User ?? '',

@@ -44,15 +44,13 @@ const namePat = `(?:${domainAndPort}/)?${remoteName}`;
 
 const REFERENCE_RE = new RegExp(`^(${namePat})(?::(${tagPat}))?(?:@(${digestPat}))?$`);
 const ANCHORED_NAME_RE = new RegExp(`^(?:(${domainAndPort})/)?(${remoteName})$`);
-const ANCHORED_TAG_RE = new RegExp(`^${tagPat}$`);
 const IDENTIFIER_RE = /^[a-f0-9]{64}$/;
-const SHORT_IDENTIFIER_RE = /^[a-f0-9]{6,64}$/;
 const NAME_TOTAL_LENGTH_MAX = 255;
 
-export const DEFAULT_DOMAIN = 'docker.io';
+const DEFAULT_DOMAIN = 'docker.io';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 const OFFICIAL_REPO_PREFIX = 'library/';
-export const DEFAULT_TAG = 'latest';
+const DEFAULT_TAG = 'latest';
 
 /** A normalised named reference: domain + path (+ tag/digest). */
 export interface ParsedReference { domain: string; path: string; tag?: string; digest?: string }
@@ -61,7 +59,7 @@ export interface ParsedReference { domain: string; path: string; tag?: string; d
 export interface RawReference { repository: string; domain?: string; tag?: string; digest?: string }
 
 /** go-digest's validation of `algorithm:hex` (only sha256 is available, as in Docker's build). */
-export function validateDigest(d: string): void {
+function validateDigest(d: string): void {
   const i = d.indexOf(':');
   if (i <= 0 || i + 1 === d.length) throw new ReferenceError('digest.ErrDigestInvalidFormat');
   const alg = d.slice(0, i);
@@ -170,20 +168,6 @@ export function familiarName(ref: ParsedReference): string {
 export function familiarString(ref: ParsedReference): string {
   return familiarName(ref) + (ref.tag !== undefined ? `:${ref.tag}` : '') + (ref.digest !== undefined ? `@${ref.digest}` : '');
 }
-
-/** Familiar form of a stored full reference string ('docker.io/library/busybox:latest' -> 'busybox:latest'). */
-export function familiarize(full: string): string {
-  return familiarString(parseNormalizedNamed(full));
-}
-
-/** True when s is a valid tag (for `docker tag` targets and `--tag`). */
-export function isValidTag(s: string): boolean { return ANCHORED_TAG_RE.test(s); }
-
-/** 64 lowercase hex: an image ID without its algorithm. */
-export function isFullIdentifier(s: string): boolean { return IDENTIFIER_RE.test(s); }
-
-/** Something that may be a (short) hex ID. */
-export function looksLikeIdPrefix(s: string): boolean { return SHORT_IDENTIFIER_RE.test(s); }
 
 /**
  * ParseAnyReference: a 64-hex ID or `sha256:<hex>` is a digest reference (an image ID);

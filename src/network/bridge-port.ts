@@ -7,7 +7,7 @@
  * act, whatever thread makes them. errno does not cross threads, so any failure answers false and
  * the caller falls back to `ip`, which says what went wrong.
  */
-import { libc } from '../common/libc.js';
+import { libcFunction, type NativeFunction } from '../common/libc.js';
 import { log } from '../common/log.js';
 
 const AF_INET = 2;
@@ -20,23 +20,18 @@ const IFF_UP = 0x1;
 const IFNAMSIZ = 16;
 const IFREQ_SIZE = 40; // struct ifreq on 64-bit Linux: the name, then a 24-byte union
 
-type AsyncFn = ((...args: unknown[]) => number) & { async: (...args: unknown[]) => void };
-interface Calls { ioctl: AsyncFn; ifNameToIndex: AsyncFn; fd: number }
+interface Calls { ioctl: NativeFunction; ifNameToIndex: NativeFunction; fd: number }
 
 let calls: Calls | null | undefined;
 
 function load(): Calls | null {
   if (calls !== undefined) return calls;
   try {
-    const { lib } = libc();
-    const socket = lib.func('int socket(int domain, int type, int protocol)') as unknown as AsyncFn;
-    const fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    const ioctl = libcFunction('ioctl');
+    const ifNameToIndex = libcFunction('if_nametoindex');
+    const fd = libcFunction('socket')(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) throw new Error('socket(AF_INET) failed');
-    calls = {
-      ioctl: lib.func('int ioctl(int fd, unsigned long request, void *arg)') as unknown as AsyncFn,
-      ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *ifname)') as unknown as AsyncFn,
-      fd,
-    };
+    calls = { ioctl, ifNameToIndex, fd };
   } catch (e) {
     log.debug('bridge ioctls unavailable: using ip', { error: (e as Error).message });
     calls = null;

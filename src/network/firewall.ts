@@ -73,8 +73,3 @@ export async function applyRuleset(text: string): Promise<void> {
   const r = await run('nft', ['-f', '-'], { input: text });
   if (r.code !== 0) throw new SystemError(`nft: ${(r.stderr || r.stdout).trim()}`, 'ERR_FIREWALL');
 }
-
-/** Remove berth's table (no networks left). */
-export async function flushRuleset(): Promise<void> {
-  await applyRuleset(`add table ip ${TABLE}\ndelete table ip ${TABLE}\nadd table bridge ${TABLE}\ndelete table bridge ${TABLE}\nadd table ip6 ${TABLE}\ndelete table ip6 ${TABLE}\n`);
-}

@@ -132,8 +132,6 @@ export async function removeNetnsWithVeths(path: string, veths: string[], graceM
   await Promise.all(left.map((v) => deleteLink(v)));
 }
 
-export async function loopbackUp(netns: string): Promise<void> { await ipBatch(['link set lo up'], netns); }
-
 /** Network namespaces live as bind mounts under <runRoot>/netns so they outlive a daemon crash. */
 export function netnsDir(runRoot: string): string { return join(runRoot, 'netns'); }
 

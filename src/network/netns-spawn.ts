@@ -12,7 +12,7 @@
  * uses `unshare --net=<path>`.
  */
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
-import { libc } from '../common/libc.js';
+import { libcFunction, type NativeFunction } from '../common/libc.js';
 import { log } from '../common/log.js';
 import { completion, fastSpawn, type SpawnResult } from '../common/fast-spawn.js';
 
@@ -21,20 +21,13 @@ const MS_BIND = 0x1000;
 const MNT_DETACH = 2;
 const THREAD_NETNS = '/proc/thread-self/ns/net';
 
-type Fn = (...args: unknown[]) => number;
-interface Calls { unshare: Fn; setns: Fn; mount: Fn; umount2: Fn }
+interface Calls { unshare: NativeFunction; setns: NativeFunction; mount: NativeFunction; umount2: NativeFunction }
 let calls: Calls | null | undefined;
 
 function load(): Calls | null {
   if (calls !== undefined) return calls;
   try {
-    const { lib } = libc();
-    calls = {
-      unshare: lib.func('int unshare(int flags)') as unknown as Fn,
-      setns: lib.func('int setns(int fd, int nstype)') as unknown as Fn,
-      mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)') as unknown as Fn,
-      umount2: lib.func('int umount2(const char *target, int flags)') as unknown as Fn,
-    };
+    calls = { unshare: libcFunction('unshare'), setns: libcFunction('setns'), mount: libcFunction('mount'), umount2: libcFunction('umount2') };
   } catch (e) {
     log.debug('netns syscalls unavailable: using unshare(1)', { error: (e as Error).message });
     calls = null;

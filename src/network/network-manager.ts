@@ -24,11 +24,11 @@ import { allocatePorts, wantedPorts } from './ports.js';
 import { networkView, endpointView } from './network-views.js';
 import { hostsLine, linkEnv, parseLink, storedLink, type LinkTarget } from './legacy-links.js';
 
-export const DEFAULT_BRIDGE = 'berth0';
+const DEFAULT_BRIDGE = 'berth0';
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const VETH_PREFIX = 'vb';
 
-export class Forbidden extends BerthError {
+class Forbidden extends BerthError {
   constructor(message: string, code: ErrorCode = 'ERR_FORBIDDEN') { super(message, { code, status: 403 }); }
 }
 
@@ -62,7 +62,7 @@ export class NetworkManager {
   private readonly dns: EmbeddedDns;
   private fwChain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: Db, private readonly paths: EnginePaths, private readonly events: EventLog) {
+  constructor(db: Db, private readonly paths: EnginePaths, private readonly events: EventLog) {
     this.store = new NetworkStore(db);
     this.containers = new ContainerStore(db);
     this.dns = new EmbeddedDns((net, name) => this.lookupName(net, name));

@@ -3,11 +3,8 @@
  * volume, bind or tmpfs is the mounted data, not the rootfs directory underneath it.
  * The longest mount point that is a prefix of the path wins, as in the container.
  */
-import { lstatSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
-import { InvalidArgumentError } from '../common/errors.js';
-
-const MAX_SYMLINKS = 255; // as Docker's FollowSymlinkInScope
+import { followInRoot } from '../runtime/resolve-in-root.js';
 
 export interface PathMount {
   /** container path of the mount point (symlinks in the rootfs resolved) */
@@ -61,24 +58,7 @@ export function hostPathOf(root: string, mounts: PathMount[], containerPath: str
  * mount that covers it. With followFinal=false the last component is not followed.
  */
 export function resolveMounted(root: string, mounts: PathMount[], containerPath: string, followFinal = true): MountedPath {
-  if (containerPath.includes('\0')) throw new InvalidArgumentError('path contains a NUL byte');
-  const pending = containerPath.split('/').filter((p) => p !== '' && p !== '.');
-  const done: string[] = [];
-  let links = 0;
-  while (pending.length > 0) {
-    const comp = pending.shift()!;
-    if (comp === '..') { done.pop(); continue; }
-    const candidate = hostPathOf(root, mounts, '/' + [...done, comp].join('/')).hostPath;
-    const isLast = pending.length === 0;
-    let isLink = false;
-    try { isLink = lstatSync(candidate).isSymbolicLink(); } catch { /* missing: keep as is */ }
-    if (!isLink || (isLast && !followFinal)) { done.push(comp); continue; }
-    if (++links > MAX_SYMLINKS) throw new InvalidArgumentError(`too many symlinks resolving ${containerPath}`);
-    const target = readlinkSync(candidate);
-    if (target.startsWith('/')) done.length = 0;
-    pending.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
-  }
-  const resolved = '/' + done.join('/');
+  const resolved = followInRoot(containerPath, (p) => hostPathOf(root, mounts, p).hostPath, followFinal);
   return { ...hostPathOf(root, mounts, resolved), containerPath: resolved };
 }
 

@@ -1,19 +1,3 @@
-import { posix } from 'node:path';
-import { resolveMounted } from './mounted-path.js';
-
-/**
- * Resolve a container path to a host path below root, following symlinks as a
- * chroot would: absolute link targets start again at root and `..` never climbs
- * above root (it is clamped, like Docker's FollowSymlinkInScope). With
- * followFinal=false the last component is not followed (stat of a symlink).
- * Components that do not exist are kept as they are.
- */
-export function resolveInRoot(root: string, containerPath: string, followFinal = true): string {
-  return resolveMounted(root, [], containerPath, followFinal).hostPath;
-}
-
-/** The container path of a host path below root ("/" for root itself). */
-export function containerPathOf(root: string, hostPath: string): string {
-  const rel = posix.relative(root, hostPath);
-  return '/' + (rel === '' ? '' : rel);
-}
+// One resolveInRoot for the whole engine: it lives in the runtime, which reads the image's /etc
+// files with it; the container manager still imports it from here.
+export { resolveInRoot } from '../runtime/resolve-in-root.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 export type FileReader = (file: string) => string | undefined;
 
 /** 'key value' lines (memory.stat, cpu.stat, memory.events) -> numbers. */
-export function parseFlatKeyed(text: string | undefined): Record<string, number> {
+function parseFlatKeyed(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of (text ?? '').split('\n')) {
     const [k, v] = line.trim().split(/\s+/);
@@ -37,7 +37,7 @@ function num(text: string | undefined): number {
 export interface BlkioEntry { major: number; minor: number; op: string; value: number }
 
 /** v1 blkio files: '254:0 Read 4096' rows (the Total rows are dropped, as Docker does). */
-export function parseBlkioV1(text: string | undefined): BlkioEntry[] {
+function parseBlkioV1(text: string | undefined): BlkioEntry[] {
   const out: BlkioEntry[] = [];
   for (const line of (text ?? '').split('\n')) {
     const m = /^(\d+):(\d+)\s+(\w+)\s+(\d+)$/.exec(line.trim());

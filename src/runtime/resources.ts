@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '../common/errors.js';
 import type { CgroupInfo } from './cgroups.js';
 
 /** Docker's smallest memory limit / reservation. */
-export const MIN_MEMORY = 6 * 1024 * 1024;
+const MIN_MEMORY = 6 * 1024 * 1024;
 
 export interface ResourceHost {
   ncpu: number;
@@ -48,7 +48,7 @@ export function resourceHost(cgroups: ResourceHost['cgroups']): ResourceHost {
 }
 
 /** '0-3,5' -> [0,1,2,3,5]; throws on malformed lists (Docker: "Invalid value %s for cpuset cpus"). */
-export function parseCpuList(s: string, what = 'cpuset cpus'): number[] {
+function parseCpuList(s: string, what = 'cpuset cpus'): number[] {
   const out = new Set<number>();
   if (!s.trim()) return [];
   for (const part of s.split(',')) {
@@ -140,7 +140,7 @@ export function validateResources(hc: any, host: ResourceHost, opts: { update?: 
 }
 
 /** major:minor of a block device path (Docker: "... is not a block device"). */
-export function deviceNumbers(path: unknown, what: string): { major: number; minor: number } {
+function deviceNumbers(path: unknown, what: string): { major: number; minor: number } {
   if (typeof path !== 'string' || !path) throw new InvalidArgumentError(`${what}: a device path is required`);
   let st;
   try { st = statSync(path); } catch { throw new InvalidArgumentError(`${what}: no such device: ${path}`); }
@@ -150,7 +150,7 @@ export function deviceNumbers(path: unknown, what: string): { major: number; min
 }
 
 /** Docker's --device-cgroup-rule: 'c 1:3 rwm', 'b *:* m', 'a'. */
-export function parseDeviceCgroupRule(rule: string): { allow: true; type: string; major?: number; minor?: number; access: string } {
+function parseDeviceCgroupRule(rule: string): { allow: true; type: string; major?: number; minor?: number; access: string } {
   const m = /^([acb])(?:\s+(\d+|\*):(\d+|\*))?(?:\s+([rwm]{1,3}))?$/.exec(String(rule).trim());
   if (!m) throw new InvalidArgumentError(`invalid device cgroup rule format: '${rule}'`);
   const [, type, maj, min, access = 'rwm'] = m;
@@ -197,14 +197,6 @@ export function mergeResources(base: any, extra: any): any {
   }
   return base;
 }
-
-/** The HostConfig fields `docker update` may change. */
-export const UPDATABLE_FIELDS = [
-  'BlkioWeight', 'CpuPeriod', 'CpuQuota', 'CpuRealtimePeriod', 'CpuRealtimeRuntime', 'CpusetCpus', 'CpusetMems',
-  'CpuShares', 'Memory', 'MemoryReservation', 'MemorySwap', 'NanoCpus', 'PidsLimit', 'KernelMemory', 'RestartPolicy',
-  'BlkioWeightDevice', 'BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps',
-  'MemorySwappiness', 'OomKillDisable', 'Devices', 'DeviceCgroupRules', 'Ulimits', 'CgroupParent',
-] as const;
 
 /**
  * OCI LinuxResources for `<runtime> update --resources`: the limits the merged

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OciRuntimeInfo } from './oci-runtime.js';
 
-export const SECCOMP_BPF_ANNOTATION = 'run.oci.seccomp_bpf_data';
+const SECCOMP_BPF_ANNOTATION = 'run.oci.seccomp_bpf_data';
 const MAX_PROFILES = 32;
 const SOCK_FILTER_SIZE = 8; // struct sock_filter: one BPF instruction
 

@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 import { CAPABILITY_BITS, normalizeCapName } from './capabilities.js';
-import { resolveInRoot } from './user.js';
+import { resolveInRoot } from './resolve-in-root.js';
 import { parseUsernsMode, usernsConflict } from './userns.js';
 
 /** Sysctls that live in a namespace the container owns (Docker's allow-list, runc's validator). */
 const IPC_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
 const UTS_SYSCTLS = new Set(['kernel.domainname', 'kernel.hostname']);
 
-export function checkCapabilities(list: unknown, field: 'CapAdd' | 'CapDrop'): void {
+function checkCapabilities(list: unknown, field: 'CapAdd' | 'CapDrop'): void {
   if (list === null || list === undefined) return;
   if (!Array.isArray(list)) throw new InvalidArgumentError(`invalid ${field}: must be a list of capability names`);
   const known = new Set(CAPABILITY_BITS);
@@ -38,12 +38,12 @@ export function sysctlProblem(key: string, hc: { NetworkMode?: string; IpcMode?:
   return `sysctl "${k}" is not namespaced and cannot be set in a container (it would change the host)`;
 }
 
-export function appArmorEnabled(): boolean {
+function appArmorEnabled(): boolean {
   try { return readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y'; } catch { return false; }
 }
 
 /** Docker's --security-opt list, checked: seccomp JSON parses, apparmor only where the host has it. */
-export function checkSecurityOpts(opts: unknown, hc: any): void {
+function checkSecurityOpts(opts: unknown, hc: any): void {
   if (opts === null || opts === undefined) return;
   if (!Array.isArray(opts)) throw new InvalidArgumentError('invalid SecurityOpt: must be a list of strings');
   for (const raw of opts as string[]) {

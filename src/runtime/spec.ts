@@ -60,15 +60,15 @@ export interface SpecInput {
 
 export interface BuiltSpec { spec: any; warnings: string[] }
 
-export const DEFAULT_MASKED_PATHS = [
+const DEFAULT_MASKED_PATHS = [
   '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
   '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
 ];
-export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
-export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
-export const DEFAULT_PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
+const DEFAULT_PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Docker's default RLIMIT_NOFILE (containerd's default); clamped to what the daemon holds. */
-export const DEFAULT_NOFILE = 1048576;
+const DEFAULT_NOFILE = 1048576;
 
 /** The devices every container gets (the runtime would create them anyway; listing them keeps the spec explicit). */
 const DEFAULT_DEVICES: SpecDevice[] = [
@@ -94,14 +94,14 @@ function defaultDeviceRules(): any[] {
 
 const INIT_CANDIDATES = ['/usr/libexec/podman/catatonit', '/usr/bin/catatonit', '/usr/bin/tini-static', '/usr/bin/docker-init'];
 
-export function findInitBinary(): string {
+function findInitBinary(): string {
   const found = INIT_CANDIDATES.find((p) => existsSync(p));
   if (!found) throw new NotFoundError(`--init needs a statically linked init on the host (tried ${INIT_CANDIDATES.join(', ')}); install catatonit or tini`);
   return found;
 }
 
 /** Effective capability list: Docker's defaults, cap-add/cap-drop (ALL), privileged; never beyond the daemon's bounding set. */
-export function computeCapabilities(input: Pick<SpecInput, 'privileged' | 'capAdd' | 'capDrop'>, host: HostFacts, warnings: string[]): string[] {
+function computeCapabilities(input: Pick<SpecInput, 'privileged' | 'capAdd' | 'capDrop'>, host: HostFacts, warnings: string[]): string[] {
   const known = new Set(CAPABILITY_BITS);
   const check = (names: string[] | undefined) => (names ?? []).map(normalizeCapName).map((c) => {
     if (c !== 'ALL' && !known.has(c)) throw new InvalidArgumentError(`unknown capability: "${c}"`);
@@ -126,7 +126,7 @@ export function computeCapabilities(input: Pick<SpecInput, 'privileged' | 'capAd
 }
 
 /** Rlimits: Docker's default nofile plus requested ulimits, each clamped to the daemon's own hard limit. */
-export function computeRlimits(ulimits: Ulimit[] | undefined, host: HostFacts, warnings: string[]): any[] {
+function computeRlimits(ulimits: Ulimit[] | undefined, host: HostFacts, warnings: string[]): any[] {
   const wanted = new Map<string, { soft: number; hard: number; requested: boolean }>();
   wanted.set('RLIMIT_NOFILE', { soft: DEFAULT_NOFILE, hard: DEFAULT_NOFILE, requested: false });
   for (const u of ulimits ?? []) {

@@ -1,33 +1,6 @@
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { posix } from 'node:path';
+import { lstatSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../common/errors.js';
-
-/**
- * Resolve `path` inside `rootfs` following symlinks only within rootfs (absolute links are
- * re-rooted, `..` stops at the root), like a chroot would. Returns the host path.
- */
-export function resolveInRoot(rootfs: string, path: string): string {
-  let remaining = posix.normalize('/' + path).split('/').filter(Boolean);
-  const resolved: string[] = [];
-  let links = 0;
-  while (remaining.length > 0) {
-    const part = remaining.shift()!;
-    if (part === '.') continue;
-    if (part === '..') { resolved.pop(); continue; }
-    const host = posix.join(rootfs, ...resolved, part);
-    let st;
-    try { st = lstatSync(host); } catch { resolved.push(part); continue; }
-    if (st.isSymbolicLink()) {
-      if (++links > 40) throw new InvalidArgumentError(`too many levels of symbolic links in ${path}`);
-      const target = readlinkSync(host);
-      if (target.startsWith('/')) resolved.length = 0;
-      remaining = [...target.split('/').filter(Boolean), ...remaining];
-      continue;
-    }
-    resolved.push(part);
-  }
-  return posix.join(rootfs, ...resolved);
-}
+import { resolveInRoot } from './resolve-in-root.js';
 
 function readRootFile(rootfs: string, path: string): string | undefined {
   try {

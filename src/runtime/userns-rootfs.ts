@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SystemError } from '../common/errors.js';
-import { libc } from '../common/libc.js';
+import { MOUNT_ATTR_SIZE, lastErrnoName, libcFunction } from '../common/libc.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
 import { isMounted, mountOverlay } from '../snapshot/mounts.js';
 import { mapToHost, type IdMap, type UsernsMaps } from './userns.js';
@@ -44,27 +44,23 @@ let syscalls: MountSyscalls | undefined;
 /** glibc >= 2.36 wraps the new mount API; koffi calls it (Node has no binding of its own). */
 function mountSyscalls(): MountSyscalls {
   if (syscalls) return syscalls;
-  const { koffi, lib } = libc();
-  const attr = koffi.struct('berth_mount_attr', { attr_set: 'uint64', attr_clr: 'uint64', propagation: 'uint64', userns_fd: 'uint64' });
-  const openTree = lib.func('int open_tree(int dfd, const char *path, unsigned int flags)');
-  const mountSetattr = lib.func('int mount_setattr(int dfd, const char *path, unsigned int flags, const berth_mount_attr *attr, size_t size)');
-  const moveMount = lib.func('int move_mount(int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags)');
+  const openTree = libcFunction('open_tree');
+  const mountSetattr = libcFunction('mount_setattr');
+  const moveMount = libcFunction('move_mount');
   const fail = (what: string, path: string): never => {
-    const errno = koffi.errno();
-    const name = Object.entries(koffi.os.errno).find(([, v]) => v === errno)?.[0] ?? `errno ${errno}`;
-    throw new SystemError(`${what} ${path}: ${name}`, 'ERR_IDMAP_MOUNT');
+    throw new SystemError(`${what} ${path}: ${lastErrnoName()}`, 'ERR_IDMAP_MOUNT');
   };
   syscalls = {
     openTree(path) {
-      const fd = openTree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE) as number;
+      const fd = openTree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
       return fd < 0 ? fail('open_tree', path) : fd;
     },
     setIdmap(fd, usernsFd) {
       const value = { attr_set: MOUNT_ATTR_IDMAP, attr_clr: 0, propagation: 0, userns_fd: usernsFd };
-      if ((mountSetattr(fd, '', AT_EMPTY_PATH, value, koffi.sizeof(attr)) as number) < 0) fail('mount_setattr(MOUNT_ATTR_IDMAP)', `fd ${fd}`);
+      if (mountSetattr(fd, '', AT_EMPTY_PATH, value, MOUNT_ATTR_SIZE) < 0) fail('mount_setattr(MOUNT_ATTR_IDMAP)', `fd ${fd}`);
     },
     moveMount(fd, target) {
-      if ((moveMount(fd, '', AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) as number) < 0) fail('move_mount', target);
+      if (moveMount(fd, '', AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail('move_mount', target);
     },
   };
   return syscalls;
@@ -99,7 +95,7 @@ async function usernsFd(maps: UsernsMaps): Promise<number> {
 }
 
 /** Bind-mount `source` at `target` with its ids shifted by the user namespace behind usernsFd. */
-export function idmappedBind(source: string, target: string, nsFd: number): void {
+function idmappedBind(source: string, target: string, nsFd: number): void {
   const sys = mountSyscalls();
   const fd = sys.openTree(source);
   try {

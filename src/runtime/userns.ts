@@ -19,7 +19,7 @@ export type UsernsRequest =
   | { kind: 'auto'; size: number }
   | { kind: 'maps'; maps: UsernsMaps };
 
-export const DEFAULT_AUTO_SIZE = 65536;
+const DEFAULT_AUTO_SIZE = 65536;
 /** The kernel takes at most 340 lines in a uid_map. */
 const MAX_MAP_LINES = 340;
 const MAX_ID = 2 ** 32 - 1; // (uid_t)-1 is never a valid id
@@ -98,11 +98,6 @@ export function mapToHost(maps: IdMap[], id: number): number | undefined {
 /** OCI linux.uidMappings / gidMappings. */
 export function ociMappings(maps: IdMap[]): Array<{ containerID: number; hostID: number; size: number }> {
   return maps.map((m) => ({ containerID: m.containerId, hostID: m.hostId, size: m.size }));
-}
-
-/** Host ranges a map list occupies. */
-export function hostRanges(maps: IdMap[]): Array<{ start: number; size: number }> {
-  return maps.map((m) => ({ start: m.hostId, size: m.size }));
 }
 
 export { overlaps as rangesOverlap };

@@ -33,7 +33,7 @@ CREATE INDEX IF NOT EXISTS layers_parent ON layers(parent);
 interface LayerRow { chain_id: string; diff_id: string; parent: string | null; size: number; short_id: string }
 
 /** Name length of a layer directory: short, so that long lowerdir chains fit in one mount page. */
-export const SHORT_ID_LENGTH = 12;
+const SHORT_ID_LENGTH = 12;
 const SHORT_ID_RE = /^[a-z0-9]{12}$/;
 
 /**

@@ -51,7 +51,7 @@ export async function spoolTar(src: Readable, dir: string): Promise<SpooledTar> 
 }
 
 /** Reads a whole tar stream (any compression); throws ArchiveError unless every header and entry is complete. */
-export async function checkTar(src: Readable): Promise<void> {
+async function checkTar(src: Readable): Promise<void> {
   const extract = tar.extract();
   let plain: Readable | undefined;
   try {

@@ -47,7 +47,7 @@ function decodeValue(v: string): Buffer {
 }
 
 /** Parse `getfattr -d -e base64 --absolute-names` output into path -> name -> value. */
-export function parseGetfattr(out: string): Map<string, Map<string, Buffer>> {
+function parseGetfattr(out: string): Map<string, Map<string, Buffer>> {
   const result = new Map<string, Map<string, Buffer>>();
   let current: Map<string, Buffer> | undefined;
   for (const line of out.split('\n')) {

@@ -10,7 +10,7 @@ import { hexOf } from '../common/digest.js';
 export interface BlobInfo { digest: string; size: number }
 
 /** Read blobs in 1 MiB chunks: a layer's bytes pass through several stream stages, each paying per chunk. */
-export const STREAM_CHUNK = 1024 * 1024;
+const STREAM_CHUNK = 1024 * 1024;
 
 /**
  * Content-addressed blob store: content/blobs/sha256/<hex>. Writes go to

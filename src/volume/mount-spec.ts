@@ -1,7 +1,8 @@
 /** -v / Binds strings, HostConfig.Mounts and Tmpfs -> mount points (not yet resolved to volumes). */
 import { InvalidArgumentError } from '../common/errors.js';
+import { ByteSizeError, ramInBytes } from '../common/byte-size.js';
 
-export const VOLUME_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const VOLUME_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'];
 
 export interface MountPoint {
@@ -43,7 +44,7 @@ function base(dst: string, spec: string): MountPoint {
 }
 
 /** `src:dst[:opts]` or `dst` (anonymous volume). */
-export function parseBind(spec: string): MountPoint {
+function parseBind(spec: string): MountPoint {
   const parts = spec.split(':');
   if (parts.length > 3 || parts.some((p, i) => p === '' && i < 2)) throw new InvalidArgumentError(`invalid volume specification: '${spec}'`, 'ERR_MOUNT_SPEC');
   if (parts.length === 1) return { ...base(parts[0], spec), anonymous: true };
@@ -72,7 +73,7 @@ function applyModes(mp: MountPoint, modes: string, spec: string): MountPoint {
 }
 
 /** One HostConfig.Mounts entry. */
-export function parseMountObject(m: any): MountPoint {
+function parseMountObject(m: any): MountPoint {
   const type = m?.Type;
   if (!m?.Target) throw new InvalidArgumentError('invalid mount config: Target must not be empty', 'ERR_MOUNT_SPEC');
   const mp = base(String(m.Target), String(m.Target));
@@ -142,8 +143,10 @@ export function parseMountFlag(s: string): any {
   return m;
 }
 
+/** tmpfs-size: 1024-based as Docker's units.RAMInBytes. */
 function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(s);
-  if (!m) throw new InvalidArgumentError(`invalid size: '${s}'`, 'ERR_MOUNT_SPEC');
-  return Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
+  try { return ramInBytes(s); } catch (e) {
+    if (e instanceof ByteSizeError) throw new InvalidArgumentError(`invalid size: '${s}'`, 'ERR_MOUNT_SPEC');
+    throw e;
+  }
 }

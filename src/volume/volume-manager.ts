@@ -15,7 +15,7 @@ import type { Db } from '../store/db.js';
 import { ensureSchema } from '../store/db.js';
 import type { SpecMount } from '../runtime/index.js';
 import type { ContainerRecord } from '../record/container-store.js';
-import { resolveInRoot } from '../record/scoped-path.js';
+import { resolveInRoot } from '../runtime/resolve-in-root.js';
 import { checkVolumeName, parseHostMounts, type MountPoint } from './mount-spec.js';
 
 export interface VolumeRecord {

@@ -32,6 +32,7 @@ test('timestamps: unix seconds, RFC 3339 and durations', () => {
   assert.equal(parseTimestamp('1700000000.5'), 1700000000.5);
   assert.equal(parseTimestamp('2024-01-02T03:04:05Z'), Date.parse('2024-01-02T03:04:05Z') / 1000);
   assert.equal(parseTimestamp('10m', 1_000_000_000), 1_000_000 - 600);
+  assert.equal(parseTimestamp('1h30m', 1_000_000_000), 1_000_000 - 5400);
   assert.equal(parseTimestamp(undefined), undefined);
   assert.throws(() => parseTimestamp('yesterday'), /invalid time value/);
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { addContainerOptions, buildCreateRequest, parseGoDuration } from '../../src/cli/container-config.ts';
+import { addContainerOptions, buildCreateRequest } from '../../src/cli/container-config.ts';
+import { goDurationNs } from '../../src/common/go-duration.ts';
 import { preScan } from '../../src/cli/main.ts';
 import { resolveHost, socketFromHost } from '../../src/cli/host.ts';
 import { encodeFilters, encodeQuery } from '../../src/cli/client.ts';
@@ -152,7 +153,17 @@ test('queries, filters, references, timestamps, exit codes', () => {
   assert.equal(getTimestamp('1700000000'), '1700000000');
   assert.equal(getTimestamp('10m', 1_700_000_600_000), '1700000000.000000000');
   assert.equal(getTimestamp('2023-11-14T22:13:20Z'), '1700000000.000000000');
-  assert.equal(parseGoDuration('1m30s'), 90e9);
+  assert.equal(goDurationNs('1m30s'), 90e9);
+  assert.equal(getTimestamp('1h30m', 1_700_005_400_000), '1700000000.000000000');
+});
+
+test('health-check flags take Go durations; a refused one is a usage error with Go\'s message', () => {
+  const r = parseRun(['run', '--health-cmd', 'true', '--health-interval', '1m30s', '--health-timeout', '.5s', '--health-start-period', '0', 'busybox']);
+  assert.equal(r.body.Healthcheck.Interval, 90e9);
+  assert.equal(r.body.Healthcheck.Timeout, 500e6);
+  assert.equal(r.body.Healthcheck.StartPeriod, 0);
+  assert.throws(() => parseRun(['run', '--health-cmd', 'true', '--health-interval', '30', 'busybox']), { name: 'UsageError', message: 'time: missing unit in duration "30"' });
+  assert.throws(() => parseRun(['run', '--health-cmd', 'true', '--health-interval', '1d', 'busybox']), { name: 'UsageError', message: 'time: unknown unit "d" in duration "1d"' });
 });
 
 test("Docker's flag forms: --flag=bool, -x=bool, -e=VALUE, -it=false; a boolean never takes the next argument", async () => {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compile, renderItems, ellipsis, truncateId } from '../../src/cli/format/formatter.ts';
 import { tabwrite } from '../../src/cli/format/tabwriter.ts';
-import { formatG, humanDuration, humanSize, humanSizeWithPrecision, bytesSize, parseRamBytes } from '../../src/cli/format/units.ts';
+import { formatG, humanDuration, humanSize, humanSizeWithPrecision, bytesSize } from '../../src/cli/format/units.ts';
+import { ramInBytes } from '../../src/common/byte-size.ts';
 import { ContainerContext, CONTAINER_HEADERS, displayablePorts, imageRows, ImageContext, IMAGE_HEADERS } from '../../src/cli/format/contexts.ts';
 import { sprintf, goQuote } from '../../src/cli/format/printf.ts';
 import { PS_DEFAULT_TABLE } from '../../src/cli/commands/containers.ts';
@@ -85,8 +86,8 @@ test('human sizes: decimal units with Go %g precision', () => {
   assert.equal(humanSize(1234567), '1.235MB');
   assert.equal(bytesSize(1536), '1.5KiB');
   assert.equal(formatG(0.0000123, 3), '1.23e-05');
-  assert.equal(parseRamBytes('64m'), 64 * 1024 * 1024);
-  assert.equal(parseRamBytes('1g'), 1024 ** 3);
+  assert.equal(ramInBytes('64m'), 64 * 1024 * 1024);
+  assert.equal(ramInBytes('1g'), 1024 ** 3);
 });
 
 test('human durations: go-units HumanDuration', () => {

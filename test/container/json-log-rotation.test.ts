@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonLogConverter, jsonLogFiles } from '../../src/container/json-log.js';
-import { mergeLogConfig, fromHumanSize } from '../../src/container/log-config.js';
+import { mergeLogConfig } from '../../src/container/log-config.js';
+import { fromHumanSize } from '../../src/common/byte-size.js';
 
 const k8s = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `2026-01-01T00:00:00.${String(from + i).padStart(9, '0')}Z stdout F line ${from + i}\n`).join('');
 const logs = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).log as string) : []);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { humanDuration, rfc3339Nano, parseTime } from '../../src/common/human-time.js';
 import { commandOf, mergeImageConfig } from '../../src/container/config-merge.js';
-import { resolveInRoot } from '../../src/record/scoped-path.js';
+import { resolveInRoot } from '../../src/runtime/resolve-in-root.js';
 import { parseSignal } from '../../src/container/signals.js';
 import { normalizeContainerName } from '../../src/container/names.js';
 

@@ -166,7 +166,8 @@ async function fetchStream(path: string, n: number): Promise<any[]> {
 
 test('bad input fails clearly before anything is created', async () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--memory', '12q'], /invalid argument "12q" for "-m, --memory" flag: invalid size: '12q'/],
+    [['--memory', '12q'], /invalid argument "12q" for "-m, --memory" flag: invalid suffix: 'q'/],
+    [['--memory', 'lots'], /invalid argument "lots" for "-m, --memory" flag: invalid size: 'lots'/],
     [['--memory', '1m'], /Minimum memory limit allowed is 6MB/],
     [['--cpus', '64'], /Range of CPUs is from 0.01 to \d+\.00, as specified by runtime.NumCPU\(\)/],
     [['--cpus', 'lots'], /invalid argument "lots" for "--cpus" flag/],

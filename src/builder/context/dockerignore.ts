@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from '../../common/errors.js';
 
-export class PatternError extends InvalidArgumentError {
+class PatternError extends InvalidArgumentError {
   constructor(message: string) { super(message, 'ERR_DOCKERIGNORE_PATTERN'); }
 }
 

@@ -149,7 +149,7 @@ function nodeFromLine(line: string, escapeToken: string): Node {
 }
 
 /** `<<EOF`, `<<-EOF`, `<<"EOF"` words of a RUN/COPY/ADD line. */
-export function heredocsFromLine(line: string): Heredoc[] {
+function heredocsFromLine(line: string): Heredoc[] {
   const words = processWords(line, () => undefined, { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true });
   const docs: Heredoc[] = [];
   for (const w of words) {
@@ -182,7 +182,7 @@ function goQuote(s: string): string {
 }
 
 /** The frontend's AST dump of one instruction. */
-export function dumpNode(node: Node): string {
+function dumpNode(node: Node): string {
   let s = node.value.toLowerCase();
   if (node.flags.length > 0) s += ' [' + node.flags.map(goQuote).join(' ') + ']';
   if (node.children) s += ' (' + node.children.map(dumpNode).join(')\n(') + ')';

@@ -28,7 +28,7 @@ function arg(value: string): Node {
 export interface ParsedArgs { next: Node[]; json: boolean; children?: Node[] }
 
 /** Words separated by white space, quotes kept but grouping (ENV/LABEL/ARG). */
-export function parseWords(rest: string, escapeToken: string): string[] {
+function parseWords(rest: string, escapeToken: string): string[] {
   const words: string[] = [];
   const chars = Array.from(rest);
   let phase: 'spaces' | 'word' | 'quote' = 'spaces';

@@ -17,7 +17,7 @@ export interface LexOptions {
   skipUnsetEnv?: boolean;
 }
 
-export class ShellLexError extends InvalidArgumentError {
+class ShellLexError extends InvalidArgumentError {
   constructor(message: string) { super(message, 'ERR_DOCKERFILE_SUBSTITUTION'); }
 }
 
@@ -216,7 +216,7 @@ class ShellWord {
 }
 
 /** Shell pattern (`*`, `?`, `[...]`, `\x`) as a regular expression source. */
-export function globToRegex(pattern: string): string {
+function globToRegex(pattern: string): string {
   let out = '';
   const chars = Array.from(pattern);
   for (let i = 0; i < chars.length; i++) {

@@ -9,7 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { NotSupportedError, UsageError } from '../../common/errors.js';
-import { DaemonError, jsonLines } from '../client.js';
+import { jsonLines } from '../client.js';
 import { collect, confirm, ExitError, type CliContext } from '../context.js';
 import { humanSize } from '../format/units.js';
 import { plainProgress, progressMode, TtyProgress, type ProgressSink } from '../format/build-progress.js';

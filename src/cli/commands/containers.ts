@@ -347,5 +347,3 @@ async function inspectOne(client: EngineClient, name: string, type: string | und
   }
   return tryGet(`/images/${enc(name)}/json`);
 }
-
-export { DaemonError };

@@ -7,7 +7,8 @@ import { collect, confirm, forEachTarget, parseIntOption, type CliContext } from
 import { renderItems, truncateId } from '../format/formatter.js';
 import { listFormat } from '../config-formats.js';
 import { dfRows, dfSummary, dfVerbose, readDiskUsage } from '../format/disk-usage.js';
-import { bytesSize, humanSize, humanSizeWithPrecision, parseRamBytes } from '../format/units.js';
+import { bytesSize, humanSize, humanSizeWithPrecision } from '../format/units.js';
+import { ramInBytes } from '../../common/byte-size.js';
 
 const enc = encodeURIComponent;
 
@@ -43,7 +44,7 @@ export function blkioBytes(s: any): { read: number; write: number } {
   return { read, write };
 }
 
-export function netBytes(s: any): { rx: number; tx: number } {
+function netBytes(s: any): { rx: number; tx: number } {
   let rx = 0;
   let tx = 0;
   for (const n of Object.values<any>(s.networks ?? {})) { rx += n.rx_bytes ?? 0; tx += n.tx_bytes ?? 0; }
@@ -73,8 +74,8 @@ export class StatsRow {
   }
 }
 
-export const STATS_DEFAULT_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
-export const STATS_HEADERS: Record<string, string> = {
+const STATS_DEFAULT_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
+const STATS_HEADERS: Record<string, string> = {
   ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %',
   NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS',
 };
@@ -89,7 +90,7 @@ function parseCpus(v: string): number {
 function ramFlag(name: string) {
   return (v: string): number => {
     if (v === '-1' && name === '--memory-swap') return -1;
-    try { return parseRamBytes(v); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${name}" flag: ${(e as Error).message}`); }
+    try { return ramInBytes(v.trim()); } catch (e) { throw new UsageError(`invalid argument "${v}" for "${name}" flag: ${(e as Error).message}`); }
   };
 }
 

@@ -12,12 +12,12 @@ import { renderItems } from '../format/formatter.js';
 import { listFormat } from '../config-formats.js';
 import { humanSize } from '../format/units.js';
 import { inspectObjects } from './containers.js';
-import { pullImage, splitReference } from './run.js';
+import { splitReference } from './run.js';
 
 const enc = encodeURIComponent;
 
 export const IMAGES_DEFAULT_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
-export const IMAGES_DIGEST_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
+const IMAGES_DIGEST_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 
 export function registerImageCommands(program: Command, ctx: CliContext, group: Command): void {
   const listAction = async (repository: string | undefined, o: any) => {

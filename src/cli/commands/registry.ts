@@ -57,7 +57,7 @@ export function authFor(name: string): Record<string, string> {
   return h ? { 'X-Registry-Auth': h } : {};
 }
 
-export async function pullCommand(ctx: CliContext, name: string, o: { allTags?: boolean; platform?: string; quiet?: boolean }): Promise<void> {
+async function pullCommand(ctx: CliContext, name: string, o: { allTags?: boolean; platform?: string; quiet?: boolean }): Promise<void> {
   const client = await ctx.client();
   const named = parseNormalizedNamed(name);
   if (o.allTags && (named.tag || named.digest)) throw new UsageError('tag can\'t be used with --all-tags/-a');

@@ -7,14 +7,14 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../common/errors.js';
 import { DaemonError, readBody, type EngineClient } from '../client.js';
-import { ExitError, forEachTarget, formatError, parseBool, type CliContext } from '../context.js';
+import { ExitError, forEachTarget, formatError, type CliContext } from '../context.js';
 import { isNoSuchImage, startErrorExitCode } from '../daemon-errors.js';
 import { addContainerOptions, buildCreateRequest, type CreateRequest } from '../container-config.js';
 import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
 import { authFor, ProgressPrinter } from './registry.js';
 
 /** Errors before the container runs: exit 125 (126/127 when the command cannot be run). */
-export class RunError extends BerthError {
+class RunError extends BerthError {
   constructor(message: string, exitCode = 125) { super(message, { code: 'ERR_RUN', exitCode }); }
 }
 
@@ -101,7 +101,7 @@ function proxySignals(client: EngineClient, id: string): () => void {
 }
 
 /** Attach (if any stream), start, pump, and return the container's exit status. */
-export async function attachStartWait(client: EngineClient, id: string, opts: {
+async function attachStartWait(client: EngineClient, id: string, opts: {
   plan: AttachPlan; autoRemove: boolean; sigProxy: boolean; start: boolean;
 }): Promise<number> {
   const { plan } = opts;

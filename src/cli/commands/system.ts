@@ -16,7 +16,7 @@ function renderTemplate(format: string, data: unknown): string {
 }
 
 /** Docker's event line: "<time> <type> <action> <id> (k=v, ...)" with RFC3339NanoFixed local time. */
-export function formatEvent(ev: any): string {
+function formatEvent(ev: any): string {
   const nanos = BigInt(ev.timeNano ?? BigInt(ev.time ?? 0) * 1000000000n);
   const d = new Date(Number(nanos / 1000000n));
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');

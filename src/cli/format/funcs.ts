@@ -11,7 +11,7 @@ function toJSONValue(v: unknown): unknown {
 }
 
 /** Go's json.Marshal with HTML escaping off (Docker's `json` function). */
-export function goJSON(v: unknown): string {
+function goJSON(v: unknown): string {
   return JSON.stringify(toJSONValue(v)) ?? 'null';
 }
 

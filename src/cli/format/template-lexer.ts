@@ -156,7 +156,7 @@ function lexNumber(src: string, p: number, push: Push): number {
 }
 
 /** Go's strconv.Unquote for a double-quoted literal. */
-export function unquote(s: string): string {
+function unquote(s: string): string {
   const body = s.slice(1, -1);
   let out = '';
   for (let i = 0; i < body.length; i++) {

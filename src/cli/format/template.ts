@@ -10,8 +10,6 @@
 import { tokenize, TemplateError, type Token } from './template-lexer.js';
 import { sprintf, printValue } from './printf.js';
 
-export { TemplateError };
-
 interface ControlNode { kind: 'if' | 'with' | 'range'; pipe: Pipeline; list: Node[]; elseList: Node[] | null; line: number }
 type Node =
   | { kind: 'text'; text: string }
@@ -410,5 +408,3 @@ export function parseTemplate(src: string, funcs: Record<string, TemplateFunc>):
     },
   };
 }
-
-export { sprintf };

@@ -67,19 +67,6 @@ export function humanDuration(ms: number): string {
   return `${Math.trunc(Math.trunc(ms / 3600000) / 24 / 365)} years`;
 }
 
-/** "5 seconds ago" for a unix time in seconds (Docker's CreatedSince / RunningFor). */
-export function timeAgo(unixSeconds: number, now = Date.now()): string {
-  return `${humanDuration(now - unixSeconds * 1000)} ago`;
-}
-
-/** Parse Docker's size strings ("64m", "1g", "512k", "100") into bytes (units.RAMInBytes: binary). */
-export function parseRamBytes(s: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?\s*$/i.exec(s);
-  if (!m) throw new Error(`invalid size: '${s}'`);
-  const mult: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-  return Math.trunc(Number(m[1]) * mult[m[2].toLowerCase()]);
-}
-
 /** Go's time.Time.String() layout "2006-01-02 15:04:05 -0700 MST" in local time (seconds precision). */
 export function goTimeString(d: Date): string {
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');

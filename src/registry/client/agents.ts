@@ -14,7 +14,7 @@ export interface TlsFiles { ca?: Buffer; cert?: Buffer; key?: Buffer }
 
 let roots: string[] | undefined;
 /** System and bundled roots, made the process default once (so every TLS connection trusts them). */
-export function trustedRoots(): string[] {
+function trustedRoots(): string[] {
   if (!roots) {
     roots = [...new Set([...getCACertificates('system'), ...getCACertificates('bundled')])];
     setDefaultCACertificates(roots);

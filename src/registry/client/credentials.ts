@@ -11,7 +11,7 @@ import { SystemError } from '../../common/errors.js';
 import { dockerConfigPath, readDockerConfig } from '../../common/docker-config.js';
 import type { Credentials } from './http.js';
 
-export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 
 export const configPath = dockerConfigPath;
 const readConfig = readDockerConfig;
@@ -101,7 +101,7 @@ export function registryAuthHeader(c: Credentials | undefined, domain: string): 
 }
 
 /** Registries config.json knows of (auths and credHelpers), as the keys the config uses. */
-export function knownRegistries(): string[] {
+function knownRegistries(): string[] {
   const cfg = readConfig();
   return [...new Set([...Object.keys(cfg.auths ?? {}), ...Object.keys(cfg.credHelpers ?? {}), ...storeListing(cfg)])];
 }

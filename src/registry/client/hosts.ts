@@ -17,10 +17,10 @@ export interface RegistryHostsConfig {
 
 export interface Endpoint { base: string; host: string; mirror: boolean; tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer } }
 
-export const DEFAULT_CERTS_DIR = '/etc/berth/certs.d';
+const DEFAULT_CERTS_DIR = '/etc/berth/certs.d';
 
 /** docker.io's registry API lives at registry-1.docker.io */
-export function apiHost(domain: string): string {
+function apiHost(domain: string): string {
   return domain === 'docker.io' ? 'registry-1.docker.io' : domain;
 }
 

@@ -54,7 +54,6 @@ export async function readAll(res: IncomingMessage, limit = 8 * 1024 * 1024): Pr
 
 export class RegistryHttp {
   private agent: HttpAgent;
-  private authHeader: string | undefined;
   private challenge: { scheme: string; params: Record<string, string> } | undefined;
   private tokens = new Map<string, string>();
 

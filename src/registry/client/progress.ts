@@ -13,7 +13,7 @@ export interface Progress {
 export type JsonMessage = { status?: string; id?: string; progressDetail?: { current?: number; total?: number }; progress?: string; error?: string; stream?: string; errorDetail?: { message: string }; code?: ErrorCode; aux?: unknown };
 
 /** Docker's progress bar text: "[=====>        ]  1.2MB/3.4MB" */
-export function progressBar(current: number, total: number): string {
+function progressBar(current: number, total: number): string {
   const width = 50;
   const pct = total > 0 ? Math.min(1, current / total) : 0;
   const filled = Math.floor(pct * width);

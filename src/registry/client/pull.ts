@@ -24,7 +24,7 @@ import { endpointsFor, type RegistryHostsConfig } from './hosts.js';
 import type { Progress } from './progress.js';
 import { DiskFullError, isDiskFull } from './disk-full.js';
 
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MANIFEST_ACCEPT = [...MANIFEST_TYPES, ...INDEX_TYPES].join(', ');
 const PARALLEL = 3;
 
@@ -42,14 +42,14 @@ export interface PullOptions {
   signal?: AbortSignal;
 }
 
-export function parsePlatform(s: string | undefined): Platform {
+function parsePlatform(s: string | undefined): Platform {
   if (!s) return hostPlatform();
   const [os, architecture, variant] = s.split('/');
   if (!os || !architecture) throw new InvalidArgumentError(`invalid platform ${s}: use os/arch[/variant]`);
   return { os, architecture, ...(variant ? { variant } : {}) };
 }
 
-export function repoPath(ref: ParsedReference): string { return ref.path; }
+function repoPath(ref: ParsedReference): string { return ref.path; }
 
 /** Connect to the first endpoint (mirror first) that answers /v2/. */
 export async function connectRegistry(domain: string, creds: Credentials | undefined, hosts: RegistryHostsConfig | undefined): Promise<RegistryHttp> {
@@ -113,7 +113,7 @@ async function fetchManifest(http: RegistryHttp, repo: string, reference: string
  * Download one blob into the content store, verified. A previous partial download of
  * the same digest (ingest/pull-<hex>) is continued with a Range request.
  */
-export async function downloadBlob(http: RegistryHttp, content: ContentStore, repo: string, desc: { digest: string; size: number },
+async function downloadBlob(http: RegistryHttp, content: ContentStore, repo: string, desc: { digest: string; size: number },
   onBytes?: (current: number) => void, tee?: () => Writable | undefined, signal?: AbortSignal): Promise<void> {
   if (content.has(desc.digest)) return;
   signal?.throwIfAborted();
@@ -334,6 +334,3 @@ export async function listTags(http: RegistryHttp, repo: string): Promise<string
   }
   return out;
 }
-
-export function describeRef(ref: ParsedReference): string { return familiarString(ref); }
-

@@ -20,7 +20,7 @@ import { RegistryError } from './errors.js';
 
 /** distribution's repository name grammar */
 export const NAME_RE = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
-export const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 export interface UploadInfo { uuid: string; repo: string; size: number; started: string }
 
