@@ -244,7 +244,7 @@ function repoDir(): string {
   return fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 }
 
-function reportError(program: Command, path: string[], e: unknown): number {
+export function reportError(program: Command, path: string[], e: unknown): number {
   const install = installErrorOf(e, repoDir());
   if (install) return reportInstallError(install);
   if (e instanceof CommanderError) return reportCommanderError(program, path, e);

@@ -75,7 +75,7 @@ async function busyboxApplets(binary: string): Promise<string[]> {
   return out.split('\n').map((s) => s.trim()).filter((s) => /^[A-Za-z0-9_.[\]-]+$/.test(s) && s !== 'busybox');
 }
 
-async function busyboxRootfsEntries(binary = BUSYBOX_BINARY): Promise<Entry[]> {
+export async function busyboxRootfsEntries(binary = BUSYBOX_BINARY): Promise<Entry[]> {
   if (!existsSync(binary)) {
     throw new NotSupportedError(`cannot bootstrap busybox: ${binary} is missing (install the busybox-static package)`, 'ERR_BOOTSTRAP_BUSYBOX');
   }
