@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../common/errors.js';
+import type { RecordedConfig, RecordedHostConfig } from '../record/container-config.js';
 
 function envKey(e: string): string { const i = e.indexOf('='); return i < 0 ? e : e.slice(0, i); }
 
@@ -62,7 +63,7 @@ export function commandOf(config: any): { path: string; args: string[] } {
 }
 
 /** Fill the ContainerConfig fields Docker always reports. */
-export function completeConfig(c: any, hostname: string, imageRef: string): any {
+export function completeConfig(c: any, hostname: string, imageRef: string): RecordedConfig {
   return {
     Hostname: c.Hostname || hostname,
     Domainname: c.Domainname ?? '',
@@ -92,7 +93,7 @@ export function completeConfig(c: any, hostname: string, imageRef: string): any 
 }
 
 /** HostConfig with Docker's defaults for fields clients read back. */
-export function completeHostConfig(h: any, networkMode: string): any {
+export function completeHostConfig(h: any, networkMode: string): RecordedHostConfig {
   const hc: any = { ...(h ?? {}) };
   hc.NetworkMode = networkMode;
   hc.RestartPolicy = hc.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 };

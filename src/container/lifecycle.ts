@@ -17,7 +17,7 @@ export async function stop(ctx: ContainerContext, idOrName: string, opts: StopOp
   await cancelRestart(ctx, rec.id);
   // a restart cancelled before it ran, or an exit that came meanwhile: stopped already
   if (!ctx.store.get(rec.id)?.state.Running) { ctx.emit(ctx.store.get(rec.id) ?? rec, 'stop'); return true; }
-  const sig = parseSignal(opts.signal || rec.config.StopSignal, 'SIGTERM');
+  const sig = parseSignal(opts.signal || (rec.config.StopSignal ?? undefined), 'SIGTERM');
   const timeoutSec = opts.timeout ?? rec.config.StopTimeout ?? 10;
   const exited = ctx.waitExitSignal(rec.id, timeoutSec < 0 ? 2 ** 31 - 1 : timeoutSec * 1000);
   await signalContainer(ctx, rec, sig).catch((e) => { if (!(e instanceof ConflictError)) throw e; });

@@ -27,7 +27,10 @@ export function restartWanted(ctx: ContainerContext, r: ContainerRecord, removed
   const policy = r.hostConfig.RestartPolicy ?? { Name: 'no' };
   switch (policy.Name || 'no') {
     case 'always': case 'unless-stopped': return true;
-    case 'on-failure': return r.state.ExitCode !== 0 && !(policy.MaximumRetryCount > 0 && r.restartCount >= policy.MaximumRetryCount);
+    case 'on-failure': {
+      const max = policy.MaximumRetryCount ?? 0;
+      return r.state.ExitCode !== 0 && !(max > 0 && r.restartCount >= max);
+    }
     default: return false;
   }
 }

@@ -12,10 +12,11 @@ import { runtimeError, type OciRuntimeInfo } from '../runtime/oci-runtime.js';
 import { updateOciResources, validateResources, type ResourceHost } from '../runtime/resources.js';
 import { validateRestartPolicy } from './restart-policy.js';
 import type { ContainerRecord } from '../record/container-store.js';
+import type { RecordedHostConfig } from '../record/container-config.js';
 
 /** Fields whose zero value means "leave as is" in Docker's update. */
-const ZERO_MEANS_UNCHANGED = ['BlkioWeight', 'CpuPeriod', 'CpuQuota', 'CpuShares', 'Memory', 'MemoryReservation', 'MemorySwap', 'NanoCpus', 'CpusetCpus', 'CpusetMems'];
-const NOT_UPDATABLE_LIVE = ['KernelMemory', 'Devices', 'DeviceCgroupRules', 'Ulimits', 'CgroupParent', 'OomKillDisable', 'MemorySwappiness'];
+const ZERO_MEANS_UNCHANGED = ['BlkioWeight', 'CpuPeriod', 'CpuQuota', 'CpuShares', 'Memory', 'MemoryReservation', 'MemorySwap', 'NanoCpus', 'CpusetCpus', 'CpusetMems'] as const satisfies ReadonlyArray<keyof RecordedHostConfig>;
+const NOT_UPDATABLE_LIVE = ['KernelMemory', 'Devices', 'DeviceCgroupRules', 'Ulimits', 'CgroupParent', 'OomKillDisable', 'MemorySwappiness'] as const satisfies ReadonlyArray<keyof RecordedHostConfig>;
 
 export interface UpdateDeps {
   runtime: OciRuntimeInfo;
@@ -23,12 +24,12 @@ export interface UpdateDeps {
   host: ResourceHost;
 }
 
-export interface UpdatePlan { hostConfig: any; changed: Set<string>; warnings: string[] }
+export interface UpdatePlan { hostConfig: RecordedHostConfig; changed: Set<string>; warnings: string[] }
 
 /** Merge and validate an update request (no side effects). */
 export function planUpdate(rec: ContainerRecord, body: any, host: ResourceHost): UpdatePlan {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidArgumentError('update config must be a JSON object');
-  const hc = { ...rec.hostConfig };
+  const hc: RecordedHostConfig = { ...rec.hostConfig };
   const changed = new Set<string>();
   for (const k of ZERO_MEANS_UNCHANGED) {
     const v = body[k];
@@ -55,7 +56,7 @@ export function planUpdate(rec: ContainerRecord, body: any, host: ResourceHost):
   if (changed.has('CpuQuota') || changed.has('CpuPeriod')) hc.NanoCpus = 0;
   if (changed.has('Memory') && !changed.has('MemorySwap')) {
     const swap = rec.hostConfig.MemorySwap ?? 0;
-    if (swap > 0 && hc.Memory > swap) {
+    if (swap > 0 && (hc.Memory ?? 0) > swap) {
       throw new InvalidArgumentError('Cannot update container memory limit: memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
     }
   }

@@ -21,6 +21,13 @@ export function containerEnv(config: any, hostname: string, linkEnv: string[] = 
   return env;
 }
 
+type SpecUlimit = NonNullable<SpecInput['ulimits']>[number];
+
+/** A recorded ulimit for the spec: a missing name fails the spec's type check, missing limits are 0. */
+function specUlimit(u: { Name?: string; Soft?: number; Hard?: number }): SpecUlimit {
+  return { Name: u.Name ?? '', Soft: u.Soft ?? 0, Hard: u.Hard ?? 0 };
+}
+
 /** --security-opt values Docker knows: seccomp, no-new-privileges, systempaths, apparmor, label. */
 function parseSecurityOpts(opts: string[] | null | undefined): { seccomp?: string; noNewPrivileges?: boolean; systemPathsUnconfined?: boolean } {
   const out: { seccomp?: string; noNewPrivileges?: boolean; systemPathsUnconfined?: boolean } = {};
@@ -134,7 +141,7 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     shmSize: hc.ShmSize || undefined,
     mounts,
     devices: userDevices(hc),
-    ulimits: hc.Ulimits ?? undefined,
+    ulimits: hc.Ulimits ? hc.Ulimits.map(specUlimit) : undefined,
     init: !!hc.Init,
     cgroupParent: hc.CgroupParent || undefined,
     resources: {

@@ -162,7 +162,7 @@ export class NetworkManager {
       if (!ep.ip) continue;
       const c = this.containers.get(ep.containerId);
       if (!c) continue;
-      const names = [c.name, c.id.slice(0, 12), ...ep.aliases, c.config?.Hostname].filter(Boolean).map((s: string) => s.toLowerCase());
+      const names = [c.name, c.id.slice(0, 12), ...ep.aliases, c.config?.Hostname].filter((s): s is string => !!s).map((s) => s.toLowerCase());
       if (!names.includes(short)) continue;
       out.a.push(ep.ip);
       if (ep.ip6) out.aaaa.push(ep.ip6);
@@ -491,7 +491,7 @@ export class NetworkManager {
     await removeNetns(path);
     const reserved = eps.map((ep, i) => this.reserve(rec, ep, `eth${i}`, i === 0 ? rec.config.MacAddress : undefined));
     try {
-      const ports = await allocatePorts(rec.id, wantedPorts(rec.hostConfig, rec.config.ExposedPorts), this.store.ports().filter((p) => p.containerId !== rec.id));
+      const ports = await allocatePorts(rec.id, wantedPorts(rec.hostConfig, rec.config.ExposedPorts ?? undefined), this.store.ports().filter((p) => p.containerId !== rec.id));
       this.store.setPorts(rec.id, ports);
       const nets = reserved.map((ep) => this.store.network(ep.networkId)!);
       const routeVia = nets.find((n) => !n.internal);

@@ -2,6 +2,7 @@ import type { Db } from '../store/db.js';
 import { ensureSchema, tx } from '../store/db.js';
 import { InvalidArgumentError, NameInUseError, NoSuchContainerError } from '../common/errors.js';
 import { ZERO_TIME } from '../common/human-time.js';
+import type { RecordedConfig, RecordedHostConfig } from './container-config.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -31,8 +32,8 @@ export interface ContainerRecord {
   created: string;              // RFC 3339 nano
   path: string;                 // process entry (Path)
   args: string[];               // process args (Args)
-  config: any;                  // ContainerConfig (merged with the image)
-  hostConfig: any;              // HostConfig
+  config: RecordedConfig;       // merged with the image
+  hostConfig: RecordedHostConfig;
   state: ContainerState;
   restartCount: number;
   runtime: string;              // 'crun' | 'runc'
