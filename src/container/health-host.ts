@@ -22,7 +22,7 @@ export function healthHost(ctx: ContainerContext) {
       return runProbe(ctx.runtimeFor(rec).info, id, proc, timeoutMs, join(ctx.deps.paths.tmp, 'health'));
     },
     saveHealth: (id: string, health: HealthState) => {
-      if (ctx.store.get(id)) ctx.store.mutate(id, (r) => { (r.state as any).Health = health; });
+      if (ctx.store.get(id)) ctx.store.mutate(id, (r) => { r.state.Health = health; });
     },
     emitHealth: (id: string, status: HealthStatus) => {
       const rec = ctx.store.get(id);

@@ -7,11 +7,9 @@
 import { InvalidArgumentError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import { nowRfc3339Nano } from '../common/human-time.js';
-import type { ContainerRecord } from '../record/container-store.js';
+import type { ContainerRecord, HealthLogEntry, HealthState, HealthStatus } from '../record/container-store.js';
 
-export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
-export interface HealthLogEntry { Start: string; End: string; ExitCode: number; Output: string }
-export interface HealthState { Status: HealthStatus; FailingStreak: number; Log: HealthLogEntry[] }
+export type { HealthLogEntry, HealthState, HealthStatus } from '../record/container-store.js';
 export type HealthAction = 'none' | 'kill' | 'restart' | 'stop';
 
 /** Docker's defaults (nanoseconds in the API). */
@@ -94,7 +92,7 @@ export class HealthMonitor {
     const startedAt = Date.parse(rec.state.StartedAt) || Date.now();
     const probe: Probe = { startedAt, busy: false, plan, gen: ++this.gen };
     this.probes.set(rec.id, probe);
-    const prev = (rec.state as any).Health as HealthState | undefined;
+    const prev = rec.state.Health;
     if (!opts.restored || !prev) this.host.saveHealth(rec.id, { Status: 'starting', FailingStreak: 0, Log: prev?.Log ?? [] });
     this.schedule(rec.id, probe, this.nextDelay(probe, prev?.Status ?? 'starting'));
   }
@@ -144,7 +142,7 @@ export class HealthMonitor {
     }
     const rec = this.host.record(id);
     if (!rec || !rec.state.Running || rec.state.Restarting || this.probes.get(id)?.gen !== p.gen) return undefined;
-    const prev: HealthState = (rec.state as any).Health ?? { Status: 'starting', FailingStreak: 0, Log: [] };
+    const prev: HealthState = rec.state.Health ?? { Status: 'starting', FailingStreak: 0, Log: [] };
     const entry: HealthLogEntry = { Start: start, End: nowRfc3339Nano(), ExitCode: result.exitCode, Output: result.output.slice(0, MAX_OUTPUT) };
     const next: HealthState = { Status: prev.Status, FailingStreak: prev.FailingStreak, Log: [...prev.Log, entry].slice(-MAX_LOG_ENTRIES) };
     if (result.exitCode === 0) {

@@ -5,11 +5,11 @@ import { etcFilePaths } from '../record/etc-files.js';
 import type { ContainerContext } from './context.js';
 import { checkFilters, makeFilter } from './list-filters.js';
 import { logsToFile } from './log-config.js';
-import { dirSizeSync, inspectView, summaryView } from './views.js';
+import { dirSizeSync, inspectView, summaryView, type ContainerInspectView, type ContainerSummaryView } from './views.js';
 
 export interface ListOptions { all?: boolean; limit?: number; size?: boolean; filters?: Record<string, string[]> }
 
-export function inspect(ctx: ContainerContext, idOrName: string, opts: { size?: boolean } = {}): any {
+export function inspect(ctx: ContainerContext, idOrName: string, opts: { size?: boolean } = {}): ContainerInspectView {
   const rec = ctx.resolve(idOrName);
   const sizes = opts.size ? sizesSync(ctx, rec) : undefined;
   const etc = etcFilePaths(ctx.containerDir(rec.id));
@@ -33,7 +33,7 @@ function sizesSync(ctx: ContainerContext, rec: ContainerRecord): { sizeRw: numbe
   return { sizeRw, sizeRootFs: sizeRw + (image?.size ?? 0) };
 }
 
-export function list(ctx: ContainerContext, opts: ListOptions = {}): any[] {
+export function list(ctx: ContainerContext, opts: ListOptions = {}): ContainerSummaryView[] {
   const filters = opts.filters ?? {};
   const { impliesAll } = checkFilters(filters);
   const all = opts.all || impliesAll || (opts.limit !== undefined && opts.limit > 0);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError } from '../common/errors.js';
 import type { ContainerRecord } from '../record/container-store.js';
+import type { ContainerInspectView, ContainerSummaryView } from './views.js';
 import * as stdio from './attach.js';
 import type { AttachIO, LogsOptions } from './attach.js';
 import * as files from './container-files.js';
@@ -124,9 +125,9 @@ export class ContainerManager {
 
   // ---------------------------------------------------------------- inspect / list / stats
 
-  inspect(idOrName: string, opts: { size?: boolean } = {}): any { return listing.inspect(this.ctx, idOrName, opts); }
+  inspect(idOrName: string, opts: { size?: boolean } = {}): ContainerInspectView { return listing.inspect(this.ctx, idOrName, opts); }
 
-  list(opts: ListOptions = {}): any[] { return listing.list(this.ctx, opts); }
+  list(opts: ListOptions = {}): ContainerSummaryView[] { return listing.list(this.ctx, opts); }
 
   imageInUse(imageId: string): string | undefined { return this.ctx.store.usingImage(imageId)?.id; }
 

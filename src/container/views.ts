@@ -1,7 +1,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
+import type { ContainerInspectResponse, ContainerSummary, EndpointSettings, NetworkSettings } from '../common/engine-api/types.js';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerRecord } from '../record/container-store.js';
+import type { ContainerRecord, ContainerState } from '../record/container-store.js';
 import { humanDuration, parseTime } from '../common/human-time.js';
 
 /** Bytes of regular files below dir (SizeRw of an upper dir); hard links counted once. */
@@ -69,7 +70,7 @@ function commandText(rec: ContainerRecord): string {
 }
 
 /** EndpointSettings for the container's only network (none or host) until networks land. */
-function endpointSettings(): any {
+function endpointSettings(): EndpointSettings {
   return {
     IPAMConfig: null, MacAddress: '', DriverOpts: null, GwPriority: 0,
     NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0,
@@ -77,7 +78,7 @@ function endpointSettings(): any {
   };
 }
 
-function networkSettings(rec: ContainerRecord): any {
+function networkSettings(rec: ContainerRecord): NetworkSettings & { Networks: Record<string, EndpointSettings> } {
   const mode = rec.hostConfig?.NetworkMode ?? 'none';
   return {
     SandboxID: '',
@@ -98,15 +99,22 @@ export interface InspectExtras {
  * Go clients see an absent field and a null one alike; the schema does not allow
  * null for most HostConfig/Config lists, so unset fields are left out.
  */
-function withoutNulls(o: any): any {
-  const out: any = {};
-  for (const [k, v] of Object.entries(o ?? {})) if (v !== null && v !== undefined) out[k] = v;
-  return out;
+function withoutNulls<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
 }
 
+/** Docker's ContainerInspectResponse, with the fields berth always fills required and its own State. */
+export type ContainerInspectView = Omit<ContainerInspectResponse, 'State'>
+  & Required<Pick<ContainerInspectResponse, 'Id' | 'Name' | 'Config' | 'HostConfig' | 'NetworkSettings' | 'Mounts'>>
+  & { State: ContainerState };
+
+/** Docker's ContainerSummary, with the fields berth always fills required. */
+export type ContainerSummaryView = ContainerSummary & Required<Pick<ContainerSummary,
+  'Id' | 'Names' | 'Image' | 'ImageID' | 'Command' | 'Created' | 'Ports' | 'Labels' | 'State' | 'Status' | 'HostConfig' | 'NetworkSettings' | 'Mounts' | 'Health'>>;
+
 /** Docker's ContainerInspectResponse. */
-export function inspectView(rec: ContainerRecord, x: InspectExtras): any {
-  const out: any = {
+export function inspectView(rec: ContainerRecord, x: InspectExtras): ContainerInspectView {
+  const out: ContainerInspectView = {
     Id: rec.id,
     Created: rec.created,
     Path: rec.path,
@@ -142,8 +150,8 @@ function stringValues(labels: Record<string, unknown> | null | undefined): Recor
   return Object.fromEntries(Object.entries(labels ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : v === null ? '' : JSON.stringify(v)]));
 }
 
-export function summaryView(rec: ContainerRecord, sizes?: { sizeRw: number; sizeRootFs: number }): any {
-  const out: any = {
+export function summaryView(rec: ContainerRecord, sizes?: { sizeRw: number; sizeRootFs: number }): ContainerSummaryView {
+  const out: ContainerSummaryView = {
     Id: rec.id,
     Names: ['/' + rec.name],
     Image: rec.imageRef,

@@ -71,12 +71,11 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
   }
   if (want('container')) {
     const records = new Map(engine.containers.records().map((r) => [r.id, r]));
-    const rows = engine.containers.list({ all: true });
-    for (const row of rows) {
+    const rows = [];
+    for (const row of engine.containers.list({ all: true })) {
       const rec = records.get(row.Id);
       const sizeRw = await dirSize(engine.snapshots.upperDir(row.Id)).catch(() => 0);
-      row.SizeRw = sizeRw;
-      row.SizeRootFs = sizeRw + (rec ? engine.images.get(rec.imageId)?.size ?? 0 : 0);
+      rows.push({ ...row, SizeRw: sizeRw, SizeRootFs: sizeRw + (rec ? engine.images.get(rec.imageId)?.size ?? 0 : 0) });
     }
     out.Containers = rows;
     const active = (state: string) => state === 'running' || state === 'paused' || state === 'restarting';
@@ -92,7 +91,7 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
       vols.push({ ...volume, UsageData: { Size: await dirSize(volume.Mountpoint).catch(() => -1), RefCount: refCount } });
     }
     out.Volumes = vols;
-    const size = (v: any) => Math.max(0, v.UsageData.Size);
+    const size = (v: { UsageData: { Size: number } }) => Math.max(0, v.UsageData.Size);
     out.usage.volume = {
       ActiveCount: vols.filter((v) => v.UsageData.RefCount > 0).length, TotalCount: vols.length,
       Reclaimable: vols.filter((v) => v.UsageData.RefCount === 0).reduce((a, v) => a + size(v), 0),

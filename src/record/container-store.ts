@@ -6,7 +6,12 @@ import type { RecordedConfig, RecordedHostConfig } from './container-config.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
-/** Docker's ContainerState (without Health, which lands with health checks). */
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+export interface HealthLogEntry { Start: string; End: string; ExitCode: number; Output: string }
+/** State.Health of a container with a health check (container/health.ts keeps it). */
+export interface HealthState { Status: HealthStatus; FailingStreak: number; Log: HealthLogEntry[] }
+
+/** Docker's ContainerState. */
 export interface ContainerState {
   Status: ContainerStatus;
   Running: boolean;
@@ -20,7 +25,7 @@ export interface ContainerState {
   StartedAt: string;
   FinishedAt: string;
   /** only for containers with a health check (container/health.ts) */
-  Health?: { Status: string; FailingStreak: number; Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }> };
+  Health?: HealthState;
 }
 
 /** Everything the engine keeps about one container (one row, JSON body). */
