@@ -1,3 +1,4 @@
+import type { ProcessConfig } from '../common/engine-api/types.js';
 import { NoSuchExecError } from '../common/errors.js';
 
 /** One `docker exec` instance (kept in memory, as Docker does). */
@@ -39,7 +40,22 @@ export class ExecSessions {
 }
 
 /** Docker's ExecInspectResponse. */
-export function execInspectView(e: ExecRecord): any {
+/** Docker's exec inspect body (GET /exec/{id}/json). */
+export interface ExecInspectView {
+  CanRemove: boolean;
+  DetachKeys: string;
+  ID: string;
+  Running: boolean;
+  ExitCode: number | null;
+  ProcessConfig: Required<ProcessConfig>;
+  OpenStdin: boolean;
+  OpenStderr: boolean;
+  OpenStdout: boolean;
+  ContainerID: string;
+  Pid: number;
+}
+
+export function execInspectView(e: ExecRecord): ExecInspectView {
   return {
     CanRemove: e.canRemove,
     DetachKeys: e.config.DetachKeys,

@@ -7,13 +7,17 @@ import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 import { buildProcess, monitorPaths, readExitFile, resizeConmon, resolveUser, startExecMonitor, type MonitorPaths } from '../runtime/index.js';
 import { wrapAttach, type AttachIO } from './attach.js';
 import type { ContainerContext } from './context.js';
-import { execInspectView, type ExecRecord } from './exec-sessions.js';
+import { execInspectView, type ExecInspectView, type ExecRecord } from './exec-sessions.js';
+import type { ExecConfig } from '../common/engine-api/types.js';
 import { withLogRecovery } from './exec-output-recovery.js';
 import { closeExitWatch, processAlive, watchExitDir } from './exit-watch.js';
 import { containerEnv, processInputFor } from './spec-input.js';
 import { classifyStartError } from './start-errors.js';
 
-export async function execCreate(ctx: ContainerContext, idOrName: string, body: any): Promise<{ Id: string }> {
+/** POST /containers/{id}/exec's body; Cmd may be one string, as for create. */
+export type ExecCreateBody = Omit<ExecConfig, 'Cmd'> & { Cmd?: string | string[] };
+
+export async function execCreate(ctx: ContainerContext, idOrName: string, body: ExecCreateBody): Promise<{ Id: string }> {
   const rec = ctx.resolve(idOrName);
   if (!rec.state.Running || rec.state.Restarting) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
   if (rec.state.Paused) throw new ConflictError(`Container ${rec.id} is paused, unpause the container before exec`, 'ERR_PAUSED');
@@ -118,7 +122,7 @@ export function waitExec(ctx: ContainerContext, execId: string, timeoutMs = 2 **
   });
 }
 
-export function execInspect(ctx: ContainerContext, execId: string): any {
+export function execInspect(ctx: ContainerContext, execId: string): ExecInspectView {
   const exec = ctx.execs.get(execId);
   if (exec.running) {
     // the exit may be on disk before the watcher saw it

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError } from '../common/errors.js';
 import type { ContainerRecord } from '../record/container-store.js';
 import type { ContainerInspectView, ContainerSummaryView } from './views.js';
+import type { ExecInspectView } from './exec-sessions.js';
 import * as stdio from './attach.js';
 import type { AttachIO, LogsOptions } from './attach.js';
 import * as files from './container-files.js';
@@ -22,7 +23,7 @@ import type { LogEntry } from './log-entry.js';
 import { normalizeContainerName } from './names.js';
 import { prune } from './prune.js';
 import { remove, type RemoveOptions } from './removal.js';
-import { applyLiveUpdate, planUpdate } from './resource-update.js';
+import { applyLiveUpdate, planUpdate, type UpdateBody } from './resource-update.js';
 import { start } from './start.js';
 import type { StatsSample } from './stats.js';
 import * as lifecycle from './lifecycle.js';
@@ -108,7 +109,7 @@ export class ContainerManager {
   }
 
   /** docker update: new limits (live, through the runtime) and restart policy. */
-  async update(idOrName: string, body: any): Promise<{ Warnings: string[] }> {
+  async update(idOrName: string, body: UpdateBody): Promise<{ Warnings: string[] }> {
     const { ctx } = this;
     const rec0 = ctx.resolve(idOrName);
     return ctx.locks.run(rec0.id, async () => {
@@ -172,14 +173,14 @@ export class ContainerManager {
 
   // ---------------------------------------------------------------- exec
 
-  execCreate(idOrName: string, body: any): Promise<{ Id: string }> { return execs.execCreate(this.ctx, idOrName, body); }
+  execCreate(idOrName: string, body: execs.ExecCreateBody): Promise<{ Id: string }> { return execs.execCreate(this.ctx, idOrName, body); }
 
   execStart(execId: string, opts: { Detach?: boolean; Tty?: boolean } = {}): Promise<AttachIO | null> { return execs.execStart(this.ctx, execId, opts); }
 
   /** Resolves with the exec's exit code once it has been recorded (for attached exec streams). */
   waitExec(execId: string, timeoutMs?: number): Promise<number | null> { return execs.waitExec(this.ctx, execId, timeoutMs); }
 
-  execInspect(execId: string): any { return execs.execInspect(this.ctx, execId); }
+  execInspect(execId: string): ExecInspectView { return execs.execInspect(this.ctx, execId); }
 
   execResize(execId: string, h: number, w: number): Promise<void> { return execs.execResize(this.ctx, execId, h, w); }
 

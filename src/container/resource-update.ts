@@ -13,6 +13,7 @@ import { updateOciResources, validateResources, type ResourceHost } from '../run
 import { validateRestartPolicy } from './restart-policy.js';
 import type { ContainerRecord } from '../record/container-store.js';
 import type { RecordedHostConfig } from '../record/container-config.js';
+import type { ContainerUpdateRequest, Resources } from '../common/engine-api/types.js';
 
 /** Fields whose zero value means "leave as is" in Docker's update. */
 const ZERO_MEANS_UNCHANGED = ['BlkioWeight', 'CpuPeriod', 'CpuQuota', 'CpuShares', 'Memory', 'MemoryReservation', 'MemorySwap', 'NanoCpus', 'CpusetCpus', 'CpusetMems'] as const satisfies ReadonlyArray<keyof RecordedHostConfig>;
@@ -26,15 +27,25 @@ export interface UpdateDeps {
 
 export interface UpdatePlan { hostConfig: RecordedHostConfig; changed: Set<string>; warnings: string[] }
 
+type ZeroMeansUnchanged = typeof ZERO_MEANS_UNCHANGED[number];
+
+/** One resource field from the request into the HostConfig (both use the swagger's Resources types). */
+function copyField<K extends ZeroMeansUnchanged>(to: Pick<Resources, K>, from: Pick<Resources, K>, k: K): void {
+  to[k] = from[k];
+}
+
+/** POST /containers/{id}/update's body; KernelMemory is refused like the other fields that cannot change live. */
+export type UpdateBody = ContainerUpdateRequest & { KernelMemory?: number };
+
 /** Merge and validate an update request (no side effects). */
-export function planUpdate(rec: ContainerRecord, body: any, host: ResourceHost): UpdatePlan {
+export function planUpdate(rec: ContainerRecord, body: UpdateBody, host: ResourceHost): UpdatePlan {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidArgumentError('update config must be a JSON object');
   const hc: RecordedHostConfig = { ...rec.hostConfig };
   const changed = new Set<string>();
   for (const k of ZERO_MEANS_UNCHANGED) {
     const v = body[k];
     if (v === undefined || v === null || v === 0 || v === '') continue;
-    hc[k] = v;
+    copyField(hc, body, k);
     changed.add(k);
   }
   if (body.PidsLimit !== undefined && body.PidsLimit !== null) { hc.PidsLimit = body.PidsLimit <= 0 ? 0 : body.PidsLimit; changed.add('PidsLimit'); }
