@@ -18,6 +18,7 @@ import {
 } from '../runtime/index.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
+import { isMounted, mountAll, type Mount } from '../snapshot/mounts.js';
 import { rememberCompiledSeccomp, useCompiledSeccomp } from '../runtime/seccomp-cache.js';
 import type { Db } from '../store/db.js';
 import { commandOf, completeConfig, completeHostConfig, mergeImageConfig } from './config-merge.js';
@@ -51,7 +52,7 @@ import { restartDelay } from './restart-policy.js';
 import { cgroupsPathOf, StatsCollector, type StatsSample } from './stats.js';
 import { cgroupOomKilled, containerCgroup } from '../runtime/cgroup-locate.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
-import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
+import { hostIdsOf, idmappedRootfsMounts, prepareHostPaths } from '../runtime/userns-rootfs.js';
 import { containerIds, containerLayerTar, hostIds, rootfsTar } from '../runtime/userns-tar.js';
 import { withLogRecovery } from './exec-output-recovery.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
@@ -328,8 +329,7 @@ export class ContainerManager {
       let user: ReturnType<typeof resolveUser>;
       let vols: Awaited<ReturnType<VolumeManager['mountsFor']>> | undefined;
       try {
-        rootfs = userns ? await mountIdmappedRootfs(snapshots, id, userns, { volatile: !!rec.hostConfig.AutoRemove })
-          : await snapshots.mount(id, { volatile: !!rec.hostConfig.AutoRemove });
+        rootfs = await this.mountRootfs(id, { volatile: !!rec.hostConfig.AutoRemove });
         user = resolveUser(rootfs, rec.config.User || undefined);
         const owner = hostIdsOf(userns, user.uid, user.gid);
         if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
@@ -398,6 +398,22 @@ export class ContainerManager {
       if (rec.hostConfig.AutoRemove) void Promise.resolve().then(() => this.remove(id, { force: true })).catch((err) => log.warn('auto-remove after a failed start failed', { container: id.slice(0, 12), message: (err as Error).message }));
       throw error;
     }
+  }
+
+  /**
+   * The snapshot's mounts for the container: idmapped lower dirs with a private user namespace.
+   * volatile: see OverlayDirs (--rm).
+   */
+  private async rootfsMounts(id: string, opts: { volatile?: boolean } = {}): Promise<Mount[]> {
+    const userns = this.userns.mapsOf(id);
+    return userns ? idmappedRootfsMounts(this.deps.snapshots, id, userns, opts) : this.deps.snapshots.mounts(id, opts);
+  }
+
+  /** Mount the rootfs at the snapshot's mountpoint unless it is there already (idempotent); returns it. */
+  private async mountRootfs(id: string, opts: { volatile?: boolean } = {}): Promise<string> {
+    const target = this.deps.snapshots.mountpoint(id);
+    if (!(await isMounted(target))) await mountAll(await this.rootfsMounts(id, opts), target);
+    return target;
   }
 
   private pidOf(ref: string): number {
@@ -991,8 +1007,7 @@ export class ContainerManager {
     this.tempMounts.set(rec.id, (this.tempMounts.get(rec.id) ?? 0) + 1);
     let root: string;
     try {
-      const userns = this.userns.mapsOf(rec.id); // the same idmapped rootfs as when running (a later start reuses the mount)
-      root = userns ? await mountIdmappedRootfs(this.deps.snapshots, rec.id, userns) : await this.deps.snapshots.mount(rec.id);
+      root = await this.mountRootfs(rec.id); // the same (idmapped) rootfs as when running: a later start reuses the mount
     } catch (e) { await this.releaseRootfs(rec.id); throw e; }
     let released = false;
     return { root, release: async () => { if (!released) { released = true; await this.releaseRootfs(rec.id); } } };
