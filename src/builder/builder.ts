@@ -443,7 +443,7 @@ class BuildRun {
     try {
       await this.engine.snapshots.create(key, parentChain);
       const rootfs = this.engine.snapshots.mountpoint(key);
-      if (mount) await mountAll(this.engine.snapshots.mounts(key), rootfs);
+      if (mount) await mountAll(await this.engine.snapshots.mounts(key), rootfs);
       return await fn(rootfs, key);
     } finally {
       await this.engine.snapshots.remove(key).catch(() => undefined);
@@ -584,7 +584,7 @@ class BuildRun {
         if (!env.some((e) => e.startsWith('PATH='))) env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
         const rt = this.engine.runtimes[this.engine.defaultRuntime];
         const res = await runInContainer(this.engine.paths, rt, {
-          rootfs: { target: rootfs, mounts: this.engine.snapshots.mounts(snap) },
+          rootfs: { target: rootfs, mounts: await this.engine.snapshots.mounts(snap) },
           args: argv, env, cwd: s.config.WorkingDir || '/', user: s.config.User, network: network === 'host' ? 'host' : 'none',
           mounts, onOutput: (line) => this.out(line + '\n'),
         });

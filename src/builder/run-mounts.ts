@@ -107,7 +107,7 @@ export async function runMountsFor(specs: string[], deps: MountDeps): Promise<Pr
         builders.push(async () => {
           await deps.engine.snapshots.create(key, layers.at(-1)?.chainId ?? null);
           const root = deps.engine.snapshots.mountpoint(key);
-          await mountAll(deps.engine.snapshots.mounts(key), root);
+          await mountAll(await deps.engine.snapshots.mounts(key), root);
           return { destination: o.target, type: 'bind', source: join(root, source), options: opts };
         });
       } else {

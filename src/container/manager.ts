@@ -406,7 +406,7 @@ export class ContainerManager {
    */
   private async rootfsMounts(id: string, opts: { volatile?: boolean } = {}): Promise<Mount[]> {
     const userns = this.userns.mapsOf(id);
-    return userns ? idmappedRootfsMounts(this.deps.snapshots, id, userns, opts) : this.deps.snapshots.mounts(id, opts);
+    return userns ? idmappedRootfsMounts(this.deps.snapshots, id, userns, opts) : await this.deps.snapshots.mounts(id, opts);
   }
 
   /** Mount the rootfs at the snapshot's mountpoint unless it is there already (idempotent); returns it. */

@@ -120,7 +120,7 @@ export function idmappedBind(source: string, target: string, nsFd: number): void
 export async function idmappedRootfsMounts(snapshots: SnapshotStore, id: string, maps: UsernsMaps, opts: { volatile?: boolean } = {}): Promise<Mount[]> {
   const layerDir = join(dirname(snapshots.mountpoint(id)), 'idmapped');
   const out: Mount[] = [];
-  for (const m of snapshots.mounts(id, opts)) {
+  for (const m of await snapshots.mounts(id, opts)) {
     const lowers = lowerDirsOf(m).map((src, i) => ({ src, mp: join(layerDir, String(i)) }));
     if (lowers.length === 0) { out.push(m); continue; }
     const missing: typeof lowers = [];

@@ -88,7 +88,7 @@ export class SnapshotStore {
    * How to mount a snapshot (containerd's Snapshotter.Mounts): the caller mounts them (mountAll), at
    * mountpoint(key) by convention. volatile: see OverlayDirs (only for snapshots thrown away after use).
    */
-  mounts(key: string, opts: { volatile?: boolean } = {}): Mount[] {
+  async mounts(key: string, opts: { volatile?: boolean } = {}): Promise<Mount[]> {
     return [overlayMount({ lowerDirs: this.lowerDirs(key), upperDir: this.upperDir(key), workDir: this.workDir(key), volatile: opts.volatile })];
   }
 

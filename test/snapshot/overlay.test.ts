@@ -41,7 +41,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
 /** The caller mounts a snapshot's mount descriptions, at its mountpoint by convention. */
 async function mountSnapshot(snapshots: SnapshotStore, key: string): Promise<string> {
   const target = snapshots.mountpoint(key);
-  await ensureMounted(snapshots.mounts(key), target);
+  await ensureMounted(await snapshots.mounts(key), target);
   return target;
 }
 
@@ -136,7 +136,7 @@ test('register + mount + write + diffTar + re-unpack roundtrip, changes()', asyn
   await snapshots.create('c1', l2.chainId);
   await assert.rejects(snapshots.create('c1', l2.chainId), { code: 'ERR_SNAPSHOT_EXISTS' });
   const merged = await mountSnapshot(snapshots, 'c1');
-  assert.equal(await ensureMounted(snapshots.mounts('c1'), merged), false, 'ensureMounted leaves a mounted rootfs alone');
+  assert.equal(await ensureMounted(await snapshots.mounts('c1'), merged), false, 'ensureMounted leaves a mounted rootfs alone');
   assert.equal((await mountsUnder(merged)).length, 1);
 
   // the lower whiteout hides etc/hosts
@@ -206,20 +206,20 @@ test('mounts() describes the overlay: lower dirs top-most first, upper, work; vo
   const l1 = await layers.register(null, streamOf(await base()));
   const l2 = await layers.register(l1.chainId, streamOf(await buildTar([{ name: 'srv/new', body: 'n' }])));
   await snapshots.create('d1', l2.chainId);
-  const [m, ...more] = snapshots.mounts('d1');
+  const [m, ...more] = await snapshots.mounts('d1');
   assert.equal(more.length, 0);
   assert.equal(m.type, 'overlay');
   assert.deepEqual(lowerDirsOf(m), [l2.dir, l1.dir]);
   assert.equal(mountOption(m, 'upperdir'), snapshots.upperDir('d1'));
   assert.equal(mountOption(m, 'workdir'), snapshots.workDir('d1'));
   assert.ok(!m.options.includes('volatile'));
-  assert.ok(snapshots.mounts('d1', { volatile: true })[0].options.includes('volatile'));
+  assert.ok((await snapshots.mounts('d1', { volatile: true }))[0].options.includes('volatile'));
   // describing mounts nothing
   assert.deepEqual(await mountsUnder(snapshots.mountpoint('d1')), []);
   // any target will do: the caller picks it
   const elsewhere = join(snapshots.containersDir, 'd1', 'elsewhere');
   await mkdir(elsewhere);
-  await mountAll(snapshots.mounts('d1', { volatile: true }), elsewhere);
+  await mountAll(await snapshots.mounts('d1', { volatile: true }), elsewhere);
   assert.equal(await readFile(join(elsewhere, 'srv/new'), 'utf8'), 'n');
   await writeFile(join(elsewhere, 'f'), 'x');
   assert.equal(await readFile(join(snapshots.upperDir('d1'), 'f'), 'utf8'), 'x');
