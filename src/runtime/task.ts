@@ -168,17 +168,17 @@ export class Task {
   }
 
   /**
-   * The runtime's state (and with it the cgroup), the rootfs mounts (unless unmount: false; by
-   * default when the task mounted them from descriptions) and conmon's files. Both are done side by
-   * side; the first failure is thrown once both have settled.
+   * The runtime's state (and with it the cgroup; keepRuntimeState: the caller deletes it later),
+   * the rootfs mounts (unmount: by default when the task was given mount descriptions) and
+   * conmon's files, side by side; the first failure is thrown once all have settled.
    */
-  async delete(opts: { unmount?: boolean } = {}): Promise<void> {
+  async delete(opts: { unmount?: boolean; keepRuntimeState?: boolean } = {}): Promise<void> {
     for (const w of this.watches) w.close();
     this.watches.clear();
     const unmount = opts.unmount ?? !!this.setup.rootfs.mounts;
     const dir = this.setup.monitorDir;
     const results = await Promise.allSettled([
-      this.setup.runtime.delete(this.id, true),
+      opts.keepRuntimeState ? undefined : this.setup.runtime.delete(this.id, true),
       unmount ? unmountAll(this.setup.rootfs.target) : undefined,
       this.setup.trash ? Trash.at(this.setup.trash).put(dir) : rm(dir, { recursive: true, force: true }),
     ]);
