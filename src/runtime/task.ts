@@ -14,7 +14,7 @@ import { nowRfc3339Nano } from '../common/human-time.js';
 import { Trash } from '../common/trash.js';
 import { ensureMounted, unmountAll, type Mount } from '../snapshot/mounts.js';
 import { cgroupOomKilled, containerCgroup } from './cgroup-locate.js';
-import { monitorPaths, readExitFile, startContainerMonitor, type MonitorPaths } from './conmon.js';
+import { monitorPaths, readExitFile, startContainerMonitor, type MonitorOptions, type MonitorPaths } from './conmon.js';
 import { watchExit, type ExitWatch, type MonitorExit } from './exit-watch.js';
 import type { OciRuntime } from './oci-runtime.js';
 import { writeBundle } from './spec.js';
@@ -55,17 +55,11 @@ export interface TaskSetup {
   trash?: string;
 }
 
-export interface TaskCreateOptions extends TaskSetup {
+/** conmon's own settings pass through unchanged (MonitorOptions); noSyncLog suits output thrown away with the task */
+export interface TaskCreateOptions extends TaskSetup,
+  Pick<MonitorOptions, 'terminal' | 'stdin' | 'leaveStdinOpen' | 'logSizeMax' | 'noSyncLog' | 'timeoutMs' | 'conmonPath'> {
   /** the OCI spec, asked for once the rootfs is mounted (users and the working dir are looked up in it) */
   spec(rootfs: string): unknown | Promise<unknown>;
-  terminal?: boolean;
-  stdin?: boolean;
-  leaveStdinOpen?: boolean;
-  logSizeMax?: number;
-  /** no fsync of the log at exit (for output thrown away with the task) */
-  noSyncLog?: boolean;
-  timeoutMs?: number;
-  conmonPath?: string;
 }
 
 /** A task conmon still monitors, as recorded when it was created. */
