@@ -31,6 +31,7 @@ import type { Credentials } from '../registry/client/http.js';
 import { pullBaseImage } from './base-image.js';
 import { parseSize } from './prune-options.js';
 import { tx } from '../store/db.js';
+import { mountAll } from '../snapshot/mounts.js';
 
 export interface BuildOptions {
   /** the context: a directory, or `context` (e.g. a tar kept in memory) */
@@ -439,12 +440,14 @@ class BuildRun {
     throw new DockerfileError(`unexpected ${NAME}`, loc);
   }
 
-  private async withSnapshot<T>(parentChain: string | null, fn: (rootfs: string, key: string) => Promise<T>): Promise<T> {
+  /** A fresh snapshot on parentChain for fn; mounted at its mountpoint unless `mount` is false (fn mounts it itself). */
+  private async withSnapshot<T>(parentChain: string | null, fn: (rootfs: string, key: string) => Promise<T>, mount = true): Promise<T> {
     const key = 'build-' + randomId().slice(0, 20);
     this.snapshotKeys.add(key);
     try {
       await this.engine.snapshots.create(key, parentChain);
-      const rootfs = await this.engine.snapshots.mount(key);
+      const rootfs = this.engine.snapshots.mountpoint(key);
+      if (mount) await mountAll(await this.engine.snapshots.mounts(key), rootfs);
       return await fn(rootfs, key);
     } finally {
       await this.engine.snapshots.remove(key).catch(() => undefined);
@@ -461,8 +464,9 @@ class BuildRun {
    * A step that adds one layer, from the cache or by running `produce` in a snapshot of the state.
    * With `linkKey` (COPY/ADD --link) the layer is made on an empty file system and cached under that
    * key, which leaves the parent out: a changed base reuses the layer and only links it on top.
+   * selfMounting: produce mounts the snapshot (key) at rootfs itself and unmounts it again.
    */
-  private async layerStep(stage: Stage, s: State, text: string, historyText: string, key: string, produce: (rootfs: string) => Promise<void>, linkKey?: string): Promise<State> {
+  private async layerStep(stage: Stage, s: State, text: string, historyText: string, key: string, produce: (rootfs: string, snap: string) => Promise<void>, linkKey?: string, selfMounting = false): Promise<State> {
     const hit = this.opts.noCache ? undefined : this.cache.lookup(key);
     const fromImage = hit ? undefined : this.fromCacheImages(s, historyText);
     let layer: ImageLayer;
@@ -483,10 +487,10 @@ class BuildRun {
       this.executed++;
       const parent = s.layers.at(-1)?.chainId ?? null;
       layer = await this.withSnapshot(parent, async (rootfs, snap) => {
-        await produce(rootfs);
+        await produce(rootfs, snap);
         await this.engine.snapshots.unmount(snap);
         return commitLayer(this.engine.content, this.engine.layers, parent, this.engine.snapshots.diffTar(snap));
-      });
+      }, !selfMounting);
       this.cache.put(key, layer, text);
     }
     this.stepId(stage, shortId(key));
@@ -519,7 +523,7 @@ class BuildRun {
   }
 
   /** The --link layer: the standalone one (cached or made on an empty root), registered on the state's chain. */
-  private async linkedLayer(s: State, text: string, linkKey: string, produce: (rootfs: string) => Promise<void>): Promise<ImageLayer> {
+  private async linkedLayer(s: State, text: string, linkKey: string, produce: (rootfs: string, snap: string) => Promise<void>): Promise<ImageLayer> {
     let standalone = this.opts.noCache ? undefined : this.cache.lookup(linkKey)?.layer;
     if (standalone) {
       this.cached++;
@@ -528,7 +532,7 @@ class BuildRun {
     } else {
       this.executed++;
       standalone = await this.withSnapshot(null, async (rootfs, snap) => {
-        await produce(rootfs);
+        await produce(rootfs, snap);
         await this.engine.snapshots.unmount(snap);
         return commitLayer(this.engine.content, this.engine.layers, null, this.engine.snapshots.diffTar(snap));
       });
@@ -576,22 +580,23 @@ class BuildRun {
     const key = hash(s.key, 'run', argv, declaredArgs, network, mounts.keyParts);
     const historyText = (declaredArgs.length ? `|${declaredArgs.length} ${declaredArgs.join(' ')} ` : '') + argv.join(' ');
     try {
-      return await this.layerStep(stage, s, text, historyText, key, async (rootfs) => {
+      // the step's task mounts the snapshot for the run and unmounts it after
+      return await this.layerStep(stage, s, text, historyText, key, async (rootfs, snap) => {
         const id = randomId();
         this.out(` ---> Running in ${id.slice(0, 12)}\n`);
         const env = [...(s.config.Env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']), ...argEnv];
         if (!env.some((e) => e.startsWith('PATH='))) env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
-        const specMounts = await mounts.prepare(rootfs);
         const rt = this.engine.runtimes[this.engine.defaultRuntime];
         const res = await runInContainer(this.engine.paths, rt, {
-          rootfs, args: argv, env, cwd: s.config.WorkingDir || '/', user: s.config.User, network: network === 'host' ? 'host' : 'none',
-          mounts: specMounts, onOutput: (line) => this.out(line + '\n'),
-        }).finally(() => mounts.release());
+          rootfs: { target: rootfs, mounts: await this.engine.snapshots.mounts(snap) },
+          args: argv, env, cwd: s.config.WorkingDir || '/', user: s.config.User, network: network === 'host' ? 'host' : 'none',
+          mounts, onOutput: (line) => this.out(line + '\n'),
+        });
         if (res.exitCode !== 0) {
           throw new BuildStepError(`The command '${argv.join(' ')}' returned a non-zero code: ${res.exitCode}`, ins, res.exitCode, res.lastLines);
         }
         this.out(` ---> Removed intermediate container ${id.slice(0, 12)}\n`);
-      });
+      }, undefined, true);
     } finally {
       await mounts.cleanup();
     }

@@ -1,7 +1,7 @@
 /**
- * A RUN step as a real container: the OCI spec over an already mounted rootfs,
- * started under conmon with crun/runc, waited for, and removed again. Output is
- * streamed line by line from conmon's log while the command runs.
+ * A RUN step as a real container: a runtime Task over the step's snapshot (mounted by the task),
+ * the OCI spec built once the rootfs is there, started under conmon with crun/runc, waited for
+ * and deleted again. Output is streamed line by line from conmon's log while the command runs.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,78 +9,92 @@ import { randomId } from '../common/digest.js';
 import { SystemError } from '../common/errors.js';
 import type { EnginePaths } from '../common/paths.js';
 import {
-  buildSpec, readExitFile, readLogFile, resolveUser, startContainerMonitor, writeBundle,
-  type OciRuntime, type SpecMount,
+  buildSpec, LogFollower, resolveUser, Task, type OciRuntime, type TaskExit, type TaskRootfs,
 } from '../runtime/index.js';
 import { resolveInRoot } from '../runtime/resolve-in-root.js';
 import { ensureWorkingDir } from '../container/spec-input.js';
+import type { PreparedMounts } from './run-mounts.js';
 
 export interface RunInput {
-  rootfs: string;
+  /** the step's rootfs: where it is and how to mount it */
+  rootfs: TaskRootfs;
   args: string[];
   env: string[];
   cwd: string;
   user?: string;
   network: 'none' | 'host';
-  mounts: SpecMount[];
+  /** the RUN --mount mounts: prepared once the rootfs is mounted, released before it is unmounted */
+  mounts: Pick<PreparedMounts, 'prepare' | 'release'>;
   onOutput(line: string): void;
 }
 
-const POLL_MS = 100;
 const MAX_RUN_MS = 6 * 60 * 60 * 1000;
+const LAST_LINES = 10;
 
 export async function runInContainer(paths: EnginePaths, runtime: OciRuntime, input: RunInput): Promise<{ exitCode: number; lastLines: string[] }> {
   const id = 'build-' + randomId().slice(0, 24);
   const bundle = join(paths.tmp, id);
-  const monDir = join(paths.conmonDir, 'b' + id.slice(6, 17));
+  const monitorDir = join(paths.conmonDir, 'b' + id.slice(6, 17));
   mkdirSync(bundle, { recursive: true, mode: 0o700 });
   const lastLines: string[] = [];
-  let seen = 0;
   let partial = '';
-  const logPath = join(bundle, 'log');
-  const drain = (): void => {
-    let entries: ReturnType<typeof readLogFile> = [];
-    try { entries = readLogFile(logPath); } catch { return; }
-    for (; seen < entries.length; seen++) {
-      const e = entries[seen];
-      partial += e.data.toString();
-      if (e.partial) continue;
-      for (const line of partial.replace(/\n$/, '').split('\n')) {
-        input.onOutput(line);
-        lastLines.push(line);
-        if (lastLines.length > 10) lastLines.shift();
-      }
-      partial = '';
-    }
+  const emit = (line: string) => {
+    input.onOutput(line);
+    lastLines.push(line);
+    if (lastLines.length > LAST_LINES) lastLines.shift();
   };
+  // conmon splits long lines into partial records: a line is complete with its full record
+  const follower = new LogFollower(join(bundle, 'log'), (rec) => {
+    partial += rec.data.toString();
+    if (rec.partial) return;
+    for (const line of partial.replace(/\n$/, '').split('\n')) emit(line);
+    partial = '';
+  });
+  let task: Task | undefined;
   try {
-    const user = resolveUser(input.rootfs, input.user || undefined);
-    ensureWorkingDir(resolveInRoot(input.rootfs, input.cwd), user.uid, user.gid);
-    const { spec } = buildSpec({
-      id, rootfs: input.rootfs, args: input.args, env: input.env, cwd: input.cwd,
-      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
-      hostname: 'buildkitsandbox', networkMode: input.network, mounts: input.mounts, seccomp: 'default',
+    task = await Task.create({
+      id, runtime, bundle, monitorDir, rootfs: input.rootfs, logPath: join(bundle, 'log'),
+      spec: async (rootfs) => {
+        // first: it notes which mount points the rootfs lacks (to remove them again), before the working dir is made
+        const mounts = await input.mounts.prepare(rootfs);
+        const user = resolveUser(rootfs, input.user || undefined);
+        ensureWorkingDir(resolveInRoot(rootfs, input.cwd), user.uid, user.gid);
+        return buildSpec({
+          id, rootfs, args: input.args, env: input.env, cwd: input.cwd,
+          user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+          hostname: 'buildkitsandbox', networkMode: input.network, mounts, seccomp: 'default',
+        }).spec;
+      },
     });
-    await writeBundle(bundle, spec);
-    const mon = await startContainerMonitor({ id, bundle, runtime: runtime.info, dir: monDir, logPath });
-    await runtime.start(id);
-    const deadline = Date.now() + MAX_RUN_MS;
-    let code: number | null = null;
-    while (code === null) {
-      if (Date.now() > deadline) {
-        await runtime.kill(id, 'KILL', true).catch(() => undefined);
-        throw new SystemError('RUN step exceeded the maximum run time', 'ERR_BUILD_TIMEOUT');
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      drain();
-      code = readExitFile(mon.paths.exitFile);
-    }
-    drain();
-    if (partial !== '') { input.onOutput(partial); lastLines.push(partial); }
-    return { exitCode: code, lastLines };
+    follower.start();
+    await task.start();
+    const exit = await waitBounded(task, MAX_RUN_MS);
+    follower.flush();
+    if (partial !== '') emit(partial);
+    return { exitCode: exit.exitCode, lastLines };
   } finally {
-    await runtime.delete(id, true).catch(() => undefined);
-    rmSync(monDir, { recursive: true, force: true });
-    rmSync(bundle, { recursive: true, force: true });
+    follower.close();
+    try {
+      // what the runtime made for the mount points must not land in the layer: while the rootfs is mounted
+      await input.mounts.release();
+    } finally {
+      await task?.delete().catch(() => undefined);
+      rmSync(monitorDir, { recursive: true, force: true });
+      rmSync(bundle, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The task's exit, or a kill and an error when it runs longer than maxMs. */
+async function waitBounded(task: Task, maxMs: number): Promise<TaskExit> {
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), maxMs); });
+  try {
+    const exit = await Promise.race([task.wait(), overrun]);
+    if (exit) return exit;
+    await task.kill('KILL', true).catch(() => undefined);
+    throw new SystemError('RUN step exceeded the maximum run time', 'ERR_BUILD_TIMEOUT');
+  } finally {
+    clearTimeout(timer);
   }
 }

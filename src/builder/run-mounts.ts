@@ -10,6 +10,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, writeFileSync } from 'node:
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from '../common/digest.js';
+import { mountAll } from '../snapshot/mounts.js';
 import type { BuildHost } from './build-host.js';
 import type { ImageLayer, ImageRecord } from '../image/image-store.js';
 import type { SpecMount } from '../runtime/index.js';
@@ -105,7 +106,8 @@ export async function runMountsFor(specs: string[], deps: MountDeps): Promise<Pr
         cleanups.push(() => deps.engine.snapshots.remove(key).catch(() => undefined));
         builders.push(async () => {
           await deps.engine.snapshots.create(key, layers.at(-1)?.chainId ?? null);
-          const root = await deps.engine.snapshots.mount(key);
+          const root = deps.engine.snapshots.mountpoint(key);
+          await mountAll(await deps.engine.snapshots.mounts(key), root);
           return { destination: o.target, type: 'bind', source: join(root, source), options: opts };
         });
       } else {

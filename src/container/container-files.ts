@@ -5,13 +5,13 @@ import { InvalidArgumentError, NotFoundError, NotSupportedError } from '../commo
 import type { ContainerRecord } from '../record/container-store.js';
 import { etcFilePaths } from '../record/etc-files.js';
 import { normalizeMounts, resolveMounted, type MountedPath, type PathMount } from '../record/mounted-path.js';
-import { mountIdmappedRootfs } from '../runtime/userns-rootfs.js';
 import { containerIds, containerLayerTar, hostIds, rootfsTar } from '../runtime/userns-tar.js';
 import { mergeImageConfig } from './config-merge.js';
 import { extractIntoContainer, packPath, statContainerPath, type ContainerFs, type ContainerPathStat } from './container-archive.js';
 import type { ContainerContext } from './context.js';
 import { withoutEngineMountpoints } from './engine-mountpoints.js';
 import { userMounts } from './spec-input.js';
+import { mountRootfs } from './tasks.js';
 
 export interface CommitOptions { repo?: string; tag?: string; comment?: string; author?: string; changes?: string[]; pause?: boolean; config?: any }
 
@@ -25,8 +25,7 @@ async function withRootfs(ctx: ContainerContext, rec: ContainerRecord): Promise<
   ctx.tempMounts.set(rec.id, (ctx.tempMounts.get(rec.id) ?? 0) + 1);
   let root: string;
   try {
-    const userns = ctx.userns.mapsOf(rec.id); // the same idmapped rootfs as when running (a later start reuses the mount)
-    root = userns ? await mountIdmappedRootfs(ctx.deps.snapshots, rec.id, userns) : await ctx.deps.snapshots.mount(rec.id);
+    root = await mountRootfs(ctx, rec.id); // the same (idmapped) rootfs as when running: a later start reuses the mount
   } catch (e) { await releaseRootfs(ctx, rec.id); throw e; }
   let released = false;
   return { root, release: async () => { if (!released) { released = true; await releaseRootfs(ctx, rec.id); } } };

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, type FSWatcher } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, SystemError } from '../common/errors.js';
 import type { EnginePaths } from '../common/paths.js';
@@ -7,7 +7,7 @@ import type { EventLog } from '../events/events.js';
 import type { ImageStore } from '../image/image-store.js';
 import type { NetworkManager } from '../network/network-manager.js';
 import { ContainerStore, type ContainerRecord } from '../record/container-store.js';
-import { monitorPaths, type AttachStream, type MonitorPaths, type OciRuntime } from '../runtime/index.js';
+import { monitorPaths, type AttachStream, type MonitorPaths, type OciRuntime, type Task, type TaskExit } from '../runtime/index.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
@@ -32,7 +32,7 @@ export interface ContainerManagerDeps {
 }
 
 /** Per running container or exec: the watch on conmon's exit dir. */
-export interface ExitWatch { watcher?: FSWatcher; timer: NodeJS.Timeout }
+export interface ExitWatch { close(): void }
 
 export const EXIT_POLL_MS = 1000;          // fallback when an inotify event is missed
 export const KILL_WAIT_MS = 15_000;        // how long a SIGKILL'ed container may take to be reaped
@@ -42,8 +42,8 @@ export const KILL_WAIT_MS = 15_000;        // how long a SIGKILL'ed container ma
  * import cycle (a start watches for the exit, the exit may restart it).
  */
 export interface ContextHooks {
-  /** conmon reported the container's exit (or died without one) */
-  exited(id: string, code: number, error?: string): Promise<void>;
+  /** the container's task exited (or conmon died without an exit code) */
+  exited(id: string, exit: TaskExit): Promise<void>;
   /** the health check's action on an unhealthy container */
   unhealthy(id: string, action: Exclude<HealthAction, 'none'>): Promise<void>;
 }
@@ -57,6 +57,8 @@ export class ContainerContext {
   /** runtime deletes of removed containers still under way (see deferRuntimeDelete) */
   readonly runtimeCleanups = new Map<string, Promise<void>>();
   readonly signals = new EventEmitter();           // `exit:<id>` (code), `removed:<id>` (code), `exec:<id>` (code)
+  /** the runtime tasks of running containers (their current run) */
+  readonly tasks = new Map<string, Task>();
   readonly exitWatches = new Map<string, ExitWatch>();
   readonly execWatches = new Map<string, ExitWatch>();
   readonly locks = new KeyedLock();

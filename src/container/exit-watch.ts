@@ -1,56 +1,47 @@
-import { watch } from 'node:fs';
-import { readExitFile, type MonitorPaths } from '../runtime/index.js';
+import { watch, type FSWatcher } from 'node:fs';
 import { EXIT_POLL_MS, type ContainerContext, type ExitWatch } from './context.js';
+import { taskOf } from './tasks.js';
 
 /**
- * Watch conmon's exit dir of a started container (inotify, with a poll for missed events) and hand
- * the exit code to the context's `exited` hook once: the file conmon writes, or 255 when conmon died
- * without writing one.
+ * Watch the container's task for its exit (inotify on conmon's exit dir) and hand the exit record
+ * to the context's `exited` hook once: the code conmon wrote, or 255 when conmon died without one.
  */
 export function watchExit(ctx: ContainerContext, id: string): void {
   if (ctx.exitWatches.has(id) || ctx.closed) return;
-  const mon = ctx.monitor(id);
-  const check = () => checkExit(ctx, id, mon);
-  ctx.exitWatches.set(id, watchExitDir(mon.exitDir, check));
-  check();
+  const rec = ctx.store.get(id);
+  if (!rec) return;
+  let fired = false;
+  let w: ExitWatch | undefined = undefined;
+  w = taskOf(ctx, rec).watch((exit) => {
+    fired = true;
+    if (w && ctx.exitWatches.get(id) === w) ctx.exitWatches.delete(id);
+    void ctx.hooks.exited(id, exit);
+  }, { ref: false });
+  // an exit that is there already may be handed on before watch() returns: then there is nothing to watch
+  if (!fired) ctx.exitWatches.set(id, w);
 }
 
 export function unwatchExit(ctx: ContainerContext, id: string): void {
   const w = ctx.exitWatches.get(id);
   if (!w) return;
-  closeExitWatch(w);
+  w.close();
   ctx.exitWatches.delete(id);
-}
-
-function checkExit(ctx: ContainerContext, id: string, mon: MonitorPaths): void {
-  const code = readExitFile(mon.exitFile);
-  if (code !== null) { unwatchExit(ctx, id); void ctx.hooks.exited(id, code); return; }
-  const rec = ctx.store.get(id);
-  if (!rec) { unwatchExit(ctx, id); return; }
-  if (rec.conmonPid && !processAlive(rec.conmonPid)) {
-    // conmon died without writing an exit code (killed, host trouble): one last look, then give up on it
-    const late = readExitFile(mon.exitFile);
-    unwatchExit(ctx, id);
-    void ctx.hooks.exited(id, late ?? 255, late === null ? 'container monitor (conmon) exited unexpectedly' : '');
-  }
 }
 
 /** Calls check on every change in dir, and every EXIT_POLL_MS in case an inotify event is missed. */
 export function watchExitDir(dir: string, check: () => void): ExitWatch {
-  const w: ExitWatch = { timer: setInterval(check, EXIT_POLL_MS) };
-  w.timer.unref();
+  const timer = setInterval(check, EXIT_POLL_MS);
+  timer.unref();
+  let watcher: FSWatcher | undefined;
   try {
-    w.watcher = watch(dir, check);
-    w.watcher.on('error', () => { /* the dir went away: the poll covers it */ });
-    w.watcher.unref();
+    watcher = watch(dir, check);
+    watcher.on('error', () => { /* the dir went away: the poll covers it */ });
+    watcher.unref();
   } catch { /* no exit dir: the poll covers it */ }
-  return w;
+  return { close: () => { clearInterval(timer); watcher?.close(); } };
 }
 
-export function closeExitWatch(w: ExitWatch): void {
-  clearInterval(w.timer);
-  w.watcher?.close();
-}
+export function closeExitWatch(w: ExitWatch): void { w.close(); }
 
 export function processAlive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }

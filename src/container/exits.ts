@@ -1,9 +1,9 @@
 import { SystemError } from '../common/errors.js';
 import { nowRfc3339Nano, parseTime } from '../common/human-time.js';
 import { log, PhaseTimer } from '../common/log.js';
-import { Trash } from '../common/trash.js';
 import type { ContainerRecord } from '../record/container-store.js';
 import { cgroupOomKilled, containerCgroup } from '../runtime/cgroup-locate.js';
+import type { TaskExit } from '../runtime/index.js';
 import { removesAtExit } from './auto-remove.js';
 import type { ContainerContext } from './context.js';
 import { finishExec } from './exec.js';
@@ -13,12 +13,18 @@ import { removeAutomatically } from './removal.js';
 import { restartDelay } from './restart-policy.js';
 import { cgroupsPathOf } from './stats.js';
 import { startLocked } from './start.js';
+import { taskOf } from './tasks.js';
+
+/** An exit to record: a task's exit record, or only a code (an exit found while restoring). */
+export type RunExit = Pick<TaskExit, 'exitCode'> & Partial<TaskExit>;
 
 /**
  * Record an exit: state, `die`, the release of what the run held; then, as decided with the exit,
  * the removal (--rm) or the restart policy's restart.
  */
-export async function handleExit(ctx: ContainerContext, id: string, code: number, error = ''): Promise<void> {
+export async function handleExit(ctx: ContainerContext, id: string, exit: RunExit): Promise<void> {
+  const code = exit.exitCode;
+  const error = exit.error ?? '';
   let ended: { autoRemove: boolean } | undefined;
   const timer = new PhaseTimer('exit', { container: id.slice(0, 12) });
   try {
@@ -31,12 +37,14 @@ export async function handleExit(ctx: ContainerContext, id: string, code: number
       const autoRemove = removesAtExit(ctx, cur);
       ctx.health.stopped(id);
       ctx.statsCollector.forget(id);
-      // read before the runtime's delete removes the cgroup
-      let oomKilled = false;
-      try { oomKilled = cgroupOomKilled(containerCgroup(cgroupsPathOf(cur))); } catch { /* no cgroup left */ }
+      // the task's exit record read it; otherwise read it now, before the runtime's delete removes the cgroup
+      let oomKilled = exit.oomKilled ?? false;
+      if (exit.oomKilled === undefined) {
+        try { oomKilled = cgroupOomKilled(containerCgroup(cgroupsPathOf(cur))); } catch { /* no cgroup left */ }
+      }
       const updated = ctx.store.mutate(id, (r) => {
         r.state = { ...r.state, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
-          ExitCode: code, Error: error, FinishedAt: nowRfc3339Nano(), OOMKilled: oomKilled };
+          ExitCode: code, Error: error, FinishedAt: exit.finishedAt ?? nowRfc3339Nano(), OOMKilled: oomKilled };
         r.conmonPid = 0;
         // decided with the exit, as dockerd: from here the container is restarting, so a stop never
         // finds it "not running" (304) while a restart is still to come
@@ -72,24 +80,24 @@ export async function handleExit(ctx: ContainerContext, id: string, code: number
 }
 
 /**
- * What an ended run held: its execs, the rootfs mount, the network, conmon's files and the
- * runtime's state. `removing`: the container's removal follows (--rm), which deletes the runtime's
- * state once the container is gone; its snapshot is removed right here, so `run --rm` does not wait
- * for it afterwards.
+ * What an ended run held: its execs, the network and its task (the runtime's state, the rootfs
+ * mount, conmon's files). `removing`: the container's removal follows (--rm), which deletes the
+ * runtime's state once the container is gone; its snapshot is removed right here, so `run --rm`
+ * does not wait for it afterwards. A rootfs held for a file operation (cp, export) stays mounted.
  */
 async function releaseRun(ctx: ContainerContext, rec: ContainerRecord, removing: boolean): Promise<void> {
   for (const e of ctx.execs.ofContainer(rec.id)) if (e.running) finishExec(ctx, e, 137);
-  // the rootfs unmount, the network's teardown and conmon's files do not depend on the runtime's
-  // delete (cgroups, state) nor on each other: all run at once
+  // the task's delete, the snapshot's removal and the network's teardown do not depend on each other: all run at once
   const { snapshots, networks } = ctx.deps;
-  const unmounted = ctx.tempMounts.get(rec.id) ? undefined
-    : (removing ? snapshots.remove(rec.id) : snapshots.unmount(rec.id))
-      .catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+  const held = !!ctx.tempMounts.get(rec.id);
+  const task = taskOf(ctx, rec);
+  ctx.tasks.delete(rec.id);
+  const taskGone = task.delete({ unmount: !held && !removing, keepRuntimeState: removing })
+    .catch((e) => log.warn('task delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+  const snapshotGone = held || !removing ? undefined
+    : snapshots.remove(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
   const detached = networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-  const monitorGone = Trash.at(ctx.deps.paths.runTrash).put(ctx.monitorDir(rec.id)).catch(() => undefined);
-  const deleted = removing ? undefined
-    : ctx.runtimeFor(rec).delete(rec.id, true).catch((e) => log.warn('runtime delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-  await Promise.all([deleted, detached, unmounted, monitorGone]);
+  await Promise.all([taskGone, snapshotGone, detached]);
 }
 
 /** The back-off of a decided restart (Docker's: doubling from 100 ms), then the start under the lock. */

@@ -10,6 +10,7 @@ import { logsToFile } from './log-config.js';
 import { dropRestart, restartWanted } from './pending-restarts.js';
 import { remove } from './removal.js';
 import { start } from './start.js';
+import { taskOf } from './tasks.js';
 
 /**
  * Daemon start: containers kept running under conmon are watched again,
@@ -21,8 +22,9 @@ export async function restore(ctx: ContainerContext): Promise<void> {
     try {
       if (rec.state.Running && !rec.state.Restarting) {
         const mon = ctx.monitor(rec.id);
-        const code = readExitFile(mon.exitFile);
-        if (code !== null) { await handleExit(ctx, rec.id, code); continue; }
+        // the run's task, taken up from the record: conmon may have written its exit meanwhile
+        const exit = taskOf(ctx, rec).exited();
+        if (exit) { await handleExit(ctx, rec.id, exit); continue; }
         const st = await ctx.runtimeFor(rec).state(rec.id).catch(() => null);
         if (st && st.status !== 'stopped' && (st.pid > 0 || st.status === 'paused')) {
           ctx.store.mutate(rec.id, (r) => {
@@ -33,7 +35,7 @@ export async function restore(ctx: ContainerContext): Promise<void> {
           continue;
         }
         // gone without an exit code (host reboot, conmon killed): Docker records 255
-        await handleExit(ctx, rec.id, readExitFile(mon.exitFile) ?? 255);
+        await handleExit(ctx, rec.id, { exitCode: readExitFile(mon.exitFile) ?? 255 });
       } else if (rec.state.Restarting) {
         // the restart that was pending when the daemon stopped is decided again (the policy may have changed)
         const cur = ctx.store.mutate(rec.id, (r) => {
@@ -90,6 +92,7 @@ export async function shutdown(ctx: ContainerContext): Promise<void> {
   ctx.health.shutdown();
   await ctx.jsonLogs.close();
   for (const id of [...ctx.exitWatches.keys()]) unwatchExit(ctx, id);
+  ctx.tasks.clear(); // the tasks run on under conmon; the next daemon takes them up again
   for (const [id, w] of ctx.execWatches) { closeExitWatch(w); ctx.execWatches.delete(id); }
   for (const id of [...ctx.restarts.keys()]) dropRestart(ctx, id);
 }

@@ -50,7 +50,7 @@ export class ContainerManager {
 
   constructor(deps: ContainerManagerDeps) {
     this.ctx = new ContainerContext(deps, {
-      exited: (id, code, error) => handleExit(this.ctx, id, code, error),
+      exited: (id, exit) => handleExit(this.ctx, id, exit),
       unhealthy: async (id, action) => {
         if (action === 'kill') await this.kill(id, 'SIGKILL');
         else if (action === 'stop') await this.stop(id);

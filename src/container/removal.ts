@@ -61,6 +61,7 @@ async function tearDown(ctx: ContainerContext, rec: ContainerRecord, opts: { vol
     await ctx.locks.run(rec.id, async () => {
       ctx.store.mutate(rec.id, (r) => { r.state = { ...r.state, Status: 'removing' }; });
       unwatchExit(ctx, rec.id);
+      ctx.tasks.delete(rec.id);
       // the process is gone (killed above, or exited): the runtime's state goes after the removal
       leftRuntimeState = ctx.runtimeFor(rec).hasState(rec.id);
       // independent file trees: removed side by side

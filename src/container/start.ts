@@ -1,14 +1,12 @@
-import { rm } from 'node:fs/promises';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { nowRfc3339Nano, parseTime } from '../common/human-time.js';
 import { log, PhaseTimer } from '../common/log.js';
 import { etcFilePaths } from '../record/etc-files.js';
 import { resolveInRoot } from '../record/scoped-path.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
-import { buildSpec, resolveUser, startContainerMonitor, writeBundle } from '../runtime/index.js';
+import { buildSpec, resolveUser, Task } from '../runtime/index.js';
 import { rememberCompiledSeccomp, useCompiledSeccomp } from '../runtime/seccomp-cache.js';
-import { hostIdsOf, mountIdmappedRootfs, prepareHostPaths } from '../runtime/userns-rootfs.js';
-import type { VolumeManager } from '../volume/volume-manager.js';
+import { hostIdsOf, prepareHostPaths } from '../runtime/userns-rootfs.js';
 import { connectPendingAttaches, failPendingAttaches } from './attach.js';
 import { isDisposable, removesAfterFailedStart } from './auto-remove.js';
 import type { ContainerContext } from './context.js';
@@ -18,6 +16,7 @@ import { dropRestart, isRestartCancelled, throwIfCancelled, type PendingRestart 
 import { removeAutomatically } from './removal.js';
 import { ensureWorkingDir, specInputFor } from './spec-input.js';
 import { classifyStartError } from './start-errors.js';
+import { rootfsMounts, taskSetup } from './tasks.js';
 
 /** `docker start`. Returns false when the container was already running (the API answers 304). */
 export async function start(ctx: ContainerContext, idOrName: string): Promise<boolean> {
@@ -43,69 +42,63 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
   warmCgroupLock();
   const timer = new PhaseTimer('start', { container: id.slice(0, 12) });
   const rt = ctx.runtimeFor(rec);
-  const mon = ctx.monitor(id);
-  const { snapshots, networks, volumes } = ctx.deps;
+  const { networks, volumes } = ctx.deps;
   // a disposable container's upper dir and log are deleted at exit: they need not survive a host crash (no syncs)
   const volatile = isDisposable(rec);
   let warnings: string[] = [];
+  let attaching: ReturnType<NonNullable<typeof networks>['attach']> | undefined;
+  let task: Task | undefined;
   try {
-    // leftovers of a previous run (the runtime's state, conmon's files)
-    if (rt.hasState(id)) await rt.delete(id, true).catch(() => undefined);
-    await rm(mon.dir, { recursive: true, force: true });
-    timer.mark('leftovers');
     const userns = ctx.userns.mapsOf(id);
     // the network (namespace, veths, /etc/hosts) needs neither the rootfs nor the volumes: it is set up
     // while they are mounted, and always settled before this start goes on or cleans up
-    const attaching = networks?.attach(rec, (ref) => ctx.pidOf(ref));
+    attaching = networks?.attach(rec, (ref) => ctx.pidOf(ref));
     attaching?.catch(() => undefined);
-    let rootfs: string;
-    let user: ReturnType<typeof resolveUser>;
-    let vols: Awaited<ReturnType<VolumeManager['mountsFor']>> | undefined;
-    try {
-      rootfs = userns ? await mountIdmappedRootfs(snapshots, id, userns, { volatile })
-        : await snapshots.mount(id, { volatile });
-      user = resolveUser(rootfs, rec.config.User || undefined);
-      const owner = hostIdsOf(userns, user.uid, user.gid);
-      if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
-      vols = await volumes?.mountsFor(rec, rootfs);
-    } catch (e) {
-      await attaching?.catch(() => undefined);
-      throw e;
-    }
-    timer.mark('rootfs');
-    const net = await attaching;
-    timer.mark('network');
-    const dir = ctx.containerDir(id);
-    prepareHostPaths(userns, { berthRoot: ctx.deps.paths.root, reach: [rootfs, dir], own: Object.values(etcFilePaths(dir)) });
-    const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(dir), user, (ref) => ctx.pidOf(ref), { netnsPath: net?.netnsPath, mounts: vols, userns, linkEnv: net?.env }));
-    warnings = built.warnings;
-    const seccompKey = useCompiledSeccomp(built.spec, rt.info);
-    await writeBundle(dir, built.spec);
-    timer.mark('spec');
-    throwIfCancelled(restart);
-    const res = await startContainerMonitor({
-      id, bundle: dir, runtime: rt.info, dir: mon.dir, logPath: logsToFile(rec.hostConfig) ? ctx.logPath(id) : null,
+    const net = attaching;
+    let seccompKey: ReturnType<typeof useCompiledSeccomp> | undefined;
+    // the task removes what an earlier run left (the runtime's state, conmon's files), mounts the rootfs and asks for the spec
+    task = await Task.create({
+      ...taskSetup(ctx, rec, await rootfsMounts(ctx, id, { volatile })),
+      spec: async (rootfs) => {
+        const user = resolveUser(rootfs, rec.config.User || undefined);
+        const owner = hostIdsOf(userns, user.uid, user.gid);
+        if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
+        const vols = await volumes?.mountsFor(rec, rootfs);
+        timer.mark('rootfs');
+        const netInfo = await net;
+        timer.mark('network');
+        const dir = ctx.containerDir(id);
+        prepareHostPaths(userns, { berthRoot: ctx.deps.paths.root, reach: [rootfs, dir], own: Object.values(etcFilePaths(dir)) });
+        const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(dir), user, (ref) => ctx.pidOf(ref), { netnsPath: netInfo?.netnsPath, mounts: vols, userns, linkEnv: netInfo?.env }));
+        warnings = built.warnings;
+        seccompKey = useCompiledSeccomp(built.spec, rt.info);
+        timer.mark('spec');
+        throwIfCancelled(restart);
+        return built.spec;
+      },
       terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce || !!rec.config.Tty, // a TTY's stdin outlives its attaches (detach keys)
       noSyncLog: volatile,
     });
-    rememberCompiledSeccomp(seccompKey, rt.info, id);
+    if (seccompKey !== undefined) rememberCompiledSeccomp(seccompKey, rt.info, id);
     timer.mark('create');
-    await connectPendingAttaches(ctx, id, res.paths.attachSocket);
+    await connectPendingAttaches(ctx, id, task.paths.attachSocket);
     timer.mark('attach');
     throwIfCancelled(restart);
-    await rt.start(id);
+    await task.start();
     timer.mark('runtimeStart');
+    const started = task;
     const now = nowRfc3339Nano();
     const updated = ctx.store.mutate(id, (r) => {
       const restarting = r.state.Restarting;
       r.state = { ...r.state, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
-        Pid: res.pid, ExitCode: 0, Error: '', StartedAt: now };
+        Pid: started.pid, ExitCode: 0, Error: '', StartedAt: now };
       if (restarting) r.restartCount += 1;
-      r.conmonPid = res.conmonPid;
+      r.conmonPid = started.conmonPid;
       // only a user's start clears it (as dockerd): a stop that came while a restart was past its
       // last check finds the container running, stops it, and its exit must not restart it
       if (!restart) r.manuallyStopped = false;
     });
+    ctx.tasks.set(id, started);
     for (const w of warnings) log.warn(w, { container: id.slice(0, 12) });
     ctx.emit(updated, 'start');
     watchExit(ctx, id);
@@ -114,9 +107,11 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
     timer.done();
     return true;
   } catch (e) {
-    await rt.delete(id, true).catch(() => undefined);
+    // a failed create has undone its own part; a task that was created goes with its runtime state
+    await (task ? task.delete({ unmount: false }) : rt.delete(id, true)).catch(() => undefined);
+    await attaching?.catch(() => undefined);
     await networks?.detach(rec).catch(() => undefined);
-    await snapshots.unmount(id).catch(() => undefined);
+    await ctx.deps.snapshots.unmount(id).catch(() => undefined);
     failPendingAttaches(ctx, id);
     if (isRestartCancelled(e)) {
       // stopped before it ran: the last run's exit stays the container's state

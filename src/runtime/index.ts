@@ -8,3 +8,6 @@ export * from './oci-runtime.js';
 export * from './attach.js';
 export * from './conmon.js';
 export * from './logfile.js';
+export * from './exit-watch.js';
+export * from './log-follow.js';
+export * from './task.js';

@@ -14,7 +14,8 @@
  *   host ids, so root in the container owns nothing of the host's. Its top directory (the
  *   container's `/`) is chowned to the mapped root.
  * The idmapped layer mounts stay until the snapshot is removed (SnapshotStore.remove
- * unmounts everything below its dir), so a restart reuses them.
+ * unmounts everything below its dir), so a restart reuses them. The snapshot's own mount
+ * descriptions are rewritten to use them (idmappedRootfsMounts); the caller mounts the result.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { dirname, join } from 'node:path';
 import { SystemError } from '../common/errors.js';
 import { MOUNT_ATTR_SIZE, lastErrnoName, libcFunction } from '../common/libc.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
-import { isMounted, mountOverlay } from '../snapshot/mounts.js';
+import { isMounted, lowerDirsOf, withLowerDirs, type Mount } from '../snapshot/mounts.js';
 import { mapToHost, type IdMap, type UsernsMaps } from './userns.js';
 
 const AT_FDCWD = -100;
@@ -106,24 +107,32 @@ function idmappedBind(source: string, target: string, nsFd: number): void {
   }
 }
 
-/** Mount a container's rootfs for a private user namespace (idempotent); returns the merged dir. */
-export async function mountIdmappedRootfs(snapshots: SnapshotStore, id: string, maps: UsernsMaps, opts: { volatile?: boolean } = {}): Promise<string> {
-  const target = snapshots.mountpoint(id);
-  if (await isMounted(target)) return target;
-  const layerDir = join(dirname(target), 'idmapped');
-  const lowers = snapshots.lowerDirs(id).map((src, i) => ({ src, mp: join(layerDir, String(i)) }));
-  const missing: typeof lowers = [];
-  for (const l of lowers) if (!(await isMounted(l.mp))) missing.push(l);
-  if (missing.length) {
-    const nsFd = await usernsFd(maps);
-    try {
-      for (const l of missing) {
-        mkdirSync(l.mp, { recursive: true, mode: 0o755 });
-        idmappedBind(l.src, l.mp, nsFd);
+/**
+ * The snapshot's mounts for a private user namespace: its overlay's lower dirs replaced by idmapped
+ * bind mounts of them, made here under the snapshot's dir (kept until the snapshot is removed, so a
+ * restart reuses them), and the upper dir's top given to the mapped root. Mount the result as any
+ * snapshot's mounts (mountAll).
+ */
+export async function idmappedRootfsMounts(snapshots: SnapshotStore, id: string, maps: UsernsMaps, opts: { volatile?: boolean } = {}): Promise<Mount[]> {
+  const layerDir = join(dirname(snapshots.mountpoint(id)), 'idmapped');
+  const out: Mount[] = [];
+  for (const m of await snapshots.mounts(id, opts)) {
+    const lowers = lowerDirsOf(m).map((src, i) => ({ src, mp: join(layerDir, String(i)) }));
+    if (lowers.length === 0) { out.push(m); continue; }
+    const missing: typeof lowers = [];
+    for (const l of lowers) if (!(await isMounted(l.mp))) missing.push(l);
+    if (missing.length) {
+      const nsFd = await usernsFd(maps);
+      try {
+        for (const l of missing) {
+          mkdirSync(l.mp, { recursive: true, mode: 0o755 });
+          idmappedBind(l.src, l.mp, nsFd);
+        }
+      } finally {
+        closeSync(nsFd);
       }
-    } finally {
-      closeSync(nsFd);
     }
+    out.push(withLowerDirs(m, lowers.map((l) => l.mp)));
   }
   const upper = snapshots.upperDir(id);
   const rootUid = mapToHost(maps.uid, 0);
@@ -132,8 +141,7 @@ export async function mountIdmappedRootfs(snapshots: SnapshotStore, id: string, 
     const st = statSync(upper);
     if (st.uid !== rootUid || st.gid !== rootGid) chownSync(upper, rootUid, rootGid);
   }
-  await mountOverlay({ lowerDirs: lowers.map((l) => l.mp), upperDir: upper, workDir: snapshots.workDir(id), target, volatile: opts.volatile }, layerDir);
-  return target;
+  return out;
 }
 
 /** Host ids of a container user (for files berth creates for it, e.g. a missing WorkingDir). */

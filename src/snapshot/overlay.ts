@@ -8,7 +8,7 @@ import { Trash } from '../common/trash.js';
 import { ensureSchema, type Db } from '../store/db.js';
 import { overlayChanges, type Change } from './changes.js';
 import type { LayerStore } from './layer-store.js';
-import { isMounted, mountOverlay, mountsBelow, unmountAll } from './mounts.js';
+import { mountsBelow, overlayMount, unmountAll, type Mount } from './mounts.js';
 import { packTree } from './tree-pack.js';
 
 const SCHEMA = `
@@ -25,8 +25,9 @@ export interface SnapshotRecord { key: string; parent: string | null; created: n
 
 /**
  * Container snapshots: `<snapshots>/c/<key>/{upper,work,merged}` over the lower
- * dirs of a layer chain. Mounts are made late and removed on stop; the state of a
- * mount is always read from /proc/self/mountinfo, never remembered.
+ * dirs of a layer chain. The store describes its mounts (mounts()); whoever uses a snapshot mounts
+ * it, late, and unmounts it on stop. The state of a mount is always read from /proc/self/mountinfo,
+ * never remembered.
  */
 export class SnapshotStore {
   readonly containersDir: string;
@@ -83,13 +84,12 @@ export class SnapshotStore {
     this.db.prepare('INSERT INTO snapshots (key, parent, created) VALUES (?, ?, ?)').run(key, parentChainId, Date.now());
   }
 
-  /** idempotent, returns merged dir; volatile: see OverlaySpec (only for snapshots thrown away after use) */
-  async mount(key: string, opts: { volatile?: boolean } = {}): Promise<string> {
-    const target = this.mountpoint(key);
-    const lowerDirs = this.lowerDirs(key);
-    if (await isMounted(target)) return target;
-    await mountOverlay({ lowerDirs, upperDir: this.upperDir(key), workDir: this.workDir(key), target, volatile: opts.volatile }, this.layers.layersDir);
-    return target;
+  /**
+   * How to mount a snapshot (containerd's Snapshotter.Mounts): the caller mounts them (mountAll), at
+   * mountpoint(key) by convention. volatile: see OverlayDirs (only for snapshots thrown away after use).
+   */
+  async mounts(key: string, opts: { volatile?: boolean } = {}): Promise<Mount[]> {
+    return [overlayMount({ lowerDirs: this.lowerDirs(key), upperDir: this.upperDir(key), workDir: this.workDir(key), volatile: opts.volatile })];
   }
 
   /** idempotent */

@@ -49,7 +49,7 @@ async function staysStopped(env: Env, id: string, ms: number): Promise<void> {
   assert.equal(later.State.StartedAt, first.State.StartedAt);
 }
 
-// mount: early in the start (before the process exists); start: the runtime is about to run the process
+// mount: early in the start, when it asks for the rootfs mounts (before the process exists); start: the runtime is about to run the process
 for (const [point, op] of [['mount', 'stop'], ['mount', 'kill'], ['mount', 'rm -f'], ['start', 'stop'], ['start', 'kill'], ['start', 'rm -f']] as const) {
   test(`${op} while a policy restart is starting (held at its ${point}): it ends stopped`, async (t) => {
     const env = await containerEnv(t);
@@ -57,7 +57,7 @@ for (const [point, op] of [['mount', 'stop'], ['mount', 'kill'], ['mount', 'rm -
     // exits at once the first time; the restart would run on (a process left behind is seen)
     const id = await restarting(env, ['sh', '-c', 'if [ -e /ran ]; then exec sleep 300; fi; touch /ran']);
     // the first policy restart is held
-    const g = gate(point === 'mount' ? env.snapshots : rt, point, id, () => env.mgr.inspect(id).State.Restarting);
+    const g = gate(point === 'mount' ? env.snapshots : rt, point === 'mount' ? 'mounts' : point, id, () => env.mgr.inspect(id).State.Restarting);
     t.after(g.restore);
     await within(g.reached, 20_000, `a policy restart reaching the ${point}`);
     const done = op === 'stop' ? env.mgr.stop(id, { timeout: 1 }) : op === 'kill' ? env.mgr.kill(id) : env.mgr.remove(id, { force: true });

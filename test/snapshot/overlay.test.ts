@@ -10,6 +10,7 @@ import { enginePaths } from '../../src/common/paths.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { LayerStore, chainIdOf } from '../../src/snapshot/layer-store.js';
 import { SnapshotStore } from '../../src/snapshot/overlay.js';
+import { ensureMounted, lowerDirsOf, mountAll, mountOption, unmountAll } from '../../src/snapshot/mounts.js';
 import { tarDirectory } from '../../src/snapshot/tar-pack.js';
 import { unpackLayer } from '../../src/snapshot/tar-unpack.js';
 import { readXattrs } from '../../src/snapshot/xattr.js';
@@ -35,6 +36,13 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
     }
   });
   return { root, paths, db, layers, snapshots };
+}
+
+/** The caller mounts a snapshot's mount descriptions, at its mountpoint by convention. */
+async function mountSnapshot(snapshots: SnapshotStore, key: string): Promise<string> {
+  const target = snapshots.mountpoint(key);
+  await ensureMounted(await snapshots.mounts(key), target);
+  return target;
 }
 
 interface Listed { name: string; type: string; linkname?: string; body?: string; mode: number; uid: number; pax?: unknown }
@@ -110,7 +118,7 @@ test('cleanupOrphans removes dirs without a row', async (t) => {
 test('snapshot with no layers mounts over an empty lower dir', async (t) => {
   const { snapshots, root } = await setup(t);
   await snapshots.create('empty1', null);
-  const merged = await snapshots.mount('empty1');
+  const merged = await mountSnapshot(snapshots, 'empty1');
   assert.deepEqual(await readdir(merged), []);
   await writeFile(join(merged, 'f'), 'x');
   assert.equal(await readFile(join(snapshots.upperDir('empty1'), 'f'), 'utf8'), 'x');
@@ -127,8 +135,8 @@ test('register + mount + write + diffTar + re-unpack roundtrip, changes()', asyn
   const l2 = await layers.register(l1.chainId, streamOf(await buildTar([{ name: 'etc/.wh.hosts' }, { name: 'srv/new', body: 'n' }])));
   await snapshots.create('c1', l2.chainId);
   await assert.rejects(snapshots.create('c1', l2.chainId), { code: 'ERR_SNAPSHOT_EXISTS' });
-  const merged = await snapshots.mount('c1');
-  assert.equal(await snapshots.mount('c1'), merged, 'mount is idempotent');
+  const merged = await mountSnapshot(snapshots, 'c1');
+  assert.equal(await ensureMounted(await snapshots.mounts('c1'), merged), false, 'ensureMounted leaves a mounted rootfs alone');
   assert.equal((await mountsUnder(merged)).length, 1);
 
   // the lower whiteout hides etc/hosts
@@ -176,7 +184,7 @@ test('register + mount + write + diffTar + re-unpack roundtrip, changes()', asyn
   // re-unpack the diff as a new layer and mount a fresh snapshot on top
   const l3 = await layers.register(l2.chainId, snapshots.diffTar('c1'));
   await snapshots.create('c2', l3.chainId);
-  const m2 = await snapshots.mount('c2');
+  const m2 = await mountSnapshot(snapshots, 'c2');
   assert.equal(await readFile(join(m2, 'etc/passwd'), 'utf8'), 'root:x:0:0\nme:x:1000:1000\n');
   assert.ok(!existsSync(join(m2, 'bin/sh')));
   assert.deepEqual(await readdir(join(m2, 'opt')), ['c']);
@@ -193,6 +201,35 @@ test('register + mount + write + diffTar + re-unpack roundtrip, changes()', asyn
   assert.equal(existsSync(snapshots.mountpoint('c1')), false);
 });
 
+test('mounts() describes the overlay: lower dirs top-most first, upper, work; volatile on request', async (t) => {
+  const { layers, snapshots } = await setup(t);
+  const l1 = await layers.register(null, streamOf(await base()));
+  const l2 = await layers.register(l1.chainId, streamOf(await buildTar([{ name: 'srv/new', body: 'n' }])));
+  await snapshots.create('d1', l2.chainId);
+  const [m, ...more] = await snapshots.mounts('d1');
+  assert.equal(more.length, 0);
+  assert.equal(m.type, 'overlay');
+  assert.deepEqual(lowerDirsOf(m), [l2.dir, l1.dir]);
+  assert.equal(mountOption(m, 'upperdir'), snapshots.upperDir('d1'));
+  assert.equal(mountOption(m, 'workdir'), snapshots.workDir('d1'));
+  assert.ok(!m.options.includes('volatile'));
+  assert.ok((await snapshots.mounts('d1', { volatile: true }))[0].options.includes('volatile'));
+  // describing mounts nothing
+  assert.deepEqual(await mountsUnder(snapshots.mountpoint('d1')), []);
+  // any target will do: the caller picks it
+  const elsewhere = join(snapshots.containersDir, 'd1', 'elsewhere');
+  await mkdir(elsewhere);
+  await mountAll(await snapshots.mounts('d1', { volatile: true }), elsewhere);
+  assert.equal(await readFile(join(elsewhere, 'srv/new'), 'utf8'), 'n');
+  await writeFile(join(elsewhere, 'f'), 'x');
+  assert.equal(await readFile(join(snapshots.upperDir('d1'), 'f'), 'utf8'), 'x');
+  await unmountAll(elsewhere);
+  // a volatile mount leaves a marker the next mount must clear
+  assert.equal(await mountSnapshot(snapshots, 'd1'), snapshots.mountpoint('d1'));
+  assert.equal(await readFile(join(snapshots.mountpoint('d1'), 'f'), 'utf8'), 'x');
+  await snapshots.remove('d1');
+});
+
 test('long lower chains mount with relative lower dirs', async (t) => {
   const { layers, snapshots, root } = await setup(t);
   let parent: string | null = null;
@@ -202,7 +239,7 @@ test('long lower chains mount with relative lower dirs', async (t) => {
   }
   assert.ok(layers.lowerDirs(parent).join(':').length > 4096);
   await snapshots.create('long', parent);
-  const merged = await snapshots.mount('long');
+  const merged = await mountSnapshot(snapshots, 'long');
   assert.equal((await readdir(merged)).length, 120);
   assert.equal(await readFile(join(merged, 'f0'), 'utf8'), '0');
   assert.equal(await readFile(join(merged, 'f119'), 'utf8'), '119');
@@ -215,8 +252,8 @@ test('cleanupStale unmounts and removes snapshots no container owns', async (t) 
   const l1 = await layers.register(null, streamOf(await base()));
   await snapshots.create('live', l1.chainId);
   await snapshots.create('dead', l1.chainId);
-  await snapshots.mount('live');
-  await snapshots.mount('dead');
+  await mountSnapshot(snapshots, 'live');
+  await mountSnapshot(snapshots, 'dead');
   await mkdir(join(snapshots.containersDir, 'orphan', 'upper'), { recursive: true });
   await snapshots.cleanupStale(new Set(['live']));
   assert.deepEqual(snapshots.list().map((s) => s.key), ['live']);
