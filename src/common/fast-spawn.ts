@@ -8,8 +8,8 @@
  * makes for 'pipe', or /dev/null) and no other.
  * Exits are collected with waitpid(WNOHANG) on SIGCHLD (and a 25 ms poll while any is pending, since
  * signals coalesce); libuv reaps only the pids it spawned itself, so neither takes the other's.
- * Null where this path cannot be taken (koffi or glibc missing, a working directory, a very large
- * input): the caller then uses child_process.
+ * Null where this path cannot be taken (koffi or glibc missing, a working directory on a glibc without
+ * addchdir_np, a very large input): the caller then uses child_process.
  */
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
@@ -32,7 +32,7 @@ type Fn = NativeFunction;
 interface Calls {
   spawnp: Fn; actionsInit: Fn; actionsDup2: Fn; actionsDestroy: Fn;
   attrInit: Fn; attrFlags: Fn; attrMask: Fn; attrDefault: Fn; attrDestroy: Fn;
-  actionsOpen: Fn; socketpair: Fn; waitpid: Fn; close: Fn; actionsCloseFrom: Fn | null;
+  actionsOpen: Fn; socketpair: Fn; waitpid: Fn; close: Fn; actionsCloseFrom: Fn | null; actionsChdir: Fn | null;
 }
 
 let calls: Calls | null | undefined;
@@ -55,9 +55,12 @@ function load(): Calls | null {
       waitpid: libcFunction('waitpid'),
       close: libcFunction('close'),
       actionsCloseFrom: null,
+      actionsChdir: null,
     };
     // glibc 2.34+: the child closes whatever the daemon itself inherited without close-on-exec
     try { calls.actionsCloseFrom = libcFunction('posix_spawn_file_actions_addclosefrom_np'); } catch { /* older glibc */ }
+    // glibc 2.29+: the child starts in a working directory of its own
+    try { calls.actionsChdir = libcFunction('posix_spawn_file_actions_addchdir_np'); } catch { /* older glibc */ }
   } catch (e) {
     log.debug('posix_spawn unavailable: using child_process', { error: (e as Error).message });
     calls = null;
@@ -137,12 +140,13 @@ export interface FastChild {
 
 /**
  * posix_spawnp `cmd` with fds 0..n-1 as `stdio` says: 'ignore' is /dev/null, 'pipe' a socket pair
- * whose other end is returned as a Socket. `setsid`: a session of its own (child_process' detached).
+ * whose other end is returned as a Socket. `setsid`: a session of its own (child_process' detached);
+ * `cwd`: the child's working directory.
  * Null when this path cannot be taken; throws a SystemError when the program cannot be run.
  */
-export function fastSpawn(cmd: string, args: string[], opts: { stdio: Array<'ignore' | 'pipe'>; env?: NodeJS.ProcessEnv; setsid?: boolean }): FastChild | null {
+export function fastSpawn(cmd: string, args: string[], opts: { stdio: Array<'ignore' | 'pipe'>; env?: NodeJS.ProcessEnv; setsid?: boolean; cwd?: string }): FastChild | null {
   const c = load();
-  if (!c) return null;
+  if (!c || (opts.cwd && !c.actionsChdir)) return null;
   const pairs: Array<[number, number] | null> = [];
   try {
     for (const kind of opts.stdio) pairs.push(kind === 'pipe' ? socketPair(c) : null);
@@ -161,6 +165,7 @@ export function fastSpawn(cmd: string, args: string[], opts: { stdio: Array<'ign
       else c.actionsOpen(actions, fd, '/dev/null', O_RDWR, 0);
     });
     c.actionsCloseFrom?.(actions, pairs.length);
+    if (opts.cwd) c.actionsChdir!(actions, opts.cwd);
     c.attrInit(attr);
     c.attrFlags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (opts.setsid ? POSIX_SPAWN_SETSID : 0));
     c.attrMask(attr, Buffer.alloc(SIGSET_BYTES));

@@ -41,6 +41,7 @@ const PROTOTYPES = {
   posix_spawn_file_actions_adddup2: 'int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)',
   posix_spawn_file_actions_addopen: 'int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int oflag, unsigned int mode)',
   posix_spawn_file_actions_addclosefrom_np: 'int posix_spawn_file_actions_addclosefrom_np(void *actions, int from)',
+  posix_spawn_file_actions_addchdir_np: 'int posix_spawn_file_actions_addchdir_np(void *actions, const char *path)',
   posix_spawn_file_actions_destroy: 'int posix_spawn_file_actions_destroy(void *actions)',
   posix_spawnattr_init: 'int posix_spawnattr_init(void *attr)',
   posix_spawnattr_setflags: 'int posix_spawnattr_setflags(void *attr, short flags)',

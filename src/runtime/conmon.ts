@@ -113,7 +113,11 @@ interface SpawnedConmon {
   release: () => void;
 }
 
-function spawnConmon(conmonPath: string, args: string[], extraFds: number): SpawnedConmon {
+/**
+ * conmon runs in `cwd`, its own directory: it writes an `oom` marker into its working directory when the
+ * container is OOM-killed, which would otherwise land wherever the daemon (or a library's program) was started.
+ */
+function spawnConmon(conmonPath: string, args: string[], extraFds: number, cwd: string): SpawnedConmon {
   const env: NodeJS.ProcessEnv = { ...process.env, _OCI_SYNCPIPE: '3' };
   if (extraFds >= 2) { env._OCI_STARTPIPE = '4'; env._OCI_ATTACHPIPE = '5'; }
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'ignore', 'pipe', 'pipe'];
@@ -128,7 +132,7 @@ function spawnConmon(conmonPath: string, args: string[], extraFds: number): Spaw
   // (posix_spawn: see fast-spawn.ts; child_process where that path is not available)
   let fast;
   try {
-    fast = fastSpawn(conmonPath, args, { stdio, env, setsid: true });
+    fast = fastSpawn(conmonPath, args, { stdio, env, setsid: true, cwd });
   } catch (e) {
     throw new SystemError(`cannot run conmon: ${(e as Error).message}`, 'ERR_CONMON', e);
   }
@@ -139,7 +143,7 @@ function spawnConmon(conmonPath: string, args: string[], extraFds: number): Spaw
       release: () => { for (const s of fast.stdio) s?.destroy(); },
     };
   }
-  const child: ChildProcess = spawn(conmonPath, args, { stdio, env, detached: true });
+  const child: ChildProcess = spawn(conmonPath, args, { stdio, env, detached: true, cwd });
   collectStderr(child.stderr!);
   const mon: SpawnedConmon = {
     stdio: child.stdio as SpawnedConmon['stdio'],
@@ -220,7 +224,7 @@ export async function startContainerMonitor(opts: MonitorOptions): Promise<Monit
   if (opts.leaveStdinOpen) args.push('--leave-stdin-open');
   if (opts.logSizeMax && opts.logSizeMax > 0) args.push('--log-size-max', String(opts.logSizeMax));
   if (opts.noSyncLog) args.push('--no-sync-log');
-  const mon = spawnConmon(opts.conmonPath ?? 'conmon', args, 0);
+  const mon = spawnConmon(opts.conmonPath ?? 'conmon', args, 0, opts.dir);
   try {
     const pid = await waitForSync(mon, opts.runtime, opts.id, 'create', opts.timeoutMs ?? 30_000);
     return { pid, conmonPid: readPidFile(paths.conmonPidFile), paths };
@@ -248,7 +252,7 @@ export async function startExecMonitor(opts: ExecMonitorOptions): Promise<Monito
   const args = [...commonArgs({ ...opts, paths }), '-b', opts.dir, '-e', '--exec-process-spec', specPath];
   if (opts.attach) args.push('--exec-attach');
   if (opts.leaveStdinOpen) args.push('--leave-stdin-open');
-  const mon = spawnConmon(opts.conmonPath ?? 'conmon', args, opts.attach ? 3 : 0);
+  const mon = spawnConmon(opts.conmonPath ?? 'conmon', args, opts.attach ? 3 : 0, opts.dir);
   let attach: AttachStream | undefined;
   try {
     let onAttachReady: (() => Promise<void>) | undefined;
