@@ -7,7 +7,7 @@ import type { EventLog } from '../events/events.js';
 import type { ImageStore } from '../image/image-store.js';
 import type { NetworkManager } from '../network/network-manager.js';
 import { ContainerStore, type ContainerRecord } from '../record/container-store.js';
-import { monitorPaths, type AttachStream, type MonitorPaths, type OciRuntime, type Task, type TaskExit } from '../runtime/index.js';
+import { monitorPaths, type AttachStream, type ExitWatch, type MonitorPaths, type OciRuntime, type Task, type TaskExit } from '../runtime/index.js';
 import { UsernsAllocator } from '../runtime/userns-alloc.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
@@ -31,10 +31,6 @@ export interface ContainerManagerDeps {
   defaultLogConfig?: LogConfig;
 }
 
-/** Per running container or exec: the watch on conmon's exit dir. */
-export interface ExitWatch { close(): void }
-
-export const EXIT_POLL_MS = 1000;          // fallback when an inotify event is missed
 export const KILL_WAIT_MS = 15_000;        // how long a SIGKILL'ed container may take to be reaped
 
 /**

@@ -4,13 +4,12 @@ import { randomId } from '../common/digest.js';
 import { ConflictError, InvalidArgumentError, SystemError } from '../common/errors.js';
 import { etcFilePaths } from '../record/etc-files.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
-import { buildProcess, monitorPaths, readExitFile, resizeConmon, resolveUser, startExecMonitor, type MonitorPaths } from '../runtime/index.js';
+import { buildProcess, monitorPaths, readExitFile, resizeConmon, resolveUser, startExecMonitor, watchExit, type ExitWatch, type MonitorPaths } from '../runtime/index.js';
 import { wrapAttach, type AttachIO } from './attach.js';
 import type { ContainerContext } from './context.js';
 import { execInspectView, type ExecInspectView, type ExecRecord } from './exec-sessions.js';
 import type { ExecConfig } from '../common/engine-api/types.js';
 import { withLogRecovery } from './exec-output-recovery.js';
-import { closeExitWatch, processAlive, watchExitDir } from './exit-watch.js';
 import { containerEnv, processInputFor } from './spec-input.js';
 import { classifyStartError } from './start-errors.js';
 
@@ -86,21 +85,22 @@ export async function execStart(ctx: ContainerContext, execId: string, opts: { D
     beforeEnd: async () => { await waitExec(ctx, execId, 5000); } });
 }
 
+/** The runtime's exit watch, as for containers: the code conmon wrote, or 255 when conmon went without one. */
 function watchExecExit(ctx: ContainerContext, exec: ExecRecord, paths: MonitorPaths): void {
-  const check = () => {
-    const code = readExitFile(paths.exitFile);
-    if (code !== null) { finishExec(ctx, exec, code); return; }
-    if (exec.conmonPid && !processAlive(exec.conmonPid)) finishExec(ctx, exec, readExitFile(paths.exitFile) ?? 255);
-  };
-  ctx.execWatches.set(exec.id, watchExitDir(paths.exitDir, check));
-  check();
+  let fired = false;
+  const w: ExitWatch = watchExit({ exitDir: paths.exitDir, exitFile: paths.exitFile, conmonPid: exec.conmonPid }, (exit) => {
+    fired = true;
+    finishExec(ctx, exec, exit.code);
+  });
+  // an exit that is there already is handed on before watchExit returns: then there is nothing to keep
+  if (!fired) ctx.execWatches.set(exec.id, w);
 }
 
 /** Record an exec's exit (also of execs still running when their container exits: 137). */
 export function finishExec(ctx: ContainerContext, exec: ExecRecord, code: number): void {
   if (!exec.running) return;
   const w = ctx.execWatches.get(exec.id);
-  if (w) { closeExitWatch(w); ctx.execWatches.delete(exec.id); }
+  if (w) { w.close(); ctx.execWatches.delete(exec.id); }
   exec.running = false;
   exec.exitCode = code;
   exec.canRemove = true;

@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { EXIT_POLL_MS, type ContainerContext, type ExitWatch } from './context.js';
+import type { ExitWatch } from '../runtime/index.js';
+import type { ContainerContext } from './context.js';
 import { taskOf } from './tasks.js';
 
 /**
@@ -26,23 +26,4 @@ export function unwatchExit(ctx: ContainerContext, id: string): void {
   if (!w) return;
   w.close();
   ctx.exitWatches.delete(id);
-}
-
-/** Calls check on every change in dir, and every EXIT_POLL_MS in case an inotify event is missed. */
-export function watchExitDir(dir: string, check: () => void): ExitWatch {
-  const timer = setInterval(check, EXIT_POLL_MS);
-  timer.unref();
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dir, check);
-    watcher.on('error', () => { /* the dir went away: the poll covers it */ });
-    watcher.unref();
-  } catch { /* no exit dir: the poll covers it */ }
-  return { close: () => { clearInterval(timer); watcher?.close(); } };
-}
-
-export function closeExitWatch(w: ExitWatch): void { w.close(); }
-
-export function processAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }

@@ -4,7 +4,7 @@ import { log } from '../common/log.js';
 import { readExitFile } from '../runtime/index.js';
 import { removesAtExit } from './auto-remove.js';
 import type { ContainerContext } from './context.js';
-import { closeExitWatch, unwatchExit, watchExit } from './exit-watch.js';
+import { unwatchExit, watchExit } from './exit-watch.js';
 import { handleExit, scheduleRestart } from './exits.js';
 import { logsToFile } from './log-config.js';
 import { dropRestart, restartWanted } from './pending-restarts.js';
@@ -93,6 +93,6 @@ export async function shutdown(ctx: ContainerContext): Promise<void> {
   await ctx.jsonLogs.close();
   for (const id of [...ctx.exitWatches.keys()]) unwatchExit(ctx, id);
   ctx.tasks.clear(); // the tasks run on under conmon; the next daemon takes them up again
-  for (const [id, w] of ctx.execWatches) { closeExitWatch(w); ctx.execWatches.delete(id); }
+  for (const [id, w] of ctx.execWatches) { w.close(); ctx.execWatches.delete(id); }
   for (const id of [...ctx.restarts.keys()]) dropRestart(ctx, id);
 }
