@@ -309,7 +309,7 @@ export class Engine {
  */
 async function cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
   try { return await work; } catch (e) {
-    if (signal?.aborted) throw Object.assign(new SystemError(`${what} aborted`, 'ERR_ABORTED'), { cause: e });
+    if (signal?.aborted) throw new SystemError(`${what} aborted`, 'ERR_ABORTED', e);
     throw e;
   }
 }
