@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../common/errors.js';
 import { nowRfc3339Nano, parseTime } from '../common/human-time.js';
 import { log, PhaseTimer } from '../common/log.js';
 import { etcFilePaths } from '../record/etc-files.js';
-import { resolveInRoot } from '../record/scoped-path.js';
+import { resolveInRoot } from '../runtime/resolve-in-root.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 import { buildSpec, resolveUser, Task } from '../runtime/index.js';
 import { rememberCompiledSeccomp, useCompiledSeccomp } from '../runtime/seccomp-cache.js';
