@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../common/errors.js';
+import { tryGoDurationNs } from '../common/go-duration.js';
 import { parseTime } from '../common/human-time.js';
 import { log } from '../common/log.js';
 import type { ContainerContext } from './context.js';
@@ -33,11 +34,11 @@ function labelMatch(labels: Record<string, string>, f: string): boolean {
   return i < 0 ? Object.prototype.hasOwnProperty.call(labels, f) : labels[f.slice(0, i)] === f.slice(i + 1);
 }
 
-/** `until` of prune filters: unix timestamp, RFC 3339 or a Go duration ago (10m, 1h30m). */
+/** `until` of prune filters: unix timestamp, RFC 3339 or a Go duration ago (10m, 1h30m, 1.5h). */
 function parseUntil(v: string): number {
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const dur = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
-  if (dur && v) return Date.now() - ((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000;
+  const ns = tryGoDurationNs(v);
+  if (ns !== undefined) return Date.now() - ns / 1e6;
   const t = Date.parse(v);
   if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
   return t;

@@ -119,3 +119,12 @@ test('prune removes stopped containers only (label filter)', async (t) => {
   assert.deepEqual(r2.ContainersDeleted, [b.Id]);
   assert.deepEqual(mgr.list({ all: true }).map((s: any) => s.Id), [keep.Id]);
 });
+
+test('prune until: Go durations before now (1.5h keeps a new container, -1m reaches past it), timestamps, and a clear error', async (t) => {
+  const { mgr } = await containerEnv(t);
+  const c = await mgr.create({ Image: 'busybox', Cmd: ['true'] }, 'fresh');
+  assert.deepEqual((await mgr.prune({ until: ['1.5h'] })).ContainersDeleted, []);
+  assert.deepEqual((await mgr.prune({ until: ['1h30m'] })).ContainersDeleted, []);
+  await assert.rejects(mgr.prune({ until: ['soon'] }), { status: 400, message: "invalid filter 'until=soon'" });
+  assert.deepEqual((await mgr.prune({ until: ['-1m'] })).ContainersDeleted, [c.Id]);
+});
