@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomId } from '../common/digest.js';
 import { ConflictError, InvalidArgumentError, NoSuchNetworkError, NotFoundError, NotSupportedError, BerthError, type ErrorCode } from '../common/errors.js';
 import { log } from '../common/log.js';
+import { parseTimestamp } from '../image/filters.js';
 import type { EnginePaths } from '../common/paths.js';
 import type { EventLog } from '../events/events.js';
 import type { Db } from '../store/db.js';
@@ -292,12 +293,14 @@ export class NetworkManager {
 
   async prune(filters: Record<string, string[]> = {}): Promise<{ NetworksDeleted: string[] }> {
     const deleted: string[] = [];
+    // a Go duration before now or a timestamp, as the other prunes read it (Date.parse alone took `24h` as NaN and pruned all)
+    const until = filters.until?.length ? parseTimestamp(filters.until[0]!) : Infinity;
     for (const n of this.store.networks()) {
       if (['bridge', 'host', 'none'].includes(n.name)) continue;
       if (this.store.endpoints({ networkId: n.id }).length) continue;
       const labels = filters.label ?? [];
       if (!labels.every((v) => { const i = v.indexOf('='); return i < 0 ? v in n.labels : n.labels[v.slice(0, i)] === v.slice(i + 1); })) continue;
-      if (filters.until?.length && Date.parse(n.created) > Date.parse(filters.until[0])) continue;
+      if (Date.parse(n.created) > until) continue;
       await this.remove(n.id);
       deleted.push(n.name);
     }

@@ -288,3 +288,14 @@ test('after a daemon SIGKILL, a restart removes what belongs to no running conta
   await ok(['network', 'rm', 'crashnet']);
   assert.doesNotMatch(links(), /vb[0-9a-f]{13}/);
 });
+
+test('network prune --filter until: a Go duration before now keeps a new network, one in the future prunes it; a bad value is refused', async () => {
+  await ok(['network', 'create', 'young']);
+  assert.equal((await ok(['network', 'prune', '-f', '--filter', 'until=24h'])).includes('young'), false);
+  assert.match(await ok(['network', 'ls', '--format', '{{.Name}}']), /^young$/m);
+  const bad = await d.berth(['network', 'prune', '-f', '--filter', 'until=soon']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /soon/);
+  assert.match(await ok(['network', 'prune', '-f', '--filter', 'until=-1m']), /^young$/m);
+  assert.doesNotMatch(await ok(['network', 'ls', '--format', '{{.Name}}']), /^young$/m);
+});
