@@ -1,6 +1,7 @@
 // Bundles the CLI into one CommonJS file: Node then loads one module instead of ~30, which is most
 // of the CLI's start-up time. dist/cli/start.cjs runs it with Node's compile cache; `serve` imports
-// the daemon's ES modules from dist/daemon (import() from CommonJS), so they stay unbundled.
+// the daemon's ES modules from dist/daemon (import() from CommonJS), so they stay unbundled; so does
+// `compose`, from dist/compose.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -13,7 +14,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node24',
-  external: ['node-unix-socket-linux-x64-gnu', '../daemon/serve.js'],
+  external: ['node-unix-socket-linux-x64-gnu', '../daemon/serve.js', '../compose/main.js'],
   // import.meta.url becomes the bundle's own file URL
   define: { 'import.meta.url': '__berthModuleUrl' },
   banner: { js: "const __berthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -3,7 +3,7 @@
  * output helpers and the errors that carry exit codes.
  */
 import { BerthError, UsageError } from '../common/errors.js';
-import { DaemonError, type EngineClient } from './client.js';
+import { DaemonError, type EngineClient } from '../client/engine-client.js';
 import { connectingClient, resolveHost } from './host.js';
 
 /** Exit with a code and no message (a container's exit status, a finished `wait`...). */

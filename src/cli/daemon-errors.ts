@@ -5,7 +5,7 @@
  * CLI's own test of the message's words.
  */
 import type { ErrorCode } from '../common/errors.js';
-import { DaemonError } from './client.js';
+import { DaemonError } from '../client/engine-client.js';
 
 /** `create` found no such image: Docker's cue to print "Unable to find image" and pull. */
 export function isNoSuchImage(e: unknown): boolean {

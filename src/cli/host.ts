@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, openSync, closeSync, fstatSync, readSync } from 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../common/errors.js';
-import { ConnectError, EngineClient } from './client.js';
+import { ConnectError, EngineClient } from '../client/engine-client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 
 const DEFAULT_SOCKET = '/run/berth/berth.sock';

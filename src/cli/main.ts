@@ -11,7 +11,7 @@ import { installErrorOf } from '../common/install-check.js';
 import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
 import { normalizeFlagForms, targetCommand } from './flag-forms.js';
 import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
-import { DaemonError } from './client.js';
+import { DaemonError } from '../client/engine-client.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
 import { registerRegistryCommands } from './commands/registry.js';
@@ -213,6 +213,7 @@ export async function main(argv: string[]): Promise<number> {
       throw installErrorOf(e, repoDir()) ?? e;
     }
   }
+  if (scan.rest[0] === 'compose') return runComposeCommand(scan);
   if (scan.rest[0] === '-v' || scan.rest[0] === '--version') {
     process.stdout.write(`berth version ${berthVersion()}\n`);
     return 0;
@@ -237,6 +238,24 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return reportError(program, scan.commandPath, e);
   }
+}
+
+/**
+ * `berth compose …`: compose's own module, loaded only for it (the CLI bundle stays small); it gets an
+ * engine client made as every other command's (-H, BERTH_HOST, DOCKER_HOST, autostart).
+ */
+async function runComposeCommand(scan: PreScan): Promise<number> {
+  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) });
+  let mod: { runCompose: (argv: string[], io: unknown) => Promise<number> };
+  try {
+    mod = await import('../compose/main.js' as string);
+  } catch (e) {
+    throw installErrorOf(e, repoDir()) ?? e;
+  }
+  return mod.runCompose(scan.rest.slice(1), {
+    client: () => ctx.client(), env: process.env, cwd: process.cwd(),
+    stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, commandName: 'berth compose',
+  });
 }
 
 /** The clone this CLI runs from: dist/cli/berth.cjs, dist/cli/main.js and src/cli/main.ts are two levels down. */

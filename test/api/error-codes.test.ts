@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { buildImage, publish } from '../registry/publish.js';
 import { serveRegistry, type Peer } from '../registry/peers.js';
-import { EngineClient, DaemonError } from '../../src/cli/client.js';
+import { EngineClient, DaemonError } from '../../src/client/engine-client.js';
 import { isErrorCode } from '../../src/common/errors.js';
 import { buildTar } from '../image/helpers.js';
 

@@ -10,7 +10,7 @@ import { addContainerOptions, buildCreateRequest } from '../../src/cli/container
 import { goDurationNs } from '../../src/common/go-duration.ts';
 import { preScan } from '../../src/cli/main.ts';
 import { resolveHost, socketFromHost } from '../../src/cli/host.ts';
-import { encodeFilters, encodeQuery } from '../../src/cli/client.ts';
+import { encodeFilters, encodeQuery } from '../../src/client/engine-client.ts';
 import { splitReference, tagged } from '../../src/cli/commands/run.ts';
 import { getTimestamp } from '../../src/cli/timestamps.ts';
 

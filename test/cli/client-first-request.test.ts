@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { EngineClient, ConnectError } from '../../src/cli/client.js';
+import { EngineClient, ConnectError } from '../../src/client/engine-client.js';
 import { DAEMON_FLAG_TEXT } from '../../src/daemon/node-flags.js';
 
 /** An Engine API server on a unix socket that speaks API 1.43 at most, as an older dockerd does. */

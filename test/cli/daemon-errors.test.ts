@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DaemonError, EngineClient, codeOfStatus } from '../../src/cli/client.js';
+import { DaemonError, EngineClient, codeOfStatus } from '../../src/client/engine-client.js';
 import { isNoSuchImage, isNoSuchNetwork, isNotFound, isNotSupported, startErrorExitCode } from '../../src/cli/daemon-errors.js';
 import { CliContext, formatError } from '../../src/cli/context.js';
 import { buildProgram, reportError } from '../../src/cli/main.js';

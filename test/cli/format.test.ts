@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compile, renderItems, ellipsis, truncateId } from '../../src/cli/format/formatter.ts';
-import { tabwrite } from '../../src/cli/format/tabwriter.ts';
-import { formatG, humanDuration, humanSize, humanSizeWithPrecision, bytesSize } from '../../src/cli/format/units.ts';
+import { compile, renderItems, ellipsis, truncateId } from '../../src/client/format/formatter.ts';
+import { tabwrite } from '../../src/client/format/tabwriter.ts';
+import { formatG, humanDuration, humanSize, humanSizeWithPrecision, bytesSize } from '../../src/client/format/units.ts';
 import { ramInBytes } from '../../src/common/byte-size.ts';
-import { ContainerContext, CONTAINER_HEADERS, displayablePorts, imageRows, ImageContext, IMAGE_HEADERS } from '../../src/cli/format/contexts.ts';
-import { sprintf, goQuote } from '../../src/cli/format/printf.ts';
+import { ContainerContext, CONTAINER_HEADERS, displayablePorts, imageRows, ImageContext, IMAGE_HEADERS } from '../../src/client/format/contexts.ts';
+import { sprintf, goQuote } from '../../src/client/format/printf.ts';
 import { PS_DEFAULT_TABLE } from '../../src/cli/commands/containers.ts';
 import { IMAGES_DEFAULT_TABLE } from '../../src/cli/commands/images.ts';
 

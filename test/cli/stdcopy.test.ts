@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DetachKeyFilter, encodeFrame, FrameDemuxer, FrameError, parseDetachKeys } from '../../src/cli/stdcopy.ts';
+import { DetachKeyFilter, encodeFrame, FrameDemuxer, FrameError, parseDetachKeys } from '../../src/client/stdcopy.ts';
 
 function collectFrames(chunks: Buffer[]) {
   const got: Array<[string, string]> = [];

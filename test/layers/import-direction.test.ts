@@ -49,3 +49,15 @@ test('no module imports a folder above its own', () => {
   }
   assert.deepEqual(upward, []);
 });
+
+test('compose is a client of the Engine API only: it imports common, client and itself', () => {
+  const allowed = new Set(['common', 'client', 'compose']);
+  const reaching: string[] = [];
+  for (const file of sourceFiles(join(src, 'compose'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
+      const target = relative(src, normalize(join(dirname(file), m[1]!))).split('/')[0]!;
+      if (!allowed.has(target)) reaching.push(`${relative(repo, file)} -> ${m[1]}`);
+    }
+  }
+  assert.deepEqual(reaching, []);
+});

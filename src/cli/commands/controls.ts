@@ -1,13 +1,13 @@
 /** stats, update, system df, system prune — with Docker's flags, columns and numbers. */
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { encodeFilters, jsonLines } from '../client.js';
+import { encodeFilters, jsonLines } from '../../client/engine-client.js';
 import { isNotSupported } from '../daemon-errors.js';
 import { collect, confirm, forEachTarget, parseIntOption, type CliContext } from '../context.js';
-import { renderItems, truncateId } from '../format/formatter.js';
+import { renderItems, truncateId } from '../../client/format/formatter.js';
 import { listFormat } from '../config-formats.js';
-import { dfRows, dfSummary, dfVerbose, readDiskUsage } from '../format/disk-usage.js';
-import { bytesSize, humanSize, humanSizeWithPrecision } from '../format/units.js';
+import { dfRows, dfSummary, dfVerbose, readDiskUsage } from '../../client/format/disk-usage.js';
+import { bytesSize, humanSize, humanSizeWithPrecision } from '../../client/format/units.js';
 import { ramInBytes } from '../../common/byte-size.js';
 
 const enc = encodeURIComponent;

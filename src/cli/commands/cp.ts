@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import * as tar from 'tar-stream';
 import { BerthError } from '../../common/errors.js';
 import type { CliContext } from '../context.js';
-import { humanSize } from '../format/units.js';
+import { humanSize } from '../../client/format/units.js';
 
 const enc = encodeURIComponent;
 

@@ -5,12 +5,12 @@
 import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { NotSupportedError, UsageError } from '../../common/errors.js';
-import { DaemonError, encodeFilters, jsonLines } from '../client.js';
+import { DaemonError, encodeFilters, jsonLines } from '../../client/engine-client.js';
 import { collect, confirm, forEachTarget, type CliContext } from '../context.js';
-import { HISTORY_HEADERS, HistoryContext, IMAGE_HEADERS, ImageContext, imageRows } from '../format/contexts.js';
-import { renderItems } from '../format/formatter.js';
+import { HISTORY_HEADERS, HistoryContext, IMAGE_HEADERS, ImageContext, imageRows } from '../../client/format/contexts.js';
+import { renderItems } from '../../client/format/formatter.js';
 import { listFormat } from '../config-formats.js';
-import { humanSize } from '../format/units.js';
+import { humanSize } from '../../client/format/units.js';
 import { inspectObjects } from './containers.js';
 import { splitReference } from './run.js';
 

@@ -1,10 +1,10 @@
 /** network create/ls/inspect/rm/prune/connect/disconnect, and `port`. */
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { encodeFilters } from '../client.js';
+import { encodeFilters } from '../../client/engine-client.js';
 import { isNoSuchNetwork } from '../daemon-errors.js';
 import { collect, confirm, forEachTarget, type CliContext } from '../context.js';
-import { compile, preFormat, renderItems } from '../format/formatter.js';
+import { compile, preFormat, renderItems } from '../../client/format/formatter.js';
 import { listFormat } from '../config-formats.js';
 
 const enc = encodeURIComponent;

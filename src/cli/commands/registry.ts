@@ -9,7 +9,7 @@ import { UsageError } from '../../common/errors.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
 import { eraseCredentials, getCredentials, registryAuthHeader, serverKey, storeCredentials } from '../../registry/client/credentials.js';
 import type { JsonMessage } from '../../registry/client/progress.js';
-import { DaemonError, jsonLines } from '../client.js';
+import { DaemonError, jsonLines } from '../../client/engine-client.js';
 import type { CliContext } from '../context.js';
 
 const enc = encodeURIComponent;

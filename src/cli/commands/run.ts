@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../common/errors.js';
-import { DaemonError, readBody, type EngineClient } from '../client.js';
+import { DaemonError, readBody, type EngineClient } from '../../client/engine-client.js';
 import { ExitError, forEachTarget, formatError, type CliContext } from '../context.js';
 import { isNoSuchImage, startErrorExitCode } from '../daemon-errors.js';
 import { addContainerOptions, buildCreateRequest, type CreateRequest } from '../container-config.js';
-import { DEFAULT_DETACH_KEYS, pumpConnection } from '../streams.js';
+import { DEFAULT_DETACH_KEYS, pumpConnection } from '../../client/streams.js';
 import { authFor, ProgressPrinter } from './registry.js';
 
 /** Errors before the container runs: exit 125 (126/127 when the command cannot be run). */

@@ -1,9 +1,9 @@
 /** version, info, events (and `system info`, `system events`). */
 import type { Command } from 'commander';
 import { BERTH_VERSION } from '../../common/version.js';
-import { CLIENT_API_VERSION, encodeFilters, jsonLines } from '../client.js';
+import { CLIENT_API_VERSION, encodeFilters, jsonLines } from '../../client/engine-client.js';
 import { collect, ExitError, type CliContext } from '../context.js';
-import { compile, preFormat } from '../format/formatter.js';
+import { compile, preFormat } from '../../client/format/formatter.js';
 import { getTimestamp } from '../timestamps.js';
 
 export function berthVersion(): string {

@@ -1,11 +1,11 @@
 /** volume create/ls/inspect/rm/prune. */
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { encodeFilters } from '../client.js';
+import { encodeFilters } from '../../client/engine-client.js';
 import { collect, confirm, forEachTarget, type CliContext } from '../context.js';
-import { compile, preFormat, renderItems } from '../format/formatter.js';
+import { compile, preFormat, renderItems } from '../../client/format/formatter.js';
 import { listFormat } from '../config-formats.js';
-import { humanSize } from '../format/units.js';
+import { humanSize } from '../../client/format/units.js';
 
 const enc = encodeURIComponent;
 
