@@ -89,3 +89,13 @@ export function resolveServiceEnvironment(
   }
   return { ...fromFiles, ...declared };
 }
+
+/** A service's `label_file:` entries, in order (later files win); `labels` go over them. */
+export function readLabelFiles(files: string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const file of files) {
+    if (!existsSync(file)) throw new ComposeLoadError('ERR_COMPOSE_FILE', `label file ${file} not found: stat ${file}: no such file or directory`);
+    Object.assign(labels, parseEnvFile(file, undefined, (k) => labels[k]));
+  }
+  return labels;
+}

@@ -8,7 +8,7 @@ import type {
   ServiceVolumeConfig, VolumeConfig,
 } from '../model.js';
 import { ComposeLoadError } from './errors.js';
-import { resolveServiceEnvironment } from './environment.js';
+import { readLabelFiles, resolveServiceEnvironment } from './environment.js';
 import { parsePortSpec, PortSpecError } from './ports.js';
 import { parseVolumeSpec, VolumeSpecError } from './volume-spec.js';
 import { splitShellWords } from './shell-words.js';
@@ -166,7 +166,8 @@ export function normalizeService(name: string, raw: Obj, ctx: NormalizeContext):
   const envFiles = normalizeEnvFiles(raw.env_file);
   if (envFiles) service.env_file = envFiles;
   service.environment = resolveServiceEnvironment(toMapping(raw.environment), envFiles ?? [], ctx.environment);
-  service.labels = toLabels(raw.labels);
+  service.labels = { ...(raw.label_file !== undefined ? readLabelFiles(toList(raw.label_file)) : {}), ...toLabels(raw.labels) };
+  if (raw.label_file !== undefined) (service as Obj).label_file = toList(raw.label_file);
   if (raw.annotations !== undefined) service.annotations = toLabels(raw.annotations);
   service.ports = normalizePorts(raw.ports, name);
   if (raw.expose !== undefined) service.expose = toList(raw.expose);
@@ -215,6 +216,7 @@ function normalizeTopLevel<T>(v: unknown, project: string, extra: (o: Obj) => Ob
     const name = resourceName(project, key, o);
     if (isObj(o.external)) o.external = true; // the old `external: {name}` form
     if (o.labels !== undefined) o.labels = toLabels(o.labels);
+    if (isObj(o.driver_opts)) o.driver_opts = Object.fromEntries(Object.entries(o.driver_opts).map(([k, x]) => [k, str(x)]));
     const ext = extensionsOf(o);
     for (const k of Object.keys(o)) if (k.startsWith('x-')) delete o[k];
     out[key] = { ...extra(o), name, ...(ext ? { extensions: ext } : {}) } as T;
