@@ -118,8 +118,16 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   merged.name = name;
 
   const project = normalizeProject(merged, { name, workingDir, configFiles: found.files, environment: env });
+  // a place for an error found after merging: the last file that has the path (or the sequence
+  // item with that text), else the closest ancestor that one has
   const locate = (path: Array<string | number>) => {
-    for (const m of [...ctx.maps].reverse()) if (m.has(path)) return m.keyAt(path);
+    const byText = [...path.slice(0, -1), `=${String(path[path.length - 1])}`];
+    for (let n = path.length; n > 0; n--) {
+      for (const m of [...ctx.maps].reverse()) {
+        if (n === path.length && m.has(byText)) return m.valueAt(byText);
+        if (m.has(path.slice(0, n))) return m.keyAt(path.slice(0, n));
+      }
+    }
     return undefined;
   };
   const profiled = applyProfiles(project, activeProfiles(opts.profiles, env));

@@ -89,7 +89,12 @@ class TreeBuilder {
       throw new ComposeLoadError('ERR_COMPOSE_FILE',
         `${this.file}:${p.line}:${p.col}: yaml: document expands aliases to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?)`);
     }
-    if (node.range && this.aliasDepth === 0) this.map.values.set(pathKey(path), this.where(node.range[0]));
+    if (node.range && this.aliasDepth === 0) {
+      const at = this.where(node.range[0]);
+      this.map.values.set(pathKey(path), at);
+      // a scalar in a sequence is also found by its text (`networks: [front]` → networks.=front)
+      if (isScalar(node) && typeof path[path.length - 1] === 'number') this.map.values.set(pathKey([...path.slice(0, -1), `=${String(node.value)}`]), at);
+    }
     const value = this.buildUntagged(node, path);
     const tag = (node as { tag?: string }).tag;
     if (tag === '!reset') return ResetTag.instance;
