@@ -29,7 +29,7 @@ export function parseVolumeSpec(spec: string): ServiceVolumeConfig {
   if (v.source !== undefined && isFilePath(v.source)) {
     v.type = 'bind';
     v.bind = { ...v.bind, create_host_path: true };
-  } else if (v.source !== undefined) {
+  } else {
     v.volume = { ...v.volume };
     delete v.bind;
   }
