@@ -53,7 +53,7 @@ test('a top-level unknown key and a bad service name', async (t) => {
 
 test('x- extensions are allowed anywhere the spec allows them', async (t) => {
   const dir = projectDir(t, { 'compose.yaml': 'x-top: 1\nservices:\n  web:\n    image: busybox\n    x-mine: {a: 1}\nnetworks:\n  n:\n    x-n: 2\n' });
-  const { project } = await load(dir);
+  const { project } = await load(dir, { allResources: true });
   assert.deepEqual(project.services.web!.extensions, { 'x-mine': { a: 1 } });
   assert.deepEqual(project.networks.n!.extensions, { 'x-n': 2 });
 });

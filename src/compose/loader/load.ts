@@ -14,7 +14,7 @@ import { interpolateTree } from './interpolate.js';
 import { mergeFiles, stripTags } from './merge.js';
 import { normalizeProject } from './normalize.js';
 import { resolveTreePaths } from './paths.js';
-import { activeProfiles, applyProfiles } from './profiles.js';
+import { activeProfiles, applyProfiles, withoutUnusedResources } from './profiles.js';
 import { projectName } from './project-name.js';
 import { validateAgainstSchema } from './schema.js';
 import { substitute } from './template.js';
@@ -41,6 +41,8 @@ export interface LoadOptions {
   noInterpolate?: boolean;
   /** skip the consistency checks (`config` still prints what it can) */
   skipConsistencyCheck?: boolean;
+  /** --all-resources: keep networks/volumes/secrets/configs that no enabled service uses */
+  allResources?: boolean;
 }
 
 /** What one file's tree needs to be read: the environment, where its relative paths start, and so on. */
@@ -132,5 +134,5 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   };
   const profiled = applyProfiles(project, activeProfiles(opts.profiles, env));
   if (!opts.skipConsistencyCheck) checkConsistency(profiled, locate);
-  return profiled;
+  return opts.allResources ? profiled : withoutUnusedResources(profiled);
 }
