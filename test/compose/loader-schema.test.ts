@@ -57,3 +57,17 @@ test('x- extensions are allowed anywhere the spec allows them', async (t) => {
   assert.deepEqual(project.services.web!.extensions, { 'x-mine': { a: 1 } });
   assert.deepEqual(project.networks.n!.extensions, { 'x-n': 2 });
 });
+
+test('the built CLI uses the precompiled validator and reports the same errors', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const repo = new URL('../../', import.meta.url).pathname;
+  assert.ok(existsSync(`${repo}dist/compose/loader/compose-spec-validator.cjs`), 'npm run build precompiles the validator');
+  const dir = projectDir(t, { 'compose.yaml': 'services:\n  web:\n    imagee: x\n    ports: [{targe: 1}]\n    restart: 3\n' });
+  const fromSrc = await loadError(dir);
+  const script = `import('${repo}dist/compose/loader/load.js').then((m) => m.loadProject({ files: [], profiles: [], envFiles: [], env: {}, cwd: ${JSON.stringify(dir)} }))` +
+    '.then(() => process.exit(3), (e) => { process.stdout.write(e.message); process.exit(e.exitCode); })';
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 15, r.stderr);
+  assert.equal(r.stdout, fromSrc.message);
+});

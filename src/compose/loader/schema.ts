@@ -8,20 +8,32 @@
  * does, only the most specific alternative is kept (the one that failed deeper than on its type), or,
  * when every alternative failed on the type alone, one "must be a X or Y" error.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ComposeLoadError, atPosition } from './errors.js';
 import { pathText, type SourceMap } from './yaml-source.js';
-// imported (not read from disk) so that tsc copies it into dist with the code
-import composeSpec from './compose-spec.json' with { type: 'json' };
+import { AJV_OPTIONS } from './schema-options.js';
+
+const require = createRequire(import.meta.url);
 
 let validator: ValidateFunction | null = null;
 
+/**
+ * The build precompiles the schema (scripts/compose-spec-validator.mjs) next to this module; from
+ * src (the tests) it is compiled here, with the same options. Loaded on first use, synchronously.
+ */
 function compile(): ValidateFunction {
   if (validator) return validator;
-  // ajv's default meta-schema is draft-07, the spec's own; its $schema id is only informative here
-  const { $schema: _draft, ...schema } = composeSpec as Record<string, unknown>;
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-  validator = ajv.compile(schema);
+  try {
+    const mod = require('./compose-spec-validator.cjs') as { default?: ValidateFunction } & ValidateFunction;
+    validator = mod.default ?? mod;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    // ajv's default meta-schema is draft-07, the spec's own; its $schema id is only informative here
+    const { $schema: _draft, ...schema } = require('./compose-spec.json') as Record<string, unknown>;
+    validator = new Ajv({ ...AJV_OPTIONS }).compile(schema);
+  }
   return validator;
 }
 
