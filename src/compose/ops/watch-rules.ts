@@ -141,7 +141,7 @@ export function watchRules(project: Project, services: string[], warn: (msg: str
           if (include && !include.matches(hostPath)) return undefined;
           if (ignoredByContext?.matches(hostPath)) return undefined;
           if (EPHEMERAL.matches(hostPath.replace(/^\/+/, ''))) return undefined;
-          if (hostPath.split(sep).includes('.git')) return undefined;
+          if (rel.split('/').includes('.git')) return undefined;
           if (ignore.matches(hostPath)) return undefined;
           return {
             hostPath,
