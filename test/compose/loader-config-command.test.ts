@@ -172,3 +172,20 @@ test('the same normalisation as docker-compose 1.29 on files both accept', { ski
     assert.deepEqual(facts(parse(ours.stdout)), facts(parse(dc.stdout)), `file ${i}`);
   }
 });
+
+test('config --hash prints "service hash" lines, for * or a list', async (t) => {
+  const dir = projectDir(t, { 'compose.yaml': file });
+  const env = { DB_PASSWORD: 'x' };
+  const all = await compose(dir, ['config', '--hash', '*'], env);
+  assert.equal(all.code, 0, all.stderr);
+  const lines = all.stdout.trim().split('\n');
+  assert.deepEqual(lines.map((l) => l.split(' ')[0]), ['web', 'db']);
+  for (const l of lines) assert.match(l, /^\w+ [0-9a-f]{64}$/);
+  const one = await compose(dir, ['config', '--hash', 'db'], env);
+  assert.equal(one.stdout, `${lines[1]}\n`);
+  // the hash follows the configuration
+  const changed = await compose(dir, ['config', '--hash', 'db'], { DB_PASSWORD: 'y' });
+  assert.notEqual(changed.stdout, one.stdout);
+  const unknown = await compose(dir, ['config', '--hash', 'nope'], env);
+  assert.notEqual(unknown.code, 0);
+});
