@@ -51,6 +51,7 @@ export class ComposeContext {
       cwd: this.io.cwd,
       warn: (m) => this.err(`WARN[0000] ${m}\n`),
       allResources: this.options.allResources,
+      stdin: this.io.stdin,
     });
     return this.projectPromise;
   }

@@ -72,3 +72,14 @@ test('${COMPOSE_PROJECT_NAME} in the file is the project name', async (t) => {
   const dir = projectDir(t, { 'compose.yaml': 'services:\n  web:\n    image: busybox\n    container_name: ${COMPOSE_PROJECT_NAME}-web\n' }, 'named');
   assert.equal((await load(dir)).project.services.web!.container_name, 'named-web');
 });
+
+test('-f - reads the file from stdin; the project directory is the working directory', async (t) => {
+  const { Readable } = await import('node:stream');
+  const dir = projectDir(t, { '.env': 'TAG=from-dotenv\n', 'e.env': 'E=1\n' });
+  const stdin = Readable.from([Buffer.from('services:\n  web:\n    image: "busybox:${TAG}"\n    env_file: e.env\n')]);
+  const { project } = await load(dir, { files: ['-'], stdin });
+  assert.equal(project.workingDir, dir);
+  assert.deepEqual(project.configFiles, ['-']);
+  assert.equal(project.services.web!.image, 'busybox:from-dotenv');
+  assert.equal(project.services.web!.environment.E, '1');
+});

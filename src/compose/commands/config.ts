@@ -40,7 +40,7 @@ export function registerConfigCommands(program: Command, ctx: () => ComposeConte
       let project = await loadProject({
         files: c.options.files, projectName: c.options.projectName, projectDirectory: c.options.projectDirectory,
         profiles: c.options.profiles, envFiles: c.options.envFiles, env: c.io.env, cwd: c.io.cwd,
-        warn: (m) => c.err(`WARN[0000] ${m}\n`), noInterpolate: !o.interpolate, skipConsistencyCheck: !o.consistency, allResources: c.options.allResources,
+        warn: (m) => c.err(`WARN[0000] ${m}\n`), noInterpolate: !o.interpolate, skipConsistencyCheck: !o.consistency, allResources: c.options.allResources, stdin: c.io.stdin,
       });
       if (names.length) project = onlyServices(project, names);
       if (o.quiet) return;

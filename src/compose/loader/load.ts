@@ -35,6 +35,8 @@ export interface LoadOptions {
   envFiles: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** what `-f -` reads */
+  stdin?: NodeJS.ReadableStream;
   /** warnings as compose v2 logs them (unset variables…), without the `WARN[0000]` prefix */
   warn?: (message: string) => void;
   /** `config --no-interpolate`: keep `${VAR}` as written */
@@ -79,25 +81,34 @@ export function loadFileTree(parsed: ParsedFile, ctx: FileContext): Record<strin
   return tree;
 }
 
+/** `-f -`: the whole of stdin, once. */
+async function readStdin(stdin: NodeJS.ReadableStream | undefined): Promise<string> {
+  if (!stdin) throw new ComposeLoadError('ERR_COMPOSE_NO_FILE', 'no stdin to read the compose file (-f -) from', EXIT_FILE_NOT_FOUND);
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function loadProject(opts: LoadOptions): Promise<Project> {
   const procEnv = processEnv(opts.env);
   const cwd = resolve(opts.cwd);
   const explicitDir = opts.projectDirectory ? resolve(cwd, opts.projectDirectory) : undefined;
-  const firstFile = opts.files.find((f) => f !== '-');
-  const dotenvDir = explicitDir ?? (firstFile ? dirname(resolve(cwd, firstFile)) : cwd);
+  const firstFile = opts.files[0];
+  const dotenvDir = explicitDir ?? (firstFile && firstFile !== '-' ? dirname(resolve(cwd, firstFile)) : cwd);
 
   let envFiles = envFilesToRead(opts.envFiles, procEnv, cwd, dotenvDir);
   let env = interpolationEnvironment(procEnv, readEnvFiles(envFiles.files, procEnv));
   const found = findComposeFiles(opts.files, env, cwd);
   for (const w of found.warnings) opts.warn?.(w);
-  const workingDir = explicitDir ?? dirname(found.files[0]!);
+  const workingDir = explicitDir ?? (found.files[0] === '-' ? cwd : dirname(found.files[0]!));
   if (!envFiles.explicit && envFiles.files.length === 0 && workingDir !== dotenvDir) {
     // the files were found in a parent directory: its .env is the project's
     envFiles = envFilesToRead([], procEnv, cwd, workingDir);
     env = interpolationEnvironment(procEnv, readEnvFiles(envFiles.files, procEnv));
   }
 
-  const parsed = found.files.map((f) => parseComposeYaml(f, readComposeFile(f)));
+  const stdinText = found.files.includes('-') ? await readStdin(opts.stdin) : '';
+  const parsed = found.files.map((f) => parseComposeYaml(f, f === '-' ? stdinText : readComposeFile(f)));
   const warned = new Set<string>();
   const onUnset = (name: string) => {
     if (warned.has(name)) return;
