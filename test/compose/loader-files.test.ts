@@ -83,3 +83,9 @@ test('-f - reads the file from stdin; the project directory is the working direc
   assert.equal(project.services.web!.image, 'busybox:from-dotenv');
   assert.equal(project.services.web!.environment.E, '1');
 });
+
+test('the obsolete `version` attribute warns as compose v2 does and is not printed', async (t) => {
+  const dir = projectDir(t, { 'compose.yaml': 'version: "3.8"\nservices:\n  web:\n    image: busybox\n' });
+  const { warnings } = await load(dir);
+  assert.deepEqual(warnings, [`${dir}/compose.yaml: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`]);
+});

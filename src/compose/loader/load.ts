@@ -54,6 +54,7 @@ export interface FileContext {
   home: string | undefined;
   noInterpolate: boolean;
   onUnset: (name: string) => void;
+  warn: (message: string) => void;
   /** every file's positions, for errors found after merging */
   maps: SourceMap[];
   /** include chain, for cycle detection */
@@ -71,6 +72,9 @@ export function readComposeFile(file: string): string {
 /** One file: parsed, interpolated, validated, with paths made absolute; `include` and `extends` applied. */
 export function loadFileTree(parsed: ParsedFile, ctx: FileContext): Record<string, unknown> {
   ctx.maps.push(parsed.map);
+  if (parsed.value.version !== undefined) {
+    ctx.warn(`${parsed.file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
+  }
   const interpolated = ctx.noInterpolate
     ? parsed.value
     : interpolateTree(parsed.value, { lookup: (k) => ctx.env[k], map: parsed.map, file: parsed.file, onUnset: ctx.onUnset }) as Record<string, unknown>;
@@ -125,7 +129,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   const name = projectName({ explicit: opts.projectName, env, fromFiles: nameFromFiles, workingDir });
   env = { COMPOSE_PROJECT_NAME: name, ...env };
 
-  const ctx: FileContext = { env, baseDir: workingDir, home: procEnv.HOME, noInterpolate: !!opts.noInterpolate, onUnset, maps: [], includeStack: [] };
+  const ctx: FileContext = { env, baseDir: workingDir, home: procEnv.HOME, noInterpolate: !!opts.noInterpolate, onUnset, warn: (m) => opts.warn?.(m), maps: [], includeStack: [] };
   const trees = parsed.map((p) => loadFileTree(p, ctx));
   const merged = mergeFiles(trees);
   merged.name = name;

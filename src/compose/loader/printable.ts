@@ -37,6 +37,10 @@ export function printableProject(project: Project): Obj {
       const v = svc[k];
       if ((Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0)) delete svc[k];
     }
+    // compose-go leaves `restart: false` of a dependency out (omitempty)
+    if (isObj(svc.depends_on)) {
+      svc.depends_on = Object.fromEntries(Object.entries(svc.depends_on).map(([k, d]) => [k, isObj(d) && d.restart === false ? (({ restart: _r, ...rest }) => rest)(d) : d]));
+    }
     sortUserMaps(svc);
     services[name] = sorted(svc);
   }
