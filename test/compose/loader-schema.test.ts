@@ -71,3 +71,9 @@ test('the built CLI uses the precompiled validator and reports the same errors',
   assert.equal(r.status, 15, r.stderr);
   assert.equal(r.stdout, fromSrc.message);
 });
+
+test('an alternative that matched the shape reports its own error only (depends_on long form)', async (t) => {
+  const dir = projectDir(t, { 'compose.yaml': 'services:\n  a:\n    image: x\n    depends_on:\n      b:\n        condition: bogus\n  b:\n    image: x\n' });
+  const e = await loadError(dir);
+  assert.equal(e.message, `validating ${dir}/compose.yaml: ${dir}/compose.yaml:6:20: services.a.depends_on.b.condition value must be one of "service_started", "service_healthy", "service_completed_successfully"`);
+});
