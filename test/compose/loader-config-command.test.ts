@@ -145,6 +145,24 @@ test('the same normalisation as docker-compose 1.29 on files both accept', { ski
       '',
     ].join('\n'),
     [
+      'services:',
+      '  base:',
+      '    image: busybox',
+      '    environment: {FROM_BASE: "1"}',
+      '    ports: ["7000:70"]',
+      '  web:',
+      '    extends: base',
+      '    env_file: [web.env]',
+      '    environment: [LOCAL=yes, FROM_SHELL, "ON=on"]',
+      '    ports: ["7001:71"]',
+      '    volumes:',
+      '      - {type: bind, source: ./data, target: /data}',
+      '      - logs:/logs:ro',
+      'volumes:',
+      '  logs:',
+      '',
+    ].join('\n'),
+    [
       'version: "3.8"',
       'x-base: &base',
       '  image: busybox',
@@ -163,12 +181,14 @@ test('the same normalisation as docker-compose 1.29 on files both accept', { ski
     ].join('\n'),
   ];
   for (const [i, content] of files.entries()) {
-    const dir = projectDir(t, { 'docker-compose.yml': content, '.env': 'B_TAG=1.36\nTAG=1.25\n' }, `cmp${i}`);
-    const env = { HOME: '/home/tester', PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    const dir = projectDir(t, { 'docker-compose.yml': content, '.env': 'B_TAG=1.36\nTAG=1.25\n', 'web.env': 'FILE_VAR=file\nQUOTED="a b"\n' }, `cmp${i}`);
+    const env = { HOME: '/home/tester', PATH: process.env.PATH ?? '/usr/bin:/bin', FROM_SHELL: 'sh' };
     const dc = spawnSync('/usr/bin/docker-compose', ['config'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
     assert.equal(dc.status, 0, dc.stderr);
-    const ours = await compose(dir, ['config']);
+    const ours = await compose(dir, ['config'], { FROM_SHELL: 'sh' });
     assert.equal(ours.code, 0, ours.stderr);
+    // what we print reads back the same with a YAML 1.1 reader too (yes/on stay strings)
+    assert.deepEqual(parse(ours.stdout, { version: '1.1' }), parse(ours.stdout));
     assert.deepEqual(facts(parse(ours.stdout)), facts(parse(dc.stdout)), `file ${i}`);
   }
 });

@@ -68,7 +68,8 @@ function render(project: Project, o: ConfigOptions): string {
   }
   const doc = printableProject(project);
   if (o.format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
-  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 quoting, as compose v2's encoder does: `yes`, `on`, `n`… stay strings for 1.1 readers (docker-compose, PyYAML)
+  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 /** `config svc…`: those services (enabled even when their profile is not) and what they depend on. */
