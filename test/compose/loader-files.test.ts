@@ -89,3 +89,11 @@ test('the obsolete `version` attribute warns as compose v2 does and is not print
   const { warnings } = await load(dir);
   assert.deepEqual(warnings, [`${dir}/compose.yaml: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`]);
 });
+
+test('a bad variable in name: is an interpolation error with its place', async (t) => {
+  const dir = projectDir(t, { 'compose.yaml': 'name: ${PROJ:?name it}\nservices:\n  web:\n    image: busybox\n' });
+  const e = await loadError(dir);
+  assert.equal(e.code, 'ERR_COMPOSE_INTERPOLATION');
+  assert.equal(e.message, `${dir}/compose.yaml:1:7: error while interpolating name: required variable PROJ is missing a value: name it`);
+  assert.equal((await load(dir, { env: { PROJ: 'given' } })).project.name, 'given');
+});

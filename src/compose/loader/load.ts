@@ -17,7 +17,6 @@ import { resolveTreePaths } from './paths.js';
 import { activeProfiles, applyProfiles, withoutUnusedResources } from './profiles.js';
 import { projectName } from './project-name.js';
 import { validateAgainstSchema } from './schema.js';
-import { substitute } from './template.js';
 import { parseComposeYaml, type ParsedFile, type SourceMap } from './yaml-source.js';
 import { checkConsistency } from './consistency.js';
 import { applyExtends } from './extends.js';
@@ -124,10 +123,11 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   let nameFromFiles: string | undefined;
   for (const p of parsed) {
     const n = p.value.name;
-    if (typeof n === 'string') nameFromFiles = opts.noInterpolate ? n : substitute(n, (k) => env[k], { onUnset });
+    if (typeof n !== 'string') continue;
+    nameFromFiles = opts.noInterpolate ? n : String(interpolateTree(n, { lookup: (k) => env[k], map: p.map, file: p.file, onUnset }, ['name']));
   }
   const name = projectName({ explicit: opts.projectName, env, fromFiles: nameFromFiles, workingDir });
-  env = { COMPOSE_PROJECT_NAME: name, ...env };
+  env = { ...env, COMPOSE_PROJECT_NAME: name };
 
   const ctx: FileContext = { env, baseDir: workingDir, home: procEnv.HOME, noInterpolate: !!opts.noInterpolate, onUnset, warn: (m) => opts.warn?.(m), maps: [], includeStack: [] };
   const trees = parsed.map((p) => loadFileTree(p, ctx));
