@@ -135,6 +135,8 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   merged.name = name;
 
   const project = normalizeProject(merged, { name, workingDir, configFiles: found.files, environment: env });
+  // --env-file / COMPOSE_ENV_FILES: named by the containers' com.docker.compose.project.environment_file
+  if (envFiles.explicit) project.envFiles = envFiles.files;
   // a place for an error found after merging: the last file that has the path (or the sequence
   // item with that text), else the closest ancestor that one has
   const locate = (path: Array<string | number>) => {
