@@ -128,7 +128,7 @@ export class TtyWriter implements ProgressWriter {
       const spin = l.e.status === 'done' ? this.c.ok('✔') : l.e.status === 'warning' ? this.c.warn('!') : l.e.status === 'error' ? this.c.err('✘') : this.c.count(SPINNER[this.frame % SPINNER.length]);
       const txt = `${l.e.id} ${l.e.text ?? ''}`;
       const status = l.e.status === 'warning' ? this.c.warn(l.e.statusText) : l.e.status === 'error' ? this.c.err(l.e.statusText) : l.e.statusText;
-      const left = `  ${spin} ${txt}${' '.repeat(Math.max(0, pad - txt.length))} ${status}`;
+      const left = ` ${spin} ${txt}${' '.repeat(Math.max(0, pad - txt.length))} ${status}`;
       const secs = (((l.end ?? Date.now()) - l.start) / 1000).toFixed(1);
       const right = `${secs}s `;
       const gap = Math.max(1, width - visibleLength(left) - right.length);
