@@ -5,7 +5,7 @@
 import type { ContainerSummary } from '../../common/engine-api/types.js';
 import { done, failed, working } from '../output/progress.js';
 import { containerId, type OpsContext } from './ops-context.js';
-import { isNotFound } from './resources.js';
+import { isConflict, isNotFound } from './resources.js';
 
 export async function stopContainer(oc: OpsContext, c: ContainerSummary, timeout?: number): Promise<void> {
   const id = containerId(c);
@@ -32,7 +32,7 @@ export async function stopAndRemoveContainer(oc: OpsContext, c: ContainerSummary
   try {
     await oc.client.call('DELETE', `/containers/${c.Id}`, { query: { force: true, v: volumes } });
   } catch (e) {
-    if (!isNotFound(e) && !(e as { statusCode?: number }).statusCode?.toString().startsWith('409')) {
+    if (!isNotFound(e) && !isConflict(e)) {
       oc.progress.event({ id, status: 'error', statusText: 'Error while Removing' });
       throw e;
     }

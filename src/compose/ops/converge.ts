@@ -9,13 +9,16 @@
  *   while both exist, and a failed create leaves the old container running;
  * - dependants that depend on a recreated service with `restart: true` are stopped first, to be
  *   started again by the start phase.
- * References to other services (`network_mode`/`ipc`/`pid: service:x`, `volumes_from: x`) are resolved
- * to the container ids of x before the hash is taken, so a recreated x recreates them too.
+ * References to other services (`network_mode`/`ipc`/`pid: service:x`, `volumes_from: x`, links) are
+ * resolved to x's containers (convert's resolver); when x's containers changed in this run, the services
+ * that share its namespaces or volumes are recreated too (compose v2 gets there by hashing the resolved
+ * container ids), or they would hold on to a removed container.
  */
 import type { ContainerSummary, ContainerInspectResponse } from '../../common/engine-api/types.js';
 import { BerthError } from '../../common/errors.js';
 import { LABELS, type Project, type ServiceConfig } from '../model.js';
-import { containerPlan } from '../convert/container.js';
+import { containerPlan, type ContainerPlan, type ServiceResolver } from '../convert/container.js';
+import { fileCopiesArchive } from '../convert/file-copies.js';
 import { serviceConfigHash } from '../convert/config-hash.js';
 import { done, working } from '../output/progress.js';
 import { buildGraph, inDependencyOrder, serviceOfMode } from './graph.js';
@@ -106,27 +109,30 @@ interface ConvergenceInputs {
 }
 
 class Convergence {
+  /** services whose containers were created, recreated or removed in this run */
+  private readonly changed = new Set<string>();
   constructor(private readonly oc: OpsContext, private readonly project: Project, private readonly state: Map<string, ContainerSummary[]>, private readonly inputs: ConvergenceInputs) {}
 
   async ensureService(service: ServiceConfig, policy: RecreatePolicy, graph: ReturnType<typeof buildGraph>): Promise<void> {
-    const resolved = this.resolveReferences(service);
     const expectedImage = this.inputs.imageIds[service.name];
-    const hash = serviceConfigHash(resolved);
-    const steps = planService(resolved, this.state.get(service.name) ?? [], { replicas: replicas(service), hash, policy, networkIds: this.inputs.networkIds, volumeNames: this.inputs.volumeNames });
-    // a newer image for the same config recreates too (compose's com.docker.compose.image label)
+    const hash = serviceConfigHash(service);
+    const steps = planService(service, this.state.get(service.name) ?? [], { replicas: replicas(service), hash, policy, networkIds: this.inputs.networkIds, volumeNames: this.inputs.volumeNames });
+    const sharesChanged = policy !== 'never' && referencedServices(service).some((r) => this.changed.has(r));
     for (const [i, s] of steps.entries()) {
-      if (s.kind === 'keep' && policy !== 'never' && expectedImage && s.container.Labels?.[LABELS.image] && s.container.Labels[LABELS.image] !== expectedImage) {
-        steps[i] = { kind: 'recreate', container: s.container, number: numberOf(s.container) };
-      }
+      if (s.kind !== 'keep' || policy === 'never') continue;
+      // a newer image for the same config recreates too (compose's com.docker.compose.image label)
+      const newImage = expectedImage && s.container.Labels?.[LABELS.image] && s.container.Labels[LABELS.image] !== expectedImage;
+      if (newImage || sharesChanged) steps[i] = { kind: 'recreate', container: s.container, number: numberOf(s.container) };
     }
+    if (steps.some((s) => s.kind !== 'keep')) this.changed.add(service.name);
     if (steps.some((s) => s.kind === 'recreate')) await this.stopDependents(service.name, graph);
 
     const updated: ContainerSummary[] = [];
     await forEachLimited(steps, undefined, async (step: ConvergeStep) => {
       switch (step.kind) {
         case 'remove': await stopAndRemoveContainer(this.oc, step.container, this.inputs.timeout); return;
-        case 'recreate': updated.push(await this.recreate(resolved, step.container, step.number)); return;
-        case 'create': updated.push(await this.create(resolved, step.number)); return;
+        case 'recreate': updated.push(await this.recreate(service, step.container, step.number)); return;
+        case 'create': updated.push(await this.create(service, step.number)); return;
         case 'keep':
           if (step.state === 'running') this.oc.progress.event(done(containerId(step.container), 'Running'));
           if (step.state === 'restart') {
@@ -154,36 +160,25 @@ class Convergence {
     }
   }
 
-  /** The service with `service:x` references replaced by x's first container (compose's resolveServiceReferences). */
-  private resolveReferences(service: ServiceConfig): ServiceConfig {
-    const first = (what: string, name: string) => {
-      const list = [...(this.state.get(name) ?? [])].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
-      if (!list.length) throw serviceFailed(`cannot share ${what} with service ${name}: container missing`);
-      return list[0].Id!;
-    };
-    const s: ServiceConfig = { ...service };
-    if (service.volumes_from?.length) {
-      s.volumes_from = service.volumes_from.map((v) => {
-        const [src, ...rest] = v.split(':');
-        if (src === 'container') return rest.join(':');
-        return [first('volume', src), ...rest].join(':');
-      });
-    }
-    const net = serviceOfMode(service.network_mode);
-    if (net) s.network_mode = `container:${first('network namespace', net)}`;
-    const ipc = serviceOfMode(service.ipc);
-    if (ipc) s.ipc = `container:${first('IPC namespace', ipc)}`;
-    const pid = serviceOfMode(service.pid);
-    if (pid) s.pid = `container:${first('PID namespace', pid)}`;
-    return s;
+  /** Other services' containers as convert needs them: the first one's id, all names (compose sorts by name). */
+  private readonly resolver: ServiceResolver = {
+    containerId: (name) => [...(this.state.get(name) ?? [])].sort((a, b) => nameOf(a).localeCompare(nameOf(b)))[0]?.Id,
+    containerNames: (name) => (this.state.get(name) ?? []).map(nameOf),
+  };
+
+  private plan(service: ServiceConfig, number: number, labels: Record<string, string> = {}): ContainerPlan {
+    return containerPlan(this.project, service, {
+      number, apiVersion: this.oc.client.apiVersion, resolver: this.resolver,
+      imageDigest: this.inputs.imageIds[service.name], labels,
+    });
   }
 
   private async create(service: ServiceConfig, number: number): Promise<ContainerSummary> {
-    const plan = containerPlan(this.project, service, { number, apiVersion: this.oc.client.apiVersion });
+    const plan = this.plan(service, number);
     const id = `Container ${plan.name}`;
     this.oc.progress.event(working(id, 'Creating'));
     try {
-      const c = await this.createFromPlan(plan, plan.name, {});
+      const c = await this.createFromPlan(plan, plan.name);
       this.oc.progress.event(done(id, 'Created'));
       return c;
     } catch (e) {
@@ -196,11 +191,11 @@ class Convergence {
     const id = containerId(old);
     this.oc.progress.event(working(id, 'Recreate'));
     try {
-      const plan = containerPlan(this.project, service, { number, apiVersion: this.oc.client.apiVersion });
+      const replaced = service.container_name ?? `${service.name}-${number}`;
+      const plan = this.plan(service, number, { [LABELS.replace]: replaced });
       if (this.inputs.inherit) await this.inheritAnonymousVolumes(plan, old);
       const tmpName = `${old.Id!.slice(0, 12)}_${plan.name}`;
-      const replaced = service.container_name ?? `${service.name}-${number}`;
-      const created = await this.createFromPlan(plan, tmpName, { [LABELS.replace]: replaced });
+      const created = await this.createFromPlan(plan, tmpName);
       await this.oc.client.call('POST', `/containers/${old.Id}/stop`, { query: { t: this.inputs.timeout } });
       await this.oc.client.call('DELETE', `/containers/${old.Id}`);
       await this.oc.client.call('POST', `/containers/${created.Id}/rename`, { query: { name: plan.name } });
@@ -217,7 +212,7 @@ class Convergence {
    * Anonymous volumes of the old container are mounted again at the same targets (compose's inherit),
    * so data in a VOLUME or an anonymous `- /data` survives a recreate.
    */
-  private async inheritAnonymousVolumes(plan: ReturnType<typeof containerPlan>, old: ContainerSummary): Promise<void> {
+  private async inheritAnonymousVolumes(plan: ContainerPlan, old: ContainerSummary): Promise<void> {
     const info = await this.oc.client.json<ContainerInspectResponse>('GET', `/containers/${old.Id}/json`);
     const named = new Set(Object.values(this.inputs.volumeNames));
     const hc = (plan.body.HostConfig ??= {});
@@ -232,15 +227,24 @@ class Convergence {
     }
   }
 
-  private async createFromPlan(plan: ReturnType<typeof containerPlan>, name: string, extraLabels: Record<string, string>): Promise<ContainerSummary> {
-    const body = { ...plan.body, Labels: { ...(plan.body.Labels ?? {}), ...extraLabels } };
-    const imageId = this.inputs.imageIds[plan.body.Labels?.[LABELS.service] ?? ''];
-    if (imageId && !body.Labels[LABELS.image]) body.Labels[LABELS.image] = imageId;
-    const res = await this.oc.client.json<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', { query: { name }, body });
-    for (const w of res.Warnings ?? []) this.oc.progress.event({ id: plan.body.Labels?.[LABELS.service] ?? name, status: 'warning', statusText: '', text: w });
+  /** POST /containers/create, the other networks connected, the content secrets/configs copied in. */
+  private async createFromPlan(plan: ContainerPlan, name: string): Promise<ContainerSummary> {
+    const body = plan.body;
+    const res = await this.oc.client.json<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', { query: { name, platform: plan.platform }, body });
+    for (const w of res.Warnings ?? []) this.oc.progress.event({ id: body.Labels?.[LABELS.service] ?? name, status: 'warning', statusText: '', text: w });
     for (const extra of plan.connectAfter) {
       await this.oc.client.call('POST', `/networks/${encodeURIComponent(extra.network)}/connect`, { body: { Container: res.Id, EndpointConfig: extra.endpoint } });
     }
-    return { Id: res.Id, Names: [`/${name}`], Labels: body.Labels, State: 'created', Created: Math.floor(Date.now() / 1000) };
+    if (plan.copies.length) {
+      await this.oc.client.call('PUT', `/containers/${res.Id}/archive`, { query: { path: '/' }, body: await fileCopiesArchive(plan.copies), contentType: 'application/x-tar' });
+    }
+    return { Id: res.Id, Names: [`/${name}`], Labels: body.Labels ?? {}, State: 'created', Created: Math.floor(Date.now() / 1000) };
   }
+}
+
+/** The services whose containers this one shares namespaces or volumes with. */
+function referencedServices(service: ServiceConfig): string[] {
+  const out = [serviceOfMode(service.network_mode), serviceOfMode(service.ipc), serviceOfMode(service.pid)];
+  for (const v of service.volumes_from ?? []) { const first = v.split(':')[0]; if (first !== 'container') out.push(first); }
+  return out.filter((x): x is string => Boolean(x));
 }

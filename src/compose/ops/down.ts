@@ -8,11 +8,10 @@ import { done, warning, working } from '../output/progress.js';
 import { buildGraph, inReverseDependencyOrder, withDependents } from './graph.js';
 import { forEachLimited, type OpsContext } from './ops-context.js';
 import { orphansOf } from './converge.js';
-import { isNotFound, removeNetworks, removeVolumes } from './resources.js';
+import { isConflict, isNotFound, removeNetworks, removeVolumes } from './resources.js';
 import { serviceImage } from './images.js';
 import { projectContainers, serviceOf } from './state.js';
 import { stopAndRemoveContainer } from './containers.js';
-import { DaemonError } from '../../client/engine-client.js';
 
 export interface DownOptions {
   services?: string[];
@@ -63,7 +62,7 @@ async function removeImages(oc: OpsContext, project: Project, mode: 'local' | 'a
       oc.progress.event(done(id, 'Removed'));
       removed++;
     } catch (e) {
-      if (e instanceof DaemonError && e.statusCode === 409) { oc.progress.event(warning(id, 'Resource is still in use')); return; }
+      if (isConflict(e)) { oc.progress.event(warning(id, 'Resource is still in use')); return; }
       if (isNotFound(e)) { oc.progress.event(done(id, 'Warning: No resource found to remove')); return; }
       throw e;
     }

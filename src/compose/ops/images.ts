@@ -9,6 +9,7 @@
 import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError } from '../../common/errors.js';
 import type { Project, ServiceConfig } from '../model.js';
+import { serviceImage as convertServiceImage } from '../convert/container.js';
 import { done, failed, working, type ProgressWriter } from '../output/progress.js';
 import { isNotFound } from './resources.js';
 
@@ -24,7 +25,7 @@ export interface ImageOptions {
 
 /** The image a service runs: `image:`, else `<project>-<service>` as compose v2 names built images. */
 export function serviceImage(project: Project, service: ServiceConfig): string {
-  return service.image ?? `${project.name}-${service.name}`;
+  return convertServiceImage(project.name, service);
 }
 
 export type Builder = (project: Project, services: string[]) => Promise<void>;

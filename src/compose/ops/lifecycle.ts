@@ -94,8 +94,9 @@ export async function removeContainers(oc: OpsContext, containers: ContainerSumm
 }
 
 export async function pauseProject(oc: OpsContext, project: Project, services: string[], unpause: boolean): Promise<void> {
+  // only the containers the step applies to: the engine refuses to pause a paused one or unpause a running one
   const containers = (await projectContainers(oc.client, project.name, { all: false, oneoff: false, services }))
-    .filter((c) => serviceOf(c) in project.services);
+    .filter((c) => serviceOf(c) in project.services && c.State === (unpause ? 'paused' : 'running'));
   await forEachLimited(containers, oc.parallel, async (c) => {
     await oc.client.call('POST', `/containers/${c.Id}/${unpause ? 'unpause' : 'pause'}`);
     oc.progress.event(done(containerId(c), unpause ? 'Unpaused' : 'Paused'));

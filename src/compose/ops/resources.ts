@@ -13,7 +13,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { EngineClient } from '../../client/engine-client.js';
-import { DaemonError } from '../../client/engine-client.js';
 import { BerthError } from '../../common/errors.js';
 import type { Volume } from '../../common/engine-api/types.js';
 import { LABELS, type Project } from '../model.js';
@@ -33,8 +32,16 @@ export interface ResourceContext {
 
 interface NetworkSummary { Id: string; Name: string; Labels?: Record<string, string> | null; Containers?: Record<string, unknown> | null }
 
-export const isNotFound = (e: unknown) => e instanceof DaemonError && e.statusCode === 404;
-const isConflict = (e: unknown) => e instanceof DaemonError && e.statusCode === 409;
+/**
+ * The HTTP status of a daemon's error answer. Read from the object, not by `instanceof`: the berth CLI
+ * hands compose a client from its own bundle, whose DaemonError is another class than this module's.
+ */
+export function daemonStatus(e: unknown): number | undefined {
+  const s = (e as { statusCode?: unknown } | null)?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
+export const isNotFound = (e: unknown) => daemonStatus(e) === 404;
+export const isConflict = (e: unknown) => daemonStatus(e) === 409;
 
 function fail(message: string): BerthError {
   return new BerthError(message, { code: 'ERR_COMPOSE_INVALID', status: 400, exitCode: 1 });
@@ -218,7 +225,7 @@ export async function removeNetworks(rc: ResourceContext, project: Project): Pro
         removed++;
       } catch (e) {
         if (isNotFound(e)) { rc.progress.event(warning(id, 'No resource found to remove')); continue; }
-        if (isConflict(e) || (e instanceof DaemonError && /in use|active endpoints/i.test(e.message))) { rc.progress.event(warning(id, 'Resource is still in use')); continue; }
+        if (isConflict(e) || (daemonStatus(e) !== undefined && /in use|active endpoints/i.test((e as Error).message))) { rc.progress.event(warning(id, 'Resource is still in use')); continue; }
         rc.progress.event(failed(id));
         throw new BerthError(`failed to remove network ${n.name}: ${(e as Error).message}`, { code: 'ERR_COMPOSE_SERVICE_FAILED', exitCode: 1, cause: e });
       }
