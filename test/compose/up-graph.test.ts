@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Project, ServiceConfig, ServiceDependency } from '../../src/compose/model.ts';
 import { LABELS } from '../../src/compose/model.ts';
 import { buildGraph, inDependencyOrder, inReverseDependencyOrder, startLayers, withDependencies, withDependents } from '../../src/compose/ops/graph.ts';
-import { applyScale, replicas, selectServices } from '../../src/compose/ops/select.ts';
+import { applyScale, replicas, withSelectedServices } from '../../src/compose/ops/service-selection.ts';
 import { planService } from '../../src/compose/ops/converge-plan.ts';
 import { orphansOf } from '../../src/compose/ops/converge.ts';
 import { parseDependsOnLabel } from '../../src/compose/ops/engine-project.ts';
@@ -96,16 +96,16 @@ test('closures: dependencies and dependants', () => {
 
 test('selection: named services with their dependencies; --no-deps drops them; a disabled one named is enabled; unknown fails', () => {
   const p = project([web, api, db, init, cache], [svc('debug', { profiles: ['dbg'] })]);
-  const s1 = selectServices(p, ['api']);
+  const s1 = withSelectedServices(p, ['api']);
   assert.deepEqual(Object.keys(s1.services).sort(), ['api', 'db', 'init']);
   assert.ok('web' in s1.disabledServices && 'cache' in s1.disabledServices && 'debug' in s1.disabledServices);
-  const s2 = selectServices(p, ['api'], { dependencies: 'ignore' });
+  const s2 = withSelectedServices(p, ['api'], { dependencies: 'ignore' });
   assert.deepEqual(Object.keys(s2.services), ['api']);
   assert.deepEqual(s2.services.api.depends_on, {});
   assert.doesNotThrow(() => buildGraph(s2));
-  assert.deepEqual(Object.keys(selectServices(p, ['debug']).services), ['debug']);
-  assert.throws(() => selectServices(p, ['nope']), (e: any) => e.code === 'ERR_COMPOSE_NO_SERVICE' && e.message === 'no such service: nope');
-  assert.equal(selectServices(p, []), p);
+  assert.deepEqual(Object.keys(withSelectedServices(p, ['debug']).services), ['debug']);
+  assert.throws(() => withSelectedServices(p, ['nope']), (e: any) => e.code === 'ERR_COMPOSE_NO_SERVICE' && e.message === 'no such service: nope');
+  assert.equal(withSelectedServices(p, []), p);
 });
 
 test('scale: --scale overrides scale and deploy.replicas; bad values fail as compose says', () => {

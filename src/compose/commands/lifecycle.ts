@@ -8,7 +8,7 @@ import type { ComposeContext } from '../context.js';
 import type { Project } from '../model.js';
 import { downProject } from '../ops/down.js';
 import { killProject, pauseProject, removeContainers, restartProject, stopProject, stoppedContainers } from '../ops/lifecycle.js';
-import { selectServices } from '../ops/select.js';
+import { withSelectedServices } from '../ops/service-selection.js';
 import { startProject } from '../ops/start.js';
 import { nameOf } from '../ops/state.js';
 import { confirm, intOption, opsContext, projectOrName, withProgress } from './orchestration.js';
@@ -17,7 +17,7 @@ const timeoutOption = (what = 'Specify a shutdown timeout in seconds') => new Op
 
 /** Unknown names are an error only when the project comes from files (with `-p` alone they may be gone already). */
 function known(project: Project, services: string[], fromFiles: boolean): string[] {
-  if (fromFiles) selectServices(project, services);
+  if (fromFiles) withSelectedServices(project, services);
   return services.filter((s) => s in project.services || s in (project.disabledServices ?? {}));
 }
 
@@ -45,7 +45,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
       const oc = await opsContext(c, 'Running');
       // the named services with what they depend on (compose loads the project with them selected)
       const names = known(project, services, !c.options.projectName || c.options.files.length > 0);
-      const selected = names.length ? selectServices(project, names) : project;
+      const selected = names.length ? withSelectedServices(project, names) : project;
       await withProgress(oc, () => startProject(oc, selected, { wait: o.wait, waitTimeout: o.waitTimeout }));
     });
 

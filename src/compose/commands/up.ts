@@ -8,7 +8,7 @@ import type { CreateOptions } from '../ops/converge.js';
 import type { RecreatePolicy } from '../ops/converge-plan.js';
 import { buildGraph, withDependencies } from '../ops/graph.js';
 import { PULL_POLICIES } from '../ops/images.js';
-import { applyScale, noSuchService, selectServices } from '../ops/select.js';
+import { applyScale, noSuchService, withSelectedServices } from '../ops/service-selection.js';
 import { upProject } from '../ops/up.js';
 import { createProject } from '../ops/converge.js';
 import { collect, imageTools, intOption, literalNoOption, logPrinter, newProgress, opsContext, withProgress } from './orchestration.js';
@@ -49,7 +49,7 @@ function recreatePolicies(o: CreateFlags): { recreate: RecreatePolicy; deps: Rec
 /** The project with --scale and --pull/--build applied, and the named services (and their dependencies unless --no-deps). */
 function prepare(c: ComposeContext, project: Project, services: string[], o: CreateFlags, noDeps: boolean): Project {
   if (o.pull !== 'policy' && !PULL_POLICIES.includes(o.pull)) fail(`invalid --pull option "${o.pull}"`);
-  let p = selectServices(project, services, { dependencies: noDeps ? 'ignore' : 'include' });
+  let p = withSelectedServices(project, services, { dependencies: noDeps ? 'ignore' : 'include' });
   p = applyScale(p, o.scale);
   if (!c.options.allResources && Object.keys(p.services).length === 0) fail('no service selected');
   return p;

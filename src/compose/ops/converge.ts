@@ -26,7 +26,7 @@ import { containerId, forEachLimited, serviceFailed, type OpsContext } from './o
 import { planService, type ConvergeStep, type RecreatePolicy } from './converge-plan.js';
 import { ensureNetworks, ensureVolumes } from './resources.js';
 import { ensureImages, type Builder, type ImageOptions, type Puller } from './images.js';
-import { replicas } from './select.js';
+import { replicas } from './service-selection.js';
 import { nameOf, numberOf, projectContainers, serviceOf } from './state.js';
 import { stopAndRemoveContainer, stopContainer } from './containers.js';
 

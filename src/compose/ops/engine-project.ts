@@ -7,7 +7,7 @@
 import type { EngineClient } from '../../client/engine-client.js';
 import type { Volume } from '../../common/engine-api/types.js';
 import { LABELS, type NetworkConfig, type Project, type ServiceConfig, type ServiceDependency, type VolumeConfig } from '../model.js';
-import { noSuchService } from './select.js';
+import { noSuchService } from './service-selection.js';
 import { projectContainers, serviceOf } from './state.js';
 
 /** compose v2's depends_on label: `svc:condition:restart` joined by commas. */

@@ -15,7 +15,7 @@ import { LABELS, type Project, type ServiceDependency } from '../model.js';
 import { done, working, type ProgressEvent } from '../output/progress.js';
 import { buildGraph, inDependencyOrder } from './graph.js';
 import { containerId, serviceFailed, sleep, type OpsContext } from './ops-context.js';
-import { replicas } from './select.js';
+import { replicas } from './service-selection.js';
 import { nameOf, projectContainers, serviceOf } from './state.js';
 
 /** compose's `running_or_healthy`: the condition --wait uses for services nobody waits to complete. */

@@ -13,7 +13,7 @@ export function noSuchService(name: string): BerthError {
 }
 
 /** A copy of the project with only the selected services enabled. Empty `names`: the project as it is. */
-export function selectServices(project: Project, names: string[], opts: { dependencies: 'include' | 'ignore' } = { dependencies: 'include' }): Project {
+export function withSelectedServices(project: Project, names: string[], opts: { dependencies: 'include' | 'ignore' } = { dependencies: 'include' }): Project {
   if (names.length === 0) return project;
   const all: Record<string, ServiceConfig> = { ...project.disabledServices, ...project.services };
   for (const n of names) if (!all[n]) throw noSuchService(n);
