@@ -15,7 +15,9 @@ import { killProject, stopProject } from './lifecycle.js';
 import { attachContainer, containerLogs, shortName } from './logs.js';
 import { ProjectMonitor } from './monitor.js';
 import type { OpsContext } from './ops-context.js';
-import { startProject } from './start.js';
+import { startProject, waitDependencies } from './start.js';
+import { buildGraph, withDependencies } from './graph.js';
+import { withSelectedServices } from './service-selection.js';
 import { nameOf, projectContainers } from './state.js';
 
 export interface UpOptions {
@@ -158,3 +160,29 @@ async function attachAll(oc: OpsContext, project: Project, services: Set<string>
   return Promise.all(containers.map((c) => attachContainer(oc.client, c, printer)));
 }
 
+
+/**
+ * watch's `rebuild` (after the new image is built): the services' containers recreated from it and
+ * started, their dependencies left as they are (compose's create --force-recreate --no-deps, then start).
+ */
+export async function recreateServices(oc: OpsContext, project: Project, services: string[], tools: ImageTools): Promise<void> {
+  const selected = withSelectedServices(project, services, { dependencies: 'ignore' });
+  await createProject(oc, selected, { services, recreate: 'force', recreateDependencies: 'never', ignoreOrphans: true, pull: 'never', noBuild: true }, tools);
+  await startProject(oc, selected, {});
+}
+
+/**
+ * `compose run`'s dependencies (compose v2's startDependencies): what the service depends on,
+ * converged and started with their conditions met; the service itself is left to `run`.
+ */
+export async function startDependencies(oc: OpsContext, project: Project, service: string, tools: ImageTools, opts: { removeOrphans?: boolean; quietPull?: boolean } = {}): Promise<void> {
+  const graph = buildGraph(project);
+  const deps = [...withDependencies(graph, [service])].filter((s) => s !== service);
+  if (deps.length === 0) return;
+  const selected = withSelectedServices(project, deps);
+  await createProject(oc, selected, { services: deps, recreate: 'diverged', recreateDependencies: 'diverged', ignoreOrphans: !opts.removeOrphans, removeOrphans: opts.removeOrphans, quietPull: opts.quietPull }, tools);
+  await startProject(oc, selected, {});
+  // the service's own conditions (healthy, completed) before `run` goes on
+  const containers = await projectContainers(oc.client, project.name, { oneoff: false });
+  await waitDependencies(oc, selected, service, Object.fromEntries(graph.dependencies.get(service) ?? []), containers);
+}
