@@ -74,6 +74,9 @@ export async function upProject(oc: OpsContext, project: Project, opts: UpOption
   const printer = io.printer();
   const attachTo = new Set(opts.attach ?? services);
   const attached = await attachAll(oc, project, attachTo, printer, io.stdout);
+  /** containers whose output is being shown (by their attach or by a logs stream) */
+  const live = new Set<string>();
+  for (const a of attached) { live.add(a.id); const gone = () => live.delete(a.id); a.done.then(gone, gone); }
 
   const monitor = new ProjectMonitor(oc.client, project.name, new Set(Object.keys(project.services)));
   let exitCode = 0;
@@ -103,13 +106,16 @@ export async function upProject(oc: OpsContext, project: Project, opts: UpOption
       if (first && e.type === 'exited' && e.service === opts.exitCodeFrom) { exitCode = e.exitCode; first = false; }
     });
   }
-  // a container restarted by its policy or recreated meanwhile: follow its logs from its start
+  // a container restarted by its policy or recreated meanwhile: follow its logs from its start, unless
+  // the attach made before the start still carries its output (else every line would show twice)
   monitor.on((e) => {
-    if (e.type !== 'started' || !attachTo.has(e.service)) return;
+    if (e.type !== 'started' || !attachTo.has(e.service) || live.has(e.id)) return;
     if (!e.restarting && !e.labels['com.docker.compose.replace']) return;
+    live.add(e.id);
     background.push(oc.client.json<{ State?: { StartedAt?: string } }>('GET', `/containers/${e.id}/json`)
       .then((info) => containerLogs(oc.client, { Id: e.id, Names: [`/${e.labels.name ?? e.source}`], Labels: e.labels }, printer, { follow: true, since: info.State?.StartedAt }, undefined, e.source))
-      .catch(() => { /* gone meanwhile */ }));
+      .catch(() => { /* gone meanwhile */ })
+      .finally(() => live.delete(e.id)));
   });
 
   let signals = 0;
@@ -157,7 +163,7 @@ async function attachAll(oc: OpsContext, project: Project, services: Set<string>
   const names = containers.map(shortName);
   stdout.write(`Attaching to ${names.join(', ')}\n`);
   printer.register(...names);
-  return Promise.all(containers.map((c) => attachContainer(oc.client, c, printer)));
+  return Promise.all(containers.map(async (c) => ({ id: c.Id!, ...await attachContainer(oc.client, c, printer) })));
 }
 
 
