@@ -37,16 +37,14 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     });
 
   program.command('start').usage('[SERVICE...]').description('Start services').argument('[services...]')
-    .option('--wait', 'Wait for services to be running|healthy. Implies detached mode.')
-    .addOption(new Option('--wait-timeout <seconds>', 'Maximum duration in seconds to wait for the project to be running|healthy').argParser(intOption('wait-timeout')))
-    .action(async (services: string[], o: { wait?: boolean; waitTimeout?: number }) => {
+    .action(async (services: string[]) => {
       const c = ctx();
       const project = await projectOrName(c);
       const oc = await opsContext(c, 'Running');
       // the named services with what they depend on (compose loads the project with them selected)
       const names = known(project, services, !c.options.projectName || c.options.files.length > 0);
       const selected = names.length ? withSelectedServices(project, names) : project;
-      await withProgress(oc, () => startProject(oc, selected, { wait: o.wait, waitTimeout: o.waitTimeout }));
+      await withProgress(oc, () => startProject(oc, selected, {}));
     });
 
   program.command('stop').usage('[OPTIONS] [SERVICE...]').description('Stop services').argument('[services...]')
