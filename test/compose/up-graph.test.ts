@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Project, ServiceConfig, ServiceDependency } from '../../src/compose/model.ts';
 import { LABELS } from '../../src/compose/model.ts';
 import { buildGraph, inDependencyOrder, inReverseDependencyOrder, startLayers, withDependencies, withDependents } from '../../src/compose/ops/graph.ts';
-import { applyScale, replicas, withSelectedServices } from '../../src/compose/ops/service-selection.ts';
+import { applyScale, replicas, withSelectedServices, withServicesEnabled } from '../../src/compose/ops/service-selection.ts';
 import { planService } from '../../src/compose/ops/converge-plan.ts';
 import { orphansOf } from '../../src/compose/ops/converge.ts';
 import { parseDependsOnLabel } from '../../src/compose/ops/engine-project.ts';
@@ -106,6 +106,14 @@ test('selection: named services with their dependencies; --no-deps drops them; a
   assert.deepEqual(Object.keys(withSelectedServices(p, ['debug']).services), ['debug']);
   assert.throws(() => withSelectedServices(p, ['nope']), (e: any) => e.code === 'ERR_COMPOSE_NO_SERVICE' && e.message === 'no such service: nope');
   assert.equal(withSelectedServices(p, []), p);
+});
+
+test('enabling named services: a profile-disabled one is turned on, the others stay; unknown fails', () => {
+  const p = project([web, db], [svc('debug', { profiles: ['dbg'] })]);
+  const q = withServicesEnabled(p, ['debug', 'db']);
+  assert.deepEqual(Object.keys(q.services).sort(), ['db', 'debug', 'web']);
+  assert.deepEqual(Object.keys(q.disabledServices), []);
+  assert.throws(() => withServicesEnabled(p, ['zz']), /no such service: zz/);
 });
 
 test('scale: --scale overrides scale and deploy.replicas; bad values fail as compose says', () => {

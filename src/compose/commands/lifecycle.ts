@@ -5,7 +5,6 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import type { ComposeContext } from '../context.js';
-import type { Project } from '../model.js';
 import { downProject } from '../ops/down.js';
 import { killProject, pauseProject, removeContainers, restartProject, stopProject, stoppedContainers } from '../ops/lifecycle.js';
 import { withSelectedServices } from '../ops/service-selection.js';
@@ -14,12 +13,6 @@ import { nameOf } from '../ops/state.js';
 import { confirm, intOption, opsContext, projectOrName, withProgress } from './orchestration.js';
 
 const timeoutOption = (what = 'Specify a shutdown timeout in seconds') => new Option('-t, --timeout <seconds>', what).argParser(intOption('timeout'));
-
-/** Unknown names are an error only when the project comes from files (with `-p` alone they may be gone already). */
-function known(project: Project, services: string[], fromFiles: boolean): string[] {
-  if (fromFiles) withSelectedServices(project, services);
-  return services.filter((s) => s in project.services || s in (project.disabledServices ?? {}));
-}
 
 export function registerLifecycleCommands(program: Command, ctx: () => ComposeContext): void {
   program.command('down').usage('[OPTIONS] [SERVICES]').description('Stop and remove containers, networks').argument('[services...]')
@@ -30,7 +23,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     .action(async (services: string[], o: { removeOrphans?: boolean; timeout?: number; volumes?: boolean; rmi?: string }) => {
       if (o.rmi !== undefined && o.rmi !== 'local' && o.rmi !== 'all') throw new UsageError(`invalid value for --rmi: "${o.rmi}"`);
       const c = ctx();
-      const project = await projectOrName(c);
+      const project = await projectOrName(c, services);
       const removeOrphans = o.removeOrphans ?? /^(1|true)$/i.test(c.io.env.COMPOSE_REMOVE_ORPHANS ?? '');
       const oc = await opsContext(c, 'Running');
       await withProgress(oc, () => downProject(oc, project, { services, removeOrphans, volumes: o.volumes, rmi: o.rmi as 'local' | 'all' | undefined, timeout: o.timeout }));
@@ -39,10 +32,11 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
   program.command('start').usage('[SERVICE...]').description('Start services').argument('[services...]')
     .action(async (services: string[]) => {
       const c = ctx();
-      const project = await projectOrName(c);
+      const project = await projectOrName(c, services);
       const oc = await opsContext(c, 'Running');
       // the named services with what they depend on (compose loads the project with them selected)
-      const names = known(project, services, !c.options.projectName || c.options.files.length > 0);
+      // with `-p` alone, names the engine does not know are gone already: left out
+      const names = services.filter((s) => s in project.services);
       const selected = names.length ? withSelectedServices(project, names) : project;
       await withProgress(oc, () => startProject(oc, selected, {}));
     });
@@ -51,7 +45,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     .addOption(timeoutOption())
     .action(async (services: string[], o: { timeout?: number }) => {
       const c = ctx();
-      const project = await projectOrName(c);
+      const project = await projectOrName(c, services);
       const oc = await opsContext(c, 'Stopping');
       await withProgress(oc, () => stopProject(oc, project, { services, timeout: o.timeout }));
     });
@@ -61,7 +55,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     .option('--no-deps', "Don't restart dependent services")
     .action(async (services: string[], o: { timeout?: number; deps?: boolean }) => {
       const c = ctx();
-      const project = await projectOrName(c);
+      const project = await projectOrName(c, services);
       const oc = await opsContext(c, 'Restarting');
       await withProgress(oc, () => restartProject(oc, project, { services, noDeps: o.deps === false, timeout: o.timeout }));
     });
@@ -71,7 +65,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     .option('-s, --signal <signal>', 'SIGNAL to send to the container', 'SIGKILL')
     .action(async (services: string[], o: { removeOrphans?: boolean; signal: string }) => {
       const c = ctx();
-      const project = await projectOrName(c);
+      const project = await projectOrName(c, services);
       const oc = await opsContext(c, 'Killing');
       await withProgress(oc, () => killProject(oc, project, { services, signal: o.signal, removeOrphans: o.removeOrphans }, c.io.stderr));
     });
@@ -83,7 +77,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     .addOption(new Option('-a, --all', 'Deprecated - no effect').hideHelp())
     .action(async (services: string[], o: { force?: boolean; stop?: boolean; volumes?: boolean }) => {
       const c = ctx();
-      const project = await projectOrName(c);
+      const project = await projectOrName(c, services);
       if (o.stop) {
         const soc = await opsContext(c, 'Stopping');
         await withProgress(soc, () => stopProject(soc, project, { services }));
@@ -101,7 +95,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     program.command(name).usage('[SERVICE...]').description(desc).argument('[services...]')
       .action(async (services: string[]) => {
         const c = ctx();
-        const project = await projectOrName(c);
+        const project = await projectOrName(c, services);
         const oc = await opsContext(c, title);
         await withProgress(oc, () => pauseProject(oc, project, services, unpause));
       });

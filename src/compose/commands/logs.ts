@@ -11,7 +11,7 @@ import { containerLogs, shortName } from '../ops/logs.js';
 import { ProjectMonitor } from '../ops/monitor.js';
 import { serviceFailed } from '../ops/ops-context.js';
 import { numberOf, projectContainers, serviceOf } from '../ops/state.js';
-import { intOption, literalNoOption, logPrinter, projectOrName } from './orchestration.js';
+import { fromFiles, intOption, literalNoOption, logPrinter, projectOrName } from './orchestration.js';
 
 interface LogsFlags { follow?: boolean; index?: number; since?: string; until?: string; noColor?: boolean; noLogPrefix?: boolean; timestamps?: boolean; tail: string }
 
@@ -28,15 +28,15 @@ export function registerLogsCommand(program: Command, ctx: () => ComposeContext)
     .action(async (services: string[], o: LogsFlags) => {
       if (o.index && services.length !== 1) throw new UsageError('--index requires one service to be selected');
       const c = ctx();
-      const project = await projectOrName(c);
+      const project = await projectOrName(c, services);
       const client = await c.client();
       let containers = await projectContainers(client, project.name, { oneoff: false, services });
       if (o.index) {
         containers = containers.filter((x) => numberOf(x) === o.index);
         if (!containers.length) throw serviceFailed(`service "${services[0]}" is not running container #${o.index}`);
       }
-      const fromFiles = !c.options.projectName || c.options.files.length > 0;
-      if (fromFiles && services.length === 0) containers = containers.filter((x) => serviceOf(x) in project.services);
+      const files = fromFiles(c);
+      if (files && services.length === 0) containers = containers.filter((x) => serviceOf(x) in project.services);
       // engine timestamps (-t) come with each line; the printer adds none of its own
       const printer = logPrinter(c, { noColor: o.noColor, noLogPrefix: o.noLogPrefix, timestamps: false });
       printer.register(...containers.map(shortName));
@@ -44,7 +44,7 @@ export function registerLogsCommand(program: Command, ctx: () => ComposeContext)
       const streams: Promise<void>[] = containers.map((x: ContainerSummary) => containerLogs(client, x, printer, opts));
       if (o.follow) {
         const followed = new Set(containers.map((x) => x.Id));
-        const wanted = services.length ? services : fromFiles ? Object.keys(project.services) : null;
+        const wanted = services.length ? services : files ? Object.keys(project.services) : null;
         const monitor = new ProjectMonitor(client, project.name, wanted ? new Set(wanted) : null);
         monitor.on((e) => {
           if (e.type !== 'started') return;

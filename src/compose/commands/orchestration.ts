@@ -11,6 +11,7 @@ import { LogPrinter } from '../output/log-printer.js';
 import { progressWriter, warnLine, type ProgressMode, type ProgressWriter } from '../output/progress.js';
 import { projectFromEngine } from '../ops/engine-project.js';
 import { enginePuller } from '../ops/images.js';
+import { withServicesEnabled } from '../ops/service-selection.js';
 import type { ImageTools } from '../ops/converge.js';
 import type { OpsContext } from '../ops/ops-context.js';
 
@@ -46,21 +47,29 @@ export async function withProgress<T>(oc: OpsContext, fn: (oc: OpsContext) => Pr
 }
 
 /**
- * The project a command works on: the files' project; with `-p` and no `-f`, what the engine holds
- * under that name; when the files cannot be loaded but COMPOSE_PROJECT_NAME is set, that project.
+ * The project a command works on: the files' project (with the named services enabled, unknown ones an
+ * error); with `-p` and no `-f`, what the engine holds under that name; when the files cannot be loaded
+ * but COMPOSE_PROJECT_NAME is set, that project (compose v2's projectOrName).
  */
-export async function projectOrName(c: ComposeContext): Promise<Project> {
+export async function projectOrName(c: ComposeContext, services: string[] = []): Promise<Project> {
   const o = c.options;
   if (o.files.length > 0 || !o.projectName) {
+    let project: Project;
     try {
-      return await c.project();
+      project = await c.project();
     } catch (e) {
       const envName = c.io.env.COMPOSE_PROJECT_NAME;
       if (envName) return projectFromEngine(await c.client(), envName.toLowerCase());
       throw e;
     }
+    return withServicesEnabled(project, services);
   }
   return projectFromEngine(await c.client(), o.projectName.toLowerCase());
+}
+
+/** Whether the project came from the files (then service names are checked against them). */
+export function fromFiles(c: ComposeContext): boolean {
+  return c.options.files.length > 0 || !c.options.projectName;
 }
 
 export function useColor(c: ComposeContext, noColor?: boolean): boolean {

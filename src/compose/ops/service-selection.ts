@@ -63,3 +63,17 @@ export function applyScale(project: Project, scales: string[]): Project {
   }
   return { ...project, services };
 }
+
+/** The project with the named services enabled (a profile-disabled one named on the command line is on); unknown names fail. */
+export function withServicesEnabled(project: Project, names: string[]): Project {
+  if (names.length === 0) return project;
+  const disabled = { ...(project.disabledServices ?? {}) };
+  const services = { ...project.services };
+  for (const n of names) {
+    if (services[n]) continue;
+    if (!disabled[n]) throw noSuchService(n);
+    services[n] = disabled[n];
+    delete disabled[n];
+  }
+  return { ...project, services, disabledServices: disabled };
+}
