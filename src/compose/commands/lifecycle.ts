@@ -3,14 +3,13 @@
  * (cmd/compose/*.go). Each works on the files' project, or with `-p name` alone on what the engine holds.
  */
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../common/errors.js';
 import type { ComposeContext } from '../context.js';
 import { downProject } from '../ops/down.js';
 import { killProject, pauseProject, removeContainers, restartProject, stopProject, stoppedContainers } from '../ops/lifecycle.js';
 import { withSelectedServices } from '../ops/service-selection.js';
 import { startProject } from '../ops/start.js';
 import { nameOf } from '../ops/state.js';
-import { confirm, intOption, opsContext, projectOrName, withProgress } from './orchestration.js';
+import { confirm, intOption, opsContext, projectOrName, usageError, withProgress } from './orchestration.js';
 
 const timeoutOption = (what = 'Specify a shutdown timeout in seconds') => new Option('-t, --timeout <seconds>', what).argParser(intOption('timeout'));
 
@@ -21,7 +20,7 @@ export function registerLifecycleCommands(program: Command, ctx: () => ComposeCo
     .option('-v, --volumes', 'Remove named volumes declared in the "volumes" section of the Compose file and anonymous volumes attached to containers')
     .option('--rmi <type>', 'Remove images used by services. "local" remove only images that don\'t have a custom tag ("local"|"all")')
     .action(async (services: string[], o: { removeOrphans?: boolean; timeout?: number; volumes?: boolean; rmi?: string }) => {
-      if (o.rmi !== undefined && o.rmi !== 'local' && o.rmi !== 'all') throw new UsageError(`invalid value for --rmi: "${o.rmi}"`);
+      if (o.rmi !== undefined && o.rmi !== 'local' && o.rmi !== 'all') throw usageError(`invalid value for --rmi: "${o.rmi}"`);
       const c = ctx();
       const project = await projectOrName(c, services);
       const removeOrphans = o.removeOrphans ?? /^(1|true)$/i.test(c.io.env.COMPOSE_REMOVE_ORPHANS ?? '');

@@ -4,14 +4,13 @@
  * command ends when no followed container runs any more.
  */
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../common/errors.js';
 import type { ContainerSummary } from '../../common/engine-api/types.js';
 import type { ComposeContext } from '../context.js';
 import { containerLogs, shortName } from '../ops/logs.js';
 import { ProjectMonitor } from '../ops/monitor.js';
 import { serviceFailed } from '../ops/ops-context.js';
 import { numberOf, projectContainers, serviceOf } from '../ops/state.js';
-import { fromFiles, intOption, literalNoOption, logPrinter, projectOrName } from './orchestration.js';
+import { fromFiles, intOption, literalNoOption, logPrinter, projectOrName, usageError } from './orchestration.js';
 
 interface LogsFlags { follow?: boolean; index?: number; since?: string; until?: string; noColor?: boolean; noLogPrefix?: boolean; timestamps?: boolean; tail: string }
 
@@ -26,7 +25,7 @@ export function registerLogsCommand(program: Command, ctx: () => ComposeContext)
     .option('-t, --timestamps', 'Show timestamps')
     .option('-n, --tail <lines>', 'Number of lines to show from the end of the logs for each container', 'all')
     .action(async (services: string[], o: LogsFlags) => {
-      if (o.index && services.length !== 1) throw new UsageError('--index requires one service to be selected');
+      if (o.index && services.length !== 1) throw usageError('--index requires one service to be selected');
       const c = ctx();
       const project = await projectOrName(c, services);
       const client = await c.client();

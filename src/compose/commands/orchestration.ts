@@ -5,6 +5,7 @@
  * projectOrName), the log printer, and the image tools (pull, build).
  */
 import { Option } from 'commander';
+import { BerthError } from '../../common/errors.js';
 import type { ComposeContext } from '../context.js';
 import type { Project } from '../model.js';
 import { LogPrinter } from '../output/log-printer.js';
@@ -133,4 +134,14 @@ export function literalNoOption(flags: string, description: string): Option {
   const attr = opt.name().replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase());
   opt.attributeName = () => attr;
   return opt;
+}
+
+/** A wrong combination of flags: compose v2 prints the message and exits 1 (not the docker CLI's 125). */
+export function usageError(message: string): BerthError {
+  return new BerthError(message, { code: 'ERR_USAGE', status: 400, exitCode: 1 });
+}
+
+/** An option compose v2 has and berth compose does not: said so, exit 1. */
+export function notSupported(message: string): BerthError {
+  return new BerthError(message, { code: 'ERR_NOT_SUPPORTED', status: 501, exitCode: 1 });
 }

@@ -1,6 +1,5 @@
 /** `compose up` and `compose create`: compose v2's flags, their checks and wording (cmd/compose/up.go, create.go). */
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../common/errors.js';
 import { ComposeExit } from '../main.js';
 import type { ComposeContext } from '../context.js';
 import type { Project } from '../model.js';
@@ -11,7 +10,7 @@ import { PULL_POLICIES } from '../ops/images.js';
 import { applyScale, noSuchService, withSelectedServices } from '../ops/service-selection.js';
 import { upProject } from '../ops/up.js';
 import { createProject } from '../ops/converge.js';
-import { collect, imageTools, intOption, literalNoOption, logPrinter, newProgress, opsContext, withProgress } from './orchestration.js';
+import { collect, imageTools, intOption, literalNoOption, logPrinter, newProgress, notSupported, opsContext, usageError, withProgress } from './orchestration.js';
 
 interface CreateFlags {
   build?: boolean; noBuild?: boolean; pull: string; quietPull?: boolean;
@@ -25,7 +24,7 @@ interface UpFlags extends CreateFlags {
   attachDependencies?: boolean; wait?: boolean; waitTimeout?: number; watch?: boolean; menu?: boolean; quietBuild?: boolean;
 }
 
-function fail(msg: string): never { throw new UsageError(msg); }
+function fail(msg: string): never { throw usageError(msg); }
 
 function addCreateFlags(cmd: Command): Command {
   return cmd
@@ -112,7 +111,8 @@ export function registerUpCommands(program: Command, ctx: () => ComposeContext):
       if (o.renewAnonVolumes && noRecreate) fail('--no-recreate and --renew-anon-volumes are incompatible');
       if (o.forceRecreate && noRecreate) fail('--force-recreate and --no-recreate are incompatible');
       if (o.alwaysRecreateDeps && noRecreate) fail('--always-recreate-deps and --no-recreate are incompatible');
-      if (o.watch) throw new UsageError('up --watch is not supported by berth compose yet; run `compose watch` next to `up -d`');
+      if (o.watch) throw notSupported('up --watch is not supported by berth compose yet; run `compose watch` next to `up -d`');
+      if (o.menu) throw notSupported('up --menu (the interactive shortcuts) is not supported by berth compose');
       if (attachList.length && o.attachDependencies) fail('cannot combine --attach and --attach-dependencies');
 
       const c = ctx();
