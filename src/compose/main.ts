@@ -85,13 +85,15 @@ function reportComposeError(io: ComposeIO, e: unknown): number {
     if (e.message) io.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
-  if (e instanceof DaemonError) {
-    io.stderr.write(`Error response from daemon: ${e.message}\n`);
+  // by shape as well as by class: the berth CLI's client comes from its own bundle, with its own classes
+  const o = e as { statusCode?: unknown; fromServer?: unknown; code?: unknown; exitCode?: unknown; message?: string } | null;
+  if (e instanceof DaemonError || (typeof o?.statusCode === 'number' && typeof o.fromServer === 'boolean')) {
+    io.stderr.write(`Error response from daemon: ${o!.message}\n`);
     return 1;
   }
-  if (e instanceof BerthError) {
-    io.stderr.write(`${e.message}\n`);
-    return e.exitCode || 1;
+  if (e instanceof BerthError || (typeof o?.code === 'string' && o.code.startsWith('ERR_') && typeof o.exitCode === 'number')) {
+    io.stderr.write(`${o!.message}\n`);
+    return (o!.exitCode as number) || 1;
   }
   io.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
   return 1;
