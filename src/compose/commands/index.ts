@@ -2,9 +2,23 @@
 import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
 import { registerConfigCommands } from './config.js';
+import { registerPsCommand } from './ps.js';
+import { registerLsCommand } from './ls.js';
+import { registerInspectCommands } from './inspect.js';
+import { registerEventsCommand } from './events.js';
+import { registerWaitCommand } from './wait.js';
+import { registerExecCommands } from './exec.js';
+import { registerVersionCommand } from './version.js';
 
 export type ComposeRegistrar = (program: Command, ctx: () => ComposeContext) => void;
 
 export const COMMAND_REGISTRARS: ComposeRegistrar[] = [
   registerConfigCommands,
+  registerPsCommand,
+  registerLsCommand,
+  registerInspectCommands,
+  registerEventsCommand,
+  registerWaitCommand,
+  registerExecCommands,
+  registerVersionCommand,
 ];
