@@ -9,6 +9,7 @@ import { registerEventsCommand } from './events.js';
 import { registerWaitCommand } from './wait.js';
 import { registerExecCommands } from './exec.js';
 import { registerVersionCommand } from './version.js';
+import { registerImageIoCommands } from './images-io.js';
 
 export type ComposeRegistrar = (program: Command, ctx: () => ComposeContext) => void;
 
@@ -21,4 +22,5 @@ export const COMMAND_REGISTRARS: ComposeRegistrar[] = [
   registerWaitCommand,
   registerExecCommands,
   registerVersionCommand,
+  registerImageIoCommands,
 ];
