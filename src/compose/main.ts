@@ -85,8 +85,13 @@ function reportComposeError(io: ComposeIO, e: unknown): number {
     if (e.message) io.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
-  if (e instanceof DaemonError) {
-    io.stderr.write(`Error response from daemon: ${e.message}\n`);
+  // by name too: the client may come from the berth CLI's bundle, whose error classes are other copies
+  if (e instanceof DaemonError || (e as Error)?.name === 'DaemonError') {
+    io.stderr.write(`Error response from daemon: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if ((e as Error)?.name === 'ConnectError') {
+    io.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
   if (e instanceof BerthError) {

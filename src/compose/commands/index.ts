@@ -10,6 +10,7 @@ import { registerWaitCommand } from './wait.js';
 import { registerExecCommands } from './exec.js';
 import { registerVersionCommand } from './version.js';
 import { registerImageIoCommands } from './images-io.js';
+import { registerRunCommand } from './run.js';
 
 export type ComposeRegistrar = (program: Command, ctx: () => ComposeContext) => void;
 
@@ -23,4 +24,5 @@ export const COMMAND_REGISTRARS: ComposeRegistrar[] = [
   registerExecCommands,
   registerVersionCommand,
   registerImageIoCommands,
+  registerRunCommand,
 ];

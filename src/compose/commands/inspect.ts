@@ -4,10 +4,9 @@ import type { ContainerSummary, ImageInspect } from '../../common/engine-api/typ
 import { truncateId } from '../../client/format/formatter.js';
 import { tabwrite } from '../../client/format/tabwriter.js';
 import { humanDuration, humanSizeWithPrecision } from '../../client/format/units.js';
-import { DaemonError } from '../../client/engine-client.js';
 import type { ComposeContext } from '../context.js';
 import { LABELS } from '../model.js';
-import { composeError } from '../ops/errors.js';
+import { composeError, daemonStatus } from '../ops/errors.js';
 import { projectName } from '../ops/project-ref.js';
 import { projectContainers, serviceOf } from '../ops/state.js';
 import { serviceContainer } from '../ops/target.js';
@@ -80,7 +79,7 @@ async function runImages(c: ComposeContext, services: string[], o: { format: str
         lastTagTime: img.Metadata?.LastTagTime ?? undefined,
       };
     } catch (e) {
-      if (e instanceof DaemonError && e.statusCode === 404) return { ...base, id: ctr.ImageID ?? '' };
+      if (daemonStatus(e) === 404) return { ...base, id: ctr.ImageID ?? '' };
       throw e;
     }
   }));

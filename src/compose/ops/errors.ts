@@ -7,3 +7,12 @@ import { BerthError, type ErrorCode } from '../../common/errors.js';
 export function composeError(message: string, code: ErrorCode = 'ERR_INVALID_ARGUMENT', cause?: unknown): BerthError {
   return new BerthError(message, { code, status: 400, exitCode: 1, cause });
 }
+
+/**
+ * The HTTP status of a daemon's error answer, else undefined. By name, not instanceof: the engine
+ * client may come from the berth CLI's bundle, whose DaemonError is another copy of the class.
+ */
+export function daemonStatus(e: unknown): number | undefined {
+  const err = e as { name?: string; statusCode?: unknown } | null;
+  return err && err.name === 'DaemonError' && typeof err.statusCode === 'number' ? err.statusCode : undefined;
+}

@@ -8,7 +8,7 @@ import { DaemonError, jsonLines } from '../../client/engine-client.js';
 import { authFor, parseNormalizedNamed } from '../../client/registry-auth.js';
 import type { ComposeContext } from '../context.js';
 import type { Project, ServiceConfig } from '../model.js';
-import { composeError } from './errors.js';
+import { composeError, daemonStatus } from './errors.js';
 import { progressWriter, type ProgressWriter } from './progress.js';
 
 export interface PullOptions {
@@ -65,7 +65,7 @@ export async function imagePresent(client: EngineClient, image: string): Promise
     await client.json('GET', `/images/${encodeURIComponent(image)}/json`);
     return true;
   } catch (e) {
-    if (e instanceof DaemonError && e.statusCode === 404) return false;
+    if (daemonStatus(e) === 404) return false;
     throw e;
   }
 }

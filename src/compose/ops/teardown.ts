@@ -4,12 +4,12 @@
  * RemoveOrphans and without -v/--rmi does.
  */
 import type { EngineClient } from '../../client/engine-client.js';
-import { DaemonError } from '../../client/engine-client.js';
 import { LABELS } from '../model.js';
+import { daemonStatus } from './errors.js';
 import { projectContainers } from './state.js';
 
 const enc = encodeURIComponent;
-const gone = (e: unknown) => e instanceof DaemonError && (e.statusCode === 404 || e.statusCode === 304);
+const gone = (e: unknown) => daemonStatus(e) === 404 || daemonStatus(e) === 304;
 
 export async function removeProjectResources(client: EngineClient, project: string, opts: { timeout?: number } = {}): Promise<void> {
   const containers = await projectContainers(client, project, { all: true });
