@@ -12,7 +12,7 @@ import { DaemonError } from '../client/engine-client.js';
 import { ComposeContext, type ComposeGlobalOptions, type ComposeIO } from './context.js';
 import { COMMAND_REGISTRARS } from './commands/index.js';
 
-export const COMPOSE_VERSION = '2.39.0-berth';
+export { COMPOSE_VERSION } from './version.js';
 
 function collect(value: string, previous: string[] = []): string[] { return [...previous, value]; }
 
