@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
 import { ComposeExit } from '../main.js';
-import { LABELS, type Project, type ServiceConfig } from '../model.js';
+import type { Project, ServiceConfig } from '../model.js';
 import { containerPlan } from '../convert/container.js';
+import { copyFilesIn, serviceResolver } from '../ops/one-off.js';
 import { attachStartWait } from '../ops/attach.js';
 import { buildServices } from '../ops/build.js';
 import { dependencyOrder, ensureResources, startDependencies } from '../ops/deps.js';
@@ -106,11 +107,6 @@ export function oneOffService(project: Project, base: ServiceConfig, command: st
   if (o.workdir) s.working_dir = o.workdir;
   if (entrypoint) { s.entrypoint = entrypoint; if (!command.length) s.command = []; }
   s.environment = { ...s.environment, ...env };
-  for (const l of o.label) {
-    const eq = l.indexOf('=');
-    if (eq < 0) throw composeError('label must be set as KEY=VALUE', 'ERR_USAGE');
-    s.labels = { ...s.labels, [l.slice(0, eq)]: l.slice(eq + 1) };
-  }
   if (!o.servicePorts) s.ports = o.publish.flatMap(parsePortSpec);
   s.volumes = [...s.volumes, ...o.volume.map((v) => parseVolumeSpec(v, project.workingDir))];
   // a one-off is never restarted, and runs alone
@@ -143,24 +139,21 @@ async function runOneOff(c: ComposeContext, service: string, command: string[], 
   const slug = randomBytes(32).toString('hex');
   const name = o.name || `${project.name}-${service}-run-${slug.slice(0, 12)}`;
   const svc = oneOffService(project, base, command, o, entrypoint, runEnvironment(o, c.io.env), name);
-  const plan = containerPlan(project, svc, { number: 1, oneoff: true, name, apiVersion: client.apiVersion });
-  const body = plan.body;
-  // one-off containers are not numbered; they carry their slug
-  const labels: Record<string, string> = { ...(body.Labels ?? {}), [LABELS.oneoff]: 'True', 'com.docker.compose.slug': slug };
-  delete labels[LABELS.containerNumber];
-  body.Labels = labels;
-  body.Tty = o.tty;
-  body.OpenStdin = o.interactive;
-  body.AttachStdin = o.interactive && !o.detach;
-  body.StdinOnce = o.interactive && !o.detach;
-  body.HostConfig = { ...(body.HostConfig ?? {}), AutoRemove: Boolean(o.rm), RestartPolicy: { Name: 'no' } };
-  // the service's aliases only with --use-aliases
-  const endpoints = [...Object.values(body.NetworkingConfig?.EndpointsConfig ?? {}), ...plan.connectAfter.map((x) => x.endpoint)];
-  if (!o.useAliases) for (const ep of endpoints) if (ep) ep.Aliases = (ep.Aliases ?? []).filter((a) => a !== service);
-
-  const created = await client.json<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', { query: { name: plan.name }, body });
+  const labels: Record<string, string> = {};
+  for (const l of o.label) {
+    const eq = l.indexOf('=');
+    if (eq < 0) throw composeError('label must be set as KEY=VALUE', 'ERR_USAGE');
+    labels[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  const resolver = await serviceResolver(client, project.name);
+  const plan = containerPlan(project, svc, {
+    number: 1, oneoff: true, name, slug, apiVersion: client.apiVersion, resolver, labels,
+    useNetworkAliases: Boolean(o.useAliases), autoRemove: Boolean(o.rm), attachStdin: o.interactive && !o.detach,
+  });
+  const created = await client.json<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', { query: { name: plan.name, platform: plan.platform }, body: plan.body });
   for (const w of created.Warnings ?? []) c.err(`WARNING: ${w}\n`);
   for (const x of plan.connectAfter) await client.json('POST', `/networks/${enc(x.network)}/connect`, { body: { Container: created.Id, EndpointConfig: x.endpoint } });
+  await copyFilesIn(client, created.Id, plan.copies);
 
   if (o.detach) {
     await client.call('POST', `/containers/${enc(created.Id)}/start`);

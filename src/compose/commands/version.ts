@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
 import { composeError } from '../ops/errors.js';
-// main.ts imports this module too: COMPOSE_VERSION is read when the command runs, after both loaded
-import { COMPOSE_VERSION } from '../main.js';
+import { COMPOSE_VERSION } from '../version.js';
 
 export function registerVersionCommand(program: Command, ctx: () => ComposeContext): void {
   program.command('version').usage('[OPTIONS]').description('Show the Docker Compose version information')

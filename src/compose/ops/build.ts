@@ -12,6 +12,7 @@ import { DaemonError, jsonLines } from '../../client/engine-client.js';
 import { ramInBytes } from '../../common/byte-size.js';
 import { BerthError } from '../../common/errors.js';
 import type { ComposeContext } from '../context.js';
+import { serviceImage } from '../convert/container.js';
 import type { Project, ServiceConfig } from '../model.js';
 import { composeError } from './errors.js';
 import { progressWriter } from './progress.js';
@@ -37,7 +38,7 @@ export interface BuildOptions {
 
 /** The image a service runs: `image:`, else `<project>-<service>` (compose's GetImageNameOrDefault). */
 export function serviceImageName(project: Project, service: ServiceConfig): string {
-  return service.image || `${project.name}-${service.name}`;
+  return serviceImage(project.name, service);
 }
 
 /** The build args sent: the service's, then --build-arg's, null values taken from the project's environment and left out when unset. */

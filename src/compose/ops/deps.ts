@@ -10,6 +10,7 @@ import { containerPlan } from '../convert/container.js';
 import { networkCreateBody, volumeCreateBody } from '../convert/resources.js';
 import type { Project, ServiceDependency } from '../model.js';
 import { composeError, daemonStatus } from './errors.js';
+import { copyFilesIn, serviceResolver } from './one-off.js';
 import { projectContainers } from './state.js';
 
 const enc = encodeURIComponent;
@@ -74,11 +75,12 @@ export async function startDependencies(client: EngineClient, project: Project, 
     let id = mine[0]?.Id;
     let name = (mine[0]?.Names?.[0] ?? '').replace(/^\//, '');
     if (!id) {
-      const plan = containerPlan(project, project.services[dep], { number: 1, apiVersion: client.apiVersion });
-      const created = await client.json<{ Id: string }>('POST', '/containers/create', { query: { name: plan.name }, body: plan.body });
+      const plan = containerPlan(project, project.services[dep], { number: 1, apiVersion: client.apiVersion, resolver: await serviceResolver(client, project.name) });
+      const created = await client.json<{ Id: string }>('POST', '/containers/create', { query: { name: plan.name, platform: plan.platform }, body: plan.body });
       id = created.Id;
       name = plan.name;
       for (const c of plan.connectAfter) await client.json('POST', `/networks/${enc(c.network)}/connect`, { body: { Container: id, EndpointConfig: c.endpoint } });
+      await copyFilesIn(client, id, plan.copies);
       log(` Container ${name} Created \n`);
     }
     // one that must complete may have done so already: started again only when it has not run yet

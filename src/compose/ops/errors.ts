@@ -9,10 +9,11 @@ export function composeError(message: string, code: ErrorCode = 'ERR_INVALID_ARG
 }
 
 /**
- * The HTTP status of a daemon's error answer, else undefined. By name, not instanceof: the engine
- * client may come from the berth CLI's bundle, whose DaemonError is another copy of the class.
+ * The HTTP status of a daemon's error answer, else undefined. By shape, not instanceof or name: the
+ * engine client may come from the berth CLI's bundle, whose DaemonError is another copy of the class
+ * (renamed by the bundler).
  */
 export function daemonStatus(e: unknown): number | undefined {
-  const err = e as { name?: string; statusCode?: unknown } | null;
-  return err && err.name === 'DaemonError' && typeof err.statusCode === 'number' ? err.statusCode : undefined;
+  const err = e as { statusCode?: unknown; fromServer?: unknown } | null;
+  return err && typeof err === 'object' && typeof err.statusCode === 'number' && typeof err.fromServer === 'boolean' ? err.statusCode : undefined;
 }
