@@ -29,7 +29,7 @@ services:
   job:
     image: busybox
     network_mode: none
-    command: sh -c 'sleep 1; exit 3'
+    command: sh -c 'sleep 5; exit 3'
 `;
 
 test('compose ps, ls, images, port, top, exec, cp, wait, events on a running project', { skip: !existsSync(COMPOSE) && 'docker-compose not installed', timeout: 240_000 }, async (t) => {
