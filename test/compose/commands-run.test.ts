@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { BERTH_BIN } from '../helpers/daemon.js';
 import { daemonForClients, runProgram } from '../compat/helpers.js';
 
-const FILE = `services:
+const FILE = `name: demo
+services:
   db:
     image: busybox
     command: sh -c 'trap "exit 0" TERM; sleep 1; touch /tmp/ready; while true; do sleep 0.2; done'
@@ -80,6 +81,16 @@ test('compose run with dependencies, --rm, -d and the exit code', { timeout: 240
   const published = await compose(['run', '-d', '-p', '18082:81', '--name', 'demo-web-p', 'web', 'sleep', '30']);
   assert.equal(published.code, 0, published.stderr);
   assert.deepEqual(Object.keys((await d.api('GET', '/containers/demo-web-p/json')).body.HostConfig.PortBindings), ['81/tcp']);
+
+  // without -p: the project (and its name) from the file; ps checks the service names against it
+  const unnamed = (args: string[]) => runProgram(BERTH_BIN, ['-H', `unix://${d.socket}`, 'compose', ...args], { env, cwd: dir, timeoutMs: 60_000 });
+  assert.equal((await unnamed(['ps', '-a', '--services'])).stdout, 'db\ninit\nweb\n');
+  const bad = await unnamed(['ps', 'nope']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /no such service: nope/);
+  // exec -e KEY takes the value from the project's environment (.env)
+  writeFileSync(join(dir, '.env'), 'FROM_DOTENV=dotenv\n');
+  assert.equal((await unnamed(['exec', '-T', '-e', 'FROM_DOTENV', 'db', 'sh', '-c', 'echo $FROM_DOTENV'])).stdout, 'dotenv\n');
 
   const both = await compose(['run', '-P', '-p', '1:1', 'web']);
   assert.equal(both.code, 1);

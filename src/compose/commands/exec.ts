@@ -41,8 +41,10 @@ export function registerExecCommands(program: Command, ctx: () => ComposeContext
       const tty = cmd.getOptionValueSource('tty') === 'cli' ? o.tty !== false : Boolean((c.io.stdout as NodeJS.WriteStream).isTTY);
       const client = await c.client();
       const ctr = await serviceContainer(client, await projectName(c), service, { index: o.index });
+      // a bare -e KEY takes its value from the project's environment (.env included) when there is a project
+      const lookup = o.env.some((e) => !e.includes('=')) ? await c.project().then((p) => ({ ...c.io.env, ...p.environment }), () => c.io.env) : c.io.env;
       const code = await execIn(client, ctr.Id ?? '', {
-        command, env: resolveEnv(o.env, c.io.env), user: o.user, workdir: o.workdir, privileged: o.privileged,
+        command, env: resolveEnv(o.env, lookup), user: o.user, workdir: o.workdir, privileged: o.privileged,
         tty, interactive: o.interactive !== false, detach: o.detach,
       });
       if (code !== 0) throw new ComposeExit(code);
