@@ -67,6 +67,8 @@ export function registerRunCommand(program: Command, ctx: () => ComposeContext):
       if (o.removeOrphans) throw composeError('run --remove-orphans is not supported by berth compose yet', 'ERR_NOT_SUPPORTED');
       const entrypoint = cmd.getOptionValueSource('entrypoint') === 'cli' ? shellWords(o.entrypoint ?? '') : undefined;
       if (!['policy', 'always', 'missing', 'never', 'build', 'if_not_present'].includes(o.pull)) throw composeError(`invalid --pull option ${JSON.stringify(o.pull)}`, 'ERR_USAGE');
+      // -q: nothing on stdout from compose itself, and no progress
+      if (o.quiet) c.options.progress = 'quiet';
       const code = await runOneOff(c, service, command, { ...o, tty }, entrypoint);
       if (code !== 0) throw new ComposeExit(code);
     });
