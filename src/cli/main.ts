@@ -199,6 +199,21 @@ function reportCommanderError(program: Command, path: string[], e: CommanderErro
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // the other ways into compose: cli-plugins/docker-compose and bin/berth-compose
+  if (argv[0] === '--docker-cli-plugin') {
+    const { runDockerPlugin } = await import('./docker-plugin.js');
+    try {
+      return await runDockerPlugin(argv.slice(1), loadCompose);
+    } catch (e) {
+      if (!(e instanceof BerthError) || e instanceof InstallError) throw e;
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+  }
+  if (argv[0] === '--compose-standalone') {
+    const standalone = preScan(argv.slice(1));
+    return runComposeCommand({ ...standalone, rest: ['compose', ...standalone.rest] });
+  }
   const scan = preScan(argv);
   if (scan.rest[0] === 'serve') {
     // the daemon: loaded only here so that client commands never pay for its imports
@@ -246,16 +261,20 @@ export async function main(argv: string[]): Promise<number> {
  */
 async function runComposeCommand(scan: PreScan): Promise<number> {
   const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) });
-  let mod: { runCompose: (argv: string[], io: unknown) => Promise<number> };
-  try {
-    mod = await import('../compose/main.js' as string);
-  } catch (e) {
-    throw installErrorOf(e, repoDir()) ?? e;
-  }
+  const mod = await loadCompose();
   return mod.runCompose(scan.rest.slice(1), {
     client: () => ctx.client(), env: process.env, cwd: process.cwd(),
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, commandName: 'berth compose',
   });
+}
+
+/** compose's module, loaded only when a compose command runs (the CLI bundle stays small). */
+async function loadCompose(): Promise<{ runCompose: (argv: string[], io: unknown) => Promise<number>; COMPOSE_VERSION: string }> {
+  try {
+    return await import('../compose/main.js' as string);
+  } catch (e) {
+    throw installErrorOf(e, repoDir()) ?? e;
+  }
 }
 
 /** The clone this CLI runs from: dist/cli/berth.cjs, dist/cli/main.js and src/cli/main.ts are two levels down. */

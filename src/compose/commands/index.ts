@@ -5,6 +5,15 @@ import { registerConfigCommands } from './config.js';
 import { registerLifecycleCommands } from './lifecycle.js';
 import { registerLogsCommand } from './logs.js';
 import { registerUpCommands } from './up.js';
+import { registerPsCommand } from './ps.js';
+import { registerLsCommand } from './ls.js';
+import { registerInspectCommands } from './inspect.js';
+import { registerEventsCommand } from './events.js';
+import { registerWaitCommand } from './wait.js';
+import { registerExecCommands } from './exec.js';
+import { registerVersionCommand } from './version.js';
+import { registerImageIoCommands } from './images-io.js';
+import { registerRunCommand } from './run.js';
 
 export type ComposeRegistrar = (program: Command, ctx: () => ComposeContext) => void;
 
@@ -13,4 +22,13 @@ export const COMMAND_REGISTRARS: ComposeRegistrar[] = [
   registerUpCommands,
   registerLifecycleCommands,
   registerLogsCommand,
+  registerPsCommand,
+  registerLsCommand,
+  registerInspectCommands,
+  registerEventsCommand,
+  registerWaitCommand,
+  registerExecCommands,
+  registerVersionCommand,
+  registerImageIoCommands,
+  registerRunCommand,
 ];
