@@ -60,7 +60,7 @@ export async function startEngines(): Promise<Engines & { stop(): Promise<void> 
 }
 
 function clientEnv(e: Engine, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = { ...cleanEnv({ BERTH_NO_AUTOSTART: '1', COMPOSE_INTERACTIVE_NO_CLI: '1', ...extra }), DOCKER_HOST: `unix://${e.socket}` };
+  const env: NodeJS.ProcessEnv = { ...cleanEnv({ BERTH_NO_AUTOSTART: '1', COMPOSE_INTERACTIVE_NO_CLI: '1', ...extra }), DOCKER_HOST: `unix://${e.socket}` };
   for (const k of Object.keys(env)) if (k.startsWith('COMPOSE_') && k !== 'COMPOSE_INTERACTIVE_NO_CLI' && !(k in extra)) delete env[k];
   delete env.DOCKER_CONTEXT;
   delete env.DOCKER_API_VERSION;
