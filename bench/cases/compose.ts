@@ -181,6 +181,7 @@ function composeTool(ctx: BenchContext, d: ComposeDriver, n: number, phase: Phas
 function composeCase(size: { n: number; smokeN: number }, phase: Phase, name: string, description: string, goal?: string): Case {
   return {
     name, description, goal,
+    ...(phase === 'up' ? { series: (ctx: BenchContext) => ({ name: 'compose up -d --wait, chained services', size: ctx.size(size.n, size.smokeN), unit: 'service' }) } : {}),
     // every iteration starts and stops whole projects: 10 timed rounds say enough
     maxIterations: 10,
     tools: (ctx) => {
