@@ -195,8 +195,9 @@ test('berth compose: a config change recreates only that service, --scale, down 
  * docker-compose 1.29 and berth compose on one project, on each engine. What 1.29's older labels
  * allow: both find the project's containers by com.docker.compose.project/service/oneoff, and
  * networks/volumes by name (<project>_<name>). What differs: 1.29 names containers <p>_<s>_<n> (v2:
- * <p>-<s>-<n>) and hashes the configuration its own way, so `berth compose up` recreates what 1.29
- * created (as compose v2 does), and 1.29 has no depends_on label.
+ * <p>-<s>-<n>), sets no depends_on, image or config-hash labels on networks and volumes, writes
+ * config_files relative, and hashes the configuration its own way, so `berth compose up` recreates
+ * what 1.29 created (as compose v2 does) under v2's names, keeping its networks and volume.
  */
 test('docker-compose 1.29 and berth compose see the same project', { skip: berthLacks, timeout: 300_000 }, async () => {
   const dir = projectDir(projectFile('hi'));
@@ -211,7 +212,21 @@ test('docker-compose 1.29 and berth compose see the same project', { skip: berth
       const listed = parsePsJson((await v2(['ps', '--format', 'json'])).stdout).map((c) => [c.Name, c.Service, c.State]);
       assert.deepEqual(listed, [[`${p}_db_1`, 'db', 'running'], [`${p}_web_1`, 'web', 'running'], [`${p}_worker_1`, 'worker', 'running']], e.name);
       assert.equal((await v2(['exec', '-T', 'web', 'sh', '-c', 'echo $GREETING'])).stdout, 'hi\n');
-      // berth compose takes the project down: 1.29's containers, networks and volume go
+      const v1View = await projectView(e, p);
+      const v1Labels = v1View.containers.find((c) => c.service === 'web')!.labels;
+      assert.equal(v1Labels['com.docker.compose.version'], '1.29.2');
+      assert.equal(v1Labels['com.docker.compose.project.config_files'], 'compose.yaml');
+      assert.equal('com.docker.compose.depends_on' in v1Labels, false);
+
+      // berth compose up over 1.29's project: another hash, so every container is recreated under v2's name
+      await v2(['up', '-d', '--wait']);
+      const taken = await projectView(e, p);
+      assert.deepEqual(taken.containers.map((c) => [c.name, c.labels['com.docker.compose.version'] !== '1.29.2', v1View.containers.some((x) => x.id === c.id)]),
+        [[`${p}-db-1`, true, false], [`${p}-web-1`, true, false], [`${p}-worker-1`, true, false]], e.name);
+      assert.deepEqual(taken.networks.map((n) => n.name), v1View.networks.map((n) => n.name));
+      assert.deepEqual(taken.volumes.map((v) => v.name), [`${p}_data`]);
+
+      // berth compose takes the project down: the containers, 1.29's networks and volume go
       await v2(['down', '-v']);
       assert.deepEqual(await projectView(e, p), nothingLeft, e.name);
 

@@ -78,9 +78,7 @@ export function composeV1(e: Engine, cwd: string, args: string[], opts: { timeou
 }
 
 export async function ok(p: Promise<RunResult>, what: string): Promise<RunResult> {
-  const t0 = Date.now();
   const r = await p;
-  if (process.env.XENG_TIMING) console.error(`${Date.now() - t0} ms ${what}`);
   if (r.code !== 0) throw new Error(`${what} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r;
 }
