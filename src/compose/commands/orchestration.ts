@@ -11,7 +11,8 @@ import type { Project } from '../model.js';
 import { LogPrinter } from '../output/log-printer.js';
 import { progressWriter, warnLine, type ProgressMode, type ProgressWriter } from '../output/progress.js';
 import { projectFromEngine } from '../ops/engine-project.js';
-import { enginePuller } from '../ops/images.js';
+import { buildServices } from '../ops/build.js';
+import { pullServices } from '../ops/pull.js';
 import { withServicesEnabled } from '../ops/service-selection.js';
 import type { ImageTools } from '../ops/converge.js';
 import type { OpsContext } from '../ops/ops-context.js';
@@ -89,8 +90,12 @@ export function logPrinter(c: ComposeContext, o: { noColor?: boolean; noLogPrefi
   });
 }
 
-export function imageTools(oc: OpsContext): ImageTools {
-  return { pull: enginePuller(oc.client, oc.progress), build: null };
+/** Pulling and building for up/create: the `pull` and `build` commands' code (ops/pull.ts, ops/build.ts). */
+export function imageTools(c: ComposeContext, opts: { quietPull?: boolean; quietBuild?: boolean } = {}): ImageTools {
+  return {
+    pull: async (project, services) => { await pullServices(c, project, { services, mode: 'required', quiet: opts.quietPull }); },
+    build: async (project, services) => { await buildServices(c, project, services, { quiet: opts.quietBuild }); },
+  };
 }
 
 /** An integer option (commander hands strings). */

@@ -6,7 +6,7 @@ import type { Project } from '../model.js';
 import type { CreateOptions } from '../ops/converge.js';
 import type { RecreatePolicy } from '../ops/converge-plan.js';
 import { buildGraph, withDependencies } from '../ops/graph.js';
-import { PULL_POLICIES } from '../ops/images.js';
+import { applyImageFlags } from '../ops/images.js';
 import { applyScale, noSuchService, withSelectedServices } from '../ops/service-selection.js';
 import { upProject } from '../ops/up.js';
 import { createProject } from '../ops/converge.js';
@@ -47,9 +47,9 @@ function recreatePolicies(o: CreateFlags): { recreate: RecreatePolicy; deps: Rec
 
 /** The project with --scale and --pull/--build applied, and the named services (and their dependencies unless --no-deps). */
 function prepare(c: ComposeContext, project: Project, services: string[], o: CreateFlags, noDeps: boolean): Project {
-  if (o.pull !== 'policy' && !PULL_POLICIES.includes(o.pull)) fail(`invalid --pull option "${o.pull}"`);
   let p = withSelectedServices(project, services, { dependencies: noDeps ? 'ignore' : 'include' });
   p = applyScale(p, o.scale);
+  p = applyImageFlags(p, { pull: o.pull, build: o.build });
   if (!c.options.allResources && Object.keys(p.services).length === 0) fail('no service selected');
   return p;
 }
@@ -62,7 +62,7 @@ function createOptions(c: ComposeContext, project: Project, services: string[], 
   return {
     services, recreate, recreateDependencies: deps, removeOrphans, ignoreOrphans,
     timeout: o.timeout, assumeYes: o.yes, inherit: !o.renewAnonVolumes,
-    build: Boolean(o.build), noBuild: Boolean(o.noBuild), pull: o.pull, quietPull: o.quietPull,
+    noBuild: Boolean(o.noBuild), quietPull: o.quietPull,
   };
 }
 
@@ -142,7 +142,7 @@ export function registerUpCommands(program: Command, ctx: () => ComposeContext):
         create, detach, noStart, wait: o.wait, waitTimeout: o.waitTimeout, attach,
         onExit: cascadeStop ? 'stop' : cascadeFail ? 'fail' : undefined, exitCodeFrom: o.exitCodeFrom, timeout: o.timeout,
       }, {
-        tools: imageTools(oc),
+        tools: imageTools(c, { quietPull: o.quietPull, quietBuild: o.quietBuild }),
         stdout: c.io.stdout,
         stderr: c.io.stderr,
         printer: () => logPrinter(c, { noColor: o.noColor, noLogPrefix: o.noLogPrefix, timestamps: o.timestamps }),
@@ -159,6 +159,6 @@ export function registerUpCommands(program: Command, ctx: () => ComposeContext):
     const c = ctx();
     const project = prepare(c, await c.project(), services, o, false);
     const oc = await opsContext(c, 'Creating');
-    await withProgress(oc, () => createProject(oc, project, createOptions(c, project, services, o), imageTools(oc)));
+    await withProgress(oc, () => createProject(oc, project, createOptions(c, project, services, o), imageTools(c, { quietPull: o.quietPull })));
   });
 }

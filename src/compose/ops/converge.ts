@@ -46,7 +46,7 @@ export interface CreateOptions extends ImageOptions {
   inherit?: boolean;
 }
 
-export interface ImageTools { pull: Puller; build: Builder | null }
+export interface ImageTools { pull: Puller; build: Builder }
 
 /** container_name must be unique, and a service with one cannot have more than one replica. */
 export function checkContainerNames(project: Project): void {
@@ -74,7 +74,7 @@ export function orphansOf(project: Project, containers: ContainerSummary[]): Con
 export async function createProject(oc: OpsContext, project: Project, opts: CreateOptions, tools: ImageTools): Promise<void> {
   checkContainerNames(project);
   const graph = buildGraph(project);
-  const imageIds = await ensureImages(oc.client, project, opts, { progress: oc.progress, ...tools });
+  const imageIds = await ensureImages(oc.client, project, opts, tools);
   const rc = { client: oc.client, progress: oc.progress, warn: oc.warn, assumeYes: opts.assumeYes, timeout: opts.timeout };
   const networkIds = await ensureNetworks(rc, project);
   const volumeNames = await ensureVolumes(rc, project);

@@ -173,7 +173,7 @@ async function attachAll(oc: OpsContext, project: Project, services: Set<string>
  */
 export async function recreateServices(oc: OpsContext, project: Project, services: string[], tools: ImageTools): Promise<void> {
   const selected = withSelectedServices(project, services, { dependencies: 'ignore' });
-  await createProject(oc, selected, { services, recreate: 'force', recreateDependencies: 'never', ignoreOrphans: true, pull: 'never', noBuild: true }, tools);
+  await createProject(oc, selected, { services, recreate: 'force', recreateDependencies: 'never', ignoreOrphans: true, noBuild: true }, tools);
   await startProject(oc, selected, {});
 }
 
