@@ -116,9 +116,13 @@ services:
 
   // --abort-on-container-exit alone: the first exited container's code (3)
   // recreated containers: their output shows once (the attach carries it; no second stream for them)
-  const a = await h.compose(['up', '--abort-on-container-exit', '--force-recreate', 'job', 'srv'], { timeoutMs: 60_000 });
+  const a = await h.compose(['up', '--abort-on-container-exit', '--force-recreate', '--no-attach', 'srv', '--timestamps', 'job', 'srv'], { timeoutMs: 60_000 });
   assert.equal(a.code, 3, `${a.stdout}\n${a.stderr}`);
   assert.equal(a.stdout.match(/hello from job/g)?.length, 1, a.stdout);
+  // --no-attach: srv's output is not shown, its exit is; --timestamps: each line carries one
+  assert.match(a.stdout, /^Attaching to job-1$/m);
+  assert.ok(!a.stdout.includes('srv up'), a.stdout);
+  assert.match(a.stdout, /^job-1  \| \d{4}-\d\d-\d\dT[\d:.]+Z hello from job$/m);
 
   // Ctrl-C: graceful stop, then the command ends when everything has stopped
   h.write('compose.yaml', `name: att
