@@ -82,7 +82,12 @@ export async function upProject(oc: OpsContext, project: Project, opts: UpOption
   let exitCode = 0;
   let terminated = false;
   const background: Promise<unknown>[] = [];
-  const stopAll = () => stopProject({ ...oc, progress: io.stopProgress() }, project, { services: opts.create.services, timeout: opts.timeout });
+  /** run a step under a progress writer of its own, drawn to the end whatever happens */
+  const withStopProgress = async (fn: (o: OpsContext) => Promise<void>) => {
+    const progress = io.stopProgress();
+    try { await fn({ ...oc, progress }); } finally { progress.stop(); }
+  };
+  const stopAll = () => withStopProgress((o) => stopProject(o, project, { services: opts.create.services, timeout: opts.timeout }));
 
   monitor.on((e) => {
     if (e.type === 'exited') printer.status(e.source, `exited with code ${e.exitCode}`);
@@ -128,7 +133,7 @@ export async function upProject(oc: OpsContext, project: Project, opts: UpOption
       return;
     }
     if (signals === 2) {
-      background.push(killProject({ ...oc, progress: io.stopProgress() }, project, { services: opts.create.services }, io.stderr).catch(() => { /* already gone */ }));
+      background.push(withStopProgress((o) => killProject(o, project, { services: opts.create.services }, io.stderr)).catch(() => { /* already gone */ }));
     }
   });
 
