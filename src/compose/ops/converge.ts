@@ -124,7 +124,9 @@ class Convergence {
       const newImage = expectedImage && s.container.Labels?.[LABELS.image] && s.container.Labels[LABELS.image] !== expectedImage;
       if (newImage || sharesChanged) steps[i] = { kind: 'recreate', container: s.container, number: numberOf(s.container) };
     }
-    if (steps.some((s) => s.kind !== 'keep')) this.changed.add(service.name);
+    // the container others reference (the first) is new: recreated, or made where there was none
+    const before = this.state.get(service.name) ?? [];
+    if (steps.some((s) => s.kind === 'recreate') || (before.length === 0 && steps.some((s) => s.kind === 'create'))) this.changed.add(service.name);
     if (steps.some((s) => s.kind === 'recreate')) await this.stopDependents(service.name, graph);
 
     const updated: ContainerSummary[] = [];
