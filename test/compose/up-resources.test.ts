@@ -1,5 +1,5 @@
 /**
- * External networks and volumes (checked, used, never removed), --wait-timeout, `logs -f` ending with its
+ * External networks and volumes (checked, used, never removed), a `content` config, --wait-timeout, `logs -f` ending with its
  * containers, and --progress quiet, through the CLI and a real `berth serve`.
  */
 import { test } from 'node:test';
@@ -17,6 +17,10 @@ services:
     command: ${loop('app')}
     networks: [shared]
     volumes: [keep:/keep]
+    configs: [greeting]
+configs:
+  greeting:
+    content: hello from a config
 networks:
   shared:
     external: true
@@ -43,6 +47,8 @@ volumes:
   const app = await h.inspect('ext-app-1');
   assert.ok(app.NetworkSettings.Networks['outside-net']);
   assert.ok(app.Mounts.some((m: any) => m.Name === 'outside-vol' && m.Destination === '/keep'));
+  // a config from `content` is copied in before the start
+  assert.equal(await h.d.ok(['exec', 'ext-app-1', 'cat', '/greeting']), 'hello from a config');
 
   // logs -f follows until the containers stop
   const follow = h.spawn(['logs', '-f', '--no-color']);

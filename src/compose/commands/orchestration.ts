@@ -11,8 +11,6 @@ import type { Project } from '../model.js';
 import { LogPrinter } from '../output/log-printer.js';
 import { progressWriter, warnLine, type ProgressMode, type ProgressWriter } from '../output/progress.js';
 import { projectFromEngine } from '../ops/engine-project.js';
-import { buildServices } from '../ops/build.js';
-import { pullServices } from '../ops/pull.js';
 import { withServicesEnabled } from '../ops/service-selection.js';
 import type { ImageTools } from '../ops/converge.js';
 import type { OpsContext } from '../ops/ops-context.js';
@@ -90,11 +88,20 @@ export function logPrinter(c: ComposeContext, o: { noColor?: boolean; noLogPrefi
   });
 }
 
-/** Pulling and building for up/create: the `pull` and `build` commands' code (ops/pull.ts, ops/build.ts). */
+/**
+ * Pulling and building for up/create: the `pull` and `build` commands' code (ops/pull.ts, ops/build.ts),
+ * loaded when an image is missing (a no-op `up` does not pay for the build context's packing code).
+ */
 export function imageTools(c: ComposeContext, opts: { quietPull?: boolean; quietBuild?: boolean } = {}): ImageTools {
   return {
-    pull: async (project, services) => { await pullServices(c, project, { services, mode: 'required', quiet: opts.quietPull }); },
-    build: async (project, services) => { await buildServices(c, project, services, { quiet: opts.quietBuild }); },
+    pull: async (project, services) => {
+      const { pullServices } = await import('../ops/pull.js');
+      await pullServices(c, project, { services, mode: 'required', quiet: opts.quietPull });
+    },
+    build: async (project, services) => {
+      const { buildServices } = await import('../ops/build.js');
+      await buildServices(c, project, services, { quiet: opts.quietBuild });
+    },
   };
 }
 

@@ -18,7 +18,6 @@ import type { ContainerSummary, ContainerInspectResponse } from '../../common/en
 import { BerthError } from '../../common/errors.js';
 import { LABELS, type Project, type ServiceConfig } from '../model.js';
 import { containerPlan, type ContainerPlan, type ServiceResolver } from '../convert/container.js';
-import { fileCopiesArchive } from '../convert/file-copies.js';
 import { serviceConfigHash } from '../convert/config-hash.js';
 import { done, working } from '../output/progress.js';
 import { buildGraph, inDependencyOrder, serviceOfMode } from './graph.js';
@@ -238,6 +237,8 @@ class Convergence {
       await this.oc.client.call('POST', `/networks/${encodeURIComponent(extra.network)}/connect`, { body: { Container: res.Id, EndpointConfig: extra.endpoint } });
     }
     if (plan.copies.length) {
+      // the tar writer is loaded only for the projects that need it (every compose command loads this module)
+      const { fileCopiesArchive } = await import('../convert/file-copies.js');
       await this.oc.client.call('PUT', `/containers/${res.Id}/archive`, { query: { path: '/' }, body: await fileCopiesArchive(plan.copies), contentType: 'application/x-tar' });
     }
     return { Id: res.Id, Names: [`/${name}`], Labels: body.Labels ?? {}, State: 'created', Created: Math.floor(Date.now() / 1000) };
