@@ -17,7 +17,7 @@ import { dependencyOrder, ensureResources, startDependencies } from '../ops/deps
 import { composeError } from '../ops/errors.js';
 import { pullServices } from '../ops/pull.js';
 import { parsePortSpec, parseVolumeSpec, shellWords } from '../ops/short-syntax.js';
-import { boolValue, collect } from './flags.js';
+import { collect } from './flags.js';
 
 const enc = encodeURIComponent;
 
@@ -38,11 +38,12 @@ export function registerRunCommand(program: Command, ctx: () => ComposeContext):
     .option('--entrypoint <entrypoint>', 'Override the entrypoint of the image')
     .option('-e, --env <env>', 'Set environment variables', collect, [])
     .option('--env-from-file <file>', 'Set environment variables from file', collect, [])
-    .option('-i, --interactive [bool]', 'Keep STDIN open even if not attached', boolValue('--interactive'), true)
+    .option('-i, --interactive', 'Keep STDIN open even if not attached (the default)', true)
+    .option('--no-interactive', 'Do not keep STDIN open')
     .option('-l, --label <label>', 'Add or override a label', collect, [])
     .option('--name <name>', 'Assign a name to the container')
     .option('-T, --no-TTY', 'Disable pseudo-TTY allocation (default: auto-detected)')
-    .option('-t, --tty [bool]', 'Allocate a pseudo-TTY', boolValue('--tty'))
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
     .option('--no-deps', "Don't start linked services")
     .option('-p, --publish <port>', "Publish a container's port(s) to the host", collect, [])
     .option('--pull <policy>', 'Pull image before running ("always"|"missing"|"never")', 'policy')
