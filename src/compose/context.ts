@@ -50,6 +50,8 @@ export class ComposeContext {
       env: this.io.env,
       cwd: this.io.cwd,
       warn: (m) => this.err(`WARN[0000] ${m}\n`),
+      allResources: this.options.allResources,
+      stdin: this.io.stdin,
     });
     return this.projectPromise;
   }

@@ -7,9 +7,9 @@ test('a depends_on cycle is named in full', async (t) => {
   const dir = projectDir(t, { 'compose.yaml': 'services:\n  a:\n    image: busybox\n    depends_on: [b]\n  b:\n    image: busybox\n    depends_on: [c]\n  c:\n    image: busybox\n    depends_on: [a]\n' });
   const e = await loadError(dir);
   assert.equal(e.code, 'ERR_COMPOSE_CYCLE');
-  assert.equal(e.message, 'dependency cycle detected: a -> b -> c -> a');
+  assert.equal(e.message, `${dir}/compose.yaml:4:18: dependency cycle detected: a -> b -> c -> a`);
   const self = projectDir(t, { 'compose.yaml': 'services:\n  a:\n    image: busybox\n    depends_on: [a]\n' });
-  assert.equal((await loadError(self)).message, 'dependency cycle detected: a -> a');
+  assert.equal((await loadError(self)).message, `${self}/compose.yaml:4:18: dependency cycle detected: a -> a`);
 });
 
 test('undefined network, volume, secret, config and service', async (t) => {

@@ -72,3 +72,28 @@ test('${COMPOSE_PROJECT_NAME} in the file is the project name', async (t) => {
   const dir = projectDir(t, { 'compose.yaml': 'services:\n  web:\n    image: busybox\n    container_name: ${COMPOSE_PROJECT_NAME}-web\n' }, 'named');
   assert.equal((await load(dir)).project.services.web!.container_name, 'named-web');
 });
+
+test('-f - reads the file from stdin; the project directory is the working directory', async (t) => {
+  const { Readable } = await import('node:stream');
+  const dir = projectDir(t, { '.env': 'TAG=from-dotenv\n', 'e.env': 'E=1\n' });
+  const stdin = Readable.from([Buffer.from('services:\n  web:\n    image: "busybox:${TAG}"\n    env_file: e.env\n')]);
+  const { project } = await load(dir, { files: ['-'], stdin });
+  assert.equal(project.workingDir, dir);
+  assert.deepEqual(project.configFiles, ['-']);
+  assert.equal(project.services.web!.image, 'busybox:from-dotenv');
+  assert.equal(project.services.web!.environment.E, '1');
+});
+
+test('the obsolete `version` attribute warns as compose v2 does and is not printed', async (t) => {
+  const dir = projectDir(t, { 'compose.yaml': 'version: "3.8"\nservices:\n  web:\n    image: busybox\n' });
+  const { warnings } = await load(dir);
+  assert.deepEqual(warnings, [`${dir}/compose.yaml: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`]);
+});
+
+test('a bad variable in name: is an interpolation error with its place', async (t) => {
+  const dir = projectDir(t, { 'compose.yaml': 'name: ${PROJ:?name it}\nservices:\n  web:\n    image: busybox\n' });
+  const e = await loadError(dir);
+  assert.equal(e.code, 'ERR_COMPOSE_INTERPOLATION');
+  assert.equal(e.message, `${dir}/compose.yaml:1:7: error while interpolating name: required variable PROJ is missing a value: name it`);
+  assert.equal((await load(dir, { env: { PROJ: 'given' } })).project.name, 'given');
+});

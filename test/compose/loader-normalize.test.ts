@@ -67,7 +67,7 @@ test('a service written short comes out long', async (t) => {
       '',
     ].join('\n'),
   });
-  const { project } = await load(dir);
+  const { project } = await load(dir, { allResources: true });
   const web = project.services.web!;
   assert.deepEqual(web.build, { context: `${dir}/app`, dockerfile: 'Dockerfile' });
   assert.deepEqual(web.command, ['sh', '-c', "echo 'a b'"]);
@@ -93,6 +93,9 @@ test('a service written short comes out long', async (t) => {
   assert.deepEqual(project.networks, { default: { name: 'proj_default' } });
   assert.deepEqual(project.volumes, { data: { name: 'proj_data' }, ext: { external: true, name: 'ext' }, named: { name: 'exact' } });
   assert.deepEqual(project.secrets, { token: { file: `${dir}/token.txt`, name: 'proj_token' } });
+  // without --all-resources, what no service uses is left out, as compose v2 does
+  const trimmed = (await load(dir)).project;
+  assert.deepEqual(Object.keys(trimmed.volumes), ['data']);
 });
 
 test("compose-go's full-example.yml loads and normalises as compose-go expects", async (t) => {
@@ -100,7 +103,7 @@ test("compose-go's full-example.yml loads and normalises as compose-go expects",
   const dir = projectDir(t, {});
   for (const f of readdirSync(fixtures)) copyFileSync(join(fixtures, f), join(dir, f));
   const { project } = await load(dir, {
-    files: ['full-example.yml'], skipConsistencyCheck: true, // as compose-go's own test loads it
+    files: ['full-example.yml'], skipConsistencyCheck: true, allResources: true, // as compose-go's own test loads it
     env: { HOME: '/home/foo', BAR: 'this is a secret', QUX: 'qux_from_environment' },
   });
   assert.equal(project.name, 'full_example_project_name');

@@ -53,7 +53,27 @@ test('a top-level unknown key and a bad service name', async (t) => {
 
 test('x- extensions are allowed anywhere the spec allows them', async (t) => {
   const dir = projectDir(t, { 'compose.yaml': 'x-top: 1\nservices:\n  web:\n    image: busybox\n    x-mine: {a: 1}\nnetworks:\n  n:\n    x-n: 2\n' });
-  const { project } = await load(dir);
+  const { project } = await load(dir, { allResources: true });
   assert.deepEqual(project.services.web!.extensions, { 'x-mine': { a: 1 } });
   assert.deepEqual(project.networks.n!.extensions, { 'x-n': 2 });
+});
+
+test('the built CLI uses the precompiled validator and reports the same errors', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const repo = new URL('../../', import.meta.url).pathname;
+  assert.ok(existsSync(`${repo}dist/compose/loader/compose-spec-validator.cjs`), 'npm run build precompiles the validator');
+  const dir = projectDir(t, { 'compose.yaml': 'services:\n  web:\n    imagee: x\n    ports: [{targe: 1}]\n    restart: 3\n' });
+  const fromSrc = await loadError(dir);
+  const script = `import('${repo}dist/compose/loader/load.js').then((m) => m.loadProject({ files: [], profiles: [], envFiles: [], env: {}, cwd: ${JSON.stringify(dir)} }))` +
+    '.then(() => process.exit(3), (e) => { process.stdout.write(e.message); process.exit(e.exitCode); })';
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 15, r.stderr);
+  assert.equal(r.stdout, fromSrc.message);
+});
+
+test('an alternative that matched the shape reports its own error only (depends_on long form)', async (t) => {
+  const dir = projectDir(t, { 'compose.yaml': 'services:\n  a:\n    image: x\n    depends_on:\n      b:\n        condition: bogus\n  b:\n    image: x\n' });
+  const e = await loadError(dir);
+  assert.equal(e.message, `validating ${dir}/compose.yaml: ${dir}/compose.yaml:6:20: services.a.depends_on.b.condition value must be one of "service_started", "service_healthy", "service_completed_successfully"`);
 });

@@ -40,7 +40,7 @@ export function registerConfigCommands(program: Command, ctx: () => ComposeConte
       let project = await loadProject({
         files: c.options.files, projectName: c.options.projectName, projectDirectory: c.options.projectDirectory,
         profiles: c.options.profiles, envFiles: c.options.envFiles, env: c.io.env, cwd: c.io.cwd,
-        warn: (m) => c.err(`WARN[0000] ${m}\n`), noInterpolate: !o.interpolate, skipConsistencyCheck: !o.consistency,
+        warn: (m) => c.err(`WARN[0000] ${m}\n`), noInterpolate: !o.interpolate, skipConsistencyCheck: !o.consistency, allResources: c.options.allResources, stdin: c.io.stdin,
       });
       if (names.length) project = onlyServices(project, names);
       if (o.quiet) return;
@@ -57,7 +57,7 @@ function render(project: Project, o: ConfigOptions): string {
   if (o.volumes) return lines(Object.keys(project.volumes).sort());
   if (o.networks) return lines(Object.keys(project.networks).sort());
   if (o.profiles) return lines(allProfiles(project));
-  if (o.images) return lines(Object.values(project.services).map((s) => s.image ?? `${project.name}-${s.name}`));
+  if (o.images) return lines(Object.keys(project.services).sort().map((n) => project.services[n]!.image ?? `${project.name}-${n}`));
   if (o.hash !== undefined) {
     const wanted = o.hash === '*' ? Object.keys(project.services) : o.hash.split(',').map((s) => s.trim()).filter(Boolean);
     return lines(wanted.map((n) => {
@@ -68,7 +68,8 @@ function render(project: Project, o: ConfigOptions): string {
   }
   const doc = printableProject(project);
   if (o.format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
-  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 quoting, as compose v2's encoder does: `yes`, `on`, `n`… stay strings for 1.1 readers (docker-compose, PyYAML)
+  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 /** `config svc…`: those services (enabled even when their profile is not) and what they depend on. */

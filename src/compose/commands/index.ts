@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
 import { registerConfigCommands } from './config.js';
+import { registerLifecycleCommands } from './lifecycle.js';
+import { registerLogsCommand } from './logs.js';
+import { registerUpCommands } from './up.js';
 import { registerPsCommand } from './ps.js';
 import { registerLsCommand } from './ls.js';
 import { registerInspectCommands } from './inspect.js';
@@ -16,6 +19,9 @@ export type ComposeRegistrar = (program: Command, ctx: () => ComposeContext) => 
 
 export const COMMAND_REGISTRARS: ComposeRegistrar[] = [
   registerConfigCommands,
+  registerUpCommands,
+  registerLifecycleCommands,
+  registerLogsCommand,
   registerPsCommand,
   registerLsCommand,
   registerInspectCommands,

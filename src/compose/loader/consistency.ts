@@ -60,18 +60,21 @@ export function checkConsistency(project: Project, locate: Locate = () => undefi
       throw invalid('ERR_COMPOSE_INVALID', at('scale'), `services.${name}: can't set distinct values on 'scale' and 'deploy.replicas'`);
     }
   }
-  checkDependencyCycles(project);
+  checkDependencyCycles(project, locate);
 }
 
 /** depends_on must be a DAG; a cycle is named in full ("dependency cycle detected: a -> b -> a"). */
-export function checkDependencyCycles(project: Project): void {
+export function checkDependencyCycles(project: Project, locate: Locate = () => undefined): void {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): void => {
     if (state.get(name) === 'done') return;
     if (state.get(name) === 'visiting') {
       const from = stack.indexOf(name);
-      throw new ComposeLoadError('ERR_COMPOSE_CYCLE', `dependency cycle detected: ${[...stack.slice(from), name].join(' -> ')}`);
+      const cycle = [...stack.slice(from), name];
+      // the place: where the first service of the cycle names the second
+      const where = locate(['services', cycle[0]!, 'depends_on', cycle[1]!]);
+      throw new ComposeLoadError('ERR_COMPOSE_CYCLE', atPosition(where, undefined, `dependency cycle detected: ${cycle.join(' -> ')}`));
     }
     state.set(name, 'visiting');
     stack.push(name);

@@ -51,7 +51,7 @@ class ExtendsResolver {
     let baseParsed = parsed;
     let baseServices = services;
     if (isObj(ext) && typeof ext.file === 'string') {
-      const file = absPath(ext.file, dirname(parsed.file), this.ctx.home);
+      const file = absPath(ext.file, parsed.file === '-' ? this.ctx.baseDir : dirname(parsed.file), this.ctx.home); // stdin: from the project directory
       const loaded = this.load(file);
       baseParsed = loaded.parsed;
       baseServices = loaded.services;

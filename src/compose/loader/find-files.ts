@@ -24,7 +24,7 @@ export function findComposeFiles(explicit: string[], env: Record<string, string>
   }
   if (named.length) {
     const files = named.map((f) => {
-      if (f === '-') throw new ComposeLoadError('ERR_NOT_SUPPORTED', 'reading a compose file from stdin (-f -) is not supported', 1);
+      if (f === '-') return '-'; // read from stdin by the loader
       const abs = resolve(cwd, f);
       if (!existsSync(abs)) throw new ComposeLoadError('ERR_COMPOSE_NO_FILE', `open ${abs}: no such file or directory`, EXIT_FILE_NOT_FOUND);
       if (statSync(abs).isDirectory()) throw new ComposeLoadError('ERR_COMPOSE_NO_FILE', `read ${abs}: is a directory`, EXIT_FILE_NOT_FOUND);

@@ -18,6 +18,15 @@ function withExtensions(o: Obj): Obj {
   return isObj(extensions) ? { ...rest, ...extensions } : rest;
 }
 
+/** Maps keyed by the user's names print sorted, as Go's YAML encoder prints maps. */
+const USER_MAPS = ['environment', 'labels', 'annotations', 'depends_on', 'networks', 'sysctls', 'ulimits', 'storage_opt'];
+function sortUserMaps(svc: Obj): void {
+  for (const k of USER_MAPS) if (isObj(svc[k])) svc[k] = sorted(svc[k] as Obj);
+  const build = svc.build;
+  if (isObj(build)) svc.build = { ...build, ...Object.fromEntries(['args', 'labels', 'additional_contexts'].filter((k) => isObj(build[k])).map((k) => [k, sorted(build[k] as Obj)])) };
+  if (isObj(svc.logging) && isObj(svc.logging.options)) svc.logging = { ...svc.logging, options: sorted(svc.logging.options) };
+}
+
 export function printableProject(project: Project): Obj {
   const services: Obj = {};
   for (const name of Object.keys(project.services).sort()) {
@@ -28,6 +37,11 @@ export function printableProject(project: Project): Obj {
       const v = svc[k];
       if ((Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0)) delete svc[k];
     }
+    // compose-go leaves `restart: false` of a dependency out (omitempty)
+    if (isObj(svc.depends_on)) {
+      svc.depends_on = Object.fromEntries(Object.entries(svc.depends_on).map(([k, d]) => [k, isObj(d) && d.restart === false ? (({ restart: _r, ...rest }) => rest)(d) : d]));
+    }
+    sortUserMaps(svc);
     services[name] = sorted(svc);
   }
   const doc: Obj = { name: project.name, services };

@@ -52,3 +52,25 @@ export function allProfiles(project: Project): string[] {
   for (const s of [...Object.values(project.services), ...Object.values(project.disabledServices)]) for (const p of s.profiles ?? []) all.add(p);
   return [...all].sort();
 }
+
+/**
+ * The project without the networks, volumes, secrets and configs that no enabled service uses, as
+ * compose v2 trims it (unless --all-resources).
+ */
+export function withoutUnusedResources(project: Project): Project {
+  const used = { networks: new Set<string>(), volumes: new Set<string>(), secrets: new Set<string>(), configs: new Set<string>() };
+  for (const s of Object.values(project.services)) {
+    for (const n of Object.keys(s.networks ?? {})) used.networks.add(n);
+    for (const v of s.volumes) if (v.type === 'volume' && v.source) used.volumes.add(v.source);
+    for (const x of [...(s.secrets ?? []), ...(s.build?.secrets ?? [])]) used.secrets.add(x.source);
+    for (const x of s.configs ?? []) used.configs.add(x.source);
+  }
+  const keep = <T>(all: Record<string, T>, names: Set<string>) => Object.fromEntries(Object.entries(all).filter(([k]) => names.has(k)));
+  return {
+    ...project,
+    networks: keep(project.networks, used.networks),
+    volumes: keep(project.volumes, used.volumes),
+    secrets: keep(project.secrets, used.secrets),
+    configs: keep(project.configs, used.configs),
+  };
+}

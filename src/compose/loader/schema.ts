@@ -8,20 +8,32 @@
  * does, only the most specific alternative is kept (the one that failed deeper than on its type), or,
  * when every alternative failed on the type alone, one "must be a X or Y" error.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ComposeLoadError, atPosition } from './errors.js';
 import { pathText, type SourceMap } from './yaml-source.js';
-// imported (not read from disk) so that tsc copies it into dist with the code
-import composeSpec from './compose-spec.json' with { type: 'json' };
+import { AJV_OPTIONS } from './schema-options.js';
+
+const require = createRequire(import.meta.url);
 
 let validator: ValidateFunction | null = null;
 
+/**
+ * The build precompiles the schema (scripts/compose-spec-validator.mjs) next to this module; from
+ * src (the tests) it is compiled here, with the same options. Loaded on first use, synchronously.
+ */
 function compile(): ValidateFunction {
   if (validator) return validator;
-  // ajv's default meta-schema is draft-07, the spec's own; its $schema id is only informative here
-  const { $schema: _draft, ...schema } = composeSpec as Record<string, unknown>;
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-  validator = ajv.compile(schema);
+  try {
+    const mod = require('./compose-spec-validator.cjs') as { default?: ValidateFunction } & ValidateFunction;
+    validator = mod.default ?? mod;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    // ajv's default meta-schema is draft-07, the spec's own; its $schema id is only informative here
+    const { $schema: _draft, ...schema } = require('./compose-spec.json') as Record<string, unknown>;
+    validator = new Ajv({ ...AJV_OPTIONS }).compile(schema);
+  }
   return validator;
 }
 
@@ -43,24 +55,27 @@ function instancePath(e: ErrorObject): (string | number)[] {
   return e.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-/** Keeps the specific errors of oneOf/anyOf alternatives, drops the rest. */
+/**
+ * Keeps the specific errors of oneOf/anyOf alternatives, drops the rest. An alternative's errors are
+ * told by place, not by schema path (alternatives are often `$ref`s, whose errors carry the referenced
+ * definition's path): under the value the oneOf judges, an error deeper than a plain type mismatch on
+ * the value itself means that alternative matched the shape and is the one to report.
+ */
 function select(errors: ErrorObject[]): ErrorObject[] {
   let list = [...errors];
-  const wrappers = list.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  const wrappers = list.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .sort((a, b) => b.instancePath.length - a.instancePath.length || b.schemaPath.length - a.schemaPath.length);
   for (const w of wrappers) {
-    const prefix = `${w.schemaPath}/`;
-    const branchErrors = list.filter((e) => e.schemaPath.startsWith(prefix));
-    const shallowType = (e: ErrorObject) => e.instancePath === w.instancePath && (e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const');
-    const deep = branchErrors.filter((e) => !shallowType(e));
+    if (!list.includes(w)) continue;
+    const under = (e: ErrorObject) => e !== w && (e.instancePath === w.instancePath || e.instancePath.startsWith(`${w.instancePath}/`));
+    const branchErrors = list.filter(under);
+    const shallow = (e: ErrorObject) => e.instancePath === w.instancePath && (e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'oneOf' || e.keyword === 'anyOf');
+    const deep = branchErrors.filter((e) => !shallow(e));
     let keep: ErrorObject[];
     if (branchErrors.length === 0) keep = [w];
-    else if (deep.length) {
-      // the alternative that got furthest: its errors only
-      const branchOf = (e: ErrorObject) => e.schemaPath.slice(prefix.length).split('/')[0];
-      const best = branchOf(deep.sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!);
-      keep = deep.filter((e) => branchOf(e) === best);
-    } else {
-      const types = [...new Set(branchErrors.filter((e) => e.keyword === 'type').flatMap((e) => [e.params.type as string | string[]].flat()))];
+    else if (deep.length) keep = deep;
+    else {
+      const types = [...new Set(branchErrors.filter((e) => e.keyword === 'type').flatMap((e) => [e.params.type as string | string[]].flat().flatMap((t) => t.split(','))))];
       keep = types.length ? [{ ...w, keyword: 'type', params: { type: types } }] : [branchErrors[0]!];
     }
     list = list.filter((e) => e !== w && !branchErrors.includes(e));
