@@ -11,7 +11,8 @@ import type { Project } from '../model.js';
 import { LogPrinter } from '../output/log-printer.js';
 import { progressWriter, warnLine, type ProgressMode, type ProgressWriter } from '../output/progress.js';
 import { projectFromEngine } from '../ops/engine-project.js';
-import { enginePuller } from '../ops/images.js';
+import { buildServices } from '../ops/build.js';
+import { composePuller } from '../ops/pull.js';
 import { withServicesEnabled } from '../ops/service-selection.js';
 import type { ImageTools } from '../ops/converge.js';
 import type { OpsContext } from '../ops/ops-context.js';
@@ -89,8 +90,12 @@ export function logPrinter(c: ComposeContext, o: { noColor?: boolean; noLogPrefi
   });
 }
 
-export function imageTools(oc: OpsContext): ImageTools {
-  return { pull: enginePuller(oc.client, oc.progress), build: null };
+/** How up, create and run get images: pulls with the docker config's credentials, builds with compose build's code. */
+export function imageTools(oc: OpsContext, c: ComposeContext, build: { quiet?: boolean } = {}): ImageTools {
+  return {
+    pull: composePuller(oc.client, oc.progress),
+    build: async (project, services) => { await buildServices(c, project, services, { progress: oc.progress, quiet: build.quiet }); },
+  };
 }
 
 /** An integer option (commander hands strings). */
