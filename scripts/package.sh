@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the release a user installs without the source: berth-<version>-linux-x64.tar.gz, holding
-# bin/berth, the built dist/, the production node_modules (with berth's own Node.js, whose headers
+# bin/berth (and bin/berth-compose, cli-plugins/docker-compose), the built dist/, the production node_modules (with berth's own Node.js, whose headers
 # it leaves out) and the README. Unpacked anywhere (e.g. /opt/berth) it runs with no npm and no checkout.
 # Usage: bash scripts/package.sh [OUTPUT_DIR]   (default: the repository's root)
 set -euo pipefail
@@ -15,7 +15,11 @@ trap 'rm -rf "$stage"' EXIT
 
 npm run -s build
 mkdir -p "$stage/bin"
-cp bin/berth "$stage/bin/berth"
+cp bin/berth bin/berth-compose "$stage/bin/"
+# compose as a docker CLI plugin, and the script that links it into the docker CLI's plugin directory
+mkdir -p "$stage/cli-plugins" "$stage/scripts"
+cp cli-plugins/docker-compose "$stage/cli-plugins/"
+cp scripts/install-compose-plugin.sh "$stage/scripts/"
 cp package.json package-lock.json README.md "$stage/"
 # the compiled program without type declarations, source maps or the compile cache of this machine
 mkdir -p "$stage/dist"

@@ -8,6 +8,7 @@ bash scripts/install-deps.sh
 bin_dir=${BERTH_BIN_DIR:-/usr/local/bin}
 mkdir -p "$bin_dir"
 ln -sf "$PWD/bin/berth" "$bin_dir/berth"
+ln -sf "$PWD/bin/berth-compose" "$bin_dir/berth-compose"
 # On hosts whose cgroups are v1 in hybrid mode, crun needs a v1 hugetlb hierarchy;
 # this machine's owner (you, running setup) allows berth to mount it.
 config=${BERTH_CONFIG:-/etc/berth/daemon.json}

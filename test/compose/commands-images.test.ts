@@ -68,8 +68,8 @@ test('compose build, push and pull', { timeout: 300_000 }, async (t) => {
   const fileIn = async (ref: string, path: string) => (await d.ok(['run', '--rm', '--network', 'none', ref, 'cat', path])).trim();
 
   const built = await ok(['build']);
-  assert.match(built.stderr, / Service app Built /);
-  assert.match(built.stderr, / Service tool Built /);
+  assert.match(built.stderr, / Service app  Built\n/);
+  assert.match(built.stderr, / Service tool  Built\n/);
   const app = await imageOf(`${REG}/demo/app:v1`);
   assert.equal(app.status, 200);
   assert.equal(app.body.Config.Labels['com.example.built-by'], 'compose');
@@ -97,6 +97,11 @@ test('compose build, push and pull', { timeout: 300_000 }, async (t) => {
   assert.match(pulled.stderr, / db Skipped /);
   assert.equal((await imageOf(`${REG}/demo/app:v1`)).status, 200);
   assert.equal((await ok(['pull', '-q', 'app'])).stderr, '');
+
+  // up --build builds with the same code
+  const up = await ok(['up', '-d', '--build', 'app'], { GREETING: 'from up' });
+  assert.match(up.stderr, / Service app  Built\n/);
+  assert.equal(await fileIn(`${REG}/demo/app:v1`, '/greeting'), 'from up fixed');
 
   const failed = await compose(['pull', 'ghost']);
   assert.equal(failed.code, 1);

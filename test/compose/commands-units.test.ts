@@ -10,7 +10,6 @@ import { parsePortSpec, parseVolumeSpec, shellWords } from '../../src/compose/op
 import { pullDecision } from '../../src/compose/ops/pull.js';
 import { combinedStatus, stacksOf } from '../../src/compose/commands/ls.js';
 import { resolveBuildArgs, serviceImageName } from '../../src/compose/ops/build.js';
-import { dependencyOrder } from '../../src/compose/ops/deps.js';
 import { splitServicePath } from '../../src/compose/commands/exec.js';
 import type { Project, ServiceConfig } from '../../src/compose/model.js';
 
@@ -73,24 +72,21 @@ test('run\'s -p, -v and --entrypoint in the model\'s long form', () => {
   assert.throws(() => shellWords('"open'), /invalid command line/);
 });
 
-test('pull decisions: compose pull and up by pull_policy', () => {
+test('compose pull\'s decisions by pull_policy', () => {
   const s = (image: string | undefined, pull_policy?: string) => svc('web', { image, pull_policy });
-  assert.deepEqual(pullDecision(s(undefined), false, 'command'), { pull: false, why: 'Skipped - No image to be pulled' });
-  assert.deepEqual(pullDecision(s('busybox'), true, 'command'), { pull: true });
-  assert.deepEqual(pullDecision(s('busybox'), true, 'required'), { pull: false, why: 'Skipped - Image is already present locally' });
-  assert.deepEqual(pullDecision(s('busybox'), false, 'required'), { pull: true });
-  for (const mode of ['command', 'required'] as const) {
-    assert.equal(pullDecision(s('busybox', 'never'), false, mode).pull, false);
-    assert.equal(pullDecision(s('busybox', 'build'), false, mode).pull, false);
-    assert.equal(pullDecision(s('busybox', 'always'), true, mode).pull, true);
-  }
-  // missing: a present :latest is pulled again by compose pull, not by up; a pinned tag is not
-  assert.equal(pullDecision(s('busybox', 'missing'), true, 'command').pull, true);
-  assert.equal(pullDecision(s('busybox:1.36', 'missing'), true, 'command').pull, false);
-  assert.equal(pullDecision(s('busybox', 'if_not_present'), true, 'required').pull, false);
-  assert.equal(pullDecision(s('busybox', 'missing'), false, 'required').pull, true);
-  assert.throws(() => pullDecision(s('busybox', 'sometimes'), false, 'command'), /invalid pull_policy/);
-  assert.throws(() => pullDecision(s('busybox', 'daily'), false, 'command'), /not supported/);
+  assert.deepEqual(pullDecision(s(undefined), false), { pull: false, why: 'Skipped - No image to be pulled' });
+  assert.deepEqual(pullDecision(s('busybox'), true), { pull: true });
+  assert.deepEqual(pullDecision(s('busybox', 'never'), false), { pull: false, why: 'Skipped' });
+  assert.equal(pullDecision(s('busybox', 'build'), false).pull, false);
+  assert.equal(pullDecision(s('busybox', 'always'), true).pull, true);
+  // missing: a present :latest is pulled again, a present pinned tag is not
+  assert.equal(pullDecision(s('busybox', 'missing'), true).pull, true);
+  assert.deepEqual(pullDecision(s('busybox:1.36', 'missing'), true), { pull: false, why: 'Skipped - Image is already present locally' });
+  assert.equal(pullDecision(s('busybox:1.36', 'if_not_present'), false).pull, true);
+  // --policy overrides the file's
+  assert.equal(pullDecision(s('busybox:1.36', 'never'), true, 'always').pull, true);
+  assert.throws(() => pullDecision(s('busybox', 'sometimes'), false), /invalid pull_policy/);
+  assert.throws(() => pullDecision(s('busybox', 'daily'), false), /not supported/);
 });
 
 test('ls groups containers by project', () => {
@@ -103,18 +99,13 @@ test('ls groups containers by project', () => {
   assert.equal(stacksOf([c('a', 'running')])[0].ConfigFiles, 'N/A');
 });
 
-test('build args, image names and dependency order', () => {
-  const web = svc('web', { build: { context: '.', args: { A: '1', FROM_ENV: null, UNSET: null } }, depends_on: { db: { condition: 'service_healthy', restart: false, required: true }, opt: { condition: 'service_started', restart: false, required: false } } });
-  const db = svc('db', { image: 'busybox', depends_on: { vol: { condition: 'service_completed_successfully', restart: false, required: true } } });
-  const vol = svc('vol', { image: 'busybox' });
-  const p = project([web, db, vol], { FROM_ENV: 'env', B: 'bee' });
+test('build args and image names', () => {
+  const web = svc('web', { build: { context: '.', args: { A: '1', FROM_ENV: null, UNSET: null } } });
+  const db = svc('db', { image: 'busybox' });
+  const p = project([web, db], { FROM_ENV: 'env', B: 'bee' });
   assert.deepEqual(resolveBuildArgs(p, web, ['A=2', 'B', 'C=3', 'NOPE']), { A: '2', FROM_ENV: 'env', B: 'bee', C: '3' });
   assert.equal(serviceImageName(p, web), 'demo-web');
   assert.equal(serviceImageName(p, db), 'busybox');
-  assert.deepEqual(dependencyOrder(p, 'web'), ['vol', 'db']);
-  assert.deepEqual(dependencyOrder(p, 'vol'), []);
-  const cyc = project([svc('a', { depends_on: { b: { condition: 'service_started', restart: false, required: true } } }), svc('b', { depends_on: { a: { condition: 'service_started', restart: false, required: true } } })]);
-  assert.throws(() => dependencyOrder(cyc, 'a'), /cycle/);
 });
 
 test('cp arguments: service:path, or a local path', () => {

@@ -9,7 +9,7 @@ import { projectName } from '../ops/project-ref.js';
 import { serviceContainer } from '../ops/target.js';
 import { projectContainers } from '../ops/state.js';
 import type { ContainerSummary } from '../../common/engine-api/types.js';
-import { boolValue, collect, intValue } from './flags.js';
+import { collect, intValue } from './flags.js';
 
 interface ExecOptions { detach?: boolean; env: string[]; index: number; privileged?: boolean; user?: string; tty: boolean; workdir?: string; interactive: boolean }
 
@@ -32,8 +32,9 @@ export function registerExecCommands(program: Command, ctx: () => ComposeContext
     .option('--privileged', 'Give extended privileges to the process')
     .option('-u, --user <user>', 'Run the command as this user')
     .option('-T, --no-tty', "Disable pseudo-TTY allocation. By default 'docker compose exec' allocates a TTY.")
-    .option('-t, --tty [bool]', 'Allocate a pseudo-TTY (the default on a terminal)', boolValue('--tty'))
-    .option('-i, --interactive [bool]', 'Keep STDIN open even if not attached', boolValue('--interactive'), true)
+    .option('-t, --tty', 'Allocate a pseudo-TTY (the default on a terminal)')
+    .option('-i, --interactive', 'Keep STDIN open even if not attached (the default)', true)
+    .option('--no-interactive', 'Do not keep STDIN open')
     .option('-w, --workdir <dir>', 'Path to workdir directory for this command')
     .action(async (service: string, command: string[], o: ExecOptions, cmd: Command) => {
       const c = ctx();

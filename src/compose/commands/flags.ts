@@ -29,3 +29,20 @@ export function keyValues(list: string[], lookup: (k: string) => string | undefi
   }
   return out;
 }
+
+/**
+ * pflag's `--flag=false` for boolean flags: commander knows `--flag` and `--no-flag` only, so a command
+ * that allows unknown options gets such words among its arguments; they are read here, and any other
+ * word that looks like a flag is refused as pflag refuses it.
+ */
+export function takeBoolForms(args: string[], names: string[]): { rest: string[]; values: Record<string, boolean> } {
+  const rest: string[] = [];
+  const values: Record<string, boolean> = {};
+  for (const a of args) {
+    const m = /^--([\w-]+)=(.*)$/.exec(a);
+    if (m && names.includes(m[1])) { values[m[1]] = boolValue(`--${m[1]}`)(m[2]); continue; }
+    if (a.startsWith('-') && a !== '-') throw composeError(`unknown flag: ${a.replace(/=.*$/, '')}`, 'ERR_USAGE');
+    rest.push(a);
+  }
+  return { rest, values };
+}

@@ -2,15 +2,21 @@
 import type { Command } from 'commander';
 import { ramInBytes } from '../../common/byte-size.js';
 import type { ComposeContext } from '../context.js';
+import type { Project } from '../model.js';
 import { buildServices } from '../ops/build.js';
 import { composeError } from '../ops/errors.js';
 import { pullServices } from '../ops/pull.js';
 import { pushServices } from '../ops/push.js';
-import { selectServices } from '../ops/select.js';
+import { withSelectedServices } from '../ops/service-selection.js';
 import { collect } from './flags.js';
 
 function memBytes(v: string): number {
   try { return ramInBytes(v); } catch { throw composeError(`invalid argument "${v}" for "-m, --memory" flag: invalid size: '${v}'`, 'ERR_USAGE'); }
+}
+
+/** The named services (all when none), with their dependencies when asked. */
+function selected(project: Project, names: string[], withDeps: boolean): string[] {
+  return Object.keys(withSelectedServices(project, names, { dependencies: withDeps ? 'include' : 'ignore' }).services);
 }
 
 export function registerImageIoCommands(program: Command, ctx: () => ComposeContext): void {
@@ -39,7 +45,7 @@ export function registerImageIoCommands(program: Command, ctx: () => ComposeCont
       }
       const project = await c.project();
       await buildServices(c, project, services, { noCache: o.cache === false, pull: o.pull, buildArgs: o.buildArg, quiet: o.quiet, withDependencies: o.withDependencies, memory: o.memory });
-      if (o.push) await pushServices(c, project, { services: selectServices(project, services, Boolean(o.withDependencies)), quiet: o.quiet });
+      if (o.push) await pushServices(c, project, { services: selected(project, services, Boolean(o.withDependencies)), quiet: o.quiet });
     });
 
   program.command('pull').usage('[OPTIONS] [SERVICE...]').description('Pull service images')
@@ -54,8 +60,8 @@ export function registerImageIoCommands(program: Command, ctx: () => ComposeCont
       if (o.policy !== undefined && o.policy !== 'missing' && o.policy !== 'always') throw composeError(`invalid pull policy ${JSON.stringify(o.policy)}: must be "missing" or "always"`, 'ERR_USAGE');
       const project = await c.project();
       await pullServices(c, project, {
-        services: selectServices(project, services, Boolean(o.includeDeps)), quiet: o.quiet, ignoreFailures: o.ignorePullFailures,
-        ignoreBuildable: o.ignoreBuildable, policy: o.policy as 'missing' | 'always' | undefined, mode: 'command',
+        services: selected(project, services, Boolean(o.includeDeps)), quiet: o.quiet, ignoreFailures: o.ignorePullFailures,
+        ignoreBuildable: o.ignoreBuildable, policy: o.policy as 'missing' | 'always' | undefined,
       });
     });
 
@@ -67,6 +73,6 @@ export function registerImageIoCommands(program: Command, ctx: () => ComposeCont
     .action(async (services: string[], o: { ignorePushFailures?: boolean; includeDeps?: boolean; quiet?: boolean }) => {
       const c = ctx();
       const project = await c.project();
-      await pushServices(c, project, { services: selectServices(project, services, Boolean(o.includeDeps)), ignoreFailures: o.ignorePushFailures, quiet: o.quiet });
+      await pushServices(c, project, { services: selected(project, services, Boolean(o.includeDeps)), ignoreFailures: o.ignorePushFailures, quiet: o.quiet });
     });
 }

@@ -89,18 +89,19 @@ export function logPrinter(c: ComposeContext, o: { noColor?: boolean; noLogPrefi
 }
 
 /**
- * Pulling and building for up/create: the `pull` and `build` commands' code (ops/pull.ts, ops/build.ts),
- * loaded when an image is missing (a no-op `up` does not pay for the build context's packing code).
+ * How up, create and run get images: pulls with the docker config's credentials (ops/pull.ts), builds with
+ * compose build's code (ops/build.ts), both loaded only when an image is missing (a no-op `up` does not pay
+ * for the build context's packing code).
  */
-export function imageTools(c: ComposeContext, opts: { quietPull?: boolean; quietBuild?: boolean } = {}): ImageTools {
+export function imageTools(oc: OpsContext, c: ComposeContext, build: { quiet?: boolean } = {}): ImageTools {
   return {
     pull: async (project, services) => {
-      const { pullServices } = await import('../ops/pull.js');
-      await pullServices(c, project, { services, mode: 'required', quiet: opts.quietPull });
+      const { composePuller } = await import('../ops/pull.js');
+      await composePuller(oc.client, oc.progress)(project, services);
     },
     build: async (project, services) => {
       const { buildServices } = await import('../ops/build.js');
-      await buildServices(c, project, services, { quiet: opts.quietBuild });
+      await buildServices(c, project, services, { progress: oc.progress, quiet: build.quiet });
     },
   };
 }

@@ -8,7 +8,7 @@ import { composeError } from '../ops/errors.js';
 import { projectOrName } from '../ops/project-ref.js';
 import { projectContainers, serviceOf } from '../ops/state.js';
 import { canonicalName, ComposeContainerContext, PS_DEFAULT_TABLE, PS_HEADERS, type ComposeContainerSummary } from '../format/ps.js';
-import { boolValue, collect } from './flags.js';
+import { collect, takeBoolForms } from './flags.js';
 
 interface PsOptions { all?: boolean; quiet?: boolean; services?: boolean; status: string[]; filter?: string; format?: string; trunc?: boolean; orphans: boolean }
 
@@ -22,8 +22,14 @@ export function registerPsCommand(program: Command, ctx: () => ComposeContext): 
     .option('--filter <filter>', 'Filter services by a property (supported filters: status)')
     .option('--format <format>', 'Format output using a custom template:\n\'table\': Print output in table format with column headers (default)\n\'table TEMPLATE\': Print output in table format using the given Go template\n\'json\': Print in JSON format\n\'TEMPLATE\': Print output using the given Go template')
     .option('--no-trunc', "Don't truncate output")
-    .option('--orphans [bool]', 'Include orphaned services (not declared by project)', boolValue('--orphans'), true)
-    .action(async (services: string[], o: PsOptions) => runPs(ctx(), services, o));
+    .option('--orphans', 'Include orphaned services (not declared by project)', true)
+    .option('--no-orphans', 'Only the services the project declares')
+    .allowUnknownOption()
+    .action(async (args: string[], o: PsOptions) => {
+      const { rest, values } = takeBoolForms(args, ['orphans']);
+      if (values.orphans !== undefined) o.orphans = values.orphans;
+      await runPs(ctx(), rest, o);
+    });
 }
 
 async function runPs(c: ComposeContext, services: string[], o: PsOptions): Promise<void> {

@@ -12,12 +12,17 @@ import type { Project, ServiceConfig } from '../model.js';
 import { containerPlan } from '../convert/container.js';
 import { copyFilesIn, serviceResolver } from '../ops/one-off.js';
 import { attachStartWait } from '../ops/attach.js';
-import { buildServices } from '../ops/build.js';
-import { dependencyOrder, ensureResources, startDependencies } from '../ops/deps.js';
 import { composeError } from '../ops/errors.js';
-import { pullServices } from '../ops/pull.js';
+import { createProject } from '../ops/converge.js';
+import { serviceDependencies } from '../ops/graph.js';
+import { applyImageFlags, ensureImages } from '../ops/images.js';
+import { ensureNetworks, ensureVolumes } from '../ops/resources.js';
+import { withSelectedServices } from '../ops/service-selection.js';
+import { startProject, waitDependencies, type WaitDependency } from '../ops/start.js';
+import { projectContainers } from '../ops/state.js';
+import { imageTools, opsContext, withProgress } from './orchestration.js';
 import { parsePortSpec, parseVolumeSpec, shellWords } from '../ops/short-syntax.js';
-import { boolValue, collect } from './flags.js';
+import { collect } from './flags.js';
 
 const enc = encodeURIComponent;
 
@@ -38,11 +43,12 @@ export function registerRunCommand(program: Command, ctx: () => ComposeContext):
     .option('--entrypoint <entrypoint>', 'Override the entrypoint of the image')
     .option('-e, --env <env>', 'Set environment variables', collect, [])
     .option('--env-from-file <file>', 'Set environment variables from file', collect, [])
-    .option('-i, --interactive [bool]', 'Keep STDIN open even if not attached', boolValue('--interactive'), true)
+    .option('-i, --interactive', 'Keep STDIN open even if not attached (the default)', true)
+    .option('--no-interactive', 'Do not keep STDIN open')
     .option('-l, --label <label>', 'Add or override a label', collect, [])
     .option('--name <name>', 'Assign a name to the container')
     .option('-T, --no-TTY', 'Disable pseudo-TTY allocation (default: auto-detected)')
-    .option('-t, --tty [bool]', 'Allocate a pseudo-TTY', boolValue('--tty'))
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
     .option('--no-deps', "Don't start linked services")
     .option('-p, --publish <port>', "Publish a container's port(s) to the host", collect, [])
     .option('--pull <policy>', 'Pull image before running ("always"|"missing"|"never")', 'policy')
@@ -64,7 +70,6 @@ export function registerRunCommand(program: Command, ctx: () => ComposeContext):
         if (cmd.getOptionValueSource('TTY') === 'cli') throw composeError("--tty and --no-TTY can't be used together", 'ERR_USAGE');
         tty = o.tty !== false;
       }
-      if (o.removeOrphans) throw composeError('run --remove-orphans is not supported by berth compose yet', 'ERR_NOT_SUPPORTED');
       const entrypoint = cmd.getOptionValueSource('entrypoint') === 'cli' ? shellWords(o.entrypoint ?? '') : undefined;
       if (!['policy', 'always', 'missing', 'never', 'build', 'if_not_present'].includes(o.pull)) throw composeError(`invalid --pull option ${JSON.stringify(o.pull)}`, 'ERR_USAGE');
       // -q: nothing on stdout from compose itself, and no progress
@@ -119,24 +124,38 @@ export function oneOffService(project: Project, base: ServiceConfig, command: st
 }
 
 async function runOneOff(c: ComposeContext, service: string, command: string[], o: RunOptions & { tty: boolean }, entrypoint: string[] | undefined): Promise<number> {
-  const project = await c.project();
+  const full = await c.project();
+  if (!full.services[service] && !full.disabledServices?.[service]) throw composeError(`no such service: ${service}`, 'ERR_COMPOSE_NO_SERVICE');
+  const noDeps = o.deps === false;
+  // --pull and --build become the services' pull_policy, as for up (compose's createOptions.Apply)
+  const project = applyImageFlags(withSelectedServices(full, [service], { dependencies: noDeps ? 'ignore' : 'include' }), { pull: o.pull, build: o.build });
   const base = project.services[service];
-  if (!base) throw composeError(`no such service: ${service}`, 'ERR_COMPOSE_NO_SERVICE');
-  const client = await c.client();
-  const deps = o.deps === false ? [] : dependencyOrder(project, service);
-  const targets = [...deps, service];
-
-  // images: built with --build, else pulled as pull_policy (or --pull) asks and built when missing
-  const policy = o.pull === 'policy' ? undefined : o.pull === 'if_not_present' ? 'missing' : o.pull;
-  const withPolicy: Project = policy ? { ...project, services: Object.fromEntries(Object.entries(project.services).map(([k, v]) => [k, targets.includes(k) ? { ...v, pull_policy: policy } : v])) } : project;
-  if (o.build) await buildServices(c, withPolicy, targets, { quiet: o.quietBuild });
-  else {
-    await pullServices(c, withPolicy, { services: targets, mode: 'required', quiet: o.quietPull });
-    await buildServices(c, withPolicy, targets, { onlyMissing: true, quiet: o.quietBuild });
-  }
-
-  if (deps.length) await startDependencies(client, project, service, (l) => { if (c.options.progress !== 'quiet') c.err(l); });
-  else await ensureResources(client, project, [service]);
+  const oc = await opsContext(c, 'Running');
+  const client = oc.client;
+  const tools = imageTools(oc, c, { quiet: o.quietBuild });
+  await withProgress(oc, async () => {
+    // the dependencies as `up` would create and start them (the one-off's own service left out)
+    const deps = [...serviceDependencies(base).keys()].filter((d) => project.services[d]);
+    if (!noDeps && deps.length) {
+      const depsProject = withSelectedServices(project, deps, { dependencies: 'include' });
+      await createProject(oc, depsProject, {
+        services: [], recreate: 'diverged', recreateDependencies: 'diverged', quietPull: o.quietPull,
+        removeOrphans: o.removeOrphans, ignoreOrphans: c.io.env.COMPOSE_IGNORE_ORPHANS === 'true',
+      }, tools);
+      await startProject(oc, depsProject);
+    }
+    // the one-off's image, networks and volumes (with --no-deps nothing else made them)
+    const own = withSelectedServices(project, [service], { dependencies: 'ignore' });
+    await ensureImages(client, own, { quietPull: o.quietPull }, tools);
+    const rc = { client, progress: oc.progress, warn: oc.warn };
+    await ensureNetworks(rc, own);
+    await ensureVolumes(rc, own);
+    if (!noDeps && deps.length) {
+      const waits: Record<string, WaitDependency> = {};
+      for (const [dep, how] of serviceDependencies(base)) if (project.services[dep]) waits[dep] = { condition: how.condition, required: how.required !== false };
+      await waitDependencies(oc, project, service, waits, await projectContainers(client, project.name, { oneoff: false }));
+    }
+  });
 
   const slug = randomBytes(32).toString('hex');
   const name = o.name || `${project.name}-${service}-run-${slug.slice(0, 12)}`;

@@ -142,7 +142,7 @@ export function registerUpCommands(program: Command, ctx: () => ComposeContext):
         create, detach, noStart, wait: o.wait, waitTimeout: o.waitTimeout, attach,
         onExit: cascadeStop ? 'stop' : cascadeFail ? 'fail' : undefined, exitCodeFrom: o.exitCodeFrom, timeout: o.timeout,
       }, {
-        tools: imageTools(c, { quietPull: o.quietPull, quietBuild: o.quietBuild }),
+        tools: imageTools(oc, c, { quiet: o.quietBuild }),
         stdout: c.io.stdout,
         stderr: c.io.stderr,
         printer: () => logPrinter(c, { noColor: o.noColor, noLogPrefix: o.noLogPrefix, timestamps: o.timestamps }),
@@ -159,6 +159,6 @@ export function registerUpCommands(program: Command, ctx: () => ComposeContext):
     const c = ctx();
     const project = prepare(c, await c.project(), services, o, false);
     const oc = await opsContext(c, 'Creating');
-    await withProgress(oc, () => createProject(oc, project, createOptions(c, project, services, o), imageTools(c, { quietPull: o.quietPull })));
+    await withProgress(oc, () => createProject(oc, project, createOptions(c, project, services, o), imageTools(oc, c)));
   });
 }

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
 import { ComposeExit } from '../main.js';
 import { composeError } from '../ops/errors.js';
-import { projectOrName } from '../ops/project-ref.js';
+import { downProject } from '../ops/down.js';
 import { projectContainers } from '../ops/state.js';
-import { removeProjectResources } from '../ops/teardown.js';
+import { opsContext, projectOrName, withProgress } from './orchestration.js';
 
 export function registerWaitCommand(program: Command, ctx: () => ComposeContext): void {
   program.command('wait').usage('SERVICE [SERVICE...] [OPTIONS]').description('Block until containers of all (or specified) services stop.')
@@ -13,7 +13,8 @@ export function registerWaitCommand(program: Command, ctx: () => ComposeContext)
     .option('--down-project', 'Drops project when the first container stops')
     .action(async (services: string[], o: { downProject?: boolean }) => {
       const c = ctx();
-      const { name } = await projectOrName(c);
+      const project = await projectOrName(c);
+      const name = project.name;
       const client = await c.client();
       const list = await projectContainers(client, name, { all: false, services });
       if (list.length === 0) throw composeError(`no containers for project ${JSON.stringify(name)}`, 'ERR_NOT_FOUND');
@@ -29,7 +30,10 @@ export function registerWaitCommand(program: Command, ctx: () => ComposeContext)
         c.err(`${(e as Error).message}\n`);
         throw new ComposeExit(42);
       }
-      if (o.downProject) await removeProjectResources(client, name);
+      if (o.downProject) {
+        const oc = await opsContext(c, 'Running');
+        await withProgress(oc, () => downProject(oc, project, { removeOrphans: true }));
+      }
       throw new ComposeExit(status);
     });
 }

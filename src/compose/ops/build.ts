@@ -15,9 +15,8 @@ import type { ComposeContext } from '../context.js';
 import { serviceImage } from '../convert/container.js';
 import type { Project, ServiceConfig } from '../model.js';
 import { composeError } from './errors.js';
-import { progressWriter } from './progress.js';
-import { imagePresent } from './pull.js';
-import { selectServices } from './select.js';
+import { commandProgress, type ProgressWriter } from './progress.js';
+import { withSelectedServices } from './service-selection.js';
 
 export interface BuildOptions {
   /** --no-cache: for every service, whatever its no_cache */
@@ -32,8 +31,8 @@ export interface BuildOptions {
   withDependencies?: boolean;
   /** -m: memory limit of the build containers, in bytes */
   memory?: number;
-  /** up without --build: only the services whose image is not there yet (or pull_policy build) */
-  onlyMissing?: boolean;
+  /** the progress writer of the operation this build is part of (up); else the build's own */
+  progress?: ProgressWriter;
 }
 
 /** The image a service runs: `image:`, else `<project>-<service>` (compose's GetImageNameOrDefault). */
@@ -83,31 +82,26 @@ function bytesOf(v: string | number | undefined): number | undefined {
   return typeof v === 'number' ? v : ramInBytes(v);
 }
 
-/** Build the services that have a `build:` section; resolves to their image IDs by service. */
+/** Build the services (all when none named) that have a `build:` section; resolves to their image IDs by service. */
 export async function buildServices(ctx: ComposeContext, project: Project, services: string[], opts: BuildOptions = {}): Promise<Record<string, string>> {
-  const chosen = selectServices(project, services, Boolean(opts.withDependencies)).filter((n) => project.services[n].build);
-  const client = await ctx.client();
-  const todo: string[] = [];
-  for (const name of chosen) {
-    const s = project.services[name];
-    if (opts.onlyMissing && s.pull_policy !== 'build' && await imagePresent(client, serviceImageName(project, s))) continue;
-    todo.push(name);
-  }
+  const selected = withSelectedServices(project, services, { dependencies: opts.withDependencies ? 'include' : 'ignore' });
+  const todo = Object.keys(selected.services).filter((n) => selected.services[n].build);
   const ids: Record<string, string> = {};
   if (todo.length === 0) return ids;
-  const w = progressWriter(ctx, 'Building', opts.quiet);
+  const w = opts.progress ?? commandProgress(ctx, 'Building', opts.quiet);
   try {
     for (const name of todo) {
-      w.event({ id: `Service ${name}`, status: 'working', text: 'Building' });
+      const id = `Service ${name}`;
+      w.event({ id, status: 'working', statusText: 'Building' });
       try {
-        ids[name] = await buildOne(ctx, project, project.services[name], opts);
+        ids[name] = await buildOne(ctx, project, selected.services[name], opts);
       } catch (e) {
-        w.event({ id: `Service ${name}`, status: 'error', text: 'Error', statusText: (e as Error).message });
+        w.event({ id, status: 'error', statusText: 'Error' });
         throw e;
       }
-      w.event({ id: `Service ${name}`, status: 'done', text: 'Built' });
+      w.event({ id, status: 'done', statusText: 'Built' });
     }
-  } finally { w.stop(); }
+  } finally { if (!opts.progress) w.stop(); }
   return ids;
 }
 
