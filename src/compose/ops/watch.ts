@@ -50,12 +50,18 @@ const MAX_BATCH_WAIT_FACTOR = 20;
 /** Files of one initial sync, at most (a tree larger than this is not a source tree to copy file by file). */
 const MAX_INITIAL_FILES = 100_000;
 
-export async function watchProject(client: EngineClient, project: Project, opts: WatchOptions): Promise<void> {
-  const rules = watchRules(project, opts.services, opts.warn);
+/** The rules of the selected services, or compose v2's refusal when there is nothing to watch or a rule is wrong. */
+export function checkedWatchRules(project: Project, services: string[], opts: { warn?: (msg: string) => void; canRebuild: boolean }): WatchRule[] {
+  const rules = watchRules(project, services, opts.warn);
   if (rules.length === 0) throw composeError("none of the selected services is configured for watch, consider setting a 'develop' section", 'ERR_COMPOSE_WATCH');
-  if (!opts.hooks && rules.some((r) => r.trigger.action === 'rebuild')) {
+  if (!opts.canRebuild && rules.some((r) => r.trigger.action === 'rebuild')) {
     throw composeError('watch: rebuild rules need the build and recreate of `compose up`, which this command was not given', 'ERR_COMPOSE_WATCH');
   }
+  return rules;
+}
+
+export async function watchProject(client: EngineClient, project: Project, opts: WatchOptions): Promise<void> {
+  const rules = checkedWatchRules(project, opts.services, { warn: opts.warn, canRebuild: !!opts.hooks });
   for (const r of rules) {
     try { statSync(r.path); } catch { throw composeError(`watch path ${r.trigger.path} of service ${r.service} does not exist`, 'ERR_COMPOSE_WATCH'); }
   }
