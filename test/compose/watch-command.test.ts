@@ -58,6 +58,8 @@ test('compose watch: up, sync a change, rebuild on a context change, Ctrl-C', { 
   assert.match(w.out(), /Syncing service "web" after \d+ changes were detected/);
 
   const firstApp = running.find((c) => c.Names[0].endsWith('-app-1'))!.Id;
+  const firstImage = (await h.d.api('GET', `/images/${project}-app/json`)).body.Id;
+  assert.equal((await h.d.api('GET', `/images/${project}-app/json`)).body.Config.Labels['com.docker.compose.project'], project);
   writeFileSync(join(h.dir, 'app/msg.txt'), 'second\n');
   await until(async () => {
     const app = (await h.containers(project)).find((c) => c.Names[0] === `/${project}-app-1`);
@@ -66,6 +68,8 @@ test('compose watch: up, sync a change, rebuild on a context change, Ctrl-C', { 
   assert.equal(await cat('app', '/msg.txt'), 'second\n');
   assert.match(w.out(), /Rebuilding service\(s\) \["app"\] after changes were detected\.\.\./);
   assert.match(w.out(), /service\(s\) \["app"\] successfully built/);
+  // --prune (the default): the image the rebuild replaced is gone
+  await until(async () => (await h.d.api('GET', `/images/${firstImage}/json`)).status === 404, 20_000, 'the old image to be pruned');
 
   w.child.kill('SIGINT');
   assert.equal(await w.exited, 0);

@@ -195,7 +195,6 @@ async function rebuildServices(client: EngineClient, project: Project, services:
     opts.log(`Build failed. Error: ${(e as Error).message}`);
     throw e;
   }
-  if (opts.prune) await pruneDanglingImages(client, project.name);
   opts.log(`service(s) ${quoteList(services)} successfully built`);
   try {
     await hooks.recreate(services);
@@ -203,6 +202,9 @@ async function rebuildServices(client: EngineClient, project: Project, services:
     opts.log(`Failed to recreate services after update. Error: ${(e as Error).message}`);
     throw e;
   }
+  // after the recreate (compose v2 prunes before it, when the replaced container still holds the old
+  // image, so each rebuild left one image behind)
+  if (opts.prune) await pruneDanglingImages(client, project.name);
 }
 
 /** The project's images left without a name by a rebuild (best effort, as compose v2's). */
