@@ -10,6 +10,7 @@ import {
 import { pushCase, pullCase, saveCase, loadCase } from './images.js';
 import { portLoopbackCase, portGatewayCase } from './ports.js';
 import { serverPushCase, serverPullCase } from './registry-server.js';
+import { COMPOSE_CASES } from './compose.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 import { healthStatsProbe } from '../probes/health-stats.js';
@@ -19,5 +20,6 @@ export const CASES: Case[] = [
   ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase, ...CLI_START_CASES,
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, serverPushCase, serverPullCase, saveCase, loadCase,
+  ...COMPOSE_CASES,
 ];
 export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe];

@@ -4,7 +4,7 @@
  */
 import type { BenchContext } from './context.js';
 import { summarize, type Summary } from './stats.js';
-import type { Case, Probe, ProbeLine, Tool, ToolRole } from './types.js';
+import type { Case, CaseSeries, Probe, ProbeLine, Tool, ToolRole } from './types.js';
 
 export interface ToolResult {
   name: string;
@@ -29,6 +29,7 @@ export interface CaseResult {
   bestPeer?: string;
   /** timed iterations actually asked for (a case may cap them) */
   iterations?: number;
+  series?: CaseSeries;
   tools: ToolResult[];
 }
 
@@ -80,7 +81,8 @@ export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
   if (best) for (const r of out) if (r.summary) r.ratio = r.summary.median / best.summary!.median;
   const bytes = c.bytesPerIteration?.(ctx);
   if (bytes) for (const r of out) if (r.summary) r.mbPerSecond = bytes / 1e6 / (r.summary.median / 1000);
-  return { name: c.name, description: c.description, goalRatio: c.goalRatio, goal: c.goal, bestPeer: best?.name, iterations, tools: out };
+  const series = c.series?.(ctx);
+  return { name: c.name, description: c.description, goalRatio: c.goalRatio, goal: c.goal, bestPeer: best?.name, iterations, ...(series ? { series } : {}), tools: out };
 }
 
 export async function runProbe(ctx: BenchContext, p: Probe): Promise<ProbeResult> {

@@ -16,6 +16,8 @@ export const PEER_PACKAGES: PeerPackage[] = [
   { pkg: 'buildah', binary: '/usr/bin/buildah' },
   { pkg: 'skopeo', binary: '/usr/bin/skopeo' },
   { pkg: 'docker-registry', binary: '/usr/bin/docker-registry' },
+  // the compose cases' peer client (the tests install it too)
+  { pkg: 'docker-compose', binary: '/usr/bin/docker-compose' },
   // podman's network backend; the benchmark points podman at it explicitly
   { pkg: 'netavark', binary: '/usr/lib/podman/netavark' },
 ];

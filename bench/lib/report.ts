@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ratioChartSvg } from './chart.js';
 import { compareBuilds, NOISE_FLOOR, uncompared } from './compare.js';
+import { seriesTables } from './series.js';
 import type { CaseResult, ProbeResult } from './harness.js';
 import type { MachineFacts } from './machine.js';
 import type { BenchOptions } from './types.js';
@@ -106,6 +107,21 @@ function beforeAfterSection(run: BenchRun): string[] {
   return lines;
 }
 
+/** Series of cases by size (see series.ts): medians per size and the cost of one more unit. */
+function growthSection(run: BenchRun): string[] {
+  const tables = seriesTables(run.cases);
+  if (tables.length === 0) return [];
+  const lines = ['## Growth with size', ''];
+  for (const t of tables) {
+    lines.push(`### ${t.name}`, '', `| tool | ${t.sizes.map((s) => `${s} ${t.unit}s (ms)`).join(' | ')} | per ${t.unit} (ms) |`, `|---|${t.sizes.map(() => '---:|').join('')}---:|`);
+    for (const r of t.rows) {
+      lines.push(`| ${cell(r.tool)} | ${t.sizes.map((s) => (r.medians.has(s) ? ms(r.medians.get(s)!) : 'failed')).join(' | ')} | ${r.perUnit !== undefined ? ms(r.perUnit) : ''} |`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
 export function renderMarkdown(run: BenchRun, chartFile: string): string {
   const o = run.options;
   return [
@@ -123,6 +139,7 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
     '',
     ...goalsSection(run),
     ...beforeAfterSection(run),
+    ...growthSection(run),
     '## Latency',
     '',
     ...run.cases.flatMap(caseSection),

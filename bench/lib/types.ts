@@ -34,7 +34,20 @@ export interface Case {
   maxIterations?: number;
   /** bytes moved per iteration, so the report can give a throughput */
   bytesPerIteration?(ctx: BenchContext): number;
+  /**
+   * Cases that differ only in a size (compose projects of 2, 5, 10 services) name one series; the
+   * report shows each tool's median per size and its cost per unit between the smallest and largest.
+   */
+  series?(ctx: BenchContext): CaseSeries;
   tools(ctx: BenchContext): Tool[];
+}
+
+export interface CaseSeries {
+  name: string;
+  /** the size this case ran with (smoke runs shrink it) */
+  size: number;
+  /** what the size counts, singular ("service") */
+  unit: string;
 }
 
 export interface ProbeLine {

@@ -20,13 +20,14 @@ export interface GlobalOptions { host?: string; logLevel?: string }
 
 export class CliContext {
   private clientPromise: Promise<EngineClient> | null = null;
-  constructor(readonly globals: GlobalOptions) {}
+  /** `clientClass`: the EngineClient of another copy of src/client (see runComposeCommand) */
+  constructor(readonly globals: GlobalOptions, private readonly clientClass?: typeof EngineClient) {}
 
   client(): Promise<EngineClient> {
     if (!this.clientPromise) {
       this.clientPromise = (async () => {
         const { socket, autostart } = resolveHost(this.globals.host);
-        return connectingClient(socket, autostart);
+        return connectingClient(socket, autostart, this.clientClass);
       })();
     }
     return this.clientPromise;

@@ -54,7 +54,7 @@ export function pluginMetadata(version: string): string {
 }
 
 /** Run the plugin with the docker CLI's arguments; resolves to the exit code. */
-export async function runDockerPlugin(argv: string[], loadCompose: () => Promise<{ runCompose: (argv: string[], io: unknown) => Promise<number>; COMPOSE_VERSION: string }>): Promise<number> {
+export async function runDockerPlugin(argv: string[], loadCompose: () => Promise<{ runCompose: (argv: string[], io: unknown) => Promise<number>; COMPOSE_VERSION: string; EngineClient: typeof EngineClient }>): Promise<number> {
   if (argv[0] === 'docker-cli-plugin-metadata') {
     process.stdout.write(pluginMetadata((await loadCompose()).COMPOSE_VERSION));
     return 0;
@@ -68,7 +68,7 @@ export async function runDockerPlugin(argv: string[], loadCompose: () => Promise
   let client: EngineClient | null = null;
   const mod = await loadCompose();
   return mod.runCompose(args.rest, {
-    client: async () => (client ??= new EngineClient(socket)), env: process.env, cwd: process.cwd(),
+    client: async () => (client ??= new mod.EngineClient(socket)), env: process.env, cwd: process.cwd(),
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, commandName: 'docker compose',
   });
 }

@@ -109,8 +109,11 @@ class ConnectStartError extends ConnectError {
   }
 }
 
-/** A client for `socket` that starts the daemon when the socket is absent or refuses the first connection. */
-export function connectingClient(socket: string, autostart: boolean): EngineClient {
-  const client: EngineClient = new EngineClient(socket, autostart ? () => startDaemon(client, socket) : undefined);
+/**
+ * A client for `socket` that starts the daemon when the socket is absent or refuses the first connection.
+ * `Client` is another instance of the same module's class when the caller needs one (berth compose).
+ */
+export function connectingClient(socket: string, autostart: boolean, Client: typeof EngineClient = EngineClient): EngineClient {
+  const client: EngineClient = new Client(socket, autostart ? () => startDaemon(client, socket) : undefined);
   return client;
 }

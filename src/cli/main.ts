@@ -11,7 +11,7 @@ import { installErrorOf } from '../common/install-check.js';
 import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
 import { normalizeFlagForms, targetCommand } from './flag-forms.js';
 import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
-import { DaemonError } from '../client/engine-client.js';
+import { DaemonError, type EngineClient } from '../client/engine-client.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
 import { registerRegistryCommands } from './commands/registry.js';
@@ -260,18 +260,32 @@ export async function main(argv: string[]): Promise<number> {
  * engine client made as every other command's (-H, BERTH_HOST, DOCKER_HOST, autostart).
  */
 async function runComposeCommand(scan: PreScan): Promise<number> {
-  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) });
   const mod = await loadCompose();
+  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) }, mod.EngineClient);
   return mod.runCompose(scan.rest.slice(1), {
     client: () => ctx.client(), env: process.env, cwd: process.cwd(),
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, commandName: 'berth compose',
   });
 }
 
-/** compose's module, loaded only when a compose command runs (the CLI bundle stays small). */
-async function loadCompose(): Promise<{ runCompose: (argv: string[], io: unknown) => Promise<number>; COMPOSE_VERSION: string }> {
+/** What the CLI takes from compose's own modules. */
+export interface ComposeModules {
+  runCompose: (argv: string[], io: unknown) => Promise<number>;
+  COMPOSE_VERSION: string;
+  EngineClient: typeof EngineClient;
+}
+
+/**
+ * compose's module, loaded only when a compose command runs (the CLI bundle stays small). This CLI is
+ * one bundle; compose runs from dist/compose with its own instances of dist/client and dist/common. Its
+ * client is made from that same engine-client module (a URL the bundler leaves alone), or compose's
+ * `instanceof DaemonError` would never match what the client throws.
+ */
+async function loadCompose(): Promise<ComposeModules> {
   try {
-    return await import('../compose/main.js' as string);
+    const mod = await import('../compose/main.js' as string);
+    const client = await import(new URL('../client/engine-client.js', import.meta.url).href);
+    return { runCompose: mod.runCompose, COMPOSE_VERSION: mod.COMPOSE_VERSION, EngineClient: client.EngineClient };
   } catch (e) {
     throw installErrorOf(e, repoDir()) ?? e;
   }

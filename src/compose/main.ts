@@ -85,20 +85,14 @@ function reportComposeError(io: ComposeIO, e: unknown): number {
     if (e.message) io.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
-  // by shape too: the client may come from the berth CLI's bundle, whose error classes are other copies
-  const shape = e as { statusCode?: unknown; fromServer?: unknown; socketPath?: unknown; errno?: unknown; message?: string } | null;
-  if (e instanceof DaemonError || (typeof shape?.statusCode === 'number' && typeof shape.fromServer === 'boolean')) {
-    io.stderr.write(`Error response from daemon: ${shape!.message}\n`);
+  // the client is made from this same dist/client module (src/cli/main.ts loadCompose), so classes match
+  if (e instanceof DaemonError) {
+    io.stderr.write(`Error response from daemon: ${e.message}\n`);
     return 1;
   }
-  if (typeof shape?.socketPath === 'string' && typeof shape.errno === 'string') {
-    io.stderr.write(`${shape.message}\n`);
-    return 1;
-  }
-  const typed = e as { code?: unknown; exitCode?: unknown; message?: string } | null;
-  if (e instanceof BerthError || (typeof typed?.code === 'string' && typed.code.startsWith('ERR_') && typeof typed.exitCode === 'number')) {
-    io.stderr.write(`${typed!.message}\n`);
-    return (typed!.exitCode as number) || 1;
+  if (e instanceof BerthError) {
+    io.stderr.write(`${e.message}\n`);
+    return e.exitCode || 1;
   }
   io.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
   return 1;

@@ -113,3 +113,28 @@ test('compareBuilds pairs each baseline tool with its checkout tool; the report 
   // without a baseline there is no such section
   assert.doesNotMatch(renderMarkdown({ startedAt: new Date(0), durationMs: 1, machine: [], cases: [sample], probes: [], options: { iterations: 1, warmups: 0, smoke: false, outDir: '/x', runTimeoutMs: 1 } }, './c.svg'), /Before and after/);
 });
+
+test('a series of cases by size: medians per size and the cost of one more unit, in the report', () => {
+  const sized = (n: number, berth: number, peer?: number): CaseResult => ({
+    name: `compose up, ${n}`, description: 'd', series: { name: 'compose up', size: n, unit: 'service' },
+    tools: [
+      { name: 'berth', role: 'berth', command: 'c', samples: [berth], summary: summarize([berth]) },
+      peer === undefined
+        ? { name: 'v1', role: 'peer', command: 'c', samples: [], error: 'failed' }
+        : { name: 'v1', role: 'peer', command: 'c', samples: [peer], summary: summarize([peer]) },
+    ],
+  });
+  const run: BenchRun = {
+    startedAt: new Date('2030-01-02T03:04:05Z'), durationMs: 1,
+    options: { iterations: 1, warmups: 0, smoke: false, outDir: '/nonexistent', runTimeoutMs: 1000 },
+    machine: [], cases: [sized(2, 100, 1000), sized(5, 160), sized(10, 260, 5000), sample], probes: [],
+  };
+  const md = renderMarkdown(run, './chart.svg');
+  assert.match(md, /^## Growth with size$/m);
+  assert.match(md, /^\| tool \| 2 services \(ms\) \| 5 services \(ms\) \| 10 services \(ms\) \| per service \(ms\) \|$/m);
+  assert.match(md, /^\| berth \| 100\.0 \| 160\.0 \| 260\.0 \| 20\.0 \|$/m);
+  // a size where the tool failed is shown as such; the slope uses the sizes it measured
+  assert.match(md, /^\| v1 \| 1000\.0 \| failed \| 5000\.0 \| 500\.0 \|$/m);
+  // without a series (or with one size only) there is no such section
+  assert.doesNotMatch(renderMarkdown({ ...run, cases: [sample, sized(2, 1, 1)] }, './c.svg'), /Growth with size/);
+});
