@@ -54,7 +54,7 @@ async function cat(client: EngineClient, id: string, path: string): Promise<stri
   return r.exitCode === 0 ? r.output : undefined;
 }
 
-test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running project', { timeout: 240_000 }, async (t) => {
+test('watch: initial sync, sync, delete, sync+restart, sync+exec and rebuild on a running project', { timeout: 240_000 }, async (t) => {
   const d = await startDaemon();
   const dir = realpathSync(mkdtempSync('/tmp/bt-watch-'));
   t.after(async () => { await d.cleanup(); rmSync(dir, { recursive: true, force: true }); });
@@ -63,7 +63,11 @@ test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running proj
   await client.ping();
   assert.equal((await client.call('POST', '/images/create', { query: { fromImage: 'busybox', tag: 'latest' } })).status, 200);
 
-  for (const sub of ['src', 'conf', 'hooks', 'app']) mkdirSync(join(dir, sub));
+  for (const sub of ['src', 'conf', 'hooks', 'app', 'seed/sub', 'seed/node_modules']) mkdirSync(join(dir, sub), { recursive: true });
+  // initial_sync copies what is there before watching starts, less what the rule leaves out
+  writeFileSync(join(dir, 'seed/a.txt'), 'seed a\n');
+  writeFileSync(join(dir, 'seed/sub/b.txt'), 'seed b\n');
+  writeFileSync(join(dir, 'seed/node_modules/m.js'), 'no\n');
   writeFileSync(join(dir, 'src/index.txt'), 'v1\n');
   writeFileSync(join(dir, 'conf/app.conf'), 'a=1\n');
   writeFileSync(join(dir, 'app/Dockerfile'), 'FROM busybox\nCOPY msg.txt /msg.txt\n');
@@ -76,6 +80,7 @@ test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running proj
     develop: { watch: [
       { path: join(dir, 'src'), action: 'sync', target: '/app/src', ignore: ['*.tmp'] },
       { path: join(dir, 'conf'), action: 'sync+restart', target: '/etc/app' },
+      { path: join(dir, 'seed'), action: 'sync', target: '/app/seed', ignore: ['node_modules/'], initial_sync: true } as never,
       { path: join(dir, 'hooks'), action: 'sync+exec', target: '/app/hooks', exec: { command: ['sh', '-c', 'ls /app/hooks > /app/hooks-ran; echo hook ran'] } } as never,
     ] },
   });
@@ -109,6 +114,9 @@ test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running proj
   });
   t.after(async () => { ac.abort(); await watching.catch(() => undefined); });
   await eventually(() => lines.includes('Watch enabled'), 10_000, 'Watch enabled');
+  assert.equal(await cat(client, webId, '/app/seed/a.txt'), 'seed a\n');
+  assert.equal(await cat(client, webId, '/app/seed/sub/b.txt'), 'seed b\n');
+  assert.equal(await cat(client, webId, '/app/seed/node_modules/m.js'), undefined, 'ignored by the rule');
 
   // sync: new and changed files (a new directory too) go in; an ignored one does not
   mkdirSync(join(dir, 'src/new'));
