@@ -9,12 +9,13 @@ import type { ComposeContext } from '../context.js';
 import type { Project } from '../model.js';
 import type { ImageTools } from '../ops/converge.js';
 import { buildServices } from '../ops/build.js';
+import { pullServices } from '../ops/pull.js';
 import { noSuchService, withSelectedServices } from '../ops/service-selection.js';
 import { recreateServices, upProject } from '../ops/up.js';
 import { checkedWatchRules, watchProject } from '../ops/watch.js';
 import { warnLine } from '../output/progress.js';
 import { boolValue } from './flags.js';
-import { imageTools, literalNoOption, logPrinter, newProgress, opsContext, withProgress } from './orchestration.js';
+import { literalNoOption, logPrinter, newProgress, opsContext, withProgress } from './orchestration.js';
 
 interface WatchFlags { noUp?: boolean; prune: boolean; quiet?: boolean }
 
@@ -37,10 +38,11 @@ export function registerWatchCommand(program: Command, ctx: () => ComposeContext
       const project = alwaysBuildWatched(loaded);
       // the rules are checked before anything is created: a bad rule leaves the project as it was
       checkedWatchRules(project, services, { canRebuild: true });
-      const tools = (oc: Parameters<typeof imageTools>[0]): ImageTools => ({
-        ...imageTools(oc),
+      // pulled and built with the pull and build commands' code, as `up` does
+      const tools: ImageTools = {
+        pull: async (p, names) => { await pullServices(c, p, { services: names, mode: 'required', quiet: o.quiet }); },
         build: async (p, names) => { await buildServices(c, p, names, { quiet: o.quiet }); },
-      });
+      };
 
       if (!o.noUp) {
         const oc = await opsContext(c, 'Running');
@@ -48,7 +50,7 @@ export function registerWatchCommand(program: Command, ctx: () => ComposeContext
           create: { services, recreate: 'diverged', recreateDependencies: 'never', inherit: true, quietPull: o.quiet },
           detach: true,
         }, {
-          tools: tools(oc),
+          tools,
           stdout: c.io.stdout,
           stderr: c.io.stderr,
           printer: () => logPrinter(c, {}),
@@ -72,7 +74,7 @@ export function registerWatchCommand(program: Command, ctx: () => ComposeContext
             build: async (names) => { await buildServices(c, project, names, { quiet: o.quiet }); },
             recreate: async (names) => {
               const oc = await opsContext(c, 'Running');
-              await withProgress(oc, () => recreateServices(oc, project, names, tools(oc)));
+              await withProgress(oc, () => recreateServices(oc, project, names, tools));
             },
           },
         });
