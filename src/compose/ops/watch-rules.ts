@@ -10,7 +10,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { PatternMatcher, readIgnoreFile } from '../../client/ignore-patterns.js';
 import type { Project, ServiceConfig } from '../model.js';
-import { composeError } from '../convert/units.js';
+import { composeError } from './errors.js';
 
 export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';
 

@@ -10,7 +10,7 @@ import * as tar from 'tar-stream';
 import type { EngineClient } from '../../client/engine-client.js';
 import { FrameDemuxer } from '../../client/stdcopy.js';
 import type { ContainerSummary } from '../../common/engine-api/types.js';
-import { composeError } from '../convert/units.js';
+import { composeError } from './errors.js';
 import { projectContainers } from './state.js';
 import type { PathMapping } from './watch-rules.js';
 

@@ -11,7 +11,7 @@ import { watch as fsWatch, readdirSync, statSync, type FSWatcher } from 'node:fs
 import { join } from 'node:path';
 import type { EngineClient } from '../../client/engine-client.js';
 import type { Project } from '../model.js';
-import { composeError } from '../convert/units.js';
+import { composeError } from './errors.js';
 import { execToEnd, restartService, serviceContainers, syncService } from './watch-sync.js';
 import { boundByVolume, isSyncAction, watchRules, type PathMapping, type WatchRule } from './watch-rules.js';
 
