@@ -87,3 +87,27 @@ test('compose watch: a project without develop sections is refused and nothing i
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /no such service: nope/);
 });
+
+test('compose watch --no-up: watches what `up -d` started, creates nothing itself', { timeout: 180_000 }, async (t) => {
+  const h = await composeHarness(t);
+  assert.equal((await h.d.api('POST', '/images/create?fromImage=busybox&tag=latest')).status, 200);
+  h.write('compose.yaml', FILE.replace(/\n  app:[\s\S]*$/, '\n'));
+  mkdirSync(join(h.dir, 'src'));
+  h.write('src/index.txt', 'v1\n');
+  const project = h.dir.split('/').pop()!.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+
+  // nothing running: --no-up starts nothing
+  const idle = h.spawn(['watch', '--no-up']);
+  await until(() => idle.out().includes('Watch enabled'), 30_000, `Watch enabled\n${idle.out()}\n${idle.err()}`);
+  assert.deepEqual(await h.containers(project), []);
+  idle.child.kill('SIGINT');
+  assert.equal(await idle.exited, 0);
+
+  await h.ok(['up', '-d']);
+  const w = h.spawn(['watch', '--no-up', 'web']);
+  await until(() => w.out().includes('Watch enabled'), 30_000, `Watch enabled\n${w.out()}\n${w.err()}`);
+  writeFileSync(join(h.dir, 'src/index.txt'), 'v2\n');
+  await until(async () => (await h.compose(['exec', '-T', 'web', 'cat', '/app/src/index.txt'])).stdout === 'v2\n', 30_000, 'the synced file');
+  w.child.kill('SIGINT');
+  assert.equal(await w.exited, 0);
+});
