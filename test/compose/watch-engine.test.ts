@@ -68,6 +68,7 @@ test('watch: initial sync, sync, delete, sync+restart, sync+exec and rebuild on 
   writeFileSync(join(dir, 'seed/a.txt'), 'seed a\n');
   writeFileSync(join(dir, 'seed/sub/b.txt'), 'seed b\n');
   writeFileSync(join(dir, 'seed/node_modules/m.js'), 'no\n');
+  writeFileSync(join(dir, 'seed/sub/c.md'), 'not included\n');
   writeFileSync(join(dir, 'src/index.txt'), 'v1\n');
   writeFileSync(join(dir, 'conf/app.conf'), 'a=1\n');
   writeFileSync(join(dir, 'app/Dockerfile'), 'FROM busybox\nCOPY msg.txt /msg.txt\n');
@@ -78,9 +79,9 @@ test('watch: initial sync, sync, delete, sync+restart, sync+exec and rebuild on 
     command: loop,
     networks: undefined,
     develop: { watch: [
-      { path: join(dir, 'src'), action: 'sync', target: '/app/src', ignore: ['*.tmp'] },
+      { path: join(dir, 'src'), action: 'sync', target: '/app/src', ignore: ['**/*.tmp'] },
       { path: join(dir, 'conf'), action: 'sync+restart', target: '/etc/app' },
-      { path: join(dir, 'seed'), action: 'sync', target: '/app/seed', ignore: ['node_modules/'], initial_sync: true } as never,
+      { path: join(dir, 'seed'), action: 'sync', target: '/app/seed', ignore: ['node_modules/'], include: ['**/*.txt'], initial_sync: true } as never,
       { path: join(dir, 'hooks'), action: 'sync+exec', target: '/app/hooks', exec: { command: ['sh', '-c', 'ls /app/hooks > /app/hooks-ran; echo hook ran'] } } as never,
     ] },
   });
@@ -117,14 +118,17 @@ test('watch: initial sync, sync, delete, sync+restart, sync+exec and rebuild on 
   assert.equal(await cat(client, webId, '/app/seed/a.txt'), 'seed a\n');
   assert.equal(await cat(client, webId, '/app/seed/sub/b.txt'), 'seed b\n');
   assert.equal(await cat(client, webId, '/app/seed/node_modules/m.js'), undefined, 'ignored by the rule');
+  assert.equal(await cat(client, webId, '/app/seed/sub/c.md'), undefined, 'not included');
 
   // sync: new and changed files (a new directory too) go in; an ignored one does not
   mkdirSync(join(dir, 'src/new'));
   writeFileSync(join(dir, 'src/new/deep.txt'), 'deep\n');
+  writeFileSync(join(dir, 'src/new/deep.tmp'), 'no\n');
   writeFileSync(join(dir, 'src/index.txt'), 'v2\n');
   writeFileSync(join(dir, 'src/skip.tmp'), 'no\n');
   await eventually(async () => (await cat(client, webId, '/app/src/new/deep.txt')) === 'deep\n' && (await cat(client, webId, '/app/src/index.txt')) === 'v2\n', 20_000, 'the changed files in the container');
   assert.equal(await cat(client, webId, '/app/src/skip.tmp'), undefined, 'ignored file not copied');
+  assert.equal(await cat(client, webId, '/app/src/new/deep.tmp'), undefined, 'ignored file of a new directory not copied');
   // the burst made one batch
   assert.equal(lines.filter((l) => /^Syncing service "web" after \d+ changes were detected$/.test(l)).length, 1, lines.join('\n'));
 

@@ -136,7 +136,8 @@ async function initialSync(client: EngineClient, project: Project, rule: WatchRu
   const mappings: PathMapping[] = [];
   const walk = (p: string, depth: number) => {
     if (mappings.length >= MAX_INITIAL_FILES || depth > 64) return;
-    if (p !== rule.path && (!rule.match(p) || boundByVolume(service, p))) return;
+    // an ignored or bind-covered directory is skipped whole; `include` decides file by file
+    if (p !== rule.path && (rule.ignored(p) || boundByVolume(service, p))) return;
     let st;
     try { st = statSync(p); } catch { return; }
     if (st.isDirectory()) {
