@@ -59,7 +59,16 @@ test('containers created from plans are what inspect shows', { timeout: 180_000 
     configs: [{ source: 'conf', target: '/etc/app.conf' }],
     networks: { default: null, back: null },
   });
-  const p = project([db, side, app], {
+  // only copied files: their directories do not exist in the image
+  const solo = service('solo', {
+    image: 'busybox',
+    command: ['sh', '-c', 'cat /run/secrets/token /etc/deep/dir/x.conf; ls -ld /etc/deep; trap "exit 0" TERM; while true; do sleep 0.2; done'],
+    secrets: [{ source: 'token' }],
+    configs: [{ source: 'conf', target: '/etc/deep/dir/x.conf' }],
+    networks: undefined,
+    network_mode: 'none',
+  });
+  const p = project([db, side, app, solo], {
     workingDir: dir,
     environment: { TOKEN: 'tok-123' },
     networks: { default: { name: 'proj_default' }, back: { name: 'proj_back', internal: true } },
@@ -128,6 +137,13 @@ test('containers created from plans are what inspect shows', { timeout: 180_000 
     return logs.includes('mode=test');
   }, 20_000, 'app to print its secrets');
   assert.match(logs, /hunter2/);
+  assert.match(logs, /tok-123/);
+  const soloId = await create(client, containerPlan(p, solo, { number: 1, apiVersion: client.apiVersion }));
+  await client.call('POST', `/containers/${soloId}/start`);
+  await waitFor(async () => {
+    logs = (await client.call('GET', `/containers/${soloId}/logs`, { query: { stdout: 1, stderr: 1 } })).body.toString('latin1');
+    return logs.includes('mode=test');
+  }, 20_000, `solo to print its files: ${logs}`);
   assert.match(logs, /tok-123/);
   await waitFor(async () => (await client.json('GET', `/containers/${dbId}/json`)).State.Health?.Status === 'healthy', 30_000, 'db to be healthy');
 });

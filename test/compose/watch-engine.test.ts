@@ -54,7 +54,7 @@ async function cat(client: EngineClient, id: string, path: string): Promise<stri
   return r.exitCode === 0 ? r.output : undefined;
 }
 
-test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running project', { timeout: 240_000 }, async (t) => {
+test('watch: initial sync, sync, delete, sync+restart, sync+exec and rebuild on a running project', { timeout: 240_000 }, async (t) => {
   const d = await startDaemon();
   const dir = realpathSync(mkdtempSync('/tmp/bt-watch-'));
   t.after(async () => { await d.cleanup(); rmSync(dir, { recursive: true, force: true }); });
@@ -63,7 +63,12 @@ test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running proj
   await client.ping();
   assert.equal((await client.call('POST', '/images/create', { query: { fromImage: 'busybox', tag: 'latest' } })).status, 200);
 
-  for (const sub of ['src', 'conf', 'hooks', 'app']) mkdirSync(join(dir, sub));
+  for (const sub of ['src', 'conf', 'hooks', 'app', 'seed/sub', 'seed/node_modules']) mkdirSync(join(dir, sub), { recursive: true });
+  // initial_sync copies what is there before watching starts, less what the rule leaves out
+  writeFileSync(join(dir, 'seed/a.txt'), 'seed a\n');
+  writeFileSync(join(dir, 'seed/sub/b.txt'), 'seed b\n');
+  writeFileSync(join(dir, 'seed/node_modules/m.js'), 'no\n');
+  writeFileSync(join(dir, 'seed/sub/c.md'), 'not included\n');
   writeFileSync(join(dir, 'src/index.txt'), 'v1\n');
   writeFileSync(join(dir, 'conf/app.conf'), 'a=1\n');
   writeFileSync(join(dir, 'app/Dockerfile'), 'FROM busybox\nCOPY msg.txt /msg.txt\n');
@@ -74,8 +79,9 @@ test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running proj
     command: loop,
     networks: undefined,
     develop: { watch: [
-      { path: join(dir, 'src'), action: 'sync', target: '/app/src', ignore: ['*.tmp'] },
+      { path: join(dir, 'src'), action: 'sync', target: '/app/src', ignore: ['**/*.tmp'] },
       { path: join(dir, 'conf'), action: 'sync+restart', target: '/etc/app' },
+      { path: join(dir, 'seed'), action: 'sync', target: '/app/seed', ignore: ['node_modules/'], include: ['**/*.txt'], initial_sync: true } as never,
       { path: join(dir, 'hooks'), action: 'sync+exec', target: '/app/hooks', exec: { command: ['sh', '-c', 'ls /app/hooks > /app/hooks-ran; echo hook ran'] } } as never,
     ] },
   });
@@ -109,15 +115,22 @@ test('watch: sync, delete, sync+restart, sync+exec and rebuild on a running proj
   });
   t.after(async () => { ac.abort(); await watching.catch(() => undefined); });
   await eventually(() => lines.includes('Watch enabled'), 10_000, 'Watch enabled');
+  assert.equal(await cat(client, webId, '/app/seed/a.txt'), 'seed a\n');
+  assert.equal(await cat(client, webId, '/app/seed/sub/b.txt'), 'seed b\n');
+  assert.equal(await cat(client, webId, '/app/seed/node_modules/m.js'), undefined, 'ignored by the rule');
+  assert.equal(await cat(client, webId, '/app/seed/sub/c.md'), undefined, 'not included');
 
   // sync: new and changed files (a new directory too) go in; an ignored one does not
   mkdirSync(join(dir, 'src/new'));
   writeFileSync(join(dir, 'src/new/deep.txt'), 'deep\n');
+  writeFileSync(join(dir, 'src/new/deep.tmp'), 'no\n');
   writeFileSync(join(dir, 'src/index.txt'), 'v2\n');
   writeFileSync(join(dir, 'src/skip.tmp'), 'no\n');
   await eventually(async () => (await cat(client, webId, '/app/src/new/deep.txt')) === 'deep\n' && (await cat(client, webId, '/app/src/index.txt')) === 'v2\n', 20_000, 'the changed files in the container');
   assert.equal(await cat(client, webId, '/app/src/skip.tmp'), undefined, 'ignored file not copied');
-  assert.ok(lines.some((l) => /^Syncing service "web" after \d+ changes were detected$/.test(l)), lines.join('\n'));
+  assert.equal(await cat(client, webId, '/app/src/new/deep.tmp'), undefined, 'ignored file of a new directory not copied');
+  // the burst made one batch
+  assert.equal(lines.filter((l) => /^Syncing service "web" after \d+ changes were detected$/.test(l)).length, 1, lines.join('\n'));
 
   // a deleted file is removed in the container
   unlinkSync(join(dir, 'src/new/deep.txt'));

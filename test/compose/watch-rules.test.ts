@@ -31,7 +31,12 @@ test('sync rules map paths under the trigger to the target; ignores and includes
   const rules = watchRules(project([web], { workingDir: dir }), []);
   assert.equal(rules.length, 3);
   const [sync, rebuild, conf] = rules;
-  const m = (rule: typeof sync, rel: string) => rule.match(join(dir, rel));
+  const m = (rule: typeof sync, rel: string) => {
+    const found = rule.match(join(dir, rel));
+    if (!found) return undefined;
+    const { accept: _accept, ...mapping } = found;
+    return mapping;
+  };
 
   assert.deepEqual(m(sync, 'app/src/index.js'), { hostPath: join(dir, 'app/src/index.js'), containerPath: '/srv/src/index.js' });
   assert.deepEqual(m(sync, 'app/src/lib/a/b.js'), { hostPath: join(dir, 'app/src/lib/a/b.js'), containerPath: '/srv/src/lib/a/b.js' });
@@ -57,6 +62,16 @@ test('sync rules map paths under the trigger to the target; ignores and includes
   assert.deepEqual(m(conf, 'app/nginx.conf'), { hostPath: join(dir, 'app/nginx.conf'), containerPath: '/srv/nginx.conf' });
   assert.ok(m(conf, 'app/conf.d/a/b.txt'));
   assert.equal(m(conf, 'app/src/index.js'), undefined);
+  // ignored() looks at the ignores only: a directory outside `include` is still walked for its files
+  assert.equal(conf.ignored(join(dir, 'app/conf.d')), false);
+  assert.equal(sync.ignored(join(dir, 'app/src/lib/gen')), true);
+  assert.equal(sync.ignored(join(dir, 'app/src/.git')), true);
+  // what a directory holds: files by the whole rule, directories by its ignores
+  const dirMapping = sync.match(join(dir, 'app/src/lib'))!;
+  assert.equal(dirMapping.accept!(join(dir, 'app/src/lib/x.js'), false), true);
+  assert.equal(dirMapping.accept!(join(dir, 'app/src/lib/gen/y.js'), false), false);
+  assert.equal(dirMapping.accept!(join(dir, 'app/src/lib/.y.js.swp'), false), false);
+  assert.equal(dirMapping.accept!(join(dir, 'app/src/lib/gen'), true), false);
 });
 
 test('rules are checked as compose checks them; bind-mounted sync paths are left out with a warning', (t) => {

@@ -14,6 +14,7 @@ import { registerExecCommands } from './exec.js';
 import { registerVersionCommand } from './version.js';
 import { registerImageIoCommands } from './images-io.js';
 import { registerRunCommand } from './run.js';
+import { registerWatchCommand } from './watch.js';
 
 export type ComposeRegistrar = (program: Command, ctx: () => ComposeContext) => void;
 
@@ -31,4 +32,5 @@ export const COMMAND_REGISTRARS: ComposeRegistrar[] = [
   registerVersionCommand,
   registerImageIoCommands,
   registerRunCommand,
+  registerWatchCommand,
 ];

@@ -211,7 +211,7 @@ function extraHosts(service: ServiceConfig): string[] {
 
 /** Keys compose v2 does something with that berth compose cannot do: refused rather than ignored. */
 function refuseUnsupported(service: ServiceConfig): void {
-  const s = service as ServiceConfig & { use_api_socket?: boolean; provider?: unknown; models?: unknown; credential_spec?: unknown };
+  const s = service as ServiceConfig & { use_api_socket?: boolean; provider?: unknown; models?: unknown };
   if (s.use_api_socket) throw new NotSupportedError(`service ${service.name}: use_api_socket is not supported by berth compose`);
   if (s.provider) throw new NotSupportedError(`service ${service.name}: provider services are not supported by berth compose`);
   if (s.models && Object.keys(s.models as object).length) throw new NotSupportedError(`service ${service.name}: models are not supported by berth compose`);

@@ -13,7 +13,8 @@ import { ramInBytes } from '../../common/byte-size.js';
 import { BerthError } from '../../common/errors.js';
 import type { ComposeContext } from '../context.js';
 import { serviceImage } from '../convert/container.js';
-import type { Project, ServiceConfig } from '../model.js';
+import { LABELS, type Project, type ServiceConfig } from '../model.js';
+import { COMPOSE_VERSION } from '../version.js';
 import { composeError } from './errors.js';
 import { commandProgress, type ProgressWriter } from './progress.js';
 import { withSelectedServices } from './service-selection.js';
@@ -141,7 +142,11 @@ async function buildOne(ctx: ComposeContext, project: Project, service: ServiceC
   const res = await client.request('POST', '/build', {
     query: {
       t: tags, dockerfile, buildargs: JSON.stringify(resolveBuildArgs(project, service, opts.buildArgs)),
-      labels: JSON.stringify({ ...(b.labels ?? {}), 'com.docker.compose.image.builder': 'classic' }),
+      // compose v2's image labels: `watch --prune` and `down --rmi` find the project's images by them
+      labels: JSON.stringify({
+        ...(b.labels ?? {}), 'com.docker.compose.image.builder': 'classic',
+        [LABELS.version]: COMPOSE_VERSION, [LABELS.project]: project.name, [LABELS.service]: service.name,
+      }),
       target: b.target, nocache: opts.noCache || b.no_cache ? '1' : undefined, pull: opts.pull || b.pull ? '1' : undefined,
       cachefrom: b.cache_from?.length ? JSON.stringify(b.cache_from) : undefined, networkmode: b.network,
       shmsize: bytesOf(b.shm_size), extrahosts: b.extra_hosts?.length ? b.extra_hosts.map((h) => h.replace(/=/, ':')) : undefined,

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { PatternMatcher, readIgnoreFile } from '../../client/ignore-patterns.js';
 import type { Project, ServiceConfig } from '../model.js';
-import { composeError } from '../convert/units.js';
+import { composeError } from './errors.js';
 
 export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';
 
@@ -29,6 +29,8 @@ export interface PathMapping {
   hostPath: string;
   /** where it goes in the container (sync actions); undefined for rebuild/restart triggers */
   containerPath?: string;
+  /** for what a directory holds: whether the rule takes it (a directory moved in brings files no event names) */
+  accept?(hostPath: string, isDir: boolean): boolean;
 }
 
 export interface WatchRule {
@@ -38,6 +40,8 @@ export interface WatchRule {
   path: string;
   /** what this rule does with `hostPath`, or undefined when the rule does not apply */
   match(hostPath: string): PathMapping | undefined;
+  /** `hostPath` (under the rule's path) is left out by an ignore (include is not looked at) */
+  ignored(hostPath: string): boolean;
 }
 
 /** Editors' and tools' temporary files (compose v2's EphemeralPathMatcher), matched against the absolute path. */
@@ -131,24 +135,29 @@ export function watchRules(project: Project, services: string[], warn: (msg: str
       }
       const ignore = new RootedMatcher(path, trigger.ignore ?? []);
       const include = trigger.include?.length ? new RootedMatcher(path, trigger.include) : undefined;
-      rules.push({
+      const ignored = (hostPath: string, rel: string) =>
+        !!ignoredByContext?.matches(hostPath) || EPHEMERAL.matches(hostPath.replace(/^\/+/, '')) || rel.split('/').includes('.git') || ignore.matches(hostPath);
+      const rule: WatchRule = {
         service: name,
         trigger,
         path,
+        ignored(hostPath) {
+          const rel = under(path, hostPath);
+          return rel !== undefined && ignored(hostPath, rel);
+        },
         match(hostPath) {
           const rel = under(path, hostPath);
           if (rel === undefined) return undefined;
           if (include && !include.matches(hostPath)) return undefined;
-          if (ignoredByContext?.matches(hostPath)) return undefined;
-          if (EPHEMERAL.matches(hostPath.replace(/^\/+/, ''))) return undefined;
-          if (rel.split('/').includes('.git')) return undefined;
-          if (ignore.matches(hostPath)) return undefined;
+          if (ignored(hostPath, rel)) return undefined;
           return {
             hostPath,
             ...(trigger.target ? { containerPath: rel === '.' ? trigger.target : posix.join(trigger.target, rel) } : {}),
+            accept: (p, isDir) => (isDir ? !rule.ignored(p) : rule.match(p) !== undefined),
           };
         },
-      });
+      };
+      rules.push(rule);
     }
   }
   return rules;

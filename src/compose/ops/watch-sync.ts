@@ -10,7 +10,7 @@ import * as tar from 'tar-stream';
 import type { EngineClient } from '../../client/engine-client.js';
 import { FrameDemuxer } from '../../client/stdcopy.js';
 import type { ContainerSummary } from '../../common/engine-api/types.js';
-import { composeError } from '../convert/units.js';
+import { composeError } from './errors.js';
 import { projectContainers } from './state.js';
 import type { PathMapping } from './watch-rules.js';
 
@@ -18,25 +18,31 @@ const enc = encodeURIComponent;
 
 interface Entry { name: string; hostPath: string; st: Stats }
 
-/** The tar entries of the mappings that exist, directories walked; a later mapping of the same name wins. */
-function entriesOf(copies: Array<Required<PathMapping>>): Entry[] {
+type Copy = PathMapping & { containerPath: string };
+
+/**
+ * The tar entries of the mappings that exist, directories walked (what the mapping's rule does not
+ * take left out); a later mapping of the same name wins.
+ */
+function entriesOf(copies: Copy[]): Entry[] {
   const byName = new Map<string, Entry>();
-  const add = (hostPath: string, name: string, depth: number) => {
+  const add = (c: Copy, hostPath: string, name: string, depth: number) => {
     let st: Stats;
     try { st = lstatSync(hostPath); } catch { return; } // gone since the event: nothing to copy
+    if (depth > 0 && c.accept && !c.accept(hostPath, st.isDirectory())) return;
     byName.delete(name);
     byName.set(name, { name, hostPath, st });
     // bounded: a directory tree deeper than this is a loop or a mistake, not a source tree
     if (st.isDirectory() && depth < 64) {
-      for (const child of readdirSync(hostPath).sort()) add(join(hostPath, child), posix.join(name, child), depth + 1);
+      for (const child of readdirSync(hostPath).sort()) add(c, join(hostPath, child), posix.join(name, child), depth + 1);
     }
   };
-  for (const c of copies) add(c.hostPath, c.containerPath.replace(/^\/+/, ''), 0);
+  for (const c of copies) add(c, c.hostPath, c.containerPath.replace(/^\/+/, ''), 0);
   return [...byName.values()];
 }
 
 /** A tar of the files (regular files, directories, symlinks; sockets and devices left out as the docker CLI does). */
-export function syncArchive(copies: Array<Required<PathMapping>>): Promise<Buffer> {
+export function syncArchive(copies: Copy[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((res, rej) => {
@@ -96,7 +102,7 @@ export function serviceContainers(client: EngineClient, projectName: string, ser
  * removed. Every container is tried; the errors are reported together.
  */
 export async function syncService(client: EngineClient, projectName: string, service: string, mappings: PathMapping[]): Promise<void> {
-  const copies: Array<Required<PathMapping>> = [];
+  const copies: Copy[] = [];
   const deletions: string[] = [];
   for (const m of mappings) {
     if (!m.containerPath) continue;
@@ -105,7 +111,7 @@ export async function syncService(client: EngineClient, projectName: string, ser
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw composeError(`stat ${JSON.stringify(m.hostPath)}: ${(e as Error).message}`, 'ERR_COMPOSE_WATCH');
       exists = false;
     }
-    if (exists) copies.push(m as Required<PathMapping>);
+    if (exists) copies.push(m as Copy);
     else deletions.push(m.containerPath);
   }
   const containers = await serviceContainers(client, projectName, service);

@@ -11,7 +11,7 @@ import { watch as fsWatch, readdirSync, statSync, type FSWatcher } from 'node:fs
 import { join } from 'node:path';
 import type { EngineClient } from '../../client/engine-client.js';
 import type { Project } from '../model.js';
-import { composeError } from '../convert/units.js';
+import { composeError } from './errors.js';
 import { execToEnd, restartService, serviceContainers, syncService } from './watch-sync.js';
 import { boundByVolume, isSyncAction, watchRules, type PathMapping, type WatchRule } from './watch-rules.js';
 
@@ -50,12 +50,18 @@ const MAX_BATCH_WAIT_FACTOR = 20;
 /** Files of one initial sync, at most (a tree larger than this is not a source tree to copy file by file). */
 const MAX_INITIAL_FILES = 100_000;
 
-export async function watchProject(client: EngineClient, project: Project, opts: WatchOptions): Promise<void> {
-  const rules = watchRules(project, opts.services, opts.warn);
+/** The rules of the selected services, or compose v2's refusal when there is nothing to watch or a rule is wrong. */
+export function checkedWatchRules(project: Project, services: string[], opts: { warn?: (msg: string) => void; canRebuild: boolean }): WatchRule[] {
+  const rules = watchRules(project, services, opts.warn);
   if (rules.length === 0) throw composeError("none of the selected services is configured for watch, consider setting a 'develop' section", 'ERR_COMPOSE_WATCH');
-  if (!opts.hooks && rules.some((r) => r.trigger.action === 'rebuild')) {
+  if (!opts.canRebuild && rules.some((r) => r.trigger.action === 'rebuild')) {
     throw composeError('watch: rebuild rules need the build and recreate of `compose up`, which this command was not given', 'ERR_COMPOSE_WATCH');
   }
+  return rules;
+}
+
+export async function watchProject(client: EngineClient, project: Project, opts: WatchOptions): Promise<void> {
+  const rules = checkedWatchRules(project, opts.services, { warn: opts.warn, canRebuild: !!opts.hooks });
   for (const r of rules) {
     try { statSync(r.path); } catch { throw composeError(`watch path ${r.trigger.path} of service ${r.service} does not exist`, 'ERR_COMPOSE_WATCH'); }
   }
@@ -130,7 +136,8 @@ async function initialSync(client: EngineClient, project: Project, rule: WatchRu
   const mappings: PathMapping[] = [];
   const walk = (p: string, depth: number) => {
     if (mappings.length >= MAX_INITIAL_FILES || depth > 64) return;
-    if (p !== rule.path && (!rule.match(p) || boundByVolume(service, p))) return;
+    // an ignored or bind-covered directory is skipped whole; `include` decides file by file
+    if (p !== rule.path && (rule.ignored(p) || boundByVolume(service, p))) return;
     let st;
     try { st = statSync(p); } catch { return; }
     if (st.isDirectory()) {
@@ -189,7 +196,6 @@ async function rebuildServices(client: EngineClient, project: Project, services:
     opts.log(`Build failed. Error: ${(e as Error).message}`);
     throw e;
   }
-  if (opts.prune) await pruneDanglingImages(client, project.name);
   opts.log(`service(s) ${quoteList(services)} successfully built`);
   try {
     await hooks.recreate(services);
@@ -197,6 +203,9 @@ async function rebuildServices(client: EngineClient, project: Project, services:
     opts.log(`Failed to recreate services after update. Error: ${(e as Error).message}`);
     throw e;
   }
+  // after the recreate (compose v2 prunes before it, when the replaced container still holds the old
+  // image, so each rebuild left one image behind)
+  if (opts.prune) await pruneDanglingImages(client, project.name);
 }
 
 /** The project's images left without a name by a rebuild (best effort, as compose v2's). */
