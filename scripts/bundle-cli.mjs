@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// compose's schema validator, precompiled (see the script)
+await import('./compose-spec-validator.mjs');
+
 rmSync('dist/cli/berth.mjs', { force: true });
 await build({
   entryPoints: ['src/cli/main.ts'],

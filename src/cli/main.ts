@@ -199,6 +199,21 @@ function reportCommanderError(program: Command, path: string[], e: CommanderErro
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // the other ways into compose: cli-plugins/docker-compose and bin/berth-compose
+  if (argv[0] === '--docker-cli-plugin') {
+    const { runDockerPlugin } = await import('./docker-plugin.js');
+    try {
+      return await runDockerPlugin(argv.slice(1), loadCompose);
+    } catch (e) {
+      if (!(e instanceof BerthError) || e instanceof InstallError) throw e;
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+  }
+  if (argv[0] === '--compose-standalone') {
+    const standalone = preScan(argv.slice(1));
+    return runComposeCommand({ ...standalone, rest: ['compose', ...standalone.rest] });
+  }
   const scan = preScan(argv);
   if (scan.rest[0] === 'serve') {
     // the daemon: loaded only here so that client commands never pay for its imports
@@ -245,23 +260,35 @@ export async function main(argv: string[]): Promise<number> {
  * engine client made as every other command's (-H, BERTH_HOST, DOCKER_HOST, autostart).
  */
 async function runComposeCommand(scan: PreScan): Promise<number> {
-  let mod: { runCompose: (argv: string[], io: unknown) => Promise<number> };
-  let clientModule: { EngineClient: typeof EngineClient };
-  try {
-    mod = await import('../compose/main.js' as string);
-    // This CLI is one bundle; compose runs from dist/compose with its own instances of dist/client and
-    // dist/common. Its client is made from that same engine-client module (a URL the bundler leaves
-    // alone), or compose's `instanceof DaemonError` would never match what the client throws: a 404
-    // from the engine would be taken for a failure.
-    clientModule = await import(new URL('../client/engine-client.js', import.meta.url).href);
-  } catch (e) {
-    throw installErrorOf(e, repoDir()) ?? e;
-  }
-  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) }, clientModule.EngineClient);
+  const mod = await loadCompose();
+  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) }, mod.EngineClient);
   return mod.runCompose(scan.rest.slice(1), {
     client: () => ctx.client(), env: process.env, cwd: process.cwd(),
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, commandName: 'berth compose',
   });
+}
+
+/** What the CLI takes from compose's own modules. */
+export interface ComposeModules {
+  runCompose: (argv: string[], io: unknown) => Promise<number>;
+  COMPOSE_VERSION: string;
+  EngineClient: typeof EngineClient;
+}
+
+/**
+ * compose's module, loaded only when a compose command runs (the CLI bundle stays small). This CLI is
+ * one bundle; compose runs from dist/compose with its own instances of dist/client and dist/common. Its
+ * client is made from that same engine-client module (a URL the bundler leaves alone), or compose's
+ * `instanceof DaemonError` would never match what the client throws.
+ */
+async function loadCompose(): Promise<ComposeModules> {
+  try {
+    const mod = await import('../compose/main.js' as string);
+    const client = await import(new URL('../client/engine-client.js', import.meta.url).href);
+    return { runCompose: mod.runCompose, COMPOSE_VERSION: mod.COMPOSE_VERSION, EngineClient: client.EngineClient };
+  } catch (e) {
+    throw installErrorOf(e, repoDir()) ?? e;
+  }
 }
 
 /** The clone this CLI runs from: dist/cli/berth.cjs, dist/cli/main.js and src/cli/main.ts are two levels down. */

@@ -49,6 +49,9 @@ export class ComposeContext {
       envFiles: this.options.envFiles,
       env: this.io.env,
       cwd: this.io.cwd,
+      warn: (m) => this.err(`WARN[0000] ${m}\n`),
+      allResources: this.options.allResources,
+      stdin: this.io.stdin,
     });
     return this.projectPromise;
   }

@@ -12,7 +12,7 @@ import { DaemonError } from '../client/engine-client.js';
 import { ComposeContext, type ComposeGlobalOptions, type ComposeIO } from './context.js';
 import { COMMAND_REGISTRARS } from './commands/index.js';
 
-export const COMPOSE_VERSION = '2.39.0-berth';
+export { COMPOSE_VERSION } from './version.js';
 
 function collect(value: string, previous: string[] = []): string[] { return [...previous, value]; }
 
@@ -85,6 +85,7 @@ function reportComposeError(io: ComposeIO, e: unknown): number {
     if (e.message) io.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
+  // the client is made from this same dist/client module (src/cli/main.ts loadCompose), so classes match
   if (e instanceof DaemonError) {
     io.stderr.write(`Error response from daemon: ${e.message}\n`);
     return 1;

@@ -19,6 +19,8 @@ export interface Project {
   configFiles: string[];
   /** the environment interpolation used: the process's, then .env / --env-file */
   environment: Record<string, string>;
+  /** the --env-file / COMPOSE_ENV_FILES files (absolute) when given: com.docker.compose.project.environment_file */
+  envFiles?: string[];
   services: Record<string, ServiceConfig>;
   networks: Record<string, NetworkConfig>;
   volumes: Record<string, VolumeConfig>;

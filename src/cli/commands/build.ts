@@ -1,10 +1,9 @@
 /**
  * `berth build` / `berth image build` (the classic builder's flags and output)
- * and `berth builder prune`. The context is sent as a tar like the docker CLI
- * does: .dockerignore applied on this side, a Dockerfile from outside the
- * context or from stdin added under a private name.
+ * and `berth builder prune`. The context is packed by src/client/build-context.ts
+ * as the docker CLI packs it; a Dockerfile from stdin goes under a private name.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync, existsSync, createReadStream, type Stats } from 'node:fs';
+import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -13,79 +12,13 @@ import { jsonLines } from '../../client/engine-client.js';
 import { collect, confirm, ExitError, type CliContext } from '../context.js';
 import { humanSize } from '../../client/format/units.js';
 import { plainProgress, progressMode, TtyProgress, type ProgressSink } from '../../client/format/build-progress.js';
-import { PatternMatcher, readIgnoreFile } from '../../builder/context/dockerignore.js';
-import { encodeSecrets, parseSecretFlag, SECRETS_HEADER } from '../../builder/build-secrets.js';
-import { registryConfigHeader } from '../../registry/client/credentials.js';
+import { encodeSecrets, looksLikeArchive, packContext, parseSecretFlag, registryConfigHeaders, SECRETS_HEADER, tarOfOneFile } from '../../client/build-context.js';
 
-function registryConfig(): Record<string, string> {
-  const h = registryConfigHeader();
-  return h ? { 'X-Registry-Config': h } : {};
-}
 
 async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of s) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks);
-}
-
-function looksLikeArchive(b: Buffer): boolean {
-  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
-  if (b.length >= 4 && b.readUInt32LE(0) === 0xfd2fb528) return true;
-  return b.length >= 262 && b.subarray(257, 262).toString() === 'ustar';
-}
-
-/** tar of the context directory (ignored files left out; Dockerfile and .dockerignore always sent). */
-async function packContext(dir: string, dockerfileRel: string | undefined, extra?: { name: string; data: Buffer }): Promise<Readable> {
-  const { pack } = await import('tar-stream');
-  const p = pack();
-  const ignoreFile = [dockerfileRel ? join(dir, dockerfileRel + '.dockerignore') : '', join(dir, '.dockerignore')].find((f) => f && existsSync(f));
-  const matcher = new PatternMatcher(ignoreFile ? readIgnoreFile(readFileSync(ignoreFile, 'utf8')) : []);
-  const keep = new Set(['.dockerignore', dockerfileRel ?? 'Dockerfile', (dockerfileRel ?? 'Dockerfile') + '.dockerignore']);
-  const entries: Array<{ r: string; st: Stats }> = [];
-  const walk = (rel: string): void => {
-    for (const n of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${n}` : n;
-      const excluded = !keep.has(r) && matcher.matches(r);
-      const st = lstatSync(join(dir, r));
-      if (!excluded) entries.push({ r, st });
-      if (st.isDirectory() && (!excluded || matcher.hasExclusions)) walk(r);
-    }
-  };
-  walk('');
-  // as the docker CLI: a Dockerfile sent under a private name is listed in .dockerignore, so COPY . leaves it out
-  const ignoreText = (old: string | undefined): Buffer => Buffer.from(`${old ?? '.dockerignore'}\n${extra!.name}\n`);
-  (async () => {
-    for (const { r, st } of entries) {
-      const abs = join(dir, r);
-      const common = { name: r, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime: st.mtime };
-      await new Promise<void>((res, rej) => {
-        const cb = (e?: Error | null) => (e ? rej(e) : res());
-        if (extra && r === '.dockerignore' && st.isFile()) p.entry({ ...common, type: 'file' }, ignoreText(readFileSync(abs, 'utf8')), cb);
-        else if (st.isDirectory()) p.entry({ ...common, type: 'directory' }, cb);
-        else if (st.isSymbolicLink()) p.entry({ ...common, type: 'symlink', linkname: readlinkSync(abs) }, cb);
-        else if (st.isFile() && st.size <= 1024 * 1024) p.entry({ ...common, type: 'file' }, readFileSync(abs), cb); // small: no stream set-up
-        else if (st.isFile()) {
-          const e = p.entry({ ...common, type: 'file', size: st.size }, cb);
-          createReadStream(abs).on('error', rej).pipe(e);
-        } else res();
-      });
-    }
-    if (extra) {
-      const add = (name: string, data: Buffer) => new Promise<void>((res, rej) => p.entry({ name, mode: 0o600, mtime: new Date() }, data, (e) => (e ? rej(e) : res())));
-      await add(extra.name, extra.data);
-      if (!entries.some((e) => e.r === '.dockerignore' && e.st.isFile())) await add('.dockerignore', ignoreText(undefined));
-    }
-    p.finalize();
-  })().catch((e) => p.destroy(e));
-  return p as unknown as Readable;
-}
-
-async function tarOfOneFile(name: string, data: Buffer): Promise<Readable> {
-  const { pack } = await import('tar-stream');
-  const p = pack();
-  p.entry({ name, mode: 0o600, mtime: new Date() }, data);
-  p.finalize();
-  return p as unknown as Readable;
 }
 
 function parseBuildArgs(list: string[]): Record<string, string | null> {
@@ -164,7 +97,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
           q: quiet ? '1' : undefined, rm: '1', forcerm: o.forceRm ? '1' : undefined,
           networkmode: o.network, platform: o.platform,
         },
-        body, contentType: 'application/x-tar', headers: { ...secretHeader, ...registryConfig() },
+        body, contentType: 'application/x-tar', headers: { ...secretHeader, ...registryConfigHeaders() },
       });
       let imageId = '';
       const sink: ProgressSink | undefined = mode === 'tty'

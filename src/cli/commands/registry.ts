@@ -10,6 +10,7 @@ import { parseNormalizedNamed } from '../../image/reference.js';
 import { eraseCredentials, getCredentials, registryAuthHeader, serverKey, storeCredentials } from '../../registry/client/credentials.js';
 import type { JsonMessage } from '../../registry/client/progress.js';
 import { DaemonError, jsonLines } from '../../client/engine-client.js';
+import { authFor } from '../../client/registry-auth.js';
 import type { CliContext } from '../context.js';
 
 const enc = encodeURIComponent;
@@ -49,13 +50,7 @@ export class ProgressPrinter {
   }
 }
 
-function domainOf(name: string): string { return parseNormalizedNamed(name).domain; }
-
-export function authFor(name: string): Record<string, string> {
-  const domain = domainOf(name);
-  const h = registryAuthHeader(getCredentials(domain), domain);
-  return h ? { 'X-Registry-Auth': h } : {};
-}
+export { authFor } from '../../client/registry-auth.js';
 
 async function pullCommand(ctx: CliContext, name: string, o: { allTags?: boolean; platform?: string; quiet?: boolean }): Promise<void> {
   const client = await ctx.client();
