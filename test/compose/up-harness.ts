@@ -33,6 +33,7 @@ export async function composeHarness(t: TestContext, d?: TestDaemon): Promise<Co
   t.after(() => { for (const c of children) if (c.exitCode === null) { try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } } });
 
   const compose: ComposeHarness['compose'] = (args, opts = {}) => new Promise((resolve, reject) => {
+    const t0 = Date.now();
     const child = spawn(BERTH_BIN, ['-H', `unix://${daemon.socket}`, 'compose', ...args], { cwd: dir, env: env(opts.env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -44,6 +45,8 @@ export async function composeHarness(t: TestContext, d?: TestDaemon): Promise<Co
     child.stderr.on('data', (c) => err.push(c));
     child.on('close', (code, sig) => {
       clearTimeout(timer);
+      // UP_TIMING=1: each command's duration on stderr (to see where a slow test spends its time)
+      if (process.env.UP_TIMING) process.stderr.write(`[${Date.now() - t0}ms] compose ${args.join(' ')}\n`);
       resolve({ code: code ?? (sig ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
     child.stdin.on('error', () => {});

@@ -107,8 +107,9 @@ export async function waitDependencies(oc: OpsContext, project: Project, dependa
       continue;
     }
     waits.push((async () => {
-      for (;;) {
-        await sleep(POLL_MS);
+      // looked at once at once (a dependency often is ready already), then every POLL_MS
+      for (let round = 0; ; round++) {
+        if (round > 0) await sleep(POLL_MS);
         if (deadline?.passed) throw new DeadlineError();
         switch (how.condition) {
           case 'running_or_healthy':
