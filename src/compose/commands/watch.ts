@@ -7,15 +7,13 @@
 import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
 import type { Project } from '../model.js';
-import type { ImageTools } from '../ops/converge.js';
 import { buildServices } from '../ops/build.js';
-import { pullServices } from '../ops/pull.js';
 import { noSuchService, withSelectedServices } from '../ops/service-selection.js';
 import { recreateServices, upProject } from '../ops/up.js';
 import { checkedWatchRules, watchProject } from '../ops/watch.js';
 import { warnLine } from '../output/progress.js';
 import { boolValue } from './flags.js';
-import { literalNoOption, logPrinter, newProgress, opsContext, withProgress } from './orchestration.js';
+import { imageTools, literalNoOption, logPrinter, newProgress, opsContext, withProgress } from './orchestration.js';
 
 interface WatchFlags { noUp?: boolean; prune: boolean; quiet?: boolean }
 
@@ -38,19 +36,14 @@ export function registerWatchCommand(program: Command, ctx: () => ComposeContext
       const project = alwaysBuildWatched(loaded);
       // the rules are checked before anything is created: a bad rule leaves the project as it was
       checkedWatchRules(project, services, { canRebuild: true });
-      // pulled and built with the pull and build commands' code, as `up` does
-      const tools: ImageTools = {
-        pull: async (p, names) => { await pullServices(c, p, { services: names, mode: 'required', quiet: o.quiet }); },
-        build: async (p, names) => { await buildServices(c, p, names, { quiet: o.quiet }); },
-      };
-
       if (!o.noUp) {
         const oc = await opsContext(c, 'Running');
+        // pulled and built with the pull and build commands' code, as `up` does
         await upProject(oc, withSelectedServices(project, services), {
           create: { services, recreate: 'diverged', recreateDependencies: 'never', inherit: true, quietPull: o.quiet },
           detach: true,
         }, {
-          tools,
+          tools: imageTools(oc, c, { quiet: o.quiet }),
           stdout: c.io.stdout,
           stderr: c.io.stderr,
           printer: () => logPrinter(c, {}),
@@ -74,7 +67,7 @@ export function registerWatchCommand(program: Command, ctx: () => ComposeContext
             build: async (names) => { await buildServices(c, project, names, { quiet: o.quiet }); },
             recreate: async (names) => {
               const oc = await opsContext(c, 'Running');
-              await withProgress(oc, () => recreateServices(oc, project, names, tools));
+              await withProgress(oc, () => recreateServices(oc, project, names, imageTools(oc, c, { quiet: o.quiet })));
             },
           },
         });
