@@ -63,7 +63,8 @@ export async function runDockerPlugin(argv: string[], loadCompose: () => Promise
   // --config is the docker config directory for everything that reads it (credentials, psFormat, contexts)
   if (args.config) process.env.DOCKER_CONFIG = args.config;
   const { host } = resolveDockerHost({ hosts: args.hosts, context: args.context, env: process.env });
-  if (args.tls || /^(tcp|https?|ssh):/.test(host)) throw new UsageError(`berth compose talks to unix sockets only; the docker CLI's engine here is ${host}`);
+  // TLS options only matter for a TCP engine, which this client does not reach
+  if (!host.startsWith('unix://') && !host.startsWith('/')) throw new UsageError(`berth compose talks to unix sockets only; the docker CLI's engine here is ${host}${args.tls ? ' (with TLS)' : ''}`);
   const socket = socketFromHost(host);
   let client: EngineClient | null = null;
   const mod = await loadCompose();
