@@ -276,16 +276,17 @@ export interface ComposeModules {
 }
 
 /**
- * compose's module, loaded only when a compose command runs (the CLI bundle stays small). This CLI is
- * one bundle; compose runs from dist/compose with its own instances of dist/client and dist/common. Its
- * client is made from that same engine-client module (a URL the bundler leaves alone), or compose's
- * `instanceof DaemonError` would never match what the client throws.
+ * compose's bundle (dist/compose/compose.cjs), loaded only when a compose command runs, so the CLI's
+ * own bundle stays small. It carries its own copy of src/client: the engine client compose is given
+ * must be made from that copy's EngineClient, or compose's `instanceof DaemonError` would never match
+ * what the client throws.
  */
 async function loadCompose(): Promise<ComposeModules> {
   try {
-    const mod = await import('../compose/main.js' as string);
-    const client = await import(new URL('../client/engine-client.js', import.meta.url).href);
-    return { runCompose: mod.runCompose, COMPOSE_VERSION: mod.COMPOSE_VERSION, EngineClient: client.EngineClient };
+    // a URL, which the bundler leaves alone; from src (tests) the module itself
+    const url = import.meta.url.endsWith('.cjs') ? new URL('../compose/compose.cjs', import.meta.url).href : '../compose/main.js';
+    const mod = await import(url);
+    return { runCompose: mod.runCompose, COMPOSE_VERSION: mod.COMPOSE_VERSION, EngineClient: mod.EngineClient };
   } catch (e) {
     throw installErrorOf(e, repoDir()) ?? e;
   }

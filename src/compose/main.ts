@@ -13,6 +13,8 @@ import { ComposeContext, type ComposeGlobalOptions, type ComposeIO } from './con
 import { COMMAND_REGISTRARS } from './commands/index.js';
 
 export { COMPOSE_VERSION } from './version.js';
+/** The engine client class of this copy of src/client (the berth CLI makes compose's client with it). */
+export { EngineClient } from '../client/engine-client.js';
 
 function collect(value: string, previous: string[] = []): string[] { return [...previous, value]; }
 

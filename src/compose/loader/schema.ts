@@ -25,7 +25,7 @@ let validator: ValidateFunction | null = null;
 function compile(): ValidateFunction {
   if (validator) return validator;
   try {
-    const mod = require('./compose-spec-validator.cjs') as { default?: ValidateFunction } & ValidateFunction;
+    const mod = requireValidator();
     validator = mod.default ?? mod;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
@@ -35,6 +35,21 @@ function compile(): ValidateFunction {
     validator = new Ajv({ ...AJV_OPTIONS }).compile(schema);
   }
   return validator;
+}
+
+/**
+ * The precompiled validator sits next to this module (dist/compose/loader/schema.js); in compose's
+ * bundle (dist/compose/compose.cjs, where import.meta.url is the bundle's) it is in loader/.
+ */
+function requireValidator(): { default?: ValidateFunction } & ValidateFunction {
+  for (const path of ['./compose-spec-validator.cjs', './loader/compose-spec-validator.cjs']) {
+    try {
+      return require(path) as { default?: ValidateFunction } & ValidateFunction;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('compose-spec-validator')) throw e;
+    }
+  }
+  throw Object.assign(new Error('compose-spec-validator.cjs not built'), { code: 'MODULE_NOT_FOUND' });
 }
 
 interface Issue { path: (string | number)[]; message: string; key?: boolean }
