@@ -8,7 +8,7 @@ import { removesAtExit } from './auto-remove.js';
 import type { ContainerContext } from './context.js';
 import { finishExec } from './exec.js';
 import { logsToFile } from './log-config.js';
-import { isRestartCancelled, restartWanted } from './pending-restarts.js';
+import { isRestartCancelled, restartWanted, type PendingRestart } from './pending-restarts.js';
 import { removeAutomatically } from './removal.js';
 import { restartDelay } from './restart-policy.js';
 import { cgroupsPathOf } from './stats.js';
@@ -22,7 +22,8 @@ export type RunExit = Pick<TaskExit, 'exitCode'> & Partial<TaskExit>;
  * Record an exit: state, `die`, the release of what the run held; then, as decided with the exit,
  * the removal (--rm) or the restart policy's restart.
  */
-export async function handleExit(ctx: ContainerContext, id: string, exit: RunExit): Promise<void> {
+/** `deferRestart`: a restart it decides is left pending for the caller (the daemon's restore starts them in order). */
+export async function handleExit(ctx: ContainerContext, id: string, exit: RunExit, opts: { deferRestart?: boolean } = {}): Promise<void> {
   const code = exit.exitCode;
   const error = exit.error ?? '';
   let ended: { autoRemove: boolean } | undefined;
@@ -76,7 +77,7 @@ export async function handleExit(ctx: ContainerContext, id: string, exit: RunExi
     return;
   }
   timer.done();
-  scheduleRestart(ctx, id);
+  if (!opts.deferRestart) scheduleRestart(ctx, id);
 }
 
 /**
@@ -111,18 +112,31 @@ export function scheduleRestart(ctx: ContainerContext, id: string): void {
   ctx.restartDelays.set(id, delay);
   pending.timer = setTimeout(() => {
     pending.timer = undefined;
-    pending.attempt = ctx.locks.run(id, async () => {
-      const cur = ctx.store.get(id);
-      if (pending.cancelled || !cur?.state.Restarting) return;
-      await startLocked(ctx, id, pending);
-    }).catch((e) => {
-      if (isRestartCancelled(e)) return;
-      log.warn('restart failed', { container: id.slice(0, 12), error: (e as Error).message });
-      const cur = ctx.store.get(id);
-      if (cur) ctx.signals.emit(`exit:${id}`, cur.state.ExitCode);
-    }).finally(() => { if (ctx.restarts.get(id) === pending) ctx.restarts.delete(id); });
+    void attemptRestart(ctx, id, pending);
   }, delay);
   pending.timer.unref();
+}
+
+/** A pending restart, now, without the back-off (the daemon's restore); resolves when it has been tried. */
+export async function restartPendingNow(ctx: ContainerContext, id: string): Promise<void> {
+  const pending = ctx.restarts.get(id);
+  if (!pending || pending.cancelled || pending.timer || pending.attempt) return;
+  if (!ctx.store.get(id)?.state.Restarting || ctx.closed) { ctx.restarts.delete(id); return; }
+  await attemptRestart(ctx, id, pending);
+}
+
+function attemptRestart(ctx: ContainerContext, id: string, pending: PendingRestart): Promise<void> {
+  pending.attempt = ctx.locks.run(id, async () => {
+    const cur = ctx.store.get(id);
+    if (pending.cancelled || !cur?.state.Restarting) return;
+    await startLocked(ctx, id, pending);
+  }).catch((e) => {
+    if (isRestartCancelled(e)) return;
+    log.warn('restart failed', { container: id.slice(0, 12), error: (e as Error).message });
+    const cur = ctx.store.get(id);
+    if (cur) ctx.signals.emit(`exit:${id}`, cur.state.ExitCode);
+  }).finally(() => { if (ctx.restarts.get(id) === pending) ctx.restarts.delete(id); });
+  return pending.attempt;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';

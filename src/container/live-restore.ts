@@ -5,9 +5,10 @@ import { readExitFile } from '../runtime/index.js';
 import { removesAtExit } from './auto-remove.js';
 import type { ContainerContext } from './context.js';
 import { unwatchExit, watchExit } from './exit-watch.js';
-import { handleExit, scheduleRestart } from './exits.js';
+import { handleExit, restartPendingNow } from './exits.js';
 import { logsToFile } from './log-config.js';
 import { dropRestart, restartWanted } from './pending-restarts.js';
+import { startOrder } from './start-order.js';
 import { remove } from './removal.js';
 import { start } from './start.js';
 import { taskOf } from './tasks.js';
@@ -18,13 +19,15 @@ import { taskOf } from './tasks.js';
  * --rm and restart policies), and mounts nothing owns are cleaned up.
  */
 export async function restore(ctx: ContainerContext): Promise<void> {
+  // restarts decided here wait for the end of the restore, to run in dependency order
+  const restarting = new Set<string>();
   for (const rec of ctx.store.all()) {
     try {
       if (rec.state.Running && !rec.state.Restarting) {
         const mon = ctx.monitor(rec.id);
         // the run's task, taken up from the record: conmon may have written its exit meanwhile
         const exit = taskOf(ctx, rec).exited();
-        if (exit) { await handleExit(ctx, rec.id, exit); continue; }
+        if (exit) { await handleExit(ctx, rec.id, exit, { deferRestart: true }); restarting.add(rec.id); continue; }
         const st = await ctx.runtimeFor(rec).state(rec.id).catch(() => null);
         if (st && st.status !== 'stopped' && (st.pid > 0 || st.status === 'paused')) {
           ctx.store.mutate(rec.id, (r) => {
@@ -35,7 +38,8 @@ export async function restore(ctx: ContainerContext): Promise<void> {
           continue;
         }
         // gone without an exit code (host reboot, conmon killed): Docker records 255
-        await handleExit(ctx, rec.id, { exitCode: readExitFile(mon.exitFile) ?? 255 });
+        await handleExit(ctx, rec.id, { exitCode: readExitFile(mon.exitFile) ?? 255 }, { deferRestart: true });
+        restarting.add(rec.id);
       } else if (rec.state.Restarting) {
         // the restart that was pending when the daemon stopped is decided again (the policy may have changed)
         const cur = ctx.store.mutate(rec.id, (r) => {
@@ -43,7 +47,7 @@ export async function restore(ctx: ContainerContext): Promise<void> {
           if (restartWanted(ctx, r, removesAtExit(ctx, r))) r.state = { ...r.state, Status: 'restarting', Restarting: true, Running: true };
         });
         await ctx.deps.snapshots.unmount(rec.id).catch(() => undefined);
-        if (cur.state.Restarting) { ctx.restarts.set(rec.id, { cancelled: false }); scheduleRestart(ctx, rec.id); }
+        if (cur.state.Restarting) { ctx.restarts.set(rec.id, { cancelled: false }); restarting.add(rec.id); }
       } else {
         await ctx.deps.snapshots.unmount(rec.id).catch(() => undefined);
         // a removal the daemon's stop interrupted is finished
@@ -56,8 +60,10 @@ export async function restore(ctx: ContainerContext): Promise<void> {
   await ctx.deps.snapshots.cleanupStale(new Set(ctx.store.all().map((r) => r.id)));
   await deleteOrphanRuntimeStates(ctx);
   restoreJsonLogs(ctx);
-  // Docker starts always / unless-stopped containers again at daemon start
-  for (const rec of ctx.store.all()) {
+  // Docker starts always / unless-stopped containers again at daemon start, and the restarts decided
+  // above happen now: one after another, each container after what it depends on
+  for (const rec of startOrder(ctx.store.all())) {
+    if (restarting.has(rec.id)) { await restartPendingNow(ctx, rec.id); continue; }
     const p = rec.hostConfig.RestartPolicy?.Name;
     if (!rec.state.Running && !rec.manuallyStopped && (p === 'always' || p === 'unless-stopped') && parseTime(rec.state.StartedAt)) {
       await start(ctx, rec.id).catch((e) => log.warn('restart at daemon start failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
