@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { apiRequest, cleanEnv, waitFor, type RunResult } from './daemon.js';
+import { runProgram } from '../compat/helpers.js';
 
 export const DOCKERD = '/usr/sbin/dockerd';
 export const CONTAINERD = '/usr/bin/containerd';
@@ -120,25 +121,11 @@ async function waitReady(name: string, pid: number, log: string, ready: () => bo
   }, timeoutMs, `${name} to answer`).catch((e: Error) => { throw new Error(`${e.message}\n${logTail(log)}`); });
 }
 
+/** The docker CLI against this dockerd, bounded by timeoutMs (compat's runProgram: output collected, the group killed on timeout). */
 export function runDockerCli(env: NodeJS.ProcessEnv, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(DOCKER_CLI, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`docker ${args.join(' ')} timed out`)); }, opts.timeoutMs ?? 60_000);
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (sig ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
-  });
+  return runProgram(DOCKER_CLI, args, { env, input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
 }
 
-/** GET a streaming body from an Engine API socket into a file (image archives are too big for apiRequest). */
 function download(socket: string, path: string, file: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath: socket, method: 'GET', path }, (res) => {
