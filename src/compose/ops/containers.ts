@@ -5,7 +5,7 @@
 import type { ContainerSummary } from '../../common/engine-api/types.js';
 import { done, failed, working } from '../output/progress.js';
 import { containerId, type OpsContext } from './ops-context.js';
-import { isConflict, isNotFound } from './resources.js';
+import { isConflict, isNotFound } from './errors.js';
 
 export async function stopContainer(oc: OpsContext, c: ContainerSummary, timeout?: number): Promise<void> {
   const id = containerId(c);

@@ -11,7 +11,7 @@ import type { EngineClient } from '../../client/engine-client.js';
 import { BerthError } from '../../common/errors.js';
 import type { Project, ServiceConfig } from '../model.js';
 import { serviceImage as convertServiceImage } from '../convert/container.js';
-import { isNotFound } from './resources.js';
+import { isNotFound } from './errors.js';
 
 export interface ImageOptions {
   /** --no-build: never build */

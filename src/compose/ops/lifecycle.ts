@@ -8,7 +8,7 @@ import type { Project } from '../model.js';
 import { done, working } from '../output/progress.js';
 import { buildGraph, inDependencyOrder, inReverseDependencyOrder, withDependents } from './graph.js';
 import { containerId, forEachLimited, type OpsContext } from './ops-context.js';
-import { isNotFound } from './resources.js';
+import { isNotFound } from './errors.js';
 import { projectContainers, serviceOf } from './state.js';
 import { stopContainer } from './containers.js';
 import { waitDependencies, type WaitDependency } from './start.js';

@@ -6,7 +6,7 @@
 import type { EngineClient } from '../../client/engine-client.js';
 import type { ContainerInspectResponse, ContainerSummary } from '../../common/engine-api/types.js';
 import { LABELS } from '../model.js';
-import { isNotFound } from './resources.js';
+import { isNotFound } from './errors.js';
 import { projectContainers, serviceOf } from './state.js';
 import { LineSplitter } from '../output/log-printer.js';
 

@@ -19,6 +19,7 @@ import { LABELS, type Project } from '../model.js';
 import { networkCreateBody, volumeCreateBody } from '../convert/resources.js';
 import { done, failed, warning, working, type ProgressWriter } from '../output/progress.js';
 import { projectContainers } from './state.js';
+import { daemonStatus, isConflict, isNotFound } from './errors.js';
 
 export interface ResourceContext {
   client: EngineClient;
@@ -31,17 +32,6 @@ export interface ResourceContext {
 }
 
 interface NetworkSummary { Id: string; Name: string; Labels?: Record<string, string> | null; Containers?: Record<string, unknown> | null }
-
-/**
- * The HTTP status of a daemon's error answer. Read from the object, not by `instanceof`: the berth CLI
- * hands compose a client from its own bundle, whose DaemonError is another class than this module's.
- */
-export function daemonStatus(e: unknown): number | undefined {
-  const s = (e as { statusCode?: unknown } | null)?.statusCode;
-  return typeof s === 'number' ? s : undefined;
-}
-export const isNotFound = (e: unknown) => daemonStatus(e) === 404;
-export const isConflict = (e: unknown) => daemonStatus(e) === 409;
 
 function fail(message: string): BerthError {
   return new BerthError(message, { code: 'ERR_COMPOSE_INVALID', status: 400, exitCode: 1 });
