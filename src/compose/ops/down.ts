@@ -4,12 +4,10 @@
  * with --rmi, the named non-external volumes with -v. Nothing found at all: compose's warning.
  */
 import type { Project } from '../model.js';
-import { done, warning, working } from '../output/progress.js';
 import { buildGraph, inReverseDependencyOrder, withDependents } from './graph.js';
 import { forEachLimited, type OpsContext } from './ops-context.js';
 import { orphansOf } from './converge.js';
-import { isConflict, isNotFound } from './errors.js';
-import { removeNetworks, removeVolumes } from './resources.js';
+import { removeNetworks, removeVolumes, removeWithProgress } from './resources.js';
 import { serviceImage } from './images.js';
 import { projectContainers, serviceOf } from './state.js';
 import { stopAndRemoveContainer } from './containers.js';
@@ -56,17 +54,7 @@ async function removeImages(oc: OpsContext, project: Project, mode: 'local' | 'a
   }
   let removed = 0;
   await Promise.all([...images].map(async (img) => {
-    const id = `Image ${img}`;
-    oc.progress.event(working(id, 'Removing'));
-    try {
-      await oc.client.call('DELETE', `/images/${encodeURIComponent(img)}`);
-      oc.progress.event(done(id, 'Removed'));
-      removed++;
-    } catch (e) {
-      if (isConflict(e)) { oc.progress.event(warning(id, 'Resource is still in use')); return; }
-      if (isNotFound(e)) { oc.progress.event(done(id, 'Warning: No resource found to remove')); return; }
-      throw e;
-    }
+    if (await removeWithProgress(oc.progress, `Image ${img}`, () => oc.client.call('DELETE', `/images/${encodeURIComponent(img)}`))) removed++;
   }));
   return removed;
 }

@@ -235,16 +235,24 @@ export async function removeVolumes(rc: ResourceContext, project: Project): Prom
       if (isNotFound(e)) return;
       throw e;
     }
-    rc.progress.event(working(id, 'Removing'));
-    try {
-      await rc.client.call('DELETE', `/volumes/${encodeURIComponent(v.name)}`, { query: { force: true } });
-      rc.progress.event(done(id, 'Removed'));
-      removed++;
-    } catch (e) {
-      if (isConflict(e)) { rc.progress.event(warning(id, 'Resource is still in use')); return; }
-      if (isNotFound(e)) { rc.progress.event(done(id, 'Warning: No resource found to remove')); return; }
-      throw e;
-    }
+    if (await removeWithProgress(rc.progress, id, () => rc.client.call('DELETE', `/volumes/${encodeURIComponent(v.name)}`, { query: { force: true } }))) removed++;
   }));
   return removed;
+}
+
+/**
+ * One removal (a volume, an image) with compose's progress lines: one in use is a warning and one already
+ * gone is reported as such, neither fails `down`. True when it was removed.
+ */
+export async function removeWithProgress(progress: ProgressWriter, id: string, remove: () => Promise<unknown>): Promise<boolean> {
+  progress.event(working(id, 'Removing'));
+  try {
+    await remove();
+    progress.event(done(id, 'Removed'));
+    return true;
+  } catch (e) {
+    if (isConflict(e)) { progress.event(warning(id, 'Resource is still in use')); return false; }
+    if (isNotFound(e)) { progress.event(done(id, 'Warning: No resource found to remove')); return false; }
+    throw e;
+  }
 }
