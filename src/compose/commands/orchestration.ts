@@ -9,7 +9,9 @@ import { BerthError } from '../../common/errors.js';
 import type { ComposeContext } from '../context.js';
 import type { Project } from '../model.js';
 import { LogPrinter } from '../output/log-printer.js';
-import { progressWriter, warnLine, type ProgressMode, type ProgressWriter } from '../output/progress.js';
+import { warnLine } from '../output/progress.js';
+import { commandProgress } from '../ops/progress.js';
+import { projectOrName as projectRef } from '../ops/project-ref.js';
 import { projectFromEngine } from '../ops/engine-project.js';
 import { withServicesEnabled } from '../ops/service-selection.js';
 import type { ImageTools } from '../ops/converge.js';
@@ -17,21 +19,10 @@ import type { OpsContext } from '../ops/ops-context.js';
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean };
 
-export function progressMode(c: ComposeContext): ProgressMode {
-  const mode = c.options.progress ?? 'auto';
-  // compose v2: --ansi never turns the auto mode into plain lines
-  if (mode === 'auto' && c.options.ansi === 'never') return 'plain';
-  return mode;
-}
-
-export function newProgress(c: ComposeContext, title: string): ProgressWriter {
-  return progressWriter(c.io.stderr as Stream, progressMode(c), title, c.options.ansi);
-}
-
 export async function opsContext(c: ComposeContext, title: string): Promise<OpsContext> {
   return {
     client: await c.client(),
-    progress: newProgress(c, title),
+    progress: commandProgress(c, title),
     warn: (msg) => warnLine(c.io.stderr, msg),
     parallel: c.options.parallel,
   };
@@ -52,19 +43,8 @@ export async function withProgress<T>(oc: OpsContext, fn: (oc: OpsContext) => Pr
  * but COMPOSE_PROJECT_NAME is set, that project (compose v2's projectOrName).
  */
 export async function projectOrName(c: ComposeContext, services: string[] = []): Promise<Project> {
-  const o = c.options;
-  if (o.files.length > 0 || !o.projectName) {
-    let project: Project;
-    try {
-      project = await c.project();
-    } catch (e) {
-      const envName = c.io.env.COMPOSE_PROJECT_NAME;
-      if (envName) return projectFromEngine(await c.client(), envName.toLowerCase());
-      throw e;
-    }
-    return withServicesEnabled(project, services);
-  }
-  return projectFromEngine(await c.client(), o.projectName.toLowerCase());
+  const { project, name } = await projectRef(c);
+  return project ? withServicesEnabled(project, services) : projectFromEngine(await c.client(), name);
 }
 
 /** Whether the project came from the files (then service names are checked against them). */

@@ -10,7 +10,8 @@ import { applyImageFlags } from '../ops/images.js';
 import { applyScale, noSuchService, withSelectedServices } from '../ops/service-selection.js';
 import { upProject } from '../ops/up.js';
 import { createProject } from '../ops/converge.js';
-import { collect, imageTools, intOption, literalNoOption, logPrinter, newProgress, notSupported, opsContext, usageError, withProgress } from './orchestration.js';
+import { commandProgress } from '../ops/progress.js';
+import { collect, imageTools, intOption, literalNoOption, logPrinter, notSupported, opsContext, usageError, withProgress } from './orchestration.js';
 
 interface CreateFlags {
   build?: boolean; noBuild?: boolean; pull: string; quietPull?: boolean;
@@ -147,7 +148,7 @@ export function registerUpCommands(program: Command, ctx: () => ComposeContext):
         stderr: c.io.stderr,
         printer: () => logPrinter(c, { noColor: o.noColor, noLogPrefix: o.noLogPrefix, timestamps: o.timestamps }),
         // on a terminal compose mixes the stop's progress into the log output; plain lines otherwise
-        stopProgress: () => newProgress(c, 'Stopping'),
+        stopProgress: () => commandProgress(c, 'Stopping'),
       });
       if (code !== 0) throw new ComposeExit(code);
     });

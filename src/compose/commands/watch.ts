@@ -13,7 +13,8 @@ import { recreateServices, upProject } from '../ops/up.js';
 import { checkedWatchRules, watchProject } from '../ops/watch.js';
 import { warnLine } from '../output/progress.js';
 import { boolValue } from './flags.js';
-import { imageTools, literalNoOption, logPrinter, newProgress, opsContext, withProgress } from './orchestration.js';
+import { commandProgress } from '../ops/progress.js';
+import { imageTools, literalNoOption, logPrinter, opsContext, withProgress } from './orchestration.js';
 
 interface WatchFlags { noUp?: boolean; prune: boolean; quiet?: boolean }
 
@@ -47,7 +48,7 @@ export function registerWatchCommand(program: Command, ctx: () => ComposeContext
           stdout: c.io.stdout,
           stderr: c.io.stderr,
           printer: () => logPrinter(c, {}),
-          stopProgress: () => newProgress(c, 'Stopping'),
+          stopProgress: () => commandProgress(c, 'Stopping'),
         });
       }
 

@@ -1,7 +1,7 @@
 /**
- * The progress writer of the image commands (build, pull, push): compose's (output/progress.ts) in the
- * mode of --progress (auto: tty on a terminal, plain otherwise; --ansi never makes auto plain), or
- * quiet for their -q.
+ * The progress writer of every command (up, down, build, pull, push…): compose's (output/progress.ts) in
+ * the mode of --progress (auto: tty on a terminal, plain otherwise; --ansi never makes auto plain, as in
+ * compose v2), or quiet for the image commands' -q.
  */
 import type { ComposeContext } from '../context.js';
 import { progressWriter, type ProgressMode, type ProgressWriter } from '../output/progress.js';
