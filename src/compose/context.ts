@@ -17,7 +17,6 @@ export interface ComposeGlobalOptions {
   progress?: 'auto' | 'tty' | 'plain' | 'quiet' | 'json';
   ansi?: 'never' | 'always' | 'auto';
   parallel?: number;
-  compatibility?: boolean;
   allResources?: boolean;
 }
 

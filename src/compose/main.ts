@@ -36,7 +36,7 @@ export function buildComposeProgram(io: ComposeIO, getCtx: () => ComposeContext)
     .addOption(new Option('--progress <type>', 'Set type of progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']))
     .addOption(new Option('--ansi <when>', 'Control when to print ANSI control characters').choices(['never', 'always', 'auto']))
     .option('--parallel <n>', 'Control max parallelism, -1 for unlimited', (v) => Number(v))
-    .option('--compatibility', 'Run compose in backward compatibility mode')
+    .option('--compatibility', 'Run compose in backward compatibility mode (not supported by berth compose: refused)')
     .option('--all-resources', 'Include all resources, even those not used by services');
   program.addHelpCommand(false);
   for (const register of COMMAND_REGISTRARS) register(program, getCtx);
@@ -45,6 +45,10 @@ export function buildComposeProgram(io: ComposeIO, getCtx: () => ComposeContext)
 
 function globalOptions(program: Command, env: NodeJS.ProcessEnv): ComposeGlobalOptions {
   const o = program.opts();
+  // docker-compose 1.x's names and behaviours; refused rather than taken and ignored
+  if (o.compatibility || env.COMPOSE_COMPATIBILITY === 'true') {
+    throw new BerthError('--compatibility (COMPOSE_COMPATIBILITY) is not supported by berth compose', { code: 'ERR_NOT_SUPPORTED', status: 501, exitCode: 1 });
+  }
   return {
     files: o.file ?? [],
     projectName: o.projectName,
@@ -54,7 +58,6 @@ function globalOptions(program: Command, env: NodeJS.ProcessEnv): ComposeGlobalO
     progress: o.progress ?? (env.COMPOSE_PROGRESS as ComposeGlobalOptions['progress']),
     ansi: o.ansi ?? (env.COMPOSE_ANSI as ComposeGlobalOptions['ansi']),
     parallel: o.parallel ?? (env.COMPOSE_PARALLEL_LIMIT ? Number(env.COMPOSE_PARALLEL_LIMIT) : undefined),
-    compatibility: o.compatibility ?? env.COMPOSE_COMPATIBILITY === 'true',
     allResources: o.allResources,
   };
 }
