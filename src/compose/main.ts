@@ -6,7 +6,7 @@
  * Each command group is a module under commands/ with a `register(program, ctx)`; this file only
  * parses the global options and reports errors the way compose v2 prints them.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BerthError } from '../common/errors.js';
 import { DaemonError } from '../client/engine-client.js';
 import { ComposeContext, type ComposeGlobalOptions, type ComposeIO } from './context.js';
@@ -17,6 +17,12 @@ export { COMPOSE_VERSION } from './version.js';
 export { EngineClient } from '../client/engine-client.js';
 
 function collect(value: string, previous: string[] = []): string[] { return [...previous, value]; }
+
+/** An integer, as pflag's int parses it; anything else is a flag error, not an unbounded run. */
+function parallelValue(v: string): number {
+  if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`invalid argument "${v}" for "--parallel" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  return Number(v);
+}
 
 export function buildComposeProgram(io: ComposeIO, getCtx: () => ComposeContext): Command {
   const program = new Command('compose')
@@ -35,7 +41,7 @@ export function buildComposeProgram(io: ComposeIO, getCtx: () => ComposeContext)
     .option('--env-file <file>', 'Specify an alternate environment file', collect, [])
     .addOption(new Option('--progress <type>', 'Set type of progress output').choices(['auto', 'tty', 'plain', 'json', 'quiet']))
     .addOption(new Option('--ansi <when>', 'Control when to print ANSI control characters').choices(['never', 'always', 'auto']))
-    .option('--parallel <n>', 'Control max parallelism, -1 for unlimited', (v) => Number(v))
+    .option('--parallel <n>', 'Control max parallelism, -1 for unlimited', parallelValue)
     .option('--compatibility', 'Run compose in backward compatibility mode (not supported by berth compose: refused)')
     .option('--all-resources', 'Include all resources, even those not used by services');
   program.addHelpCommand(false);
@@ -57,7 +63,7 @@ function globalOptions(program: Command, env: NodeJS.ProcessEnv): ComposeGlobalO
     envFiles: o.envFile ?? [],
     progress: o.progress ?? (env.COMPOSE_PROGRESS as ComposeGlobalOptions['progress']),
     ansi: o.ansi ?? (env.COMPOSE_ANSI as ComposeGlobalOptions['ansi']),
-    parallel: o.parallel ?? (env.COMPOSE_PARALLEL_LIMIT ? Number(env.COMPOSE_PARALLEL_LIMIT) : undefined),
+    parallel: o.parallel ?? (env.COMPOSE_PARALLEL_LIMIT ? parallelValue(env.COMPOSE_PARALLEL_LIMIT) : undefined),
     allResources: o.allResources,
   };
 }

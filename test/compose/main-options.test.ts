@@ -34,3 +34,17 @@ test('--compatibility and COMPOSE_COMPATIBILITY=true are refused with exit 1; wi
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout, 'web\n');
 });
+
+test('--parallel and COMPOSE_PARALLEL_LIMIT take integers only: anything else is an error, exit 1', async (t) => {
+  const dir = mkdtempSync('/tmp/bt-compose-opts-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: busybox\n');
+  const flag = await compose(['--parallel', 'lots', 'config', '--services'], dir);
+  assert.equal(flag.code, 1);
+  assert.match(flag.stderr, /invalid argument "lots" for "--parallel" flag/);
+  const env = await compose(['config', '--services'], dir, { COMPOSE_PARALLEL_LIMIT: 'x' });
+  assert.equal(env.code, 1);
+  assert.match(env.stderr, /invalid argument "x" for "--parallel" flag/);
+  const ok = await compose(['--parallel', '2', 'config', '--services'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+});
