@@ -14,6 +14,9 @@ import { networkRoutes } from './routes/networks.js';
 import { volumeRoutes } from './routes/volumes.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { statsRoutes } from './routes/stats.js';
+import { sbomRoutes } from './routes/sbom.js';
+import { scanRoutes } from './routes/scan.js';
+import { auditRoutes } from './routes/audit.js';
 import { debugEnabled, log } from '../common/log.js';
 
 /**
@@ -36,6 +39,9 @@ function buildRouter(): Router {
   volumeRoutes(r);
   distributionRoutes(r);
   statsRoutes(r);
+  sbomRoutes(r);
+  scanRoutes(r);
+  auditRoutes(r);
   for (const [method, pattern, msg] of NOT_YET) {
     r.add(method, pattern, () => { throw new NotSupportedError(msg); });
   }

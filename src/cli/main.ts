@@ -22,6 +22,10 @@ import { registerNetworkCommands, registerPortCommand } from './commands/network
 import { registerVolumeCommands } from './commands/volume.js';
 import { registerBuildCommands } from './commands/build.js';
 import { registerCompletionCommands } from './commands/completion.js';
+import { registerSbomCommands } from './commands/sbom.js';
+import { registerScanCommands } from './commands/scan.js';
+import { registerLintCommands } from './commands/lint.js';
+import { registerAuditCommands } from './commands/audit.js';
 
 const GROUPS = new Set(['container', 'image', 'system', 'completion']);
 
@@ -88,6 +92,10 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'build', commands: ['build', 'builder', 'image build'], register: (p, ctx, g) => registerBuildCommands(p, ctx, g.image) },
   { name: 'completion', commands: ['completion', '__complete'], register: (p, ctx) => registerCompletionCommands(p, ctx, () => buildProgram(ctx)) },
   { name: 'port', commands: ['port', 'container port'], register: (p, ctx, g) => { registerPortCommand(p, ctx); registerPortCommand(g.container, ctx); } },
+  { name: 'sbom', commands: ['sbom'], register: (p, ctx) => registerSbomCommands(p, ctx) },
+  { name: 'scan', commands: ['scan'], register: (p, ctx) => registerScanCommands(p, ctx) },
+  { name: 'lint', commands: ['lint'], register: (p, ctx) => registerLintCommands(p, ctx) },
+  { name: 'audit', commands: ['audit'], register: (p, ctx) => registerAuditCommands(p, ctx) },
 ];
 
 /** The registrars that define the command at `path`; all of them when the path is not in the table. */

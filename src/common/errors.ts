@@ -51,6 +51,38 @@ const ENGINE_CODES = [
   'ERR_XATTR_TOOL_MISSING',
 ] as const;
 
+/*
+ * The supply-chain and check areas keep their codes in lists of their own, so that work on one area
+ * does not touch another's lines (keep each list sorted).
+ */
+const SBOM_CODES = [
+  'ERR_SBOM', 'ERR_SBOM_CATALOGER', 'ERR_SBOM_FORMAT', 'ERR_SBOM_SOURCE',
+] as const;
+
+const SBOM_OUTPUT_CODES = [
+  'ERR_SBOM_NOT_ATTACHED', 'ERR_SBOM_OUTPUT',
+] as const;
+
+const SCAN_VERSION_CODES = [
+  'ERR_VERSION_INVALID',
+] as const;
+
+const SCAN_CODES = [
+  'ERR_SCAN', 'ERR_SCAN_DB', 'ERR_SCAN_DB_EMPTY', 'ERR_SCAN_IGNORE_FILE', 'ERR_SCAN_INCOMPLETE', 'ERR_SCAN_OSV',
+] as const;
+
+const LINT_CODES = [
+  'ERR_LINT', 'ERR_LINT_CONFIG', 'ERR_LINT_FAILED',
+] as const;
+
+const LINT_RULE_CODES = [
+  'ERR_LINT_RULE',
+] as const;
+
+const AUDIT_CODES = [
+  'ERR_AUDIT', 'ERR_AUDIT_FAILED',
+] as const;
+
 /**
  * The distribution spec's error codes, which the built-in registry answers with; as engine errors they
  * are `ERR_REGISTRY_<code>`.
@@ -62,11 +94,14 @@ export const DISTRIBUTION_CODES = [
 ] as const;
 export type DistributionCode = typeof DISTRIBUTION_CODES[number];
 
-export type ErrorCode = typeof ENGINE_CODES[number] | `ERR_REGISTRY_${DistributionCode}`;
+const AREA_CODES = [...SBOM_CODES, ...SBOM_OUTPUT_CODES, ...SCAN_VERSION_CODES, ...SCAN_CODES, ...LINT_CODES, ...LINT_RULE_CODES, ...AUDIT_CODES] as const;
+
+export type ErrorCode = typeof ENGINE_CODES[number] | typeof AREA_CODES[number] | `ERR_REGISTRY_${DistributionCode}`;
 
 /** Every code, for checking a code that arrives as text (an API response, a JSON stream). */
 export const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ...ENGINE_CODES,
+  ...AREA_CODES,
   ...DISTRIBUTION_CODES.map((c) => `ERR_REGISTRY_${c}` as const),
 ]);
 

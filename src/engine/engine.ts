@@ -32,6 +32,10 @@ import { systemDiskUsage, type DiskUsage } from './disk-usage.js';
 import { runBuild, pruneBuildCache, type EngineBuildOptions, type BuildCachePruneOptions } from './build.js';
 import * as transfer from './image-transfer.js';
 import { bootstrapImage } from '../image/bootstrap.js';
+import { sbomOf, type SbomOptions, type SbomTarget } from './sbom-ops.js';
+import { scanOf, type ScanOptions } from './scan-ops.js';
+import type { Sbom } from '../sbom/types.js';
+import type { ScanReport } from '../scan/types.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -203,6 +207,14 @@ export class Engine {
   build(opts: EngineBuildOptions): Promise<BuildResult> {
     return cancellable(runBuild(this, this.builder, opts), opts.signal, 'build');
   }
+
+  // ---------------------------------------------------------------- supply chain
+
+  /** The packages in an image, a container's filesystem or a directory. */
+  sbom(target: SbomTarget, opts: SbomOptions = {}): Promise<Sbom> { return sbomOf(this, target, opts); }
+
+  /** Known vulnerabilities of what `sbom` finds, from the OSV database under the root. */
+  scan(target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> { return scanOf(this, target, opts); }
 
   // ---------------------------------------------------------------- prune and disk usage
 

@@ -1,0 +1,28 @@
+/**
+ * What catalogers read: a read-only view of a root filesystem. For an image it is the union of its
+ * layers, with overlay whiteouts and opaque directories honoured, and each file knows the layer it
+ * came from; for a directory or a container's filesystem there is no layer.
+ */
+export interface TreeEntry {
+  /** absolute path inside the tree, `/`-separated */
+  path: string;
+  kind: 'file' | 'dir' | 'symlink' | 'other';
+  size: number;
+  mode: number;
+  /** diff ID of the layer the visible version of this path comes from */
+  layerDigest?: string;
+}
+
+export interface FileTree {
+  /** the entry for a path, or undefined when it does not exist (symlinks are not followed) */
+  stat(path: string): TreeEntry | undefined;
+  /** the contents of a regular file (symlinks in the final component are followed inside the tree) */
+  readFile(path: string): Promise<Buffer>;
+  /** the names in a directory (empty when it is not one) */
+  readDir(path: string): string[];
+  /**
+   * Every entry below `dir` whose path matches `test`, depth first, without crossing into /proc,
+   * /sys or /dev. Bounded by the tree's size.
+   */
+  walk(dir: string, test: (entry: TreeEntry) => boolean): Iterable<TreeEntry>;
+}
