@@ -11,6 +11,10 @@ if [ "${1:-}" = "--test" ]; then
   # Peers and clients the tests drive, and git for the test that clones the repository. docker.io
   # (dockerd, containerd, runc) for the tests that run the same compose projects against dockerd.
   PACKAGES+=(docker-registry skopeo docker-compose python3-docker git zstd zsh fish docker.io)
+  # SBOM and scan tests: real package databases and binaries to catalog
+  PACKAGES+=()
+  # lint and audit tests: ShellCheck for RUN scripts
+  PACKAGES+=(shellcheck)
 fi
 # npm (and a Node.js to run it) only to install berth's packages; berth itself runs on the Node.js they bring.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

@@ -11,6 +11,10 @@ import { pushCase, pullCase, saveCase, loadCase } from './images.js';
 import { portLoopbackCase, portGatewayCase } from './ports.js';
 import { serverPushCase, serverPullCase } from './registry-server.js';
 import { COMPOSE_CASES } from './compose.js';
+import { SBOM_CASES } from './sbom.js';
+import { SCAN_CASES } from './scan.js';
+import { LINT_CASES } from './lint.js';
+import { AUDIT_CASES } from './audit.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 import { healthStatsProbe } from '../probes/health-stats.js';
@@ -21,5 +25,9 @@ export const CASES: Case[] = [
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, serverPushCase, serverPullCase, saveCase, loadCase,
   ...COMPOSE_CASES,
+  ...SBOM_CASES,
+  ...SCAN_CASES,
+  ...LINT_CASES,
+  ...AUDIT_CASES,
 ];
 export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe];
