@@ -39,3 +39,51 @@ export interface LintResult {
   /** the Dockerfile did not parse: the parser's message with its line */
   parseError?: { message: string; line?: number };
 }
+
+import type { ParseResult } from '../builder/parser/ast.js';
+
+/** `.berth-lint.yaml` and the command line, merged. */
+export interface LintConfig {
+  /** codes turned off (`# check=skip=` adds to these per file) */
+  disabled: string[];
+  /** when set, only these codes run */
+  enabled?: string[];
+  /** per-code severity overrides */
+  severities: Record<string, LintSeverity>;
+  /** registries whose images count as trusted bases (`docker.io/library`, `registry.example.com`) */
+  trustedRegistries: string[];
+  /** the exit status is non-zero when a finding is at or above this */
+  failureThreshold: LintSeverity | 'none';
+  /** run ShellCheck on RUN scripts when it is installed */
+  shellcheck: boolean;
+}
+
+/** What a rule sees: one Dockerfile, parsed, with what is known about its build. */
+export interface LintInput {
+  file: string;
+  text: string;
+  /** the text's lines, without newlines; index 0 is line 1 */
+  lines: string[];
+  ast: ParseResult;
+  /** --build-arg values, for UndefinedVar / InvalidDefaultArgInFrom */
+  buildArgs: Record<string, string>;
+  /** whether a path in the build context is excluded by .dockerignore (undefined: no context known) */
+  isIgnored?: (contextPath: string) => boolean;
+  /** whether the context has a .dockerignore (undefined: no context known) */
+  hasDockerignore?: boolean;
+  config: LintConfig;
+}
+
+export interface RuleReport {
+  line: number;
+  column?: number;
+  endLine?: number;
+  message: string;
+  fix?: string;
+  /** overrides the rule's default severity for this finding */
+  severity?: LintSeverity;
+}
+
+export interface LintRule extends LintRuleInfo {
+  check(input: LintInput, report: (r: RuleReport) => void): void;
+}

@@ -1,0 +1,8 @@
+/** Every cataloger, in the order they run. */
+import type { Cataloger } from '../cataloger.js';
+
+export const OS_CATALOGERS: Cataloger[] = [];
+
+export const LANGUAGE_CATALOGERS: Cataloger[] = [];
+
+export const CATALOGERS: Cataloger[] = [...OS_CATALOGERS, ...LANGUAGE_CATALOGERS];
