@@ -1,7 +1,8 @@
 /** Every cataloger, in the order they run. */
 import type { Cataloger } from '../cataloger.js';
+import { dpkgCataloger } from './dpkg.js';
 
-export const OS_CATALOGERS: Cataloger[] = [];
+export const OS_CATALOGERS: Cataloger[] = [dpkgCataloger];
 
 export const LANGUAGE_CATALOGERS: Cataloger[] = [];
 
