@@ -1,8 +1,9 @@
 /** Every cataloger, in the order they run. */
 import type { Cataloger } from '../cataloger.js';
+import { apkCataloger } from './apk.js';
 import { dpkgCataloger } from './dpkg.js';
 
-export const OS_CATALOGERS: Cataloger[] = [dpkgCataloger];
+export const OS_CATALOGERS: Cataloger[] = [dpkgCataloger, apkCataloger];
 
 export const LANGUAGE_CATALOGERS: Cataloger[] = [];
 
