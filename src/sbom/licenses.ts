@@ -133,7 +133,7 @@ function convert(declared: string): string | undefined {
   const text = declared.trim().replace(/\s+/g, ' ');
   if (text === '') return undefined;
   // already SPDX (operators in upper case, no deprecated GNU ids such as GPL-2.0+)
-  if (!/\b(and|or|with)\b/.test(text) && !/\b(GPL|LGPL|AGPL|GFDL)-\d\.\d\+?(?!-)/.test(text) && isValidSpdx(text)) return text;
+  if (!/\s(and|or|with)\s/.test(text) && !/\b(GPL|LGPL|AGPL|GFDL)-\d\.\d\+?(?!-)/.test(text) && isValidSpdx(text)) return text;
   // DEP-5: a comma closes a group ("GPL-2+ or Artistic, and BSD-3-clause")
   const groups = text.split(/\s*,\s*(?=(?:and|or)\b)/i);
   const out: string[] = [];
@@ -145,15 +145,16 @@ function convert(declared: string): string | undefined {
       op = m ? m[1]!.toUpperCase() : 'AND';
       g = g.slice(m?.[0].length ?? 0);
     }
-    const parts = g.split(/\s+(and|or|&|\|)\s+|\s*(\|\||&&)\s*/i).filter((p) => p !== undefined);
+    const parts = g.split(/(\s*[()]\s*|\s+(?:and|or|&|\||&&|\|\|)\s+)/i).map((p) => p.trim()).filter((p) => p !== '');
     const mapped: string[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      if (i % 2 === 1) { mapped.push(/^(or|\||\|\|)$/i.test(parts[i]!) ? 'OR' : 'AND'); continue; }
-      const term = parts[i]!.replace(/^\(|\)$/g, '');
-      const s = simpleTerm(term) ?? licenseRef(term);
+    for (const part of parts) {
+      if (part === '(' || part === ')') { mapped.push(part); continue; }
+      if (/^(and|&|&&)$/i.test(part)) { mapped.push('AND'); continue; }
+      if (/^(or|\||\|\|)$/i.test(part)) { mapped.push('OR'); continue; }
+      const s = simpleTerm(part) ?? licenseRef(part);
       mapped.push(s.includes(' ') && !s.startsWith('(') && !/ WITH /.test(s) ? `(${s})` : s);
     }
-    const expr = mapped.join(' ');
+    const expr = mapped.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')');
     if (op) out.push(op);
     out.push(groups.length > 1 && mapped.length > 1 ? `(${expr})` : expr);
   }

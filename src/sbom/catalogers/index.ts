@@ -2,8 +2,9 @@
 import type { Cataloger } from '../cataloger.js';
 import { apkCataloger } from './apk.js';
 import { dpkgCataloger } from './dpkg.js';
+import { rpmCataloger } from './rpm.js';
 
-export const OS_CATALOGERS: Cataloger[] = [dpkgCataloger, apkCataloger];
+export const OS_CATALOGERS: Cataloger[] = [dpkgCataloger, apkCataloger, rpmCataloger];
 
 export const LANGUAGE_CATALOGERS: Cataloger[] = [];
 
