@@ -1,8 +1,12 @@
 /** Every cataloger, in the order they run. */
 import type { Cataloger } from '../cataloger.js';
+import { goBinaryCataloger } from './go-binary.js';
+import { javaCataloger } from './java.js';
+import { npmCataloger } from './npm.js';
+import { pythonCataloger } from './python.js';
 
 export const OS_CATALOGERS: Cataloger[] = [];
 
-export const LANGUAGE_CATALOGERS: Cataloger[] = [];
+export const LANGUAGE_CATALOGERS: Cataloger[] = [npmCataloger, pythonCataloger, goBinaryCataloger, javaCataloger];
 
 export const CATALOGERS: Cataloger[] = [...OS_CATALOGERS, ...LANGUAGE_CATALOGERS];
