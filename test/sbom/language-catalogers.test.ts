@@ -363,3 +363,23 @@ test('all language catalogers over one tree: each finds its own, bad files do no
   byPurl(all, 'pkg:pypi/six@1.16.0');
   assert.deepEqual(ctx.warnings.map((w) => w.path), ['/srv/package-lock.json']);
 });
+
+test('generateSbom over dirTree: language packages from copied real files, Go read in ranges through the union tree', async () => {
+  const { dirTree } = await import('../../src/sbom/dir-tree.js');
+  const { generateSbom } = await import('../../src/sbom/generate.js');
+  const root = join(tmp, 'dirtree');
+  put(root, 'usr/share/java/commons-lang3.jar', readFileSync(debJar()));
+  put(root, 'usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n');
+  put(root, 'srv/node_modules/fflate/package.json', readFileSync(join(repo, 'node_modules/fflate/package.json')));
+  put(root, 'usr/sbin/runc', readFileSync('/usr/sbin/runc'), 0o755);
+  const tree = dirTree(root);
+  let whole = 0;
+  const readFile = tree.readFile.bind(tree);
+  tree.readFile = async (p: string) => { if (p === '/usr/sbin/runc') whole++; return readFile(p); };
+  const sbom = await generateSbom(tree, { type: 'directory', name: root });
+  assert.deepEqual(sbom.warnings, []);
+  const purls = sbom.packages.map((p) => p.purl);
+  for (const p of ['pkg:maven/org.apache.commons/commons-lang3@3.12.0', 'pkg:pypi/six@1.16.0', 'pkg:npm/fflate@0.8.3']) assert.ok(purls.includes(p), p);
+  assert.ok(sbom.packages.some((p) => p.name === 'github.com/opencontainers/runc' && p.locations[0]!.path === '/usr/sbin/runc'));
+  assert.equal(whole, 0, 'runc was not read whole');
+});
