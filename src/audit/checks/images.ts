@@ -33,7 +33,7 @@ export function secretsInImage(config: any): string[] {
     const eq = e.indexOf('=');
     const name = eq < 0 ? e : e.slice(0, eq);
     const value = eq < 0 ? '' : e.slice(eq + 1);
-    if (SECRET_NAME.test(name) && !NOT_A_VALUE.test(name) && value !== '') found.add(`ENV ${name}`);
+    if (SECRET_NAME.test(name) && !NOT_A_VALUE.test(name) && value !== '' && !value.startsWith('$')) found.add(`ENV ${name}`);
   }
   for (const [k, v] of Object.entries((config?.config?.Labels ?? {}) as Record<string, string>)) {
     if (SECRET_NAME.test(k) && v) found.add(`LABEL ${k}`);
