@@ -1,23 +1,11 @@
 /** The text (Docker Bench's layout) and SARIF 2.1.0 outputs, the latter validated against the OASIS schema. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { renderSarif, renderText } from '../../src/audit/render.js';
 import { runAudit } from '../../src/audit/run.js';
 import type { AuditReport } from '../../src/audit/types.js';
 import { facts, fakeEngine, goodContainer, image } from './fixtures.js';
-
-const SARIF_SCHEMA = new URL('../../../shared/specs/supply-chain/sarif-schema-2.1.0.json', import.meta.url);
-
-export function sarifValidator() {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-  (addFormats as unknown as (a: Ajv) => void)(ajv);
-  // the schema is draft-04 (`id`, not `$id`); nothing else in it reads differently under ajv's default draft
-  const { id, $schema: _draft, ...schema } = JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8'));
-  return ajv.compile({ $id: id, ...schema });
-}
+import { sarifValidator } from './sarif-schema.js';
 
 async function sample(): Promise<AuditReport> {
   const r = await runAudit(fakeEngine({

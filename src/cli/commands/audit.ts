@@ -24,7 +24,10 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       else {
         let tmpl;
         try { tmpl = compile(preFormat(o.format).text); } catch (e) { throw new UsageError(`invalid --format: ${(e as Error).message}`); }
-        for (const f of report.findings) ctx.out(tmpl.execute(f) + '\n');
+        // Go-style field names, as docker's templates have them (.ID, .Status, .Target...)
+        for (const f of report.findings) {
+          ctx.out(tmpl.execute({ ID: f.id, Section: f.section, Title: f.title, Status: f.status, Details: f.details ?? '', Target: f.target ?? '', Remediation: f.remediation ?? '' }) + '\n');
+        }
       }
       // checks that could not look: the text shows them; the machine formats carry them, and stderr says so
       if (o.format !== 'text' && report.errors.length) {
