@@ -96,7 +96,11 @@ test("a container's filesystem: its own changes show, with no layer; nothing is 
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(running.packages.some((x: any) => x.name === 'berth-probe' && x.version === '1.2-3'));
-  await d.ok(['rm', '-f', 'sbom-running', 'sbom-stopped']);
+  // a deleted database is a whiteout in the upper dir: its packages are gone from the container
+  await d.ok(['run', '--name', 'sbom-deleted', 'debian', 'rm', '/var/lib/dpkg/status'], LONG);
+  const deleted = JSON.parse(await d.ok(['sbom', '--container', 'sbom-deleted', '--format', 'json'], LONG));
+  assert.equal(deleted.packages.filter((x: any) => x.type === 'deb').length, 0);
+  await d.ok(['rm', '-f', 'sbom-running', 'sbom-stopped', 'sbom-deleted']);
 
   // the image itself is unchanged
   const image = JSON.parse(await d.ok(['sbom', 'debian', '--format', 'json'], LONG));
@@ -140,16 +144,18 @@ test('a corrupt package database: WARNING lines on stderr, the rest still listed
   mkdirSync(join(root, 'var/lib/dpkg/status.d'), { recursive: true });
   writeFileSync(join(root, 'var/lib/dpkg/status.d/good'), 'Package: good\nStatus: install ok installed\nVersion: 1.0\nArchitecture: all\n');
   writeFileSync(join(root, 'var/lib/dpkg/status.d/bad'), '\u0000\u0001 this is not a control file\n');
-  const r = await runBerth(join(tmp, 'no-daemon.sock'), ['sbom', '--dir', root, '--format', 'json'], { env: { BERTH_NO_AUTOSTART: '1' } });
+  const env = { env: { BERTH_NO_AUTOSTART: '1' } };
+  const r = await runBerth(join(tmp, 'no-daemon.sock'), ['sbom', '--dir', root, '--format', 'json'], env);
   assert.equal(r.code, 0, r.stderr);
   const sbom = JSON.parse(r.stdout);
-  assert.ok(sbom.packages.some((p: any) => p.name === 'good'));
-  if (sbom.warnings.length > 0) {
-    assert.match(r.stderr, /^WARNING: the SBOM is incomplete: \d+ files? could not be read$/m);
-    assert.match(r.stderr, /WARNING: \/var\/lib\/dpkg\/status\.d\/bad/);
-  } else {
-    assert.equal(r.stderr, '');
-  }
+  assert.deepEqual(sbom.packages.map((p: any) => p.name), ['good']);
+  assert.equal(sbom.warnings.length, 1);
+  assert.equal(sbom.warnings[0].path, '/var/lib/dpkg/status.d/bad');
+  assert.match(r.stderr, /^WARNING: the SBOM is incomplete: 1 file could not be read\nWARNING: \/var\/lib\/dpkg\/status\.d\/bad: dpkg: .+\n$/);
+  const spdx = JSON.parse((await runBerth(join(tmp, 'no-daemon.sock'), ['sbom', '--dir', root, '--format', 'spdx-json'], env)).stdout);
+  assert.match(spdx.creationInfo.comment, /Incomplete: 1 file\(s\) could not be read: \/var\/lib\/dpkg\/status\.d\/bad/);
+  const cdx = JSON.parse((await runBerth(join(tmp, 'no-daemon.sock'), ['sbom', '--dir', root, '--format', 'cyclonedx-json'], env)).stdout);
+  assert.ok(cdx.metadata.properties.some((p: any) => p.name === 'berth:warning:0' && p.value.startsWith('/var/lib/dpkg/status.d/bad: dpkg: ')));
 });
 
 test("a missing image or container: Docker's wording, exit 1; no target: usage error", async () => {
