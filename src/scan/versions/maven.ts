@@ -8,7 +8,8 @@
  * known qualifiers `alpha < beta < milestone < rc = cr < snapshot < "" = ga = final = release < sp`,
  * then unknown ones alphabetically; `a1`/`b1`/`m1` mean alpha/beta/milestone 1; a number beats a list,
  * which beats a qualifier (`1-sp < 1-1 < 1.1`); a missing item counts as null (padding). `.X` before
- * a qualifier is read as `-X` (Maven 3.9: `1.0.0.RC1 < 1.0.0-RC2`). Any string is a Maven version.
+ * a qualifier is read as `-X` (MNG-7644: `1.0.0.RC1 < 1.0.0-RC2`). Maven reads any string; berth
+ * refuses only the empty string and white space, which no published version has.
  */
 import type { VersionOrder } from './types.js';
 import { compareDigits, invalidVersion } from './invalid.js';
