@@ -107,6 +107,11 @@ test('each ecosystem\'s ordering decides: PyPI pre-releases, Alpine revisions, G
   const go: OsvAffected = { ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '0.17.0' }] }] };
   assert.deepEqual(affectedBy(go, 'v0.0.0-20220722155217-630584e8d5aa', versionOrder('Go')), { affected: true, fixedIn: '0.17.0' });
   assert.equal(affectedBy(go, 'v0.17.0', versionOrder('Go')).affected, false);
+  // the Go standard library comes as toolchain versions; SEMVER ranges read them with Go's ordering
+  const stdlib: OsvAffected = { ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.21.11' }, { introduced: '1.22.0-0' }, { fixed: '1.22.4' }] }] };
+  assert.deepEqual(affectedBy(stdlib, 'go1.22rc1', versionOrder('Go')), { affected: true, fixedIn: '1.22.4' });
+  assert.deepEqual(affectedBy(stdlib, 'go1.21', versionOrder('Go')), { affected: true, fixedIn: '1.21.11' });
+  assert.deepEqual(affectedBy(stdlib, 'go1.21.11', versionOrder('Go')), { affected: false });
 });
 
 test('a version the ordering cannot read throws ERR_VERSION_INVALID', () => {
