@@ -45,7 +45,7 @@ export interface ImportedSource {
 export interface ImportResult {
   sources: ImportedSource[];
   warnings: ScanWarning[];
-  /** true when some file was rejected: the database lacks what it held */
+  /** true when some file was rejected, or a damaged database was rebuilt: the database lacks what they held */
   incomplete: boolean;
   /** advisories in the database afterwards */
   total: number;
@@ -177,7 +177,8 @@ export class OsvDatabase {
     const started = Date.now();
     for (const p of paths) if (!existsSync(p)) throw new NotFoundError(`no such file or directory: ${p}`, 'ERR_PATH_NOT_FOUND');
     const warnings: ScanWarning[] = [];
-    if (this.damage !== undefined || !this.db) {
+    const rebuilt = this.damage !== undefined || !this.db;
+    if (rebuilt) {
       const was = this.damage;
       const aside = this.rebuild();
       warnings.push({ path: this.path, message: `the database was damaged (${was}); it was moved to ${aside} and rebuilt: import every source again` });
@@ -209,7 +210,8 @@ export class OsvDatabase {
       sources.push(src);
     }
     const total = (this.conn().prepare('SELECT count(*) AS n FROM advisories').get() as { n: number }).n;
-    return { sources, warnings, incomplete: sources.some((s) => s.rejected > 0), total, durationMs: Date.now() - started };
+    // a rebuild lost what earlier imports held: incomplete until they are imported again
+    return { sources, warnings, incomplete: rebuilt || sources.some((s) => s.rejected > 0), total, durationMs: Date.now() - started };
   }
 
   /** One transaction: a newer `modified` replaces the stored advisory and its index rows, an older or equal one is skipped. */
