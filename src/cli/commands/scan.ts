@@ -158,8 +158,10 @@ export function registerScanCommands(program: Command, ctx: CliContext): void {
         // uploaded, so a daemon that cannot see this file system still gets the files
         const body = st.isDirectory() ? (await scanTools()).zipDirectoryStream(abs) : createReadStream(abs);
         const name = o.name ?? (/^all\.(zip|json)$/i.test(basename(abs)) ? `${basename(resolve(abs, '..'))}/${basename(abs)}` : basename(abs));
-        const r = await client.json<ImportResult>('POST', '/berth/scan/db/import', { query: { name, path: abs }, body, contentType: 'application/zip' });
-        for (const w of r.warnings) ctx.err(`WARNING: ${w.path ? `${w.path.replace(/^.*\/osv-upload-[^/]+\/upload\.(zip|json)/, abs)}: ` : ''}${w.message}\n`);
+        const r = await client.json<ImportResult>('POST', '/berth/scan/db/import', { query: { name, path: abs }, body, contentType: st.isDirectory() || abs.endsWith('.zip') ? 'application/zip' : 'application/octet-stream' });
+        // the daemon names its spooled copy: say the user's path instead (a directory's files by their own path)
+        const shown = (p: string) => p.replace(/^.*\/osv-upload-[^/]+\/upload\.(zip|json)(!\/)?/, (_m, _ext, bang) => (bang && st.isDirectory() ? `${abs}/` : bang ? `${abs}!/` : abs));
+        for (const w of r.warnings) ctx.err(`WARNING: ${w.path ? `${shown(w.path)}: ` : ''}${w.message}\n`);
         rejected += r.sources.reduce((n, s) => n + s.rejected, 0);
         incomplete ||= r.incomplete;
         ctx.out(importLines(r));

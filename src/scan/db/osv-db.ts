@@ -284,9 +284,7 @@ export class OsvDatabase {
       const counts = db.prepare('SELECT count(*) AS n, count(withdrawn) AS w, max(modified_ms) AS newest FROM advisories').get() as { n: number; w: number; newest: number | null };
       const ecosystems = (db.prepare('SELECT ecosystem, count(DISTINCT id) AS n FROM affects GROUP BY ecosystem ORDER BY ecosystem').all() as Array<{ ecosystem: string; n: number }>)
         .map((r) => ({ ecosystem: r.ecosystem, advisories: r.n }));
-      const sources = (db.prepare('SELECT name, path, imported_at, advisories, warnings FROM sources ORDER BY name').all() as Array<{ name: string; path: string; imported_at: string; advisories: number; warnings: number }>)
-        .map((r) => ({ name: r.name, path: r.path, importedAt: r.imported_at, advisories: r.advisories, warnings: r.warnings }));
-      const updated = sources.map((s) => s.importedAt).sort().at(-1);
+      const { sources, updated } = this.sources();
       return {
         path: this.path,
         advisories: counts.n,
@@ -297,6 +295,15 @@ export class OsvDatabase {
         ageSeconds: updated ? Math.max(0, Math.round((Date.now() - Date.parse(updated)) / 1000)) : undefined,
         newestModified: counts.newest != null ? new Date(counts.newest).toISOString() : undefined,
       };
+    });
+  }
+
+  /** The imported sources and the last import (cheap: what every scan report names). */
+  sources(): { sources: SourceStatus[]; updated?: string } {
+    return this.read((db) => {
+      const sources = (this.prepare(db, 'SELECT name, path, imported_at, advisories, warnings FROM sources ORDER BY name').all() as Array<{ name: string; path: string; imported_at: string; advisories: number; warnings: number }>)
+        .map((r) => ({ name: r.name, path: r.path, importedAt: r.imported_at, advisories: r.advisories, warnings: r.warnings }));
+      return { sources, updated: sources.map((x) => x.importedAt).sort().at(-1) };
     });
   }
 
