@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
@@ -92,4 +92,24 @@ test('--dir: the same files as a local directory give the same findings', { time
   const report = JSON.parse(await d.ok(['scan', '--dir', rootfs, '--format', 'json'], LONG));
   assert.equal(report.target.type, 'directory');
   assert.deepEqual(lines(report), EXPECTED);
+});
+
+test('a package database the catalogers cannot parse: a warning naming it, the rest still scanned, exit 3 (or --exit-code N when findings give it)', { timeout: 120_000 }, async () => {
+  const broken = join(tmp, 'broken');
+  rmSync(broken, { recursive: true, force: true });
+  mkdirSync(broken);
+  // the good files plus a lock file that is not JSON
+  for (const f of ['etc/os-release', 'lib/apk/db/installed', 'app/package-lock.json']) {
+    write(join(broken, f), readFileSync(join(rootfs, f)));
+  }
+  write(join(broken, 'srv/web/package-lock.json'), '{"lockfileVersion": 3, "packages": {');
+  const r = await d.berth(['scan', '--dir', broken, '--format', 'json'], LONG);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /WARNING: \/srv\/web\/package-lock\.json: /);
+  assert.match(r.stderr, /the scan is incomplete/);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.incomplete, true);
+  assert.deepEqual(lines(report), EXPECTED.filter((l) => / (apk|npm) /.test(l)));
+  // findings that fail the job take precedence over the incomplete status
+  assert.equal((await d.berth(['scan', '--dir', broken, '--exit-code', '7'], LONG)).code, 7);
 });
