@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { Enums, Models, SPDX, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Sbom, SbomPackage, SbomSource } from '../types.js';
 import { isSimpleLicense, isSpdxExpression, licenseTerms } from './licenses.js';
-import { packageRefs, sourcePurl, sourceVersion } from './source.js';
+import { packageRefs } from './package-refs.js';
+import { sourcePurl, sourceVersion } from './source.js';
 
 export interface CycloneDxOptions {
   /** `urn:uuid:…`; a new one by default */

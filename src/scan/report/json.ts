@@ -2,7 +2,7 @@
  * The scan report as JSON: the ScanReport model with findings in a fixed order (most severe first,
  * then package, then advisory) and keys in a fixed order, so two scans of the same image diff cleanly.
  */
-import { packageKey } from '../../sbom/format/source.js';
+import { packageKey } from '../../sbom/format/package-refs.js';
 import { SEVERITIES, type Finding, type ScanReport } from '../types.js';
 
 const rank = (f: Finding): number => SEVERITIES.indexOf(f.severity);

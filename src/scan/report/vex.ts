@@ -6,7 +6,7 @@
  */
 import { Enums, Models } from '@cyclonedx/cyclonedx-library';
 import { bomMetadata, newSerialNumber, packageComponent, serializeBom } from '../../sbom/format/cyclonedx.js';
-import { packageKey, packageRefs } from '../../sbom/format/source.js';
+import { packageKey, packageRefs } from '../../sbom/format/package-refs.js';
 import { BERTH_VERSION } from '../../common/version.js';
 import type { Finding, ScanReport, Severity } from '../types.js';
 import { sortFindings } from './json.js';
