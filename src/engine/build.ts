@@ -20,6 +20,8 @@ export interface EngineBuildOptions extends Omit<BuildOptions, 'context' | 'cont
   context: Readable | string;
   /** notes that are not build output (a --cache-from image that is not here) */
   onNotice?: (text: string) => void;
+  /** attach the new image's SBOM to it (`berth build --sbom`, berth's own extension) */
+  sbom?: boolean;
 }
 
 export interface BuildCachePruneOptions {
@@ -32,7 +34,7 @@ export interface BuildCachePruneOptions {
 export async function runBuild(host: BuildHost, builder: Builder, opts: EngineBuildOptions): Promise<BuildResult> {
   const dirs: string[] = [];
   const makeDir = (): string => { const dir = buildTmpDir(host); dirs.push(dir); return dir; };
-  const { context: source, onNotice, ...rest } = opts;
+  const { context: source, onNotice, sbom: _sbom, ...rest } = opts;
   try {
     opts.signal?.throwIfAborted();
     const t0 = performance.now();

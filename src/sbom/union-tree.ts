@@ -10,7 +10,7 @@
  * directory lookups are cached for the tree's lifetime (a tree is made for one SBOM run).
  */
 import { constants as fsc, lstatSync, readdirSync, readlinkSync, realpathSync, type Dirent, type Stats } from 'node:fs';
-import { open, readlink } from 'node:fs/promises';
+import { open, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError, SystemError } from '../common/errors.js';
 import type { FileTree, LayerCopy, TreeEntry } from './file-tree.js';
@@ -105,6 +105,19 @@ export class UnionTree implements FileTree {
   }
 
   async readFile(path: string): Promise<Buffer> {
+    return this.withFile(path, (fh) => fh.readFile());
+  }
+
+  /** Part of a file: the Go cataloger reads an ELF file's headers and build info, not 100 MB binaries whole. */
+  async readRange(path: string, offset: number, length: number): Promise<Buffer> {
+    return this.withFile(path, async (fh) => {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    });
+  }
+
+  private async withFile<T>(path: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
     const f = this.resolve(path, true);
     if (!f) throw new NotFoundError(`${normalize(path)}: no such file in the tree`);
     if (f.kind !== 'file') throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
@@ -125,7 +138,7 @@ export class UnionTree implements FileTree {
         throw new SystemError(`${normalize(path)}: resolved outside the tree`, 'ERR_SBOM_SOURCE');
       }
       if (!(await fh.stat()).isFile()) throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
-      return await fh.readFile();
+      return await use(fh);
     } finally {
       await fh.close();
     }

@@ -56,6 +56,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
     .option('--rm', 'Remove intermediate containers after a successful build (always)', true)
     .option('--force-rm', 'Always remove intermediate containers (always)')
     .option('--secret <stringArray>', 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]" or "id=x,env=VAR")', collect, [])
+    .option('--sbom', 'Attach an SBOM (SPDX JSON) of the built image to it; push sends it as an OCI referrer')
     .action(async (context: string, o: any) => {
       const mode = progressMode(o.progress, !!o.quiet, !!process.stdout.isTTY);
       const quiet = mode === 'quiet';
@@ -95,7 +96,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
           labels: JSON.stringify(parseLabels(o.label)), target: o.target, nocache: o.cache === false ? '1' : undefined,
           pull: o.pull ? '1' : undefined, cachefrom: o.cacheFrom.length ? JSON.stringify(o.cacheFrom) : undefined,
           q: quiet ? '1' : undefined, rm: '1', forcerm: o.forceRm ? '1' : undefined,
-          networkmode: o.network, platform: o.platform,
+          networkmode: o.network, platform: o.platform, sbom: o.sbom ? '1' : undefined,
         },
         body, contentType: 'application/x-tar', headers: { ...secretHeader, ...registryConfigHeaders() },
       });
