@@ -121,11 +121,11 @@ export class UnionTree implements FileTree {
     const f = this.resolve(path, true);
     if (!f) throw new NotFoundError(`${normalize(path)}: no such file in the tree`);
     if (f.kind !== 'file') throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
-    return this.readLayerFile(f.layer, f.path, normalize(path));
+    return this.withLayerFile(f.layer, f.path, use, normalize(path));
   }
 
   /** One layer's copy of a file, by its canonical path. */
-  private async readLayerFile(layer: number, canonical: string, shown = canonical): Promise<Buffer> {
+  private async withLayerFile<T>(layer: number, canonical: string, use: (fh: FileHandle) => Promise<T>, shown = canonical): Promise<T> {
     const path = shown;
     const hostPath = this.hostPath(layer, canonical);
     // O_NOFOLLOW and the fd's own path check: a container changing its rootfs between the lookup and
@@ -156,7 +156,7 @@ export class UnionTree implements FileTree {
       if (!st.isFile()) break; // a whiteout, a directory or a link hides what is below
       const digest = this.layers[layer]!.digest;
       if (!digest) return [];
-      out.push({ layerDigest: digest, read: () => this.readLayerFile(layer, f.path) });
+      out.push({ layerDigest: digest, read: () => this.withLayerFile(layer, f.path, (fh) => fh.readFile()) });
     }
     return out;
   }
