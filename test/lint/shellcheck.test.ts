@@ -45,7 +45,7 @@ test('findings map to Dockerfile lines and columns; ARG/ENV names count as assig
   const [fs] = await shellcheckFindings([lintInput(DOCKERFILE)]);
   assert.deepEqual(at(fs, 'SC2154'), ['6:24'], 'only the variable no ARG/ENV defines');
   assert.deepEqual(at(fs, 'SC2086'), ['4:39', '6:8', '6:24', '12:1']);
-  assert.deepEqual(at(fs, 'SC2006'), ['10:22'], 'backquotes in the heredoc script, at its Dockerfile line');
+  assert.deepEqual(at(fs, 'SC2006'), ['10:20'], 'backquotes in the heredoc script, at its Dockerfile line');
   assert.ok(!fs.some((f) => f.line >= 16), 'exec form without a shell, and PowerShell, are not shell scripts');
   for (const f of fs) {
     assert.match(f.code, /^SC\d{4}$/);
