@@ -7,16 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InvalidArgumentError } from '../common/errors.js';
+import { reachesThreshold } from './output/severity.js';
+import { defaultLintConfig } from './registry.js';
 import type { LintConfig, LintFinding, LintSeverity } from './types.js';
 
 export const SEVERITIES: readonly LintSeverity[] = ['error', 'warning', 'info', 'style'];
-/** Without --strict or a config, warnings and errors fail the command; info and style are advice. */
-export const DEFAULT_FAILURE_THRESHOLD: LintSeverity = 'warning';
 export const CONFIG_FILES = ['.berth-lint.yaml', '.berth-lint.yml'];
 
-export function defaultLintConfig(): LintConfig {
-  return { disabled: [], severities: {}, trustedRegistries: [], failureThreshold: DEFAULT_FAILURE_THRESHOLD, shellcheck: true };
-}
+/** Without --strict or a config, warnings and errors fail the command; info and style are advice. */
+export { defaultLintConfig };
 
 /**
  * hadolint's codes and the rule that checks the same thing here. Codes not listed have no equivalent
@@ -168,12 +167,9 @@ export function ruleEnabled(config: LintConfig, code: string): boolean {
   return !config.enabled || config.enabled.includes(code);
 }
 
-const rank = (s: LintSeverity): number => SEVERITIES.length - SEVERITIES.indexOf(s);
-
 /** Whether any finding is at or above the threshold (the command's exit status). */
-export function failsThreshold(findings: Pick<LintFinding, 'severity'>[], threshold: LintSeverity | 'none'): boolean {
-  if (threshold === 'none') return false;
-  return findings.some((f) => rank(f.severity) >= rank(threshold));
+export function failsThreshold(findings: LintFinding[], threshold: LintSeverity | 'none'): boolean {
+  return findings.some((f) => reachesThreshold(f, threshold));
 }
 
 /** The config's view of findings: disabled codes dropped, severities overridden. */

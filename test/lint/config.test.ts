@@ -8,7 +8,8 @@ import {
   applyConfig, applyInlineIgnores, canonicalCode, defaultLintConfig, failsThreshold, inlineIgnores, loadLintConfig, parseLintConfig,
 } from '../../src/lint/config.js';
 import { BerthError } from '../../src/common/errors.js';
-import { berthFindings, lintInput } from './berth-rules-helper.js';
+import { berthFindings, lintInput, runRules } from './berth-rules-helper.js';
+import { BERTH_RULES } from '../../src/lint/rules/berth/index.js';
 
 const withDir = async (fn: (dir: string) => Promise<void>): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-lint-config-'));
@@ -82,7 +83,7 @@ test('loading: found in the context, --config wins, a missing --config fails, --
 });
 
 test('the failure threshold decides the exit status; --strict fails on style', () => {
-  const f = (severity: 'error' | 'warning' | 'info' | 'style') => [{ severity }];
+  const f = (severity: 'error' | 'warning' | 'info' | 'style') => [{ severity, code: 'BL1001', message: 'm', file: 'Dockerfile', line: 1, column: 1 }];
   assert.ok(failsThreshold(f('warning'), 'warning'));
   assert.ok(!failsThreshold(f('info'), 'warning'));
   assert.ok(failsThreshold(f('style'), 'style'));
@@ -115,16 +116,17 @@ test('inline ignores: berth-ignore and hadolint ignore above an instruction, fil
     'USER node',                                           // 10
   ].join('\n');
   const input = lintInput(text);
-  const all = berthFindings(text);
+  const all = runRules(BERTH_RULES, input);
   const ign = inlineIgnores(input.lines, input.ast.children);
   const kept = applyInlineIgnores(ign, all).map((f) => `${f.code}@${f.line}`);
   assert.ok(all.some((f) => f.code === 'BL3001' && f.line === 4));
   assert.ok(!kept.includes('BL3001@4') && !kept.includes('BL3002@4'), 'ignored on a continuation line of the instruction below the comment');
   assert.ok(!kept.includes('BL3001@7'), 'hadolint DL3015 = BL3001');
   assert.ok(kept.includes('BL3001@9') && kept.includes('BL3002@9'), 'the next instruction is not covered');
+  assert.deepEqual(berthFindings(text).map((f) => `${f.code}@${f.line}`).sort(), [...kept].sort(), 'the runner applies them');
   const sc = applyInlineIgnores(ign, [{ code: 'SC2086', severity: 'info', message: 'm', file: 'Dockerfile', line: 7, column: 5 }]);
   assert.deepEqual(sc, []);
   const global = lintInput('# hadolint global ignore=DL3015\nFROM debian:12\nRUN apt-get install -y x\n');
-  const kept2 = applyInlineIgnores(inlineIgnores(global.lines, global.ast.children), berthFindings(global.text)).map((f) => f.code);
+  const kept2 = applyInlineIgnores(inlineIgnores(global.lines, global.ast.children), runRules(BERTH_RULES, global)).map((f) => f.code);
   assert.ok(!kept2.includes('BL3001') && kept2.includes('BL3002'));
 });
