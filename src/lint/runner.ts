@@ -103,7 +103,11 @@ export function lintDockerfile(text: string, opts: LintOptions): RunnerResult {
     file, text, lines, ast, buildArgs: opts.buildArgs ?? {}, isIgnored, hasDockerignore, ignorePatterns,
     imageEnv: opts.imageEnv, config,
   };
-  const { model } = lintContext(input);
+  let model: ReturnType<typeof lintContext>['model'];
+  try { ({ model } = lintContext(input)); } catch (e) {
+    // a bug in the shared model must not take the other files down with this one
+    return { file, findings: [], check, failBuild: false, ruleErrors: [{ rule: '(model)', message: (e as Error).message }] };
+  }
   // the check options at each instruction: the file's, plus a `# check=` comment right above it
   const optionsAt = (line: number): CheckOptions => {
     const node = model.nodes.find((n) => n.line <= line && line <= n.endLine);
