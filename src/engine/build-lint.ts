@@ -31,7 +31,7 @@ export async function lintBuildDockerfile(host: BuildHost, fs: ContextFs, opts: 
       return img ? ((img.config?.config?.Env as string[] | undefined) ?? []) : undefined;
     } catch { return undefined; }
   };
-  return lintDockerfile(text, { file: dockerfile, buildArgs, dockerignore, imageEnv, rules: BUILDKIT_RULES });
+  return lintDockerfile(text, { file: dockerfile, buildArgs, dockerignore, hasDockerignore: dockerignore !== undefined, imageEnv, rules: BUILDKIT_RULES });
 }
 
 /** Reports the findings through `notice`; throws when the build must stop. */

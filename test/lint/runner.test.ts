@@ -112,3 +112,15 @@ test('a rule that throws does not lose the others', () => {
 test('CRLF files and a byte-order mark lint like plain files', () => {
   assert.deepEqual(codes('\uFEFFFROM scratch As Builder\r\nMAINTAINER me\r\n'), ['1:StageNameCasing', '1:FromAsCasing', '2:MaintainerDeprecated']);
 });
+
+test('the rules see the context: .dockerignore patterns, whether there is one, the build args', () => {
+  const seen: unknown[] = [];
+  const probe: LintRule = {
+    code: 'BL9998', name: 'probe', description: 'x', defaultSeverity: 'info', origin: 'berth',
+    check: (input) => { seen.push([input.hasDockerignore, input.ignorePatterns, input.isIgnored?.('node_modules/x'), input.buildArgs]); },
+  };
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe], dockerignore: '# c\nnode_modules\n', buildArgs: { A: '1' } });
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe], hasDockerignore: false });
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe] });
+  assert.deepEqual(seen, [[true, ['node_modules'], true, { A: '1' }], [false, undefined, undefined, {}], [undefined, undefined, undefined, {}]]);
+});

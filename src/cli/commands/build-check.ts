@@ -23,7 +23,8 @@ export async function runBuildCheck(ctx: CliContext, context: string, o: { file?
   const target = resolveLintTarget(context, file, () => stdinText ?? '');
   if (target.ignoreWarning) ctx.err(`warning: ${target.ignoreWarning}\n`);
   const label = o.file && o.file !== '-' ? o.file : 'Dockerfile';
-  const result = lintDockerfile(target.text, { file: label, buildArgs: buildArgValues(o.buildArg), dockerignore: target.dockerignore, rules: BUILDKIT_RULES });
+  const result = lintDockerfile(target.text, { file: label, buildArgs: buildArgValues(o.buildArg), dockerignore: target.dockerignore,
+    hasDockerignore: target.contextKnown ? target.dockerignore !== undefined : undefined, rules: BUILDKIT_RULES });
   ctx.out(formatCheckReport(result, target.text));
   if (result.parseError || result.findings.length > 0) throw new ExitError(1);
 }
