@@ -26,6 +26,8 @@ export interface LintOptions {
   config?: Partial<LintConfig>;
   /** the rules to run (default: ALL_RULES; a build runs BUILDKIT_RULES) */
   rules?: LintRule[];
+  /** the stages whose instructions are checked: 'all' (default), or a build's target's, as BuildKit dispatches them */
+  stages?: 'all' | { target?: string };
   /** a base image's ENV when known (see LintInput.imageEnv) */
   imageEnv?: (ref: string) => string[] | undefined;
 }
@@ -101,7 +103,7 @@ export function lintDockerfile(text: string, opts: LintOptions): RunnerResult {
   }
   const input: LintInput = {
     file, text, lines, ast, buildArgs: opts.buildArgs ?? {}, isIgnored, hasDockerignore, ignorePatterns,
-    imageEnv: opts.imageEnv, config,
+    imageEnv: opts.imageEnv, stages: opts.stages, config,
   };
   let model: ReturnType<typeof lintContext>['model'];
   try { ({ model } = lintContext(input)); } catch (e) {

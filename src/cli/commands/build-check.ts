@@ -1,7 +1,8 @@
 /**
  * `berth build --check`: BuildKit's checks on the build's Dockerfile without building (and without the
  * daemon), printed as buildx prints them. Exit status 1 when a check fired or the Dockerfile does not
- * parse, as `docker build --check` (the lint subrequest's status code); 0 when the Dockerfile is clean.
+ * parse, as `docker build --check` (the lint subrequest's status code); 0 when the Dockerfile is clean. With --target, as BuildKit, the instruction-level checks
+ * look only at the stages that target needs.
  */
 import { join } from 'node:path';
 import { UsageError } from '../../common/errors.js';
@@ -9,7 +10,7 @@ import { looksLikeArchive } from '../../client/build-context.js';
 import { ExitError, readAll, type CliContext } from '../context.js';
 import { buildArgValues, resolveLintTarget } from '../lint-files.js';
 
-export async function runBuildCheck(ctx: CliContext, context: string, o: { file?: string; buildArg: string[] }): Promise<void> {
+export async function runBuildCheck(ctx: CliContext, context: string, o: { file?: string; buildArg: string[]; target?: string }): Promise<void> {
   const [{ lintDockerfile }, { BUILDKIT_RULES }, { formatCheckReport }] = await Promise.all([
     import('../../lint/runner.js'), import('../../lint/registry.js'), import('../../lint/output/buildkit.js'),
   ]);
@@ -24,7 +25,8 @@ export async function runBuildCheck(ctx: CliContext, context: string, o: { file?
   if (target.ignoreWarning) ctx.err(`warning: ${target.ignoreWarning}\n`);
   const label = o.file && o.file !== '-' ? o.file : 'Dockerfile';
   const result = lintDockerfile(target.text, { file: label, buildArgs: buildArgValues(o.buildArg), dockerignore: target.dockerignore,
-    hasDockerignore: target.contextKnown ? target.dockerignore !== undefined : undefined, rules: BUILDKIT_RULES });
+    hasDockerignore: target.contextKnown ? target.dockerignore !== undefined : undefined, rules: BUILDKIT_RULES,
+    stages: o.target ? { target: o.target } : 'all' });
   ctx.out(formatCheckReport(result, target.text));
   if (result.parseError || result.findings.length > 0) throw new ExitError(1);
 }
