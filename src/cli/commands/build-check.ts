@@ -5,13 +5,13 @@
  * look only at the stages that target needs.
  */
 import { join } from 'node:path';
-import { UsageError } from '../../common/errors.js';
+import { NotSupportedError, UsageError } from '../../common/errors.js';
 import { looksLikeArchive } from '../../client/build-context.js';
 import { ExitError, readAll, type CliContext } from '../context.js';
 import { buildArgValues, resolveLintTarget } from '../lint-files.js';
 
-export async function runBuildCheck(ctx: CliContext, context: string, o: { file?: string; buildArg: string[]; target?: string }): Promise<void> {
-  const [{ lintDockerfile }, { BUILDKIT_RULES }, { formatCheckReport }] = await Promise.all([
+export async function runBuildCheck(ctx: CliContext, context: string, o: { file?: string; buildArg: string[]; target?: string }, format: 'text' | 'json' = 'text'): Promise<void> {
+  const [{ lintDockerfile }, { BUILDKIT_RULES }, { formatCheckReport, formatCheckJson }] = await Promise.all([
     import('../../lint/runner.js'), import('../../lint/registry.js'), import('../../lint/output/buildkit.js'),
   ]);
   let stdinText: string | undefined;
@@ -27,6 +27,21 @@ export async function runBuildCheck(ctx: CliContext, context: string, o: { file?
   const result = lintDockerfile(target.text, { file: label, buildArgs: buildArgValues(o.buildArg), dockerignore: target.dockerignore,
     hasDockerignore: target.contextKnown ? target.dockerignore !== undefined : undefined, rules: BUILDKIT_RULES,
     stages: o.target ? { target: o.target } : 'all' });
-  ctx.out(formatCheckReport(result, target.text));
+  ctx.out(format === 'json' ? formatCheckJson(result, target.text, BUILDKIT_RULES) : formatCheckReport(result, target.text));
   if (result.parseError || result.findings.length > 0) throw new ExitError(1);
+}
+
+/** `--call`: `build` (the default), or `check[,format=json]`; buildx's other subrequests are refused. */
+export function parseCallFlag(v: string | undefined): { check: boolean; format: 'text' | 'json' } {
+  if (v === undefined || v === 'build') return { check: false, format: 'text' };
+  const [name, ...opts] = v.split(',');
+  let format: 'text' | 'json' = 'text';
+  for (const o of opts) {
+    const [k, val] = o.split('=');
+    if (k !== 'format' || (val !== 'json' && val !== 'text')) throw new UsageError(`invalid --call option "${o}": only format=json|text is supported`);
+    format = val;
+  }
+  if (name === 'check') return { check: true, format };
+  if (name === 'build') return { check: false, format };
+  throw new NotSupportedError(`--call=${name} is not supported (build and check are)`);
 }
