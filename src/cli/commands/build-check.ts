@@ -25,7 +25,8 @@ export async function runBuildCheck(ctx: CliContext, context: string, o: { file?
   if (target.ignoreWarning) ctx.err(`warning: ${target.ignoreWarning}\n`);
   const label = o.file && o.file !== '-' ? o.file : 'Dockerfile';
   const result = lintDockerfile(target.text, { file: label, buildArgs: buildArgValues(o.buildArg), dockerignore: target.dockerignore,
-    hasDockerignore: target.contextKnown ? target.dockerignore !== undefined : undefined, rules: BUILDKIT_RULES,
+    // a known context without .dockerignore has none; stdin has no context
+    hasDockerignore: target.label === '-' ? undefined : target.dockerignore !== undefined, rules: BUILDKIT_RULES,
     stages: o.target ? { target: o.target } : 'all' });
   ctx.out(format === 'json' ? formatCheckJson(result, target.text, BUILDKIT_RULES) : formatCheckReport(result, target.text));
   if (result.parseError || result.findings.length > 0) throw new ExitError(1);

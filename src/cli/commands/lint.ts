@@ -46,7 +46,6 @@ export function registerLintCommands(program: Command, ctx: CliContext): void {
         if (target.ignoreWarning) ctx.err(`warning: ${target.ignoreWarning}\n`);
         results.push(lintDockerfile(target.text, {
           file: target.label, buildArgs, dockerignore: target.dockerignore, config: { failureThreshold: threshold as never },
-          hasDockerignore: target.contextKnown ? target.dockerignore !== undefined : undefined,
         }));
       }
       for (const r of results) for (const e of (r as { ruleErrors?: Array<{ rule: string; message: string }> }).ruleErrors ?? []) ctx.err(`warning: ${r.file}: rule ${e.rule} failed: ${e.message}\n`);
