@@ -11,6 +11,7 @@ import { DiskContextFs } from '../builder/context/context-fs.js';
 import { parseSize, parseUntil } from '../builder/prune-options.js';
 import type { PruneResult } from '../builder/cache.js';
 import { log } from '../common/log.js';
+import { applyBuildLint, lintBuildDockerfile } from './build-lint.js';
 
 export type { BuildResult } from '../builder/builder.js';
 export { BuildStepError } from '../builder/builder.js';
@@ -41,6 +42,8 @@ export async function runBuild(host: BuildHost, builder: Builder, opts: EngineBu
     const context = typeof source === 'string' ? new DiskContextFs(source) : await receiveContext(source, makeDir);
     const tReceived = performance.now();
     for (const ref of opts.cacheFrom ?? []) if (!host.images.tryResolve(ref)) onNotice?.(`cache-from image ${ref} not found locally, ignored\n`);
+    // BuildKit's checks run before any step; `# check=error=true` stops the build here
+    applyBuildLint(await lintBuildDockerfile(host, context, rest), onNotice);
     const res = await builder.build({ ...rest, context });
     log.debug('build timings', { receiveMs: +(tReceived - t0).toFixed(2), buildMs: +(performance.now() - tReceived).toFixed(2), cached: res.cachedSteps, executed: res.executedSteps });
     return res;
