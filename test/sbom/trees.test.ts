@@ -54,6 +54,13 @@ test('layered tree: whiteouts, opaque dirs, replaced files and layer attribution
   assert.equal(entries.find((e) => e.path === '/opq/z')?.layerDigest, l1);
   assert.equal(entries.find((e) => e.path === '/a/kept')?.size, 3);
 
+  // the copies of a file the layers hold, top first, down to the first that hides the rest
+  assert.deepEqual(tree.layerCopies!('/a/changed').map((c) => c.layerDigest), [l1, l0]);
+  assert.deepEqual(await Promise.all(tree.layerCopies!('/a/changed').map(async (c) => (await c.read()).toString())), ['new', 'old']);
+  assert.deepEqual(tree.layerCopies!('/a/kept').map((c) => c.layerDigest), [l0]);
+  assert.deepEqual(tree.layerCopies!('/opq/z').map((c) => c.layerDigest), [l1]);
+  assert.deepEqual(tree.layerCopies!('/a/gone'), []);
+
   const distro = await detectDistro(tree);
   assert.deepEqual(distro, { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
 });
@@ -66,6 +73,7 @@ test('layered tree: a directory removed and made again in a later layer shows on
   ]);
   const tree = layeredTree(layers);
   assert.deepEqual(tree.readDir('/var/lib'), ['new']);
+  assert.deepEqual(tree.layerCopies!('/var/lib/new').map((c) => c.layerDigest), [layers[2]!.digest]);
   assert.equal(tree.stat('/var/lib/new')?.layerDigest, layers[2]!.digest);
 });
 
