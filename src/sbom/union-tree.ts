@@ -93,6 +93,10 @@ export class UnionTree implements FileTree {
    */
   constructor(private readonly layers: readonly TreeLayer[], private readonly whiteouts: boolean) {
     if (layers.length === 0) throw new InvalidArgumentError('a file tree needs at least one directory');
+    for (const l of layers) {
+      // a missing layer directory would silently drop its packages: refuse instead
+      if (!lstatOrUndefined(l.dir)?.isDirectory()) throw new SystemError(`layer directory ${l.dir}${l.digest ? ` (${l.digest})` : ''} is missing`, 'ERR_SBOM_SOURCE');
+    }
     this.roots = layers.map(() => undefined);
     const top = layers.map((_, i) => layers.length - 1 - i);
     this.dirs.set('/', { path: '/', layers: this.visibleCopies('/', top) });
