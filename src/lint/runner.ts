@@ -10,6 +10,7 @@ import { parseInstructions } from '../builder/parser/instructions.js';
 import { PatternMatcher, readIgnoreFile } from '../builder/context/dockerignore.js';
 import { checkFromComment, emptyCheckOptions, mergeCheckOptions, parseCheckOptions } from './check-directive.js';
 import { lintContext } from './context.js';
+import { applyInlineIgnores, inlineIgnores } from './config.js';
 import { ALL_RULES, defaultLintConfig } from './registry.js';
 import type { CheckOptions, LintConfig, LintFinding, LintInput, LintResult, LintRule, RuleReport } from './types.js';
 
@@ -138,7 +139,9 @@ export function lintDockerfile(text: string, opts: LintOptions): RunnerResult {
     try { rule.check(input, report); } catch (e) { ruleErrors.push({ rule: rule.code, message: (e as Error).message }); }
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
-  const result: RunnerResult = { file, findings, check, failBuild: check.error && findings.length > 0 };
+  // `# berth-ignore=CODE` / `# hadolint ignore=CODE` above an instruction (lint-own's config.ts)
+  const kept = applyInlineIgnores(inlineIgnores(lines, ast.children), findings);
+  const result: RunnerResult = { file, findings: kept, check, failBuild: check.error && kept.length > 0 };
   if (ruleErrors.length) result.ruleErrors = ruleErrors;
   return result;
 }
