@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
+import type { DaemonFacts } from '../audit/facts.js';
 import { Query } from './http.js';
 
 export interface Ctx {
@@ -11,6 +12,8 @@ export interface Ctx {
   /** negotiated API version of this request */
   version: string;
   engine: Engine;
+  /** what the daemon knows about itself (listeners, daemon.json), for the audit; absent outside `berth serve` */
+  facts?: DaemonFacts;
   /** set when the client asked to upgrade the connection (attach, exec start) */
   upgrade?: { socket: Duplex; head: Buffer; body: Buffer };
 }

@@ -3,6 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
+import type { DaemonFacts } from '../audit/facts.js';
 import { NotFoundError, NotSupportedError, InvalidArgumentError, BerthError, toBerthError } from '../common/errors.js';
 import { API_VERSION, MAX_JSON_BODY, MIN_API_VERSION, Query, compareVersions, errorBody, pathVersion, sendError } from './http.js';
 import { Router, type Ctx } from './router.js';
@@ -85,8 +86,11 @@ export function negotiatePath(rawPath: string): { version: string; path: string 
   return { version, path: m[2] };
 }
 
-/** With `tls`, an https server (a TCP listener of `berth serve --tlsverify`); the same API either way. */
-export function createApiServer(engine: Engine, tls?: TlsOptions): Server {
+/**
+ * With `tls`, an https server (a TCP listener of `berth serve --tlsverify`); the same API either way.
+ * `facts`: what the daemon knows about itself, for the audit (absent: the audit refuses).
+ */
+export function createApiServer(engine: Engine, tls?: TlsOptions, facts?: DaemonFacts): Server {
   const router = buildRouter();
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer; body: Buffer }) => {
@@ -95,7 +99,7 @@ export function createApiServer(engine: Engine, tls?: TlsOptions): Server {
     const m = router.match(req.method ?? 'GET', path);
     if (m === undefined) throw new NotFoundError(`page not found`, 'ERR_NO_ROUTE');
     if (m === 'method') throw new BerthError(`method ${req.method} not allowed for ${path}`, { code: 'ERR_METHOD', status: 405 });
-    const ctx: Ctx = { req, res, params: m.params, query: new Query(url.searchParams), version, engine, upgrade };
+    const ctx: Ctx = { req, res, params: m.params, query: new Query(url.searchParams), version, engine, upgrade, facts };
     await m.handler(ctx);
   };
 

@@ -10,6 +10,7 @@ import { log, setLogLevel } from '../common/log.js';
 import { BerthError, SystemError } from '../common/errors.js';
 import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type ListenAddress } from './tls.js';
 import { startHeapTrim } from './heap-trim.js';
+import { daemonFacts } from './facts.js';
 import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
@@ -29,6 +30,11 @@ export interface DaemonConfig {
   pidFile?: string;
   /** log-driver / log-opts: for containers that name no driver */
   logConfig: LogConfig;
+  /** the daemon.json read (absent when there was none) and its options, for the audit's facts */
+  configFile?: string;
+  configOptions: Record<string, unknown>;
+  /** the effective log level: --log-level, daemon.json "log-level", BERTH_LOG_LEVEL, else info */
+  logLevel: string;
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -83,7 +89,9 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
   const runRoot = pick(o.runRoot, 'run-root', 'BERTH_RUN_ROOT', DEFAULT_RUN_ROOT);
   const rt = pick(o.defaultRuntime, 'default-runtime', 'BERTH_RUNTIME');
   if (rt && rt !== 'crun' && rt !== 'runc') throw new BerthError(`unknown runtime ${rt}: use crun or runc`, { code: 'ERR_RUNTIME', status: 400 });
-  if (o.logLevel) setLogLevel(o.logLevel);
+  const fileLevel = typeof file['log-level'] === 'string' ? file['log-level'] as string : '';
+  if (fileLevel && !['debug', 'info', 'warn', 'error'].includes(fileLevel)) throw new SystemError(`invalid log-level ${fileLevel} in ${cfgPath}: use debug, info, warn or error`, 'ERR_CONFIG');
+  if (o.logLevel || fileLevel) setLogLevel(o.logLevel || fileLevel);
   const fileHosts = Array.isArray(file.hosts) ? (file.hosts as string[]) : typeof file.host === 'string' ? [file.host] : [];
   const hosts = (o.host as string[]).length > 0 ? o.host as string[] : fileHosts.length > 0 ? fileHosts : [`unix://${runRoot}/berth.sock`];
   const tls = resolveTls({ tls: o.tls, tlsverify: o.tlsverify, tlscacert: o.tlscacert, tlscert: o.tlscert, tlskey: o.tlskey }, file);
@@ -98,6 +106,9 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     fixCgroups: Boolean(o.fixCgroups) || process.env.BERTH_FIX_CGROUPS === '1' || file['fix-cgroups'] === true,
     group: pick(o.group, 'group') || undefined,
     pidFile: pick(o.pidfile, 'pidfile') || undefined,
+    ...(existsSync(cfgPath) ? { configFile: cfgPath } : {}),
+    configOptions: file,
+    logLevel: o.logLevel || fileLevel || process.env.BERTH_LOG_LEVEL || 'info',
   };
 }
 
@@ -150,7 +161,8 @@ export async function main(argv: string[]): Promise<number | void> {
   const socketPaths = addrs.flatMap((a) => (a.kind === 'unix' ? [a.path] : []));
   const pidFile = cfg.pidFile ?? `${cfg.runRoot}/berth.pid`;
   for (const socketPath of socketPaths) {
-    mkdirSync(dirname(socketPath), { recursive: true });
+    // a directory made here is 711 like the run root's others (CIS: the run root is not listable by all)
+    mkdirSync(dirname(socketPath), { recursive: true, mode: 0o711 });
     if (existsSync(socketPath)) {
       if (await socketAlive(socketPath)) throw new SystemError(`another daemon is already listening on ${socketPath}`, 'ERR_DAEMON_RUNNING');
       unlinkSync(socketPath);
@@ -163,9 +175,10 @@ export async function main(argv: string[]): Promise<number | void> {
   libc();
   loadSeqpacketBinding();
   const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig });
+  const facts = daemonFacts(cfg, addrs);
   const servers: Server[] = [];
   for (const addr of addrs) {
-    const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined);
+    const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined, facts);
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -21,6 +21,8 @@ export interface EngineBuildOptions extends Omit<BuildOptions, 'context' | 'cont
   context: Readable | string;
   /** notes that are not build output (a --cache-from image that is not here) */
   onNotice?: (text: string) => void;
+  /** attach the new image's SBOM to it (`berth build --sbom`, berth's own extension) */
+  sbom?: boolean;
 }
 
 export interface BuildCachePruneOptions {
@@ -33,7 +35,7 @@ export interface BuildCachePruneOptions {
 export async function runBuild(host: BuildHost, builder: Builder, opts: EngineBuildOptions): Promise<BuildResult> {
   const dirs: string[] = [];
   const makeDir = (): string => { const dir = buildTmpDir(host); dirs.push(dir); return dir; };
-  const { context: source, onNotice, ...rest } = opts;
+  const { context: source, onNotice, sbom: _sbom, ...rest } = opts;
   try {
     opts.signal?.throwIfAborted();
     const t0 = performance.now();
@@ -41,7 +43,10 @@ export async function runBuild(host: BuildHost, builder: Builder, opts: EngineBu
     const tReceived = performance.now();
     for (const ref of opts.cacheFrom ?? []) if (!host.images.tryResolve(ref)) onNotice?.(`cache-from image ${ref} not found locally, ignored\n`);
     // BuildKit's checks run before any step; `# check=error=true` stops the build here
-    applyBuildLint(await lintBuildDockerfile(host, context, rest), onNotice);
+    applyBuildLint(await lintBuildDockerfile(host, context, rest).catch((e: unknown) => {
+      log.warn('build checks failed; building without them', { error: String(e) }); // a lint bug must not stop builds
+      return undefined;
+    }), onNotice);
     const res = await builder.build({ ...rest, context });
     log.debug('build timings', { receiveMs: +(tReceived - t0).toFixed(2), buildMs: +(performance.now() - tReceived).toFixed(2), cached: res.cachedSteps, executed: res.executedSteps });
     return res;
