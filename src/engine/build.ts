@@ -11,6 +11,7 @@ import { DiskContextFs } from '../builder/context/context-fs.js';
 import { parseSize, parseUntil } from '../builder/prune-options.js';
 import type { PruneResult } from '../builder/cache.js';
 import { log } from '../common/log.js';
+import { applyBuildLint, lintBuildDockerfile } from './build-lint.js';
 
 export type { BuildResult } from '../builder/builder.js';
 export { BuildStepError } from '../builder/builder.js';
@@ -20,6 +21,8 @@ export interface EngineBuildOptions extends Omit<BuildOptions, 'context' | 'cont
   context: Readable | string;
   /** notes that are not build output (a --cache-from image that is not here) */
   onNotice?: (text: string) => void;
+  /** attach the new image's SBOM to it (`berth build --sbom`, berth's own extension) */
+  sbom?: boolean;
 }
 
 export interface BuildCachePruneOptions {
@@ -32,13 +35,15 @@ export interface BuildCachePruneOptions {
 export async function runBuild(host: BuildHost, builder: Builder, opts: EngineBuildOptions): Promise<BuildResult> {
   const dirs: string[] = [];
   const makeDir = (): string => { const dir = buildTmpDir(host); dirs.push(dir); return dir; };
-  const { context: source, onNotice, ...rest } = opts;
+  const { context: source, onNotice, sbom: _sbom, ...rest } = opts;
   try {
     opts.signal?.throwIfAborted();
     const t0 = performance.now();
     const context = typeof source === 'string' ? new DiskContextFs(source) : await receiveContext(source, makeDir);
     const tReceived = performance.now();
     for (const ref of opts.cacheFrom ?? []) if (!host.images.tryResolve(ref)) onNotice?.(`cache-from image ${ref} not found locally, ignored\n`);
+    // BuildKit's checks run before any step; `# check=error=true` stops the build here
+    applyBuildLint(await lintBuildDockerfile(host, context, rest), onNotice);
     const res = await builder.build({ ...rest, context });
     log.debug('build timings', { receiveMs: +(tReceived - t0).toFixed(2), buildMs: +(performance.now() - tReceived).toFixed(2), cached: res.cachedSteps, executed: res.executedSteps });
     return res;

@@ -8,6 +8,8 @@ import { LayerStore } from '../snapshot/layer-store.js';
 import { removeLeftoverSpools } from '../snapshot/tar-spool.js';
 import { SnapshotStore } from '../snapshot/overlay.js';
 import { ImageStore } from '../image/image-store.js';
+import { ReferrerStore, type ReferrerDescriptor } from '../image/referrers.js';
+import { attachSbom, referrerSubjects } from './attached-sbom.js';
 import { buildCacheHolds } from '../builder/cache.js';
 import { ContainerManager } from '../container/manager.js';
 import { OciRuntime, detectCgroups, prepareHostForCrun, type CgroupInfo } from '../runtime/index.js';
@@ -72,6 +74,8 @@ export class Engine {
   /** absent when the host cannot do bridge networking (see warnings) */
   networks?: NetworkManager;
   volumes!: VolumeManager;
+  /** artifacts attached to images (SBOMs), indexed by the image manifest they refer to */
+  referrers!: ReferrerStore;
   private constructor(
     readonly paths: EnginePaths,
     readonly db: Db,
@@ -125,7 +129,14 @@ export class Engine {
     layers.cleanupOrphans(); // half-unpacked layers of a crashed daemon
     removeLeftoverSpools(paths.tmp); // and the cp uploads it was receiving
     const snapshots = new SnapshotStore(db, paths, layers);
-    const images = new ImageStore(db, content, layers, events, buildCacheHolds(db)); // build cache entries keep their layers and blobs
+    // build cache entries keep their layers and blobs; referrers (attached SBOMs) keep theirs and go with their image
+    const holds = buildCacheHolds(db);
+    const referrers = new ReferrerStore(db, content, (d) => images.blobReferenced(d) || holds.blobHeld(d));
+    const images: ImageStore = new ImageStore(db, content, layers, events, {
+      ...holds,
+      blobHeld: (d) => holds.blobHeld(d) || referrers.holds(d),
+      onImagesDeleted: (deleted) => referrers.dropSubjects(referrerSubjects(deleted)),
+    });
     let networks: NetworkManager | undefined = new NetworkManager(db, paths, events);
     try { await networks.init(); } catch (e) {
       warnings.push(`bridge networking is unavailable: ${(e as Error).message}`);
@@ -138,6 +149,7 @@ export class Engine {
     engine.warnings.push(...warnings);
     engine.daemonId = daemonIdOf(paths.root);
     engine.networks = networks;
+    engine.referrers = referrers;
     engine.volumes = volumes;
     await containers.restore();
     await networks?.reconcile();
@@ -159,7 +171,7 @@ export class Engine {
   }
 
   private get transferStores(): transfer.TransferStores {
-    return { images: this.images, content: this.content, tmpDir: this.paths.tmp };
+    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers };
   }
 
   // ---------------------------------------------------------------- images
@@ -203,9 +215,14 @@ export class Engine {
     return { id: img.id, repoTags: this.images.inspect(img.id).RepoTags };
   }
 
-  /** Build an image from a context (a tar stream or a directory) with the classic builder. */
-  build(opts: EngineBuildOptions): Promise<BuildResult> {
-    return cancellable(runBuild(this, this.builder, opts), opts.signal, 'build');
+  /**
+   * Build an image from a context (a tar stream or a directory) with the classic builder; with `sbom`,
+   * the new image's SBOM is attached to it (see attached-sbom.ts) and its referrer is in the result.
+   */
+  async build(opts: EngineBuildOptions): Promise<BuildResult & { sbom?: ReferrerDescriptor }> {
+    const res = await cancellable(runBuild(this, this.builder, opts), opts.signal, 'build');
+    if (!opts.sbom) return res;
+    return { ...res, sbom: await cancellable(attachSbom(this, res.imageId, { signal: opts.signal }), opts.signal, 'build') };
   }
 
   // ---------------------------------------------------------------- supply chain

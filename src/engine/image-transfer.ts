@@ -19,13 +19,19 @@ import { bootstrapImage } from '../image/bootstrap.js';
 import { importImage } from '../image/import-export.js';
 import type { ImageStore } from '../image/image-store.js';
 import type { ContentStore } from '../store/content.js';
+import type { ReferrerStore } from '../image/referrers.js';
+import { SPDX_ARTIFACT_TYPE } from './attached-sbom.js';
 
 /** One line of Docker's JSON progress stream ({status, id, progressDetail, progress, aux, ...}). */
 export type ProgressMessage = JsonMessage;
 /** Registry credentials as the docker CLI sends them (X-Registry-Auth). */
 export type RegistryCredentials = Credentials;
 
-export interface TransferStores { images: ImageStore; content: ContentStore; tmpDir: string }
+export interface TransferStores {
+  images: ImageStore; content: ContentStore; tmpDir: string;
+  /** attached artifacts: pushed with their image, and SBOMs fetched with a pull */
+  referrers?: ReferrerStore;
+}
 
 export interface PullOptions {
   /** a tag or digest (`sha256:…`) for a name given without one; no tag, no digest and none in the name: every tag (`pull -a`) */
@@ -104,7 +110,10 @@ export async function pull(stores: TransferStores, name: string, opts: PullOptio
   for (const ref of refs) {
     opts.signal?.throwIfAborted();
     try {
-      const r = await pullImage({ images: stores.images, content: stores.content, ref, platform: opts.platform, creds: opts.auth, hosts: registryHostsConfig(), progress, signal: opts.signal });
+      const r = await pullImage({
+        images: stores.images, content: stores.content, ref, platform: opts.platform, creds: opts.auth, hosts: registryHostsConfig(), progress, signal: opts.signal,
+        ...(stores.referrers ? { referrers: { store: stores.referrers, artifactTypes: [SPDX_ARTIFACT_TYPE] } } : {}),
+      });
       say({ status: `Digest: ${r.digest}` });
       const shown = familiarString(parseNormalizedNamed(ref));
       say({ status: r.upToDate ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}` });
@@ -137,7 +146,7 @@ export async function push(stores: TransferStores, name: string, opts: PushOptio
   const pushed: PushedTag[] = [];
   for (const t of tags) {
     opts.signal?.throwIfAborted();
-    const res = await pushImage({ images: stores.images, content: stores.content, ref: `${named.domain}/${named.path}:${t}`, creds: opts.auth, hosts: registryHostsConfig(), progress });
+    const res = await pushImage({ images: stores.images, content: stores.content, ref: `${named.domain}/${named.path}:${t}`, creds: opts.auth, hosts: registryHostsConfig(), progress, referrers: stores.referrers });
     say({ progressDetail: {}, aux: { Tag: t, Digest: res.digest, Size: res.size } });
     pushed.push({ tag: t, digest: res.digest, size: res.size });
   }

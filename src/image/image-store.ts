@@ -68,6 +68,8 @@ export interface ImageStoreOptions {
   layerHeld?: (chainId: string) => boolean;
   /** Blobs held by someone else (build cache): never deleted with an image. */
   blobHeld?: (digest: string) => boolean;
+  /** Told about the images a removal deleted, after their rows are gone (their referrers go with them). */
+  onImagesDeleted?: (images: ImageRecord[]) => Promise<void>;
   /** Number of containers using an image for ImageSummary.Containers (-1 when absent). */
   containerCount?: (imageId: string) => number;
 }
@@ -387,6 +389,7 @@ export class ImageStore {
     tx(this.db, () => this.planRemove(nameOrId, opts, plan));
     for (const [id, action, attrs] of plan.events) this.events.emitEvent('image', action, id, attrs);
     const removedLayers = await this.collectGarbage(plan.deleted, plan.protectedChains);
+    if (plan.deleted.length) await this.options.onImagesDeleted?.(plan.deleted);
     for (const l of removedLayers) {
       plan.records.push({ Deleted: l.chainId });
       opts.onLayerRemoved?.(l);

@@ -31,6 +31,8 @@ export interface LintRuleInfo {
   url?: string;
   /** 'buildkit' | 'berth' | 'shellcheck' */
   origin: 'buildkit' | 'berth' | 'shellcheck';
+  /** off unless enabled by `# check=experimental=NAME|all` or listed in config.enabled (BuildKit's experimental checks) */
+  experimental?: boolean;
 }
 
 export interface LintResult {
@@ -38,6 +40,19 @@ export interface LintResult {
   findings: LintFinding[];
   /** the Dockerfile did not parse: the parser's message with its line */
   parseError?: { message: string; line?: number };
+  /** the file's `# check=` directive as parsed (absent when the file has none or did not parse) */
+  check?: CheckOptions;
+  /** `# check=error=true` and at least one finding: BuildKit fails the build (berth: ERR_LINT_FAILED) */
+  failBuild?: boolean;
+}
+
+/** BuildKit's `# check=skip=A,B;error=true;experimental=C` directive. */
+export interface CheckOptions {
+  skip: string[];
+  skipAll: boolean;
+  experimental: string[];
+  experimentalAll: boolean;
+  error: boolean;
 }
 
 import type { ParseResult } from '../builder/parser/ast.js';
@@ -71,6 +86,10 @@ export interface LintInput {
   isIgnored?: (contextPath: string) => boolean;
   /** whether the context has a .dockerignore (undefined: no context known) */
   hasDockerignore?: boolean;
+  /** the .dockerignore patterns as read (CopyIgnoredFile: BuildKit checks only when none re-include with `!`) */
+  ignorePatterns?: string[];
+  /** the ENV of a base image when it is known (a daemon build looks it up in the image store); undefined: unknown */
+  imageEnv?: (ref: string) => string[] | undefined;
   config: LintConfig;
 }
 

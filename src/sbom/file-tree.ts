@@ -18,6 +18,11 @@ export interface FileTree {
   stat(path: string): TreeEntry | undefined;
   /** the contents of a regular file (symlinks in the final component are followed inside the tree) */
   readFile(path: string): Promise<Buffer>;
+  /**
+   * `length` bytes of a regular file from `offset` (fewer at its end), when the tree can read part of a file;
+   * catalogers that look into large binaries use it so they need not read them whole (see readFileRange).
+   */
+  readRange?(path: string, offset: number, length: number): Promise<Buffer>;
   /** the names in a directory (empty when it is not one) */
   readDir(path: string): string[];
   /**

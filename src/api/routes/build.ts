@@ -42,9 +42,11 @@ export function buildRoutes(r: Router): void {
         target: q.str('target') || undefined, noCache: q.bool('nocache'), pull: q.bool('pull'), cacheFrom,
         network: q.str('networkmode') || undefined, secrets,
         registryCreds: decodeRegistryConfig(ctx.req.headers['x-registry-config']), platform: q.str('platform') || undefined,
+        sbom: q.bool('sbom'), // berth's own: attach the image's SBOM (docs/sbom.md, "Attached SBOMs")
         onNotice: (text) => write({ stream: text }),
         onOutput: (text) => { if (!quiet && !text.startsWith('Successfully ')) write({ stream: text }); },
       });
+      if (res.sbom && !quiet) write({ stream: `Attached SBOM ${res.sbom.digest} (${res.sbom.artifactType ?? res.sbom.mediaType})\n` });
       write({ aux: { ID: res.imageId } });
       if (quiet) write({ stream: res.imageId + '\n' });
       else {

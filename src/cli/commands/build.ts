@@ -12,6 +12,7 @@ import { jsonLines } from '../../client/engine-client.js';
 import { collect, confirm, ExitError, type CliContext } from '../context.js';
 import { humanSize } from '../../client/format/units.js';
 import { plainProgress, progressMode, TtyProgress, type ProgressSink } from '../../client/format/build-progress.js';
+import { runBuildCheck } from './build-check.js';
 import { encodeSecrets, looksLikeArchive, packContext, parseSecretFlag, registryConfigHeaders, SECRETS_HEADER, tarOfOneFile } from '../../client/build-context.js';
 
 
@@ -56,7 +57,10 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
     .option('--rm', 'Remove intermediate containers after a successful build (always)', true)
     .option('--force-rm', 'Always remove intermediate containers (always)')
     .option('--secret <stringArray>', 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]" or "id=x,env=VAR")', collect, [])
+    .option('--sbom', 'Attach an SBOM (SPDX JSON) of the built image to it; push sends it as an OCI referrer')
+    .option('--check', 'Run the Dockerfile\'s build checks and exit without building')
     .action(async (context: string, o: any) => {
+      if (o.check) return runBuildCheck(ctx, context, o);
       const mode = progressMode(o.progress, !!o.quiet, !!process.stdout.isTTY);
       const quiet = mode === 'quiet';
       const secrets = Object.fromEntries((o.secret as string[]).map((f) => parseSecretFlag(f, (p) => readFileSync(p), process.env)));
@@ -95,7 +99,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
           labels: JSON.stringify(parseLabels(o.label)), target: o.target, nocache: o.cache === false ? '1' : undefined,
           pull: o.pull ? '1' : undefined, cachefrom: o.cacheFrom.length ? JSON.stringify(o.cacheFrom) : undefined,
           q: quiet ? '1' : undefined, rm: '1', forcerm: o.forceRm ? '1' : undefined,
-          networkmode: o.network, platform: o.platform,
+          networkmode: o.network, platform: o.platform, sbom: o.sbom ? '1' : undefined,
         },
         body, contentType: 'application/x-tar', headers: { ...secretHeader, ...registryConfigHeaders() },
       });

@@ -1,9 +1,68 @@
-/** `berth sbom`: filled in by its issue's work. */
+/**
+ * `berth sbom IMAGE | --container NAME | --dir PATH [--format …] [-o FILE]`: the packages in an
+ * image or a container's filesystem (catalogued by the daemon) or in a local directory (catalogued
+ * here, no daemon needed). `--format` takes table (default), json (berth's SBOM model), spdx-json,
+ * cyclonedx-json, or a Go template run once per package, as `docker ps --format` is per container.
+ * Files that could not be read are WARNING lines on stderr; the SBOM is still printed (exit 0) and
+ * the document records that it is incomplete.
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { NotSupportedError } from '../../common/errors.js';
+import { SystemError, UsageError } from '../../common/errors.js';
+import type { Sbom } from '../../sbom/types.js';
 import type { CliContext } from '../context.js';
+import { sbomTools } from '../lazy-sbom.js';
+import { renderPackages } from '../supply-chain-tables.js';
 
-export function registerSbomCommands(program: Command, _ctx: CliContext): void {
-  program.command('sbom').description('Sbom (not available yet)').allowUnknownOption().allowExcessArguments(true)
-    .action(() => { throw new NotSupportedError('berth sbom is not available yet'); });
+const enc = encodeURIComponent;
+const DOCUMENT_FORMATS = new Set(['json', 'spdx-json', 'cyclonedx-json']);
+
+/** Write the whole file or nothing: a temp file beside it, then rename over. */
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  const target = resolve(file);
+  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, data, { mode: 0o644, flag: 'wx' });
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new SystemError(`cannot write ${file}: ${(e as Error).message}`, 'ERR_SBOM_OUTPUT', e);
+  }
+}
+
+function warningLines(sbom: Sbom): string {
+  if (sbom.warnings.length === 0) return '';
+  const head = `WARNING: the SBOM is incomplete: ${sbom.warnings.length} file${sbom.warnings.length === 1 ? '' : 's'} could not be read\n`;
+  return head + sbom.warnings.map((w) => `WARNING: ${w.path}${w.layerDigest ? ` (layer ${w.layerDigest})` : ''}: ${w.cataloger}: ${w.message}\n`).join('');
+}
+
+export function registerSbomCommands(program: Command, ctx: CliContext): void {
+  program.command('sbom').usage('[OPTIONS] IMAGE | --container CONTAINER | --dir PATH')
+    .description('List the packages in an image, a container or a directory (a software bill of materials)')
+    .argument('[image]')
+    .option('--container <string>', "Catalogue a container's current filesystem")
+    .option('--dir <string>', 'Catalogue a local directory (no daemon needed)')
+    .option('--format <string>', 'Output format: table, json, spdx-json, cyclonedx-json, or a Go template over each package', 'table')
+    .option('-o, --output <string>', 'Write to a file instead of STDOUT')
+    .action(async (image: string | undefined, o: { container?: string; dir?: string; format: string; output?: string }) => {
+      const targets = [image, o.container, o.dir].filter((t) => t !== undefined);
+      if (targets.length !== 1) throw new UsageError('"sbom" requires exactly one of IMAGE, --container or --dir');
+      let sbom: Sbom;
+      if (o.dir !== undefined) {
+        sbom = await (await sbomTools()).directorySbom(o.dir);
+      } else {
+        const client = await ctx.client();
+        const path = image !== undefined ? `/berth/images/${enc(image)}/sbom` : `/berth/containers/${enc(o.container!)}/sbom`;
+        sbom = await client.json<Sbom>('GET', path, { query: { format: 'json' } });
+      }
+      ctx.err(warningLines(sbom));
+      const format = o.format || 'table';
+      const text = DOCUMENT_FORMATS.has(format)
+        ? JSON.stringify((await sbomTools()).formatSbom(sbom, format), null, 2) + '\n'
+        : renderPackages(format, sbom.packages);
+      if (o.output) await writeFileAtomic(o.output, text);
+      else ctx.out(text);
+    });
 }

@@ -23,6 +23,8 @@ import { RegistryHttp, RegistryRequestError, readAll, type Credentials } from '.
 import { endpointsFor, type RegistryHostsConfig } from './hosts.js';
 import type { Progress } from './progress.js';
 import { DiskFullError, isDiskFull } from './disk-full.js';
+import type { ReferrerStore } from '../../image/referrers.js';
+import { pullReferrers } from './referrers.js';
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MANIFEST_ACCEPT = [...MANIFEST_TYPES, ...INDEX_TYPES].join(', ');
@@ -40,6 +42,18 @@ export interface PullOptions {
   tag?: boolean;
   /** stops the pull between requests and in the middle of a layer's download (what arrived is kept for the next pull) */
   signal?: AbortSignal;
+  /** also fetch the pulled manifest's referrers of these artifact types (attached SBOMs) into the store */
+  referrers?: { store: ReferrerStore; artifactTypes: string[] };
+}
+
+/** The referrers of the pulled manifests (the platform's, and the index's when there is one). */
+async function fetchReferrers(opts: PullOptions, http: RegistryHttp, repo: string, subjects: string[]): Promise<void> {
+  if (!opts.referrers) return;
+  for (const subject of new Set(subjects)) {
+    for (const type of opts.referrers.artifactTypes) {
+      await pullReferrers(http, opts.content, opts.referrers.store, repo, subject, type, opts.progress, opts.signal);
+    }
+  }
 }
 
 function parsePlatform(s: string | undefined): Platform {
@@ -113,7 +127,7 @@ async function fetchManifest(http: RegistryHttp, repo: string, reference: string
  * Download one blob into the content store, verified. A previous partial download of
  * the same digest (ingest/pull-<hex>) is continued with a Range request.
  */
-async function downloadBlob(http: RegistryHttp, content: ContentStore, repo: string, desc: { digest: string; size: number },
+export async function downloadBlob(http: RegistryHttp, content: ContentStore, repo: string, desc: { digest: string; size: number },
   onBytes?: (current: number) => void, tee?: () => Writable | undefined, signal?: AbortSignal): Promise<void> {
   if (content.has(desc.digest)) return;
   signal?.throwIfAborted();
@@ -271,6 +285,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     if (existing && existing.layers.every((l) => opts.content.has(l.blobDigest)) && opts.content.has(mf.digest)) {
       if (tagRef && opts.tag !== false) opts.images.tag(existing.id, tagRef);
       opts.images.addRepoDigest(existing.id, repoDigest);
+      await fetchReferrers(opts, http, repo, [mf.digest, top.digest]);
       return { image: opts.images.get(existing.id)!, digest: top.digest, ref, upToDate: true };
     }
     if (manifest.config.size > MAX_MANIFEST_BYTES) throw new InvalidArgumentError(`image config of ${manifest.config.size} bytes is too large`, 'ERR_MANIFEST_INVALID');
@@ -312,6 +327,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
       tags: tagRef && opts.tag !== false ? [tagRef] : [], repoDigests: [repoDigest],
     });
     for (const l of todo) progress?.layer(shortId(l.digest), 'Pull complete');
+    await fetchReferrers(opts, http, repo, [mf.digest, top.digest]);
     return { image, digest: top.digest, ref, upToDate: false };
   } catch (e) {
     if (isDiskFull(e) && !(e instanceof DiskFullError)) throw new DiskFullError(`pulling ${familiarString(ref)}`, e);

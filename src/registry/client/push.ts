@@ -13,6 +13,8 @@ import { RegistryHttp, readAll, type Credentials } from './http.js';
 import type { RegistryHostsConfig } from './hosts.js';
 import { connectRegistry } from './pull.js';
 import type { Progress } from './progress.js';
+import type { ReferrerStore } from '../../image/referrers.js';
+import { pushReferrers } from './referrers.js';
 
 export interface PushOptions {
   images: ImageStore;
@@ -21,9 +23,11 @@ export interface PushOptions {
   creds?: Credentials;
   hosts?: RegistryHostsConfig;
   progress?: Progress;
+  /** artifacts attached to local images: pushed after the image's manifest, as its referrers */
+  referrers?: ReferrerStore;
 }
 
-async function blobExists(http: RegistryHttp, repo: string, digest: string): Promise<boolean> {
+export async function blobExists(http: RegistryHttp, repo: string, digest: string): Promise<boolean> {
   const res = await http.send('HEAD', `/v2/${repo}/blobs/${digest}`, { scope: [{ repo, actions: ['pull', 'push'] }], accept: [404] });
   res.resume();
   return res.statusCode === 200;
@@ -44,7 +48,7 @@ async function tryMount(http: RegistryHttp, repo: string, from: string, digest: 
   return false;
 }
 
-async function uploadBlob(http: RegistryHttp, content: ContentStore, repo: string, digest: string, size: number): Promise<void> {
+export async function uploadBlob(http: RegistryHttp, content: ContentStore, repo: string, digest: string, size: number): Promise<void> {
   const scope = [{ repo, actions: ['pull', 'push'] }];
   const start = await http.send('POST', `/v2/${repo}/blobs/uploads/`, { scope, headers: { 'Content-Length': 0 } });
   start.resume();
@@ -95,6 +99,7 @@ export async function pushImage(opts: PushOptions): Promise<PushResult> {
     await readAll(res);
     const digest = String(res.headers['docker-content-digest'] ?? mf.digest);
     opts.images.addRepoDigest(img.id, `${ref.domain}/${ref.path}@${mf.digest}`);
+    if (opts.referrers) await pushReferrers(http, opts.content, opts.referrers, repo, mf.digest, p);
     p?.status(`${tag}: digest: ${mf.digest} size: ${mf.raw.length}`);
     return { digest: digest || mf.digest, size: mf.raw.length, tag };
   } finally {

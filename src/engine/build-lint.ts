@@ -1,0 +1,48 @@
+/**
+ * The checks a build runs first, as BuildKit does: BuildKit's checks over the build's Dockerfile (as found
+ * in the received context, with its .dockerignore and the --build-arg values; a base image's ENV when it is
+ * already in the store). Their short list goes into the build's output; `# check=error=true` with a
+ * finding stops the build before any step (ERR_LINT_FAILED), and a `check` directive that does not parse
+ * fails it as BuildKit fails it.
+ */
+import { InvalidArgumentError } from '../common/errors.js';
+import type { BuildHost } from '../builder/build-host.js';
+import type { ContextFs } from '../builder/context/context-fs.js';
+import { lintDockerfile, type RunnerResult } from '../lint/runner.js';
+import { BUILDKIT_RULES } from '../lint/registry.js';
+import { formatBuildWarnings, lintViolationMessage } from '../lint/output/buildkit.js';
+import { LintFailedError } from '../lint/errors.js';
+
+async function readText(fs: ContextFs, rel: string): Promise<string | undefined> {
+  if (fs.lstat(rel)?.type !== 'file') return undefined;
+  try { return (await fs.readFile(rel)).toString('utf8'); } catch { return undefined; }
+}
+
+export async function lintBuildDockerfile(host: BuildHost, fs: ContextFs, opts: { dockerfile?: string; buildArgs?: Record<string, string | null> }): Promise<RunnerResult | undefined> {
+  const dockerfile = opts.dockerfile || 'Dockerfile';
+  const text = await readText(fs, dockerfile);
+  if (text === undefined) return undefined; // the builder says the Dockerfile is missing
+  const dockerignore = (await readText(fs, dockerfile + '.dockerignore')) ?? (await readText(fs, '.dockerignore'));
+  const buildArgs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.buildArgs ?? {})) if (v !== null) buildArgs[k] = v;
+  const imageEnv = (ref: string): string[] | undefined => {
+    try {
+      const img = host.images.tryResolve(ref);
+      return img ? ((img.config?.config?.Env as string[] | undefined) ?? []) : undefined;
+    } catch { return undefined; }
+  };
+  return lintDockerfile(text, { file: dockerfile, buildArgs, dockerignore, imageEnv, rules: BUILDKIT_RULES });
+}
+
+/** Reports the findings through `notice`; throws when the build must stop. */
+export function applyBuildLint(result: RunnerResult | undefined, notice: ((text: string) => void) | undefined): void {
+  if (!result) return;
+  // a Dockerfile that does not parse is the builder's to report, with its own location; a bad check directive is ours
+  if (result.parseError) {
+    if (result.parseError.message.startsWith('failed to parse check options')) throw new InvalidArgumentError(result.parseError.message, 'ERR_LINT');
+    return;
+  }
+  const text = formatBuildWarnings(result.findings);
+  if (text) notice?.(text);
+  if (result.failBuild) throw new LintFailedError(lintViolationMessage(result.findings));
+}

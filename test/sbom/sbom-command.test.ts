@@ -1,0 +1,166 @@
+/**
+ * `berth sbom` and the /berth/…/sbom endpoints against a real daemon and the Debian image that
+ * `berth image bootstrap debian` makes: the packages must be exactly what dpkg inside it reports.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mountsUnder, runBerth, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { cycloneDxErrors, spdxErrors } from '../helpers/supply-chain-schemas.js';
+
+let d: TestDaemon;
+let tmp: string;
+const LONG = { timeoutMs: 300_000 };
+
+before(async () => {
+  tmp = mkdtempSync('/tmp/bt-sbom-');
+  d = await startDaemon();
+  await d.ok(['image', 'bootstrap', 'debian'], LONG);
+}, { timeout: 400_000 });
+
+after(async () => {
+  await d?.cleanup();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** name -> version, from `name version` lines */
+function versions(text: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const [name, version] = line.trim().split(/\s+/);
+    if (name && version) m.set(name, version);
+  }
+  return m;
+}
+
+test('berth sbom debian lists every package dpkg-query reports, with the same version', { timeout: 120_000 }, async () => {
+  const dpkg = versions(await d.ok(['run', '--rm', 'debian', 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n'], LONG));
+  assert.ok(dpkg.size > 50, `dpkg-query lists the image's packages (${dpkg.size})`);
+  const listed = versions(await d.ok(['sbom', 'debian', '--format', '{{.Name}} {{.Version}}'], LONG));
+  assert.deepEqual([...listed].sort(), [...dpkg].sort());
+  assert.ok(listed.has('bash') && listed.has('coreutils'));
+
+  const table = (await d.ok(['sbom', 'debian'], LONG)).split('\n');
+  assert.match(table[0]!, /^NAME\s+VERSION\s+TYPE\s+LICENSE\s+LAYER$/);
+  const bash = table.find((l) => l.startsWith('bash '))!;
+  assert.match(bash, new RegExp(`^bash\\s+${dpkg.get('bash')!.replace(/[+.]/g, '\\$&')}\\s+deb\\s+.*[0-9a-f]{12}$`));
+});
+
+test('spdx-json and cyclonedx-json of the image validate against their schemas; the API serves them with their media types', { timeout: 120_000 }, async () => {
+  const spdx = JSON.parse(await d.ok(['sbom', 'debian', '--format', 'spdx-json'], LONG));
+  assert.deepEqual(spdxErrors(spdx), []);
+  assert.ok(spdx.packages.some((p: any) => p.name === 'bash' && p.externalRefs[0].referenceLocator.startsWith('pkg:deb/debian/bash@')));
+  const cdx = JSON.parse(await d.ok(['sbom', 'debian', '--format', 'cyclonedx-json'], LONG));
+  assert.deepEqual(cycloneDxErrors(cdx), []);
+  assert.equal(cdx.metadata.component.name, 'debian:latest');
+  const bash = cdx.components.find((c: any) => c.name === 'bash');
+  assert.ok(bash.properties.some((p: any) => p.name === 'berth:location:0:layerID' && p.value.startsWith('sha256:')));
+
+  const api = await d.api('GET', '/berth/images/debian/sbom?format=spdx-json');
+  assert.equal(api.status, 200);
+  assert.equal(api.headers['content-type'], 'application/spdx+json');
+  assert.deepEqual(spdxErrors(api.body), []);
+  const model = await d.api('GET', '/berth/images/debian/sbom');
+  assert.equal(model.headers['content-type'], 'application/json');
+  assert.equal(model.body.source.type, 'image');
+  assert.match(model.body.source.imageId, /^sha256:/);
+  assert.equal((await d.api('GET', '/berth/images/debian/sbom?format=xml')).status, 400);
+});
+
+test("a container's filesystem: its own changes show, with no layer; nothing is left mounted", { timeout: 120_000 }, async () => {
+  const probe = "printf 'Package: berth-probe\\nStatus: install ok installed\\nVersion: 1.2-3\\nArchitecture: all\\nMaintainer: Probe <probe@example.org>\\nDescription: probe\\n\\n' >> /var/lib/dpkg/status";
+  // stopped: the change stays in the container's upper dir
+  await d.ok(['run', '--name', 'sbom-stopped', 'debian', 'sh', '-c', `${probe} && rm -f /var/lib/dpkg/info/bash.list`], LONG);
+  const before = mountsUnder(d.root).length;
+  const stopped = JSON.parse(await d.ok(['sbom', '--container', 'sbom-stopped', '--format', 'json'], LONG));
+  assert.equal(mountsUnder(d.root).length, before, 'no mount made or left');
+  assert.equal(stopped.source.type, 'container');
+  assert.equal(stopped.source.name, 'sbom-stopped');
+  const p = stopped.packages.find((x: any) => x.name === 'berth-probe');
+  assert.equal(p?.version, '1.2-3');
+  assert.equal(p.locations[0].path, '/var/lib/dpkg/status');
+  assert.equal(p.locations[0].layerDigest, undefined, "the container's own file");
+  assert.ok(stopped.packages.some((x: any) => x.name === 'bash'));
+
+  // running: read while it runs
+  await d.ok(['run', '-d', '--name', 'sbom-running', 'debian', 'sh', '-c', `${probe} && sleep 60`], LONG);
+  let running: any;
+  for (let i = 0; i < 50; i++) {
+    running = JSON.parse(await d.ok(['sbom', '--container', 'sbom-running', '--format', 'json'], LONG));
+    if (running.packages.some((x: any) => x.name === 'berth-probe')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(running.packages.some((x: any) => x.name === 'berth-probe' && x.version === '1.2-3'));
+  await d.ok(['rm', '-f', 'sbom-running', 'sbom-stopped']);
+
+  // the image itself is unchanged
+  const image = JSON.parse(await d.ok(['sbom', 'debian', '--format', 'json'], LONG));
+  assert.ok(!image.packages.some((x: any) => x.name === 'berth-probe'));
+});
+
+test('--dir catalogues a local directory without a daemon; -o writes the file whole', async () => {
+  const root = join(tmp, 'rootfs');
+  mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
+  writeFileSync(join(root, 'var/lib/dpkg/status'), [
+    'Package: hello', 'Status: install ok installed', 'Version: 2.10-3', 'Architecture: amd64', 'Maintainer: A <a@example.org>', 'Description: hi', '',
+    'Package: gone', 'Status: deinstall ok config-files', 'Version: 1.0-1', 'Architecture: amd64', 'Maintainer: A <a@example.org>', 'Description: removed', '',
+  ].join('\n'));
+  // a socket nobody listens on: --dir must not need the daemon
+  const nowhere = join(tmp, 'no-daemon.sock');
+  const r = await runBerth(nowhere, ['sbom', '--dir', root, '--format', '{{.Name}} {{.Version}} {{.Type}}'], { env: { BERTH_NO_AUTOSTART: '1' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hello 2.10-3 deb\n');
+
+  const out = join(tmp, 'out', 'sbom.cdx.json');
+  mkdirSync(join(tmp, 'out'));
+  const w = await runBerth(nowhere, ['sbom', '--dir', root, '--format', 'cyclonedx-json', '-o', out], { env: { BERTH_NO_AUTOSTART: '1' } });
+  assert.equal(w.code, 0, w.stderr);
+  assert.equal(w.stdout, '');
+  assert.deepEqual(readdirSync(join(tmp, 'out')), ['sbom.cdx.json'], 'no temp file left');
+  const bom = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(cycloneDxErrors(bom), []);
+  assert.equal(bom.metadata.component.type, 'file');
+
+  const missing = await runBerth(nowhere, ['sbom', '--dir', join(tmp, 'nope')], { env: { BERTH_NO_AUTOSTART: '1' } });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nope: not a directory/);
+  const unwritable = await runBerth(nowhere, ['sbom', '--dir', root, '-o', join(tmp, 'no', 'such', 'dir', 'x.json')], { env: { BERTH_NO_AUTOSTART: '1' } });
+  assert.equal(unwritable.code, 1);
+  assert.match(unwritable.stderr, /cannot write/);
+  assert.ok(!existsSync(join(tmp, 'no')));
+});
+
+test('a corrupt package database: WARNING lines on stderr, the rest still listed, the document says it is incomplete', async () => {
+  const root = join(tmp, 'broken');
+  mkdirSync(join(root, 'var/lib/dpkg/status.d'), { recursive: true });
+  writeFileSync(join(root, 'var/lib/dpkg/status.d/good'), 'Package: good\nStatus: install ok installed\nVersion: 1.0\nArchitecture: all\n');
+  writeFileSync(join(root, 'var/lib/dpkg/status.d/bad'), '\u0000\u0001 this is not a control file\n');
+  const r = await runBerth(join(tmp, 'no-daemon.sock'), ['sbom', '--dir', root, '--format', 'json'], { env: { BERTH_NO_AUTOSTART: '1' } });
+  assert.equal(r.code, 0, r.stderr);
+  const sbom = JSON.parse(r.stdout);
+  assert.ok(sbom.packages.some((p: any) => p.name === 'good'));
+  if (sbom.warnings.length > 0) {
+    assert.match(r.stderr, /^WARNING: the SBOM is incomplete: \d+ files? could not be read$/m);
+    assert.match(r.stderr, /WARNING: \/var\/lib\/dpkg\/status\.d\/bad/);
+  } else {
+    assert.equal(r.stderr, '');
+  }
+});
+
+test("a missing image or container: Docker's wording, exit 1; no target: usage error", async () => {
+  const img = await d.berth(['sbom', 'nosuch:1']);
+  assert.equal(img.code, 1);
+  assert.equal(img.stderr, 'Error response from daemon: No such image: nosuch:1\n');
+  const ctr = await d.berth(['sbom', '--container', 'nosuch']);
+  assert.equal(ctr.code, 1);
+  assert.equal(ctr.stderr, 'Error response from daemon: No such container: nosuch\n');
+  const api = await d.api('GET', '/berth/images/nosuch:1/sbom');
+  assert.equal(api.status, 404);
+  assert.equal(api.body.message, 'No such image: nosuch:1');
+  const none = await d.berth(['sbom']);
+  assert.equal(none.code, 125);
+  assert.match(none.stderr, /requires exactly one of IMAGE, --container or --dir/);
+  const two = await d.berth(['sbom', 'debian', '--dir', '/tmp']);
+  assert.equal(two.code, 125);
+});
