@@ -5,13 +5,21 @@
  */
 import { isValidSpdx, licenseRef } from '../licenses.js';
 
+/** Parsed answers by text: an image's thousands of packages share a few dozen license strings. */
+const valid = new Map<string, boolean>();
+
 export function isSpdxExpression(text: string): boolean {
-  return isValidSpdx(text);
+  let v = valid.get(text);
+  if (v === undefined) {
+    v = isValidSpdx(text);
+    if (valid.size < 10_000) valid.set(text, v);
+  }
+  return v;
 }
 
 /** One license (with an optional `WITH` exception): a valid expression without a conjunction. */
 export function isSimpleLicense(text: string): boolean {
-  return isValidSpdx(text) && !/\s(AND|OR)\s/i.test(text);
+  return isSpdxExpression(text) && !/\s(AND|OR)\s/i.test(text);
 }
 
 export interface LicenseTerms {

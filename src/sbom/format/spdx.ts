@@ -125,5 +125,5 @@ export function toSpdx(sbom: Sbom, opts: SpdxOptions = {}): Record<string, unkno
       licenseId, extractedText: text, name: text,
     }));
   }
-  return JSON.parse(JSON.stringify(doc)) as Record<string, unknown>; // drops undefined fields
+  return doc;
 }
