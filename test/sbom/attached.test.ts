@@ -111,6 +111,14 @@ test('build --sbom attaches an SPDX 2.3 SBOM of the new image as a referrer of i
   assert.ok(purls.some((p: string) => p.startsWith('pkg:golang/github.com/opencontainers/runc@')), 'the Go binary\'s main module');
   assert.ok(purls.some((p: string) => /^pkg:golang\/stdlib@1\.\d+/.test(p)), 'the Go standard library');
 
+  // the API serves the document as stored; an image without one is a 404 with its own code
+  const api = await d1.api('GET', `/berth/images/${encodeURIComponent(REF)}/sbom/attached`);
+  assert.equal(api.status, 200);
+  assert.equal(api.headers['content-type'], 'application/spdx+json');
+  assert.equal(api.headers['x-berth-sbom-referrer'], referrer);
+  assert.equal(api.headers['x-berth-sbom-subject'], subject);
+  assert.deepEqual(api.body, spdx);
+
   // a rebuild from cache gives the same image: its SBOM is replaced, not added, and the old blobs go
   const again = await ok(d1, ['build', '--sbom', '-t', REF, join(tmp, 'ctx')]);
   assert.equal((await ok(d1, ['image', 'inspect', '-f', '{{.Id}}', REF])).trim(), imageId, again);
@@ -122,6 +130,12 @@ test('build --sbom attaches an SPDX 2.3 SBOM of the new image as a referrer of i
   writeFileSync(join(tmp, 'ctx', 'Dockerfile.plain'), 'FROM busybox\nCOPY app /plain\n');
   await ok(d1, ['build', '-f', join(tmp, 'ctx', 'Dockerfile.plain'), '-t', 'plain:1', join(tmp, 'ctx')]);
   assert.equal(referrerRows(d1).length, 1);
+  const none = await d1.api('GET', '/berth/images/plain:1/sbom/attached');
+  assert.equal(none.status, 404);
+  assert.equal(none.body.code, 'ERR_SBOM_NOT_ATTACHED');
+  const missing = await d1.api('GET', '/berth/images/nosuch:1/sbom/attached');
+  assert.equal(missing.status, 404);
+  assert.match(missing.body.message, /No such image: nosuch:1/);
 });
 
 let pushedDigest = '';
