@@ -30,6 +30,13 @@ export interface FileTree {
    * /sys or /dev. Bounded by the tree's size.
    */
   walk(dir: string, test: (entry: TreeEntry) => boolean): Iterable<TreeEntry>;
+  /**
+   * Images only: the copies of a regular file that the layers hold, top first, as far down as they
+   * are not hidden (a whiteout, an opaque directory, or a non-file stops the list); the first is the
+   * visible one. A cataloger compares them to name the layer that added a package to a database
+   * file that later layers rewrote. Absent or empty for trees without layers.
+   */
+  layerCopies?(path: string): LayerCopy[];
 }
 
 /** A file opened in a tree: reads at an offset (fewer bytes at its end), then close. */
@@ -38,3 +45,5 @@ export interface OpenedFile {
   read(offset: number, length: number): Promise<Buffer>;
   close(): Promise<void>;
 }
+
+export interface LayerCopy { layerDigest: string; read(): Promise<Buffer> }

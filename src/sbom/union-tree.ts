@@ -13,7 +13,7 @@ import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readdirSyn
 import { open, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError, SystemError } from '../common/errors.js';
-import type { FileTree, OpenedFile, TreeEntry } from './file-tree.js';
+import type { FileTree, LayerCopy, OpenedFile, TreeEntry } from './file-tree.js';
 import { isOpaqueDir } from './opaque.js';
 
 export interface TreeLayer { dir: string; digest?: string }
@@ -93,6 +93,10 @@ export class UnionTree implements FileTree {
    */
   constructor(private readonly layers: readonly TreeLayer[], private readonly whiteouts: boolean) {
     if (layers.length === 0) throw new InvalidArgumentError('a file tree needs at least one directory');
+    for (const l of layers) {
+      // a missing layer directory would silently drop its packages: refuse instead
+      if (!lstatOrUndefined(l.dir)?.isDirectory()) throw new SystemError(`layer directory ${l.dir}${l.digest ? ` (${l.digest})` : ''} is missing`, 'ERR_SBOM_SOURCE');
+    }
     this.roots = layers.map(() => undefined);
     const top = layers.map((_, i) => layers.length - 1 - i);
     this.dirs.set('/', { path: '/', layers: this.visibleCopies('/', top) });
@@ -148,13 +152,19 @@ export class UnionTree implements FileTree {
     const f = this.resolve(path, true);
     if (!f) throw new NotFoundError(`${normalize(path)}: no such file in the tree`);
     if (f.kind !== 'file') throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
-    const hostPath = this.hostPath(f.layer, f.path);
+    return this.withLayerFile(f.layer, f.path, use, normalize(path));
+  }
+
+  /** One layer's copy of a file, by its canonical path. */
+  private async withLayerFile<T>(layer: number, canonical: string, use: (fh: FileHandle) => Promise<T>, shown = canonical): Promise<T> {
+    const path = shown;
+    const hostPath = this.hostPath(layer, canonical);
     // O_NOFOLLOW and the fd's own path check: a container changing its rootfs between the lookup and
     // the open (a directory swapped for a symlink) cannot make this read a host file.
     const fh = await open(hostPath, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     try {
       const real = await readlink(`/proc/self/fd/${fh.fd}`);
-      const root = this.rootOf(f.layer);
+      const root = this.rootOf(layer);
       if (real !== root && !real.startsWith(root === '/' ? '/' : root + '/')) {
         throw new SystemError(`${normalize(path)}: resolved outside the tree`, 'ERR_SBOM_SOURCE');
       }
@@ -163,6 +173,23 @@ export class UnionTree implements FileTree {
     } finally {
       await fh.close();
     }
+  }
+
+  layerCopies(path: string): LayerCopy[] {
+    const f = this.resolve(path, true);
+    if (!f || f.kind !== 'file') return [];
+    const parent = this.dirNode(parentPath(f.path));
+    if (!parent) return [];
+    const out: LayerCopy[] = [];
+    for (const layer of parent.layers) {
+      const st = lstatOrUndefined(this.hostPath(layer, f.path));
+      if (!st) continue;
+      if (!st.isFile()) break; // a whiteout, a directory or a link hides what is below
+      const digest = this.layers[layer]!.digest;
+      if (!digest) return [];
+      out.push({ layerDigest: digest, read: () => this.withLayerFile(layer, f.path, (fh) => fh.readFile()) });
+    }
+    return out;
   }
 
   readDir(path: string): string[] {

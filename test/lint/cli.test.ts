@@ -130,3 +130,24 @@ test('berth build --check: buildx\'s report, exit 1 with warnings, 0 without, no
   const skipped = await berth(['build', '--check', '-'], { input: '# check=skip=all\nFROM scratch AS Builder\n' });
   assert.deepEqual([skipped.code, skipped.stdout], [0, 'Check complete, no warnings found.\n']);
 });
+
+test('berth build --call=check[,format=json]: BuildKit\'s LintResults JSON; other --call methods refused', async () => {
+  const r = await berth(['build', '--call=check,format=json', '-'], { input: 'FROM scratch AS B\nMAINTAINER x\n' });
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.warnings.map((w: { ruleName: string }) => w.ruleName), ['StageNameCasing', 'MaintainerDeprecated']);
+  assert.deepEqual(j.warnings[0], {
+    ruleName: 'StageNameCasing', description: 'Stage names should be lowercase', url: 'https://docs.docker.com/go/dockerfile/rule/stage-name-casing/',
+    detail: "Stage name 'B' should be lowercase", location: { ranges: [{ start: { line: 1 }, end: { line: 1 } }] },
+  });
+  assert.equal(Buffer.from(j.sources[0].data, 'base64').toString(), 'FROM scratch AS B\nMAINTAINER x\n');
+  assert.equal(j.sources[0].filename, 'Dockerfile');
+  const broken = JSON.parse((await berth(['build', '--call', 'check,format=json', '-'], { input: 'FROM scratch\nBOGUS\n' })).stdout);
+  assert.match(broken.buildError.message, /unknown instruction: BOGUS/);
+  assert.deepEqual(broken.buildError.location, { ranges: [{ start: { line: 2 }, end: { line: 2 } }] });
+  const text = await berth(['build', '--call=check', 'good']);
+  assert.deepEqual([text.code, text.stdout], [0, 'Check complete, no warnings found.\n']);
+  const outline = await berth(['build', '--call=outline', 'good']);
+  assert.notEqual(outline.code, 0);
+  assert.match(outline.stderr, /--call=outline is not supported/);
+});

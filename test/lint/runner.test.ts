@@ -114,3 +114,27 @@ test('a rule that throws does not lose the others', () => {
 test('CRLF files and a byte-order mark lint like plain files', () => {
   assert.deepEqual(codes('\uFEFFFROM scratch As Builder\r\nMAINTAINER me\r\n'), ['1:StageNameCasing', '1:FromAsCasing', '2:MaintainerDeprecated']);
 });
+
+test('the rules see the context: .dockerignore patterns, whether there is one, the build args', () => {
+  const seen: unknown[] = [];
+  const probe: LintRule = {
+    code: 'BL9998', name: 'probe', description: 'x', defaultSeverity: 'info', origin: 'berth',
+    check: (input) => { seen.push([input.hasDockerignore, input.ignorePatterns, input.isIgnored?.('node_modules/x'), input.buildArgs]); },
+  };
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe], dockerignore: '# c\nnode_modules\n', buildArgs: { A: '1' } });
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe], hasDockerignore: false });
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe] });
+  assert.deepEqual(seen, [[true, ['node_modules'], true, { A: '1' }], [false, undefined, undefined, {}], [undefined, undefined, undefined, {}]]);
+});
+
+test('a build checks the instructions of the stages its target needs only, as BuildKit dispatches them', () => {
+  const text = 'ARG DEP=dep\nFROM scratch AS unused\nCMD echo a\nFROM scratch AS dep\nENV key value\nFROM scratch AS mounted\nWORKDIR rel\n'
+    + 'FROM scratch\nCOPY --from=${DEP} /x /x\nRUN --mount=type=bind,from=mounted,target=/m true\n';
+  const all = ['3:JSONArgsRecommended', '5:LegacyKeyValueFormat', '5:SecretsUsedInArgOrEnv', '7:WorkdirRelativePath'];
+  assert.deepEqual(codes(text), all);
+  assert.deepEqual(codes(text, { file: 'Dockerfile', stages: 'all' }), all);
+  assert.deepEqual(codes(text, { file: 'Dockerfile', stages: {} }), all.slice(1));
+  assert.deepEqual(codes(text, { file: 'Dockerfile', stages: { target: 'unused' } }), ['3:JSONArgsRecommended']);
+  // the checks of FROM lines and names still look at every stage
+  assert.deepEqual(codes('FROM scratch AS Unused\nFROM scratch\n', { file: 'Dockerfile', stages: {} }), ['1:StageNameCasing']);
+});
