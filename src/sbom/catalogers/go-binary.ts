@@ -92,8 +92,16 @@ export function packagesFromBuildInfo(info: GoBuildInfo, location: PackageLocati
   return out;
 }
 
+/*
+ * Files that are never Go executables, known by their path alone: the test below runs on every file
+ * of the tree, and looking at a file's mode costs a stat (most of this cataloger's time on an image).
+ */
+const NOT_BINARY_DIR = /^\/usr\/share\/(?:doc|man|info|locale|zoneinfo|i18n|common-licenses|lintian|fonts|icons|mime|terminfo)\//;
+const NOT_BINARY_EXT = /\.(?:gz|xz|bz2|zst|txt|md|rst|html?|css|m?js|cjs|json|xml|ya?ml|toml|svg|png|jpe?g|gif|ico|mo|po|pot|h|hpp|c|cc|py|pyc|pyi|pl|pm|pod|rb|go|java|class|jar|conf|cfg|ini|map|sh|bash|mk|cmake|pc|la|a|o)$/;
+
 function isCandidate(e: TreeEntry): boolean {
-  return e.kind === 'file' && (e.mode & 0o111) !== 0 && e.size >= MIN_ELF_BYTES && e.size <= MAX_BINARY_BYTES;
+  if (e.kind !== 'file' || NOT_BINARY_DIR.test(e.path) || NOT_BINARY_EXT.test(e.path)) return false;
+  return (e.mode & 0o111) !== 0 && e.size >= MIN_ELF_BYTES && e.size <= MAX_BINARY_BYTES;
 }
 
 const goFiles = languageFiles(isCandidate);
