@@ -39,4 +39,4 @@ export interface FileTree {
   layerCopies?(path: string): LayerCopy[];
 }
 
-export interface LayerCopy { layerDigest: string; read(): Promise<Buffer> }
+export interface LayerCopy { layerDigest: string; size: number; read(): Promise<Buffer> }

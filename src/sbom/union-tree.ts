@@ -160,7 +160,7 @@ export class UnionTree implements FileTree {
       if (!st.isFile()) break; // a whiteout, a directory or a link hides what is below
       const digest = this.layers[layer]!.digest;
       if (!digest) return [];
-      out.push({ layerDigest: digest, read: () => this.withLayerFile(layer, f.path, (fh) => fh.readFile()) });
+      out.push({ layerDigest: digest, size: st.size, read: () => this.withLayerFile(layer, f.path, (fh) => fh.readFile()) });
     }
     return out;
   }

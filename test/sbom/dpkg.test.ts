@@ -132,3 +132,14 @@ test('a corrupt status file: a warning naming it, the good paragraphs still list
   assert.ok(sbom.warnings.every((w) => w.path === '/var/lib/dpkg/status' && w.cataloger === 'dpkg'));
   assert.equal(sbom.packages[0]!.purl, 'pkg:deb/debian/good@1.0-1?arch=amd64');
 });
+
+test('a status file far larger than any real one is refused with a warning, not read', async (t) => {
+  const root = await tempDir(t);
+  await mkdir(join(root, 'var/lib/dpkg'), { recursive: true });
+  // sparse: 600 MB on paper, nothing on disk
+  execFileSync('truncate', ['-s', '600M', join(root, 'var/lib/dpkg/status')]);
+  const sbom = await generateSbom(dirTree(root), { type: 'directory', name: root }, { catalogers: [dpkgCataloger] });
+  assert.deepEqual(sbom.packages, []);
+  assert.equal(sbom.warnings.length, 1);
+  assert.match(sbom.warnings[0]!.message, /not read: 629145600 bytes is more than/);
+});
