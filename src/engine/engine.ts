@@ -38,6 +38,7 @@ import { sbomOf, type SbomOptions, type SbomTarget } from './sbom-ops.js';
 import { scanOf, type ScanOptions } from './scan-ops.js';
 import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
+import { OsvDatabase } from '../scan/db/osv-db.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -233,6 +234,13 @@ export class Engine {
   /** Known vulnerabilities of what `sbom` finds, from the OSV database under the root. */
   scan(target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> { return scanOf(this, target, opts); }
 
+  private scanDbInstance?: OsvDatabase;
+  /** The OSV advisory database (`<root>/scan/osv.db`), opened on first use: most runs never scan. */
+  get scanDb(): OsvDatabase {
+    this.scanDbInstance ??= OsvDatabase.open(join(this.paths.root, 'scan', 'osv.db'));
+    return this.scanDbInstance;
+  }
+
   // ---------------------------------------------------------------- prune and disk usage
 
   pruneImages(filters: Record<string, string[]> = {}): Promise<{ ImagesDeleted: Array<{ Untagged?: string; Deleted?: string }>; SpaceReclaimed: number }> {
@@ -328,6 +336,7 @@ export class Engine {
     await this.networks?.close();
     await Trash.drainAll();
     for (const rt of Object.values(this.runtimes)) await releaseReadOnlyBinary(rt.info.path, rt.info.binary ?? rt.info.path);
+    this.scanDbInstance?.close();
     this.db.close();
   }
 }

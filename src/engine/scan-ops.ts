@@ -1,11 +1,20 @@
 /** Vulnerability scans through the engine, against the OSV database under the engine's root. */
-import { NotSupportedError } from '../common/errors.js';
-import type { ScanReport } from '../scan/types.js';
+import type { Sbom } from '../sbom/types.js';
+import { requireAdvisories, scanSbom } from '../scan/scan-sbom.js';
+import type { ScanReport, Severity } from '../scan/types.js';
 import type { Engine } from './engine.js';
 import type { SbomTarget } from './sbom-ops.js';
 
-export interface ScanOptions { ignoreUnfixed?: boolean; signal?: AbortSignal }
+export interface ScanOptions { ignoreUnfixed?: boolean; severities?: Set<Severity>; signal?: AbortSignal }
 
-export async function scanOf(_engine: Engine, _target: SbomTarget, _opts: ScanOptions = {}): Promise<ScanReport> {
-  throw new NotSupportedError('scanning is not available yet');
+export async function scanOf(engine: Engine, target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> {
+  const db = engine.scanDb;
+  requireAdvisories(db); // before the SBOM's work: an empty or damaged database fails at once
+  const sbom = await engine.sbom(target, { signal: opts.signal });
+  return scanSbom(db, sbom, opts);
+}
+
+/** A scan of an SBOM made elsewhere (`berth scan --dir` catalogues on the client's host). */
+export function scanOfSbom(engine: Engine, sbom: Sbom, opts: ScanOptions = {}): ScanReport {
+  return scanSbom(engine.scanDb, sbom, opts);
 }
