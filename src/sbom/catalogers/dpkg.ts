@@ -159,7 +159,8 @@ export const dpkgCataloger: Cataloger = {
     for (const name of ctx.tree.readDir(DPKG_STATUS_D)) {
       if (name.endsWith('.md5sums') || name.startsWith('.')) continue;
       const path = `${DPKG_STATUS_D}/${name}`;
-      if (ctx.tree.stat(path)?.kind !== 'file') continue;
+      const kind = ctx.tree.stat(path)?.kind;
+      if (kind !== 'file' && kind !== 'symlink') continue; // a symlink is followed inside the tree
       out.push(...await catalogFile(ctx, path, false));
     }
     return out;
