@@ -331,15 +331,16 @@ export class UnionTree implements FileTree {
   private resolve(path: string, followLast: boolean): Found | undefined {
     let pending = components(path);
     let cur = this.dirs.get('/')!;
+    /** what cur was found as, when it was reached by a plain step (else it is stat'ed at the end) */
+    let curFound: Found | undefined;
     let hops = 0;
-    let last: Found = { path: '/', layer: cur.layers[0] ?? this.layers.length - 1, kind: 'dir', st: this.rootStat(cur), dir: cur };
     while (pending.length > 0) {
       const name = pending.shift()!;
       if (name === '..') {
         const up = this.dirNode(parentPath(cur.path));
         if (!up) return undefined;
         cur = up;
-        last = this.found(cur);
+        curFound = undefined;
         continue;
       }
       const f = this.child(cur, name);
@@ -350,16 +351,16 @@ export class UnionTree implements FileTree {
         let target: string;
         try { target = readlinkSync(this.hostPath(f.layer, f.path)); } catch { return undefined; }
         if (target.startsWith('/')) cur = this.dirs.get('/')!;
+        curFound = undefined;
         pending = [...components(target), ...pending];
-        last = this.found(cur);
         continue;
       }
       if (isLast) return f;
       if (!f.dir) return undefined;
       cur = f.dir;
-      last = f;
+      curFound = f;
     }
-    return last;
+    return curFound ?? this.found(cur);
   }
 
   private found(dir: DirNode): Found {

@@ -52,7 +52,8 @@ const licenseCache = new WeakMap<FileTree, Map<string, Promise<string[]>>>();
 export function licensesOfCopyright(text: string): string[] {
   // A field starts at column 0 (continuations are indented), so License fields can be found by line
   // without parsing every paragraph: boost's copyright file alone has thousands of them.
-  const head = text.slice(0, text.search(/\n\s*\n/) >>> 0 || undefined);
+  const blank = text.search(/\n[ \t]*\n/);
+  const head = blank < 0 ? text : text.slice(0, blank); // the header paragraph
   const names: string[] = [];
   if (/^(Format|Format-Specification):.*(copyright-format|dep-?5)/im.test(head)) {
     for (const m of text.matchAll(/^License:[ \t]*([^\n]*)$/gim)) {
