@@ -46,4 +46,4 @@ export interface OpenedFile {
   close(): Promise<void>;
 }
 
-export interface LayerCopy { layerDigest: string; read(): Promise<Buffer> }
+export interface LayerCopy { layerDigest: string; size: number; read(): Promise<Buffer> }
