@@ -12,7 +12,7 @@ import { portLoopbackCase, portGatewayCase } from './ports.js';
 import { serverPushCase, serverPullCase } from './registry-server.js';
 import { COMPOSE_CASES } from './compose.js';
 import { SBOM_CASES } from './sbom.js';
-import { SCAN_CASES } from './scan.js';
+import { SCAN_CASES, scanMemoryProbe } from './scan.js';
 import { LINT_CASES } from './lint.js';
 import { AUDIT_CASES } from './audit.js';
 import { memoryProbe } from '../probes/memory.js';
@@ -30,4 +30,4 @@ export const CASES: Case[] = [
   ...LINT_CASES,
   ...AUDIT_CASES,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe];

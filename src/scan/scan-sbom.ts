@@ -24,7 +24,7 @@ export function requireAdvisories(db: OsvDatabase): number {
 
 export function scanSbom(db: OsvDatabase, sbom: Sbom, opts: ScanSbomOptions = {}): ScanReport {
   const advisories = requireAdvisories(db);
-  const status = db.status();
+  const status = db.sources();
   const matched = matchSbom(sbom, db);
   const warnings: ScanWarning[] = [
     // a package database the catalogers could not read: its packages were never checked

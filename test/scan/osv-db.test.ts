@@ -164,6 +164,18 @@ test('ZIP64 archives (as zip -fz writes them, and as large ones must be) are rea
   assert.deepEqual(ids(db.lookup('Go', 'github.com/foo/baz', noWarn)), ['GO-2024-0002']);
 });
 
+test('an archive of more than 65,535 entries from a writer without ZIP64 (fflate) is read whole, not cut at the 16-bit count', async (t) => {
+  const d = tmp(t);
+  const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+  for (let i = 0; i < 70_000; i++) files[`e/${i}.txt`] = [new Uint8Array(0), { level: 0 }];
+  const path = join(d, 'many.zip');
+  writeFileSync(path, zipSync(files));
+  const { fh, size } = await openZip(path);
+  try {
+    assert.equal((await zipDirectory(fh, size)).length, 70_000);
+  } finally { await fh.close(); }
+});
+
 test('a truncated or foreign database file is a clear ERR_SCAN_DB saying how to fix it; import rebuilds it', async (t) => {
   const d = tmp(t);
   const path = join(d, 'osv.db');

@@ -5,7 +5,7 @@
  * The daemon matches (its database, under its root); the filters and the ignore file are the user's
  * and apply here. Exit status: 0 when nothing remains, N (`--exit-code`) when findings remain after the
  * filters, 3 when the scan was incomplete (warnings: packages not checked) and findings did not already
- * give N, 125 on errors (docker's convention).
+ * give N, 1 on errors (as docker's commands other than run/create).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
@@ -118,6 +118,16 @@ function statusText(st: DbStatus): string {
   return out;
 }
 
+/** The status as templates see it (Go-style field names, as `docker info --format` has). */
+function statusRow(st: DbStatus): Record<string, unknown> {
+  return {
+    Path: st.path, Advisories: st.advisories, Withdrawn: st.withdrawn, Updated: st.updated ?? '', AgeSeconds: st.ageSeconds ?? -1,
+    NewestModified: st.newestModified ?? '',
+    Ecosystems: st.ecosystems.map((e) => ({ Ecosystem: e.ecosystem, Advisories: e.advisories })),
+    Sources: st.sources.map((s) => ({ Name: s.name, Path: s.path, ImportedAt: s.importedAt, Advisories: s.advisories, Warnings: s.warnings })),
+  };
+}
+
 export function registerScanCommands(program: Command, ctx: CliContext): void {
   const scan = program.command('scan').usage('[OPTIONS] IMAGE | --container CONTAINER | --dir PATH')
     .description('Scan an image, a container or a directory for known vulnerabilities (offline, against the imported OSV database)')
@@ -140,6 +150,7 @@ export function registerScanCommands(program: Command, ctx: CliContext): void {
     .action(async (paths: string[], o: { name?: string }) => {
       const client = await ctx.client();
       let rejected = 0;
+      let incomplete = false;
       for (const p of paths) {
         const abs = resolve(p);
         let st;
@@ -147,13 +158,16 @@ export function registerScanCommands(program: Command, ctx: CliContext): void {
         // uploaded, so a daemon that cannot see this file system still gets the files
         const body = st.isDirectory() ? (await scanTools()).zipDirectoryStream(abs) : createReadStream(abs);
         const name = o.name ?? (/^all\.(zip|json)$/i.test(basename(abs)) ? `${basename(resolve(abs, '..'))}/${basename(abs)}` : basename(abs));
-        const r = await client.json<ImportResult>('POST', '/berth/scan/db/import', { query: { name, path: abs }, body, contentType: 'application/zip' });
-        for (const w of r.warnings) ctx.err(`WARNING: ${w.path ? `${w.path.replace(/^.*\/osv-upload-[^/]+\/upload\.(zip|json)/, abs)}: ` : ''}${w.message}\n`);
+        const r = await client.json<ImportResult>('POST', '/berth/scan/db/import', { query: { name, path: abs }, body, contentType: st.isDirectory() || abs.endsWith('.zip') ? 'application/zip' : 'application/octet-stream' });
+        // the daemon names its spooled copy: say the user's path instead (a directory's files by their own path)
+        const shown = (p: string) => p.replace(/^.*\/osv-upload-[^/]+\/upload\.(zip|json)(!\/)?/, (_m, _ext, bang) => (bang && st.isDirectory() ? `${abs}/` : bang ? `${abs}!/` : abs));
+        for (const w of r.warnings) ctx.err(`WARNING: ${w.path ? `${shown(w.path)}: ` : ''}${w.message}\n`);
         rejected += r.sources.reduce((n, s) => n + s.rejected, 0);
+        incomplete ||= r.incomplete;
         ctx.out(importLines(r));
       }
-      if (rejected > 0) {
-        ctx.err(`WARNING: the import is incomplete: ${rejected} file${rejected === 1 ? ' was' : 's were'} rejected\n`);
+      if (incomplete) {
+        ctx.err(`WARNING: the import is incomplete${rejected ? `: ${rejected} file${rejected === 1 ? ' was' : 's were'} rejected` : ''}\n`);
         throw new ExitError(INCOMPLETE_EXIT);
       }
     });
@@ -164,6 +178,6 @@ export function registerScanCommands(program: Command, ctx: CliContext): void {
       const st = await client.json<DbStatus>('GET', '/berth/scan/db/status');
       if (!o.format) ctx.out(statusText(st));
       else if (o.format === 'json') ctx.out(JSON.stringify(st, null, 2) + '\n');
-      else ctx.out(renderItems({ format: o.format, defaultTable: '', headers: {} }, [st]));
+      else ctx.out(renderItems({ format: o.format, defaultTable: '', headers: {} }, [statusRow(st)]));
     });
 }

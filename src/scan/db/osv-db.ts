@@ -45,7 +45,7 @@ export interface ImportedSource {
 export interface ImportResult {
   sources: ImportedSource[];
   warnings: ScanWarning[];
-  /** true when some file was rejected: the database lacks what it held */
+  /** true when some file was rejected, or a damaged database was rebuilt: the database lacks what they held */
   incomplete: boolean;
   /** advisories in the database afterwards */
   total: number;
@@ -177,7 +177,8 @@ export class OsvDatabase {
     const started = Date.now();
     for (const p of paths) if (!existsSync(p)) throw new NotFoundError(`no such file or directory: ${p}`, 'ERR_PATH_NOT_FOUND');
     const warnings: ScanWarning[] = [];
-    if (this.damage !== undefined || !this.db) {
+    const rebuilt = this.damage !== undefined || !this.db;
+    if (rebuilt) {
       const was = this.damage;
       const aside = this.rebuild();
       warnings.push({ path: this.path, message: `the database was damaged (${was}); it was moved to ${aside} and rebuilt: import every source again` });
@@ -209,7 +210,8 @@ export class OsvDatabase {
       sources.push(src);
     }
     const total = (this.conn().prepare('SELECT count(*) AS n FROM advisories').get() as { n: number }).n;
-    return { sources, warnings, incomplete: sources.some((s) => s.rejected > 0), total, durationMs: Date.now() - started };
+    // a rebuild lost what earlier imports held: incomplete until they are imported again
+    return { sources, warnings, incomplete: rebuilt || sources.some((s) => s.rejected > 0), total, durationMs: Date.now() - started };
   }
 
   /** One transaction: a newer `modified` replaces the stored advisory and its index rows, an older or equal one is skipped. */
@@ -282,9 +284,7 @@ export class OsvDatabase {
       const counts = db.prepare('SELECT count(*) AS n, count(withdrawn) AS w, max(modified_ms) AS newest FROM advisories').get() as { n: number; w: number; newest: number | null };
       const ecosystems = (db.prepare('SELECT ecosystem, count(DISTINCT id) AS n FROM affects GROUP BY ecosystem ORDER BY ecosystem').all() as Array<{ ecosystem: string; n: number }>)
         .map((r) => ({ ecosystem: r.ecosystem, advisories: r.n }));
-      const sources = (db.prepare('SELECT name, path, imported_at, advisories, warnings FROM sources ORDER BY name').all() as Array<{ name: string; path: string; imported_at: string; advisories: number; warnings: number }>)
-        .map((r) => ({ name: r.name, path: r.path, importedAt: r.imported_at, advisories: r.advisories, warnings: r.warnings }));
-      const updated = sources.map((s) => s.importedAt).sort().at(-1);
+      const { sources, updated } = this.sources();
       return {
         path: this.path,
         advisories: counts.n,
@@ -295,6 +295,15 @@ export class OsvDatabase {
         ageSeconds: updated ? Math.max(0, Math.round((Date.now() - Date.parse(updated)) / 1000)) : undefined,
         newestModified: counts.newest != null ? new Date(counts.newest).toISOString() : undefined,
       };
+    });
+  }
+
+  /** The imported sources and the last import (cheap: what every scan report names). */
+  sources(): { sources: SourceStatus[]; updated?: string } {
+    return this.read((db) => {
+      const sources = (this.prepare(db, 'SELECT name, path, imported_at, advisories, warnings FROM sources ORDER BY name').all() as Array<{ name: string; path: string; imported_at: string; advisories: number; warnings: number }>)
+        .map((r) => ({ name: r.name, path: r.path, importedAt: r.imported_at, advisories: r.advisories, warnings: r.warnings }));
+      return { sources, updated: sources.map((x) => x.importedAt).sort().at(-1) };
     });
   }
 

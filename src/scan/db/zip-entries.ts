@@ -53,7 +53,9 @@ export async function zipDirectory(fh: FileHandle, fileSize: number): Promise<Zi
   const dir = await readAt(fh, dirOffset, dirSize);
   const entries: ZipEntry[] = [];
   let p = 0;
-  for (let i = 0; i < count; i++) {
+  // the directory's size, not the end record's count, bounds the walk: writers without ZIP64 (fflate's
+  // among them) store the count modulo 65,536, and reading only that many would drop the rest silently
+  for (let i = 0; p < dir.length; i++) {
     if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL) throw new ZipFormatError(`central directory entry ${i} is damaged`);
     const method = dir.readUInt16LE(p + 10);
     let compressedSize = dir.readUInt32LE(p + 20);
@@ -80,6 +82,7 @@ export async function zipDirectory(fh: FileHandle, fileSize: number): Promise<Zi
     entries.push({ name, method, compressedSize, size, offset });
     p = extraEnd + commentLen;
   }
+  if (entries.length % 65536 !== count % 65536) throw new ZipFormatError(`the central directory holds ${entries.length} entries, the end record says ${count}`);
   return entries.sort((a, b) => a.offset - b.offset);
 }
 
