@@ -52,7 +52,7 @@ const CASES: Case[] = [
   { code: 'BL6004', bad: [['FROM node:20\nCOPY . .\nUSER 1', 2, { hasDockerignore: false }], ['FROM node:20\nCOPY --chown=1:1 ./ /app\nUSER 1', 2, { hasDockerignore: false }]],
     good: [['FROM node:20\nCOPY . .\nUSER 1', { hasDockerignore: true }], 'FROM node:20\nCOPY . .\nUSER 1', ['FROM node:20\nCOPY package.json /app/\nCOPY --from=build . /app\nUSER 1', { hasDockerignore: false }]] },
   { code: 'BL6005', bad: [['FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential && rm -rf /var/lib/apt/lists/*\nUSER 1', 2], ['FROM alpine:3.20\nRUN apk add --no-cache gcc=13.2.1-r0 musl-dev\nUSER 1', 2]],
-    good: ['FROM debian:12 AS build\nRUN apt-get install -y gcc make\nFROM debian:12-slim\nUSER 1', 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc make && make && apk del .build-deps\nUSER 1', 'FROM debian:12\nRUN apt-get install -y --no-install-recommends gcc && make && apt-get purge -y gcc && rm -rf /var/lib/apt/lists/*\nUSER 1'] },
+    good: ['FROM debian:12 AS build\nRUN apt-get install -y gcc make\nFROM debian:12-slim\nUSER 1', 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc make && make && apk del .build-deps\nUSER 1', 'FROM debian:12\nRUN apt-get install -y --no-install-recommends gcc && make && apt-get purge -y gcc && rm -rf /var/lib/apt/lists/*\nUSER 1', 'FROM debian:12\nRUN dpkg -l > /a && apt-get install -y --no-install-recommends make && dpkg -l > /b && apt-get remove --purge -y $(diff /a /b | awk \'{print $2}\') && rm -rf /var/lib/apt/lists/*\nUSER 1'] },
   { code: 'BL7001', bad: [['FROM nginx:1.27\nEXPOSE 80\nCMD ["nginx", "-g", "daemon off;"]\nUSER 1', 1]],
     good: ['FROM nginx:1.27\nEXPOSE 80\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD ["nginx"]\nUSER 1', 'FROM nginx:1.27\nEXPOSE 80\nHEALTHCHECK NONE\nCMD ["nginx"]\nUSER 1', 'FROM debian:12\nCMD ["bash"]\nUSER 1', 'FROM nginx:1.27 AS b\nEXPOSE 80\nCMD ["nginx"]\nFROM debian:12\nCMD ["true"]\nUSER 1'] },
   { code: 'BL7002', bad: [['FROM debian:12\nEXPOSE 80 22/tcp\nUSER 1', 2], ['FROM debian:12\nEXPOSE 20-25\nUSER 1', 2]],
@@ -103,7 +103,7 @@ test('helpers: modes, ports, secret names, references', () => {
   for (const m of ['1777', '755', '0644', 'u+w', 'g+w', '+x', 'o-w']) assert.ok(!worldWritable(m), m);
   assert.ok(exposesSsh('22') && exposesSsh('22/tcp') && exposesSsh('1-1024'));
   assert.ok(!exposesSsh('2222') && !exposesSsh('22/udp') && !exposesSsh('$PORT'));
-  for (const n of ['DB_PASSWORD', 'apiKey', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'ssh_private_key', 'client-secret']) assert.ok(secretName(n), n);
+  for (const n of ['DB_PASSWORD', 'NAGIOSADMIN_PASS', 'apiKey', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'ssh_private_key', 'client-secret']) assert.ok(secretName(n), n);
   for (const n of ['PASSWORD_FILE', 'TOKEN_URL', 'KEYBOARD', 'PASSENGER', 'SECRETS_DIR', 'MONKEY']) assert.ok(!secretName(n), n);
   assert.deepEqual(splitReference('node'), { domain: 'docker.io', path: 'library/node', tag: undefined, digest: undefined });
   assert.deepEqual(splitReference('localhost:5000/a/b:1@sha256:x'), { domain: 'localhost:5000', path: 'a/b', tag: '1', digest: 'sha256:x' });

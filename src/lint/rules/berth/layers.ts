@@ -130,7 +130,10 @@ const toolchainInFinal = berthRule({
       const removed = new Set<string>();
       for (const a of run.argvs) {
         const pc = packageCommand(a, run.commands[0]);
-        if (pc && ['purge', 'remove', 'autoremove', 'del', 'erase'].includes(pc.subcommand)) for (const p of pc.packages) removed.add(p);
+        if (!pc || !['purge', 'remove', 'autoremove', 'del', 'erase'].includes(pc.subcommand)) continue;
+        // `apt-get remove --purge $(diff before after)`: packages computed at run time, taken as all installed
+        if (pc.packages.some((p) => p.includes('$'))) removed.add('*');
+        for (const p of pc.packages) removed.add(p);
       }
       for (const [i, cmd] of run.commands.entries()) {
         const pc = packageCommand(run.argvs[i], cmd);
@@ -138,7 +141,7 @@ const toolchainInFinal = berthRule({
         // `apk add --virtual .build-deps gcc … && apk del .build-deps`
         const vi = pc.args.findIndex((x) => x === '--virtual' || x === '-t');
         const virtual = vi >= 0 ? pc.args[vi + 1] : pc.args.find((x) => x.startsWith('--virtual='))?.slice('--virtual='.length);
-        if (virtual && removed.has(virtual)) continue;
+        if ((virtual && removed.has(virtual)) || removed.has('*')) continue;
         const tools = pc.packages.map((p) => p.replace(/[=<>~].*$/, '')).filter((p) => TOOLCHAIN.test(p) && !removed.has(p));
         if (tools.length === 0) continue;
         report({
