@@ -5,7 +5,8 @@
  * (WORKDIR, EXPOSE, COPY sources) read it.
  *
  * A base image's ENV is known only when the caller can look it up (`imageEnv`); otherwise the stage's
- * environment is "unknown" and checks that would need it stay silent rather than guess.
+ * environment is "unknown": UndefinedVar then reports only names an image would not set (lower case), and
+ * checks of expanded words skip words that use an unknown variable.
  */
 import { processWord, processWords } from '../builder/parser/shell-lex.js';
 import { argPairs, copySources, flagValue, kvPairs, type LintModel, type LintNode, type LintStage } from './model.js';
@@ -226,10 +227,14 @@ function reachable(model: LintModel, infos: StageInfo[], globalArgs: Map<string,
   return out;
 }
 
-/** reportUnmatchedVariables: names neither in the environment nor declared as ARG, when the environment is known. */
+/**
+ * reportUnmatchedVariables: names neither in the environment nor declared as ARG. When the base image's ENV
+ * is not known, only names with a lower-case letter: images set upper-case names by convention (POSIX
+ * leaves lower case to applications), so `$GOPATH` may well come from `golang`, `$foo` does not.
+ */
 function undefinedNames(e: Expansion | { unmatched: string[] }, st: StageState, out: Step['undefinedVars']): void {
-  if (!st.envKnown) return;
   for (const name of e.unmatched) {
+    if (!st.envKnown && !/[a-z]/.test(name)) continue;
     if (st.buildArgs.includes(name) || NON_ENV_ARGS.has(name) || out.some((u) => u.name === name)) continue;
     out.push({ name, suggestion: suggest(name, [...st.env.keys()], true) });
   }

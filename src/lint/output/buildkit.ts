@@ -48,13 +48,13 @@ export function shortWarning(f: LintFinding): string {
   return `${f.code}: ${f.message}${f.line > 0 ? ` (line ${f.line})` : ''}`;
 }
 
-/** The summary a build prints; empty when there is nothing to say. */
+/** The summary a build prints (before its first step, so a blank line after it); empty when there is nothing to say. */
 export function formatBuildWarnings(findings: LintFinding[]): string {
   if (findings.length === 0) return '';
   const n = findings.length;
-  let out = `\n ${n === 1 ? '1 warning found' : `${n} warnings found`} (use berth build --check to expand):\n`;
+  let out = ` ${n === 1 ? '1 warning found' : `${n} warnings found`} (use berth build --check to expand):\n`;
   for (const f of findings) out += ` - ${shortWarning(f)}\n`;
-  return out;
+  return out + '\n';
 }
 
 /** BuildKit's error when `# check=error=true` and checks fired: the rules, each once. */
