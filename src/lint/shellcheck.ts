@@ -89,22 +89,40 @@ export function runScripts(input: LintInput): ShellScript[] {
     const dialect = dialectOf(run.shell);
     if (!dialect) continue;
     const lines = input.lines.slice(node.startLine - 1, node.endLine);
-    lines[0] = blankInstruction(lines[0]);
-    for (let i = 1; i < Math.min(lines.length, instructionEnd - node.startLine + 1); i++) {
+    const own = Math.min(lines.length, instructionEnd - node.startLine + 1);
+    for (let i = 1; i < own; i++) {
       // the Dockerfile drops comment and empty lines inside a continuation; a lone `\` keeps it going
       if (/^\s*(#.*)?$/.test(lines[i])) lines[i] = '\\';
     }
+    blankInstruction(lines, own);
     out.push({ dialect, text: lines.join('\n') + '\n', line: node.startLine, columnsMatch: true, defined });
   }
   return out;
 }
 
-/** `RUN --mount=type=cache,target=/x apt-get …` → spaces up to `apt-get`, so columns stay. */
-function blankInstruction(line: string): string {
-  const m = /^\s*\S+\s*((--\S+\s+|--\S+$)*)/.exec(line);
-  const n = m ? m[0].length : 0;
-  const rest = line.slice(n);
-  return ' '.repeat(n) + (rest.trim() === '\\' ? '\\' : rest);
+/**
+ * `RUN --mount=type=cache,target=/x apt-get …` → spaces up to `apt-get`, so columns stay. Flags may go on
+ * over continuation lines (`RUN --mount=a \` / `    --mount=b cmd`): those are blanked too.
+ */
+function blankInstruction(lines: string[], own: number): void {
+  const keyword = /^\s*\S+/.exec(lines[0]);
+  let i = 0;
+  let pos = keyword ? keyword[0].length : 0;
+  while (i < own) {
+    const line = lines[i];
+    const flag = /^\s*--\S+/.exec(line.slice(pos));
+    if (flag) { pos += flag[0].length; continue; }
+    const rest = line.slice(pos);
+    if (/^\s*\\?\s*$/.test(rest) && i + 1 < own) {
+      // only flags (or nothing) on this line: the command starts on a later one
+      lines[i] = ' '.repeat(line.length - rest.length) + rest;
+      i++;
+      pos = 0;
+      continue;
+    }
+    lines[i] = ' '.repeat(pos) + rest;
+    return;
+  }
 }
 
 interface Json1Comment { file: string; line: number; endLine: number; column: number; endColumn: number; level: string; code: number; message: string }

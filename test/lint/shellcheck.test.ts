@@ -69,3 +69,11 @@ test('many files in a few processes, each finding to its own file; config.shellc
 test('a missing binary is a coded error, not silence', async () => {
   await assert.rejects(shellcheckFindings([lintInput('FROM a:1\nRUN echo $x\n')], { binary: '/nonexistent/shellcheck' }), (e: any) => e.code === 'ERR_LINT' && /not installed/.test(e.message));
 });
+
+test('flags that go on over continuation lines are blanked, so the script starts at the command', async () => {
+  const text = 'FROM debian:12\nRUN --mount=type=cache,target=/a \\\n    --mount=type=secret,id=b \\\n    echo $x && \\\n    ls\nRUN \\\n  echo $y\n';
+  const scripts = runScripts(lintInput(text));
+  assert.ok(!scripts.some((s) => s.text.includes('--mount')));
+  const [fs] = await shellcheckFindings([lintInput(text)]);
+  assert.deepEqual(at(fs, 'SC2154'), ['4:10', '7:8']);
+});

@@ -34,12 +34,17 @@ const addLocal = berthRule({
         const unpack = flag(node, 'unpack');
         const sources = sourcesOf(node);
         const local = sources.filter((s) => !URL_RE.test(s) && !GIT_RE.test(s));
-        const plain = local.filter((s) => !TAR_RE.test(s) || unpack === 'false');
+        // `ADD app.tar.gz /opt/app.tar.gz`: a destination named like an archive wants the archive, not its contents
+        const dest = node.next.at(-1)?.value ?? '';
+        const keepsArchive = unpack === 'false' || (TAR_RE.test(dest) && !dest.endsWith('/'));
+        const plain = local.filter((s) => !TAR_RE.test(s) || keepsArchive);
         if (node.heredocs.length > 0 && sources.length === 0) plain.push('<<heredoc');
         if (plain.length === 0 || plain.length < local.length) continue; // an archive among them: extraction is intended
         report({
           ...locate(input, node, /\S/),
-          message: `ADD ${plain.join(' ')}: ${plain.length === 1 ? 'it is not a tar archive' : 'they are not tar archives'}, so ADD only copies; use COPY`,
+          message: keepsArchive && plain.some((x) => TAR_RE.test(x))
+            ? `ADD ${plain.join(' ')} ${dest}: ADD would extract the archive, but the destination asks for the archive itself; use COPY`
+            : `ADD ${plain.join(' ')}: ${plain.length === 1 ? 'it is not a tar archive' : 'they are not tar archives'}, so ADD only copies; use COPY`,
           fix: 'Use COPY for local files; keep ADD for tar archives you want extracted (and for remote sources with --checksum)',
         });
       }

@@ -27,8 +27,18 @@ export interface PackageCommand {
   cmd: ShellCommand;
 }
 
-/** `apt-get -y install x`, `apk add --no-cache x`, `dnf install x`, `python3 -m pip install x` as one shape. */
+const parsed = new WeakMap<string[], PackageCommand | null>();
+
+/** `apt-get -y install x`, `apk add --no-cache x`, `dnf install x`, `python3 -m pip install x` as one shape (read once per argv: seven rules ask). */
 export function packageCommand(args: string[], cmd: ShellCommand): PackageCommand | undefined {
+  const known = parsed.get(args);
+  if (known !== undefined && (known === null || known.cmd === cmd)) return known ?? undefined;
+  const pc = readPackageCommand(args, cmd);
+  parsed.set(args, pc ?? null);
+  return pc;
+}
+
+function readPackageCommand(args: string[], cmd: ShellCommand): PackageCommand | undefined {
   if (args.length === 0) return undefined;
   const tool = basename(args[0]);
   let manager: PackageCommand['manager'] | undefined;

@@ -47,6 +47,9 @@ const secretNames = berthRule({
 });
 
 /** Values that are credentials whatever they are called. */
+/** a cheap test first: every pattern below holds one of these */
+const SECRET_HINT = /AKIA|ASIA|PRIVATE KEY|gh[pousr]_|github_pat_|xox|AIza/;
+
 const SECRET_VALUES: Array<{ what: string; re: RegExp }> = [
   { what: 'an AWS access key ID', re: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
   { what: 'a private key', re: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/ },
@@ -65,6 +68,7 @@ const secretValues = berthRule({
       const texts: string[] = node.value === 'arg' || node.value === 'env' || node.value === 'label'
         ? keyValues(node).map(([, v]) => v ?? '')
         : node.value === 'run' ? [node.next.map((n) => n.value).join(' '), ...node.heredocs.map((h) => h.content)] : [];
+      if (!texts.some((t) => SECRET_HINT.test(t))) continue;
       for (const { what, re } of SECRET_VALUES) {
         const hit = texts.map((t) => re.exec(t)).find((m) => m);
         if (!hit) continue;
