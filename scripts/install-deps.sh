@@ -12,7 +12,7 @@ if [ "${1:-}" = "--test" ]; then
   # (dockerd, containerd, runc) for the tests that run the same compose projects against dockerd.
   PACKAGES+=(docker-registry skopeo docker-compose python3-docker git zstd zsh fish docker.io)
   # SBOM and scan tests: real package databases and binaries to catalog
-  PACKAGES+=(rpm libcommons-lang3-java)
+  PACKAGES+=(rpm libcommons-lang3-java python3-packaging default-jre-headless libmaven3-core-java)
   # lint and audit tests: ShellCheck for RUN scripts
   PACKAGES+=(shellcheck)
 fi

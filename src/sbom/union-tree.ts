@@ -9,11 +9,11 @@
  * loop ends after MAX_SYMLINKS hops. Only what a caller asks for is looked at (no eager scan), and
  * directory lookups are cached for the tree's lifetime (a tree is made for one SBOM run).
  */
-import { constants as fsc, lstatSync, readdirSync, readlinkSync, realpathSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, realpathSync, type Dirent, type Stats } from 'node:fs';
 import { open, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError, SystemError } from '../common/errors.js';
-import type { FileTree, TreeEntry } from './file-tree.js';
+import type { FileTree, LayerCopy, OpenedFile, TreeEntry } from './file-tree.js';
 import { isOpaqueDir } from './opaque.js';
 
 export interface TreeLayer { dir: string; digest?: string }
@@ -93,6 +93,10 @@ export class UnionTree implements FileTree {
    */
   constructor(private readonly layers: readonly TreeLayer[], private readonly whiteouts: boolean) {
     if (layers.length === 0) throw new InvalidArgumentError('a file tree needs at least one directory');
+    for (const l of layers) {
+      // a missing layer directory would silently drop its packages: refuse instead
+      if (!lstatOrUndefined(l.dir)?.isDirectory()) throw new SystemError(`layer directory ${l.dir}${l.digest ? ` (${l.digest})` : ''} is missing`, 'ERR_SBOM_SOURCE');
+    }
     this.roots = layers.map(() => undefined);
     const top = layers.map((_, i) => layers.length - 1 - i);
     this.dirs.set('/', { path: '/', layers: this.visibleCopies('/', top) });
@@ -108,26 +112,59 @@ export class UnionTree implements FileTree {
     return this.withFile(path, (fh) => fh.readFile());
   }
 
-  /** Part of a file: the Go cataloger reads an ELF file's headers and build info, not 100 MB binaries whole. */
-  async readRange(path: string, offset: number, length: number): Promise<Buffer> {
-    return this.withFile(path, async (fh) => {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await fh.read(buf, 0, length, offset);
-      return buf.subarray(0, bytesRead);
-    });
+  /**
+   * A file opened for reads at offsets: the Go cataloger reads an ELF file's headers and build info, not
+   * 100 MB binaries whole. The reads are synchronous: each is a few KB, and a cataloger opening hundreds
+   * of executables would otherwise spend more on the thread pool's round trips than on the reads.
+   */
+  async openFile(path: string): Promise<OpenedFile> {
+    const f = this.resolve(path, true);
+    if (!f) throw new NotFoundError(`${normalize(path)}: no such file in the tree`);
+    if (f.kind !== 'file') throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
+    const fd = openSync(this.hostPath(f.layer, f.path), fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
+    try {
+      // the same checks as withFile's: the opened file is inside the tree and a regular file
+      const real = readlinkSync(`/proc/self/fd/${fd}`);
+      const root = this.rootOf(f.layer);
+      if (real !== root && !real.startsWith(root === '/' ? '/' : root + '/')) {
+        throw new SystemError(`${normalize(path)}: resolved outside the tree`, 'ERR_SBOM_SOURCE');
+      }
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
+      let open = true;
+      return {
+        size: st.size,
+        read: async (offset, length) => {
+          if (!open) throw new InvalidArgumentError(`${normalize(path)}: read after close`);
+          const buf = Buffer.alloc(Math.max(0, Math.min(length, st.size - offset)));
+          const n = buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0;
+          return buf.subarray(0, n);
+        },
+        close: async () => { if (open) { open = false; closeSync(fd); } },
+      };
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   }
 
   private async withFile<T>(path: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
     const f = this.resolve(path, true);
     if (!f) throw new NotFoundError(`${normalize(path)}: no such file in the tree`);
     if (f.kind !== 'file') throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
-    const hostPath = this.hostPath(f.layer, f.path);
+    return this.withLayerFile(f.layer, f.path, use, normalize(path));
+  }
+
+  /** One layer's copy of a file, by its canonical path. */
+  private async withLayerFile<T>(layer: number, canonical: string, use: (fh: FileHandle) => Promise<T>, shown = canonical): Promise<T> {
+    const path = shown;
+    const hostPath = this.hostPath(layer, canonical);
     // O_NOFOLLOW and the fd's own path check: a container changing its rootfs between the lookup and
     // the open (a directory swapped for a symlink) cannot make this read a host file.
     const fh = await open(hostPath, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     try {
       const real = await readlink(`/proc/self/fd/${fh.fd}`);
-      const root = this.rootOf(f.layer);
+      const root = this.rootOf(layer);
       if (real !== root && !real.startsWith(root === '/' ? '/' : root + '/')) {
         throw new SystemError(`${normalize(path)}: resolved outside the tree`, 'ERR_SBOM_SOURCE');
       }
@@ -136,6 +173,23 @@ export class UnionTree implements FileTree {
     } finally {
       await fh.close();
     }
+  }
+
+  layerCopies(path: string): LayerCopy[] {
+    const f = this.resolve(path, true);
+    if (!f || f.kind !== 'file') return [];
+    const parent = this.dirNode(parentPath(f.path));
+    if (!parent) return [];
+    const out: LayerCopy[] = [];
+    for (const layer of parent.layers) {
+      const st = lstatOrUndefined(this.hostPath(layer, f.path));
+      if (!st) continue;
+      if (!st.isFile()) break; // a whiteout, a directory or a link hides what is below
+      const digest = this.layers[layer]!.digest;
+      if (!digest) return [];
+      out.push({ layerDigest: digest, read: () => this.withLayerFile(layer, f.path, (fh) => fh.readFile()) });
+    }
+    return out;
   }
 
   readDir(path: string): string[] {

@@ -46,7 +46,7 @@ test('the host\'s own dpkg database through dirTree', async () => {
   assert.match(libc!.purl, /upstream=glibc/);
 });
 
-test('dpkg over real layers: a package removed in a later layer is gone, the visible status file names the layer', async (t) => {
+test('dpkg over real layers: a package removed in a later layer is gone, each package names the layer that added it', async (t) => {
   const layers = await makeLayers(t, [
     [
       dir('etc/'), file('etc/os-release', OS_RELEASE),
@@ -71,6 +71,14 @@ test('dpkg over real layers: a package removed in a later layer is gone, the vis
         stanza('half', '3.0-1', {}, 'install reinstreq half-installed'),
       ].join('\n')),
     ],
+    [
+      dir('var/'), dir('var/lib/'), dir('var/lib/dpkg/'),
+      file('var/lib/dpkg/status', [
+        stanza('base-files', '12.4+deb12u6'),
+        stanza('libfoo1', '1.2-3+b1', { Source: 'foo (1.2-3)' }),
+        stanza('held', '3.0-1', {}, 'hold ok installed'),
+      ].join('\n')),
+    ],
   ]);
   const sbom = await generateSbom(layeredTree(layers), { type: 'image', name: 'test', layers: layers.map((l) => l.digest) }, { catalogers: [dpkgCataloger] });
   assert.deepEqual(sbom.warnings, []);
@@ -80,7 +88,12 @@ test('dpkg over real layers: a package removed in a later layer is gone, the vis
   assert.equal(foo.sourceName, 'foo');
   assert.equal(foo.sourceVersion, '1.2-3');
   assert.deepEqual(foo.licenses, ['(GPL-2.0-or-later OR Artistic-1.0) AND BSD-3-Clause', 'MIT']);
-  assert.deepEqual(foo.locations, [{ path: '/var/lib/dpkg/status', layerDigest: layers[1]!.digest }]);
+  // unchanged since the first layer, upgraded in the third, installed in the second
+  assert.deepEqual(foo.locations, [{ path: '/var/lib/dpkg/status', layerDigest: layers[0]!.digest }]);
+  const base = sbom.packages.find((p) => p.name === 'base-files')!;
+  assert.equal(base.version, '12.4+deb12u6');
+  assert.deepEqual(base.locations, [{ path: '/var/lib/dpkg/status', layerDigest: layers[2]!.digest }]);
+  assert.deepEqual(sbom.packages.find((p) => p.name === 'held')!.locations, [{ path: '/var/lib/dpkg/status', layerDigest: layers[1]!.digest }]);
   assert.deepEqual(foo.metadata, { maintainer: 'Someone <s@example.org>', installedSize: 100 });
   assert.deepEqual(sbom.packages.find((p) => p.name === 'base-files')!.licenses, ['GPL-2.0-only']);
 });

@@ -1,7 +1,8 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
@@ -42,34 +43,49 @@ Data.
 `,
 };
 
-/** A real SQLite rpmdb: packages built with rpmbuild and recorded with rpm -i --justdb. */
-async function makeRpmdb(t: { after: (fn: () => Promise<void>) => void }): Promise<Buffer> {
-  const work = await tempDir(t, 'berth-sbom-rpm-');
-  const top = join(work, 'top');
-  const rpms: string[] = [];
-  await Promise.all(Object.entries(SPECS).map(async ([name, spec]) => {
-    const specPath = join(work, `${name}.spec`);
-    await writeFile(specPath, spec);
-    await exec('rpmbuild', ['--define', `_topdir ${top}-${name}`, '--define', '_build_id_links none', '-bb', specPath], { timeout: 60_000 });
-    for (const arch of await readdir(join(`${top}-${name}`, 'RPMS'))) {
-      for (const f of await readdir(join(`${top}-${name}`, 'RPMS', arch))) rpms.push(join(`${top}-${name}`, 'RPMS', arch, f));
-    }
-  }));
-  const db = join(work, 'db');
-  await mkdir(db);
+/** The test packages, built once for the file with rpmbuild: name → .rpm path. */
+let built: Promise<Map<string, string>> | undefined;
+let buildDir: string | undefined;
+after(async () => { if (buildDir) await rm(buildDir, { recursive: true, force: true }); });
+
+function buildRpms(): Promise<Map<string, string>> {
+  built ??= (async () => {
+    buildDir = await mkdtemp(join(tmpdir(), 'berth-sbom-rpmbuild-'));
+    const out = new Map<string, string>();
+    await Promise.all(Object.entries(SPECS).map(async ([name, spec]) => {
+      const specPath = join(buildDir!, `${name}.spec`);
+      const top = join(buildDir!, `top-${name}`);
+      await writeFile(specPath, spec);
+      await exec('rpmbuild', ['--define', `_topdir ${top}`, '--define', '_build_id_links none', '-bb', specPath], { timeout: 120_000 });
+      for (const arch of await readdir(join(top, 'RPMS'))) {
+        for (const f of await readdir(join(top, 'RPMS', arch))) out.set(name, join(top, 'RPMS', arch, f));
+      }
+    }));
+    return out;
+  })();
+  return built;
+}
+
+/** A real SQLite rpmdb: the packages recorded by rpm -i --justdb (all, or some of them). */
+async function makeRpmdb(t: { after: (fn: () => Promise<void>) => void }, only?: string[]): Promise<Buffer> {
+  const rpms = await buildRpms();
+  const names = only ?? [...rpms.keys()].sort();
+  const db = await tempDir(t, 'berth-sbom-rpmdb-');
   const common = ['--dbpath', db, '--define', '_db_backend sqlite'];
   await exec('rpm', [...common, '--initdb'], { timeout: 30_000 });
-  await exec('rpm', [...common, '-i', '--nodeps', '--justdb', '--ignorearch', '--ignoreos', ...rpms.sort()], { timeout: 60_000 });
+  await exec('rpm', [...common, '-i', '--nodeps', '--justdb', '--ignorearch', '--ignoreos', ...names.map((n) => rpms.get(n)!)], { timeout: 60_000 });
   const { stdout } = await exec('rpm', [...common, '-qa', '--qf', '%{NAME}\n'], { timeout: 30_000 });
-  assert.deepEqual(stdout.trim().split('\n').sort(), ['hello-berth', 'noarch-data']);
+  assert.deepEqual(stdout.trim().split('\n').sort(), names);
   return readFile(join(db, 'rpmdb.sqlite'));
 }
 
 const FEDORA = 'NAME="Fedora Linux"\nVERSION="39 (Container Image)"\nID=fedora\nVERSION_ID=39\nPRETTY_NAME="Fedora Linux 39 (Container Image)"\n';
 
 test('rpm: a real sqlite rpmdb made by rpm, read from a layer without touching it', async (t) => {
-  const rpmdb = await makeRpmdb(t);
+  const [rpmdb, first] = await Promise.all([makeRpmdb(t), makeRpmdb(t, ['noarch-data'])]);
   const layers = await makeLayers(t, [[
+    dir('usr/'), dir('usr/lib/'), dir('usr/lib/sysimage/'), dir('usr/lib/sysimage/rpm/'), file('usr/lib/sysimage/rpm/rpmdb.sqlite', first),
+  ], [
     dir('etc/'), file('etc/os-release', FEDORA),
     dir('usr/'), dir('usr/lib/'), dir('usr/lib/sysimage/'), dir('usr/lib/sysimage/rpm/'), file('usr/lib/sysimage/rpm/rpmdb.sqlite', rpmdb),
     dir('var/'), dir('var/lib/'), { name: 'var/lib/rpm', type: 'symlink', linkname: '../../usr/lib/sysimage/rpm' },
@@ -82,14 +98,16 @@ test('rpm: a real sqlite rpmdb made by rpm, read from a layer without touching i
   assert.deepEqual(hello.licenses, ['MIT AND (GPL-2.0-or-later OR BSD-3-Clause)']);
   assert.equal(hello.sourceName, 'hello-berth');
   assert.equal(hello.sourceVersion, '1.2.3-4.fc39');
-  assert.deepEqual(hello.locations, [{ path: '/usr/lib/sysimage/rpm/rpmdb.sqlite', layerDigest: layers[0]!.digest }]);
+  // installed by the second layer; noarch-data came with the first
+  assert.deepEqual(hello.locations, [{ path: '/usr/lib/sysimage/rpm/rpmdb.sqlite', layerDigest: layers[1]!.digest }]);
   assert.equal(hello.metadata?.vendor, 'Fedora Project');
   const data = sbom.packages[1]!;
   assert.equal(data.arch, 'noarch');
   assert.deepEqual(data.licenses, ['GPL-2.0-or-later']);
   assert.equal(data.purl, 'pkg:rpm/fedora/noarch-data@0.9-1.fc39?arch=noarch&distro=fedora-39&upstream=noarch-data-0.9-1.fc39.src.rpm');
-  // nothing was written into the layer (no -shm / -wal beside the database)
-  assert.deepEqual(await readdir(join(layers[0]!.dir, 'usr/lib/sysimage/rpm')), ['rpmdb.sqlite']);
+  assert.deepEqual(data.locations, [{ path: '/usr/lib/sysimage/rpm/rpmdb.sqlite', layerDigest: layers[0]!.digest }]);
+  // nothing was written into the layers (no -shm / -wal beside the database)
+  for (const l of layers) assert.deepEqual(await readdir(join(l.dir, 'usr/lib/sysimage/rpm')), ['rpmdb.sqlite']);
 });
 
 test('rpm: a corrupt database and a damaged header warn; other packages and catalogers go on', async (t) => {

@@ -4,7 +4,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dirTree } from '../../src/sbom/dir-tree.js';
 import { layeredTree } from '../../src/sbom/layered-tree.js';
-import { detectDistro } from '../../src/sbom/distro.js';
+import { detectDistro, parseOsRelease } from '../../src/sbom/distro.js';
 import type { FileTree } from '../../src/sbom/file-tree.js';
 import { dir, file, makeLayers, symlinkTo, tempDir } from './helpers.js';
 
@@ -54,6 +54,13 @@ test('layered tree: whiteouts, opaque dirs, replaced files and layer attribution
   assert.equal(entries.find((e) => e.path === '/opq/z')?.layerDigest, l1);
   assert.equal(entries.find((e) => e.path === '/a/kept')?.size, 3);
 
+  // the copies of a file the layers hold, top first, down to the first that hides the rest
+  assert.deepEqual(tree.layerCopies!('/a/changed').map((c) => c.layerDigest), [l1, l0]);
+  assert.deepEqual(await Promise.all(tree.layerCopies!('/a/changed').map(async (c) => (await c.read()).toString())), ['new', 'old']);
+  assert.deepEqual(tree.layerCopies!('/a/kept').map((c) => c.layerDigest), [l0]);
+  assert.deepEqual(tree.layerCopies!('/opq/z').map((c) => c.layerDigest), [l1]);
+  assert.deepEqual(tree.layerCopies!('/a/gone'), []);
+
   const distro = await detectDistro(tree);
   assert.deepEqual(distro, { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
 });
@@ -66,6 +73,7 @@ test('layered tree: a directory removed and made again in a later layer shows on
   ]);
   const tree = layeredTree(layers);
   assert.deepEqual(tree.readDir('/var/lib'), ['new']);
+  assert.deepEqual(tree.layerCopies!('/var/lib/new').map((c) => c.layerDigest), [layers[2]!.digest]);
   assert.equal(tree.stat('/var/lib/new')?.layerDigest, layers[2]!.digest);
 });
 
@@ -97,4 +105,24 @@ test('hostile symlinks resolve inside the tree and loops end', async (t) => {
   // the walk does not follow symlinks and never enters /proc
   assert.deepEqual(paths(tree), ['/etc', '/etc/abs', '/etc/dotdot', '/etc/inside', '/etc/up', '/hostabs', '/loop1', '/loop2']);
   assert.deepEqual(paths(tree, '/proc'), []);
+});
+
+test('a missing directory is refused, not read as empty', async (t) => {
+  const base = await tempDir(t);
+  assert.throws(() => dirTree(join(base, 'nope')), { code: 'ERR_SBOM_SOURCE' });
+  assert.throws(() => layeredTree([{ digest: 'sha256:' + '0'.repeat(64), dir: join(base, 'nope') }]), /sha256:0{64}/);
+});
+
+test('os-release: quoting, comments, and /usr/lib/os-release when /etc has none', async (t) => {
+  assert.deepEqual(parseOsRelease('# comment\nID="ubuntu"\nVERSION_ID=\'22.04\'\nPRETTY_NAME="Ubuntu \\"Jammy\\" \\$x"\nVERSION_CODENAME=jammy\nbroken line\n'), {
+    ID: 'ubuntu', VERSION_ID: '22.04', PRETTY_NAME: 'Ubuntu "Jammy" $x', VERSION_CODENAME: 'jammy',
+  });
+  const root = await tempDir(t);
+  assert.equal(await detectDistro(dirTree(root)), undefined);
+  await mkdir(join(root, 'usr/lib'), { recursive: true });
+  await writeFile(join(root, 'usr/lib/os-release'), 'ID=Fedora\nVERSION_ID=39\n');
+  assert.deepEqual(await detectDistro(dirTree(root)), { id: 'fedora', versionId: '39' });
+  await mkdir(join(root, 'etc'));
+  await writeFile(join(root, 'etc/os-release'), 'NAME=nothing\n'); // no ID: the next file is asked
+  assert.deepEqual(await detectDistro(dirTree(root)), { id: 'fedora', versionId: '39' });
 });

@@ -97,3 +97,72 @@ test('CVSS v4: an incomplete vector is not scored (the word, if any, is used)', 
   const a = advisory({ severity: [{ type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L' }], database_specific: { severity: 'HIGH' } });
   assert.deepEqual(severityOf(a), { severity: 'HIGH' });
 });
+
+/*
+ * An independent check of the scoring library: the CVSS v3.0/v3.1 and v2 base equations written out here
+ * from FIRST's specification documents, compared on every possible base vector.
+ */
+const V3 = {
+  AV: { N: 0.85, A: 0.62, L: 0.55, P: 0.2 }, AC: { L: 0.77, H: 0.44 }, UI: { N: 0.85, R: 0.62 },
+  CIA: { H: 0.56, L: 0.22, N: 0 },
+} as const;
+
+function roundup31(x: number): number {
+  const i = Math.round(x * 100000);
+  return i % 10000 === 0 ? i / 100000 : (Math.floor(i / 10000) + 1) / 10;
+}
+
+function v3Score(m: Record<string, string>, minor: '0' | '1'): number {
+  const changed = m.S === 'C';
+  const pr = m.PR === 'N' ? 0.85 : m.PR === 'L' ? (changed ? 0.68 : 0.62) : (changed ? 0.5 : 0.27);
+  const cia = V3.CIA as Record<string, number>;
+  const iss = 1 - (1 - cia[m.C!]!) * (1 - cia[m.I!]!) * (1 - cia[m.A!]!);
+  const impact = changed ? 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15 : 6.42 * iss;
+  const exploitability = 8.22 * (V3.AV as Record<string, number>)[m.AV!]! * (V3.AC as Record<string, number>)[m.AC!]!
+    * pr * (V3.UI as Record<string, number>)[m.UI!]!;
+  if (impact <= 0) return 0;
+  const raw = Math.min((changed ? 1.08 : 1) * (impact + exploitability), 10);
+  return minor === '1' ? roundup31(raw) : Math.ceil(raw * 10) / 10;
+}
+
+function* combinations(metrics: Array<[string, string[]]>): Generator<Record<string, string>> {
+  if (metrics.length === 0) { yield {}; return; }
+  const [[name, values], ...rest] = metrics as [[string, string[]], ...Array<[string, string[]]>];
+  for (const v of values) for (const tail of combinations(rest)) yield { [name]: v, ...tail };
+}
+
+test('CVSS v3.1 and v3.0: the library agrees with the specification\'s equations on all 2,592 base vectors each', () => {
+  const metrics: Array<[string, string[]]> = [['AV', ['N', 'A', 'L', 'P']], ['AC', ['L', 'H']], ['PR', ['N', 'L', 'H']],
+    ['UI', ['N', 'R']], ['S', ['U', 'C']], ['C', ['H', 'L', 'N']], ['I', ['H', 'L', 'N']], ['A', ['H', 'L', 'N']]];
+  for (const minor of ['1', '0'] as const) {
+    const wrong: string[] = [];
+    let n = 0;
+    for (const m of combinations(metrics)) {
+      const vector = `CVSS:3.${minor}/${Object.entries(m).map(([k, v]) => `${k}:${v}`).join('/')}`;
+      const expected = v3Score(m, minor);
+      if (cvssBaseScore('CVSS_V3', vector) !== expected) wrong.push(`${vector} = ${expected}, got ${cvssBaseScore('CVSS_V3', vector)}`);
+      n++;
+    }
+    assert.equal(n, 2592);
+    assert.deepEqual(wrong, []);
+  }
+});
+
+test('CVSS v2: the library agrees with the specification\'s equation on all 729 base vectors', () => {
+  const AV: Record<string, number> = { L: 0.395, A: 0.646, N: 1.0 };
+  const AC: Record<string, number> = { H: 0.35, M: 0.61, L: 0.71 };
+  const AU: Record<string, number> = { M: 0.45, S: 0.56, N: 0.704 };
+  const CIA: Record<string, number> = { N: 0, P: 0.275, C: 0.66 };
+  const metrics: Array<[string, string[]]> = [['AV', ['L', 'A', 'N']], ['AC', ['H', 'M', 'L']], ['Au', ['M', 'S', 'N']],
+    ['C', ['N', 'P', 'C']], ['I', ['N', 'P', 'C']], ['A', ['N', 'P', 'C']]];
+  const wrong: string[] = [];
+  for (const m of combinations(metrics)) {
+    const impact = 10.41 * (1 - (1 - CIA[m.C!]!) * (1 - CIA[m.I!]!) * (1 - CIA[m.A!]!));
+    const exploitability = 20 * AV[m.AV!]! * AC[m.AC!]! * AU[m.Au!]!;
+    const expected = Math.round(((0.6 * impact) + (0.4 * exploitability) - 1.5) * (impact === 0 ? 0 : 1.176) * 10) / 10;
+    const vector = Object.entries(m).map(([k, v]) => `${k}:${v}`).join('/');
+    const got = cvssBaseScore('CVSS_V2', vector);
+    if (got !== expected) wrong.push(`${vector} = ${expected}, got ${got}`);
+  }
+  assert.deepEqual(wrong, []);
+});

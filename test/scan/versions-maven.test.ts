@@ -1,6 +1,11 @@
-/** Maven's ComparableVersion: the orders and equalities of Maven's ComparableVersionTest as known, and the spec's examples. */
+/**
+ * Maven's ComparableVersion: the orders and equalities of Maven's ComparableVersionTest as known, the spec's
+ * examples, and a live comparison with maven-artifact itself.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { canonicalMaven, compareMaven, mavenOrder } from '../../src/scan/versions/maven.js';
 import { BerthError } from '../../src/common/errors.js';
 
@@ -79,3 +84,34 @@ test('empty and white-space versions are refused', () => {
     assert.throws(() => compareMaven(v, '1'), (e: unknown) => e instanceof BerthError && e.code === 'ERR_VERSION_INVALID');
   }
 });
+
+const JAR = '/usr/share/java/maven3-artifact.jar';
+const hasMaven = existsSync(JAR) && ((): boolean => {
+  try { execFileSync('java', ['-version'], { stdio: 'ignore', timeout: 30_000 }); return true; } catch { return false; }
+})();
+
+test('against Maven\'s own ComparableVersion (maven-artifact, run by java): 2,000 generated versions, order and canonical form',
+  { skip: !hasMaven && 'java or maven-artifact (libmaven3-core-java) not installed', timeout: 120_000 }, () => {
+    const atoms = ['1', '2', '10', '0', '00', '01', '.', '-', '.', '-', 'a', 'b', 'm', 'alpha', 'beta', 'milestone', 'rc', 'cr',
+      'snapshot', 'SNAPSHOT', 'ga', 'final', 'release', 'sp', 'foo', 'x', 'RELEASE', 'Final', '123456789012', '_'];
+    let seed = 5;
+    const next = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const versions = Array.from({ length: 2000 }, () => Array.from({ length: 1 + next(6) }, () => atoms[next(atoms.length)]).join(''));
+    // ComparableVersion's main prints each version's canonical form and compares each with the one before
+    const out = execFileSync('java', ['-cp', JAR, 'org.apache.maven.artifact.versioning.ComparableVersion', ...versions], {
+      timeout: 120_000, maxBuffer: 1 << 26,
+    }).toString();
+    const wrong: string[] = [];
+    let compared = 0;
+    for (const line of out.split('\n')) {
+      const canonical = /^\d+\. (\S+) (?:->|==) (\S*)(?:;|$)/.exec(line);
+      if (canonical && canonicalMaven(canonical[1]!) !== canonical[2]) wrong.push(`${canonical[1]} is ${canonical[2]}, not ${canonicalMaven(canonical[1]!)}`);
+      const cmp = /^ {3}(\S+) (<|>|==) (\S+)$/.exec(line);
+      if (!cmp) continue;
+      compared++;
+      const ours = Math.sign(compareMaven(cmp[1]!, cmp[3]!));
+      if (ours !== (cmp[2] === '<' ? -1 : cmp[2] === '>' ? 1 : 0)) wrong.push(`${cmp[1]} ${cmp[2]} ${cmp[3]}, we say ${ours}`);
+    }
+    assert.equal(compared, versions.length - 1);
+    assert.deepEqual(wrong, []);
+  });

@@ -1,6 +1,7 @@
-/** PEP 440: the ordering and normalisation examples of the PEP itself. */
+/** PEP 440: the ordering and normalisation examples of the PEP itself, and a live comparison with Python's packaging. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { comparePep440, normalizePep440, pep440Order } from '../../src/scan/versions/pep440.js';
 import { BerthError } from '../../src/common/errors.js';
 
@@ -55,3 +56,27 @@ test('what PEP 440 does not accept is refused with ERR_VERSION_INVALID', () => {
     assert.throws(() => comparePep440(v, '1.0'), (e: unknown) => e instanceof BerthError && e.code === 'ERR_VERSION_INVALID', v);
   }
 });
+
+const hasPackaging = ((): boolean => {
+  try { execFileSync('python3', ['-c', 'import packaging.version'], { stdio: 'ignore', timeout: 30_000 }); return true; } catch { return false; }
+})();
+
+test('the ordering against Python\'s own `packaging` (what pip runs) on 1,000 generated pairs',
+  { skip: !hasPackaging && 'python3 with packaging not installed' }, () => {
+    const releases = ['1', '1.0', '1.0.0', '2', '0.9', '1.1', '10.0', '1!1.0', '1!0.1'];
+    const suffixes = ['', 'a1', 'a2', 'b1', 'rc1', 'rc2', '.post1', '.post2', '.dev1', '.dev2', 'a1.dev1', 'a1.post1', '.post1.dev1', 'rc1.post1.dev3'];
+    const locals = ['', '+abc', '+5', '+abc.5', '+abc.7', '+1.a', '+a.1', '+00.2'];
+    let seed = 11;
+    const pick = <T>(xs: T[]): T => { seed = (seed * 1103515245 + 12345) % 2147483648; return xs[seed % xs.length]!; };
+    const version = (): string => pick(releases) + pick(suffixes) + pick(locals);
+    const pairs = Array.from({ length: 1000 }, () => [version(), version()] as const);
+    const script = 'import sys\nfrom packaging.version import Version\nfor line in sys.stdin:\n'
+      + '    a, b = line.rstrip("\\n").split("\\t")\n    x, y = Version(a), Version(b)\n    print((x > y) - (x < y))\n';
+    const answers = execFileSync('python3', ['-c', script], {
+      input: pairs.map(([a, b]) => `${a}\t${b}\n`).join(''), timeout: 60_000,
+    }).toString().trim().split('\n').map(Number);
+    assert.equal(answers.length, pairs.length);
+    const wrong = pairs.map(([a, b], i) => ({ a, b, packaging: answers[i], ours: Math.sign(comparePep440(a, b)) }))
+      .filter((r) => r.packaging !== r.ours);
+    assert.deepEqual(wrong, []);
+  });

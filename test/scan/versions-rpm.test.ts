@@ -1,6 +1,11 @@
-/** RPM's ordering: rpmvercmp's rules (rpm's tests/rpmvercmp.at cases as remembered) and epoch:version-release. */
+/**
+ * RPM's ordering: rpmvercmp's rules (cases of the kinds rpm's own tests check), epoch:version-release, and a
+ * live comparison with the rpm binary's rpm.vercmp.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { compareRpm, rpmOrder, rpmvercmp } from '../../src/scan/versions/rpm.js';
 import { BerthError } from '../../src/common/errors.js';
 
@@ -35,3 +40,26 @@ test('epoch:version-release: epoch first, then version, then release; no release
   assert.equal(rpmOrder.valid('1.0-'), false);
   assert.equal(rpmOrder.valid('2:4.18.0-1.fc39'), true);
 });
+
+/** Asks the rpm binary for rpm.vercmp of every pair, in one process (a Lua macro). */
+function rpmVercmp(pairs: Array<[string, string]>): number[] {
+  const quote = (s: string): string => `[==[${s}]==]`;
+  const lua = `%{lua: ${pairs.map(([a, b]) => `print(rpm.vercmp(${quote(a)}, ${quote(b)}) .. "\\n")`).join(' ')}}`;
+  return execFileSync('rpm', ['--eval', lua], { timeout: 60_000 }).toString().split('\n').filter((l) => l !== '').map(Number);
+}
+
+test('rpmvercmp against the rpm binary: the table and 1,000 generated versions of rpm\'s alphabet',
+  { skip: !existsSync('/usr/bin/rpm') && 'rpm not installed' }, () => {
+    // versions built from the pieces the rules treat differently: digits (with leading zeros), letters, ~, ^, separators
+    const atoms = ['1', '2', '10', '01', '0', 'a', 'b', 'rc', 'git', '~', '^', '.', '_', '+', '~rc', '^git', 'el8', 'p', '001', '9'];
+    let seed = 7;
+    const next = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const version = (): string => Array.from({ length: 1 + next(5) }, () => atoms[next(atoms.length)]).join('');
+    const pairs: Array<[string, string]> = CASES.map(([a, b]) => [a, b]);
+    for (let i = 0; i < 1000; i++) pairs.push([version(), version()]);
+    const answers = rpmVercmp(pairs);
+    assert.equal(answers.length, pairs.length);
+    const wrong = pairs.map(([a, b], i) => ({ a, b, rpm: answers[i], ours: Math.sign(rpmvercmp(a, b)) }))
+      .filter((r) => r.rpm !== r.ours);
+    assert.deepEqual(wrong, []);
+  });

@@ -37,7 +37,21 @@ test('Go: a leading v, +incompatible and pseudo-versions order as SemVer', () =>
   // vX.Y.Z-pre.0.<time>-<commit> comes after vX.Y.Z-pre
   assert.ok(goOrder.compare('v1.2.4-rc.1', 'v1.2.4-rc.1.0.20210101000000-abcdefabcdef') < 0);
   assert.ok(goOrder.compare('v1.2.4-rc.1.0.20210101000000-abcdefabcdef', 'v1.2.4') < 0);
-  assert.throws(() => goOrder.compare('v1.2', 'v1.2.0'), isInvalid);
+  assert.throws(() => goOrder.compare('v1.2.x', 'v1.2.0'), isInvalid);
+  assert.throws(() => goOrder.compare('latest', 'v1.2.0'), isInvalid);
+});
+
+test('Go shorthands: v1.2 = v1.2.0 (x/mod/semver), toolchain names go1.20, go1.21rc2, go1.22.4', () => {
+  assert.equal(goOrder.compare('v1.2', 'v1.2.0'), 0);
+  assert.equal(goOrder.compare('v1', '1.0.0'), 0);
+  assert.equal(goOrder.compare('go1.22.4', '1.22.4'), 0);
+  assert.equal(goOrder.compare('go1.20', '1.20.0'), 0);
+  assert.equal(goOrder.compare('go1.21rc2', '1.21.0-rc.2'), 0);
+  assert.ok(goOrder.compare('go1.21rc2', 'go1.21.0') < 0);
+  assert.ok(goOrder.compare('go1.21beta1', 'go1.21rc1') < 0);
+  assert.ok(goOrder.compare('go1.21.13', 'go1.22rc1') < 0);
+  assert.equal(goOrder.valid('go1.22.4'), true);
+  assert.equal(npmOrder.valid('1.2'), false, 'npm takes no shorthand');
 });
 
 test('SEMVER ranges accept an optional v', () => {

@@ -60,7 +60,7 @@ export function registerSbomCommands(program: Command, ctx: CliContext): void {
       ctx.err(warningLines(sbom));
       const format = o.format || 'table';
       const text = DOCUMENT_FORMATS.has(format)
-        ? JSON.stringify((await sbomTools()).formatSbom(sbom, format), null, 2) + '\n'
+        ? JSON.stringify(await (await sbomTools()).sbomDocument(sbom, format), null, 2) + '\n'
         : renderPackages(format, sbom.packages);
       if (o.output) await writeFileAtomic(o.output, text);
       else ctx.out(text);

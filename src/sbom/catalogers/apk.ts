@@ -8,6 +8,7 @@ import type { Cataloger, CatalogContext } from '../cataloger.js';
 import { isValidSpdx, toSpdxExpression } from '../licenses.js';
 import { distroQualifier, purl } from '../purl.js';
 import type { SbomPackage } from '../types.js';
+import { layersThatAdded } from './layer-attribution.js';
 
 export const APK_DB_PATHS = ['/lib/apk/db/installed', '/usr/lib/apk/db/installed'];
 
@@ -110,6 +111,14 @@ export const apkCataloger: Cataloger = {
     for (const r of records) {
       const pkg = toPackage(ctx, r, path, layerDigest);
       if (pkg) out.push(pkg);
+    }
+    const key = (name: string | undefined, version: string | undefined, arch: string | undefined): string => `${name}\0${version}\0${arch ?? ''}`;
+    const added = await layersThatAdded(ctx, path, (b) => new Set(parseApkInstalled(b.toString('utf8')).records.map((r) => key(r.get('P'), r.get('V'), r.get('A')))));
+    if (added) {
+      for (const pkg of out) {
+        const digest = added.get(key(pkg.name, pkg.version, pkg.arch));
+        if (digest) pkg.locations = [{ path, layerDigest: digest }];
+      }
     }
     return out;
   },

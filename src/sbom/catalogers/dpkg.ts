@@ -9,6 +9,7 @@ import { toSpdxExpression } from '../licenses.js';
 import { distroQualifier, purl, upstreamQualifier } from '../purl.js';
 import type { SbomPackage } from '../types.js';
 import { parseDeb822, type Paragraph } from './deb822.js';
+import { layersThatAdded } from './layer-attribution.js';
 
 export const DPKG_STATUS = '/var/lib/dpkg/status';
 export const DPKG_STATUS_D = '/var/lib/dpkg/status.d';
@@ -129,14 +130,26 @@ async function catalogFile(ctx: CatalogContext, path: string, requireStatus: boo
   if (badLines.length > 0) {
     ctx.warn({ path, message: `${badLines.length} malformed line(s), first at line ${badLines[0]}: the packages around them may be missing`, ...(layerDigest ? { layerDigest } : {}) });
   }
-  const installed = paragraphs.filter((para) => (!requireStatus && !para.has('status')) || isInstalled(para.get('status')));
+  const isListed = (para: Paragraph): boolean => (!requireStatus && !para.has('status')) || isInstalled(para.get('status'));
+  const installed = paragraphs.filter(isListed);
   // copyright files are read a few at a time: one by one, the round trips dominate
   const out: SbomPackage[] = [];
   for (let i = 0; i < installed.length; i += 32) {
     const batch = await Promise.all(installed.slice(i, i + 32).map((para) => toPackage(ctx, para, path, layerDigest)));
     for (const pkg of batch) if (pkg) out.push(pkg);
   }
+  const added = await layersThatAdded(ctx, path, (buf) => new Set(parseDeb822(buf.toString('utf8')).paragraphs.filter(isListed).map(keyOf)));
+  if (added) {
+    for (const pkg of out) {
+      const digest = added.get(`${pkg.name}\0${pkg.version}\0${pkg.arch ?? ''}`);
+      if (digest) pkg.locations = [{ path, layerDigest: digest }];
+    }
+  }
   return out;
+}
+
+function keyOf(para: Paragraph): string {
+  return `${para.get('package')}\0${para.get('version')}\0${para.get('architecture') ?? ''}`;
 }
 
 export const dpkgCataloger: Cataloger = {

@@ -14,6 +14,7 @@ import { toSpdxExpression } from '../licenses.js';
 import { distroQualifier, purl } from '../purl.js';
 import type { SbomPackage } from '../types.js';
 import { headerNumber, headerString, parseRpmHeader, RPMTAG } from './rpm-header.js';
+import { layersThatAdded } from './layer-attribution.js';
 
 export const RPMDB_DIRS = ['/usr/lib/sysimage/rpm', '/var/lib/rpm'];
 
@@ -71,39 +72,68 @@ function packageOf(ctx: CatalogContext, blob: Uint8Array, path: string, layerDig
   return pkg;
 }
 
-async function catalogSqlite(ctx: CatalogContext, path: string): Promise<SbomPackage[]> {
-  const layerDigest = ctx.tree.stat(path)?.layerDigest;
+type Row = { hnum: number; blob: Uint8Array };
+
+/** The Packages rows of an rpmdb.sqlite's bytes, read from a private copy (throws when it is not one). */
+async function readRows(db: Buffer, wal: Buffer | undefined): Promise<Row[]> {
   const work = await mkdtemp(join(tmpdir(), 'berth-rpmdb-'));
   try {
     const copy = join(work, 'rpmdb.sqlite');
-    await writeFile(copy, await ctx.tree.readFile(path));
-    // committed transactions may still sit in the write-ahead log
-    if (ctx.tree.stat(path + '-wal')?.kind === 'file') await writeFile(copy + '-wal', await ctx.tree.readFile(path + '-wal'));
-    let rows: Array<{ hnum: number; blob: Uint8Array }>;
-    let db: DatabaseSync | undefined;
+    await writeFile(copy, db);
+    if (wal) await writeFile(copy + '-wal', wal);
+    const handle = new DatabaseSync(copy, { readOnly: true });
     try {
-      db = new DatabaseSync(copy, { readOnly: true });
-      rows = db.prepare('SELECT hnum, blob FROM Packages ORDER BY hnum').all() as Array<{ hnum: number; blob: Uint8Array }>;
-    } catch (e) {
-      ctx.warn({ path, message: `not a readable rpm database: ${(e as Error).message}`, ...at(layerDigest) });
-      return [];
+      return handle.prepare('SELECT hnum, blob FROM Packages ORDER BY hnum').all() as Row[];
     } finally {
-      db?.close();
+      handle.close();
     }
-    const out: SbomPackage[] = [];
-    for (const row of rows) {
-      try {
-        if (!(row.blob instanceof Uint8Array)) throw new Error('the blob column is not binary');
-        const pkg = packageOf(ctx, row.blob, path, layerDigest);
-        if (pkg) out.push(pkg);
-      } catch (e) {
-        ctx.warn({ path, message: `package ${row.hnum}: damaged header: ${(e as Error).message}`, ...at(layerDigest) });
-      }
-    }
-    return out;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+function keyOf(p: Pick<SbomPackage, 'name' | 'version' | 'arch'>): string {
+  return `${p.name}\0${p.version}\0${p.arch ?? ''}`;
+}
+
+async function catalogSqlite(ctx: CatalogContext, path: string): Promise<SbomPackage[]> {
+  const layerDigest = ctx.tree.stat(path)?.layerDigest;
+  let rows: Row[];
+  try {
+    // committed transactions may still sit in the write-ahead log
+    const wal = ctx.tree.stat(path + '-wal')?.kind === 'file' ? await ctx.tree.readFile(path + '-wal') : undefined;
+    rows = await readRows(await ctx.tree.readFile(path), wal);
+  } catch (e) {
+    ctx.warn({ path, message: `not a readable rpm database: ${(e as Error).message}`, ...at(layerDigest) });
+    return [];
+  }
+  const out: SbomPackage[] = [];
+  for (const row of rows) {
+    try {
+      if (!(row.blob instanceof Uint8Array)) throw new Error('the blob column is not binary');
+      const pkg = packageOf(ctx, row.blob, path, layerDigest);
+      if (pkg) out.push(pkg);
+    } catch (e) {
+      ctx.warn({ path, message: `package ${row.hnum}: damaged header: ${(e as Error).message}`, ...at(layerDigest) });
+    }
+  }
+  const added = await layersThatAdded(ctx, path, async (buf) => {
+    const keys = new Set<string>();
+    for (const row of await readRows(buf, undefined)) {
+      try {
+        const p = packageOf(ctx, row.blob, path, undefined);
+        if (p) keys.add(keyOf(p));
+      } catch { /* damaged in a lower layer: not visible anyway */ }
+    }
+    return keys;
+  });
+  if (added) {
+    for (const pkg of out) {
+      const digest = added.get(keyOf(pkg));
+      if (digest) pkg.locations = [{ path, layerDigest: digest }];
+    }
+  }
+  return out;
 }
 
 export const rpmCataloger: Cataloger = {

@@ -1,24 +1,11 @@
-/** The SBOM document formats by name, as `berth sbom --format` and the API's `?format=` spell them. */
+/** Every SBOM document format, for the daemon (the CLI loads each writer on its own: src/sbom/cli-entry.ts). */
 import { InvalidArgumentError } from '../../common/errors.js';
 import type { Sbom } from '../types.js';
 import { toCycloneDx } from './cyclonedx.js';
+import { isSbomDocumentFormat, SBOM_DOCUMENT_FORMATS } from './formats.js';
 import { toSpdx } from './spdx.js';
 
-export const SBOM_DOCUMENT_FORMATS = ['json', 'spdx-json', 'cyclonedx-json'] as const;
-export type SbomDocumentFormat = typeof SBOM_DOCUMENT_FORMATS[number];
-
-export function isSbomDocumentFormat(f: string): f is SbomDocumentFormat {
-  return (SBOM_DOCUMENT_FORMATS as readonly string[]).includes(f);
-}
-
-/** The media type each format is served with. */
-export function sbomMediaType(f: SbomDocumentFormat): string {
-  switch (f) {
-    case 'json': return 'application/json';
-    case 'spdx-json': return 'application/spdx+json';
-    case 'cyclonedx-json': return 'application/vnd.cyclonedx+json';
-  }
-}
+export { isSbomDocumentFormat, sbomMediaType, SBOM_DOCUMENT_FORMATS, type SbomDocumentFormat } from './formats.js';
 
 /** `json` is berth's own model (src/sbom/types.ts), the others the standard documents. */
 export function formatSbom(sbom: Sbom, format: string): Record<string, unknown> {

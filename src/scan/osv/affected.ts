@@ -8,8 +8,9 @@
  *   it; `limit` events (`"*"` = none) cap the range: the version must be below one of them;
  * - ranges are OR'ed; GIT ranges need commit graphs and are skipped.
  *
- * ECOSYSTEM ranges use the ecosystem's ordering, SEMVER ranges SemVer 2.0's. A version the ordering
- * cannot read throws InvalidArgumentError (ERR_VERSION_INVALID).
+ * ECOSYSTEM ranges use the ecosystem's ordering, SEMVER ranges SemVer 2.0's (for npm and Go, whose
+ * orderings are SemVer, their own). `versions` is matched by exact string, as the schema defines it. A
+ * version the ordering cannot read throws InvalidArgumentError (ERR_VERSION_INVALID).
  */
 import type { OsvAffected, OsvEvent, OsvRange } from './types.js';
 import type { VersionOrder } from '../versions/types.js';
@@ -64,6 +65,9 @@ function evaluateRange(range: OsvRange, version: string, order: VersionOrder): A
   return fixedIn === undefined ? { affected } : { affected, fixedIn };
 }
 
+/** Orderings that are SemVer already (Go's also reads Go's shorthands), so they serve SEMVER ranges themselves. */
+const SEMVER_BASED = new Set(['npm', 'Go', 'SemVer']);
+
 export function affectedBy(affected: OsvAffected, version: string, order: VersionOrder): AffectedResult {
   let result = false;
   let fixedIn: string | undefined;
@@ -71,7 +75,7 @@ export function affectedBy(affected: OsvAffected, version: string, order: Versio
   if (affected.versions?.includes(version)) result = true;
   for (const range of affected.ranges ?? []) {
     if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
-    const rangeOrder = range.type === 'SEMVER' ? versionOrder('SemVer') : order;
+    const rangeOrder = range.type === 'SEMVER' && !SEMVER_BASED.has(order.ecosystem) ? versionOrder('SemVer') : order;
     const r = evaluateRange(range, version, rangeOrder);
     if (!r.affected) continue;
     result = true;

@@ -1,5 +1,5 @@
 /**
- * Maven's version ordering: the rules of maven-artifact's ComparableVersion (Maven 3.9), written here
+ * Maven's version ordering: the rules of maven-artifact's ComparableVersion (Maven 3.8.7 and later), written here
  * from its documented behaviour (https://maven.apache.org/pom.html#version-order-specification).
  *
  * A version is split at `.`, `-` and digit/letter transitions into numbers and qualifiers; `-` and
@@ -8,7 +8,8 @@
  * known qualifiers `alpha < beta < milestone < rc = cr < snapshot < "" = ga = final = release < sp`,
  * then unknown ones alphabetically; `a1`/`b1`/`m1` mean alpha/beta/milestone 1; a number beats a list,
  * which beats a qualifier (`1-sp < 1-1 < 1.1`); a missing item counts as null (padding). `.X` before
- * a qualifier is read as `-X` (Maven 3.9: `1.0.0.RC1 < 1.0.0-RC2`). Any string is a Maven version.
+ * a qualifier is read as `-X` (MNG-7644: `1.0.0.RC1 < 1.0.0-RC2`). Maven reads any string; berth
+ * refuses only the empty string and white space, which no published version has.
  */
 import type { VersionOrder } from './types.js';
 import { compareDigits, invalidVersion } from './invalid.js';
@@ -107,7 +108,14 @@ function compareItem(a: Item, b: Item | undefined): number {
     if (!b) return Math.sign(cmpStr(comparableQualifier(a.value), RELEASE_INDEX));
     return b.kind === 'str' ? cmpStr(comparableQualifier(a.value), comparableQualifier(b.value)) : -1;
   }
-  if (!b) return a.items.length === 0 ? 0 : compareItem(a.items[0]!, undefined);
+  if (!b) {
+    // a list against nothing: the first item that is not null decides (MNG-6964: not only the first item)
+    for (const item of a.items) {
+      const c = compareItem(item, undefined);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
   if (b.kind === 'int') return -1;
   if (b.kind === 'str') return 1;
   for (let i = 0; i < Math.max(a.items.length, b.items.length); i++) {
@@ -125,10 +133,11 @@ export function compareMaven(a: string, b: string): number {
 
 /** The canonical form Maven prints for a version (items joined by `.`, nested lists by `-`). */
 export function canonicalMaven(version: string): string {
-  const show = (items: Item[]): string => items.map((it, i) => {
+  // as Maven prints it: a separator only once something has been written (a leading "" writes nothing)
+  const show = (items: Item[]): string => items.reduce((out, it) => {
     const text = it.kind === 'list' ? show(it.items) : it.value;
-    return i === 0 ? text : `${it.kind === 'list' ? '-' : '.'}${text}`;
-  }).join('');
+    return out === '' ? text : `${out}${it.kind === 'list' ? '-' : '.'}${text}`;
+  }, '');
   const root = parseMaven(version);
   return root.kind === 'list' ? show(root.items) : '';
 }
