@@ -172,7 +172,7 @@ test('--attached prints the SBOM attached by build --sbom as stored; a table say
   const doc = JSON.parse(attached);
   assert.deepEqual(spdxErrors(doc), []);
   assert.ok(doc.packages.some((p: any) => p.name === 'bash'));
-  const api = await d.api('GET', '/berth/images/sbom-app:1/sbom?attached=1');
+  const api = await d.api('GET', '/berth/images/sbom-app:1/sbom/attached');
   assert.equal(api.headers['content-type'], 'application/spdx+json');
   assert.match(String(api.headers['x-berth-sbom-referrer']), /^sha256:[0-9a-f]{64}$/);
   assert.deepEqual(api.body, doc, 'the stored document, not a new one');
@@ -187,7 +187,7 @@ test('--attached prints the SBOM attached by build --sbom as stored; a table say
   const none = await d.berth(['sbom', 'debian', '--attached']);
   assert.equal(none.code, 1);
   assert.equal(none.stderr, 'Error response from daemon: no SBOM is attached to image debian\n');
-  assert.equal((await d.api('GET', '/berth/images/debian/sbom?attached=1')).body.code, 'ERR_SBOM_NOT_ATTACHED');
+  assert.equal((await d.api('GET', '/berth/images/debian/sbom/attached')).body.code, 'ERR_SBOM_NOT_ATTACHED');
   const wrong = await d.berth(['sbom', 'sbom-app:1', '--attached', '--format', 'json']);
   assert.equal(wrong.code, 125);
   assert.match(wrong.stderr, /--format must be spdx-json/);

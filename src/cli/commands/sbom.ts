@@ -60,7 +60,7 @@ export function registerSbomCommands(program: Command, ctx: CliContext): void {
         if (image === undefined) throw new UsageError('--attached takes an IMAGE (SBOMs are attached to images)');
         if (o.format !== undefined && o.format !== 'spdx-json') throw new UsageError(`--attached prints the attached SPDX document: --format must be spdx-json, not "${o.format}"`);
         const client = await ctx.client();
-        const res = await client.request('GET', `/berth/images/${enc(image)}/sbom`, { query: { attached: '1' } });
+        const res = await client.request('GET', `/berth/images/${enc(image)}/sbom/attached`);
         await emit(await readBody(res));
         return;
       }
