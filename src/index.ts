@@ -23,3 +23,6 @@ export type { EnginePaths } from './common/paths.js';
 export * from './common/errors.js';
 export { RegistryRequestError } from './registry/client/http.js';
 export { DiskFullError } from './registry/client/disk-full.js';
+export { runAudit, type AuditOptions } from './audit/run.js';
+export type { AuditReport, AuditFinding, AuditStatus } from './audit/types.js';
+export type { DaemonFacts, DaemonListener } from './audit/facts.js';

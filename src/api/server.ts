@@ -16,6 +16,7 @@ import { volumeRoutes } from './routes/volumes.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { statsRoutes } from './routes/stats.js';
 import { sbomRoutes } from './routes/sbom.js';
+import { attachedSbomRoutes } from './routes/attached-sbom.js';
 import { scanRoutes } from './routes/scan.js';
 import { auditRoutes } from './routes/audit.js';
 import { debugEnabled, log } from '../common/log.js';
@@ -41,6 +42,7 @@ function buildRouter(): Router {
   distributionRoutes(r);
   statsRoutes(r);
   sbomRoutes(r);
+  attachedSbomRoutes(r);
   scanRoutes(r);
   auditRoutes(r);
   for (const [method, pattern, msg] of NOT_YET) {

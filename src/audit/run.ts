@@ -3,6 +3,7 @@
  * unreadable file, a failed scan) is recorded in `errors` with its ID, and the others go on.
  */
 import type { Engine } from '../engine/engine.js';
+import { PhaseTimer } from '../common/log.js';
 import { DEFAULT_HOST_PATHS, type DaemonFacts, type HostPaths } from './facts.js';
 import { toFinding, type AuditCheck, type AuditContext } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
@@ -37,6 +38,7 @@ export async function runAudit(engine: Engine, facts: DaemonFacts, opts: AuditOp
   };
   const findings: AuditFinding[] = [];
   const errors: AuditReport['errors'] = [];
+  const timer = new PhaseTimer('audit', { containers: containers.length, images: images.length }); // per check, at debug level
   for (const check of opts.checks ?? ALL_CHECKS) {
     if (opts.container !== undefined && check.scope === 'host') continue;
     try {
@@ -47,6 +49,8 @@ export async function runAudit(engine: Engine, facts: DaemonFacts, opts: AuditOp
     } catch (e) {
       errors.push({ id: check.id, message: (e as Error).message });
     }
+    timer.mark(check.id);
   }
+  timer.done();
   return { findings, errors, created: new Date().toISOString() };
 }

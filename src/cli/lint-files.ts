@@ -17,6 +17,8 @@ export interface LintTarget {
   dockerignore?: string;
   /** a .dockerignore that exists but could not be read */
   ignoreWarning?: string;
+  /** the build context's directory (where `.berth-lint.yaml` is looked for); stdin: the working directory */
+  contextDir: string;
 }
 
 function isDir(p: string): boolean {
@@ -54,18 +56,18 @@ export function findDockerfile(dir: string): string | undefined {
  * `file`: `-f`, a Dockerfile path relative to the working directory (with `path` a directory: its context).
  */
 export function resolveLintTarget(path: string, file: string | undefined, stdin: () => string): LintTarget {
-  if (file === '-' || (path === '-' && !file)) return { label: '-', text: stdin() };
+  if (file === '-' || (path === '-' && !file)) return { label: '-', text: stdin(), contextDir: '.' };
   if (file) {
     const ctxDir = path === '-' ? '.' : isDir(path) ? path : dirname(path);
-    return { label: file, text: readText(file, file), ...readIgnore(file, ctxDir) };
+    return { label: file, text: readText(file, file), ...readIgnore(file, ctxDir), contextDir: ctxDir };
   }
   if (isDir(path)) {
     const found = findDockerfile(path);
     if (!found) throw new NotFoundError(`${path}: no Dockerfile or Containerfile in this directory`, 'ERR_LINT');
-    return { label: found, text: readText(found, found), ...readIgnore(found, path) };
+    return { label: found, text: readText(found, found), ...readIgnore(found, path), contextDir: path };
   }
   // a Dockerfile path: its directory is taken as the build context
-  return { label: path, text: readText(path, path), ...readIgnore(path, dirname(path)) };
+  return { label: path, text: readText(path, path), ...readIgnore(path, dirname(path)), contextDir: dirname(path) };
 }
 
 /** `--build-arg K=V` (a bare K takes the environment's value, as docker does; unset: not given). */

@@ -35,7 +35,7 @@ const PROTOTYPES = {
   socketpair: 'int socketpair(int domain, int type, int protocol, void *fds)',
   ioctl: 'int ioctl(int fd, unsigned long request, void *arg)',
   if_nametoindex: 'unsigned int if_nametoindex(const char *ifname)',
-  lgetxattr: 'ssize_t lgetxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)',
+  lgetxattr: 'long lgetxattr(const char *path, const char *name, void *value, size_t size)',
   // processes
   posix_spawnp: 'int posix_spawnp(_Out_ int *pid, const char *file, void *actions, void *attr, const char **argv, const char **envp)',
   posix_spawn_file_actions_init: 'int posix_spawn_file_actions_init(void *actions)',

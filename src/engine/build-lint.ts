@@ -18,7 +18,7 @@ async function readText(fs: ContextFs, rel: string): Promise<string | undefined>
   try { return (await fs.readFile(rel)).toString('utf8'); } catch { return undefined; }
 }
 
-export async function lintBuildDockerfile(host: BuildHost, fs: ContextFs, opts: { dockerfile?: string; buildArgs?: Record<string, string | null> }): Promise<RunnerResult | undefined> {
+export async function lintBuildDockerfile(host: BuildHost, fs: ContextFs, opts: { dockerfile?: string; buildArgs?: Record<string, string | null>; target?: string }): Promise<RunnerResult | undefined> {
   const dockerfile = opts.dockerfile || 'Dockerfile';
   const text = await readText(fs, dockerfile);
   if (text === undefined) return undefined; // the builder says the Dockerfile is missing
@@ -31,7 +31,8 @@ export async function lintBuildDockerfile(host: BuildHost, fs: ContextFs, opts: 
       return img ? ((img.config?.config?.Env as string[] | undefined) ?? []) : undefined;
     } catch { return undefined; }
   };
-  return lintDockerfile(text, { file: dockerfile, buildArgs, dockerignore, imageEnv, rules: BUILDKIT_RULES });
+  return lintDockerfile(text, { file: dockerfile, buildArgs, dockerignore, hasDockerignore: dockerignore !== undefined, imageEnv, rules: BUILDKIT_RULES,
+    stages: { target: opts.target } }); // a build dispatches only the stages its target needs, and checks only those
 }
 
 /** Reports the findings through `notice`; throws when the build must stop. */

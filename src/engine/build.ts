@@ -43,7 +43,10 @@ export async function runBuild(host: BuildHost, builder: Builder, opts: EngineBu
     const tReceived = performance.now();
     for (const ref of opts.cacheFrom ?? []) if (!host.images.tryResolve(ref)) onNotice?.(`cache-from image ${ref} not found locally, ignored\n`);
     // BuildKit's checks run before any step; `# check=error=true` stops the build here
-    applyBuildLint(await lintBuildDockerfile(host, context, rest), onNotice);
+    applyBuildLint(await lintBuildDockerfile(host, context, rest).catch((e: unknown) => {
+      log.warn('build checks failed; building without them', { error: String(e) }); // a lint bug must not stop builds
+      return undefined;
+    }), onNotice);
     const res = await builder.build({ ...rest, context });
     log.debug('build timings', { receiveMs: +(tReceived - t0).toFixed(2), buildMs: +(performance.now() - tReceived).toFixed(2), cached: res.cachedSteps, executed: res.executedSteps });
     return res;

@@ -163,7 +163,7 @@ export function hostDebianSources(aptDir = '/etc/apt', suite = 'bookworm'): stri
 }
 
 /** mmdebstrap's tar on stdout, as a stream that fails when mmdebstrap fails. */
-function mmdebstrapTar(sources: string[]): Readable {
+export function mmdebstrapTar(sources: string[]): Readable {
   const args = ['--variant=minbase', '--mode=root', '--format=tar', '--quiet', 'bookworm', '-', ...sources];
   const child = spawn('mmdebstrap', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SOURCE_DATE_EPOCH: String(FIXED_TIME.getTime() / 1000) } });
   const out = new PassThrough();

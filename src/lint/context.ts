@@ -11,7 +11,7 @@ export function lintContext(input: LintInput): LintContext {
   let c = cache.get(input);
   if (!c) {
     const model = buildModel(input.ast, input.lines);
-    c = { model, sim: simulate(model, { buildArgs: input.buildArgs, imageEnv: input.imageEnv }) };
+    c = { model, sim: simulate(model, { buildArgs: input.buildArgs, imageEnv: input.imageEnv, stages: input.stages }) };
     cache.set(input, c);
   }
   return c;

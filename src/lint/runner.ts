@@ -10,6 +10,7 @@ import { parseInstructions } from '../builder/parser/instructions.js';
 import { PatternMatcher, readIgnoreFile } from '../builder/context/dockerignore.js';
 import { checkFromComment, emptyCheckOptions, mergeCheckOptions, parseCheckOptions } from './check-directive.js';
 import { lintContext } from './context.js';
+import { applyInlineIgnores, inlineIgnores } from './config.js';
 import { ALL_RULES, defaultLintConfig } from './registry.js';
 import type { CheckOptions, LintConfig, LintFinding, LintInput, LintResult, LintRule, RuleReport } from './types.js';
 
@@ -26,6 +27,8 @@ export interface LintOptions {
   config?: Partial<LintConfig>;
   /** the rules to run (default: ALL_RULES; a build runs BUILDKIT_RULES) */
   rules?: LintRule[];
+  /** the stages whose instructions are checked: 'all' (default), or a build's target's, as BuildKit dispatches them */
+  stages?: 'all' | { target?: string };
   /** a base image's ENV when known (see LintInput.imageEnv) */
   imageEnv?: (ref: string) => string[] | undefined;
 }
@@ -101,9 +104,13 @@ export function lintDockerfile(text: string, opts: LintOptions): RunnerResult {
   }
   const input: LintInput = {
     file, text, lines, ast, buildArgs: opts.buildArgs ?? {}, isIgnored, hasDockerignore, ignorePatterns,
-    imageEnv: opts.imageEnv, config,
+    imageEnv: opts.imageEnv, stages: opts.stages, config,
   };
-  const { model } = lintContext(input);
+  let model: ReturnType<typeof lintContext>['model'];
+  try { ({ model } = lintContext(input)); } catch (e) {
+    // a bug in the shared model must not take the other files down with this one
+    return { file, findings: [], check, failBuild: false, ruleErrors: [{ rule: '(model)', message: (e as Error).message }] };
+  }
   // the check options at each instruction: the file's, plus a `# check=` comment right above it
   const optionsAt = (line: number): CheckOptions => {
     const node = model.nodes.find((n) => n.line <= line && line <= n.endLine);
@@ -132,7 +139,9 @@ export function lintDockerfile(text: string, opts: LintOptions): RunnerResult {
     try { rule.check(input, report); } catch (e) { ruleErrors.push({ rule: rule.code, message: (e as Error).message }); }
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
-  const result: RunnerResult = { file, findings, check, failBuild: check.error && findings.length > 0 };
+  // `# berth-ignore=CODE` / `# hadolint ignore=CODE` above an instruction (lint-own's config.ts)
+  const kept = applyInlineIgnores(inlineIgnores(lines, ast.children), findings);
+  const result: RunnerResult = { file, findings: kept, check, failBuild: check.error && kept.length > 0 };
   if (ruleErrors.length) result.ruleErrors = ruleErrors;
   return result;
 }

@@ -5,7 +5,8 @@
  * (WORKDIR, EXPOSE, COPY sources) read it.
  *
  * A base image's ENV is known only when the caller can look it up (`imageEnv`); otherwise the stage's
- * environment is "unknown" and checks that would need it stay silent rather than guess.
+ * environment is "unknown": UndefinedVar then reports only names an image would not set (lower case), and
+ * checks of expanded words skip words that use an unknown variable.
  */
 import { processWord, processWords } from '../builder/parser/shell-lex.js';
 import { argPairs, copySources, flagValue, kvPairs, type LintModel, type LintNode, type LintStage } from './model.js';
@@ -90,6 +91,8 @@ export interface StageInfo {
 }
 
 export interface Simulation {
+  /** the stages whose instructions are dispatched (all, unless a build restricts them to its target's) */
+  dispatched: Set<LintStage>;
   /** the ARGs every FROM sees: platform defaults, then the ARGs before the first FROM (with --build-arg values) */
   globalArgs: Map<string, string>;
   /** names declared by ARGs before the first FROM */
@@ -97,13 +100,15 @@ export interface Simulation {
   /** globalArgs computed from defaults only (no --build-arg), undefined when a default did not expand */
   defaultArgs?: Map<string, string>;
   stages: StageInfo[];
+  /** the dispatched stages' instructions, in file order */
   steps: Step[];
 }
 
 export interface SimOptions {
   buildArgs: Record<string, string>;
   imageEnv?: (ref: string) => string[] | undefined;
-  target?: string;
+  /** 'all' (lint, `--check` without --target), or a build's target (undefined: the last stage) */
+  stages?: 'all' | { target?: string };
 }
 
 function goArch(): string {
@@ -154,7 +159,8 @@ function envFromList(list: string[]): Map<string, string> {
 
 export function simulate(model: LintModel, opts: SimOptions): Simulation {
   const esc = model.escape;
-  const target = opts.target || model.stages.at(-1)?.name || 'default';
+  const targetName = opts.stages && opts.stages !== 'all' ? opts.stages.target : undefined;
+  const target = targetName || model.stages.at(-1)?.name || 'default';
   const defaults = platformArgs(target, opts.buildArgs);
   const globalArgs = metaArgs(defaults, model, opts.buildArgs) ?? new Map(defaults);
   const defaultArgs = metaArgs(defaults, model, undefined);
@@ -181,13 +187,54 @@ export function simulate(model: LintModel, opts: SimOptions): Simulation {
     for (const node of stage.instructions) steps.push(dispatch(node, stage, st, globalArgs, opts.buildArgs, esc));
     stages.push({ stage, base, platform, parent: parentInfo?.stage, final: st });
   }
-  return { globalArgs, metaArgNames, defaultArgs, stages, steps };
+  const dispatched = opts.stages && opts.stages !== 'all' ? reachable(model, stages, globalArgs, opts.stages.target) : new Set(model.stages);
+  return { dispatched, globalArgs, metaArgNames, defaultArgs, stages, steps: steps.filter((s) => dispatched.has(s.stage)) };
 }
 
-/** reportUnmatchedVariables: names neither in the environment nor declared as ARG, when the environment is known. */
+/** A stage named or numbered by `ref` (`COPY --from`, `RUN --mount=from=`), as the frontend finds it. */
+function stageByRef(model: LintModel, ref: string): LintStage | undefined {
+  const lower = ref.toLowerCase();
+  return model.stages.find((s) => s.name === lower) ?? (/^\d+$/.test(ref) ? model.stages[Number(ref)] : undefined);
+}
+
+/** The stages a build of `target` needs: its base stages and the stages it copies or mounts from. */
+function reachable(model: LintModel, infos: StageInfo[], globalArgs: Map<string, string>, target: string | undefined): Set<LintStage> {
+  const start = target ? model.stages.find((s) => s.name === target.toLowerCase()) : model.stages.at(-1);
+  const out = new Set<LintStage>();
+  const todo = start ? [start] : [];
+  while (todo.length) {
+    const s = todo.pop()!;
+    if (out.has(s)) continue;
+    out.add(s);
+    const parent = infos.find((i) => i.stage === s)?.parent;
+    if (parent) todo.push(parent);
+    for (const n of s.instructions) {
+      const refs: string[] = [];
+      if (n.kind === 'copy' || n.kind === 'add') { const f = flagValue(n, 'from'); if (f !== undefined) refs.push(f); }
+      if (n.kind === 'run') {
+        for (const f of n.flags) {
+          if (f.name !== 'mount' || f.value === undefined) continue;
+          const m = /(?:^|,)from=([^,]+)/.exec(f.value);
+          if (m) refs.push(m[1]);
+        }
+      }
+      for (const r of refs) {
+        const dep = stageByRef(model, expandWord(r, globalArgs, model.escape).result);
+        if (dep) todo.push(dep);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * reportUnmatchedVariables: names neither in the environment nor declared as ARG. When the base image's ENV
+ * is not known, only names with a lower-case letter: images set upper-case names by convention (POSIX
+ * leaves lower case to applications), so `$GOPATH` may well come from `golang`, `$foo` does not.
+ */
 function undefinedNames(e: Expansion | { unmatched: string[] }, st: StageState, out: Step['undefinedVars']): void {
-  if (!st.envKnown) return;
   for (const name of e.unmatched) {
+    if (!st.envKnown && !/[a-z]/.test(name)) continue;
     if (st.buildArgs.includes(name) || NON_ENV_ARGS.has(name) || out.some((u) => u.name === name)) continue;
     out.push({ name, suggestion: suggest(name, [...st.env.keys()], true) });
   }

@@ -88,6 +88,8 @@ export interface LintInput {
   hasDockerignore?: boolean;
   /** the .dockerignore patterns as read (CopyIgnoredFile: BuildKit checks only when none re-include with `!`) */
   ignorePatterns?: string[];
+  /** which stages are dispatched: 'all' (lint, --check) or a build's target's (undefined target: the last stage) */
+  stages?: 'all' | { target?: string };
   /** the ENV of a base image when it is known (a daemon build looks it up in the image store); undefined: unknown */
   imageEnv?: (ref: string) => string[] | undefined;
   config: LintConfig;

@@ -19,10 +19,10 @@ export interface FileTree {
   /** the contents of a regular file (symlinks in the final component are followed inside the tree) */
   readFile(path: string): Promise<Buffer>;
   /**
-   * `length` bytes of a regular file from `offset` (fewer at its end), when the tree can read part of a file;
-   * catalogers that look into large binaries use it so they need not read them whole (see readFileRange).
+   * A regular file opened for reads at offsets, when the tree can read part of a file: catalogers that
+   * look into large binaries (ELF headers, Go build info) read the few KB they need, not the file.
    */
-  readRange?(path: string, offset: number, length: number): Promise<Buffer>;
+  openFile?(path: string): Promise<OpenedFile>;
   /** the names in a directory (empty when it is not one) */
   readDir(path: string): string[];
   /**
@@ -39,4 +39,11 @@ export interface FileTree {
   layerCopies?(path: string): LayerCopy[];
 }
 
-export interface LayerCopy { layerDigest: string; read(): Promise<Buffer> }
+/** A file opened in a tree: reads at an offset (fewer bytes at its end), then close. */
+export interface OpenedFile {
+  size: number;
+  read(offset: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export interface LayerCopy { layerDigest: string; size: number; read(): Promise<Buffer> }

@@ -9,11 +9,10 @@
  * loop ends after MAX_SYMLINKS hops. Only what a caller asks for is looked at (no eager scan), and
  * directory lookups are cached for the tree's lifetime (a tree is made for one SBOM run).
  */
-import { constants as fsc, lstatSync, readdirSync, readlinkSync, realpathSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, realpathSync, type Dirent, type Stats } from 'node:fs';
 import { open, readlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError, SystemError } from '../common/errors.js';
-import type { FileTree, LayerCopy, TreeEntry } from './file-tree.js';
+import type { FileTree, LayerCopy, OpenedFile, TreeEntry } from './file-tree.js';
 import { isOpaqueDir } from './opaque.js';
 
 export interface TreeLayer { dir: string; digest?: string }
@@ -71,9 +70,9 @@ function lstatOrUndefined(p: string): Stats | undefined {
 /** An entry found by walk: kind comes from the directory listing, size and mode only when read. */
 class WalkEntry implements TreeEntry {
   private st: Stats | undefined;
-  constructor(readonly path: string, readonly kind: Kind, private readonly hostPath: string, readonly layerDigest: string | undefined) {}
+  constructor(readonly path: string, readonly kind: Kind, private readonly hostDir: string, readonly layerDigest: string | undefined) {}
   private stats(): Stats | undefined {
-    this.st ??= lstatOrUndefined(this.hostPath);
+    this.st ??= lstatOrUndefined(this.hostDir + this.path);
     return this.st;
   }
   get size(): number { return this.stats()?.size ?? 0; }
@@ -86,6 +85,8 @@ class WalkEntry implements TreeEntry {
 export class UnionTree implements FileTree {
   private readonly dirs = new Map<string, DirNode | null>();
   private readonly roots: (string | undefined)[];
+  /** the layers' host directories without a trailing slash (the host's root is '') */
+  private readonly dirs_: string[];
 
   /**
    * layers: bottom first, as an image lists them. whiteouts: whether char devices 0:0 are overlay
@@ -98,6 +99,7 @@ export class UnionTree implements FileTree {
       if (!lstatOrUndefined(l.dir)?.isDirectory()) throw new SystemError(`layer directory ${l.dir}${l.digest ? ` (${l.digest})` : ''} is missing`, 'ERR_SBOM_SOURCE');
     }
     this.roots = layers.map(() => undefined);
+    this.dirs_ = layers.map((l) => l.dir.replace(/\/+$/, '')); // the host's / becomes ''
     const top = layers.map((_, i) => layers.length - 1 - i);
     this.dirs.set('/', { path: '/', layers: this.visibleCopies('/', top) });
   }
@@ -112,13 +114,40 @@ export class UnionTree implements FileTree {
     return this.withFile(path, (fh) => fh.readFile());
   }
 
-  /** Part of a file: the Go cataloger reads an ELF file's headers and build info, not 100 MB binaries whole. */
-  async readRange(path: string, offset: number, length: number): Promise<Buffer> {
-    return this.withFile(path, async (fh) => {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await fh.read(buf, 0, length, offset);
-      return buf.subarray(0, bytesRead);
-    });
+  /**
+   * A file opened for reads at offsets: the Go cataloger reads an ELF file's headers and build info, not
+   * 100 MB binaries whole. The reads are synchronous: each is a few KB, and a cataloger opening hundreds
+   * of executables would otherwise spend more on the thread pool's round trips than on the reads.
+   */
+  async openFile(path: string): Promise<OpenedFile> {
+    const f = this.resolve(path, true);
+    if (!f) throw new NotFoundError(`${normalize(path)}: no such file in the tree`);
+    if (f.kind !== 'file') throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
+    const fd = openSync(this.hostPath(f.layer, f.path), fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
+    try {
+      // the same checks as withFile's: the opened file is inside the tree and a regular file
+      const real = readlinkSync(`/proc/self/fd/${fd}`);
+      const root = this.rootOf(f.layer);
+      if (real !== root && !real.startsWith(root === '/' ? '/' : root + '/')) {
+        throw new SystemError(`${normalize(path)}: resolved outside the tree`, 'ERR_SBOM_SOURCE');
+      }
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new InvalidArgumentError(`${normalize(path)}: not a regular file`);
+      let open = true;
+      return {
+        size: st.size,
+        read: async (offset, length) => {
+          if (!open) throw new InvalidArgumentError(`${normalize(path)}: read after close`);
+          const buf = Buffer.alloc(Math.max(0, Math.min(length, st.size - offset)));
+          const n = buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0;
+          return buf.subarray(0, n);
+        },
+        close: async () => { if (open) { open = false; closeSync(fd); } },
+      };
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   }
 
   private async withFile<T>(path: string, use: (fh: FileHandle) => Promise<T>): Promise<T> {
@@ -160,7 +189,7 @@ export class UnionTree implements FileTree {
       if (!st.isFile()) break; // a whiteout, a directory or a link hides what is below
       const digest = this.layers[layer]!.digest;
       if (!digest) return [];
-      out.push({ layerDigest: digest, read: () => this.withLayerFile(layer, f.path, (fh) => fh.readFile()) });
+      out.push({ layerDigest: digest, size: st.size, read: () => this.withLayerFile(layer, f.path, (fh) => fh.readFile()) });
     }
     return out;
   }
@@ -188,7 +217,7 @@ export class UnionTree implements FileTree {
       const [name, { layer, kind }] = next.value;
       const path = childPath(top.dir.path, name);
       if (isPseudo(path)) continue;
-      const entry = new WalkEntry(path, kind, this.hostPath(layer, path), this.layers[layer]!.digest);
+      const entry = new WalkEntry(path, kind, this.dirs_[layer]!, this.layers[layer]!.digest);
       if (test(entry)) yield entry;
       if (kind === 'dir') {
         const sub = this.dirNode(path);
@@ -202,8 +231,9 @@ export class UnionTree implements FileTree {
     return d ? { layerDigest: d } : {};
   }
 
+  /** path is canonical (absolute, no `.`/`..`, no symlinks): plain concatenation, no join() per entry */
   private hostPath(layer: number, path: string): string {
-    return path === '/' ? this.layers[layer]!.dir : join(this.layers[layer]!.dir, path);
+    return path === '/' ? this.dirs_[layer]! || '/' : this.dirs_[layer]! + path;
   }
 
   private rootOf(layer: number): string {
@@ -221,11 +251,11 @@ export class UnionTree implements FileTree {
    * directory shows: from the first that has it as a directory, down to the first that is opaque or
    * that has something else there (a file or a whiteout hides everything below it).
    */
-  private visibleCopies(path: string, candidates: number[]): number[] {
+  private visibleCopies(path: string, candidates: number[], firstStat?: Stats): number[] {
     const out: number[] = [];
     for (let i = 0; i < candidates.length; i++) {
       const layer = candidates[i]!;
-      const st = lstatOrUndefined(this.hostPath(layer, path));
+      const st = i === 0 && firstStat ? firstStat : lstatOrUndefined(this.hostPath(layer, path));
       if (!st) continue;
       if (!st.isDirectory()) break;
       out.push(layer);
@@ -260,7 +290,7 @@ export class UnionTree implements FileTree {
       if (kind !== 'dir') return { path, layer, kind, st };
       let node = this.dirs.get(path);
       if (!node) {
-        node = { path, layers: this.visibleCopies(path, dir.layers.slice(i)) };
+        node = { path, layers: this.visibleCopies(path, dir.layers.slice(i), st) };
         this.dirs.set(path, node);
       }
       return { path, layer, kind, st, dir: node };
@@ -301,15 +331,16 @@ export class UnionTree implements FileTree {
   private resolve(path: string, followLast: boolean): Found | undefined {
     let pending = components(path);
     let cur = this.dirs.get('/')!;
+    /** what cur was found as, when it was reached by a plain step (else it is stat'ed at the end) */
+    let curFound: Found | undefined;
     let hops = 0;
-    let last: Found = { path: '/', layer: cur.layers[0] ?? this.layers.length - 1, kind: 'dir', st: this.rootStat(cur), dir: cur };
     while (pending.length > 0) {
       const name = pending.shift()!;
       if (name === '..') {
         const up = this.dirNode(parentPath(cur.path));
         if (!up) return undefined;
         cur = up;
-        last = this.found(cur);
+        curFound = undefined;
         continue;
       }
       const f = this.child(cur, name);
@@ -320,16 +351,16 @@ export class UnionTree implements FileTree {
         let target: string;
         try { target = readlinkSync(this.hostPath(f.layer, f.path)); } catch { return undefined; }
         if (target.startsWith('/')) cur = this.dirs.get('/')!;
+        curFound = undefined;
         pending = [...components(target), ...pending];
-        last = this.found(cur);
         continue;
       }
       if (isLast) return f;
       if (!f.dir) return undefined;
       cur = f.dir;
-      last = f;
+      curFound = f;
     }
-    return last;
+    return curFound ?? this.found(cur);
   }
 
   private found(dir: DirNode): Found {

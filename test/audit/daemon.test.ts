@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import type { AuditFinding, AuditReport } from '../../src/audit/types.js';
 import { sarifValidator } from './sarif-schema.js';
+import { rangeAdvisory, writeAdvisories } from '../scan/osv-fixtures.js';
 
 function openssl(dir: string, args: string[]): void {
   const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
@@ -172,6 +173,29 @@ describe('a well-configured daemon, a well-configured container and badly config
     const none = await d.berth(['audit', '--container', 'nope']);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /No such container: nope/);
+  });
+
+  test('4.4: an empty database is one NOTE; after an OSV import, an image with a critical advisory warns and clean ones pass', async () => {
+    assert.equal(pick(report, '4.4').status, 'NOTE');
+    assert.match(pick(report, '4.4').details!, /database is empty/);
+    // an image with a Debian 12 package whose source has a critical advisory (dpkg status and os-release, no debootstrap)
+    const dir = join(work, 'vuln');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n');
+    writeFileSync(join(dir, 'status'), ['Package: zlib1g', 'Status: install ok installed', 'Priority: optional', 'Section: libs', 'Installed-Size: 164',
+      'Maintainer: Mark Brown <broonie@debian.org>', 'Architecture: amd64', 'Multi-Arch: same', 'Source: zlib', 'Version: 1:1.2.13.dfsg-1',
+      'Description: compression library - runtime', ''].join('\n'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM good:1\nCOPY os-release /etc/os-release\nCOPY status /var/lib/dpkg/status\n');
+    await d.ok(['build', '-q', '-t', 'vuln:1', dir], { timeoutMs: 120_000 });
+    const crit = [{ type: 'CVSS_V3' as const, score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }];
+    writeAdvisories(join(work, 'osv'), [rangeAdvisory('DSA-9101-1', 'Debian:12', 'zlib', [{ introduced: '0' }, { fixed: '1:1.2.13.dfsg-2' }], { severity: crit })]);
+    await d.ok(['scan', 'db', 'import', join(work, 'osv')], { timeoutMs: 120_000 });
+    const r = await audit(d);
+    assert.deepEqual(r.errors, []);
+    assert.equal(pick(r, '4.4', 'vuln:1').status, 'WARN');
+    assert.match(pick(r, '4.4', 'vuln:1').details!, /vuln:1: 1 known vulnerabilities, 1 high or critical/);
+    assert.equal(pick(r, '4.4', 'good:1').status, 'PASS');
+    assert.equal(pick(r, '4.4', 'busybox:latest').status, 'PASS');
   });
 });
 

@@ -65,6 +65,15 @@ test('a build prints its warnings as BuildKit\'s short list and still builds', a
   const clean = await d.berth(['build', '-t', 'lint-clean:1', context('clean', 'FROM scratch\nCOPY a.txt /a\nCMD ["/a"]\n')], { timeoutMs: 60_000 });
   assert.equal(clean.code, 0, clean.stderr);
   assert.doesNotMatch(clean.stdout, /warning/i);
+  // an unused stage's instructions are not dispatched, so not checked (BuildKit); `--check` checks every stage
+  const unusedDir = context('unused', 'FROM scratch AS unused\nCMD echo x\nFROM scratch\nCOPY a.txt /a\n');
+  const unused = await d.berth(['build', unusedDir], { timeoutMs: 60_000 });
+  assert.equal(unused.code, 0, unused.stderr);
+  assert.doesNotMatch(unused.stdout, /warning/i);
+  const check = await d.berth(['build', '--check', unusedDir]);
+  assert.equal(check.code, 1);
+  assert.match(check.stdout, /^WARNING: JSONArgsRecommended/m);
+  assert.equal((await d.berth(['build', '--check', '--target', 'unused', unusedDir])).code, 1);
 });
 
 test('# check=error=true with findings fails the build before any step', async () => {

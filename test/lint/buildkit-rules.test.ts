@@ -77,7 +77,10 @@ const CASES: Record<string, { fires: Case[]; clean: string[] | Case[] }> = {
       { text: 'ARG X=1\nFROM scratch\nLABEL x=$X\n', expect: [[3, "Usage of undefined variable '$X'"]] },
       // pairs of one ENV see the environment from before the instruction
       { text: 'FROM scratch\nENV A=1 B=$A\n', expect: [[2, "Usage of undefined variable '$A'"]] },
-      { text: 'FROM busybox\nUSER $U\n', opts: { imageEnv: () => ['PATH=/bin', 'HOME=/root'] }, expect: [[2, "Usage of undefined variable '$U'"]] }],
+      { text: 'FROM busybox\nUSER $U\n', opts: { imageEnv: () => ['PATH=/bin', 'HOME=/root'] }, expect: [[2, "Usage of undefined variable '$U'"]] },
+      // BuildKit's own examples: an image would not set a lower-case name, so it is reported even when the image's ENV is not known
+      { text: 'FROM alpine AS base\nCOPY $foo .\n', expect: [[2, "Usage of undefined variable '$foo'"]] },
+      { text: 'FROM alpine AS base\nARG VERSION=$foo\n', expect: [[2, "Usage of undefined variable '$foo'"]] }],
     clean: ['FROM scratch\nARG SRC\nCOPY $SRC /dst\n', 'FROM scratch\nENV A=1\nENV B=$A\n', 'ARG X=1\nFROM scratch\nARG X\nLABEL x=$X\n',
       'FROM scratch\nENV PATH=/opt/bin:$PATH\n', 'FROM scratch\nRUN echo $NOT_EXPANDED_BY_THE_FRONTEND\n',
       'FROM scratch\nARG TARGETARCH\nCOPY app-$TARGETARCH /app\n',

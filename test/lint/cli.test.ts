@@ -29,7 +29,7 @@ function berth(args: string[], opts: { cwd?: string; input?: string } = {}): Pro
 }
 
 const BAD = 'FROM scratch AS Builder\nCOPY secret.txt /s\nCMD echo hi\n';
-const GOOD = 'FROM scratch AS base\nCOPY app.txt /app\nCMD ["/app"]\n';
+const GOOD = 'FROM scratch AS base\nCOPY app.txt /app\nCMD ["/app"]\nUSER 65534\n';
 
 before(() => {
   base = mkdtempSync(join(tmpdir(), 'berth-lint-cli-'));
@@ -52,6 +52,7 @@ test('berth lint DIR: text findings with location, fix and URL; exit 1', async (
   const firstLines = r.stdout.split('\n').filter((l) => !l.startsWith('  '));
   assert.deepEqual(firstLines.filter(Boolean), [
     "bad/Dockerfile:1:1 StageNameCasing: Stage name 'Builder' should be lowercase [warning]",
+    "bad/Dockerfile:1:1 BL2002: The final stage (FROM scratch) sets no USER, so the container runs as the base image's user, root for most images [info]",
     'bad/Dockerfile:2:1 CopyIgnoredFile: Attempting to Copy file "secret.txt" that is excluded by .dockerignore [warning]',
     'bad/Dockerfile:3:1 JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals [warning]',
   ]);
@@ -69,9 +70,9 @@ test('--format json: results and a summary', async () => {
   assert.equal(r.code, 1);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.results.map((x: { file: string }) => x.file), ['bad/Dockerfile', 'good/Dockerfile']);
-  assert.deepEqual(j.results[0].findings.map((f: { code: string; line: number }) => `${f.line}:${f.code}`), ['1:StageNameCasing', '2:CopyIgnoredFile', '3:JSONArgsRecommended']);
+  assert.deepEqual(j.results[0].findings.map((f: { code: string; line: number }) => `${f.line}:${f.code}`), ['1:StageNameCasing', '1:BL2002', '2:CopyIgnoredFile', '3:JSONArgsRecommended']);
   assert.deepEqual(j.results[1].findings, []);
-  assert.deepEqual(j.summary, { files: 2, findings: 3, parseErrors: 0, error: 0, warning: 3, info: 0, style: 0 });
+  assert.deepEqual(j.summary, { files: 2, findings: 4, parseErrors: 0, error: 0, warning: 3, info: 1, style: 0 });
   const f = j.results[0].findings[0];
   assert.deepEqual(Object.keys(f).sort(), ['code', 'column', 'endLine', 'file', 'fix', 'line', 'message', 'severity', 'url']);
 });
@@ -79,13 +80,13 @@ test('--format json: results and a summary', async () => {
 test('stdin, -f, a Containerfile, --build-arg and --failure-threshold', async () => {
   const stdin = await berth(['lint', '-'], { input: 'FROM scratch\nMAINTAINER x\n' });
   assert.equal(stdin.code, 1);
-  assert.match(stdin.stdout, /^-:2:1 MaintainerDeprecated: /);
+  assert.match(stdin.stdout, /^-:2:1 MaintainerDeprecated: /m);
   const f = await berth(['lint', '-f', 'bad/Dockerfile', 'good']);
   // the context is good/: its (empty) .dockerignore, so no CopyIgnoredFile
   assert.doesNotMatch(f.stdout, /CopyIgnoredFile/);
   assert.match(f.stdout, /^bad\/Dockerfile:1:1 StageNameCasing/);
   const podman = await berth(['lint', 'podman']);
-  assert.match(podman.stdout, /^podman\/Containerfile:2:1 MaintainerDeprecated/);
+  assert.match(podman.stdout, /^podman\/Containerfile:2:1 MaintainerDeprecated/m);
   writeFileSync(join(base, 'args.Dockerfile'), 'FROM scratch\nARG P\nEXPOSE $P\n');
   assert.match((await berth(['lint', '--build-arg', 'P=8080:80', 'args.Dockerfile'])).stdout, /ExposeInvalidFormat: .*found '8080:80'/);
   assert.equal((await berth(['lint', '--build-arg', 'P=80', 'args.Dockerfile'])).code, 0);
@@ -128,4 +129,25 @@ test('berth build --check: buildx\'s report, exit 1 with warnings, 0 without, no
   // BuildKit's own checks only: skip=all silences them
   const skipped = await berth(['build', '--check', '-'], { input: '# check=skip=all\nFROM scratch AS Builder\n' });
   assert.deepEqual([skipped.code, skipped.stdout], [0, 'Check complete, no warnings found.\n']);
+});
+
+test('berth build --call=check[,format=json]: BuildKit\'s LintResults JSON; other --call methods refused', async () => {
+  const r = await berth(['build', '--call=check,format=json', '-'], { input: 'FROM scratch AS B\nMAINTAINER x\n' });
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.warnings.map((w: { ruleName: string }) => w.ruleName), ['StageNameCasing', 'MaintainerDeprecated']);
+  assert.deepEqual(j.warnings[0], {
+    ruleName: 'StageNameCasing', description: 'Stage names should be lowercase', url: 'https://docs.docker.com/go/dockerfile/rule/stage-name-casing/',
+    detail: "Stage name 'B' should be lowercase", location: { ranges: [{ start: { line: 1 }, end: { line: 1 } }] },
+  });
+  assert.equal(Buffer.from(j.sources[0].data, 'base64').toString(), 'FROM scratch AS B\nMAINTAINER x\n');
+  assert.equal(j.sources[0].filename, 'Dockerfile');
+  const broken = JSON.parse((await berth(['build', '--call', 'check,format=json', '-'], { input: 'FROM scratch\nBOGUS\n' })).stdout);
+  assert.match(broken.buildError.message, /unknown instruction: BOGUS/);
+  assert.deepEqual(broken.buildError.location, { ranges: [{ start: { line: 2 }, end: { line: 2 } }] });
+  const text = await berth(['build', '--call=check', 'good']);
+  assert.deepEqual([text.code, text.stdout], [0, 'Check complete, no warnings found.\n']);
+  const outline = await berth(['build', '--call=outline', 'good']);
+  assert.notEqual(outline.code, 0);
+  assert.match(outline.stderr, /--call=outline is not supported/);
 });

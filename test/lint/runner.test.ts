@@ -5,8 +5,10 @@ import { ALL_RULES, BUILDKIT_RULES, defaultLintConfig } from '../../src/lint/reg
 import { BERTH_RULES } from '../../src/lint/rules/berth/index.js';
 import type { LintRule } from '../../src/lint/types.js';
 
+/** BuildKit's checks only (berth's own rules have their tests in berth-rules.test.ts) unless a test names its rules. */
+const lintBuildkit = (text: string, opts: Parameters<typeof lintDockerfile>[1]) => lintDockerfile(text, { rules: BUILDKIT_RULES, ...opts });
 const codes = (text: string, opts: Parameters<typeof lintDockerfile>[1] = { file: 'Dockerfile' }): string[] =>
-  lintDockerfile(text, opts).findings.map((f) => `${f.line}:${f.code}`);
+  lintBuildkit(text, opts).findings.map((f) => `${f.line}:${f.code}`);
 
 const BAD = 'FROM scratch As Builder\nMAINTAINER me\nCMD echo hi\n';
 
@@ -23,7 +25,7 @@ test('the registry holds BuildKit\'s 21 checks and the berth list', () => {
 });
 
 test('findings come sorted by line with file, column, fix and URL', () => {
-  const r = lintDockerfile(BAD, { file: 'sub/Dockerfile' });
+  const r = lintBuildkit(BAD, { file: 'sub/Dockerfile' });
   assert.equal(r.parseError, undefined);
   assert.deepEqual(r.findings.map((f) => `${f.line}:${f.code}`), ['1:StageNameCasing', '1:FromAsCasing', '2:MaintainerDeprecated', '3:JSONArgsRecommended']);
   const f = r.findings[0];
@@ -46,10 +48,10 @@ test('# check=skip= drops the named checks, skip=all drops BuildKit\'s', () => {
 });
 
 test('# check=error=true marks the result to fail a build when there are findings', () => {
-  const bad = lintDockerfile('# check=error=true\n' + BAD, { file: 'Dockerfile' });
+  const bad = lintBuildkit('# check=error=true\n' + BAD, { file: 'Dockerfile' });
   assert.equal(bad.check?.error, true);
   assert.equal(bad.failBuild, true);
-  const good = lintDockerfile('# check=error=true\nFROM scratch AS base\nCMD ["x"]\n', { file: 'Dockerfile' });
+  const good = lintBuildkit('# check=error=true\nFROM scratch AS base\nCMD ["x"]\n', { file: 'Dockerfile' });
   assert.deepEqual(good.findings, []);
   assert.equal(good.failBuild, false);
 });
@@ -70,31 +72,31 @@ test('a check= comment right above an instruction skips checks for that instruct
 test('config: disabled, enabled and severities', () => {
   assert.deepEqual(codes(BAD, { file: 'Dockerfile', config: { disabled: ['FromAsCasing'] } }), ['1:StageNameCasing', '2:MaintainerDeprecated', '3:JSONArgsRecommended']);
   assert.deepEqual(codes(BAD, { file: 'Dockerfile', config: { enabled: ['MaintainerDeprecated'] } }), ['2:MaintainerDeprecated']);
-  const r = lintDockerfile(BAD, { file: 'Dockerfile', config: { severities: { MaintainerDeprecated: 'error' } } });
+  const r = lintBuildkit(BAD, { file: 'Dockerfile', config: { severities: { MaintainerDeprecated: 'error' } } });
   assert.equal(r.findings.find((f) => f.code === 'MaintainerDeprecated')?.severity, 'error');
 });
 
 test('a Dockerfile that does not parse gives the parser\'s message and line, no throw', () => {
-  const r = lintDockerfile('FROM scratch\nRUN echo \\\nFOO bar\nBOGUS x\n', { file: 'Dockerfile' });
+  const r = lintBuildkit('FROM scratch\nRUN echo \\\nFOO bar\nBOGUS x\n', { file: 'Dockerfile' });
   assert.deepEqual(r.findings, []);
   assert.equal(r.parseError?.line, 4);
   assert.match(r.parseError!.message, /Dockerfile:4:1: unknown instruction: BOGUS/);
-  const empty = lintDockerfile('# only a comment\n', { file: 'x/Dockerfile' });
+  const empty = lintBuildkit('# only a comment\n', { file: 'x/Dockerfile' });
   assert.match(empty.parseError!.message, /file with no instructions/);
-  const heredoc = lintDockerfile('FROM scratch\nRUN <<EOF\necho\n', { file: 'Dockerfile' });
+  const heredoc = lintBuildkit('FROM scratch\nRUN <<EOF\necho\n', { file: 'Dockerfile' });
   assert.match(heredoc.parseError!.message, /unterminated heredoc/);
   assert.equal(heredoc.parseError!.line, 2);
-  const noStage = lintDockerfile('RUN echo\n', { file: 'Dockerfile' });
+  const noStage = lintBuildkit('RUN echo\n', { file: 'Dockerfile' });
   assert.match(noStage.parseError!.message, /no build stage/);
 });
 
 test('a bad check directive is reported like BuildKit\'s error', () => {
-  const r = lintDockerfile('# check=skip\nFROM scratch\n', { file: 'Dockerfile' });
+  const r = lintBuildkit('# check=skip\nFROM scratch\n', { file: 'Dockerfile' });
   assert.equal(r.parseError?.line, 1);
   assert.match(r.parseError!.message, /failed to parse check options: invalid check option "skip"/);
-  const r2 = lintDockerfile('# check=error=maybe\nFROM scratch\n', { file: 'Dockerfile' });
+  const r2 = lintBuildkit('# check=error=maybe\nFROM scratch\n', { file: 'Dockerfile' });
   assert.match(r2.parseError!.message, /failed to parse check option "error=maybe"/);
-  const r3 = lintDockerfile('# check=warn=true\nFROM scratch\n', { file: 'Dockerfile' });
+  const r3 = lintBuildkit('# check=warn=true\nFROM scratch\n', { file: 'Dockerfile' });
   assert.match(r3.parseError!.message, /invalid check option "warn"/);
 });
 
@@ -104,11 +106,35 @@ test('duplicate stage names are a finding, not a parse error', () => {
 
 test('a rule that throws does not lose the others', () => {
   const broken: LintRule = { code: 'BL0000', name: 'broken', description: 'x', defaultSeverity: 'info', origin: 'berth', check: () => { throw new Error('boom'); } };
-  const r = lintDockerfile(BAD, { file: 'Dockerfile', rules: [broken, ...BUILDKIT_RULES] });
+  const r = lintBuildkit(BAD, { file: 'Dockerfile', rules: [broken, ...BUILDKIT_RULES] });
   assert.equal(r.findings.length, 4);
   assert.deepEqual(r.ruleErrors, [{ rule: 'BL0000', message: 'boom' }]);
 });
 
 test('CRLF files and a byte-order mark lint like plain files', () => {
   assert.deepEqual(codes('\uFEFFFROM scratch As Builder\r\nMAINTAINER me\r\n'), ['1:StageNameCasing', '1:FromAsCasing', '2:MaintainerDeprecated']);
+});
+
+test('the rules see the context: .dockerignore patterns, whether there is one, the build args', () => {
+  const seen: unknown[] = [];
+  const probe: LintRule = {
+    code: 'BL9998', name: 'probe', description: 'x', defaultSeverity: 'info', origin: 'berth',
+    check: (input) => { seen.push([input.hasDockerignore, input.ignorePatterns, input.isIgnored?.('node_modules/x'), input.buildArgs]); },
+  };
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe], dockerignore: '# c\nnode_modules\n', buildArgs: { A: '1' } });
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe], hasDockerignore: false });
+  lintDockerfile('FROM scratch\n', { file: 'Dockerfile', rules: [probe] });
+  assert.deepEqual(seen, [[true, ['node_modules'], true, { A: '1' }], [false, undefined, undefined, {}], [undefined, undefined, undefined, {}]]);
+});
+
+test('a build checks the instructions of the stages its target needs only, as BuildKit dispatches them', () => {
+  const text = 'ARG DEP=dep\nFROM scratch AS unused\nCMD echo a\nFROM scratch AS dep\nENV key value\nFROM scratch AS mounted\nWORKDIR rel\n'
+    + 'FROM scratch\nCOPY --from=${DEP} /x /x\nRUN --mount=type=bind,from=mounted,target=/m true\n';
+  const all = ['3:JSONArgsRecommended', '5:LegacyKeyValueFormat', '5:SecretsUsedInArgOrEnv', '7:WorkdirRelativePath'];
+  assert.deepEqual(codes(text), all);
+  assert.deepEqual(codes(text, { file: 'Dockerfile', stages: 'all' }), all);
+  assert.deepEqual(codes(text, { file: 'Dockerfile', stages: {} }), all.slice(1));
+  assert.deepEqual(codes(text, { file: 'Dockerfile', stages: { target: 'unused' } }), ['3:JSONArgsRecommended']);
+  // the checks of FROM lines and names still look at every stage
+  assert.deepEqual(codes('FROM scratch AS Unused\nFROM scratch\n', { file: 'Dockerfile', stages: {} }), ['1:StageNameCasing']);
 });

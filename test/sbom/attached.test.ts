@@ -63,10 +63,11 @@ before(async () => {
   await ok(d1, ['image', 'bootstrap', 'busybox']);
   // a context whose image holds language packages on top of busybox
   const ctx = join(tmp, 'ctx');
-  const put = (p: string, data: string | Buffer): void => { mkdirSync(join(ctx, p, '..'), { recursive: true }); writeFileSync(join(ctx, p), data); };
+  const put = (p: string, data: string | Buffer, mode = 0o644): void => { mkdirSync(join(ctx, p, '..'), { recursive: true }); writeFileSync(join(ctx, p), data, { mode }); };
   put('app/node_modules/left-pad/package.json', JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL' }));
   put('app/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n');
   put('app/lib/commons-lang3.jar', readFileSync('/usr/share/java/commons-lang3.jar'));
+  put('app/bin/runc', readFileSync('/usr/sbin/runc'), 0o755); // a Go binary (COPY keeps its mode)
   put('Dockerfile', 'FROM busybox\nCOPY app /app\n');
 });
 
@@ -107,6 +108,16 @@ test('build --sbom attaches an SPDX 2.3 SBOM of the new image as a referrer of i
   assert.equal(spdx.spdxVersion, 'SPDX-2.3');
   const purls = spdx.packages.flatMap((p: any) => (p.externalRefs ?? []).map((r: any) => r.referenceLocator));
   for (const p of ['pkg:npm/left-pad@1.3.0', 'pkg:pypi/six@1.16.0', 'pkg:maven/org.apache.commons/commons-lang3@3.12.0']) assert.ok(purls.includes(p), `${p} in ${purls.join(' ')}`);
+  assert.ok(purls.some((p: string) => p.startsWith('pkg:golang/github.com/opencontainers/runc@')), 'the Go binary\'s main module');
+  assert.ok(purls.some((p: string) => /^pkg:golang\/stdlib@1\.\d+/.test(p)), 'the Go standard library');
+
+  // the API serves the document as stored; an image without one is a 404 with its own code
+  const api = await d1.api('GET', `/berth/images/${encodeURIComponent(REF)}/sbom/attached`);
+  assert.equal(api.status, 200);
+  assert.equal(api.headers['content-type'], 'application/spdx+json');
+  assert.equal(api.headers['x-berth-sbom-referrer'], referrer);
+  assert.equal(api.headers['x-berth-sbom-subject'], subject);
+  assert.deepEqual(api.body, spdx);
 
   // a rebuild from cache gives the same image: its SBOM is replaced, not added, and the old blobs go
   const again = await ok(d1, ['build', '--sbom', '-t', REF, join(tmp, 'ctx')]);
@@ -119,6 +130,12 @@ test('build --sbom attaches an SPDX 2.3 SBOM of the new image as a referrer of i
   writeFileSync(join(tmp, 'ctx', 'Dockerfile.plain'), 'FROM busybox\nCOPY app /plain\n');
   await ok(d1, ['build', '-f', join(tmp, 'ctx', 'Dockerfile.plain'), '-t', 'plain:1', join(tmp, 'ctx')]);
   assert.equal(referrerRows(d1).length, 1);
+  const none = await d1.api('GET', '/berth/images/plain:1/sbom/attached');
+  assert.equal(none.status, 404);
+  assert.equal(none.body.code, 'ERR_SBOM_NOT_ATTACHED');
+  const missing = await d1.api('GET', '/berth/images/nosuch:1/sbom/attached');
+  assert.equal(missing.status, 404);
+  assert.match(missing.body.message, /No such image: nosuch:1/);
 });
 
 let pushedDigest = '';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dirTree } from '../../src/sbom/dir-tree.js';
 import { layeredTree } from '../../src/sbom/layered-tree.js';
@@ -131,4 +131,31 @@ test('a corrupt status file: a warning naming it, the good paragraphs still list
   assert.equal(sbom.warnings.length, 2);
   assert.ok(sbom.warnings.every((w) => w.path === '/var/lib/dpkg/status' && w.cataloger === 'dpkg'));
   assert.equal(sbom.packages[0]!.purl, 'pkg:deb/debian/good@1.0-1?arch=amd64');
+});
+
+test('a status file far larger than any real one is refused with a warning, not read', async (t) => {
+  const root = await tempDir(t);
+  await mkdir(join(root, 'var/lib/dpkg'), { recursive: true });
+  // sparse: 600 MB on paper, nothing on disk
+  execFileSync('truncate', ['-s', '600M', join(root, 'var/lib/dpkg/status')]);
+  const sbom = await generateSbom(dirTree(root), { type: 'directory', name: root }, { catalogers: [dpkgCataloger] });
+  assert.deepEqual(sbom.packages, []);
+  assert.equal(sbom.warnings.length, 1);
+  assert.match(sbom.warnings[0]!.message, /not read: 629145600 bytes is more than/);
+});
+
+test('hostile database paths: a symlink to a host file and a FIFO are warnings, never host content or a hang', async (t) => {
+  const root = await tempDir(t);
+  await mkdir(join(root, 'var/lib/dpkg/status.d'), { recursive: true });
+  await mkdir(join(root, 'lib/apk/db'), { recursive: true });
+  // the host's own status file: followed inside the tree it does not exist
+  await symlink('/var/lib/dpkg/status', join(root, 'var/lib/dpkg/status'));
+  await symlink('../../../../../../../var/lib/dpkg/status', join(root, 'var/lib/dpkg/status.d/escape'));
+  execFileSync('mkfifo', [join(root, 'lib/apk/db/installed')]);
+  const sbom = await generateSbom(dirTree(root), { type: 'directory', name: root });
+  assert.deepEqual(sbom.packages, []);
+  assert.deepEqual(sbom.warnings.map((w) => [w.cataloger, w.path]).sort(), [
+    ['apk', '/lib/apk/db/installed'], ['dpkg', '/var/lib/dpkg/status'], ['dpkg', '/var/lib/dpkg/status.d/escape'],
+  ]);
+  assert.ok(sbom.warnings.every((w) => /cannot read/.test(w.message)), JSON.stringify(sbom.warnings));
 });

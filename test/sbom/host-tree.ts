@@ -2,7 +2,7 @@
  * A FileTree over a host directory for the cataloger tests. Unlike an image's tree it follows symlinks
  * (a test links the host's real files into a small temporary root instead of copying 90 MB binaries).
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileTree, TreeEntry } from '../../src/sbom/file-tree.js';
 import type { CatalogContext } from '../../src/sbom/cataloger.js';
@@ -40,14 +40,18 @@ export function hostTree(root: string, opts: { ranged?: boolean } = {}): HostTre
     },
   };
   if (opts.ranged !== false) {
-    tree.readRange = async (p, offset, length) => {
-      reads.ranged++;
+    tree.openFile = async (p) => {
       const fd = openSync(host(p), 'r');
-      try {
-        const buf = Buffer.alloc(length);
-        const n = readSync(fd, buf, 0, length, offset);
-        return buf.subarray(0, n);
-      } finally { closeSync(fd); }
+      const size = fstatSync(fd).size;
+      return {
+        size,
+        read: async (offset, length) => {
+          reads.ranged++;
+          const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+          return buf.subarray(0, buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0);
+        },
+        close: async () => closeSync(fd),
+      };
     };
   }
   return tree;

@@ -383,3 +383,28 @@ test('generateSbom over dirTree: language packages from copied real files, Go re
   assert.ok(sbom.packages.some((p) => p.name === 'github.com/opencontainers/runc' && p.locations[0]!.path === '/usr/sbin/runc'));
   assert.equal(whole, 0, 'runc was not read whole');
 });
+
+test('image layers: language packages name the layer that holds them; a later whiteout or opaque dir removes them', async (t) => {
+  const { makeLayers, dir, file } = await import('./helpers.js');
+  const { layeredTree } = await import('../../src/sbom/layered-tree.js');
+  const { generateSbom } = await import('../../src/sbom/generate.js');
+  const jar = readFileSync(debJar());
+  const meta = (name: string, v: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${v}\n`;
+  const layers = await makeLayers(t, [
+    [dir('app/'), dir('app/node_modules/'), dir('app/node_modules/left-pad/'), file('app/node_modules/left-pad/package.json', JSON.stringify({ name: 'left-pad', version: '1.3.0' })),
+      dir('app/lib/'), file('app/lib/commons-lang3.jar', jar),
+      dir('site/'), dir('site/six-1.16.0.dist-info/'), file('site/six-1.16.0.dist-info/METADATA', meta('six', '1.16.0'))],
+    // layer 2: the jar is deleted, site-packages replaced (opaque), a new npm package added
+    [dir('app/'), dir('app/lib/'), file('app/lib/.wh.commons-lang3.jar', ''),
+      dir('site/'), file('site/.wh..wh..opq', ''), dir('site/attrs-22.2.0.dist-info/'), file('site/attrs-22.2.0.dist-info/METADATA', meta('attrs', '22.2.0')),
+      dir('app/node_modules/'), dir('app/node_modules/ms/'), file('app/node_modules/ms/package.json', JSON.stringify({ name: 'ms', version: '2.1.3', license: 'MIT' }))],
+  ]);
+  const sbom = await generateSbom(layeredTree(layers), { type: 'image', name: 'test', layers: layers.map((l) => l.digest) }, { catalogers: LANGUAGE_CATALOGERS });
+  assert.deepEqual(sbom.warnings, []);
+  const got = Object.fromEntries(sbom.packages.map((p) => [p.purl, p.locations.map((l) => l.layerDigest)]));
+  assert.deepEqual(got, {
+    'pkg:npm/left-pad@1.3.0': [layers[0]!.digest],
+    'pkg:npm/ms@2.1.3': [layers[1]!.digest],
+    'pkg:pypi/attrs@22.2.0': [layers[1]!.digest],
+  });
+});

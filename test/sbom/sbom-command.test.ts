@@ -161,6 +161,39 @@ test('a corrupt package database: WARNING lines on stderr, the rest still listed
   assert.ok(cdx.metadata.properties.some((p: any) => p.name === 'berth:warning:0' && p.value.startsWith('/var/lib/dpkg/status.d/bad: dpkg: ')));
 });
 
+test('--attached prints the SBOM attached by build --sbom as stored; a table says one is attached', { timeout: 180_000 }, async () => {
+  const ctxDir = join(tmp, 'build');
+  mkdirSync(ctxDir, { recursive: true });
+  writeFileSync(join(ctxDir, 'Dockerfile'), 'FROM debian\nCOPY hello.txt /hello.txt\n');
+  writeFileSync(join(ctxDir, 'hello.txt'), 'hi\n');
+  await d.ok(['build', '--sbom', '-t', 'sbom-app:1', ctxDir], LONG);
+
+  const attached = await d.ok(['sbom', 'sbom-app:1', '--attached'], LONG);
+  const doc = JSON.parse(attached);
+  assert.deepEqual(spdxErrors(doc), []);
+  assert.ok(doc.packages.some((p: any) => p.name === 'bash'));
+  const api = await d.api('GET', '/berth/images/sbom-app:1/sbom/attached');
+  assert.equal(api.headers['content-type'], 'application/spdx+json');
+  assert.match(String(api.headers['x-berth-sbom-referrer']), /^sha256:[0-9a-f]{64}$/);
+  assert.deepEqual(api.body, doc, 'the stored document, not a new one');
+
+  const table = await d.berth(['sbom', 'sbom-app:1']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stderr, /^NOTE: an SBOM is attached to this image \(sha256:[0-9a-f]{64}\); `berth sbom --attached sbom-app:1` prints it$/m);
+  const out = join(tmp, 'attached.spdx.json');
+  await d.ok(['sbom', 'sbom-app:1', '--attached', '-o', out]);
+  assert.equal(readFileSync(out, 'utf8'), attached);
+
+  const none = await d.berth(['sbom', 'debian', '--attached']);
+  assert.equal(none.code, 1);
+  assert.equal(none.stderr, 'Error response from daemon: no SBOM is attached to image debian\n');
+  assert.equal((await d.api('GET', '/berth/images/debian/sbom/attached')).body.code, 'ERR_SBOM_NOT_ATTACHED');
+  const wrong = await d.berth(['sbom', 'sbom-app:1', '--attached', '--format', 'json']);
+  assert.equal(wrong.code, 125);
+  assert.match(wrong.stderr, /--format must be spdx-json/);
+  await d.ok(['rmi', 'sbom-app:1']);
+});
+
 test("a missing image or container: Docker's wording, exit 1; no target: usage error", async () => {
   const img = await d.berth(['sbom', 'nosuch:1']);
   assert.equal(img.code, 1);

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dirTree } from '../../src/sbom/dir-tree.js';
+import { isOpaqueDir } from '../../src/sbom/opaque.js';
+import { libcFunction } from '../../src/common/libc.js';
 import { layeredTree } from '../../src/sbom/layered-tree.js';
 import { detectDistro, parseOsRelease } from '../../src/sbom/distro.js';
 import type { FileTree } from '../../src/sbom/file-tree.js';
@@ -30,6 +32,11 @@ test('layered tree: whiteouts, opaque dirs, replaced files and layer attribution
   ]);
   const tree = layeredTree(layers);
   const [l0, l1] = layers.map((l) => l.digest);
+
+  // opaque dirs are seen through lgetxattr(2), not a getfattr process per directory
+  assert.doesNotThrow(() => libcFunction('lgetxattr'));
+  assert.equal(isOpaqueDir(join(layers[1]!.dir, 'opq')), true);
+  assert.equal(isOpaqueDir(join(layers[1]!.dir, 'a')), false);
 
   assert.equal(tree.stat('/a/gone'), undefined);
   assert.equal(tree.stat('/a/kept')?.layerDigest, l0);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { affectedBy } from '../../src/scan/osv/affected.js';
-import type { OsvAffected } from '../../src/scan/osv/types.js';
+import type { OsvAdvisory, OsvAffected } from '../../src/scan/osv/types.js';
 import { versionOrder } from '../../src/scan/versions/index.js';
 import { BerthError } from '../../src/common/errors.js';
 
@@ -119,4 +119,49 @@ test('a version the ordering cannot read throws ERR_VERSION_INVALID', () => {
   assert.throws(() => affectedBy(openssl, 'not a version!', debian), isInvalid);
   const bad: OsvAffected = { ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: 'a:b' }] }] };
   assert.throws(() => affectedBy(bad, '1.0', debian), isInvalid);
+});
+
+test('advisories in the OSV schema (validated against osv-1.6.7): evaluation and severity per package', async () => {
+  const { osvErrors } = await import('../helpers/supply-chain-schemas.js');
+  const { readFileSync } = await import('node:fs');
+  const { ecosystemOfOsv } = await import('../../src/scan/versions/index.js');
+  const { severityOf } = await import('../../src/scan/severity.js');
+  const advisories = JSON.parse(readFileSync(new URL('./data/osv-advisories.json', import.meta.url), 'utf8')) as OsvAdvisory[];
+  for (const a of advisories) assert.deepEqual(osvErrors(a), [], a.id);
+  const byId = new Map(advisories.map((a) => [a.id, a]));
+  /** affectedBy on the advisory's entry for one package, with the ordering its ecosystem names */
+  const check = (id: string, name: string, version: string) => {
+    const entry = byId.get(id)!.affected!.find((x) => x.package?.name === name)!;
+    return affectedBy(entry, version, versionOrder(ecosystemOfOsv(entry.package!.ecosystem)!));
+  };
+  const log4j = 'org.apache.logging.log4j:log4j-core';
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.14.1'), { affected: true, fixedIn: '2.15.0' });
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.12.1'), { affected: true, fixedIn: '2.12.2' });
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.3'), { affected: true, fixedIn: '2.3.1' });
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.0-beta9'), { affected: true, fixedIn: '2.3.1' });
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.0-beta8'), { affected: false });
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.12.2'), { affected: false });
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.15.0'), { affected: false });
+  assert.deepEqual(check('GHSA-jfh8-c2jp-5v3q', log4j, '2.17.1'), { affected: false });
+  assert.deepEqual(check('DSA-5514-1', 'glibc', '2.36-9+deb12u1'), { affected: true, fixedIn: '2.36-9+deb12u3' });
+  assert.deepEqual(check('DSA-5514-1', 'glibc', '2.36-9+deb12u3'), { affected: false });
+  assert.deepEqual(check('DSA-5514-1', 'glibc', '2.36-9+deb12u10'), { affected: false });
+  assert.deepEqual(check('CVE-2023-5363', 'openssl', '3.1.3-r0'), { affected: true, fixedIn: '3.1.4-r0' });
+  assert.deepEqual(check('CVE-2023-5363', 'openssl', '3.1.4-r0'), { affected: false });
+  assert.deepEqual(check('PYSEC-2023-74', 'requests', '2.28.1'), { affected: true, fixedIn: '2.31.0' });
+  assert.deepEqual(check('PYSEC-2023-74', 'requests', '2.31.0'), { affected: false });
+  assert.deepEqual(check('PYSEC-2023-74', 'requests', '2.2.1'), { affected: false });
+  assert.deepEqual(check('GO-2023-2102', 'stdlib', 'go1.21.1'), { affected: true, fixedIn: '1.21.3' });
+  assert.deepEqual(check('GO-2023-2102', 'stdlib', '1.20.10'), { affected: false });
+  assert.deepEqual(check('GO-2023-2102', 'golang.org/x/net', 'v0.15.0'), { affected: true, fixedIn: '0.17.0' });
+  assert.deepEqual(check('GHSA-test-only-versions', 'left-pad', '1.1.1'), { affected: true });
+  assert.deepEqual(check('GHSA-test-only-versions', 'left-pad', '1.2.0'), { affected: false });
+
+  const sev = (id: string) => { const a = byId.get(id)!; return severityOf(a, a.affected![0]); };
+  assert.deepEqual(sev('GHSA-jfh8-c2jp-5v3q'), { severity: 'CRITICAL', score: 10, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H' });
+  assert.deepEqual(sev('DSA-5514-1'), { severity: 'HIGH' }, 'Debian\'s urgency');
+  assert.deepEqual(sev('CVE-2023-5363'), { severity: 'UNKNOWN' });
+  assert.equal(sev('PYSEC-2023-74').severity, 'MEDIUM');
+  assert.equal(sev('PYSEC-2023-74').score, 6.1);
+  assert.deepEqual(sev('GHSA-test-only-versions'), { severity: 'MEDIUM', score: 5.1, vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:A/VC:N/VI:N/VA:N/SC:L/SI:L/SA:N' });
 });

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { apkOrder, compareApk, validApk } from '../../src/scan/versions/apk.js';
 import { BerthError } from '../../src/common/errors.js';
 
@@ -65,4 +66,14 @@ test('apk validity: what apk-tools refuses is refused with ERR_VERSION_INVALID',
     assert.equal(apkOrder.valid(v), false, v);
     assert.throws(() => compareApk(v, '1.0'), (e: unknown) => e instanceof BerthError && e.code === 'ERR_VERSION_INVALID', v);
   }
+});
+
+test('a corpus judged by apk-tools itself: 1,479 generated pairs, each as apk_version_compare orders it', () => {
+  // data/apk-corpus.tsv: versions built from apk's tokens, ordered by apk-tools 2.14's version.c compiled
+  // with a small harness (apk itself is not a Debian package, so this cannot run live here)
+  const rows = readFileSync(new URL('./data/apk-corpus.tsv', import.meta.url), 'utf8').split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split('\t') as [string, string, string]);
+  assert.ok(rows.length > 1000);
+  const verdict = (c: number): string => (c < 0 ? '<' : c > 0 ? '>' : '=');
+  assert.deepEqual(rows.filter(([a, b, expected]) => verdict(compareApk(a, b)) !== expected), []);
 });

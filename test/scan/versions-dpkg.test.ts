@@ -63,3 +63,16 @@ test('versions dpkg refuses are refused with ERR_VERSION_INVALID', () => {
     assert.throws(() => compareDpkg(v, '1.0'), (e: unknown) => e instanceof BerthError && e.code === 'ERR_VERSION_INVALID', v);
   }
 });
+
+test('the rules\' corner cases, with the verdicts dpkg 1.21.22 gave (tilde, end of string, letters, epochs, zeros)', () => {
+  const table: Array<[string, '<' | '=' | '>', string]> = [
+    ['1.0~rc1', '<', '1.0'], ['1.0~~', '<', '1.0~'], ['1.0~', '<', '1.0'], ['1.0', '=', '1.0-0'], ['1.0', '<', '1.0+'],
+    ['1.0a', '<', '1.0+'], ['1.0a', '<', '1.0.'], ['1.0', '<', '1.0a'], ['1:0.1', '>', '2.0'], ['0:1.0', '=', '1.0'],
+    ['1.01', '=', '1.1'], ['1.001', '=', '1.1'], ['1.2.3-1', '<', '1.2.3-1.1'], ['1.2.3-1~bpo1', '<', '1.2.3-1'],
+    ['2.30-1+b1', '>', '2.30-1'], ['1.0-1ubuntu1', '>', '1.0-1'], ['9.9', '<', '10'], ['1.0-a', '>', '1.0-1'],
+    ['1.0+dfsg', '<', '1.0.1'], ['1.0+dfsg', '>', '1.0~dfsg'], ['1:1.0-1-2', '>', '1:1.0-1-1'],
+    ['1.0.0~git20200101', '<', '1.0.0~rc1'], ['0', '=', '00'], ['1.0-0', '=', '1.0-00'], ['a', '>', '1'],
+    ['1.0a~', '<', '1.0a'], ['1.0~a', '<', '1.0~b'], ['2:1', '>', '1:9'],
+  ];
+  for (const [a, op, b] of table) assert.equal(verdict(compareDpkg(a, b)), op, `${a} ${op} ${b}`);
+});

@@ -61,8 +61,16 @@ function portBindings(c: ContainerRecord): Array<{ port: string; hostIp: string;
   return out;
 }
 
-function hostFlag(file: string, on: string): boolean {
-  try { return readFileSync(file, 'utf8').trim() === on; } catch { return false; }
+/** A host switch file (AppArmor's, SELinux's), read once per audit rather than once per container. */
+const flags = new WeakMap<AuditContext, Map<string, boolean>>();
+function hostFlag(ctx: AuditContext, file: string, on: string): boolean {
+  const cache = flags.get(ctx) ?? flags.set(ctx, new Map()).get(ctx)!;
+  if (!cache.has(file)) {
+    let v = false;
+    try { v = readFileSync(file, 'utf8').trim() === on; } catch { /* absent: the module is not there */ }
+    cache.set(file, v);
+  }
+  return cache.get(file)!;
 }
 
 const shared = (mode: string | undefined) => mode === 'host';
@@ -70,11 +78,11 @@ const onDefaultBridge = (c: ContainerRecord) => ['', 'default', 'bridge'].includ
 
 export const CONTAINER_CHECKS: AuditCheck[] = [
   containerCheck({ id: '5.1', section: 5, title: 'Ensure that, if applicable, an AppArmor profile is enabled', remediation: 'none yet: berth does not apply AppArmor profiles; do not run with --security-opt apparmor=unconfined' }, (c, ctx) => {
-    if (!hostFlag(ctx.host.apparmorEnabled, 'Y')) return note(`${c.name}: AppArmor is not enabled on this host`);
+    if (!hostFlag(ctx, ctx.host.apparmorEnabled, 'Y')) return note(`${c.name}: AppArmor is not enabled on this host`);
     return warn(`${c.name} runs without an AppArmor profile${hasOpt(c, 'apparmor', 'unconfined') ? ' (apparmor=unconfined)' : ' (berth does not apply AppArmor profiles yet)'}`);
   }),
   containerCheck({ id: '5.2', section: 5, title: 'Ensure that, if applicable, SELinux security options are set', remediation: 'none yet: berth does not label containers for SELinux' }, (c, ctx) =>
-    hostFlag(ctx.host.selinuxEnforce, '1') ? warn(`${c.name} has no SELinux label (berth does not apply SELinux labels yet)`) : note(`${c.name}: SELinux is not enforcing on this host`)),
+    hostFlag(ctx, ctx.host.selinuxEnforce, '1') ? warn(`${c.name} has no SELinux label (berth does not apply SELinux labels yet)`) : note(`${c.name}: SELinux is not enforcing on this host`)),
   containerCheck({ id: '5.3', section: 5, title: 'Ensure that Linux kernel capabilities are restricted within containers', remediation: 'remove --cap-add; drop what is not needed with --cap-drop ALL --cap-add ONLY_NEEDED' }, (c) => {
     if (c.hostConfig.Privileged) return warn(`Capabilities: ${c.name} has all capabilities (privileged)`);
     const added = (c.hostConfig.CapAdd ?? []).map(String);
@@ -90,7 +98,7 @@ export const CONTAINER_CHECKS: AuditCheck[] = [
   }),
   containerCheck({ id: '5.6', section: 5, title: 'Ensure sshd is not run within containers', remediation: 'remove sshd from the image; use `berth exec` to get a shell' }, (c, ctx) => {
     if (!c.state.Running || !c.state.Pid) return info(`${c.name} is not running`);
-    const sshd = ctx.processes().ofContainer(c.state.Pid).filter((p) => p.comm === 'sshd' || p.argv0 === 'sshd');
+    const sshd = ctx.processes().ofContainer(c.state.Pid).filter((p) => p.comm === 'sshd');
     return sshd.length ? warn(`sshd running: ${c.name} (pid ${sshd.map((p) => p.pid).join(', ')})`) : pass(`${c.name} runs no sshd`);
   }),
   containerCheck({ id: '5.7', section: 5, title: 'Ensure privileged ports are not mapped within containers', remediation: 'publish on a host port of 1024 or above (-p 8080:80)' }, (c) => {

@@ -46,6 +46,18 @@ export function secretsInImage(config: any): string[] {
   return [...found];
 }
 
+/** Scans of images at once in 4.4: each reads an image's layers, so a few, not all. */
+const SCAN_CONCURRENCY = 4;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) { const i = next++; out[i] = await fn(items[i]); }
+  }));
+  return out;
+}
+
 function hasHealthcheck(img: ImageRecord): boolean {
   const test = img.config?.config?.Healthcheck?.Test as string[] | undefined;
   return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
@@ -66,23 +78,29 @@ export const IMAGE_CHECKS: AuditCheck[] = [
     remediation: 'scan images (`berth scan IMAGE`), rebuild them on patched bases and remove the vulnerable ones',
     async run(ctx) {
       if (ctx.images.length === 0) return [info('no images')];
-      const out: Verdict[] = [];
-      for (const img of ctx.images) {
+      // an empty database or no scanner: one NOTE, not one per image
+      let refused: string | undefined;
+      const scanOne = async (img: ImageRecord): Promise<Verdict | undefined> => {
         const target = imageName(img);
         try {
           const r = await ctx.engine.scan({ image: img.id });
-          if (r.db.advisories === 0) return [note('the scan database is empty: import advisories to check images for known vulnerabilities')];
+          if (r.db.advisories === 0) { refused ??= 'the scan database is empty: import advisories to check images for known vulnerabilities'; return undefined; }
           const counted = r.findings.filter((f) => !f.ignored);
           const serious = counted.filter((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH').length;
-          out.push(counted.length === 0 ? pass(`${target}: no known vulnerabilities`, target)
+          return counted.length === 0 ? pass(`${target}: no known vulnerabilities`, target)
             : serious > 0 ? warn(`${target}: ${counted.length} known vulnerabilities, ${serious} high or critical`, target)
-              : info(`${target}: ${counted.length} known vulnerabilities, none high or critical`, target));
+              : info(`${target}: ${counted.length} known vulnerabilities, none high or critical`, target);
         } catch (e) {
-          if (e instanceof NotSupportedError || (e instanceof BerthError && e.code === 'ERR_SCAN_DB_EMPTY')) return [note(`images were not scanned: ${e.message}`)];
-          out.push({ error: `scan of ${target}: ${(e as Error).message}`, target });
+          if (e instanceof NotSupportedError || (e instanceof BerthError && e.code === 'ERR_SCAN_DB_EMPTY')) { refused ??= `images were not scanned: ${e.message}`; return undefined; }
+          return { error: `scan of ${target}: ${(e as Error).message}`, target };
         }
-      }
-      return out;
+      };
+      // the first scan tells whether the scanner works at all; the rest run a few at a time
+      const first = await scanOne(ctx.images[0]);
+      if (refused) return [note(refused)];
+      const rest = await mapLimit(ctx.images.slice(1), SCAN_CONCURRENCY, scanOne);
+      if (refused) return [note(refused)];
+      return [first, ...rest].filter((v): v is Verdict => v !== undefined);
     },
   },
   hostCheck({ id: '4.5', section: 4, title: 'Ensure Content trust for berth is enabled', remediation: 'none yet: image signing and signature policies come with a later berth release' },

@@ -12,7 +12,7 @@ import { jsonLines } from '../../client/engine-client.js';
 import { collect, confirm, ExitError, type CliContext } from '../context.js';
 import { humanSize } from '../../client/format/units.js';
 import { plainProgress, progressMode, TtyProgress, type ProgressSink } from '../../client/format/build-progress.js';
-import { runBuildCheck } from './build-check.js';
+import { parseCallFlag, runBuildCheck } from './build-check.js';
 import { encodeSecrets, looksLikeArchive, packContext, parseSecretFlag, registryConfigHeaders, SECRETS_HEADER, tarOfOneFile } from '../../client/build-context.js';
 
 
@@ -58,9 +58,11 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
     .option('--force-rm', 'Always remove intermediate containers (always)')
     .option('--secret <stringArray>', 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]" or "id=x,env=VAR")', collect, [])
     .option('--sbom', 'Attach an SBOM (SPDX JSON) of the built image to it; push sends it as an OCI referrer')
-    .option('--check', 'Run the Dockerfile\'s build checks and exit without building')
+    .option('--check', 'Shorthand for "--call=check"')
+    .option('--call <string>', 'Set method for evaluating build ("build", "check", "check,format=json")')
     .action(async (context: string, o: any) => {
-      if (o.check) return runBuildCheck(ctx, context, o);
+      const call = parseCallFlag(o.check ? 'check' : o.call);
+      if (call.check) return runBuildCheck(ctx, context, o, call.format);
       const mode = progressMode(o.progress, !!o.quiet, !!process.stdout.isTTY);
       const quiet = mode === 'quiet';
       const secrets = Object.fromEntries((o.secret as string[]).map((f) => parseSecretFlag(f, (p) => readFileSync(p), process.env)));

@@ -3,7 +3,7 @@
  * have been found!", then each warning with its rule, URL, message and the Dockerfile's lines around it)
  * and the short list a build prints ("N warnings found", ` - Rule: message (line N)`).
  */
-import type { LintFinding, LintResult } from '../types.js';
+import type { LintFinding, LintResult, LintRuleInfo } from '../types.js';
 
 /** BuildKit's source excerpt: the lines of the range with `>>>`, up to four lines of context. */
 export function sourceExcerpt(file: string, lines: string[], start: number, end: number): string {
@@ -48,16 +48,36 @@ export function shortWarning(f: LintFinding): string {
   return `${f.code}: ${f.message}${f.line > 0 ? ` (line ${f.line})` : ''}`;
 }
 
-/** The summary a build prints; empty when there is nothing to say. */
+/** The summary a build prints (before its first step, so a blank line after it); empty when there is nothing to say. */
 export function formatBuildWarnings(findings: LintFinding[]): string {
   if (findings.length === 0) return '';
   const n = findings.length;
-  let out = `\n ${n === 1 ? '1 warning found' : `${n} warnings found`} (use berth build --check to expand):\n`;
+  let out = ` ${n === 1 ? '1 warning found' : `${n} warnings found`} (use berth build --check to expand):\n`;
   for (const f of findings) out += ` - ${shortWarning(f)}\n`;
-  return out;
+  return out + '\n';
 }
 
 /** BuildKit's error when `# check=error=true` and checks fired: the rules, each once. */
 export function lintViolationMessage(findings: LintFinding[]): string {
   return `lint violation found for rules: ${[...new Set(findings.map((f) => f.code))].join(', ')}`;
+}
+
+/** BuildKit's LintResults JSON (`--call=check,format=json`): warnings with BuildKit's fields, the source, a build error. */
+export function formatCheckJson(result: LintResult, text: string, rules: LintRuleInfo[]): string {
+  const range = (start: number, end: number) => ({ start: { line: start }, end: { line: end } });
+  const out: Record<string, unknown> = {
+    warnings: result.findings.map((f) => ({
+      ruleName: f.code,
+      ...(rules.find((r) => r.code === f.code)?.description ? { description: rules.find((r) => r.code === f.code)!.description } : {}),
+      ...(f.url ? { url: f.url } : {}),
+      detail: f.message,
+      location: { ranges: [range(f.line, f.endLine ?? f.line)] },
+    })),
+    sources: [{ filename: result.file, data: Buffer.from(text).toString('base64'), language: 'Dockerfile' }],
+  };
+  if (result.parseError) {
+    const line = result.parseError.line;
+    out.buildError = { message: result.parseError.message, location: line ? { ranges: [range(line, line)] } : {} };
+  }
+  return JSON.stringify(out, null, 2) + '\n';
 }

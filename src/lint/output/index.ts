@@ -2,6 +2,8 @@
 import type { LintResult, LintRuleInfo } from '../types.js';
 import { formatJson } from './json.js';
 import { formatText } from './text.js';
+import { lintSarif } from './sarif.js';
+import { lintCheckstyle } from './checkstyle.js';
 
 export interface FormatContext {
   /** the rules that ran (SARIF lists them) */
@@ -13,4 +15,6 @@ export type LintFormatter = (results: LintResult[], ctx: FormatContext) => strin
 export const LINT_FORMATS: Record<string, LintFormatter> = {
   text: (results) => formatText(results),
   json: (results) => formatJson(results),
+  sarif: (results, ctx) => JSON.stringify(lintSarif(results, ctx.rules), null, 2) + '\n',
+  checkstyle: (results) => lintCheckstyle(results),
 };

@@ -9,6 +9,7 @@ import { isValidSpdx, toSpdxExpression } from '../licenses.js';
 import { distroQualifier, purl } from '../purl.js';
 import type { SbomPackage } from '../types.js';
 import { layersThatAdded } from './layer-attribution.js';
+import { readDatabase } from './read-limited.js';
 
 export const APK_DB_PATHS = ['/lib/apk/db/installed', '/usr/lib/apk/db/installed'];
 
@@ -92,13 +93,8 @@ export const apkCataloger: Cataloger = {
     if (!path) return [];
     const layerDigest = ctx.tree.stat(path)?.layerDigest;
     const at = layerDigest ? { layerDigest } : {};
-    let buf: Buffer;
-    try {
-      buf = await ctx.tree.readFile(path);
-    } catch (e) {
-      ctx.warn({ path, message: `cannot read: ${(e as Error).message}`, ...at });
-      return [];
-    }
+    const buf = await readDatabase(ctx, path, layerDigest);
+    if (!buf) return [];
     if (buf.includes(0)) {
       ctx.warn({ path, message: 'not an apk database: the file has binary content', ...at });
       return [];

@@ -10,6 +10,7 @@ import { distroQualifier, purl, upstreamQualifier } from '../purl.js';
 import type { SbomPackage } from '../types.js';
 import { parseDeb822, type Paragraph } from './deb822.js';
 import { layersThatAdded } from './layer-attribution.js';
+import { readDatabase, readLimited } from './read-limited.js';
 
 export const DPKG_STATUS = '/var/lib/dpkg/status';
 export const DPKG_STATUS_D = '/var/lib/dpkg/status.d';
@@ -33,13 +34,8 @@ export function parseSource(field: string | undefined): { name?: string; version
 
 /** Text of a database file, or a warning and undefined when it is not a text file. */
 async function readText(ctx: CatalogContext, path: string, layerDigest: string | undefined): Promise<string | undefined> {
-  let buf: Buffer;
-  try {
-    buf = await ctx.tree.readFile(path);
-  } catch (e) {
-    ctx.warn({ path, message: `cannot read: ${(e as Error).message}`, ...(layerDigest ? { layerDigest } : {}) });
-    return undefined;
-  }
+  const buf = await readDatabase(ctx, path, layerDigest);
+  if (!buf) return undefined;
   if (buf.includes(0)) {
     ctx.warn({ path, message: 'not a dpkg database: the file has binary content', ...(layerDigest ? { layerDigest } : {}) });
     return undefined;
@@ -47,13 +43,17 @@ async function readText(ctx: CatalogContext, path: string, layerDigest: string |
   return buf.toString('utf8');
 }
 
+/** boost's, among the largest, is about 1 MB */
+const MAX_COPYRIGHT_BYTES = 32 * 1024 * 1024;
+
 const licenseCache = new WeakMap<FileTree, Map<string, Promise<string[]>>>();
 
 /** SPDX expressions of the License fields of a DEP-5 copyright file, or of common-licenses references. */
 export function licensesOfCopyright(text: string): string[] {
   // A field starts at column 0 (continuations are indented), so License fields can be found by line
   // without parsing every paragraph: boost's copyright file alone has thousands of them.
-  const head = text.slice(0, text.search(/\n\s*\n/) >>> 0 || undefined);
+  const blank = text.search(/\n[ \t]*\n/);
+  const head = blank < 0 ? text : text.slice(0, blank); // the header paragraph
   const names: string[] = [];
   if (/^(Format|Format-Specification):.*(copyright-format|dep-?5)/im.test(head)) {
     for (const m of text.matchAll(/^License:[ \t]*([^\n]*)$/gim)) {
@@ -79,7 +79,7 @@ function packageLicenses(tree: FileTree, name: string): Promise<string[]> {
   if (!byName) { byName = new Map(); licenseCache.set(tree, byName); }
   let p = byName.get(name);
   if (!p) {
-    p = tree.readFile(`/usr/share/doc/${name}/copyright`)
+    p = readLimited(tree, `/usr/share/doc/${name}/copyright`, MAX_COPYRIGHT_BYTES)
       .then((b) => (b.includes(0) ? [] : licensesOfCopyright(b.toString('utf8'))), () => []);
     byName.set(name, p);
   }
@@ -160,7 +160,8 @@ export const dpkgCataloger: Cataloger = {
     for (const name of ctx.tree.readDir(DPKG_STATUS_D)) {
       if (name.endsWith('.md5sums') || name.startsWith('.')) continue;
       const path = `${DPKG_STATUS_D}/${name}`;
-      if (ctx.tree.stat(path)?.kind !== 'file') continue;
+      const kind = ctx.tree.stat(path)?.kind;
+      if (kind !== 'file' && kind !== 'symlink') continue; // a symlink is followed inside the tree
       out.push(...await catalogFile(ctx, path, false));
     }
     return out;

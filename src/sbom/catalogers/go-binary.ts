@@ -8,13 +8,13 @@ import { PackageURL } from 'packageurl-js';
 import type { Cataloger } from '../cataloger.js';
 import type { TreeEntry } from '../file-tree.js';
 import type { PackageLocation, SbomPackage } from '../types.js';
-import { type GoBuildInfo, type GoModule, OldGoBuildInfo, isElf, readGoBuildInfo } from './go-buildinfo.js';
-import { errorText, locationOf, mergeByPurl, readFileRange } from './lang-common.js';
+import { type GoBuildInfo, type GoModule, OldGoBuildInfo, readGoBuildInfo } from './go-buildinfo.js';
+import { errorText, languageFiles, locationOf, mergeByPurl, withFileReader } from './lang-common.js';
 
 const NAME = 'go-binary';
 /** Executables larger than this are not opened (Go binaries of 1 GB are not a thing). */
 const MAX_BINARY_BYTES = 1024 * 1024 * 1024;
-/** Without partial reads the whole file is read: keep that to reasonably small files. */
+/** Without partial reads (a tree with no openFile) the whole file is read: only reasonably small ones. */
 const MAX_WHOLE_READ_BYTES = 256 * 1024 * 1024;
 const MIN_ELF_BYTES = 64;
 
@@ -92,20 +92,28 @@ export function packagesFromBuildInfo(info: GoBuildInfo, location: PackageLocati
   return out;
 }
 
+/*
+ * Files that are never Go executables, known by their path alone: the test below runs on every file
+ * of the tree, and looking at a file's mode costs a stat (most of this cataloger's time on an image).
+ */
+const NOT_BINARY_DIR = /^\/usr\/share\/(?:doc|man|info|locale|zoneinfo|i18n|common-licenses|lintian|fonts|icons|mime|terminfo)\//;
+const NOT_BINARY_EXT = /\.(?:gz|xz|bz2|zst|txt|md|rst|html?|css|m?js|cjs|json|xml|ya?ml|toml|svg|png|jpe?g|gif|ico|mo|po|pot|h|hpp|c|cc|py|pyc|pyi|pl|pm|pod|rb|go|java|class|jar|conf|cfg|ini|map|sh|bash|mk|cmake|pc|la|a|o)$/;
+
 function isCandidate(e: TreeEntry): boolean {
-  return e.kind === 'file' && (e.mode & 0o111) !== 0 && e.size >= MIN_ELF_BYTES && e.size <= MAX_BINARY_BYTES;
+  if (e.kind !== 'file' || NOT_BINARY_DIR.test(e.path) || NOT_BINARY_EXT.test(e.path)) return false;
+  return (e.mode & 0o111) !== 0 && e.size >= MIN_ELF_BYTES && e.size <= MAX_BINARY_BYTES;
 }
+
+const goFiles = languageFiles(isCandidate);
 
 export const goBinaryCataloger: Cataloger = {
   name: NAME,
   async catalog(ctx) {
     const found: SbomPackage[] = [];
-    for (const entry of ctx.tree.walk('/', isCandidate)) {
+    for (const entry of goFiles(ctx.tree)) {
       const warn = (message: string): void => ctx.warn({ path: entry.path, message, ...(entry.layerDigest ? { layerDigest: entry.layerDigest } : {}) });
-      if (!ctx.tree.readRange && entry.size > MAX_WHOLE_READ_BYTES) continue;
       try {
-        if (!isElf(await readFileRange(ctx.tree, entry.path, 0, 4))) continue;
-        const info = await readGoBuildInfo((off, len) => readFileRange(ctx.tree, entry.path, off, len), entry.size);
+        const info = await withFileReader(ctx.tree, entry, MAX_WHOLE_READ_BYTES, (read, size) => readGoBuildInfo(read, size));
         if (info) found.push(...packagesFromBuildInfo(info, locationOf(entry)));
       } catch (err) {
         if (err instanceof OldGoBuildInfo) warn(err.message);

@@ -27,6 +27,8 @@ export class OldGoBuildInfo extends Error {}
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+const HEAD_BYTES = 4096;
+const STRTAB_WINDOW = 8192;
 const MAX_SECTION_TABLE = 1024 * 1024;
 const MAX_SHSTRTAB = 1024 * 1024;
 const MAX_BUILDINFO = 16 * 1024 * 1024;
@@ -51,7 +53,8 @@ function uword(b: Buffer, off: number, e: ElfReader): number {
 
 /** Offset and size of `.go.buildinfo` in the file; undefined when the binary has no section headers. */
 async function findBuildInfoSection(read: RangeReader, fileSize: number): Promise<{ offset: number; size: number } | undefined | null> {
-  const head = await read(0, 64);
+  // one read for the ELF header and, in binaries linked by Go's own linker, the section table after it
+  const head = await read(0, HEAD_BYTES);
   if (!isElf(head)) throw new NotGoBinary('not an ELF file');
   const cls = head[4];
   const data = head[5];
@@ -74,7 +77,10 @@ async function findBuildInfoSection(read: RangeReader, fileSize: number): Promis
   }
   const tableSize = shnum * shentsize;
   if (tableSize > MAX_SECTION_TABLE || shoff + tableSize > fileSize) throw new Error('ELF section headers out of bounds');
-  const table = await read(shoff, tableSize);
+  // the section name table usually sits just before the section table (GNU ld): read both at once
+  const windowStart = Math.max(0, shoff - STRTAB_WINDOW);
+  const window = await read(windowStart, shoff + tableSize - windowStart);
+  const table = window.subarray(shoff - windowStart);
   if (table.length < tableSize) throw new Error('truncated ELF section headers');
   const section = (i: number): { name: number; type: number; offset: number; size: number } => {
     const b = i * shentsize;
@@ -112,6 +118,19 @@ async function scanForMagic(read: RangeReader, fileSize: number): Promise<number
     }
   }
   return undefined;
+}
+
+/** Reads served from earlier, larger reads when they cover them (the header read covers most lookups). */
+function cachingReader(read: RangeReader): RangeReader {
+  const chunks: Array<{ offset: number; buf: Buffer }> = [];
+  return async (offset, length) => {
+    for (const c of chunks) {
+      if (offset >= c.offset && offset + length <= c.offset + c.buf.length) return c.buf.subarray(offset - c.offset, offset - c.offset + length);
+    }
+    const buf = await read(offset, length);
+    if (chunks.length < 4) chunks.push({ offset, buf });
+    return buf;
+  };
 }
 
 /** Go's uvarint: 7 bits a byte, low first. */
@@ -180,7 +199,8 @@ export function parseModinfo(goVersion: string, text: string): GoBuildInfo {
  * The Go build info of an ELF file, undefined when it is not a Go binary. Throws OldGoBuildInfo for
  * pre-1.18 binaries and Error for a corrupt file.
  */
-export async function readGoBuildInfo(read: RangeReader, fileSize: number): Promise<GoBuildInfo | undefined> {
+export async function readGoBuildInfo(uncached: RangeReader, fileSize: number): Promise<GoBuildInfo | undefined> {
+  const read = cachingReader(uncached);
   let at: { offset: number; size: number } | undefined | null;
   try {
     at = await findBuildInfoSection(read, fileSize);

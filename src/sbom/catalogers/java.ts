@@ -10,7 +10,7 @@ import { PackageURL } from 'packageurl-js';
 import type { Cataloger } from '../cataloger.js';
 import type { TreeEntry } from '../file-tree.js';
 import type { PackageLocation, SbomPackage } from '../types.js';
-import { baseName, errorText, locationOf, mergeByPurl } from './lang-common.js';
+import { baseName, errorText, languageFiles, locationOf, mergeByPurl } from './lang-common.js';
 import { spdxLicense } from './spdx-license.js';
 
 const NAME = 'java-archive';
@@ -123,11 +123,13 @@ function packagesOfArchive(archive: Archive, virtualPath: string, location: Pack
   }];
 }
 
+const javaFiles = languageFiles((e: TreeEntry) => e.kind === 'file' && ARCHIVE.test(e.path));
+
 export const javaCataloger: Cataloger = {
   name: NAME,
   async catalog(ctx) {
     const found: SbomPackage[] = [];
-    for (const entry of ctx.tree.walk('/', (e: TreeEntry) => e.kind === 'file' && ARCHIVE.test(e.path))) {
+    for (const entry of javaFiles(ctx.tree)) {
       const warn = (message: string): void => ctx.warn({ path: entry.path, message, ...(entry.layerDigest ? { layerDigest: entry.layerDigest } : {}) });
       if (entry.size > MAX_ARCHIVE_BYTES) { warn(`Java archive larger than ${MAX_ARCHIVE_BYTES} bytes: not read`); continue; }
       let archive: Archive;

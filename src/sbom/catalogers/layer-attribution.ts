@@ -6,6 +6,7 @@
  * upgraded) it, as `docker history` would show.
  */
 import type { CatalogContext } from '../cataloger.js';
+import { MAX_DATABASE_BYTES } from './read-limited.js';
 
 /** key → layer digest, for the keys of the visible copy; undefined when the tree has one copy or no layers. */
 export async function layersThatAdded(ctx: CatalogContext, path: string, keysOf: (content: Buffer) => Set<string> | Promise<Set<string>>): Promise<Map<string, string> | undefined> {
@@ -14,6 +15,7 @@ export async function layersThatAdded(ctx: CatalogContext, path: string, keysOf:
   const added = new Map<string, string>();
   let alive: Set<string> | undefined;
   for (const copy of copies) {
+    if (copy.size > MAX_DATABASE_BYTES) break;
     let keys: Set<string>;
     try {
       keys = await keysOf(await copy.read());

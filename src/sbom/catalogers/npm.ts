@@ -7,7 +7,7 @@ import { PackageURL } from 'packageurl-js';
 import type { Cataloger, CatalogContext } from '../cataloger.js';
 import type { TreeEntry } from '../file-tree.js';
 import type { PackageLocation, SbomPackage } from '../types.js';
-import { baseName, errorText, locationOf, mergeByPurl } from './lang-common.js';
+import { baseName, errorText, languageFiles, locationOf, mergeByPurl } from './lang-common.js';
 import { spdxLicense } from './spdx-license.js';
 
 const NAME = 'npm';
@@ -107,14 +107,15 @@ async function readJson(ctx: CatalogContext, entry: TreeEntry, maxBytes: number)
   return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
+const npmFiles = languageFiles((e) => e.kind === 'file' && (baseName(e.path) === 'package-lock.json' || INSTALLED_MANIFEST.test(e.path)));
+
 export const npmCataloger: Cataloger = {
   name: NAME,
   async catalog(ctx) {
     const found: SbomPackage[] = [];
     const warn = (entry: TreeEntry, message: string): void => ctx.warn({ path: entry.path, message, ...(entry.layerDigest ? { layerDigest: entry.layerDigest } : {}) });
     let installed = 0;
-    const files = ctx.tree.walk('/', (e) => e.kind === 'file' && (baseName(e.path) === 'package-lock.json' || INSTALLED_MANIFEST.test(e.path)));
-    for (const entry of files) {
+    for (const entry of npmFiles(ctx.tree)) {
       if (baseName(entry.path) === 'package-lock.json') {
         try {
           found.push(...packagesFromLock(await readJson(ctx, entry, MAX_LOCK_BYTES), locationOf(entry)));

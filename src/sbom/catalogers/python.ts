@@ -7,7 +7,7 @@ import { PackageURL } from 'packageurl-js';
 import type { Cataloger } from '../cataloger.js';
 import type { TreeEntry } from '../file-tree.js';
 import type { SbomPackage } from '../types.js';
-import { baseName, dirName, errorText, locationOf, mergeByPurl } from './lang-common.js';
+import { baseName, dirName, errorText, languageFiles, locationOf, mergeByPurl } from './lang-common.js';
 import { spdxFromClassifier, spdxLicense } from './spdx-license.js';
 
 const NAME = 'python';
@@ -67,11 +67,13 @@ function isMetadataFile(e: TreeEntry): boolean {
   return (base === 'METADATA' && parent.endsWith('.dist-info')) || (base === 'PKG-INFO' && parent.endsWith('.egg-info'));
 }
 
+const pythonFiles = languageFiles(isMetadataFile);
+
 export const pythonCataloger: Cataloger = {
   name: NAME,
   async catalog(ctx) {
     const found: SbomPackage[] = [];
-    for (const entry of ctx.tree.walk('/', isMetadataFile)) {
+    for (const entry of pythonFiles(ctx.tree)) {
       const warn = (message: string): void => ctx.warn({ path: entry.path, message, ...(entry.layerDigest ? { layerDigest: entry.layerDigest } : {}) });
       try {
         if (entry.size > MAX_METADATA_BYTES) throw new Error(`larger than ${MAX_METADATA_BYTES} bytes`);

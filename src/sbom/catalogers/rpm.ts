@@ -15,6 +15,7 @@ import { distroQualifier, purl } from '../purl.js';
 import type { SbomPackage } from '../types.js';
 import { headerNumber, headerString, parseRpmHeader, RPMTAG } from './rpm-header.js';
 import { layersThatAdded } from './layer-attribution.js';
+import { MAX_DATABASE_BYTES, readLimited } from './read-limited.js';
 
 export const RPMDB_DIRS = ['/usr/lib/sysimage/rpm', '/var/lib/rpm'];
 
@@ -101,8 +102,8 @@ async function catalogSqlite(ctx: CatalogContext, path: string): Promise<SbomPac
   let rows: Row[];
   try {
     // committed transactions may still sit in the write-ahead log
-    const wal = ctx.tree.stat(path + '-wal')?.kind === 'file' ? await ctx.tree.readFile(path + '-wal') : undefined;
-    rows = await readRows(await ctx.tree.readFile(path), wal);
+    const wal = ctx.tree.stat(path + '-wal')?.kind === 'file' ? await readLimited(ctx.tree, path + '-wal', MAX_DATABASE_BYTES) : undefined;
+    rows = await readRows(await readLimited(ctx.tree, path, MAX_DATABASE_BYTES), wal);
   } catch (e) {
     ctx.warn({ path, message: `not a readable rpm database: ${(e as Error).message}`, ...at(layerDigest) });
     return [];

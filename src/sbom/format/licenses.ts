@@ -3,27 +3,23 @@
  * expressions stay as they are; anything else (free text from a copyright file, `Apache 2`) becomes a
  * `LicenseRef-` whose text is the original, so no information is lost and the documents stay valid.
  */
-// @ts-ignore -- the package ships no types (a function from string to syntax tree that throws on bad input)
-import parseSpdxExpression from 'spdx-expression-parse';
+import { isValidSpdx, licenseRef } from '../licenses.js';
 
-const parse = parseSpdxExpression as (expression: string) => unknown;
+/** Parsed answers by text: an image's thousands of packages share a few dozen license strings. */
+const valid = new Map<string, boolean>();
 
 export function isSpdxExpression(text: string): boolean {
-  try { parse(text); return true; } catch { return false; }
+  let v = valid.get(text);
+  if (v === undefined) {
+    v = isValidSpdx(text);
+    if (valid.size < 10_000) valid.set(text, v);
+  }
+  return v;
 }
 
-/** A parsed expression is a single license (with an optional exception) when its tree has no conjunction. */
+/** One license (with an optional `WITH` exception): a valid expression without a conjunction. */
 export function isSimpleLicense(text: string): boolean {
-  try {
-    const tree = parse(text) as { conjunction?: string };
-    return tree.conjunction === undefined;
-  } catch { return false; }
-}
-
-/** `LicenseRef-` + the text's characters that an SPDX idstring allows (letters, digits, `.`, `-`). */
-export function licenseRefFor(text: string): string {
-  const id = text.trim().replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `LicenseRef-${id || 'unknown'}`;
+  return isSpdxExpression(text) && !/\s(AND|OR)\s/i.test(text);
 }
 
 export interface LicenseTerms {
@@ -41,7 +37,7 @@ export function licenseTerms(licenses: string[]): LicenseTerms | undefined {
     const text = raw.trim();
     if (text === '') continue;
     if (isSpdxExpression(text)) { parts.push(text); continue; }
-    const id = licenseRefFor(text);
+    const id = licenseRef(text);
     if (!refs.some((r) => r.id === id)) refs.push({ id, text });
     parts.push(id);
   }

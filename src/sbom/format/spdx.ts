@@ -9,6 +9,8 @@ import { licenseTerms } from './licenses.js';
 import { foundBy, locationText, sourcePurl, sourceVersion } from './source.js';
 
 const NOASSERTION = 'NOASSERTION';
+/** syft's names for the root package's SPDX ID (`SPDXRef-DocumentRoot-Image-debian`) */
+const ROOT_KIND = { image: 'Image', container: 'Container', directory: 'Directory' } as const;
 
 export interface SpdxOptions {
   /** the document's unique URI; a new one (random UUID) by default */
@@ -37,7 +39,7 @@ export function spdxNamespace(sbom: Sbom): string {
 export function toSpdx(sbom: Sbom, opts: SpdxOptions = {}): Record<string, unknown> {
   const used = new Set<string>();
   const extracted = new Map<string, string>();
-  const rootId = 'SPDXRef-' + idstring(`${sbom.source.type === 'directory' ? 'DocumentRoot-Directory' : sbom.source.type === 'image' ? 'DocumentRoot-Image' : 'DocumentRoot-Container'}-${sbom.source.name}`);
+  const rootId = `SPDXRef-DocumentRoot-${ROOT_KIND[sbom.source.type]}-${idstring(sbom.source.name)}`;
   used.add(rootId);
 
   const rootPurl = sourcePurl(sbom.source);
@@ -123,5 +125,5 @@ export function toSpdx(sbom: Sbom, opts: SpdxOptions = {}): Record<string, unkno
       licenseId, extractedText: text, name: text,
     }));
   }
-  return JSON.parse(JSON.stringify(doc)) as Record<string, unknown>; // drops undefined fields
+  return doc;
 }

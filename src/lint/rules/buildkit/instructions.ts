@@ -24,7 +24,9 @@ export const MaintainerDeprecated = buildkitRule('MaintainerDeprecated',
 
 export const MultipleInstructionsDisallowed = buildkitRule('MultipleInstructionsDisallowed',
   'Multiple instructions of the same type should not be used in the same stage', (input, report) => {
-    for (const s of lintContext(input).model.stages) {
+    const { model, sim } = lintContext(input);
+    for (const s of model.stages) {
+      if (!sim.dispatched.has(s)) continue;
       const last = new Map<string, LintNode>();
       for (const n of s.instructions) {
         if (n.kind !== 'cmd' && n.kind !== 'entrypoint' && n.kind !== 'healthcheck') continue;
@@ -37,14 +39,12 @@ export const MultipleInstructionsDisallowed = buildkitRule('MultipleInstructions
   });
 
 export const LegacyKeyValueFormat = buildkitRule('LegacyKeyValueFormat', 'Legacy key/value format with whitespace separator should not be used', (input, report) => {
-  for (const s of lintContext(input).model.stages) {
-    for (const n of s.instructions) {
-      if (n.kind !== 'env' && n.kind !== 'label') continue;
-      for (const p of kvPairs(n)) {
-        if (!p.legacy) continue;
-        const value = /^\S*$/.test(p.value) ? p.value : JSON.stringify(p.value);
-        report(at(n, `"${n.keyword} key=value" should be used instead of legacy "${n.keyword} key value" format`, `Write ${n.keyword} ${p.key}=${value}`));
-      }
+  for (const { node: n } of lintContext(input).sim.steps) {
+    if (n.kind !== 'env' && n.kind !== 'label') continue;
+    for (const p of kvPairs(n)) {
+      if (!p.legacy) continue;
+      const value = /^\S*$/.test(p.value) ? p.value : JSON.stringify(p.value);
+      report(at(n, `"${n.keyword} key=value" should be used instead of legacy "${n.keyword} key value" format`, `Write ${n.keyword} ${p.key}=${value}`));
     }
   }
 });
@@ -67,13 +67,11 @@ export function isSecretName(key: string): boolean {
 }
 
 export const SecretsUsedInArgOrEnv = buildkitRule('SecretsUsedInArgOrEnv', 'Sensitive data should not be used in the ARG or ENV commands', (input, report) => {
-  for (const s of lintContext(input).model.stages) {
-    for (const n of s.instructions) {
-      const keys = n.kind === 'arg' ? argPairs(n).map((p) => p.key) : n.kind === 'env' ? kvPairs(n).map((p) => p.key) : [];
-      const ins = n.kind.toUpperCase();
-      for (const key of keys) {
-        if (isSecretName(key)) report(at(n, `Do not use ARG or ENV instructions for sensitive data (${ins} ${JSON.stringify(key)})`, 'Pass secrets with RUN --mount=type=secret (berth build --secret) instead; ARG and ENV values stay in the image'));
-      }
+  for (const { node: n } of lintContext(input).sim.steps) {
+    const keys = n.kind === 'arg' ? argPairs(n).map((p) => p.key) : n.kind === 'env' ? kvPairs(n).map((p) => p.key) : [];
+    const ins = n.kind.toUpperCase();
+    for (const key of keys) {
+      if (isSecretName(key)) report(at(n, `Do not use ARG or ENV instructions for sensitive data (${ins} ${JSON.stringify(key)})`, 'Pass secrets with RUN --mount=type=secret (berth build --secret) instead; ARG and ENV values stay in the image'));
     }
   }
 });

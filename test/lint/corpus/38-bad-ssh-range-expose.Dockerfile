@@ -1,0 +1,4 @@
+FROM debian:12
+# expect: BL7002
+EXPOSE 20-25/tcp 8080
+USER 1000
