@@ -15,6 +15,14 @@ if [ "${1:-}" = "--test" ]; then
   PACKAGES+=(rpm libcommons-lang3-java python3-packaging default-jre-headless libmaven3-core-java zip)
   # lint and audit tests: ShellCheck for RUN scripts
   PACKAGES+=(shellcheck)
+  # signing and policy tests
+  PACKAGES+=(podman)
+  # metrics tests: promtool and a Prometheus server
+  PACKAGES+=(prometheus)
+  # logging driver tests: network receivers
+  PACKAGES+=(rsyslog)
+  # logging driver tests: journald
+  PACKAGES+=(systemd-journal-remote)
 fi
 # npm (and a Node.js to run it) only to install berth's packages; berth itself runs on the Node.js they bring.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
@@ -30,7 +38,7 @@ host_netns_daemons() {
   host=$(readlink /proc/1/ns/net)
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
     comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
-    case "$comm" in dockerd|containerd|docker-registry) ;; *) continue ;; esac
+    case "$comm" in dockerd|containerd|docker-registry|rsyslogd|prometheus|prometheus-node) ;; *) continue ;; esac
     [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$host" ] && echo "$pid"
   done
   return 0
@@ -55,6 +63,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   # systemd would start them at the next boot: only for units this install brought
   if [ -d /run/systemd/system ] && [[ " ${missing[*]} " == *" docker.io "* ]]; then
     systemctl disable --quiet docker.service docker.socket containerd.service 2>/dev/null || true
+  fi
+  if [ -d /run/systemd/system ]; then
+    for u in rsyslog.service syslog.socket prometheus.service systemd-journal-remote.socket systemd-journal-remote.service; do
+      [[ " ${missing[*]} " == *" ${u%%.*} "* ]] || [ "$u" = syslog.socket ] || continue
+      systemctl disable --now --quiet "$u" 2>/dev/null || true
+    done
   fi
   # Whatever started anyway (a policy-rc.d that allowed it, socket activation) is stopped by its PID.
   for pid in $(host_netns_daemons); do

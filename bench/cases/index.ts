@@ -15,6 +15,13 @@ import { SBOM_CASES } from './sbom.js';
 import { SCAN_CASES, scanMemoryProbe } from './scan.js';
 import { LINT_CASES } from './lint.js';
 import { AUDIT_CASES } from './audit.js';
+import { SIGN_CASES } from './sign.js';
+import { POLICY_CASES } from './policy.js';
+import { SECRETS_CASES } from './secrets.js';
+import { METRICS_CASES } from './metrics.js';
+import { LOGGING_CASES } from './logging.js';
+import { LOGGING_FILES_CASES } from './logging-files.js';
+import { EVENTS_CASES } from './events.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 import { healthStatsProbe } from '../probes/health-stats.js';
@@ -29,5 +36,12 @@ export const CASES: Case[] = [
   ...SCAN_CASES,
   ...LINT_CASES,
   ...AUDIT_CASES,
+  ...SIGN_CASES,
+  ...POLICY_CASES,
+  ...SECRETS_CASES,
+  ...METRICS_CASES,
+  ...LOGGING_CASES,
+  ...LOGGING_FILES_CASES,
+  ...EVENTS_CASES,
 ];
 export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe];

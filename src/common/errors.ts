@@ -87,6 +87,36 @@ const AUDIT_CODES = [
  * The distribution spec's error codes, which the built-in registry answers with; as engine errors they
  * are `ERR_REGISTRY_<code>`.
  */
+/** signing and verification (src/sign) */
+const SIGN_CODES = [
+  'ERR_SIGN_PAYLOAD_INVALID',
+  'ERR_SIGN_KEY_INVALID',
+] as const;
+/** the admission policy (src/policy) */
+const POLICY_CODES = [
+  'ERR_POLICY_DENIED',
+] as const;
+/** secrets (src/secret) */
+const SECRET_CODES = [
+  'ERR_SECRET_PLACEHOLDER',
+] as const;
+/** metrics (src/metrics) */
+const METRICS_CODES = [
+  'ERR_METRICS_PLACEHOLDER',
+] as const;
+/** logging drivers: network drivers (syslog, gelf, fluentd) */
+const LOGGING_NET_CODES = [
+  'ERR_LOGGING_NET_PLACEHOLDER',
+] as const;
+/** logging drivers: local, journald, compression */
+const LOGGING_FILE_CODES = [
+  'ERR_LOGGING_FILE_PLACEHOLDER',
+] as const;
+/** events */
+const EVENTS_CODES = [
+  'ERR_EVENTS_PLACEHOLDER',
+] as const;
+
 export const DISTRIBUTION_CODES = [
   'BLOB_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'BLOB_UPLOAD_UNKNOWN', 'DENIED', 'DIGEST_INVALID', 'MANIFEST_BLOB_UNKNOWN',
   'MANIFEST_INVALID', 'MANIFEST_UNKNOWN', 'NAME_INVALID', 'NAME_UNKNOWN', 'PAGINATION_NUMBER_INVALID', 'SIZE_INVALID', 'TOOMANYREQUESTS',
@@ -94,7 +124,8 @@ export const DISTRIBUTION_CODES = [
 ] as const;
 export type DistributionCode = typeof DISTRIBUTION_CODES[number];
 
-const AREA_CODES = [...SBOM_CODES, ...SBOM_OUTPUT_CODES, ...SCAN_VERSION_CODES, ...SCAN_CODES, ...LINT_CODES, ...LINT_RULE_CODES, ...AUDIT_CODES] as const;
+const AREA_CODES = [...SBOM_CODES, ...SBOM_OUTPUT_CODES, ...SCAN_VERSION_CODES, ...SCAN_CODES, ...LINT_CODES, ...LINT_RULE_CODES, ...AUDIT_CODES,
+  ...SIGN_CODES, ...POLICY_CODES, ...SECRET_CODES, ...METRICS_CODES, ...LOGGING_NET_CODES, ...LOGGING_FILE_CODES, ...EVENTS_CODES] as const;
 
 export type ErrorCode = typeof ENGINE_CODES[number] | typeof AREA_CODES[number] | `ERR_REGISTRY_${DistributionCode}`;
 

@@ -39,6 +39,7 @@ import { scanOf, type ScanOptions } from './scan-ops.js';
 import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
 import { OsvDatabase } from '../scan/db/osv-db.js';
+import type { ImageAdmission } from '../sign/admission.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -77,6 +78,8 @@ export class Engine {
   volumes!: VolumeManager;
   /** artifacts attached to images (SBOMs), indexed by the image manifest they refer to */
   referrers!: ReferrerStore;
+  /** the admission policy (containers-policy.json) when one is configured: asked at pull and create */
+  admission?: ImageAdmission;
   private constructor(
     readonly paths: EnginePaths,
     readonly db: Db,

@@ -1,0 +1,9 @@
+/** The gelf logging driver (not built yet). */
+import { NotSupportedError } from '../common/errors.js';
+import type { LogDriverFactory } from './driver.js';
+
+export const gelfDriver: LogDriverFactory = {
+  name: 'gelf',
+  validate() { throw new NotSupportedError('logging driver "gelf" is not supported by berth yet', 'ERR_LOG_DRIVER'); },
+  create() { return Promise.reject(new NotSupportedError('logging driver "gelf" is not supported by berth yet', 'ERR_LOG_DRIVER')); },
+};
