@@ -1,0 +1,23 @@
+/**
+ * Where an image's signatures live locally: in the referrer store (image/referrers.ts), one referrer
+ * manifest per signature manifest, with `subject` = the signed manifest digest and artifactType
+ * SIGNATURE_ARTIFACT_TYPE; its layers are cosign's simple-signing layers (blob = payload, annotations
+ * carry the signature). Signing, pull, load and the admission policy all go through these two calls.
+ */
+import type { ReferrerStore } from '../image/referrers.js';
+import type { ContentStore } from '../store/content.js';
+import { SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPE, SIMPLESIGNING_MEDIA_TYPE, type CosignSignature } from './cosign-format.js';
+
+/** Every signature stored for a manifest digest (layers without a signature annotation are skipped). */
+export function localSignatures(referrers: ReferrerStore, content: ContentStore, manifestDigest: string): CosignSignature[] {
+  const out: CosignSignature[] = [];
+  for (const d of referrers.list(manifestDigest, SIGNATURE_ARTIFACT_TYPE)) {
+    const { manifest } = referrers.manifest(d.digest);
+    for (const layer of manifest.layers) {
+      const signature = layer.annotations?.[SIGNATURE_ANNOTATION];
+      if (layer.mediaType !== SIMPLESIGNING_MEDIA_TYPE || !signature || !content.has(layer.digest)) continue;
+      out.push({ payload: content.read(layer.digest), signature, annotations: { ...layer.annotations } });
+    }
+  }
+  return out;
+}
