@@ -110,7 +110,7 @@ const LOGGING_NET_CODES = [
 ] as const;
 /** logging drivers: local, journald, compression */
 const LOGGING_FILE_CODES = [
-  'ERR_LOGGING_FILE_PLACEHOLDER',
+  'ERR_JOURNALD_UNAVAILABLE', 'ERR_LOG_FILE_CORRUPT',
 ] as const;
 /** events */
 const EVENTS_CODES = [

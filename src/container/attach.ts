@@ -26,7 +26,7 @@ export function logs(ctx: ContainerContext, idOrName: string, opts: LogsOptions 
   if (!logsToFile(rec.hostConfig)) throw new NotSupportedError('configured logging driver does not support reading', 'ERR_LOGS_NOT_SUPPORTED');
   const files = ctx.jsonLogFiles(rec.id, rec.hostConfig);
   const catchUp = async () => { const done = finished(); await ctx.jsonLogs.sync(rec.id, files, done).catch(() => undefined); return done; };
-  return readJsonLog(files.jsonPath, opts, catchUp, signal, files.rotation?.maxFile);
+  return readJsonLog(files.jsonPath, opts, catchUp, signal, files.rotation?.maxFile, files.format);
 }
 
 export async function attach(ctx: ContainerContext, idOrName: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean } = {}): Promise<AttachIO> {

@@ -17,7 +17,7 @@ import { ExecSessions } from './exec-sessions.js';
 import { HealthMonitor, type HealthAction } from './health.js';
 import { healthHost } from './health-host.js';
 import { JsonLogConverter, jsonLogFiles } from './json-log.js';
-import { rotationOf, type LogConfig } from './log-config.js';
+import { logFileFormat, rotationOf, type LogConfig } from './log-config.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { PendingRestart } from './pending-restarts.js';
 import { StatsCollector } from './stats.js';
@@ -91,7 +91,7 @@ export class ContainerContext {
 
   containerDir(id: string): string { return join(this.deps.paths.containers, id); }
   logPath(id: string): string { return join(this.containerDir(id), 'ctr.log'); }
-  jsonLogFiles(id: string, hostConfig?: any) { return jsonLogFiles(this.containerDir(id), id, this.logPath(id), rotationOf(hostConfig)); }
+  jsonLogFiles(id: string, hostConfig?: any) { return jsonLogFiles(this.containerDir(id), id, this.logPath(id), rotationOf(hostConfig), logFileFormat(hostConfig)); }
   /** Short: conmon's attach socket path must stay below 108 bytes. */
   monitorDir(id: string): string { return join(this.deps.paths.conmonDir, id.slice(0, 12)); }
   monitor(id: string): MonitorPaths { return monitorPaths(this.monitorDir(id), id, this.logPath(id), this.containerDir(id)); }

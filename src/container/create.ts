@@ -1,4 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import { randomId } from '../common/digest.js';
 import { ConflictError, InvalidArgumentError, NotSupportedError } from '../common/errors.js';
@@ -72,7 +73,11 @@ async function createNamed(ctx: ContainerContext, body: any, finalName: string, 
     snapshotCreated = true;
     await mkdir(dir, { recursive: true, mode: 0o710 });
     // there from the start, so a `logs -f` reader can hold it open across the container's removal
-    if (logsToFile(hostConfig)) await writeFile(ctx.jsonLogFiles(id).jsonPath, '', { mode: 0o640, flag: 'a' });
+    if (logsToFile(hostConfig)) {
+      const logFile = ctx.jsonLogFiles(id, hostConfig).jsonPath;
+      await mkdir(dirname(logFile), { recursive: true });
+      await writeFile(logFile, '', { mode: 0o640, flag: 'a' });
+    }
     await writeEtcFiles(dir, hostname, networkMode, hostConfig);
     await deps.volumes?.prepare(id, hostConfig, config, (ref) => ctx.resolve(ref));
     ctx.store.insert(rec);

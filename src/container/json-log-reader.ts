@@ -1,10 +1,14 @@
 /**
- * `docker logs` over the json-file log: stream filter, since/until, tail, and follow that ends
+ * `docker logs` over the container's log file (json-file, or the local driver's records; rotated files
+ * possibly gzipped): stream filter, since/until, tail, and follow that ends
  * once the container has exited and its log has been converted to the end.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { log } from '../common/log.js';
+import { gunzipBuffer, readGzipLogMeta } from '../logging/gzip-file.js';
+import { decodeLocalFrames, type LocalEntry } from '../logging/local-format.js';
+import type { LogFileFormat } from './log-config.js';
 import type { LogEntry, LogReadOptions } from './log-entry.js';
 
 /** One json-file record; null for a torn or foreign line. */
@@ -17,21 +21,53 @@ function parseJsonLogLine(line: Buffer): LogEntry | null {
   return { stream: rec.stream, data: Buffer.from(rec.log, 'utf8'), time: new Date(ms) };
 }
 
+/** One `local` record as `logs` shows it: the newline back unless it is a piece of a longer line that is not its last. */
+function localToEntry(e: LocalEntry): LogEntry | null {
+  if (e.source !== 'stdout' && e.source !== 'stderr') return null;
+  const ended = !e.partial || e.partial.last;
+  return { stream: e.source, data: ended ? Buffer.concat([e.line, NL]) : e.line, time: new Date(Number(e.timeNano / 1_000_000n)) };
+}
+const NL = Buffer.from('\n');
+
+/** Parse the complete records in chunk into out; returns how many bytes were consumed. */
+function parseRecords(format: LogFileFormat, chunk: Buffer, out: LogEntry[], file: string): number {
+  if (format === 'local') {
+    try {
+      return decodeLocalFrames(chunk, 0, (e) => { const entry = localToEntry(e); if (entry) out.push(entry); });
+    } catch (e) {
+      // a corrupt record: what follows it in this file cannot be framed again
+      log.warn('logs: corrupt local log file', { file, error: (e as Error).message });
+      return chunk.length;
+    }
+  }
+  let start = 0;
+  for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+    const e = parseJsonLogLine(chunk.subarray(start, nl));
+    if (e) out.push(e);
+    start = nl + 1;
+  }
+  return start;
+}
+
 /**
- * Reads complete lines from a growing json-file log and its rotated predecessors (`<path>.N` … `.1`,
- * oldest first), remembering where it stopped. The converter renames the file it writes when it
- * rotates and never writes to a renamed file again, so a file whose inode is no longer at `path` is
- * finished once read to its end, and the file after it is found by inode among the rotated ones.
+ * Reads complete records from a growing log file and its rotated predecessors (`<path>.N` … `.1`,
+ * oldest first, each possibly gzipped as `.N.gz`), remembering where it stopped. The converter renames
+ * the file it writes when it rotates and never writes to a renamed file again, so a file whose inode is
+ * no longer at `path` is finished once read to its end, and the file after it is found by inode among
+ * the rotated ones (a compressed file names the inode it replaced in its gzip header).
  */
 class LineCursor {
   private offset = 0;
   private rest = Buffer.alloc(0);
   private fh: FileHandle | null = null;
   private ino = -1;
+  /** the content of the current file when it is compressed (read once, whole) */
+  private inflated: Buffer | null = null;
+  private current = '';
   private readonly buf = Buffer.alloc(256 * 1024);
 
   /** maxFile: how many files the log keeps (1: no rotated files; the file is truncated instead). */
-  constructor(private readonly path: string, private readonly maxFile = 1) {}
+  constructor(private readonly path: string, private readonly maxFile = 1, private readonly format: LogFileFormat = 'json') {}
 
   /** The files of the log, oldest first. */
   private chain(): string[] {
@@ -41,12 +77,25 @@ class LineCursor {
     return files;
   }
 
-  private async openAt(p: string): Promise<boolean> {
-    let fh: FileHandle;
-    try { fh = await open(p, 'r'); } catch { return false; }
+  /** Open a file of the chain: the plain one, else its compressed form (a plain `.N` is there until its `.N.gz` is whole). */
+  private async openAt(p: string, rotated: boolean): Promise<boolean> {
+    let fh: FileHandle | null = await open(p, 'r').catch(() => null);
+    let inflated: Buffer | null = null;
+    if (!fh && rotated) {
+      fh = await open(`${p}.gz`, 'r').catch(() => null);
+      if (fh) {
+        try { inflated = await gunzipBuffer(await fh.readFile()); } catch (e) {
+          log.warn('logs: unreadable compressed log file', { file: `${p}.gz`, error: (e as Error).message });
+          inflated = Buffer.alloc(0);
+        }
+      }
+    }
+    if (!fh) return false;
     await this.fh?.close();
     this.fh = fh;
     this.ino = (await fh.stat()).ino;
+    this.inflated = inflated;
+    this.current = inflated ? `${p}.gz` : p;
     this.offset = 0;
     this.rest = Buffer.alloc(0);
     return true;
@@ -55,7 +104,7 @@ class LineCursor {
   /** Open the first existing file of the chain from index `from` on. */
   private async openFrom(from: number): Promise<boolean> {
     const files = this.chain();
-    for (let i = Math.max(0, from); i < files.length; i++) if (await this.openAt(files[i])) return true;
+    for (let i = Math.max(0, from); i < files.length; i++) if (await this.openAt(files[i], i < files.length - 1)) return true;
     return false;
   }
 
@@ -65,24 +114,29 @@ class LineCursor {
     for (let i = files.length - 1; i >= 0; i--) {
       const st = await stat(files[i]).catch(() => null);
       if (st?.ino === this.ino) return i;
+      if (i === files.length - 1) continue;
+      const gz = await stat(`${files[i]}.gz`).catch(() => null);
+      if (!gz) continue;
+      if (gz.ino === this.ino || (await readGzipLogMeta(`${files[i]}.gz`))?.ino === this.ino) return i;
     }
     return -1;
   }
 
   private async drain(out: LogEntry[]): Promise<void> {
+    if (this.inflated) {
+      const n = parseRecords(this.format, this.inflated, out, this.current);
+      if (n < this.inflated.length) log.warn('logs: compressed log file ends amid a record', { file: this.current });
+      this.inflated = Buffer.alloc(0);
+      return;
+    }
     const fh = this.fh!;
     for (;;) {
       const { bytesRead } = await fh.read(this.buf, 0, this.buf.length, this.offset);
       if (bytesRead === 0) break;
       this.offset += bytesRead;
       const chunk = this.rest.length ? Buffer.concat([this.rest, this.buf.subarray(0, bytesRead)]) : this.buf.subarray(0, bytesRead);
-      let start = 0;
-      for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
-        const e = parseJsonLogLine(chunk.subarray(start, nl));
-        if (e) out.push(e);
-        start = nl + 1;
-      }
-      this.rest = Buffer.from(chunk.subarray(start));
+      const used = parseRecords(this.format, chunk, out, this.current);
+      this.rest = Buffer.from(chunk.subarray(used));
     }
   }
 
@@ -124,7 +178,7 @@ function waitForChange(path: string, ms: number, signal?: AbortSignal): Promise<
  * `catchUp()` brings the json file up to date and says whether the container has exited (then the
  * file is complete). It is called before the first read and whenever a follow finds nothing new.
  */
-export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: () => Promise<boolean>, signal?: AbortSignal, maxFile = 1): AsyncGenerator<LogEntry> {
+export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: () => Promise<boolean>, signal?: AbortSignal, maxFile = 1, format: LogFileFormat = 'json'): AsyncGenerator<LogEntry> {
   const wantOut = opts.stdout !== false;
   const wantErr = opts.stderr !== false;
   const sinceMs = opts.since ? opts.since * 1000 : 0;
@@ -133,7 +187,7 @@ export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: 
     && (!sinceMs || e.time.getTime() >= sinceMs) && (!untilMs || e.time.getTime() <= untilMs);
   const tailN = opts.tail === undefined || opts.tail === '' || opts.tail === 'all' ? -1 : Number.parseInt(opts.tail, 10);
 
-  const cursor = new LineCursor(path, maxFile);
+  const cursor = new LineCursor(path, maxFile, format);
   try {
     await catchUp();
     let first = (await cursor.next()).filter(keep);

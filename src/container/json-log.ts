@@ -15,19 +15,28 @@
  * (fallocate, see common/punch-hole.ts), which bounds its disk use without moving any offset.
  * A rotation is recorded in the sidecar before the files are renamed, so a crash amid it is finished
  * at the next start instead of converting everything again.
+ *
+ * compress (json-file's option, on by default for `local`): the file rotated to `.1` is gzipped to
+ * `.1.gz` off the conversion path (logging/gzip-file.ts, zlib on the thread pool); the next rotation
+ * waits for it, as dockerd's does. A `local` container's file is `local-logs/container.log` in the
+ * local driver's protobuf records (local-log-writer.ts) instead of json: Docker's layout for that driver.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { log } from '../common/log.js';
 import { punchHole } from '../common/punch-hole.js';
+import { compressLogFile } from '../logging/gzip-file.js';
 import { LineJoiner, parseK8sRecord, type PendingLine } from './json-log-format.js';
-import type { JsonFileRotation } from './log-config.js';
+import { jsonRecordTime, LocalRecordEncoder } from './local-log-writer.js';
+import type { JsonFileRotation, LogFileFormat } from './log-config.js';
 
 const POLL_MS = 1000;              // fallback for missed inotify events, and to notice exits
 const READ_CHUNK = 1024 * 1024;    // bytes of k8s log converted per append
 const PUNCH_EVERY = 256 * 1024;    // converted k8s bytes between two hole punches
 
-export interface JsonLogFiles { k8sPath: string; jsonPath: string; statePath: string; rotation?: JsonFileRotation }
+/** jsonPath: the log file `logs` reads, in `format` (json unless said otherwise). */
+export interface JsonLogFiles { k8sPath: string; jsonPath: string; statePath: string; rotation?: JsonFileRotation; format?: LogFileFormat }
 
 interface SavedState {
   offset: number; jsonSize: number; pending?: Partial<Record<'stdout' | 'stderr', { time: string; data: string }>>;
@@ -47,6 +56,12 @@ interface Source {
   dirty: boolean;
   /** k8s bytes below this have been punched out (or punching does not work here: Infinity) */
   punched: number;
+  /** set for the local format: json records become protobuf records as they are written */
+  local?: LocalRecordEncoder;
+  /** time of the last record written, for the header of the file when it is compressed */
+  lastTime?: string;
+  /** the compression of the last rotated file, under way */
+  compressing?: Promise<void>;
 }
 
 export class JsonLogConverter {
@@ -84,6 +99,7 @@ export class JsonLogConverter {
     src.watcher?.close();
     this.sources.delete(id);
     await src.chain;
+    await src.compressing;
   }
 
   /**
@@ -101,7 +117,7 @@ export class JsonLogConverter {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    const pending = [...this.sources.values()].map((s) => { s.watcher?.close(); return s.chain; });
+    const pending = [...this.sources.values()].map((s) => { s.watcher?.close(); return s.chain.then(() => s.compressing); });
     await Promise.all(pending);
     this.sources.clear();
   }
@@ -109,7 +125,8 @@ export class JsonLogConverter {
   private source(id: string, files: JsonLogFiles): Source {
     let src = this.sources.get(id);
     if (!src) {
-      src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false, punched: 0 };
+      src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false, punched: 0,
+        local: files.format === 'local' ? new LocalRecordEncoder() : undefined };
       this.sources.set(id, src);
     }
     return src;
@@ -135,6 +152,7 @@ export class JsonLogConverter {
   }
 
   private async load(src: Source): Promise<void> {
+    await mkdir(dirname(src.files.jsonPath), { recursive: true });
     const saved = await readFile(src.files.statePath, 'utf8').then((t) => JSON.parse(t) as SavedState, () => null);
     const jsonSize = await stat(src.files.jsonPath).then((s) => s.size, () => -1);
     if (saved && jsonSize >= saved.jsonSize) {
@@ -160,6 +178,23 @@ export class JsonLogConverter {
     src.loaded = true;
     // the rename never happened: rotate now
     if (saved?.rotating && jsonSize >= saved.jsonSize) await this.rotate(src);
+    await this.finishCompression(src);
+  }
+
+  /** A daemon stopped amid a compression: `.1.gz` is written aside and renamed, so a `.1.gz` that exists is whole. */
+  private async finishCompression(src: Source): Promise<void> {
+    const rot = src.files.rotation;
+    if (!rot?.compress || rot.maxFile < 2) return;
+    const first = `${src.files.jsonPath}.1`;
+    if (!(await stat(first).then(() => true, () => false))) return;
+    if (await stat(`${first}.gz`).then(() => true, () => false)) await unlink(first);
+    else this.compressRotated(src);
+  }
+
+  private compressRotated(src: Source): void {
+    const file = `${src.files.jsonPath}.1`;
+    src.compressing = compressLogFile(file, src.lastTime)
+      .catch((e) => log.warn('log compression failed', { file, error: (e as Error).message }));
   }
 
   private async convert(src: Source, final: boolean): Promise<void> {
@@ -215,7 +250,8 @@ export class JsonLogConverter {
     const max = src.files.rotation?.maxSize ?? -1;
     if (lines.length && max > 0 && src.jsonSize >= max) await this.rotate(src);
     if (lines.length) {
-      const data = Buffer.from(lines.join(''));
+      const data = src.local ? src.local.encode(lines) : Buffer.from(lines.join(''));
+      src.lastTime = jsonRecordTime(lines[lines.length - 1]) ?? src.lastTime;
       const fh = await open(src.files.jsonPath, 'r+');
       try { await fh.write(data, 0, data.length, src.jsonSize); } finally { await fh.close(); }
       src.jsonSize += data.length;
@@ -225,24 +261,32 @@ export class JsonLogConverter {
   }
 
   /**
-   * dockerd's rotation: `<id>-json.log.N-1` → `.N` … the file → `.1`, and a new empty file; with
-   * max-file 1 the file is truncated instead. At most max-file files remain.
+   * dockerd's rotation: the oldest file (`.N-1`, `.N-1.gz` when compressing) goes, `.N-2` → `.N-1` … the
+   * file → `.1`, and a new empty file; with max-file 1 the file is truncated instead. At most max-file
+   * files remain. With compress, `.1` is gzipped to `.1.gz` afterwards, off the conversion path.
    */
   private async rotate(src: Source): Promise<void> {
     const { jsonPath } = src.files;
     const maxFile = src.files.rotation?.maxFile ?? 1;
+    const compress = !!src.files.rotation?.compress && maxFile >= 2;
+    // the files shift only once the previous rotated file is compressed (dockerd holds its rotate lock as long)
+    await src.compressing;
     await this.saveState(src, true);
     if (maxFile < 2) {
       await truncate(jsonPath, 0);
     } else {
+      const ext = compress ? '.gz' : '';
+      const ignoreMissing = (e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; };
+      await unlink(`${jsonPath}.${maxFile - 1}${ext}`).catch(ignoreMissing);
       for (let n = maxFile - 1; n >= 2; n--) {
-        await rename(`${jsonPath}.${n - 1}`, `${jsonPath}.${n}`).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        await rename(`${jsonPath}.${n - 1}${ext}`, `${jsonPath}.${n}${ext}`).catch(ignoreMissing);
       }
       await rename(jsonPath, `${jsonPath}.1`);
       await writeFile(jsonPath, '', { mode: 0o640, flag: 'a' });
     }
     src.jsonSize = 0;
     await this.saveState(src);
+    if (compress) this.compressRotated(src);
   }
 
   private async saveState(src: Source, rotating = false): Promise<void> {
@@ -267,7 +311,11 @@ function pendingOf(saved: SavedState): Partial<Record<'stdout' | 'stderr', Pendi
   return pending;
 }
 
-/** Where a container's logs live: conmon's k8s file, Docker's `<id>-json.log` beside it, and the converter's position. */
-export function jsonLogFiles(containerDir: string, id: string, k8sPath: string, rotation?: JsonFileRotation): JsonLogFiles {
-  return { k8sPath, jsonPath: `${containerDir}/${id}-json.log`, statePath: `${containerDir}/json-log.position`, rotation };
+/**
+ * Where a container's logs live: conmon's k8s file, the file `logs` reads beside it (Docker's `<id>-json.log`,
+ * or `local-logs/container.log` for the local driver) and the converter's position.
+ */
+export function jsonLogFiles(containerDir: string, id: string, k8sPath: string, rotation?: JsonFileRotation, format: LogFileFormat = 'json'): JsonLogFiles {
+  const jsonPath = format === 'local' ? `${containerDir}/local-logs/container.log` : `${containerDir}/${id}-json.log`;
+  return { k8sPath, jsonPath, statePath: `${containerDir}/json-log.position`, rotation, format };
 }

@@ -5,16 +5,23 @@
  */
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 import { ByteSizeError, fromHumanSize } from '../common/byte-size.js';
+import { goParseBool, LOCAL_DEFAULTS, localLogConfig } from '../logging/local.js';
 
 export interface LogConfig { Type: string; Config: Record<string, string> }
 
-/** json-file rotation: rotate once the file reaches maxSize bytes (-1: never), keep maxFile files in all. */
-export interface JsonFileRotation { maxSize: number; maxFile: number }
+/**
+ * Log file rotation: rotate once the file reaches maxSize bytes (-1: never), keep maxFile files in all;
+ * compress: rotated files are gzipped (`.1.gz` …).
+ */
+export interface JsonFileRotation { maxSize: number; maxFile: number; compress?: boolean }
+
+/** The format of the container's log file that `logs` reads: Docker's json-file, or the `local` driver's protobuf records. */
+export type LogFileFormat = 'json' | 'local';
 
 export const DEFAULT_LOG_CONFIG: LogConfig = { Type: 'json-file', Config: {} };
 
 /** Drivers dockerd has built in that berth does not implement. */
-const OTHER_DOCKER_DRIVERS = new Set(['local', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries', 'loki']);
+const OTHER_DOCKER_DRIVERS = new Set(['syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries', 'loki']);
 const JSON_FILE_OPTS = new Set(['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag']);
 /** json-file writes these as an "attrs" object in every record; berth does not. */
 const ATTR_OPTS = new Set(['labels', 'labels-regex', 'env', 'env-regex']);
@@ -40,9 +47,10 @@ export function validateLogConfig(cfg: LogConfig): void {
   if ('max-buffer-size' in cfg.Config && mode !== 'non-blocking') {
     throw new InvalidArgumentError("logger: max-buffer-size option is only supported with 'mode=non-blocking'", 'ERR_LOG_OPT');
   }
+  if (cfg.Type === 'local') { localLogConfig(cfg.Config); return; }
   if (cfg.Type !== 'json-file') {
     if (OTHER_DOCKER_DRIVERS.has(cfg.Type)) {
-      throw new NotSupportedError(`logging driver "${cfg.Type}" is not supported by berth (supported: json-file, none)`, 'ERR_LOG_DRIVER');
+      throw new NotSupportedError(`logging driver "${cfg.Type}" is not supported by berth (supported: json-file, local, none)`, 'ERR_LOG_DRIVER');
     }
     throw new InvalidArgumentError(`logger: no log driver named '${cfg.Type}' is registered`, 'ERR_LOG_DRIVER');
   }
@@ -51,15 +59,7 @@ export function validateLogConfig(cfg: LogConfig): void {
     if (!JSON_FILE_OPTS.has(key)) throw new InvalidArgumentError(`unknown log opt '${key}' for json-file log driver`, 'ERR_LOG_OPT');
     if (ATTR_OPTS.has(key)) throw new NotSupportedError(`log opt '${key}' of the json-file log driver is not supported by berth`, 'ERR_LOG_OPT');
   }
-  const rot = jsonFileRotation(cfg);
-  const compress = cfg.Config.compress;
-  if (compress !== undefined) {
-    const on = parseGoBool(compress);
-    if (on && (rot.maxFile === 1 || rot.maxSize === -1)) {
-      throw new InvalidArgumentError('compress cannot be true when max-file is less than 2 or max-size is not set', 'ERR_LOG_OPT');
-    }
-    if (on) throw new NotSupportedError('log opt compress=true of the json-file log driver is not supported by berth', 'ERR_LOG_OPT');
-  }
+  jsonFileRotation(cfg);
 }
 
 /** max-size / max-file of a json-file config, checked as dockerd's json-file driver checks them. */
@@ -81,13 +81,20 @@ function jsonFileRotation(cfg: LogConfig): JsonFileRotation {
     maxFile = Number.parseInt(files, 10);
     if (maxFile < 1) throw new InvalidArgumentError('max-file cannot be less than 1', 'ERR_LOG_OPT');
   }
-  return { maxSize, maxFile };
+  let compress = false;
+  if (cfg.Config.compress !== undefined) {
+    compress = parseGoBool(cfg.Config.compress);
+    if (compress && (maxFile === 1 || maxSize === -1)) {
+      throw new InvalidArgumentError('compress cannot be true when max-file is less than 2 or max-size is not set', 'ERR_LOG_OPT');
+    }
+  }
+  return { maxSize, maxFile, compress };
 }
 
 /** Go's strconv.ParseBool. */
 function parseGoBool(s: string): boolean {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
+  const b = goParseBool(s);
+  if (b !== null) return b;
   throw new InvalidArgumentError(`strconv.ParseBool: parsing "${s}": invalid syntax`, 'ERR_LOG_OPT');
 }
 
@@ -96,11 +103,25 @@ export function logsToFile(hostConfig: { LogConfig?: Partial<LogConfig> } | unde
   return (hostConfig?.LogConfig?.Type || 'json-file') !== 'none';
 }
 
-/** The rotation of a stored container (checked at create; a record from before rotation existed never rotates). */
+/**
+ * The rotation of a stored container's log file (checked at create; a record from before rotation existed
+ * never rotates). json-file: its options; local: its options over the local driver's defaults; any other
+ * driver: the file berth keeps for `logs` besides the driver is bounded as dockerd bounds its cache
+ * for such drivers (cache-max-size 20m, cache-max-file 5, cache-compress true).
+ */
 export function rotationOf(hostConfig: { LogConfig?: Partial<LogConfig> } | undefined): JsonFileRotation {
+  const type = hostConfig?.LogConfig?.Type || 'json-file';
+  const config = hostConfig?.LogConfig?.Config ?? {};
   try {
-    return jsonFileRotation({ Type: 'json-file', Config: hostConfig?.LogConfig?.Config ?? {} });
+    if (type === 'json-file') return jsonFileRotation({ Type: 'json-file', Config: config });
+    const local = type === 'local' ? localLogConfig(config) : { ...LOCAL_DEFAULTS, maxSize: 20_000_000 };
+    return { maxSize: local.maxSize > 0 ? local.maxSize : -1, maxFile: Math.max(1, local.maxFile), compress: local.compress };
   } catch {
     return { maxSize: -1, maxFile: 1 };
   }
+}
+
+/** The format of a stored container's log file: the local driver's own, json for every other driver. */
+export function logFileFormat(hostConfig: { LogConfig?: Partial<LogConfig> } | undefined): LogFileFormat {
+  return hostConfig?.LogConfig?.Type === 'local' ? 'local' : 'json';
 }
