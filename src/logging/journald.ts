@@ -1,9 +1,229 @@
-/** The journald logging driver (not built yet). */
-import { NotSupportedError } from '../common/errors.js';
-import type { LogDriverFactory } from './driver.js';
+/**
+ * The journald logging driver (moby daemon/logger/journald/journald.go): each message is one datagram
+ * of the journal's native protocol to /run/systemd/journal/socket, with Docker's fields: MESSAGE,
+ * PRIORITY (6 stdout, 3 stderr), CONTAINER_ID (12), CONTAINER_ID_FULL, CONTAINER_NAME, CONTAINER_TAG,
+ * IMAGE_NAME, SYSLOG_IDENTIFIER, SYSLOG_TIMESTAMP, CONTAINER_LOG_EPOCH/ORDINAL, the partial-message
+ * fields, and the labels/env the options name. Options: tag, labels, labels-regex, env, env-regex.
+ *
+ * BERTH_JOURNALD_SOCKET in the daemon's environment names another socket: for tests (a receiver
+ * that feeds systemd-journal-remote), never needed on a host with systemd.
+ *
+ * Node has no unix datagram sockets; the N-API binding of node-unix-socket (already shipped for
+ * conmon's seqpacket socket) sends them. A message that the journal cannot take (its socket buffer
+ * is full, it is gone, the datagram is too big) is counted as dropped, never retried: the container
+ * must not wait on the journal, and berth's own log file still has the line for `logs`.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { BerthError, InvalidArgumentError } from '../common/errors.js';
+import { logStats, type LogDriver, type LogDriverFactory, type LogInfo, type LogMessage } from './driver.js';
+
+export const DEFAULT_JOURNAL_SOCKET = '/run/systemd/journal/socket';
+const JOURNALD_OPTS = new Set(['tag', 'labels', 'labels-regex', 'env', 'env-regex']);
+/** datagrams waiting for the kernel: past this, messages are dropped rather than queued without bound */
+const MAX_IN_FLIGHT = 4096;
+
+export function journalSocketPath(): string {
+  return process.env.BERTH_JOURNALD_SOCKET || DEFAULT_JOURNAL_SOCKET;
+}
+
+/**
+ * One entry in the journal's native protocol: `KEY=value\n`, or for a value with a newline (or any
+ * binary) `KEY\n` + its length as 64-bit little-endian + the bytes + `\n`.
+ */
+export function encodeJournalEntry(fields: ReadonlyArray<readonly [string, string | Buffer]>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [key, value] of fields) {
+    const v = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+    if (v.includes(0x0a)) {
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(v.length));
+      parts.push(Buffer.from(`${key}\n`), len, v, Buffer.from('\n'));
+    } else {
+      parts.push(Buffer.from(`${key}=`), v, Buffer.from('\n'));
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** moby's sanitizeKeyMod: journal field names are upper-case letters, digits and `_`, not starting with `_`. */
+export function sanitizeJournalKey(s: string): string {
+  let n = '';
+  for (const ch of s) {
+    let v = ch;
+    if (v >= 'a' && v <= 'z') v = v.toUpperCase();
+    else if (!((v >= 'A' && v <= 'Z') || (v >= '0' && v <= '9'))) v = '_';
+    if (!(n === '' && v === '_')) n += v;
+  }
+  return n;
+}
+
+const shortId = (id: string) => { const i = id.indexOf(':'); return (i >= 0 ? id.slice(i + 1) : id).slice(0, 12); };
+
+const TAG_FIELDS: Record<string, (info: LogInfo) => string> = {
+  ID: (i) => i.containerId.slice(0, 12),
+  FullID: (i) => i.containerId,
+  Name: (i) => i.containerName,
+  Command: (i) => i.command.join(' '),
+  ImageID: (i) => shortId(i.imageId),
+  ImageFullID: (i) => i.imageId,
+  ImageName: (i) => i.imageName,
+  Hostname: (i) => i.hostname,
+  DaemonName: (i) => i.daemonName,
+};
+const TAG_PART = /\{\{\s*\.(\w+)\s*\}\}/g;
+
+/** Which of Docker's tag template forms berth renders: text with `{{.Field}}` of logger.Info. */
+function checkTagTemplate(template: string): void {
+  for (const m of template.matchAll(TAG_PART)) {
+    if (!(m[1] in TAG_FIELDS)) throw new InvalidArgumentError(`template: log-tag:1:2: executing "log-tag" at <.${m[1]}>: can't evaluate field ${m[1]} in type *logger.Info`, 'ERR_LOG_OPT');
+  }
+  if (template.replace(TAG_PART, '').includes('{{')) {
+    throw new InvalidArgumentError(`log opt tag: template ${JSON.stringify(template)} is not supported by berth (only {{.Field}} of ${Object.keys(TAG_FIELDS).join(', ')})`, 'ERR_LOG_OPT');
+  }
+}
+
+/** loggerutils.ParseLogTag with the default template `{{.ID}}`. */
+export function renderLogTag(info: LogInfo, defaultTemplate = '{{.ID}}'): string {
+  const template = info.config.tag || defaultTemplate;
+  checkTagTemplate(template);
+  return template.replace(TAG_PART, (_, f: string) => TAG_FIELDS[f](info));
+}
+
+/** logger.Info.ExtraAttributes: the labels and env variables the options name (keys sanitized for the journal). */
+export function extraAttributes(info: LogInfo, keyMod: (k: string) => string): Record<string, string> {
+  const extra: Record<string, string> = {};
+  const cfg = info.config;
+  const regex = (s: string) => { try { return new RegExp(s); } catch (e) { throw new InvalidArgumentError(`error parsing regexp: ${(e as Error).message}`, 'ERR_LOG_OPT'); } };
+  if (cfg.labels) for (const l of cfg.labels.split(',')) if (l in info.labels) extra[keyMod(l)] = info.labels[l];
+  if (cfg['labels-regex']) {
+    const re = regex(cfg['labels-regex']);
+    for (const [k, v] of Object.entries(info.labels)) if (re.test(k)) extra[keyMod(k)] = v;
+  }
+  const env = new Map<string, string>();
+  for (const e of info.env) { const i = e.indexOf('='); if (i >= 0) env.set(e.slice(0, i), e.slice(i + 1)); }
+  if (cfg.env) for (const k of cfg.env.split(',')) if (env.has(k)) extra[keyMod(k)] = env.get(k)!;
+  if (cfg['env-regex']) {
+    const re = regex(cfg['env-regex']);
+    for (const [k, v] of env) if (re.test(k)) extra[keyMod(k)] = v;
+  }
+  return extra;
+}
+
+/** The fields of every message of a container (moby's journald.new vars), in a stable order. */
+export function journalBaseFields(info: LogInfo, epoch: string): Array<[string, string]> {
+  const tag = renderLogTag(info);
+  const fields: Array<[string, string]> = [
+    ['CONTAINER_ID', info.containerId.slice(0, 12)],
+    ['CONTAINER_ID_FULL', info.containerId],
+    ['CONTAINER_NAME', info.containerName],
+    ['CONTAINER_TAG', tag],
+    ['IMAGE_NAME', info.imageName],
+    ['SYSLOG_IDENTIFIER', tag],
+    ['CONTAINER_LOG_EPOCH', epoch],
+  ];
+  const base = new Set(fields.map(([k]) => k));
+  for (const [k, v] of Object.entries(extraAttributes(info, sanitizeJournalKey))) {
+    if (k && !base.has(k)) fields.push([k, v]);
+  }
+  return fields;
+}
+
+/** One message as a native-protocol datagram (moby's journald.Log). */
+export function journalEntryFor(msg: LogMessage, base: ReadonlyArray<[string, string]>, ordinal: number): Buffer {
+  const fields: Array<readonly [string, string | Buffer]> = [
+    ['MESSAGE', msg.line],
+    ['PRIORITY', msg.source === 'stderr' ? '3' : '6'],
+    ...base,
+  ];
+  if (msg.time) fields.push(['SYSLOG_TIMESTAMP', msg.time]);
+  if (msg.partial) {
+    fields.push(['CONTAINER_PARTIAL_ID', msg.partial.id], ['CONTAINER_PARTIAL_ORDINAL', String(msg.partial.ordinal)],
+      ['CONTAINER_PARTIAL_LAST', String(msg.partial.last)]);
+    if (!msg.partial.last) fields.push(['CONTAINER_PARTIAL_MESSAGE', 'true']);
+  }
+  fields.push(['CONTAINER_LOG_ORDINAL', String(ordinal)]);
+  return encodeJournalEntry(fields);
+}
+
+interface DgramWrap {
+  init(self: object): void;
+  sendTo(buf: Buffer, offset: number, length: number, path: string, cb: (err?: Error) => void): void;
+  startRecv(): void;
+  close(): void;
+}
+
+function openDgram(): DgramWrap {
+  const { DgramSocketWrap } = createRequire(import.meta.url)('node-unix-socket-linux-x64-gnu') as { DgramSocketWrap: new (events: object) => DgramWrap };
+  const events = new EventEmitter();
+  events.on('_error', () => undefined); // send errors arrive by callback; nothing is received
+  const wrap = new DgramSocketWrap({ emit: events.emit.bind(events) });
+  wrap.init(wrap);
+  // the binding's close() crashes on a socket whose receive side was never started (its own JS always starts it)
+  wrap.startRecv();
+  return wrap;
+}
+
+class JournaldLogger implements LogDriver {
+  private ordinal = 0;
+  private inFlight = 0;
+  private closed = false;
+  private idle: (() => void) | null = null;
+
+  constructor(private readonly socket: DgramWrap, private readonly path: string, private readonly base: Array<[string, string]>) {}
+
+  log(msg: LogMessage): void {
+    if (this.closed || this.inFlight >= MAX_IN_FLIGHT) { logStats.count(logStats.dropped, 'journald'); return; }
+    const data = journalEntryFor(msg, this.base, ++this.ordinal);
+    this.inFlight++;
+    try {
+      this.socket.sendTo(data, 0, data.length, this.path, (err) => {
+        this.inFlight--;
+        logStats.count(err ? logStats.dropped : logStats.delivered, 'journald');
+        if (this.inFlight === 0) this.idle?.();
+      });
+    } catch {
+      this.inFlight--;
+      logStats.count(logStats.dropped, 'journald');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        this.idle = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+    // never from inside the binding's callback: closing there crashes the binding
+    await new Promise((r) => setImmediate(r));
+    this.socket.close();
+  }
+}
+
+export function validateJournaldOpts(config: Record<string, string>): void {
+  for (const key of Object.keys(config)) {
+    if (key === 'mode' || key === 'max-buffer-size') continue;
+    if (!JOURNALD_OPTS.has(key)) throw new InvalidArgumentError(`unknown log opt '${key}' for journald log driver`, 'ERR_LOG_OPT');
+  }
+  if (config.tag) checkTagTemplate(config.tag);
+}
 
 export const journaldDriver: LogDriverFactory = {
   name: 'journald',
-  validate() { throw new NotSupportedError('logging driver "journald" is not supported by berth yet', 'ERR_LOG_DRIVER'); },
-  create() { return Promise.reject(new NotSupportedError('logging driver "journald" is not supported by berth yet', 'ERR_LOG_DRIVER')); },
+  validate: validateJournaldOpts,
+  async create(info) {
+    validateJournaldOpts(info.config);
+    const path = journalSocketPath();
+    let isSocket = false;
+    try { isSocket = statSync(path).isSocket(); } catch { /* no journal */ }
+    // moby: journal.Enabled() is false without the socket
+    if (!isSocket) throw new BerthError('journald is not enabled on this host', { code: 'ERR_JOURNALD_UNAVAILABLE', status: 500 });
+    const base = journalBaseFields(info, randomBytes(32).toString('hex'));
+    return new JournaldLogger(openDgram(), path, base);
+  },
 };
