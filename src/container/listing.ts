@@ -4,7 +4,7 @@ import type { ContainerRecord } from '../record/container-store.js';
 import { etcFilePaths } from '../record/etc-files.js';
 import type { ContainerContext } from './context.js';
 import { checkFilters, makeFilter } from './list-filters.js';
-import { logsToFile } from './log-config.js';
+import { logFileFormat, logsToFile } from './log-config.js';
 import { dirSizeSync, inspectView, summaryView, type ContainerInspectView, type ContainerSummaryView } from './views.js';
 
 export interface ListOptions { all?: boolean; limit?: number; size?: boolean; filters?: Record<string, string[]> }
@@ -17,7 +17,7 @@ export function inspect(ctx: ContainerContext, idOrName: string, opts: { size?: 
   let lower = '';
   try { lower = s.lowerDirs(rec.id).join(':'); } catch { /* snapshot gone */ }
   const view = inspectView(rec, {
-    logPath: logsToFile(rec.hostConfig) ? ctx.jsonLogFiles(rec.id).jsonPath : '', hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
+    logPath: logsToFile(rec.hostConfig) && logFileFormat(rec.hostConfig) === 'json' ? ctx.jsonLogFiles(rec.id).jsonPath : '', hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
     graphDriverData: { LowerDir: lower, MergedDir: s.mountpoint(rec.id), UpperDir: s.upperDir(rec.id), WorkDir: join(s.upperDir(rec.id), '..', 'work') },
     execIds: ctx.execs.ofContainer(rec.id).map((e) => e.id),
     sizeRw: sizes?.sizeRw, sizeRootFs: sizes?.sizeRootFs,

@@ -40,7 +40,7 @@ test('unknown drivers and log opts are refused at create with dockerd wording; o
     [['--log-opt', 'bogus=1'], /unknown log opt 'bogus' for json-file log driver/],
     [['--log-opt', 'max-size=abc'], /invalid size: 'abc'/],
     [['--log-opt', 'max-size=1k', '--log-opt', 'max-file=0'], /max-file cannot be less than 1/],
-    [['--log-opt', 'max-size=1k', '--log-opt', 'max-file=2', '--log-opt', 'compress=true'], /compress=true .* not supported/],
+    [['--log-opt', 'max-size=1k', '--log-opt', 'max-file=2', '--log-opt', 'compress=maybe'], /strconv.ParseBool: parsing "maybe": invalid syntax/],
     [['--log-opt', 'compress=true'], /compress cannot be true when max-file is less than 2 or max-size is not set/],
   ];
   for (const [flags, msg] of cases) {
