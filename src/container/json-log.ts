@@ -277,8 +277,14 @@ export class JsonLogConverter {
     } else {
       const ext = compress ? '.gz' : '';
       const ignoreMissing = (e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; };
-      await unlink(`${jsonPath}.${maxFile - 1}${ext}`).catch(ignoreMissing);
-      for (let n = maxFile - 1; n >= 2; n--) {
+      // rotated files are made by shifting from `.1` up, so a missing one below the oldest is a gap that only a
+      // rotation stopped amid its shifts leaves: the files above it have moved already, shift only those below
+      let top = maxFile - 1;
+      for (let n = 1; n < maxFile - 1; n++) {
+        if (!(await stat(`${jsonPath}.${n}${ext}`).then(() => true, () => false))) { top = n; break; }
+      }
+      if (top === maxFile - 1) await unlink(`${jsonPath}.${top}${ext}`).catch(ignoreMissing);
+      for (let n = top; n >= 2; n--) {
         await rename(`${jsonPath}.${n - 1}${ext}`, `${jsonPath}.${n}${ext}`).catch(ignoreMissing);
       }
       await rename(jsonPath, `${jsonPath}.1`);

@@ -139,3 +139,35 @@ test("bad options fail with dockerd's wording", () => {
   assert.deepEqual(rotationOf({ LogConfig: { Type: 'local', Config: {} } }), { maxSize: 20 * 1024 * 1024, maxFile: 5, compress: true });
   assert.deepEqual(rotationOf({ LogConfig: { Type: 'local', Config: { 'max-size': '10k', 'max-file': '2' } } }), { maxSize: 10_000, maxFile: 2, compress: true });
 });
+
+test('a rotation stopped amid its shifts is redone without shifting the moved files again', async () => {
+  const dir = mkdtempSync('/tmp/bt-lf-rot-');
+  try {
+    const rotation = { maxSize: 500, maxFile: 5 };
+    const files = jsonLogFiles(dir, 'c', join(dir, 'ctr.log'), rotation);
+    writeFileSync(files.k8sPath, k8s(60));
+    const conv = new JsonLogConverter(() => false);
+    await conv.sync('c', files, true);
+    await conv.close();
+    const read = (p: string) => (existsSync(p) ? jsonLogs(readFileSync(p)) : []);
+    const chain = () => [4, 3, 2, 1].flatMap((n) => read(`${files.jsonPath}.${n}`)).concat(read(files.jsonPath));
+    const before = chain();
+    assertConsecutive(before, 59);
+    const secondOldest = read(`${files.jsonPath}.3`);
+    assert.ok(read(`${files.jsonPath}.4`).length > 0 && secondOldest.length > 0);
+    // the daemon dies after shifting .3 → .4 and .2 → .3, before .1 → .2 and the rename of the file to .1
+    const state = JSON.parse(readFileSync(files.statePath, 'utf8'));
+    const { renameSync } = await import('node:fs');
+    renameSync(`${files.jsonPath}.3`, `${files.jsonPath}.4`);
+    renameSync(`${files.jsonPath}.2`, `${files.jsonPath}.3`);
+    writeFileSync(files.statePath, JSON.stringify({ ...state, rotating: true }));
+    appendFileSync(files.k8sPath, k8s(3, 60));
+    const conv2 = new JsonLogConverter(() => false);
+    await conv2.sync('c', files, true);
+    await conv2.close();
+    const after = chain();
+    // the oldest file went (as the rotation meant), nothing else; the new lines follow
+    assertConsecutive(after, 62);
+    assert.equal(after[0], secondOldest[0]);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
