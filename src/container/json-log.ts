@@ -42,6 +42,8 @@ interface SavedState {
   offset: number; jsonSize: number; pending?: Partial<Record<'stdout' | 'stderr', { time: string; data: string }>>;
   /** set while the json file is being rotated (offset and pending as before, jsonSize that of the file being rotated) */
   rotating?: boolean;
+  /** time of the last record written (for the header of the file when it is compressed) */
+  lastTime?: string;
 }
 
 interface Source {
@@ -155,6 +157,7 @@ export class JsonLogConverter {
     await mkdir(dirname(src.files.jsonPath), { recursive: true });
     const saved = await readFile(src.files.statePath, 'utf8').then((t) => JSON.parse(t) as SavedState, () => null);
     const jsonSize = await stat(src.files.jsonPath).then((s) => s.size, () => -1);
+    src.lastTime = saved?.lastTime;
     if (saved && jsonSize >= saved.jsonSize) {
       src.offset = saved.offset;
       src.jsonSize = saved.jsonSize;
@@ -301,7 +304,7 @@ export class JsonLogConverter {
       const p = src.joiner.pending[s];
       if (p) pending[s] = { time: p.time, data: p.data.toString('base64') };
     }
-    const state: SavedState = { offset: src.offset, jsonSize: src.jsonSize, pending, ...(rotating ? { rotating } : {}) };
+    const state: SavedState = { offset: src.offset, jsonSize: src.jsonSize, pending, ...(rotating ? { rotating } : {}), ...(src.lastTime ? { lastTime: src.lastTime } : {}) };
     const tmp = `${src.files.statePath}.tmp`;
     await writeFile(tmp, JSON.stringify(state));
     await rename(tmp, src.files.statePath);
