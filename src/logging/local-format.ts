@@ -9,6 +9,7 @@
  * Hand-written rather than a protobuf library: five scalar fields, and the writer sits on the log hot
  * path where a generic encoder's allocations cost more than the format itself.
  */
+import { BerthError } from '../common/errors.js';
 
 export interface LocalEntry {
   source: string;
@@ -80,7 +81,10 @@ export function encodeLocalEntry(e: LocalEntry): Buffer {
   return buf;
 }
 
-export class LocalFormatError extends Error {}
+/** A record that cannot be decoded: the file is damaged (or not in this format). */
+export class LocalFormatError extends BerthError {
+  constructor(message: string) { super(message, { code: 'ERR_LOG_FILE_CORRUPT', status: 500 }); }
+}
 
 class ProtoReader {
   pos: number;

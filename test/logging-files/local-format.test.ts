@@ -55,6 +55,10 @@ test('local records: framing and protobuf bytes as an independent decoder reads 
   assert.equal(used, all.length, 'an incomplete frame at the end is left for later');
   assert.deepEqual(back, samples);
   assert.equal(nanoToTime(timeToNano('2026-01-01T01:00:00.000000123+01:00')), '2026-01-01T00:00:00.000000123Z');
+  // a damaged frame (its two lengths differ) is an error with a code, not a silent misread
+  const bad = Buffer.from(all);
+  bad.writeUInt32BE(bad.readUInt32BE(0) + 1, 0);
+  assert.throws(() => decodeLocalFrames(bad, 0, () => undefined), (e: any) => e.code === 'ERR_LOG_FILE_CORRUPT');
 });
 
 test('a local-driver container\'s file: local-logs/container.log in local records, rotated and gzipped, read back by logs', async () => {
