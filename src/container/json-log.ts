@@ -179,12 +179,16 @@ export class JsonLogConverter {
       await writeFile(src.files.jsonPath, '', { mode: 0o640 });
     }
     src.loaded = true;
-    // the rename never happened: rotate now
+    // the rename never happened: rotate now (rotate first finishes a compression the crash interrupted)
     if (saved?.rotating && jsonSize >= saved.jsonSize) await this.rotate(src);
-    await this.finishCompression(src);
+    else await this.finishCompression(src);
   }
 
-  /** A daemon stopped amid a compression: `.1.gz` is written aside and renamed, so a `.1.gz` that exists is whole. */
+  /**
+   * A `.1` left uncompressed (a daemon stopped amid its compression, or a compression that failed) is
+   * compressed now: before the next rotation would rename the current file over it. `.1.gz` is written
+   * aside and renamed, so a `.1.gz` that exists is whole and the `.1` beside it only has to go.
+   */
   private async finishCompression(src: Source): Promise<void> {
     const rot = src.files.rotation;
     if (!rot?.compress || rot.maxFile < 2) return;
@@ -274,6 +278,7 @@ export class JsonLogConverter {
     const compress = !!src.files.rotation?.compress && maxFile >= 2;
     // the files shift only once the previous rotated file is compressed (dockerd holds its rotate lock as long)
     await src.compressing;
+    if (compress) { await this.finishCompression(src); await src.compressing; }
     await this.saveState(src, true);
     if (maxFile < 2) {
       await truncate(jsonPath, 0);

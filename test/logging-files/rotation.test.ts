@@ -171,3 +171,27 @@ test('a rotation stopped amid its shifts is redone without shifting the moved fi
     assert.equal(after[0], secondOldest[0]);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('compress: a .1 left by a failed compression is compressed before the next rotation, never renamed over', async () => {
+  const dir = mkdtempSync('/tmp/bt-lf-rot-');
+  try {
+    const files = jsonLogFiles(dir, 'c', join(dir, 'ctr.log'), { maxSize: 1000, maxFile: 4, compress: true });
+    writeFileSync(files.k8sPath, k8s(20));
+    const conv = new JsonLogConverter(() => true);
+    await conv.sync('c', files);
+    for (let i = 0; i < 200 && (existsSync(`${files.jsonPath}.1`) || !existsSync(`${files.jsonPath}.1.gz`)); i++) await new Promise((r) => setTimeout(r, 10));
+    const gz1 = `${files.jsonPath}.1.gz`;
+    const plain = gunzipSync(readFileSync(gz1));
+    rmSync(gz1);
+    writeFileSync(`${files.jsonPath}.1`, plain); // as if compressing it had failed
+    // the same converter goes on: enough lines for two more rotations
+    appendFileSync(files.k8sPath, k8s(30, 20));
+    await conv.sync('c', files, true);
+    await conv.close();
+    const names = readdirSync(dir).filter((n) => n.startsWith('c-json.log')).sort();
+    assert.deepEqual(names, ['c-json.log', 'c-json.log.1.gz', 'c-json.log.2.gz', 'c-json.log.3.gz']);
+    const all = [3, 2, 1].flatMap((n) => jsonLogs(gunzipSync(readFileSync(`${files.jsonPath}.${n}.gz`)))).concat(jsonLogs(readFileSync(files.jsonPath)));
+    assertConsecutive(all, 49);
+    assert.ok(all.join('').includes(jsonLogs(plain).join('')), 'the once-uncompressed file is still in the chain');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
