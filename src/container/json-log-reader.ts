@@ -66,8 +66,11 @@ class LineCursor {
   private current = '';
   private readonly buf = Buffer.alloc(256 * 1024);
 
-  /** maxFile: how many files the log keeps (1: no rotated files; the file is truncated instead). */
-  constructor(private readonly path: string, private readonly maxFile = 1, private readonly format: LogFileFormat = 'json') {}
+  /**
+   * maxFile: how many files the log keeps (1: no rotated files; the file is truncated instead).
+   * sinceMs: a compressed file whose header says its last record is older is skipped unread, as dockerd does.
+   */
+  constructor(private readonly path: string, private readonly maxFile = 1, private readonly format: LogFileFormat = 'json', private readonly sinceMs = 0) {}
 
   /** The files of the log, oldest first. */
   private chain(): string[] {
@@ -83,7 +86,11 @@ class LineCursor {
     let inflated: Buffer | null = null;
     if (!fh && rotated) {
       fh = await open(`${p}.gz`, 'r').catch(() => null);
-      if (fh) {
+      const last = fh && this.sinceMs ? Date.parse((await readGzipLogMeta(`${p}.gz`))?.lastTime ?? '') : Number.NaN;
+      // Go's zero time (no header): unknown, read it
+      if (fh && last > 0 && last < this.sinceMs) {
+        inflated = Buffer.alloc(0);
+      } else if (fh) {
         try { inflated = await gunzipBuffer(await fh.readFile()); } catch (e) {
           log.warn('logs: unreadable compressed log file', { file: `${p}.gz`, error: (e as Error).message });
           inflated = Buffer.alloc(0);
@@ -187,7 +194,7 @@ export async function* readJsonLog(path: string, opts: LogReadOptions, catchUp: 
     && (!sinceMs || e.time.getTime() >= sinceMs) && (!untilMs || e.time.getTime() <= untilMs);
   const tailN = opts.tail === undefined || opts.tail === '' || opts.tail === 'all' ? -1 : Number.parseInt(opts.tail, 10);
 
-  const cursor = new LineCursor(path, maxFile, format);
+  const cursor = new LineCursor(path, maxFile, format, sinceMs);
   try {
     await catchUp();
     let first = (await cursor.next()).filter(keep);

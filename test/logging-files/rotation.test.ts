@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { JsonLogConverter, jsonLogFiles } from '../../src/container/json-log.js';
 import { readJsonLog } from '../../src/container/json-log-reader.js';
 import { mergeLogConfig, rotationOf } from '../../src/container/log-config.js';
-import { readGzipLogMeta } from '../../src/logging/gzip-file.js';
+import { compressLogFile, readGzipLogMeta } from '../../src/logging/gzip-file.js';
 import type { LogEntry } from '../../src/container/log-entry.js';
 
 const k8s = (n: number, from = 0) => Array.from({ length: n }, (_, i) =>
@@ -193,5 +193,21 @@ test('compress: a .1 left by a failed compression is compressed before the next 
     const all = [3, 2, 1].flatMap((n) => jsonLogs(gunzipSync(readFileSync(`${files.jsonPath}.${n}.gz`)))).concat(jsonLogs(readFileSync(files.jsonPath)));
     assertConsecutive(all, 49);
     assert.ok(all.join('').includes(jsonLogs(plain).join('')), 'the once-uncompressed file is still in the chain');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('--since skips a compressed file whose header says its last record is older, unread (as dockerd)', async () => {
+  const dir = mkdtempSync('/tmp/bt-lf-rot-');
+  try {
+    const p = join(dir, 'c-json.log');
+    const rec = (log: string, time: string) => `{"log":"${log}\\n","stream":"stdout","time":"${time}"}\n`;
+    writeFileSync(`${p}.1`, rec('old', '2026-01-01T00:00:10Z'));
+    // the header claims 00:00:05: a reader that trusts it never opens the file for a later --since
+    await compressLogFile(`${p}.1`, '2026-01-01T00:00:05Z');
+    writeFileSync(p, rec('new', '2026-01-01T00:00:20Z'));
+    const read = (since: number) => collect(readJsonLog(p, { since }, async () => true, undefined, 2));
+    assert.deepEqual(await read(0), ['old\n', 'new\n']);
+    assert.deepEqual(await read(Date.parse('2026-01-01T00:00:07Z') / 1000), ['new\n']);
+    assert.deepEqual(await read(Date.parse('2026-01-01T00:00:04Z') / 1000), ['old\n', 'new\n']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
