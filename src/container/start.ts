@@ -65,9 +65,9 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
         const owner = hostIdsOf(userns, user.uid, user.gid);
         if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
         const vols = await volumes?.mountsFor(rec, rootfs);
-        // last: the secrets' tmpfs goes over any user mount at /run or /run/secrets
-        const secretMounts = await ctx.deps.secrets?.files.mountsFor(id, referencesOf(rec.hostConfig), userns) ?? [];
-        const mounts = secretMounts.length ? [...(vols ?? userMounts(rec.hostConfig)), ...secretMounts] : vols;
+        const secretRefs = referencesOf(rec.hostConfig);
+        const mounts = secretRefs.length && ctx.deps.secrets
+          ? await ctx.deps.secrets.files.arrange(id, secretRefs, vols ?? userMounts(rec.hostConfig), userns) : vols;
         timer.mark('rootfs');
         const netInfo = await net;
         timer.mark('network');

@@ -9,7 +9,7 @@
  * directory (so /run/secrets itself is a tmpfs in the container); absolute targets are single-file
  * binds from its `abs` directory.
  */
-import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SystemError } from '../common/errors.js';
 import { run } from '../common/exec.js';
@@ -39,10 +39,22 @@ export class SecretFiles {
   }
 
   /**
-   * At start: the tmpfs mounted (or emptied, after an earlier run), the files written, and the OCI
-   * mounts that put them in the container.
+   * The container's mounts with its secrets among them: after the user's mounts (a tmpfs at /run
+   * stays under /run/secrets), except those inside /run/secrets (e.g. compose's file secrets), which
+   * go on top and get their mount points made in the tmpfs, since it is read-only in the container.
    */
-  async mountsFor(containerId: string, refs: SecretReference[], userns?: UsernsMaps): Promise<SpecMount[]> {
+  async arrange(containerId: string, refs: SecretReference[], userMounts: SpecMount[], userns?: UsernsMaps): Promise<SpecMount[]> {
+    const inside = userMounts.filter((m) => m.destination.startsWith(SECRETS_DIR + '/'));
+    const secretMounts = await this.mountsFor(containerId, refs, userns, inside);
+    return [...userMounts.filter((m) => !inside.includes(m)), ...secretMounts, ...inside];
+  }
+
+  /**
+   * At start: the tmpfs mounted (or emptied, after an earlier run), the files written, and the OCI
+   * mounts that put them in the container. `inside`: other mounts under /run/secrets, whose mount
+   * points are made here.
+   */
+  async mountsFor(containerId: string, refs: SecretReference[], userns?: UsernsMaps, inside: SpecMount[] = []): Promise<SpecMount[]> {
     if (!refs.length) return [];
     const base = join(this.dir, containerId);
     const owner = hostIdsOf(userns, 0, 0);
@@ -61,6 +73,14 @@ export class SecretFiles {
         if (inDir) relative = true;
         else out.push({ destination: target, type: 'bind', source: file, options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec', 'rprivate'] });
       });
+      for (const m of inside) {
+        const point = join(base, 'run', m.destination.slice(SECRETS_DIR.length + 1));
+        if (existsSync(point)) continue;
+        for (const d of parents(base, dirname(point))) { mkdirSync(d, { mode: 0o755 }); chownSync(d, owner.uid, owner.gid); }
+        if (m.type === 'bind' && m.source && !statSync(m.source, { throwIfNoEntry: false })?.isDirectory()) closeSync(openSync(point, 'w', 0o444));
+        else mkdirSync(point, { mode: 0o755 });
+        relative = true;
+      }
       if (relative) out.unshift({ destination: SECRETS_DIR, type: 'bind', source: join(base, 'run'), options: ['rbind', 'ro', 'nosuid', 'nodev', 'noexec', 'rprivate'] });
       return out;
     } catch (e) {

@@ -4,6 +4,7 @@
  * first unless --no-deps, then attached to (or started detached); the exit code is the command's.
  */
 import { randomBytes } from 'node:crypto';
+import { checkExternalSecrets } from '../ops/external-secrets.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
@@ -171,6 +172,7 @@ async function runOneOff(c: ComposeContext, service: string, command: string[], 
     number: 1, oneoff: true, name, slug, apiVersion: client.apiVersion, resolver, labels,
     useNetworkAliases: Boolean(o.useAliases), autoRemove: Boolean(o.rm), attachStdin: o.interactive && !o.detach,
   });
+  await checkExternalSecrets(client, project, [svc]);
   const created = await client.json<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', { query: { name: plan.name, platform: plan.platform }, body: plan.body });
   for (const w of created.Warnings ?? []) c.err(`WARNING: ${w}\n`);
   for (const x of plan.connectAfter) await client.json('POST', `/networks/${enc(x.network)}/connect`, { body: { Container: created.Id, EndpointConfig: x.endpoint } });

@@ -15,6 +15,7 @@
  * container ids), or they would hold on to a removed container.
  */
 import type { ContainerSummary, ContainerInspectResponse } from '../../common/engine-api/types.js';
+import { checkExternalSecrets } from './external-secrets.js';
 import { BerthError } from '../../common/errors.js';
 import { LABELS, type Project, type ServiceConfig } from '../model.js';
 import { containerPlan, type ContainerPlan, type ServiceResolver } from '../convert/container.js';
@@ -77,6 +78,7 @@ export async function createProject(oc: OpsContext, project: Project, opts: Crea
   const rc = { client: oc.client, progress: oc.progress, warn: oc.warn, assumeYes: opts.assumeYes, timeout: opts.timeout };
   const networkIds = await ensureNetworks(rc, project);
   const volumeNames = await ensureVolumes(rc, project);
+  await checkExternalSecrets(oc.client, project, Object.values(project.services));
 
   const observed = await projectContainers(oc.client, project.name);
   const orphans = orphansOf(project, observed);
