@@ -94,6 +94,7 @@ export class SecretFiles {
   /** At removal: the tmpfs unmounted (lazily: a copy of the mount in a dying namespace must not block it) and its directory gone. */
   async release(containerId: string): Promise<void> {
     const base = join(this.dir, containerId);
+    if (!existsSync(base)) return; // most containers have no secrets: no read of mountinfo for them
     if (mountedAt(base) && !(await sysUmount(base, MNT_DETACH))) {
       const r = await run('umount', ['-l', base]);
       if (r.code !== 0 && mountedAt(base)) throw new SystemError(`cannot unmount the secrets of container ${containerId.slice(0, 12)}: ${r.stderr.trim()}`, 'ERR_SECRET_MOUNT');
