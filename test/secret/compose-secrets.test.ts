@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { BERTH_BIN, cleanEnv, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { dockerdMissing, startDockerd } from '../helpers/dockerd.js';
+import { runProgram } from '../compat/helpers.js';
 
 let d: TestDaemon;
 let tmp: string;
@@ -79,9 +81,28 @@ test('compose up mounts external secrets from berth and keeps file secrets as bi
   assert.deepEqual(info.HostConfig.BerthSecrets.map((s: any) => [s.SecretName, s.File.Name]), [['prod-db', '/run/secrets/db'], ['token', '/run/secrets/tok']]);
   assert.ok(info.HostConfig.Mounts.some((m: any) => m.Target === '/run/secrets/filesec' && m.Type === 'bind'));
 
+  const oneOff = await compose(['run', '--rm', 'app', 'sha256sum', '/run/secrets/tok']);
+  assert.equal(oneOff.code, 0, oneOff.stderr);
+  assert.equal(oneOff.stdout, `${sha('token-value')}  /run/secrets/tok\n`);
+
   const inUse = await d.berth(['secret', 'rm', 'token']);
   assert.match(inUse.stderr, /secret 'token' is in use by the following container: sec-app-1/);
   const down = await compose(['down']);
   assert.equal(down.code, 0, down.stderr);
   await d.ok(['secret', 'rm', 'token', 'prod-db']);
+});
+
+test('against dockerd outside Swarm, berth compose stops at an external secret instead of leaving it out', { skip: dockerdMissing() || false, timeout: 180_000 }, async () => {
+  const dockerd = await startDockerd();
+  try {
+    writeFileSync(join(tmp, 'ext-only.yaml'), 'services:\n  app:\n    image: busybox\n    secrets: [tok]\nsecrets:\n  tok:\n    external: true\n');
+    const r = await runProgram(BERTH_BIN, ['-H', `unix://${dockerd.socket}`, 'compose', '-f', join(tmp, 'ext-only.yaml'), '-p', 'extd', 'up', '-d'],
+      { env: cleanEnv({ BERTH_NO_AUTOSTART: '1' }), timeoutMs: 120_000 });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /not a swarm manager/i);
+    const ps = await dockerd.docker(['ps', '-aq']);
+    assert.equal(ps.stdout, '', 'no container was created');
+  } finally {
+    await dockerd.cleanup();
+  }
 });

@@ -4,7 +4,6 @@
  * first unless --no-deps, then attached to (or started detached); the exit code is the command's.
  */
 import { randomBytes } from 'node:crypto';
-import { checkExternalSecrets } from '../ops/external-secrets.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ComposeContext } from '../context.js';
@@ -13,6 +12,7 @@ import type { Project, ServiceConfig } from '../model.js';
 import { containerPlan } from '../convert/container.js';
 import { copyFilesIn, serviceResolver } from '../ops/one-off.js';
 import { attachStartWait } from '../ops/attach.js';
+import { checkExternalSecrets } from '../ops/external-secrets.js';
 import { composeError } from '../ops/errors.js';
 import { createProject } from '../ops/converge.js';
 import { serviceDependencies } from '../ops/graph.js';
@@ -134,6 +134,7 @@ async function runOneOff(c: ComposeContext, service: string, command: string[], 
   const oc = await opsContext(c, 'Running');
   const client = oc.client;
   const tools = imageTools(oc, c, { quiet: o.quietBuild });
+  await checkExternalSecrets(client, project, [base]);
   await withProgress(oc, async () => {
     // the dependencies as `up` would create and start them (the one-off's own service left out)
     const deps = [...serviceDependencies(base).keys()].filter((d) => project.services[d]);
@@ -172,7 +173,6 @@ async function runOneOff(c: ComposeContext, service: string, command: string[], 
     number: 1, oneoff: true, name, slug, apiVersion: client.apiVersion, resolver, labels,
     useNetworkAliases: Boolean(o.useAliases), autoRemove: Boolean(o.rm), attachStdin: o.interactive && !o.detach,
   });
-  await checkExternalSecrets(client, project, [svc]);
   const created = await client.json<{ Id: string; Warnings?: string[] }>('POST', '/containers/create', { query: { name: plan.name, platform: plan.platform }, body: plan.body });
   for (const w of created.Warnings ?? []) c.err(`WARNING: ${w}\n`);
   for (const x of plan.connectAfter) await client.json('POST', `/networks/${enc(x.network)}/connect`, { body: { Container: created.Id, EndpointConfig: x.endpoint } });

@@ -74,11 +74,12 @@ export function orphansOf(project: Project, containers: ContainerSummary[]): Con
 export async function createProject(oc: OpsContext, project: Project, opts: CreateOptions, tools: ImageTools): Promise<void> {
   checkContainerNames(project);
   const graph = buildGraph(project);
+  // before any pull or build: a missing secret (or an engine without them) fails at once
+  await checkExternalSecrets(oc.client, project, Object.values(project.services));
   const imageIds = await ensureImages(oc.client, project, opts, tools);
   const rc = { client: oc.client, progress: oc.progress, warn: oc.warn, assumeYes: opts.assumeYes, timeout: opts.timeout };
   const networkIds = await ensureNetworks(rc, project);
   const volumeNames = await ensureVolumes(rc, project);
-  await checkExternalSecrets(oc.client, project, Object.values(project.services));
 
   const observed = await projectContainers(oc.client, project.name);
   const orphans = orphansOf(project, observed);
