@@ -13,6 +13,7 @@ import { imageRoutes } from './routes/images.js';
 import { buildRoutes } from './routes/build.js';
 import { networkRoutes } from './routes/networks.js';
 import { volumeRoutes } from './routes/volumes.js';
+import { secretRoutes } from './routes/secrets.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { statsRoutes } from './routes/stats.js';
 import { sbomRoutes } from './routes/sbom.js';
@@ -39,6 +40,7 @@ function buildRouter(): Router {
   buildRoutes(r);
   networkRoutes(r);
   volumeRoutes(r);
+  secretRoutes(r);
   distributionRoutes(r);
   statsRoutes(r);
   sbomRoutes(r);

@@ -10,6 +10,7 @@ import { collect, parseIntOption } from './context.js';
 import { readEnvFile, readLabelFile, resolveEnvArg } from './envfile.js';
 import { parsePublish, type PortBindings } from '../network/port-spec.js';
 import { parseMountFlag } from '../volume/mount-spec.js';
+import { parseSecretFlag } from '../secret/validation.js';
 import { loadSecurityOptFiles } from '../runtime/security.js';
 import { formatUsernsMaps } from '../runtime/userns.js';
 
@@ -83,6 +84,7 @@ export function addContainerOptions(cmd: Command, opts: { run: boolean }): Comma
     .option('--dns-search <list>', 'Set custom DNS search domains', collect, [])
     .option('--dns-option <list>', 'Set DNS options', collect, [])
     .option('--tmpfs <list>', 'Mount a tmpfs directory', collect, [])
+    .option('--secret <secret>', 'Mount a berth secret as a file: NAME or source=NAME[,target=PATH][,uid=N][,gid=N][,mode=0444] (under /run/secrets unless PATH is absolute; berth)', collect, [])
     .option('--group-add <list>', 'Add additional groups to join', collect, [])
     .option('--sysctl <map>', 'Sysctl options', collect, [])
     .option('--ipc <string>', 'IPC mode to use')
@@ -322,6 +324,7 @@ export function buildCreateRequest(o: any, image: string, args: string[], opts: 
     ...(o.dnsSearch?.length ? { DnsSearch: o.dnsSearch } : {}),
     ...(o.dnsOption?.length ? { DnsOptions: o.dnsOption } : {}),
     ...(Object.keys(tmpfs).length ? { Tmpfs: tmpfs } : {}),
+    ...(o.secret?.length ? { BerthSecrets: o.secret.map(parseSecretFlag) } : {}),
     ...(o.volume?.length ? { Binds: o.volume } : {}),
     ...(o.mount?.length ? { Mounts: o.mount.map(parseMountFlag) } : {}),
     ...(o.volumesFrom?.length ? { VolumesFrom: o.volumesFrom } : {}),

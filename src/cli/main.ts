@@ -20,6 +20,7 @@ import { berthVersion, registerSystemCommands } from './commands/system.js';
 import { registerControlCommands } from './commands/controls.js';
 import { registerNetworkCommands, registerPortCommand } from './commands/network.js';
 import { registerVolumeCommands } from './commands/volume.js';
+import { registerSecretCommands } from './commands/secret.js';
 import { registerBuildCommands } from './commands/build.js';
 import { registerCompletionCommands } from './commands/completion.js';
 import { registerSbomCommands } from './commands/sbom.js';
@@ -89,6 +90,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'controls', commands: ['stats', 'update', 'container stats', 'container update', 'system df', 'system prune'], register: (p, ctx, g) => registerControlCommands(p, ctx, g.container, g.system) },
   { name: 'network', commands: ['network'], register: (p, ctx) => registerNetworkCommands(p, ctx) },
   { name: 'volume', commands: ['volume'], register: (p, ctx) => registerVolumeCommands(p, ctx) },
+  { name: 'secret', commands: ['secret'], register: (p, ctx) => registerSecretCommands(p, ctx) },
   { name: 'build', commands: ['build', 'builder', 'image build'], register: (p, ctx, g) => registerBuildCommands(p, ctx, g.image) },
   { name: 'completion', commands: ['completion', '__complete'], register: (p, ctx) => registerCompletionCommands(p, ctx, () => buildProgram(ctx)) },
   { name: 'port', commands: ['port', 'container port'], register: (p, ctx, g) => { registerPortCommand(p, ctx); registerPortCommand(g.container, ctx); } },

@@ -98,7 +98,8 @@ const POLICY_CODES = [
 ] as const;
 /** secrets (src/secret) */
 const SECRET_CODES = [
-  'ERR_SECRET_PLACEHOLDER',
+  'ERR_SECRET_DATA', 'ERR_SECRET_EXISTS', 'ERR_SECRET_IN_USE', 'ERR_SECRET_KEY', 'ERR_SECRET_MOUNT', 'ERR_SECRET_NAME',
+  'ERR_SECRET_NOT_FOUND', 'ERR_SECRET_REFERENCE', 'ERR_SECRET_SEALED',
 ] as const;
 /** metrics (src/metrics) */
 const METRICS_CODES = [

@@ -13,6 +13,8 @@ import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
 import type { Db } from '../store/db.js';
 import type { VolumeManager } from '../volume/volume-manager.js';
+import type { SecretFiles } from '../secret/secret-files.js';
+import type { SecretStore } from '../secret/secret-store.js';
 import { ExecSessions } from './exec-sessions.js';
 import { HealthMonitor, type HealthAction } from './health.js';
 import { healthHost } from './health-host.js';
@@ -27,6 +29,8 @@ export interface ContainerManagerDeps {
   runtimes: Record<string, OciRuntime>; defaultRuntime: string;
   /** networks and volumes (absent: --network none/host only, host binds only) */
   networks?: NetworkManager; volumes?: VolumeManager;
+  /** berth's secrets (HostConfig.BerthSecrets; absent: a container that names one is refused) */
+  secrets?: { store: SecretStore; files: SecretFiles };
   /** daemon.json's log-driver/log-opts: applies to containers that name no driver (json-file when absent) */
   defaultLogConfig?: LogConfig;
 }

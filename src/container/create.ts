@@ -15,6 +15,7 @@ import { checkControls } from './create-checks.js';
 import { logsToFile, mergeLogConfig } from './log-config.js';
 import { normalizeContainerName, randomContainerName } from './names.js';
 import { userMounts } from './spec-input.js';
+import { referencesOf } from '../secret/validation.js';
 
 /** `docker create`: checks the config, then makes the record, the snapshot, the container dir and its /etc files. */
 export async function createContainer(ctx: ContainerContext, body: any, name?: string): Promise<{ Id: string; Warnings: string[] }> {
@@ -45,6 +46,11 @@ async function createNamed(ctx: ContainerContext, body: any, finalName: string, 
   }
   if (deps.volumes) deps.volumes.validate(hc); else userMounts(hc); // validate binds/mounts now, not at start
   warnings.push(...checkControls(body, hc));
+  // berth's secrets: each reference tied to its secret now (an unknown one fails the create, as Docker's CLI does)
+  const secretRefs = referencesOf(hc);
+  if (secretRefs.length && !deps.secrets) throw new NotSupportedError('secrets are not available in this engine', 'ERR_NOT_SUPPORTED');
+  if (secretRefs.length) hc.BerthSecrets = secretRefs.map((r) => deps.secrets!.store.bind(r));
+  else delete hc.BerthSecrets;
   const runtimeName = hc.Runtime && hc.Runtime !== 'runc' && hc.Runtime !== 'crun' ? hc.Runtime : (hc.Runtime === 'runc' || hc.Runtime === 'crun' ? hc.Runtime : deps.defaultRuntime);
   if (!deps.runtimes[runtimeName]) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtimeName}`);
 

@@ -74,6 +74,7 @@ async function tearDown(ctx: ContainerContext, rec: ContainerRecord, opts: { vol
       ctx.store.delete(rec.id);
       deps.networks?.forget(rec.id);
       await deps.volumes?.release(rec.id, opts.volumes).catch((e) => log.warn('volume release failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
+      await deps.secrets?.files.release(rec.id).catch((e) => log.warn('secrets release failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
       ctx.execs.dropContainer(rec.id);
     });
   } catch (e) {

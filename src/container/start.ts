@@ -14,7 +14,8 @@ import { watchExit } from './exit-watch.js';
 import { logsToFile } from './log-config.js';
 import { dropRestart, isRestartCancelled, throwIfCancelled, type PendingRestart } from './pending-restarts.js';
 import { removeAutomatically } from './removal.js';
-import { ensureWorkingDir, specInputFor } from './spec-input.js';
+import { ensureWorkingDir, specInputFor, userMounts } from './spec-input.js';
+import { referencesOf } from '../secret/validation.js';
 import { classifyStartError } from './start-errors.js';
 import { rootfsMounts, taskSetup } from './tasks.js';
 
@@ -64,12 +65,15 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
         const owner = hostIdsOf(userns, user.uid, user.gid);
         if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
         const vols = await volumes?.mountsFor(rec, rootfs);
+        const secretRefs = referencesOf(rec.hostConfig);
+        const mounts = secretRefs.length && ctx.deps.secrets
+          ? await ctx.deps.secrets.files.arrange(id, secretRefs, vols ?? userMounts(rec.hostConfig), userns) : vols;
         timer.mark('rootfs');
         const netInfo = await net;
         timer.mark('network');
         const dir = ctx.containerDir(id);
         prepareHostPaths(userns, { berthRoot: ctx.deps.paths.root, reach: [rootfs, dir], own: Object.values(etcFilePaths(dir)) });
-        const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(dir), user, (ref) => ctx.pidOf(ref), { netnsPath: netInfo?.netnsPath, mounts: vols, userns, linkEnv: netInfo?.env }));
+        const built = buildSpec(specInputFor(rec, rootfs, etcFilePaths(dir), user, (ref) => ctx.pidOf(ref), { netnsPath: netInfo?.netnsPath, mounts, userns, linkEnv: netInfo?.env }));
         warnings = built.warnings;
         seccompKey = useCompiledSeccomp(built.spec, rt.info);
         timer.mark('spec');

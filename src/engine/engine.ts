@@ -40,6 +40,10 @@ import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
 import { OsvDatabase } from '../scan/db/osv-db.js';
 import type { ImageAdmission } from '../sign/admission.js';
+import { SecretStore, type SecretInfo, type SecretSpecInput } from '../secret/secret-store.js';
+import { SecretFiles } from '../secret/secret-files.js';
+import { referencesOf } from '../secret/validation.js';
+import { ContainerStore } from '../record/container-store.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -80,6 +84,8 @@ export class Engine {
   referrers!: ReferrerStore;
   /** the admission policy (containers-policy.json) when one is configured: asked at pull and create */
   admission?: ImageAdmission;
+  /** secrets without Swarm: sealed values in the database, files on a per-container tmpfs */
+  secrets!: SecretStore;
   private constructor(
     readonly paths: EnginePaths,
     readonly db: Db,
@@ -148,14 +154,22 @@ export class Engine {
       networks = undefined;
     }
     const volumes = new VolumeManager(db, paths, events);
-    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes, defaultLogConfig: opts.defaultLogConfig });
+    const containerRecords = new ContainerStore(db);
+    // a secret is in use while a container (running or not) refers to it
+    const secrets = new SecretStore(db, paths, (secretId) => containerRecords.all()
+      .filter((r) => referencesOf(r.hostConfig).some((s) => s.SecretID === secretId)).map((r) => r.name));
+    const secretFiles = new SecretFiles(secrets, paths.runRoot);
+    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes,
+      secrets: { store: secrets, files: secretFiles }, defaultLogConfig: opts.defaultLogConfig });
     const engine = new Engine(paths, db, content, events, layers, snapshots, images, containers, runtimes, defaultRuntime, cgroups);
     engine.warnings.push(...warnings);
     engine.daemonId = daemonIdOf(paths.root);
     engine.networks = networks;
     engine.referrers = referrers;
     engine.volumes = volumes;
+    engine.secrets = secrets;
     await containers.restore();
+    await secretFiles.removeOrphans((id) => containerRecords.get(id) !== undefined);
     await networks?.reconcile();
     return engine;
   }
@@ -333,6 +347,11 @@ export class Engine {
   listVolumes(filters: Record<string, string[]> = {}): { Volumes: VolumeInfo[]; Warnings: string[] | null } { return this.volumes.list(filters) as { Volumes: VolumeInfo[]; Warnings: string[] | null }; }
   inspectVolume(name: string): VolumeInfo { return this.volumes.inspect(name) as VolumeInfo; }
   removeVolume(name: string, opts: { force?: boolean } = {}): Promise<void> { return this.volumes.remove(name, opts.force ?? false); }
+
+  createSecret(spec: SecretSpecInput): { ID: string } { return this.secrets.create(spec); }
+  listSecrets(filters: Record<string, string[]> = {}): SecretInfo[] { return this.secrets.list(filters); }
+  inspectSecret(idOrName: string): SecretInfo { return this.secrets.inspect(idOrName); }
+  removeSecret(idOrName: string): void { this.secrets.remove(idOrName); }
 
   async close(): Promise<void> {
     await this.containers.shutdown();

@@ -373,8 +373,13 @@ test('secrets and configs: files as read-only binds, content and environment as 
   ]);
   assert.throws(() => plan({ ...p, environment: {} }, s), /environment variable "TOKEN" required by secret "proj_token" is not set/);
   assert.throws(() => plan(p, { ...s, read_only: true }), /cannot create secret "proj_token" in read-only service app/);
+  // an external secret is a berth secret: HostConfig.BerthSecrets, no bind
   const ext = project([s], { ...p, secrets: { ...p.secrets, db_pass: { name: 'ext', external: true } } });
-  assert.throws(() => plan(ext, s), /unsupported external secret ext/);
+  const extBody = plan(ext, s).body;
+  assert.deepEqual((extBody.HostConfig as { BerthSecrets?: unknown }).BerthSecrets, [{ SecretName: 'ext', File: { Name: '/run/secrets/db_pass', UID: '0', GID: '0', Mode: 0o444 } }]);
+  assert.ok(!extBody.HostConfig!.Mounts!.some((m) => m.Target === '/run/secrets/db_pass'));
+  const extConfig = project([s], { ...p, configs: { ...p.configs, site: { name: 'extc', external: true } } });
+  assert.throws(() => plan(extConfig, s), /unsupported external config extc/);
 });
 
 test('unsupported keys are refused, not ignored', () => {

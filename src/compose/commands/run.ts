@@ -12,6 +12,7 @@ import type { Project, ServiceConfig } from '../model.js';
 import { containerPlan } from '../convert/container.js';
 import { copyFilesIn, serviceResolver } from '../ops/one-off.js';
 import { attachStartWait } from '../ops/attach.js';
+import { checkExternalSecrets } from '../ops/external-secrets.js';
 import { composeError } from '../ops/errors.js';
 import { createProject } from '../ops/converge.js';
 import { serviceDependencies } from '../ops/graph.js';
@@ -133,6 +134,7 @@ async function runOneOff(c: ComposeContext, service: string, command: string[], 
   const oc = await opsContext(c, 'Running');
   const client = oc.client;
   const tools = imageTools(oc, c, { quiet: o.quietBuild });
+  await checkExternalSecrets(client, project, [base]);
   await withProgress(oc, async () => {
     // the dependencies as `up` would create and start them (the one-off's own service left out)
     const deps = [...serviceDependencies(base).keys()].filter((d) => project.services[d]);

@@ -266,6 +266,7 @@ export function containerPlan(project: Project, service: ServiceConfig, opts: Co
   if (mounts.binds.length) host.Binds = mounts.binds;
   if (mounts.mounts.length) host.Mounts = mounts.mounts;
   if (Object.keys(mounts.tmpfs).length) host.Tmpfs = mounts.tmpfs;
+  if (mounts.secrets.length) (host as HostConfig & { BerthSecrets?: unknown }).BerthSecrets = mounts.secrets;
   const ports = portBindings(service);
   if (Object.keys(ports).length) host.PortBindings = ports;
   const restart = restartPolicy(service);

@@ -6,7 +6,9 @@
  *   inspect` users expect; the Mount API where an option needs it (create_host_path: false,
  *   propagation, volume nocopy/subpath/labels, anonymous volumes, tmpfs, image);
  * - file secrets and configs as read-only binds (at /run/secrets/<name> and /<name>);
- * - secrets and configs from `content`/`environment` as files to copy in after create (FileCopy).
+ * - secrets and configs from `content`/`environment` as files to copy in after create (FileCopy);
+ * - external secrets as berth secrets (HostConfig.BerthSecrets, berth's extension): the engine mounts
+ *   the stored secret on a tmpfs, where compose v2 can only refuse them without Swarm.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -29,11 +31,19 @@ export interface FileCopy {
   source: string;
 }
 
+/** A berth secret reference (Swarm's SecretReference shape), as HostConfig.BerthSecrets holds them. */
+export interface BerthSecretReference {
+  SecretName: string;
+  File: { Name: string; UID: string; GID: string; Mode: number };
+}
+
 export interface ServiceMounts {
   binds: string[];
   mounts: Mount[];
   tmpfs: Record<string, string>;
   copies: FileCopy[];
+  /** external secrets, for the engine to mount */
+  secrets: BerthSecretReference[];
 }
 
 export function serviceMounts(project: Project, service: ServiceConfig): ServiceMounts {
@@ -52,12 +62,30 @@ export function serviceMounts(project: Project, service: ServiceConfig): Service
     targets.add(m.Target!);
     mounts.push(m);
   }
+  const secrets: BerthSecretReference[] = [];
+  for (const ref of service.secrets ?? []) {
+    const defined = definitionOf(project, 'secret', ref);
+    const target = fileObjectTarget('secret', ref);
+    if (!defined.external || targets.has(target)) continue;
+    targets.add(target);
+    secrets.push({ SecretName: defined.name, File: { Name: target, UID: String(idOf(ref.uid, 'uid', ref)), GID: String(idOf(ref.gid, 'gid', ref)), Mode: ref.mode ?? 0o444 } });
+  }
   const tmpfs: Record<string, string> = {};
   for (const t of service.tmpfs ?? []) {
     const i = t.indexOf(':');
     tmpfs[i < 0 ? t : t.slice(0, i)] = i < 0 ? '' : t.slice(i + 1);
   }
-  return { binds, mounts, tmpfs, copies: fileCopies(project, service) };
+  return { binds, mounts, tmpfs, copies: fileCopies(project, service), secrets };
+}
+
+/** The names of the external secrets the services use: the engine must have them (see ops/external-secrets.ts). */
+export function externalSecretNames(project: Project, services: ServiceConfig[]): string[] {
+  const names = new Set<string>();
+  for (const s of services) for (const ref of s.secrets ?? []) {
+    const defined = project.secrets[ref.source];
+    if (defined?.external) names.add(defined.name);
+  }
+  return [...names].sort();
 }
 
 function bindSource(project: Project, source: string): string {
@@ -143,7 +171,8 @@ export function fileObjectTarget(kind: 'secret' | 'config', ref: ServiceFileRefe
 function definitionOf(project: Project, kind: 'secret' | 'config', ref: ServiceFileReference) {
   const defined = (kind === 'secret' ? project.secrets : project.configs)[ref.source];
   if (!defined) throw composeError(`service refers to undefined ${kind} ${ref.source}: invalid compose project`, 'ERR_COMPOSE_UNDEFINED');
-  if (defined.external) throw new NotSupportedError(`unsupported external ${kind} ${defined.name}`);
+  // external secrets are berth secrets (serviceMounts); an external config has no engine object to be
+  if (defined.external && kind === 'config') throw new NotSupportedError(`unsupported external ${kind} ${defined.name}`);
   const extra = defined as { driver?: string; template_driver?: string };
   if (extra.driver) throw new NotSupportedError(`Docker Compose does not support ${kind}s.*.driver`);
   if (extra.template_driver) throw new NotSupportedError(`Docker Compose does not support ${kind}s.*.template_driver`);

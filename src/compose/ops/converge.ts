@@ -15,6 +15,7 @@
  * container ids), or they would hold on to a removed container.
  */
 import type { ContainerSummary, ContainerInspectResponse } from '../../common/engine-api/types.js';
+import { checkExternalSecrets } from './external-secrets.js';
 import { BerthError } from '../../common/errors.js';
 import { LABELS, type Project, type ServiceConfig } from '../model.js';
 import { containerPlan, type ContainerPlan, type ServiceResolver } from '../convert/container.js';
@@ -73,6 +74,8 @@ export function orphansOf(project: Project, containers: ContainerSummary[]): Con
 export async function createProject(oc: OpsContext, project: Project, opts: CreateOptions, tools: ImageTools): Promise<void> {
   checkContainerNames(project);
   const graph = buildGraph(project);
+  // before any pull or build: a missing secret (or an engine without them) fails at once
+  await checkExternalSecrets(oc.client, project, Object.values(project.services));
   const imageIds = await ensureImages(oc.client, project, opts, tools);
   const rc = { client: oc.client, progress: oc.progress, warn: oc.warn, assumeYes: opts.assumeYes, timeout: opts.timeout };
   const networkIds = await ensureNetworks(rc, project);
