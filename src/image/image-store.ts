@@ -459,7 +459,8 @@ export class ImageStore {
     const img = this.get(imageId)!;
     if (this.userOf(imageId, inUseBy)) for (const l of img.layers) plan.protectedChains.add(l.chainId);
     for (const r of this.refsOf(imageId)) this.deleteRef(imageId, r.ref, plan);
-    plan.events.push([imageId, 'delete', this.eventAttributes(imageId, imageId)]);
+    // dockerd logs the delete after the image is gone: no labels left to copy
+    plan.events.push([imageId, 'delete', { name: imageId }]);
     this.db.prepare('DELETE FROM images WHERE id = ?').run(imageId);
     plan.deleted.push(img);
     plan.records.push({ Deleted: imageId });
