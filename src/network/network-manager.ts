@@ -304,6 +304,8 @@ export class NetworkManager {
       await this.remove(n.id);
       deleted.push(n.name);
     }
+    // dockerd's prune event: no Actor ID, nothing reclaimed in bytes
+    this.events.emitEvent('network', 'prune', '', { reclaimed: '0' });
     return { NetworksDeleted: deleted };
   }
 

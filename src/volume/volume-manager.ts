@@ -143,6 +143,8 @@ export class VolumeManager {
       deleted.push(v.Name);
       space += size;
     }
+    // dockerd's prune event: no Actor ID, the bytes reclaimed
+    this.events.emitEvent('volume', 'prune', '', { reclaimed: String(space) });
     return { VolumesDeleted: deleted, SpaceReclaimed: space };
   }
 

@@ -94,6 +94,10 @@ async function actions(cli: (args: string[]) => Promise<RunResult>, tmp: string,
   await ok(['rmi', 'evimg:1']);
   await ok(['volume', 'rm', 'evvol']);
   await ok(['network', 'rm', 'evnet']);
+  await ok(['container', 'prune', '-f']);
+  await ok(['network', 'prune', '-f']);
+  await ok(['volume', 'prune', '-f']);
+  await ok(['image', 'prune', '-f']);
   await ok(['save', '-o', join(tmp, 'save.tar'), 'busybox']);
   await ok(['load', '-i', join(tmp, 'save.tar')]);
 }
