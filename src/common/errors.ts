@@ -115,7 +115,7 @@ const LOGGING_FILE_CODES = [
 ] as const;
 /** events */
 const EVENTS_CODES = [
-  'ERR_EVENTS_PLACEHOLDER',
+  'ERR_EVENTS_SINCE_AFTER_UNTIL',
 ] as const;
 
 export const DISTRIBUTION_CODES = [

@@ -33,6 +33,7 @@ export async function attach(ctx: ContainerContext, idOrName: string, opts: { st
   const rec = ctx.resolve(idOrName);
   const wantOut = opts.stdout !== false;
   const wantErr = opts.stderr !== false;
+  ctx.emit(rec, 'attach');
   if (rec.state.Running && !rec.state.Restarting) {
     const s = await attachConmon(ctx.monitor(rec.id).attachSocket);
     return wrapAttach(Promise.resolve(s), { stdin: !!opts.stdin && !!rec.config.OpenStdin, wantOut, wantErr });
@@ -64,8 +65,9 @@ export function failPendingAttaches(ctx: ContainerContext, id: string): void {
 export async function resize(ctx: ContainerContext, idOrName: string, h: number, w: number): Promise<void> {
   const rec = ctx.resolve(idOrName);
   if (!rec.state.Running) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
-  if (!rec.config.Tty) return; // Docker accepts a resize of a non-tty container and does nothing
-  await resizeConmon(ctx.monitor(rec.id).ctlFifo, h, w);
+  // Docker accepts a resize of a non-tty container, does nothing, and still logs the event
+  if (rec.config.Tty) await resizeConmon(ctx.monitor(rec.id).ctlFifo, h, w);
+  ctx.emit(rec, 'resize', { height: String(h), width: String(w) });
 }
 
 /** AttachIO over a conmon attach stream that may only connect later (attach before start). */

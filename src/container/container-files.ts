@@ -101,6 +101,7 @@ export async function archiveGet(ctx: ContainerContext, idOrName: string, path: 
     tar.on('end', () => void release());
     out.on('close', () => void release());
     tar.pipe(out);
+    ctx.emit(rec, 'archive-path');
     return { stat, tar: out };
   } catch (e) {
     await release();
@@ -120,6 +121,7 @@ export async function archivePut(ctx: ContainerContext, idOrName: string, path: 
     if (rec.hostConfig.ReadonlyRootfs) throw new InvalidArgumentError('container rootfs is marked read-only', 'ERR_READONLY_ROOTFS');
   };
   try { await extractIntoContainer(containerFs(ctx, rec, root), path, tar, { ...opts, check, spoolDir: ctx.deps.paths.tmp, ids: maps && hostIds(maps) }); } catch (e) { throw namedPathError(e, idOrName); } finally { await release(); }
+  ctx.emit(rec, 'extract-to-dir');
 }
 
 export async function commit(ctx: ContainerContext, idOrName: string, opts: CommitOptions = {}): Promise<{ Id: string }> {

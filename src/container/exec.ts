@@ -34,7 +34,7 @@ export async function execCreate(ctx: ContainerContext, idOrName: string, body: 
     started: false, canRemove: false,
   };
   ctx.execs.add(exec);
-  ctx.emit(rec, `exec_create: ${cmd.join(' ')}`, { execID: id });
+  ctx.emit(rec, `exec_create: ${execEventCommand(cmd)}`, { execID: id });
   return { Id: id };
 }
 
@@ -74,7 +74,7 @@ export async function execStart(ctx: ContainerContext, execId: string, opts: { D
   exec.running = true;
   exec.pid = res.pid;
   exec.conmonPid = res.conmonPid;
-  ctx.emit(rec, `exec_start: ${exec.config.Cmd.join(' ')}`, { execID: execId });
+  ctx.emit(rec, `exec_start: ${execEventCommand(exec.config.Cmd)}`, { execID: execId });
   watchExecExit(ctx, exec, res.paths);
   if (!attach) return null;
   if (!res.attach) throw new SystemError('conmon did not provide an attach stream for the exec', 'ERR_ATTACH');
@@ -137,4 +137,9 @@ export async function execResize(ctx: ContainerContext, execId: string, h: numbe
   if (!exec.running) throw new ConflictError(`Exec ${execId} is not running`, 'ERR_NOT_RUNNING');
   if (!exec.config.Tty) return;
   await resizeConmon(monitorPaths(exec.dir, exec.containerId, join(exec.dir, 'log'), exec.dir).ctlFifo, h, w);
+}
+
+/** dockerd's exec event text: entrypoint, a space, the arguments (`true ` for an exec of `true` alone). */
+export function execEventCommand(cmd: string[]): string {
+  return `${cmd[0] ?? ''} ${cmd.slice(1).join(' ')}`;
 }

@@ -58,6 +58,7 @@ export async function handleExit(ctx: ContainerContext, id: string, exit: RunExi
       const logged = logsToFile(cur.hostConfig) ? ctx.jsonLogs.sync(id, ctx.jsonLogFiles(id, cur.hostConfig), true).catch(() => undefined) : undefined;
       await Promise.all([releaseRun(ctx, updated, autoRemove), logged]);
       timer.mark('cleanup');
+      ctx.deps.volumes?.noteUnmounted(id);
       if (oomKilled) ctx.emit(updated, 'oom');
       ctx.emit(updated, 'die', { exitCode: String(code), execDuration: String(Math.max(0, Math.floor((Date.now() - started) / 1000))) });
       return { autoRemove };

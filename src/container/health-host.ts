@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { randomId } from '../common/digest.js';
 import { log } from '../common/log.js';
 import { etcFilePaths } from '../record/etc-files.js';
 import { buildProcess, resolveUser } from '../runtime/index.js';
 import type { ContainerContext } from './context.js';
 import type { HealthAction, HealthState, HealthStatus } from './health.js';
+import { execEventCommand } from './exec.js';
 import { runProbe } from './health-probe.js';
 import { processInputFor } from './spec-input.js';
 
@@ -19,7 +21,14 @@ export function healthHost(ctx: ContainerContext) {
       const { process: proc } = buildProcess({
         ...processInputFor(rec, rootfs, etcFilePaths(ctx.containerDir(id)), user, (ref) => ctx.pidOf(ref)), args: cmd, terminal: false,
       });
-      return runProbe(ctx.runtimeFor(rec).info, id, proc, timeoutMs, join(ctx.deps.paths.tmp, 'health'));
+      // dockerd runs each probe as an exec, with exec_create, exec_start and exec_die events
+      const execID = randomId();
+      const text = execEventCommand(cmd);
+      ctx.emit(rec, `exec_create: ${text}`, { execID });
+      ctx.emit(rec, `exec_start: ${text}`, { execID });
+      const result = await runProbe(ctx.runtimeFor(rec).info, id, proc, timeoutMs, join(ctx.deps.paths.tmp, 'health'));
+      ctx.emit(ctx.store.get(id) ?? rec, 'exec_die', { execID, exitCode: String(result.exitCode) });
+      return result;
     },
     saveHealth: (id: string, health: HealthState) => {
       if (ctx.store.get(id)) ctx.store.mutate(id, (r) => { r.state.Health = health; });

@@ -144,7 +144,9 @@ export class ContainerManager {
   async top(idOrName: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
     const rec = this.ctx.resolve(idOrName);
     if (!rec.state.Running || !rec.state.Pid) throw new ConflictError(`Container ${rec.id} is not running`, 'ERR_NOT_RUNNING');
-    return topProcesses(containerPids(rec.state.Pid), psArgs || '-ef');
+    const top = await topProcesses(containerPids(rec.state.Pid), psArgs || '-ef');
+    this.ctx.emit(rec, 'top');
+    return top;
   }
 
   // ---------------------------------------------------------------- logs / attach / resize

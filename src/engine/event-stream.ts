@@ -3,9 +3,11 @@
  * the history first (from the database), then live events until `until` or the signal.
  */
 import type { EngineEvent, EventLog } from '../events/events.js';
+import { InvalidArgumentError } from '../common/errors.js';
+import { familiarName, parseNormalizedNamed } from '../image/reference.js';
 
 export interface EventStreamOptions {
-  /** Docker's event filters: type, event, container, image, label, scope, network, volume, daemon */
+  /** Docker's event filters: type, event, container, image, label, scope, network, volume, daemon, plugin, node, service, secret, config */
   filters?: Record<string, string[]>;
   /** unix seconds (fractional allowed): replay recorded events from then on */
   since?: number;
@@ -15,19 +17,56 @@ export interface EventStreamOptions {
   signal?: AbortSignal;
 }
 
-/** Does an event pass Docker's event filters (type, event/action, container, image, label, ...)? */
+/** Go's filters.Args.ExactMatch: no values for the key passes; else one value equals the source. */
+function exactMatch(f: Record<string, string[]>, key: string, source: string): boolean {
+  const vals = f[key];
+  return !vals || vals.length === 0 || vals.includes(source);
+}
+
+/** Go's filters.Args.FuzzyMatch: exact, or a value is a prefix of the source (an ID prefix, a name prefix). */
+function fuzzyMatch(f: Record<string, string[]>, key: string, source: string): boolean {
+  return exactMatch(f, key, source) || f[key]!.some((v) => source.startsWith(v));
+}
+
+/** Go's filters.Args.MatchKVList: every `key` or `key=value` must be among the attributes. */
+function matchKVList(f: Record<string, string[]>, key: string, attrs: Record<string, string>): boolean {
+  const vals = f[key];
+  if (!vals || vals.length === 0) return true;
+  if (Object.keys(attrs).length === 0) return false;
+  return vals.every((v) => {
+    const eq = v.indexOf('=');
+    const k = eq < 0 ? v : v.slice(0, eq);
+    if (!Object.hasOwn(attrs, k)) return false;
+    return eq < 0 || attrs[k] === v.slice(eq + 1);
+  });
+}
+
+/** moby's stripTag: the familiar name without tag or digest, or the string itself when it is no reference. */
+function stripTag(image: string): string {
+  try { return familiarName(parseNormalizedNamed(image)); } catch { return image; }
+}
+
+/** The filter keys whose values match an event's Actor ID or `name` attribute by prefix, whatever its type (moby's fuzzyMatchName). */
+const NAME_KEYS = ['daemon', 'container', 'plugin', 'volume', 'network', 'node', 'service', 'secret', 'config'];
+/** `event=` values that match every action they start (`health_status` matches `health_status: healthy`). */
+const FUZZY_ACTIONS = new Set(['health_status', 'exec_create', 'exec_start']);
+
+/**
+ * Does an event pass Docker's event filters? A port of moby's daemon/events/filter.go: values of one
+ * key are alternatives, keys must all match, labels must all match; `container`, `network`, ... match
+ * the Actor's ID or name by prefix on every event type, `image` matches an image event's ID or name and a
+ * container event's `image`, with or without tag.
+ */
 export function eventMatches(ev: EngineEvent, f: Record<string, string[]>): boolean {
   const attrs = ev.Actor.Attributes;
-  const check = (key: string, ok: (v: string) => boolean) => !f[key] || f[key].length === 0 || f[key].some(ok);
-  return check('type', (v) => v === ev.Type)
-    && check('event', (v) => v === ev.Action || ev.Action.startsWith(v + ':'))
-    && check('container', (v) => ev.Type === 'container' && (ev.Actor.ID.startsWith(v) || attrs.name === v))
-    && check('image', (v) => ev.Type === 'image' ? (ev.Actor.ID.startsWith(v) || attrs.name === v) : attrs.image === v)
-    && check('label', (v) => { const [k, val] = v.split('='); return val === undefined ? k in attrs : attrs[k] === val; })
-    && check('scope', (v) => v === 'local')
-    && check('network', (v) => ev.Type === 'network' && ev.Actor.ID.startsWith(v))
-    && check('volume', (v) => ev.Type === 'volume' && ev.Actor.ID === v)
-    && check('daemon', () => ev.Type === 'daemon');
+  const actionOk = (f.event ?? []).some((v) => FUZZY_ACTIONS.has(v)) ? fuzzyMatch(f, 'event', ev.Action) : exactMatch(f, 'event', ev.Action);
+  if (!actionOk || !exactMatch(f, 'type', ev.Type) || !exactMatch(f, 'scope', ev.scope)) return false;
+  for (const key of NAME_KEYS) if (!fuzzyMatch(f, key, ev.Actor.ID) && !fuzzyMatch(f, key, attrs.name ?? '')) return false;
+  if (f.image?.length) {
+    const imageName = (ev.Type === 'image' ? attrs.name : attrs.image) ?? '';
+    if (![ev.Actor.ID, imageName, stripTag(ev.Actor.ID), stripTag(imageName)].some((s) => exactMatch(f, 'image', s))) return false;
+  }
+  return matchKVList(f, 'label', attrs);
 }
 
 /**
@@ -36,7 +75,12 @@ export function eventMatches(ev: EngineEvent, f: Record<string, string[]>): bool
  */
 export function eventStream(log: EventLog, opts: EventStreamOptions = {}): AsyncIterableIterator<EngineEvent> {
   const filters = opts.filters ?? {};
-  const queue: EngineEvent[] = opts.since !== undefined && !opts.signal?.aborted ? log.history(opts.since, opts.until) : [];
+  if (opts.since !== undefined && opts.until !== undefined && opts.until < opts.since) {
+    throw new InvalidArgumentError(`\`since\` time (${opts.since}) cannot be after \`until\` time (${opts.until})`, 'ERR_EVENTS_SINCE_AFTER_UNTIL');
+  }
+  // as dockerd: either bound asks for the recorded events (only `until`: all of them up to it)
+  const replay = (opts.since !== undefined || opts.until !== undefined) && !opts.signal?.aborted;
+  const queue: EngineEvent[] = replay ? log.history(opts.since, opts.until) : [];
   let done = false;
   let wake: (() => void) | undefined;
   const finish = () => {

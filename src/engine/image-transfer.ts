@@ -11,7 +11,7 @@ import { connectRegistry, listTags, MANIFEST_ACCEPT, pullImage } from '../regist
 import { pushImage, tagsOfRepo } from '../registry/client/push.js';
 import { jsonProgress, type JsonMessage } from '../registry/client/progress.js';
 import { registryHostsConfig } from '../registry/client/daemon-config.js';
-import { familiarString, parseNormalizedNamed } from '../image/reference.js';
+import { familiarName, familiarString, parseNormalizedNamed } from '../image/reference.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { saveImages } from '../image/archive-save.js';
 import { loadArchive, type Loaded } from '../image/archive-load.js';
@@ -87,6 +87,7 @@ async function bootstrapPull(stores: TransferStores, target: { short: 'busybox' 
   const img = await bootstrapImage(stores.images, target.short, { tag: ref });
   say({ status: `Digest: ${img.id}` });
   say({ status: `Status: Downloaded newer image for ${ref}` });
+  stores.images.logImageEvent('pull', ref, target.short, img.id);
   return [{ ref, id: img.id, digest: img.id, upToDate: false }];
 }
 
@@ -118,6 +119,9 @@ export async function pull(stores: TransferStores, name: string, opts: PullOptio
       const shown = familiarString(parseNormalizedNamed(ref));
       say({ status: r.upToDate ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}` });
       pulled.push({ ref, id: r.image.id, digest: r.digest, upToDate: r.upToDate });
+      // dockerd's event: the reference as given (familiar) and the repository as `name`
+      const named = parseNormalizedNamed(ref);
+      stores.images.logImageEvent('pull', shown, familiarName(named), r.image.id);
     } catch (e) {
       if (target && unreachable(e) && refs.length === 1) return bootstrapPull(stores, target, say);
       throw e;
@@ -150,18 +154,25 @@ export async function push(stores: TransferStores, name: string, opts: PushOptio
     say({ progressDetail: {}, aux: { Tag: t, Digest: res.digest, Size: res.size } });
     pushed.push({ tag: t, digest: res.digest, size: res.size });
   }
+  // one event per push as dockerd: the reference as given (familiar) and the repository as `name`
+  stores.images.logImageEvent('push', familiarString(named), familiarName(named), stores.images.resolve(tags.length ? `${named.domain}/${named.path}:${tags[0]}` : name).id);
   return pushed;
 }
 
 /** Write `names` as a docker-save tar; `onStart` runs once the images are found, before the first byte. */
 export async function save(stores: TransferStores, names: string[], out: Writable, onStart?: () => void): Promise<void> {
   if (names.length === 0) throw new InvalidArgumentError('names is required');
+  // dockerd logs each saved image by ID once the archive is written
+  const ids = [...new Set(names.map((n) => stores.images.resolve(n).id))];
   await saveImages(stores.images, names, out, onStart);
+  for (const id of ids) stores.images.logImageEvent('save', id, id);
 }
 
 /** Load a docker-save or OCI archive; what it tagged, or the ids of untagged images. */
 export async function load(stores: TransferStores, archive: Readable): Promise<Loaded[]> {
-  return loadArchive(stores.images, archive, { tmpDir: stores.tmpDir });
+  const loaded = await loadArchive(stores.images, archive, { tmpDir: stores.tmpDir });
+  for (const id of new Set(loaded.map((l) => l.id))) stores.images.logImageEvent('load', id, id);
+  return loaded;
 }
 
 export interface ImportOptions { ref?: string; message?: string; changes?: string[] }

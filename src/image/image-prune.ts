@@ -45,5 +45,7 @@ export async function pruneImages(store: ImageStore, opts: PruneOptions): Promis
       }
     }
   }
+  // dockerd's prune event: no Actor ID, the bytes reclaimed
+  store.events.emitEvent('image', 'prune', '', { reclaimed: String(report.SpaceReclaimed) });
   return report;
 }

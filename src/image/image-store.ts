@@ -229,6 +229,14 @@ export class ImageStore {
     this.events.emitEvent('image', action, imageId, this.eventAttributes(imageId, name));
   }
 
+  /**
+   * Docker's LogImageEvent for the operations above the store (pull, push: the Actor is the reference
+   * `busybox:latest` and `name` the repository; load, save: the image ID twice); labels from `labelsOf`.
+   */
+  logImageEvent(action: 'pull' | 'push' | 'load' | 'save', actorId: string, name: string, labelsOf: string = actorId): void {
+    this.events.emitEvent('image', action, actorId, this.eventAttributes(labelsOf, name));
+  }
+
   private eventAttributes(imageId: string, name: string): Record<string, string> {
     const labels = (this.get(imageId)?.config?.config?.Labels ?? {}) as Record<string, string>;
     return { ...labels, name };
@@ -451,7 +459,8 @@ export class ImageStore {
     const img = this.get(imageId)!;
     if (this.userOf(imageId, inUseBy)) for (const l of img.layers) plan.protectedChains.add(l.chainId);
     for (const r of this.refsOf(imageId)) this.deleteRef(imageId, r.ref, plan);
-    plan.events.push([imageId, 'delete', this.eventAttributes(imageId, imageId)]);
+    // dockerd logs the delete after the image is gone: no labels left to copy
+    plan.events.push([imageId, 'delete', { name: imageId }]);
     this.db.prepare('DELETE FROM images WHERE id = ?').run(imageId);
     plan.deleted.push(img);
     plan.records.push({ Deleted: imageId });

@@ -304,6 +304,8 @@ export class NetworkManager {
       await this.remove(n.id);
       deleted.push(n.name);
     }
+    // dockerd's prune event: no Actor ID, nothing reclaimed in bytes
+    this.events.emitEvent('network', 'prune', '', { reclaimed: '0' });
     return { NetworksDeleted: deleted };
   }
 
@@ -506,6 +508,8 @@ export class NetworkManager {
       this.writeEtc(rec, dir, reserved, nets, links);
       // Docker sets link variables on the default bridge only (elsewhere a link is a name)
       const env = nets.some((n) => n.name === 'bridge') ? links.flatMap(({ alias, target }) => linkEnv(alias, rec.name, target)) : [];
+      // dockerd connects a starting container to each of its networks, with an event each
+      for (const n of nets) this.events.emitEvent('network', 'connect', n.id, { container: rec.id, name: n.name, type: n.driver });
       return { netnsPath: path, ...(env.length ? { env } : {}) };
     } catch (e) {
       await this.detach(rec).catch(() => undefined);
@@ -548,6 +552,8 @@ export class NetworkManager {
       await removeNetnsWithVeths(this.netnsPath(rec.id), veths).catch((e) => log.warn('veth delete failed', { veths, error: (e as Error).message }));
     }
     for (const ep of eps) {
+      const n = ep.veth ? this.store.network(ep.networkId) : undefined;
+      if (n) this.events.emitEvent('network', 'disconnect', n.id, { container: rec.id, name: n.name, type: n.driver });
       if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', ip6: '', veth: '', endpointId: '', mac: ep.staticIp || !ep.mac?.startsWith('02:42:') ? ep.mac : '' });
     }
     this.store.clearPorts(rec.id);
@@ -587,7 +593,8 @@ export class NetworkManager {
     } else if (rec.state.Running) {
       throw new Forbidden(`container ${rec.name} has no network namespace of its own to connect`);
     } else this.store.putEndpoint(ep);
-    this.events.emitEvent('network', 'connect', n.id, { container: rec.id, name: n.name, type: n.driver });
+    // as dockerd: a stopped container's connect changes its configuration only, without an event
+    if (rec.state.Running) this.events.emitEvent('network', 'connect', n.id, { container: rec.id, name: n.name, type: n.driver });
   }
 
   async disconnect(netRef: string, containerRef: string, force = false): Promise<void> {
@@ -600,7 +607,7 @@ export class NetworkManager {
     }
     if (ep.veth) await deleteLink(ep.veth);
     this.store.deleteEndpoint(rec.id, n.id);
-    this.events.emitEvent('network', 'disconnect', n.id, { container: rec.id, name: n.name, type: n.driver });
+    if (ep.veth) this.events.emitEvent('network', 'disconnect', n.id, { container: rec.id, name: n.name, type: n.driver });
   }
 
   // ---------------------------------------------------------------- container views

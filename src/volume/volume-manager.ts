@@ -143,6 +143,8 @@ export class VolumeManager {
       deleted.push(v.Name);
       space += size;
     }
+    // dockerd's prune event: no Actor ID, the bytes reclaimed
+    this.events.emitEvent('volume', 'prune', '', { reclaimed: String(space) });
     return { VolumesDeleted: deleted, SpaceReclaimed: space };
   }
 
@@ -217,8 +219,16 @@ export class VolumeManager {
       await this.mountBacking(v);
       if (!m.noCopy) await copyUp(rootfs, m.Destination, v.Mountpoint);
       out.push({ destination: m.Destination, type: 'bind', source: v.Mountpoint, options: ['rbind', m.RW ? 'rw' : 'ro', 'rprivate'] });
+      this.events.emitEvent('volume', 'mount', v.Name, { container: rec.id, destination: m.Destination, driver: 'local', propagation: m.Propagation, 'read/write': String(m.RW) });
     }
     return out;
+  }
+
+  /** A container stopped: dockerd's `unmount` event for each volume it had mounted. */
+  noteUnmounted(containerId: string): void {
+    for (const m of this.mountsOf(containerId)) {
+      if (m.Type === 'volume') this.events.emitEvent('volume', 'unmount', m.Name, { container: containerId, driver: 'local' });
+    }
   }
 
   /** -o type/device/o: mount the backing file system on the volume's directory (once). */

@@ -5,6 +5,8 @@ import { CLIENT_API_VERSION, encodeFilters, jsonLines } from '../../client/engin
 import { collect, ExitError, type CliContext } from '../context.js';
 import { compile, preFormat } from '../../client/format/formatter.js';
 import { getTimestamp } from '../timestamps.js';
+import { EventMessage } from '../event-message.js';
+import { UsageError } from '../../common/errors.js';
 
 export function berthVersion(): string {
   return BERTH_VERSION;
@@ -17,7 +19,8 @@ function renderTemplate(format: string, data: unknown): string {
 
 /** Docker's event line: "<time> <type> <action> <id> (k=v, ...)" with RFC3339NanoFixed local time. */
 function formatEvent(ev: any): string {
-  const nanos = BigInt(ev.timeNano ?? BigInt(ev.time ?? 0) * 1000000000n);
+  // timeNano exceeds a double's integers: its decimal text (JSON.parse's shortest form) is what Go reads
+  const nanos = ev.timeNano ? BigInt(String(ev.timeNano)) : BigInt(ev.time ?? 0) * 1000000000n;
   const d = new Date(Number(nanos / 1000000n));
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   const off = -d.getTimezoneOffset();
@@ -116,12 +119,16 @@ export function registerSystemCommands(program: Command, ctx: CliContext, system
     .option('--since <string>', 'Show all events created since timestamp')
     .option('--until <string>', 'Stream events until this timestamp')
     .action(async (o: any) => {
+      // as docker: the template is tried on an empty message first, so a bad field fails before any event
+      const tmpl = o.format ? compile(preFormat(o.format === 'json' ? '{{json .}}' : o.format).text) : null;
+      if (tmpl) {
+        try { tmpl.execute(new EventMessage()); } catch (e) { throw new UsageError(`template: ${(e as Error).message}`); }
+      }
       const client = await ctx.client();
       const res = await client.request('GET', '/events', {
         query: { since: o.since ? getTimestamp(o.since) : undefined, until: o.until ? getTimestamp(o.until) : undefined, filters: encodeFilters(o.filter) },
       });
-      const tmpl = o.format ? compile(preFormat(o.format === 'json' ? '{{json .}}' : o.format).text) : null;
-      for await (const ev of jsonLines(res)) ctx.out(tmpl ? tmpl.execute(ev) + '\n' : formatEvent(ev));
+      for await (const ev of jsonLines(res)) ctx.out(tmpl ? tmpl.execute(new EventMessage(ev)) + '\n' : formatEvent(ev));
     });
   defineEvents(program);
   defineEvents(systemGroup);
