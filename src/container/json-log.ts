@@ -20,7 +20,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { log } from '../common/log.js';
 import { punchHole } from '../common/punch-hole.js';
-import { LineJoiner, parseK8sRecord, type PendingLine } from './json-log-format.js';
+import { LineJoiner, parseK8sRecord, type LineSink, type PendingLine } from './json-log-format.js';
 import type { JsonFileRotation } from './log-config.js';
 
 const POLL_MS = 1000;              // fallback for missed inotify events, and to notice exits
@@ -47,6 +47,8 @@ interface Source {
   dirty: boolean;
   /** k8s bytes below this have been punched out (or punching does not work here: Infinity) */
   punched: number;
+  /** hands each line to the container's log driver, if it has one besides this file */
+  sink?: LineSink;
 }
 
 export class JsonLogConverter {
@@ -56,8 +58,8 @@ export class JsonLogConverter {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
-  /** isLive(id): the container may still write output (running or restarting). */
-  constructor(private readonly isLive: (id: string) => boolean) {
+  /** isLive(id): the container may still write output (running or restarting); deliver: each converted line to the container's log driver. */
+  constructor(private readonly isLive: (id: string) => boolean, private readonly deliver?: (id: string) => LineSink | undefined) {
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.timer.unref();
   }
@@ -109,7 +111,7 @@ export class JsonLogConverter {
   private source(id: string, files: JsonLogFiles): Source {
     let src = this.sources.get(id);
     if (!src) {
-      src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false, punched: 0 };
+      src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false, punched: 0, sink: this.deliver?.(id) };
       this.sources.set(id, src);
     }
     return src;
@@ -192,7 +194,7 @@ export class JsonLogConverter {
           const base = src.offset;
           for (let nl = chunk.indexOf(0x0a); nl >= 0 && nl <= lastNl; nl = chunk.indexOf(0x0a, start)) {
             const rec = parseK8sRecord(chunk.subarray(start, nl));
-            if (rec) for (const l of src.joiner.push(rec)) { lines.push(l); bytes += Buffer.byteLength(l); }
+            if (rec) for (const l of src.joiner.push(rec, src.sink)) { lines.push(l); bytes += Buffer.byteLength(l); }
             start = nl + 1;
             // the file reaches max-size: commit here, so the next record goes to a rotated file (as dockerd: a file exceeds max-size by one record at most)
             if (max > 0 && src.jsonSize + bytes >= max && start <= lastNl) { await this.commit(src, lines, base + start); lines = []; bytes = 0; }
@@ -201,7 +203,7 @@ export class JsonLogConverter {
           if (bytesRead < buf.length) break;
         }
       }
-      if (final && !src.joiner.empty) await this.commit(src, src.joiner.flush(), src.offset);
+      if (final && !src.joiner.empty) await this.commit(src, src.joiner.flush(src.sink), src.offset);
       if (k8s && punchDue()) {
         src.punched = punchHole(k8s.fd, src.offset) ? src.offset : Infinity;
       }
