@@ -18,10 +18,10 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T> | T, ok: (
 export interface Receiver { messages: any[]; stop(): Promise<void>; pid: number }
 
 /** test/logging/receiver.ts in the namespace: messages collected as they arrive. */
-export async function startReceiver(netns: string, kind: string, addr: string, extra: string[] = []): Promise<Receiver> {
+export async function startReceiver(netns: string, kind: string, addr: string, extra: string[] = [], opts: { count?: boolean } = {}): Promise<Receiver> {
   const node = process.execPath;
   const child: ChildProcess = spawn('nsenter', [`--net=/run/netns/${netns}`, node, '--import', 'tsx', join(REPO, 'test/logging/receiver.ts'), kind, addr, ...extra],
-    { cwd: REPO, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: REPO, env: cleanEnv(opts.count ? { RECEIVER_COUNT: '1' } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
   const messages: any[] = [];
   let ready = false;
   let buf = '';

@@ -1,7 +1,7 @@
 /**
  * Log receivers for the driver tests, run inside the test daemon's network namespace (nsenter):
  * `receiver.ts <kind> <addr>` with kind gelf-udp, gelf-tcp, fluentd (forward protocol over tcp,
- * or a unix socket path as addr) or tls (a TLS line receiver: argv 4 and 5 the key and cert). Prints
+ * or a unix socket path as addr), syslog-udp or tls (a TLS line receiver: argv 4 and 5 the key and cert). Prints
  * one JSON line per message received: {kind, data} (data decoded: GELF JSON, a fluentd
  * [tag, time, record], a syslog line), and "ready" once listening.
  */
@@ -13,7 +13,12 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { Decoder } from '@msgpack/msgpack';
 
 const [kind, addr, keyFile, certFile] = process.argv.slice(2);
-const out = (data: unknown) => process.stdout.write(JSON.stringify({ kind, data }) + '\n');
+// RECEIVER_COUNT=1 (the benchmark): only the number of messages, printed as {"count":n} when it changes
+let count = 0;
+let printed = 0;
+const counting = process.env.RECEIVER_COUNT === '1';
+if (counting) setInterval(() => { if (count !== printed) { printed = count; process.stdout.write(JSON.stringify({ kind, data: { count } }) + '\n'); } }, 100);
+const out = (data: unknown) => { if (counting) count++; else process.stdout.write(JSON.stringify({ kind, data }) + '\n'); };
 const port = Number(addr);
 
 function gelfPayload(b: Buffer): unknown {
@@ -23,8 +28,10 @@ function gelfPayload(b: Buffer): unknown {
 
 if (kind === 'gelf-udp') {
   const chunks = new Map<string, Buffer[]>();
-  const s = createSocket('udp4');
+  const s = createSocket({ type: 'udp4', recvBufferSize: 8 << 20 });
   s.on('message', (m) => {
+    // counting (the benchmark): no decompression, so the receiver keeps up and the kernel drops nothing
+    if (counting && m[0] !== 0x1e) { out(null); return; }
     if (m[0] === 0x1e && m[1] === 0x0f) {
       const id = m.subarray(2, 10).toString('hex');
       const seq = m[10];
@@ -67,6 +74,10 @@ if (kind === 'gelf-udp') {
   });
   if (/^\d+$/.test(addr)) srv.listen(port, '127.0.0.1', () => console.log('ready'));
   else srv.listen(addr, () => console.log('ready'));
+} else if (kind === 'syslog-udp') {
+  const s = createSocket({ type: 'udp4', recvBufferSize: 8 << 20 });
+  s.on('message', (m) => out(m.toString('utf8')));
+  s.bind(port, '127.0.0.1', () => console.log('ready'));
 } else if (kind === 'tls') {
   createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (c) => {
     let buf = '';
