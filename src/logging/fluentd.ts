@@ -8,9 +8,10 @@
  * driver connects when the container starts and a target that is not there fails the start; with
  * it, it connects in the background. fluentd-retry-wait/fluentd-max-retries shape the back-off
  * (1.5 times longer each time, at most a minute); past max-retries a batch is dropped and counted.
+ * fluentd-request-ack puts a chunk id in each message's option map and waits for fluentd's {ack: id}.
  */
 import { encode as msgpack, ExtData } from '@msgpack/msgpack';
-import { NotSupportedError } from '../common/errors.js';
+import { randomBytes } from 'node:crypto';
 import { tryGoDurationNs } from '../common/go-duration.js';
 import { COMMON_OPTS, extraAttributes, validateAttrs } from './attrs.js';
 import type { LogDriverFactory, LogInfo, LogMessage } from './driver.js';
@@ -26,7 +27,7 @@ const MAX_INT32 = 2 ** 31 - 1;
 
 interface FluentConfig {
   address: Address; bufferLimit: number; retryWaitMs: number; maxRetries: number; async: boolean;
-  reconnectIntervalMs: number; subSecond: boolean; writeTimeoutMs: number;
+  reconnectIntervalMs: number; subSecond: boolean; writeTimeoutMs: number; readTimeoutMs: number; requestAck: boolean;
 }
 
 function duration(s: string, wrap?: (m: string) => string): number {
@@ -79,18 +80,16 @@ function parseConfig(cfg: Record<string, string>): FluentConfig {
     reconnectIntervalMs = ms;
   }
   const subSecond = cfg['fluentd-sub-second-precision'] ? parseGoBool(cfg['fluentd-sub-second-precision']) : false;
-  if (cfg['fluentd-request-ack'] && parseGoBool(cfg['fluentd-request-ack'])) {
-    throw new NotSupportedError('log opt fluentd-request-ack=true of the fluentd log driver is not supported by berth', 'ERR_LOG_OPT');
-  }
+  const requestAck = cfg['fluentd-request-ack'] ? parseGoBool(cfg['fluentd-request-ack']) : false;
   let writeTimeoutMs = 0;
+  let readTimeoutMs = 0;
   for (const key of ['fluentd-write-timeout', 'fluentd-read-timeout']) {
     if (!cfg[key]) continue;
     const ms = duration(cfg[key], (m) => `invalid value for ${key}: value must be a duration`);
     if (ms < 0) throw optError(`invalid value for ${key}: value must be a duration that is non-negative`);
-    // the read timeout only bounds waiting for acks, which berth does not ask for
-    if (key === 'fluentd-write-timeout') writeTimeoutMs = ms;
+    if (key === 'fluentd-write-timeout') writeTimeoutMs = ms; else readTimeoutMs = ms;
   }
-  return { address, bufferLimit, retryWaitMs, maxRetries, async, reconnectIntervalMs, subSecond, writeTimeoutMs };
+  return { address, bufferLimit, retryWaitMs, maxRetries, async, reconnectIntervalMs, subSecond, writeTimeoutMs, readTimeoutMs, requestAck };
 }
 
 /** A line's RFC 3339 nano time as seconds and nanoseconds. */
@@ -101,7 +100,7 @@ function timeParts(time: string): [number, number] {
 }
 
 /** One forward-protocol message. */
-export function fluentdMessage(msg: LogMessage, tag: string, base: Record<string, string>, subSecond: boolean): Buffer {
+export function fluentdMessage(msg: LogMessage, tag: string, base: Record<string, string>, subSecond: boolean, chunk?: string): Buffer {
   const record: Record<string, string> = { ...base, source: msg.source, log: msg.line.toString('utf8') };
   if (msg.partial) {
     record.partial_message = 'true';
@@ -117,7 +116,7 @@ export function fluentdMessage(msg: LogMessage, tag: string, base: Record<string
     b.writeUInt32BE(nsec, 4);
     time = new ExtData(0, b);
   }
-  const out = msgpack([tag, time, record, {}]);
+  const out = msgpack([tag, time, record, chunk ? { chunk } : {}]);
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
@@ -137,11 +136,18 @@ export const fluentdDriver: LogDriverFactory = {
     const fc = parseConfig(cfg);
     const tag = renderTag(info);
     const base: Record<string, string> = { container_id: info.containerId, container_name: `/${info.containerName}`, ...extraAttributes(info) };
-    const transport = new StreamTransport(fc.address, undefined, fc.writeTimeoutMs);
+    const transport = new StreamTransport(fc.address, undefined, fc.writeTimeoutMs, fc.readTimeoutMs || undefined);
     if (!fc.async) await transport.connect();
     return new QueuedDriver({
       name: 'fluentd', transport, maxBytes: cfg.mode === 'non-blocking' ? bufferBudget(cfg) : fc.bufferLimit,
-      encode: (m) => [fluentdMessage(m, tag, base, fc.subSecond)],
+      encode: (m) => {
+        if (!fc.requestAck) return [fluentdMessage(m, tag, base, fc.subSecond)];
+        // fluent-logger's chunk id: the time and a random number, base64 (the target answers {ack: id})
+        const id = Buffer.concat([Buffer.alloc(8), randomBytes(8)]);
+        id.writeBigInt64LE(BigInt(Math.floor(Date.now() / 1000)));
+        const chunk = id.toString('base64');
+        return { frames: [fluentdMessage(m, tag, base, fc.subSecond, chunk)], ack: chunk };
+      },
       retry: { initialMs: fc.retryWaitMs, factor: 1.5, maxMs: 60_000, maxAttempts: fc.maxRetries },
       reconnectEveryMs: fc.async ? fc.reconnectIntervalMs : 0,
     });

@@ -44,11 +44,14 @@ const CLOSE_WAIT_MS = 3000;
 /** per-message overhead counted against the budget (the record around the line) */
 const OVERHEAD = 64;
 
+/** A message whose receipt the target confirms (fluentd-request-ack): its frames and the id the ack names. */
+export interface Acked { frames: Buffer[]; ack: string }
+
 export interface QueuedDriverOptions {
   name: string;
   transport: Transport;
   /** the frames of one message (empty: nothing to send, e.g. an empty line) */
-  encode(msg: LogMessage): Buffer[];
+  encode(msg: LogMessage): Buffer[] | Acked;
   maxBytes: number;
   retry?: RetryPolicy;
   closeWaitMs?: number;
@@ -92,6 +95,8 @@ export class QueuedDriver implements LogDriver {
 
   async close(): Promise<void> {
     this.closing = true;
+    // a pump waiting out a back-off tries once more now instead of holding the close
+    this.wake?.();
     const waitMs = this.o.closeWaitMs ?? CLOSE_WAIT_MS;
     if (this.pumping) {
       let timer: NodeJS.Timeout | undefined;
@@ -153,15 +158,19 @@ export class QueuedDriver implements LogDriver {
       if (this.o.reconnectEveryMs && (transport.age ?? 0) > this.o.reconnectEveryMs) { transport.close(); continue; }
       const batch = this.take();
       const frames: Buffer[] = [];
+      const acks: string[] = [];
       let bad = 0;
       for (const m of batch) {
-        try { frames.push(...this.o.encode(m)); } catch (e) {
+        try {
+          const enc = this.o.encode(m);
+          if (Array.isArray(enc)) frames.push(...enc); else { frames.push(...enc.frames); acks.push(enc.ack); }
+        } catch (e) {
           bad++;
           daemonLog.debug('log message not sendable', { driver: name, error: (e as Error).message });
         }
       }
       try {
-        if (frames.length) await transport.send(frames);
+        if (frames.length) await transport.send(frames, acks.length ? acks : undefined);
         this.shift(batch.length);
         if (batch.length > bad) logStats.count(logStats.delivered, name, batch.length - bad);
         if (bad) logStats.count(logStats.dropped, name, bad);

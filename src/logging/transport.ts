@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { decodeMultiStream } from '@msgpack/msgpack';
 import { BerthError } from '../common/errors.js';
 
 export interface Transport {
@@ -17,8 +18,11 @@ export interface Transport {
   readonly age?: number;
   /** Open the connection (or check the datagram target); rejects with a DialError. */
   connect(): Promise<void>;
-  /** Hand frames to the kernel; rejects when the connection failed (it is then closed). */
-  send(frames: Buffer[]): Promise<void>;
+  /**
+   * Hand frames to the kernel; rejects when the connection failed (it is then closed). With acks
+   * (stream only) it resolves once the target has acknowledged each id.
+   */
+  send(frames: Buffer[], acks?: string[]): Promise<void>;
   close(): void;
 }
 
@@ -59,13 +63,19 @@ function goError(a: Address, op: 'dial' | 'write', e: unknown): DialError {
 }
 
 const CONNECT_TIMEOUT_MS = 5000;
+/** fluent-logger waits for an ack for ever without a read timeout; berth gives up after this (then reconnects and sends again) */
+const ACK_TIMEOUT_MS = 30_000;
 
 /** tcp, tcp+tls and unix stream sockets. */
 export class StreamTransport implements Transport {
   private sock: Socket | null = null;
   private failure: Error | null = null;
   private connectedAt = 0;
-  constructor(private readonly addr: Address, private readonly timeoutMs = CONNECT_TIMEOUT_MS, private readonly writeTimeoutMs = 0) {}
+  /** acks awaited, by id (fluentd-request-ack) */
+  private readonly acks = new Map<string, () => void>();
+  /** readTimeoutMs: how long to wait for acks */
+  constructor(private readonly addr: Address, private readonly timeoutMs = CONNECT_TIMEOUT_MS, private readonly writeTimeoutMs = 0,
+    private readonly readTimeoutMs = ACK_TIMEOUT_MS) {}
 
   /** ms since the connection was made (0: none) */
   get age(): number { return this.sock ? Date.now() - this.connectedAt : 0; }
@@ -92,18 +102,26 @@ export class StreamTransport implements Transport {
         this.failure = null;
         sock.on('error', (e) => { this.failure ??= e; });
         sock.on('close', () => { this.failure ??= new Error('connection closed'); });
-        // the receivers do not answer (except fluentd acks, which are not asked for): drain what arrives
-        sock.on('data', () => undefined);
+        // only fluentd answers, with {ack: id} maps when acks are asked for; anything else is drained
+        void (async () => {
+          try {
+            for await (const v of decodeMultiStream(sock as AsyncIterable<Uint8Array>)) {
+              const id = (v as { ack?: unknown } | null)?.ack;
+              if (typeof id === 'string') { this.acks.get(id)?.(); this.acks.delete(id); }
+            }
+          } catch { /* not msgpack, or the connection ended: its sends fail on their own */ }
+        })();
         resolve();
       });
     });
   }
 
-  send(frames: Buffer[]): Promise<void> {
+  send(frames: Buffer[], acks?: string[]): Promise<void> {
     const sock = this.sock;
     if (!sock || this.failure) return Promise.reject(goError(this.addr, 'write', this.failure ?? new Error('not connected')));
     const data = frames.length === 1 ? frames[0] : Buffer.concat(frames);
-    return new Promise((resolve, reject) => {
+    const acked = acks?.length ? this.awaitAcks(sock, acks) : undefined;
+    const written = new Promise<void>((resolve, reject) => {
       // a target that stops reading would hold the write for ever: fluentd-write-timeout gives up on it
       const timer = this.writeTimeoutMs > 0
         ? setTimeout(() => sock.destroy(Object.assign(new Error('i/o timeout'), { code: 'ETIMEDOUT' })), this.writeTimeoutMs) : undefined;
@@ -111,6 +129,23 @@ export class StreamTransport implements Transport {
         clearTimeout(timer);
         if (e || this.failure) { const err = goError(this.addr, 'write', e ?? this.failure); this.close(); reject(err); } else resolve();
       });
+    });
+    return acked ? Promise.all([written, acked]).then(() => undefined) : written;
+  }
+
+  private awaitAcks(sock: Socket, ids: string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let left = ids.length;
+      const timer = setTimeout(() => {
+        for (const id of ids) this.acks.delete(id);
+        if (this.sock === sock) this.close();
+        reject(new DialError(`read ${addressText(this.addr)}: i/o timeout (no ack)`));
+      }, this.readTimeoutMs);
+      const closed = () => { clearTimeout(timer); reject(goError(this.addr, 'write', new Error('connection closed before the ack'))); };
+      sock.once('close', closed);
+      for (const id of ids) {
+        this.acks.set(id, () => { if (--left === 0) { clearTimeout(timer); sock.off('close', closed); resolve(); } });
+      }
     });
   }
 

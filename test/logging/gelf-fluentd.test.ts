@@ -104,6 +104,14 @@ test('fluentd forward protocol: record fields, tag, partial pieces of a long lin
     const m = await waitUntil('fluentd unix', () => urcv.messages.filter((x) => x.record.log === 'via-unix'), (v) => v.length > 0);
     assert.equal(typeof m[0].time, 'number');
     assert.equal(m[0].tag, (await inspect('fl2')).Id.slice(0, 12)); // the default tag: {{.ID}}
+    assert.equal(m[0].chunk, undefined);
+    // fluentd-request-ack: every message carries a chunk id the receiver acknowledges
+    const a = await d.berth(['run', '--name', 'fl3', '--log-driver', 'fluentd', '--log-opt', `fluentd-address=unix://${sock}`,
+      '--log-opt', 'fluentd-request-ack=true', 'busybox', 'sh', '-c', 'echo ack-1; echo ack-2']);
+    assert.equal(a.code, 0, a.stderr);
+    const acked = await waitUntil('acked messages', () => urcv.messages.filter((x) => String(x.record.log).startsWith('ack-')), (v) => v.length >= 2);
+    assert.ok(acked.every((x) => typeof x.chunk === 'string' && x.chunk.length > 0));
+    assert.notEqual(acked[0].chunk, acked[1].chunk);
   } finally { await urcv.stop(); }
 });
 

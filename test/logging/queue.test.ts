@@ -146,3 +146,24 @@ test('syslog frames and gelf chunks', () => {
   assert.ok(chunks.length > 1 && chunks.every((c) => c.length <= 1420 && c[0] === 0x1e && c[1] === 0x0f && c[11] === chunks.length));
   assert.deepEqual(JSON.parse(gunzipSync(Buffer.concat(chunks.map((c) => c.subarray(12)))).toString()), JSON.parse(json.toString()));
 });
+
+test('acks: a send with acks resolves on the answer, fails without one (read timeout)', async () => {
+  const { encode } = await import('@msgpack/msgpack');
+  const dir = mkdtempSync('/tmp/bt-lq-');
+  const path = join(dir, 'ack.sock');
+  let answer = true;
+  const srv = createServer((c) => c.on('data', () => { if (answer) c.write(encode({ ack: 'id-1' })); }));
+  await new Promise<void>((r) => srv.listen(path, () => r()));
+  const t = new StreamTransport({ proto: 'unix', path }, 1000, 0, 300);
+  try {
+    await t.connect();
+    await t.send([Buffer.from('x')], ['id-1']);
+    answer = false;
+    await assert.rejects(t.send([Buffer.from('y')], ['id-2']), /i\/o timeout \(no ack\)/);
+    assert.equal(t.connected, false);
+  } finally {
+    t.close();
+    srv.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { Decoder } from '@msgpack/msgpack';
+import { Decoder, encode } from '@msgpack/msgpack';
 
 const [kind, addr, keyFile, certFile] = process.argv.slice(2);
 // RECEIVER_COUNT=1 (the benchmark): only the number of messages, printed as {"count":n} when it changes
@@ -63,11 +63,13 @@ if (kind === 'gelf-udp') {
     void (async () => {
       try {
         for await (const v of dec.decodeStream(c as AsyncIterable<Uint8Array>)) {
-          const [tag, time, record] = v as [string, unknown, Record<string, string>];
+          const [tag, time, record, option] = v as [string, unknown, Record<string, string>, { chunk?: string } | undefined];
+          // fluentd-request-ack: answer as fluentd's in_forward does
+          if (option?.chunk) c.write(encode({ ack: option.chunk }));
           const t = time && typeof time === 'object' && 'data' in (time as object)
             ? (() => { const b = Buffer.from((time as { data: Uint8Array }).data); return { ext: (time as { type: number }).type, sec: b.readUInt32BE(0), nsec: b.readUInt32BE(4) }; })()
             : time;
-          out({ tag, time: t, record });
+          out({ tag, time: t, record, ...(option?.chunk ? { chunk: option.chunk } : {}) });
         }
       } catch { /* connection dropped */ }
     })();
