@@ -106,3 +106,12 @@ test('syslog: an unreachable tcp target fails the start (dockerd dials at start)
     assert.match(c.stderr, re);
   }
 });
+
+test('syslog: a policy restart makes the driver again, each run delivers (tcp)', async () => {
+  const id = (await d.ok(['run', '-d', '--name', 'again', '--restart', 'on-failure:2', '--log-driver', 'syslog',
+    '--log-opt', `syslog-address=tcp://127.0.0.1:${rs.tcpPort}`, 'busybox', 'sh', '-c', 'echo run-of-again; exit 1'])).trim();
+  const runs = await waitUntil('three runs at rsyslog', () => rs.out().filter((l) => l.includes('run-of-again')), (v) => v.length >= 3, 30_000);
+  assert.equal(runs.length, 3);
+  await waitUntil('the last exit', async () => JSON.parse(await d.ok(['inspect', id]))[0].State, (s: any) => !s.Running && !s.Restarting, 20_000);
+  assert.equal((await d.ok(['logs', id])), 'run-of-again\n'.repeat(3));
+});
