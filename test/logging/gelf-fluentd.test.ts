@@ -73,6 +73,10 @@ test('gelf over tcp: null-terminated JSON; an unreachable tcp target fails the s
     assert.equal(c.code, 125, opts.join(' '));
     assert.match(c.stderr, re);
   }
+  // the Engine API: HostConfig.LogConfig, a 400 with {message, code}
+  const api = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { LogConfig: { Type: 'gelf', Config: {} } } });
+  assert.equal(api.status, 400);
+  assert.deepEqual(api.body, { message: 'gelf-address is a required parameter', code: 'ERR_LOG_OPT' });
 });
 
 test('fluentd forward protocol: record fields, tag, partial pieces of a long line, sub-second time, unix socket', async () => {
