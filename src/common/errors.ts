@@ -107,7 +107,7 @@ const METRICS_CODES = [
 ] as const;
 /** logging drivers: network drivers (syslog, gelf, fluentd) */
 const LOGGING_NET_CODES = [
-  'ERR_LOGGING_NET_PLACEHOLDER',
+  'ERR_LOG_CONNECT',
 ] as const;
 /** logging drivers: local, journald, compression */
 const LOGGING_FILE_CODES = [

@@ -19,6 +19,7 @@ import { ExecSessions } from './exec-sessions.js';
 import { HealthMonitor, type HealthAction } from './health.js';
 import { healthHost } from './health-host.js';
 import { JsonLogConverter, jsonLogFiles } from './json-log.js';
+import { ContainerLogDrivers } from './log-drivers.js';
 import { logFileFormat, rotationOf, type LogConfig } from './log-config.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { PendingRestart } from './pending-restarts.js';
@@ -78,6 +79,8 @@ export class ContainerContext {
   readonly statsCollector = new StatsCollector();
   /** conmon's k8s-file logs converted to Docker's json-file (one converter for all containers) */
   readonly jsonLogs: JsonLogConverter;
+  /** the logging drivers (syslog, gelf, fluentd, ...) of running containers, fed by jsonLogs */
+  readonly logDrivers = new ContainerLogDrivers();
   /** host id ranges of containers with a private user namespace (--userns) */
   readonly userns: UsernsAllocator;
   closed = false;
@@ -87,7 +90,8 @@ export class ContainerContext {
     this.userns = new UsernsAllocator(deps.db);
     this.signals.setMaxListeners(0);
     this.health = new HealthMonitor(healthHost(this));
-    this.jsonLogs = new JsonLogConverter((id) => { const r = this.store.get(id); return !!r && (r.state.Running || r.state.Restarting); });
+    this.jsonLogs = new JsonLogConverter((id) => { const r = this.store.get(id); return !!r && (r.state.Running || r.state.Restarting); },
+      (id) => this.logDrivers.sinkFor(this.store.get(id), id));
     for (const d of [deps.paths.containers, deps.paths.conmonDir]) mkdirSync(d, { recursive: true });
   }
 

@@ -56,6 +56,8 @@ export async function handleExit(ctx: ContainerContext, id: string, exit: RunExi
       // the json-file log is complete before the exit is announced: `wait` then `logs` shows all of
       // it, also when a removal follows at once (a follow reader holds the file open)
       const logged = logsToFile(cur.hostConfig) ? ctx.jsonLogs.sync(id, ctx.jsonLogFiles(id, cur.hostConfig), true).catch(() => undefined) : undefined;
+      // the run's last lines reach its log driver before it closes (a restart makes a new one)
+      void Promise.resolve(logged).then(() => ctx.logDrivers.close(id));
       await Promise.all([releaseRun(ctx, updated, autoRemove), logged]);
       timer.mark('cleanup');
       ctx.deps.volumes?.noteUnmounted(id);

@@ -52,6 +52,16 @@ export function jsonLogLine(data: Buffer, stream: 'stdout' | 'stderr', time: str
   return `{"log":${log},"stream":"${stream}","time":"${time}"}\n`;
 }
 
+/** A finished line (or a piece of a long or unfinished one) as the log drivers get it: `data` without the newline. */
+export interface JoinedLine { data: Buffer; stream: 'stdout' | 'stderr'; time: string; newline: boolean }
+export type LineSink = (line: JoinedLine) => void;
+
+function emit(data: Buffer, stream: 'stdout' | 'stderr', time: string, newline: boolean, sink: LineSink | undefined): string {
+  sink?.({ data, stream, time, newline });
+  return jsonLogLine(newline ? Buffer.concat([data, NEWLINE]) : data, stream, time);
+}
+const NEWLINE = Buffer.from('\n');
+
 /** A line not finished yet: its pieces so far and the time of its first piece (Docker stamps all pieces with it). */
 export interface PendingLine { time: string; data: Buffer }
 
@@ -66,14 +76,14 @@ export class LineJoiner {
     if (initial) Object.assign(this.pending, initial);
   }
 
-  /** json-file lines produced by this record. */
-  push(r: K8sRecord): string[] {
+  /** json-file lines produced by this record; `sink` also gets each one as a structured line (for the container's log driver). */
+  push(r: K8sRecord, sink?: LineSink): string[] {
     const out: string[] = [];
     const p = this.pending[r.stream];
     const time = p?.time ?? r.time;
     let data = p ? Buffer.concat([p.data, r.data]) : r.data;
     while (data.length > DOCKER_MAX_LINE || (r.partial && data.length === DOCKER_MAX_LINE)) {
-      out.push(jsonLogLine(data.subarray(0, DOCKER_MAX_LINE), r.stream, time));
+      out.push(emit(data.subarray(0, DOCKER_MAX_LINE), r.stream, time, false, sink));
       data = data.subarray(DOCKER_MAX_LINE);
     }
     if (r.partial) {
@@ -81,17 +91,17 @@ export class LineJoiner {
       if (!data.length) delete this.pending[r.stream];
     } else {
       delete this.pending[r.stream];
-      out.push(jsonLogLine(Buffer.concat([data, Buffer.from('\n')]), r.stream, time));
+      out.push(emit(data, r.stream, time, true, sink));
     }
     return out;
   }
 
   /** The output ended (the container exited): unfinished lines become records without a newline. */
-  flush(): string[] {
+  flush(sink?: LineSink): string[] {
     const out: string[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const p = this.pending[stream];
-      if (p && p.data.length) out.push(jsonLogLine(p.data, stream, p.time));
+      if (p && p.data.length) out.push(emit(p.data, stream, p.time, false, sink));
       delete this.pending[stream];
     }
     return out;

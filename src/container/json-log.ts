@@ -27,7 +27,7 @@ import { dirname } from 'node:path';
 import { log } from '../common/log.js';
 import { punchHole } from '../common/punch-hole.js';
 import { compressLogFile } from '../logging/gzip-file.js';
-import { LineJoiner, parseK8sRecord, type PendingLine } from './json-log-format.js';
+import { LineJoiner, parseK8sRecord, type LineSink, type PendingLine } from './json-log-format.js';
 import { jsonRecordTime, LocalRecordEncoder } from './local-log-writer.js';
 import type { JsonFileRotation, LogFileFormat } from './log-config.js';
 
@@ -64,6 +64,8 @@ interface Source {
   lastTime?: string;
   /** the compression of the last rotated file, under way */
   compressing?: Promise<void>;
+  /** hands each line to the container's log driver, if it has one besides this file */
+  sink?: LineSink;
 }
 
 export class JsonLogConverter {
@@ -73,8 +75,8 @@ export class JsonLogConverter {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
-  /** isLive(id): the container may still write output (running or restarting). */
-  constructor(private readonly isLive: (id: string) => boolean) {
+  /** isLive(id): the container may still write output (running or restarting); deliver: each converted line to the container's log driver. */
+  constructor(private readonly isLive: (id: string) => boolean, private readonly deliver?: (id: string) => LineSink | undefined) {
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.timer.unref();
   }
@@ -128,7 +130,7 @@ export class JsonLogConverter {
     let src = this.sources.get(id);
     if (!src) {
       src = { files, offset: 0, jsonSize: 0, joiner: new LineJoiner(), loaded: false, chain: Promise.resolve(), dirty: false, punched: 0,
-        local: files.format === 'local' ? new LocalRecordEncoder() : undefined };
+        local: files.format === 'local' ? new LocalRecordEncoder() : undefined, sink: this.deliver?.(id) };
       this.sources.set(id, src);
     }
     return src;
@@ -234,7 +236,7 @@ export class JsonLogConverter {
           const base = src.offset;
           for (let nl = chunk.indexOf(0x0a); nl >= 0 && nl <= lastNl; nl = chunk.indexOf(0x0a, start)) {
             const rec = parseK8sRecord(chunk.subarray(start, nl));
-            if (rec) for (const l of src.joiner.push(rec)) { lines.push(l); bytes += Buffer.byteLength(l); }
+            if (rec) for (const l of src.joiner.push(rec, src.sink)) { lines.push(l); bytes += Buffer.byteLength(l); }
             start = nl + 1;
             // the file reaches max-size: commit here, so the next record goes to a rotated file (as dockerd: a file exceeds max-size by one record at most)
             if (max > 0 && src.jsonSize + bytes >= max && start <= lastNl) { await this.commit(src, lines, base + start); lines = []; bytes = 0; }
@@ -243,7 +245,7 @@ export class JsonLogConverter {
           if (bytesRead < buf.length) break;
         }
       }
-      if (final && !src.joiner.empty) await this.commit(src, src.joiner.flush(), src.offset);
+      if (final && !src.joiner.empty) await this.commit(src, src.joiner.flush(src.sink), src.offset);
       if (k8s && punchDue()) {
         src.punched = punchHole(k8s.fd, src.offset) ? src.offset : Infinity;
       }

@@ -76,6 +76,8 @@ function restoreJsonLogs(ctx: ContainerContext): void {
   for (const rec of ctx.store.all()) {
     const live = rec.state.Running || rec.state.Restarting;
     const files = logsToFile(rec.hostConfig) ? ctx.jsonLogFiles(rec.id, rec.hostConfig) : undefined;
+    // the driver first: what conmon wrote while the daemon was down reaches it too
+    if (live) ctx.logDrivers.reattach(rec, ctx.containerDir(rec.id));
     if (files && live) ctx.jsonLogs.track(rec.id, files);
     if (files && (live || parseTime(rec.state.StartedAt))) void ctx.jsonLogs.sync(rec.id, files, !live).catch(() => undefined);
   }
@@ -97,6 +99,7 @@ export async function shutdown(ctx: ContainerContext): Promise<void> {
   await Promise.all(ctx.runtimeCleanups.values());
   ctx.health.shutdown();
   await ctx.jsonLogs.close();
+  await ctx.logDrivers.closeAll();
   for (const id of [...ctx.exitWatches.keys()]) unwatchExit(ctx, id);
   ctx.tasks.clear(); // the tasks run on under conmon; the next daemon takes them up again
   for (const [id, w] of ctx.execWatches) { w.close(); ctx.execWatches.delete(id); }

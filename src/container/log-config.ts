@@ -1,11 +1,13 @@
 /**
  * HostConfig.LogConfig as dockerd checks it at create: the daemon's default merged in, the driver and
- * its options validated with dockerd's wording. berth has the json-file and none drivers; the other
- * drivers dockerd ships are refused as not supported rather than accepted and ignored.
+ * its options validated with dockerd's wording. json-file and none are checked here; the drivers of
+ * src/logging's registry (syslog, gelf, fluentd, ...) check their own options; the other drivers
+ * dockerd ships are refused as not supported rather than accepted and ignored.
  */
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
-import { ByteSizeError, fromHumanSize } from '../common/byte-size.js';
+import { ByteSizeError, fromHumanSize, ramInBytes } from '../common/byte-size.js';
 import { goParseBool, LOCAL_DEFAULTS, localLogConfig } from '../logging/local.js';
+import { LOG_DRIVERS } from '../logging/drivers.js';
 
 export interface LogConfig { Type: string; Config: Record<string, string> }
 
@@ -21,7 +23,7 @@ export type LogFileFormat = 'json' | 'local';
 export const DEFAULT_LOG_CONFIG: LogConfig = { Type: 'json-file', Config: {} };
 
 /** Drivers dockerd has built in that berth does not implement. */
-const OTHER_DOCKER_DRIVERS = new Set(['syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries', 'loki']);
+const OTHER_DOCKER_DRIVERS = new Set(['awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries', 'loki']);
 const JSON_FILE_OPTS = new Set(['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag']);
 /** json-file writes these as an "attrs" object in every record; berth does not. */
 const ATTR_OPTS = new Set(['labels', 'labels-regex', 'env', 'env-regex']);
@@ -44,13 +46,18 @@ export function validateLogConfig(cfg: LogConfig): void {
   if (mode !== '' && mode !== 'blocking' && mode !== 'non-blocking') {
     throw new InvalidArgumentError(`logger: logging mode not supported: ${mode}`, 'ERR_LOG_OPT');
   }
-  if ('max-buffer-size' in cfg.Config && mode !== 'non-blocking') {
-    throw new InvalidArgumentError("logger: max-buffer-size option is only supported with 'mode=non-blocking'", 'ERR_LOG_OPT');
+  if ('max-buffer-size' in cfg.Config) {
+    if (mode !== 'non-blocking') throw new InvalidArgumentError("logger: max-buffer-size option is only supported with 'mode=non-blocking'", 'ERR_LOG_OPT');
+    try { ramInBytes(cfg.Config['max-buffer-size']); } catch (e) {
+      if (e instanceof ByteSizeError) throw new InvalidArgumentError(`error parsing option max-buffer-size: ${e.message}`, 'ERR_LOG_OPT');
+      throw e;
+    }
   }
-  if (cfg.Type === 'local') { localLogConfig(cfg.Config); return; }
+  const driver = LOG_DRIVERS.get(cfg.Type);
+  if (driver) { driver.validate(cfg.Config); return; }
   if (cfg.Type !== 'json-file') {
     if (OTHER_DOCKER_DRIVERS.has(cfg.Type)) {
-      throw new NotSupportedError(`logging driver "${cfg.Type}" is not supported by berth (supported: json-file, local, none)`, 'ERR_LOG_DRIVER');
+      throw new NotSupportedError(`logging driver "${cfg.Type}" is not supported by berth (supported: json-file, local, journald, syslog, gelf, fluentd, none)`, 'ERR_LOG_DRIVER');
     }
     throw new InvalidArgumentError(`logger: no log driver named '${cfg.Type}' is registered`, 'ERR_LOG_DRIVER');
   }

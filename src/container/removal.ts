@@ -69,6 +69,7 @@ async function tearDown(ctx: ContainerContext, rec: ContainerRecord, opts: { vol
         deps.snapshots.remove(rec.id),
         Trash.at(deps.paths.runTrash).put(ctx.monitorDir(rec.id)),
         ctx.jsonLogs.untrack(rec.id).then(() => Trash.at(deps.paths.trash).put(ctx.containerDir(rec.id))),
+        ctx.logDrivers.close(rec.id),
       ]);
       ctx.userns.release(rec.id);
       ctx.store.delete(rec.id);

@@ -12,6 +12,7 @@ import { isDisposable, removesAfterFailedStart } from './auto-remove.js';
 import type { ContainerContext } from './context.js';
 import { watchExit } from './exit-watch.js';
 import { logsToFile } from './log-config.js';
+import { LogDriverStartError } from './log-drivers.js';
 import { dropRestart, isRestartCancelled, throwIfCancelled, type PendingRestart } from './pending-restarts.js';
 import { removeAutomatically } from './removal.js';
 import { ensureWorkingDir, specInputFor, userMounts } from './spec-input.js';
@@ -50,6 +51,9 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
   let attaching: ReturnType<NonNullable<typeof networks>['attach']> | undefined;
   let task: Task | undefined;
   try {
+    // dockerd makes the container's logger before the task: a log target it cannot reach fails the start
+    await ctx.logDrivers.open(rec, ctx.containerDir(id));
+    timer.mark('logDriver');
     const userns = ctx.userns.mapsOf(id);
     // the network (namespace, veths, /etc/hosts) needs neither the rootfs nor the volumes: it is set up
     // while they are mounted, and always settled before this start goes on or cleans up
@@ -117,12 +121,13 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
     await networks?.detach(rec).catch(() => undefined);
     await ctx.deps.snapshots.unmount(id).catch(() => undefined);
     failPendingAttaches(ctx, id);
+    await ctx.logDrivers.close(id);
     if (isRestartCancelled(e)) {
       // stopped before it ran: the last run's exit stays the container's state
       ctx.store.mutate(id, (r) => { r.state = { ...r.state, Status: 'exited', Running: false, Restarting: false, Pid: 0 }; });
       throw e;
     }
-    const { exitCode, error } = classifyStartError(e, rec.path);
+    const { exitCode, error } = e instanceof LogDriverStartError ? { exitCode: 128, error: e } : classifyStartError(e, rec.path);
     ctx.store.mutate(id, (r) => {
       r.state = { ...r.state, Running: false, Restarting: false, Pid: 0, ExitCode: exitCode, Error: error.message,
         Status: r.state.Restarting || parseTime(r.state.StartedAt) ? 'exited' : 'created' };

@@ -35,7 +35,8 @@ test('--log-driver none: output still reaches the attached client, nothing is wr
 test('unknown drivers and log opts are refused at create with dockerd wording; other drivers are not supported', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['--log-driver', 'bogus'], /logger: no log driver named 'bogus' is registered/],
-    [['--log-driver', 'syslog'], /logging driver "syslog" is not supported/],
+    [['--log-driver', 'awslogs'], /logging driver "awslogs" is not supported/],
+    [['--log-driver', 'syslog', '--log-opt', 'bogus=1'], /unknown log opt 'bogus' for syslog log driver/],
     [['--log-driver', 'journald'], /logging driver "journald" is not supported/],
     [['--log-opt', 'bogus=1'], /unknown log opt 'bogus' for json-file log driver/],
     [['--log-opt', 'max-size=abc'], /invalid size: 'abc'/],
