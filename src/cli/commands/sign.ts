@@ -147,8 +147,9 @@ export function registerSignCommands(program: Command, ctx: CliContext): void {
       if (sigs.length === 0 && bundles.length === 0) throw new ExitError(EXIT_NO_SIGNATURES, 'Error: no signatures found');
       const result = tools.verifySignatures(sigs, publicKey, { manifestDigest: listed.manifestDigest, annotations });
       // cosign's new bundle format: checked with sigstore-js, printed as cosign prints them (the statement as a payload)
+      const checkBundle = bundles.length ? (await tools.bundleTools()).checkBundle : undefined;
       for (const b of bundles) {
-        const r = tools.checkBundle(b, publicKey, { manifestDigest: listed.manifestDigest, annotations, reference: image });
+        const r = checkBundle!(b, publicKey, { manifestDigest: listed.manifestDigest, annotations, reference: image });
         if (r.payload) result.verified.push({ signature: { payload: Buffer.from(JSON.stringify(r.payload)), signature: '', annotations: {} }, payload: r.payload });
         else result.errors.push(r.error!);
       }
