@@ -44,6 +44,7 @@ import { SecretStore, type SecretInfo, type SecretSpecInput } from '../secret/se
 import { SecretFiles } from '../secret/secret-files.js';
 import { referencesOf } from '../secret/validation.js';
 import { ContainerStore } from '../record/container-store.js';
+import { addSignature, listSignatures, signingTarget, type AddSignatureOptions, type AddedSignature, type ListedSignatures, type SigningTarget } from './sign-ops.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -189,7 +190,7 @@ export class Engine {
   }
 
   private get transferStores(): transfer.TransferStores {
-    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers };
+    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers, admission: this.admission };
   }
 
   // ---------------------------------------------------------------- images
@@ -250,6 +251,15 @@ export class Engine {
 
   /** Known vulnerabilities of what `sbom` finds, from the OSV database under the root. */
   scan(target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> { return scanOf(this, target, opts); }
+
+  /** What a signature of a local image names: its repository and the digest the registry serves (docs/signing.md). */
+  signingTarget(name: string): SigningTarget { return signingTarget(this, name); }
+
+  /** Store a cosign signature made (by the CLI, which holds the key) for the image's signing target, and push it. */
+  addSignature(name: string, opts: AddSignatureOptions): Promise<AddedSignature> { return addSignature(this, name, opts); }
+
+  /** An image's signatures: the local ones, or the registry's (`remote`, or no such local image). */
+  signatures(name: string, opts: { remote?: boolean; auth?: transfer.RegistryCredentials } = {}): Promise<ListedSignatures> { return listSignatures(this, name, opts); }
 
   private scanDbInstance?: OsvDatabase;
   /** The OSV advisory database (`<root>/scan/osv.db`), opened on first use: most runs never scan. */
