@@ -37,7 +37,7 @@ test('unknown drivers and log opts are refused at create with dockerd wording; o
     [['--log-driver', 'bogus'], /logger: no log driver named 'bogus' is registered/],
     [['--log-driver', 'awslogs'], /logging driver "awslogs" is not supported/],
     [['--log-driver', 'syslog', '--log-opt', 'bogus=1'], /unknown log opt 'bogus' for syslog log driver/],
-    [['--log-driver', 'journald'], /logging driver "journald" is not supported/],
+    [['--log-driver', 'journald', '--log-opt', 'bogus=1'], /unknown log opt 'bogus' for journald log driver/],
     [['--log-opt', 'bogus=1'], /unknown log opt 'bogus' for json-file log driver/],
     [['--log-opt', 'max-size=abc'], /invalid size: 'abc'/],
     [['--log-opt', 'max-size=1k', '--log-opt', 'max-file=0'], /max-file cannot be less than 1/],
