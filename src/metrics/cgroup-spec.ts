@@ -18,6 +18,8 @@ export interface CgroupSpec {
   cpuPeriod?: number;
   /** v1 cpu.shares; v2 cpu.weight converted to shares as cAdvisor does */
   cpuShares?: number;
+  /** pids.max; undefined: unlimited */
+  pidsLimit?: number;
 }
 
 export function readCgroupSpec(cg: ContainerCgroup, read: FileReader = readFileOrUndefined): CgroupSpec {
@@ -29,7 +31,9 @@ export function specV1(read: FileReader, dir: (controller: string) => string): C
   const period = Number((read(join(dir('cpu'), 'cpu.cfs_period_us')) ?? '').trim());
   const shares = Number((read(join(dir('cpu'), 'cpu.shares')) ?? '').trim());
   const reservation = parseLimit(read(join(dir('memory'), 'memory.soft_limit_in_bytes')));
+  const pids = parseLimit(read(join(dir('pids'), 'pids.max')));
   return {
+    ...(pids !== undefined ? { pidsLimit: pids } : {}),
     memoryLimit: parseLimit(read(join(dir('memory'), 'memory.limit_in_bytes'))),
     ...(reservation !== undefined ? { memoryReservation: reservation } : {}),
     // -1: no quota
@@ -47,7 +51,9 @@ export function specV2(read: FileReader, dir: string): CgroupSpec {
   const period = Number(p);
   const weight = Number((f('cpu.weight') ?? '').trim());
   const low = parseLimit(f('memory.low'));
+  const pids = parseLimit(f('pids.max'));
   return {
+    ...(pids !== undefined ? { pidsLimit: pids } : {}),
     memoryLimit: parseLimit(f('memory.max')),
     ...(low ? { memoryReservation: low } : {}),
     ...(Number.isFinite(quota) && quota > 0 ? { cpuQuota: quota } : {}),

@@ -68,29 +68,57 @@ function containerFamilies(x: Exposition) {
 
 type Families = ReturnType<typeof containerFamilies>;
 
-/** Read every running container and write its series into `x`. */
-export function writeContainerSeries(x: Exposition, recs: ContainerRecord[], read: FileReader = readFileOrUndefined): void {
-  const fams = containerFamilies(x);
-  const now = Math.floor(Date.now() / 1000);
-  for (const rec of recs) {
-    const sample = sampleContainer(rec, read);
-    if (sample) writeSample(fams, sample, now);
+/**
+ * The limits of each running container, read from its cgroup once per start: they change only by
+ * `update` (and a restart), whose events drop the entry (see DaemonMetrics.attach), so a scrape reads
+ * only the counters (half the files).
+ */
+export class SpecCache {
+  private readonly specs = new Map<string, CgroupSpec>();
+
+  get(containerId: string, cg: ContainerCgroup, read: FileReader): CgroupSpec {
+    let spec = this.specs.get(containerId);
+    if (!spec) { spec = readCgroupSpec(cg, read); this.specs.set(containerId, spec); }
+    return spec;
+  }
+
+  forget(containerId: string): void { this.specs.delete(containerId); }
+
+  /** Drop the entries of containers that are no longer running. */
+  keepOnly(ids: Set<string>): void {
+    for (const id of this.specs.keys()) if (!ids.has(id)) this.specs.delete(id);
   }
 }
 
+/** Read every running container and write its series into `x`. */
+export function writeContainerSeries(x: Exposition, recs: ContainerRecord[], specs = new SpecCache(), read: FileReader = readFileOrUndefined): void {
+  const fams = containerFamilies(x);
+  const now = Math.floor(Date.now() / 1000);
+  const running = new Set<string>();
+  for (const rec of recs) {
+    const sample = sampleContainer(rec, specs, read);
+    if (!sample) continue;
+    running.add(rec.id);
+    writeSample(fams, sample, now);
+  }
+  specs.keepOnly(running);
+}
+
 /** One running container's counters; undefined when it is not running (or its cgroup is gone). */
-export function sampleContainer(rec: ContainerRecord, read: FileReader = readFileOrUndefined): ContainerSample | undefined {
+export function sampleContainer(rec: ContainerRecord, specs: SpecCache, read: FileReader = readFileOrUndefined): ContainerSample | undefined {
   if (!rec.state.Running || !rec.state.Pid) return undefined;
   const id = cgroupsPathOf(rec);
   const cg: ContainerCgroup = containerCgroup(id);
-  const stats = readCgroupStats(cg, read);
+  const spec = specs.get(rec.id, cg, read);
+  // the limits come from the cache; throttling counts only matter (and are only written) with a quota
+  const stats = readCgroupStats(cg, read, { limits: false, perCpu: false, throttling: spec.cpuQuota !== undefined });
   // a container that exited since the record was read has no cgroup left
   if (!stats.memory_stats || stats.memory_stats.usage === undefined) return undefined;
   const networks = rec.hostConfig?.NetworkMode === 'host' ? {} : parseNetDev(read(`/proc/${rec.state.Pid}/net/dev`));
   const started = Date.parse(rec.state.StartedAt);
   return {
     id, name: rec.name, image: rec.imageRef || rec.config?.Image || rec.imageId, version: cg.version,
-    stats, spec: readCgroupSpec(cg, read), networks,
+    stats, spec, networks,
     ...(Number.isFinite(started) && started > 0 ? { startedAt: started / 1000 } : {}),
   };
 }
@@ -175,7 +203,7 @@ export function writeSample(f: Families, s: ContainerSample, now: number): void 
   }
   const pids = s.stats.pids_stats ?? {};
   if (pids.current !== undefined) f.threads.add(base, pids.current);
-  f.threadsMax.add(base, pids.limit ?? 0);
+  f.threadsMax.add(base, s.spec.pidsLimit ?? 0);
   if (s.spec.cpuPeriod !== undefined) f.specCpuPeriod.add(base, s.spec.cpuPeriod);
   if (s.spec.cpuQuota !== undefined) f.specCpuQuota.add(base, s.spec.cpuQuota);
   if (s.spec.cpuShares !== undefined) f.specCpuShares.add(base, s.spec.cpuShares);

@@ -7,16 +7,18 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { Engine } from '../engine/engine.js';
 import type { EngineAction, EngineInstruments } from '../engine/instruments.js';
+import type { EngineEvent } from '../events/events.js';
 import { BerthError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import { Exposition } from './exposition.js';
-import { writeContainerSeries } from './container-series.js';
+import { SpecCache, writeContainerSeries } from './container-series.js';
 import { EngineSeries, writeProcessSeries } from './engine-series.js';
 
 /** client_golang's default buckets, which dockerd's timers use */
 const DEF_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const CONTAINER_ACTIONS: EngineAction[] = ['create', 'start', 'stop', 'delete', 'exec'];
 const IMAGE_ACTIONS: EngineAction[] = ['pull', 'push', 'build'];
+const LIMIT_EVENTS = new Set(['start', 'update', 'restart', 'die', 'destroy']);
 
 /** dockerd's builder_builds_failed_total reasons, from the build error. */
 export function buildFailureReason(e: unknown): string {
@@ -40,6 +42,7 @@ export class DaemonMetrics implements EngineInstruments, ApiRequestObserver {
   readonly registry = new Registry();
   private engineSeries?: EngineSeries;
   private engine?: Engine;
+  private readonly specs = new SpecCache();
   private readonly containerActions = new Histogram({
     name: 'engine_daemon_container_actions_seconds', help: 'The number of seconds it takes to process each container action',
     labelNames: ['action'], buckets: DEF_BUCKETS, registers: [this.registry],
@@ -74,7 +77,11 @@ export class DaemonMetrics implements EngineInstruments, ApiRequestObserver {
     this.engine = engine;
     this.engineSeries = new EngineSeries(engine);
     engine.instruments = this;
-    engine.eventLog.on('event', () => this.events.inc());
+    engine.eventLog.on('event', (ev: EngineEvent) => {
+      this.events.inc();
+      // a container's limits change with update and are new at each start
+      if (ev.Type === 'container' && LIMIT_EVENTS.has(ev.Action)) this.specs.forget(ev.Actor.ID);
+    });
   }
 
   actionDone(action: EngineAction, seconds: number, error?: unknown): void {
@@ -96,8 +103,9 @@ export class DaemonMetrics implements EngineInstruments, ApiRequestObserver {
     const x = new Exposition();
     if (this.engine && this.engineSeries) {
       try {
-        this.engineSeries.write(x);
-        writeContainerSeries(x, this.engine.containers.records());
+        const records = this.engine.containers.records();
+        this.engineSeries.write(x, records);
+        writeContainerSeries(x, records, this.specs);
       } catch (e) {
         // a scrape must answer even when one store is busy or a cgroup vanished mid-read
         log.warn('metrics: collecting engine series failed', { message: (e as Error).message });

@@ -11,6 +11,7 @@ import { healthStats } from '../container/health.js';
 import { logStats } from '../logging/driver.js';
 import { dirSizeSync } from '../container/views.js';
 import { Exposition, labels } from './exposition.js';
+import type { ContainerRecord } from '../record/container-store.js';
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
 /** volume sizes walk directories: kept this long, so a 15 s scrape interval does not walk them every time */
@@ -30,8 +31,9 @@ export class EngineSeries {
 
   constructor(private readonly engine: Engine) {}
 
-  write(x: Exposition): void {
-    this.writeEngine(x);
+  /** `records`: the container table as read for this scrape (read once; the container series use it too) */
+  write(x: Exposition, records: ContainerRecord[]): void {
+    this.writeEngine(x, records);
     this.writeStores(x);
     const delivered = x.family('berth_log_lines_delivered_total', 'Log lines delivered by the logging driver.', 'counter');
     for (const [driver, n] of logStats.delivered) delivered.add(labels({ driver }), n);
@@ -39,9 +41,9 @@ export class EngineSeries {
     for (const [driver, n] of logStats.dropped) dropped.add(labels({ driver }), n);
   }
 
-  private writeEngine(x: Exposition): void {
+  private writeEngine(x: Exposition, records: ContainerRecord[]): void {
     const states = { running: 0, paused: 0, stopped: 0 };
-    for (const rec of this.engine.containers.records()) {
+    for (const rec of records) {
       if (rec.state.Paused) states.paused++;
       else if (rec.state.Running) states.running++;
       else states.stopped++;

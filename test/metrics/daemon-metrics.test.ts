@@ -107,6 +107,12 @@ test('exec through the API is timed', async () => {
   assert.ok(one(s, 'engine_daemon_container_actions_seconds_count', { action: 'exec' }).value >= 1);
 });
 
+test('a limit changed by update shows at the next scrape (the limits cache is dropped by the event)', async () => {
+  assert.equal(one(scrape().samples, 'container_spec_memory_limit_bytes', { name: 'mem' }).value, 64 << 20);
+  await d.ok(['update', '--memory', '128m', '--memory-swap', '256m', 'mem']);
+  assert.equal(one(scrape().samples, 'container_spec_memory_limit_bytes', { name: 'mem' }).value, 128 << 20);
+});
+
 test('promtool accepts the output', () => {
   const { text } = scrape();
   const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });

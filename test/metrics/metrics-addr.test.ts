@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAEMON_NODE_FLAGS } from '../../src/daemon/node-flags.js';
 import { CLI_MAIN, apiRequest, cleanEnv, waitFor } from '../helpers/daemon.js';
@@ -34,14 +34,14 @@ after(async () => {
   }
 });
 
-function serve(extra: string[]) {
+function serve(extra: string[], configFile = '/dev/null') {
   const base = mkdtempSync('/tmp/bt-maddr-');
   bases.push(base);
   const socket = join(base, 'run', 'berth.sock');
   const logFile = join(base, 'daemon.log');
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, CLI_MAIN, 'serve', '-H', `unix://${socket}`, '--root', join(base, 'root'),
-    '--run-root', join(base, 'run'), '--fix-cgroups', '--config-file', '/dev/null', ...extra], { env: cleanEnv(), stdio: ['ignore', fd, fd] });
+    '--run-root', join(base, 'run'), '--fix-cgroups', '--config-file', configFile, ...extra], { env: cleanEnv(), stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = new Promise<number>((resolve) => child.once('exit', (code, sig) => resolve(code ?? (sig ? 128 : 1))));
   return { base, socket, child, exited, log: () => readFileSync(logFile, 'utf8') };
@@ -55,6 +55,18 @@ test('a metrics address in use stops the start, with the reason, before the root
   assert.equal(code, 1, d.log());
   assert.match(d.log(), new RegExp(`metrics address 127\\.0\\.0\\.1:${port} is already in use`));
   assert.ok(!existsSync(join(d.base, 'root')), 'the root was created');
+});
+
+test('daemon.json "metrics-addr" is applied like the flag', async () => {
+  const dir = mkdtempSync('/tmp/bt-maddr-cfg-');
+  bases.push(dir);
+  const cfg = join(dir, 'daemon.json');
+  writeFileSync(cfg, JSON.stringify({ 'metrics-addr': `127.0.0.1:${port}` }));
+  const d = serve([], cfg);
+  const timer = setTimeout(() => d.child.kill('SIGKILL'), 30_000);
+  assert.equal(await d.exited, 1, d.log());
+  clearTimeout(timer);
+  assert.match(d.log(), /is already in use/);
 });
 
 test('a malformed metrics address is refused', async () => {
