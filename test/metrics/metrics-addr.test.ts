@@ -94,3 +94,27 @@ test('--metrics-optional starts without metrics and warns', async () => {
     }
   }
 });
+
+test('a non-loopback metrics address works and is warned about', async () => {
+  const free = createServer();
+  await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+  const other = (free.address() as { port: number }).port;
+  await new Promise((r) => free.close(r));
+  const d = serve(['--metrics-addr', `0.0.0.0:${other}`]);
+  try {
+    await waitFor(async () => {
+      if (d.child.exitCode !== null) throw new Error(`daemon exited: ${d.log()}`);
+      try { return (await apiRequest(d.socket, 'GET', '/_ping')).status === 200; } catch { return false; }
+    }, 30_000, 'daemon to answer /_ping');
+    assert.match(d.log(), /metrics are served on a non-loopback address without authentication/);
+    const r = spawnSync('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${other}/metrics`], { encoding: 'utf8', timeout: 20_000 });
+    assert.match(r.stdout, /^# HELP /m);
+  } finally {
+    if (d.child.exitCode === null) {
+      d.child.kill('SIGTERM');
+      const timer = setTimeout(() => d.child.kill('SIGKILL'), 15_000);
+      await d.exited;
+      clearTimeout(timer);
+    }
+  }
+});
