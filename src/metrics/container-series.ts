@@ -111,7 +111,8 @@ export function sampleContainer(rec: ContainerRecord, specs: SpecCache, read: Fi
   const cg: ContainerCgroup = containerCgroup(id);
   const spec = specs.get(rec.id, cg, read);
   // the limits come from the cache; throttling counts only matter (and are only written) with a quota
-  const stats = readCgroupStats(cg, read, { limits: false, perCpu: false, throttling: spec.cpuQuota !== undefined });
+  // (and no I/O counts: the blkio files are the dearest reads, the bytes are what dashboards use)
+  const stats = readCgroupStats(cg, read, { limits: false, perCpu: false, ioCounts: false, throttling: spec.cpuQuota !== undefined });
   // a container that exited since the record was read has no cgroup left
   if (!stats.memory_stats || stats.memory_stats.usage === undefined) return undefined;
   const networks = rec.hostConfig?.NetworkMode === 'host' ? {} : parseNetDev(read(`/proc/${rec.state.Pid}/net/dev`));

@@ -27,6 +27,8 @@ function osRelease(): { name: string; version: string } {
 
 export class EngineSeries {
   private info?: string;
+  /** os.cpus() parses /proc/cpuinfo: once */
+  private cpuCount?: number;
   private volumeSizes = new Map<string, { at: number; bytes: number }>();
 
   constructor(private readonly engine: Engine) {}
@@ -58,7 +60,7 @@ export class EngineSeries {
       });
     })();
     x.family('engine_daemon_engine_info', 'The information related to the engine and the OS it is running on', 'gauge').add(this.info, 1);
-    x.family('engine_daemon_engine_cpus_cpus', 'The number of cpus that the host system of the engine has', 'gauge').add('', cpus().length);
+    x.family('engine_daemon_engine_cpus_cpus', 'The number of cpus that the host system of the engine has', 'gauge').add('', this.cpuCount ??= cpus().length);
     x.family('engine_daemon_engine_memory_bytes', 'The number of bytes of memory that the host system of the engine has', 'gauge').add('', totalmem());
     x.family('engine_daemon_health_checks_total', 'The total number of health checks', 'counter').add('', healthStats.checks);
     x.family('engine_daemon_health_checks_failed_total', 'The total number of failed health checks', 'counter').add('', healthStats.failed);

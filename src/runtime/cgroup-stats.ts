@@ -79,6 +79,8 @@ export interface StatsReadOptions {
   perCpu?: boolean;
   /** cpu.stat throttling counters (default true) */
   throttling?: boolean;
+  /** v1 blkio I/O counts (io_serviced; default true): the bytes are always read */
+  ioCounts?: boolean;
 }
 
 /** v1 blkio: does the CFQ file exist on this host? (learnt once: failed reads throw, which costs) */
@@ -93,7 +95,7 @@ export interface CgroupStats {
 
 /** Stats from v1 hierarchies; `dir(controller)` gives the container's directory in that hierarchy. */
 export function statsV1(read: FileReader, dir: (controller: string) => string, memTotal = totalmem(), opts: StatsReadOptions = {}): CgroupStats {
-  const { limits = true, perCpu = true, throttling = true } = opts;
+  const { limits = true, perCpu = true, throttling = true, ioCounts = true } = opts;
   const mem = (f: string) => read(join(dir('memory'), f));
   const usageText = mem('memory.usage_in_bytes');
   let memory_stats: any = {};
@@ -131,7 +133,7 @@ export function statsV1(read: FileReader, dir: (controller: string) => string, m
   };
   const blkio_stats = {
     io_service_bytes_recursive: nullIfEmpty(pick('blkio.io_service_bytes_recursive', 'blkio.throttle.io_service_bytes_recursive')),
-    io_serviced_recursive: nullIfEmpty(pick('blkio.io_serviced_recursive', 'blkio.throttle.io_serviced_recursive')),
+    io_serviced_recursive: ioCounts ? nullIfEmpty(pick('blkio.io_serviced_recursive', 'blkio.throttle.io_serviced_recursive')) : null,
     io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null,
     io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null,
   };
