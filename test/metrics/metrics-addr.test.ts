@@ -77,8 +77,15 @@ test('a malformed metrics address is refused', async () => {
   assert.match(d.log(), /invalid metrics address "localhost": use host:port/);
 });
 
-test('--metrics-optional starts without metrics and warns', async () => {
-  const d = serve(['--metrics-addr', `127.0.0.1:${port}`, '--metrics-optional']);
+for (const how of ['flag', 'daemon.json'] as const) test(`--metrics-optional (${how}) starts without metrics and warns`, async () => {
+  let d: ReturnType<typeof serve>;
+  if (how === 'flag') d = serve(['--metrics-addr', `127.0.0.1:${port}`, '--metrics-optional']);
+  else {
+    const dir = mkdtempSync('/tmp/bt-maddr-cfg-');
+    bases.push(dir);
+    writeFileSync(join(dir, 'daemon.json'), JSON.stringify({ 'metrics-addr': `127.0.0.1:${port}`, 'metrics-optional': true }));
+    d = serve([], join(dir, 'daemon.json'));
+  }
   try {
     await waitFor(async () => {
       if (d.child.exitCode !== null) throw new Error(`daemon exited: ${d.log()}`);
