@@ -21,8 +21,8 @@ before(async () => {
   d = await startDaemon({ extraArgs: ['--metrics-addr', `127.0.0.1:${PORT}`] });
   await d.ok(['run', '-d', '--name', 'mem', '-m', '64m', 'busybox', 'sleep', '300']);
   await d.ok(['run', '-d', '--name', 'cpu', '--cpus', '0.5', 'busybox', 'sh', '-c', 'i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; sleep 300']);
-  // ~30 KB of ICMP to the bridge's gateway and back
-  await d.ok(['run', '-d', '--name', 'net', 'busybox', 'sh', '-c', 'ping -c 30 -i 0.05 -s 1000 172.17.0.1; sleep 300']);
+  // ~57 KB of ICMP to the bridge's gateway and back
+  await d.ok(['run', '-d', '--name', 'net', 'busybox', 'sh', '-c', 'ping -c 40 -i 0.05 -s 1400 172.17.0.1; sleep 300']);
   // direct I/O, so the bytes are the container's own (not page cache written back later by the kernel);
   // the (never reached) write limit because this host's kernel accounts v1 blkio only for throttled cgroups
   const dev = spawnSync('findmnt', ['-no', 'SOURCE', '-T', d.root], { encoding: 'utf8' }).stdout.trim();
@@ -49,10 +49,10 @@ test('per-container series carry cAdvisor names and plausible values', async () 
   let s: Sample[] = [];
   await waitFor(() => {
     s = scrape().samples;
-    // ~20 of the 30 echo replies (~1 KB each) back and the 8 MiB written
-    const rx = s.find((x) => x.name === 'container_network_receive_bytes_total' && x.labels.name === 'net' && x.labels.interface === 'eth0');
+    // more than half of the 40 echo requests and replies (~1.4 KB each) counted, and the 8 MiB written
+    const net = (name: string) => s.find((x) => x.name === name && x.labels.name === 'net' && x.labels.interface === 'eth0')?.value ?? 0;
     const wr = s.filter((x) => x.name === 'container_fs_writes_bytes_total' && x.labels.name === 'disk').reduce((a, b) => a + b.value, 0);
-    return !!rx && rx.value > 20_000 && wr >= 8 << 20;
+    return net('container_network_receive_bytes_total') > 30_000 && net('container_network_transmit_bytes_total') > 30_000 && wr >= 8 << 20;
   }, 30_000, 'network and disk counters to grow');
 
   const mem = one(s, 'container_spec_memory_limit_bytes', { name: 'mem' });
@@ -71,9 +71,9 @@ test('per-container series carry cAdvisor names and plausible values', async () 
   const rss = one(s, 'container_memory_rss', { name: 'mem' }).value;
   assert.ok(ws >= 0 && ws <= usage && usage > 0 && rss > 0, `working set ${ws}, usage ${usage}, rss ${rss}`);
   const rx = one(s, 'container_network_receive_bytes_total', { name: 'net', interface: 'eth0' }).value;
-  assert.ok(rx > 20_000, `rx ${rx}`);
+  assert.ok(rx > 30_000, `rx ${rx}`);
   const tx = one(s, 'container_network_transmit_bytes_total', { name: 'net', interface: 'eth0' }).value;
-  assert.ok(tx > 20_000, `tx ${tx}`);
+  assert.ok(tx > 30_000, `tx ${tx}`);
   const rxp = one(s, 'container_network_receive_packets_total', { name: 'net', interface: 'eth0' }).value;
   assert.ok(rxp >= 15, `rx packets ${rxp}`);
   const dev = one(s, 'container_fs_writes_bytes_total', { name: 'disk' }).labels.device;
