@@ -17,8 +17,8 @@ if [ "${1:-}" = "--test" ]; then
   PACKAGES+=(shellcheck)
   # signing and policy tests
   PACKAGES+=(podman)
-  # metrics tests: promtool and a Prometheus server
-  PACKAGES+=(prometheus)
+  # metrics tests: promtool and a Prometheus server; curl scrapes inside the test daemon's namespace
+  PACKAGES+=(prometheus curl)
   # logging driver tests: network receivers
   PACKAGES+=(rsyslog)
   # logging driver tests: journald

@@ -15,6 +15,7 @@ export type {
 } from './engine/image-transfer.js';
 export { BuildStepError, type EngineBuildOptions, type BuildCachePruneOptions, type BuildResult } from './engine/build.js';
 export type { EventStreamOptions } from './engine/event-stream.js';
+export type { EngineInstruments, EngineAction } from './engine/instruments.js';
 export type { DiskUsage, DiskUsageType, TypeUsage } from './engine/disk-usage.js';
 export type { EngineEvent, EventType } from './events/events.js';
 export type { ImageRecord, ImageLayer } from './image/image-store.js';

@@ -20,14 +20,22 @@ export interface Ctx {
 
 export type Handler = (ctx: Ctx) => Promise<void> | void;
 
-interface Route { method: string; re: RegExp; handler: Handler }
+interface Route { method: string; re: RegExp; handler: Handler; template: string }
+
+/**
+ * A route's pattern as a bounded label for metrics: `/containers/([^/]+)/start` -> `/containers/{id}/start`,
+ * `/images/(.+)/json` -> `/images/{name}/json` (raw paths would make one series per container).
+ */
+export function routeTemplate(pattern: string): string {
+  return pattern.replace(/\(\[\^\/\]\+\)/g, '{id}').replace(/\(\.\+\)|\.\+/g, '{name}').replace(/[()]/g, '');
+}
 
 /** Method + anchored regex routes; the regex groups become ctx.params. */
 export class Router {
   private routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, re: new RegExp('^' + pattern + '$'), handler });
+    this.routes.push({ method, re: new RegExp('^' + pattern + '$'), handler, template: routeTemplate(pattern) });
     return this;
   }
   get(p: string, h: Handler): this { return this.add('GET', p, h); }
@@ -36,13 +44,13 @@ export class Router {
   delete(p: string, h: Handler): this { return this.add('DELETE', p, h); }
   head(p: string, h: Handler): this { return this.add('HEAD', p, h); }
 
-  match(method: string, path: string): { handler: Handler; params: string[] } | 'method' | undefined {
+  match(method: string, path: string): { handler: Handler; params: string[]; template: string } | 'method' | undefined {
     let pathMatched = false;
     for (const r of this.routes) {
       const m = r.re.exec(path);
       if (!m) continue;
       pathMatched = true;
-      if (r.method === method) return { handler: r.handler, params: m.slice(1).map((x) => decodeURIComponent(x ?? '')) };
+      if (r.method === method) return { handler: r.handler, params: m.slice(1).map((x) => decodeURIComponent(x ?? '')), template: r.template };
     }
     return pathMatched ? 'method' : undefined;
   }

@@ -22,6 +22,7 @@ import { scanRoutes } from './routes/scan.js';
 import { auditRoutes } from './routes/audit.js';
 import { signatureRoutes } from './routes/signatures.js';
 import { debugEnabled, log } from '../common/log.js';
+import type { ApiRequestObserver } from '../metrics/daemon-metrics.js';
 
 /**
  * Operations of the Engine API whose engine part lands with a later piece of
@@ -95,15 +96,19 @@ export function negotiatePath(rawPath: string): { version: string; path: string 
 /**
  * With `tls`, an https server (a TCP listener of `berth serve --tlsverify`); the same API either way.
  * `facts`: what the daemon knows about itself, for the audit (absent: the audit refuses).
+ * `requests`: told of every request's route template, status and duration (the daemon's metrics).
  */
-export function createApiServer(engine: Engine, tls?: TlsOptions, facts?: DaemonFacts): Server {
+export function createApiServer(engine: Engine, tls?: TlsOptions, facts?: DaemonFacts, requests?: ApiRequestObserver): Server {
   const router = buildRouter();
+  /** the matched route's template, for `requests` (unmatched requests count as one route) */
+  const routeOf = new WeakMap<IncomingMessage, string>();
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer; body: Buffer }) => {
     const url = new URL(req.url ?? '/', 'http://berth');
     const { version, path } = negotiatePath(url.pathname.replace(/\/+$/, '') || '/');
     const m = router.match(req.method ?? 'GET', path);
     if (m === undefined) throw new NotFoundError(`page not found`, 'ERR_NO_ROUTE');
+    if (m !== 'method') routeOf.set(req, m.template);
     if (m === 'method') throw new BerthError(`method ${req.method} not allowed for ${path}`, { code: 'ERR_METHOD', status: 405 });
     const ctx: Ctx = { req, res, params: m.params, query: new Query(url.searchParams), version, engine, upgrade, facts };
     await m.handler(ctx);
@@ -117,6 +122,11 @@ export function createApiServer(engine: Engine, tls?: TlsOptions, facts?: Daemon
     res.setHeader('Api-Version', API_VERSION);
     res.setHeader('Docker-Experimental', 'false');
     res.setHeader('Ostype', 'linux');
+    if (requests) {
+      const t0 = performance.now();
+      // 'close' also ends aborted and streamed responses
+      res.once('close', () => requests.requestDone(req.method ?? 'GET', routeOf.get(req) ?? 'unmatched', res.statusCode, (performance.now() - t0) / 1000));
+    }
     if (debugEnabled()) {
       const t0 = performance.now();
       res.on('finish', () => log.debug('request', { method: req.method, url: req.url, status: res.statusCode, at: +t0.toFixed(1), ms: +(performance.now() - t0).toFixed(2) }));
@@ -128,8 +138,11 @@ export function createApiServer(engine: Engine, tls?: TlsOptions, facts?: Daemon
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const res = new ServerResponse(req);
     res.assignSocket(socket as never);
-    readUpgradeBody(req, socket, head).then(({ body, rest }) => dispatch(req, res, { socket, head: rest, body })).catch((e) => {
+    const t0 = performance.now();
+    const done = (status: number) => requests?.requestDone(req.method ?? 'GET', routeOf.get(req) ?? 'unmatched', status, (performance.now() - t0) / 1000);
+    readUpgradeBody(req, socket, head).then(({ body, rest }) => dispatch(req, res, { socket, head: rest, body })).then(() => done(101), (e) => {
       const err = toBerthError(e);
+      done(err.status);
       if (!socket.writable) return;
       const body = JSON.stringify(errorBody(err)) + '\n';
       socket.end(`HTTP/1.1 ${err.status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

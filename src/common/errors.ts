@@ -114,7 +114,7 @@ const SECRET_CODES = [
 ] as const;
 /** metrics (src/metrics) */
 const METRICS_CODES = [
-  'ERR_METRICS_PLACEHOLDER',
+  'ERR_METRICS_ADDR', 'ERR_METRICS_ADDR_IN_USE',
 ] as const;
 /** logging drivers: network drivers (syslog, gelf, fluentd) */
 const LOGGING_NET_CODES = [

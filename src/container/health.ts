@@ -76,6 +76,12 @@ export function validateHealthcheck(hc: any, onFailure: unknown): void {
 
 interface Probe { timer?: NodeJS.Timeout; startedAt: number; busy: boolean; plan: HealthPlan; gen: number }
 
+/**
+ * Health checks run and those that could not run (dockerd's engine_daemon_health_checks_total and
+ * ..._failed_total: a check whose command ran and failed is a result, not a failed check); read by the metrics endpoint.
+ */
+export const healthStats = { checks: 0, failed: 0 };
+
 export class HealthMonitor {
   private readonly probes = new Map<string, Probe>();
   private gen = 0;
@@ -137,7 +143,9 @@ export class HealthMonitor {
   private async check(id: string, p: Probe): Promise<HealthState | undefined> {
     const start = nowRfc3339Nano();
     let result: ProbeResult;
+    healthStats.checks++;
     try { result = await this.host.runProbe(id, p.plan.cmd, p.plan.timeout); } catch (e) {
+      healthStats.failed++;
       result = { exitCode: -1, output: (e as Error).message };
     }
     const rec = this.host.record(id);

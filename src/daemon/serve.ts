@@ -15,6 +15,8 @@ import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
 import type { Server } from 'node:http';
+import { DaemonMetrics } from '../metrics/daemon-metrics.js';
+import { isLoopback, listenMetrics, parseMetricsAddr, type MetricsAddress } from '../metrics/server.js';
 
 export interface DaemonConfig {
   /** the first of `hosts` */
@@ -35,6 +37,10 @@ export interface DaemonConfig {
   configOptions: Record<string, unknown>;
   /** the effective log level: --log-level, daemon.json "log-level", BERTH_LOG_LEVEL, else info */
   logLevel: string;
+  /** --metrics-addr / "metrics-addr": where /metrics is served (absent: no metrics listener) */
+  metricsAddr?: string;
+  /** --metrics-optional: an unusable metrics address is a warning, not a refusal to start */
+  metricsOptional: boolean;
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -78,6 +84,8 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     .option('--log-driver <name>', 'default driver for container logs (json-file or none)', '')
     .option('--log-opt <key=value>', 'default log driver option; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--config-file <path>', 'daemon configuration file', '')
+    .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://<host:port>/metrics (e.g. 127.0.0.1:9323)', '')
+    .option('--metrics-optional', 'start without metrics (and warn) when the metrics address cannot be listened on')
     .option('--log-level <level>', 'debug, info, warn, error', '');
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
@@ -109,6 +117,8 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     ...(existsSync(cfgPath) ? { configFile: cfgPath } : {}),
     configOptions: file,
     logLevel: o.logLevel || fileLevel || process.env.BERTH_LOG_LEVEL || 'info',
+    ...(pick(o.metricsAddr, 'metrics-addr') ? { metricsAddr: pick(o.metricsAddr, 'metrics-addr') } : {}),
+    metricsOptional: Boolean(o.metricsOptional) || file['metrics-optional'] === true,
   };
 }
 
@@ -148,15 +158,33 @@ export async function main(argv: string[]): Promise<number | void> {
   }
   let addrs: ListenAddress[];
   let tlsOptions: ReturnType<typeof tlsServerOptions> | undefined;
+  let metricsAddr: MetricsAddress | undefined;
   try {
     // every address and certificate is checked before any state is touched
     addrs = cfg.hosts.map(parseListenAddress);
     checkTcpAccess(addrs, cfg.tls);
     if (addrs.some((a) => a.kind === 'tcp')) tlsOptions = tlsServerOptions(cfg.tls!.files);
+    if (cfg.metricsAddr) metricsAddr = parseMetricsAddr(cfg.metricsAddr);
   } catch (e) {
     if (!(e instanceof BerthError)) throw e;
     process.stderr.write(`berth serve: ${e.message}\n`);
     return 1;
+  }
+  // the metrics listener is opened before any state is touched too: a port in use stops the start here
+  const metrics = metricsAddr ? new DaemonMetrics() : undefined;
+  let metricsServer: Server | undefined;
+  if (metricsAddr && metrics) {
+    try {
+      metricsServer = await listenMetrics(metricsAddr, metrics);
+      if (!isLoopback(metricsAddr.host)) log.warn('metrics are served on a non-loopback address without authentication', { address: metricsAddr.display });
+    } catch (e) {
+      if (!(e instanceof BerthError)) throw e;
+      if (!cfg.metricsOptional) {
+        process.stderr.write(`berth serve: ${e.message} (use --metrics-optional to start without metrics)\n`);
+        return 1;
+      }
+      log.warn(`starting without metrics: ${e.message}`);
+    }
   }
   const socketPaths = addrs.flatMap((a) => (a.kind === 'unix' ? [a.path] : []));
   const pidFile = cfg.pidFile ?? `${cfg.runRoot}/berth.pid`;
@@ -175,10 +203,11 @@ export async function main(argv: string[]): Promise<number | void> {
   libc();
   loadSeqpacketBinding();
   const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig });
+  if (metricsServer && metrics) metrics.attach(engine);
   const facts = daemonFacts(cfg, addrs);
   const servers: Server[] = [];
   for (const addr of addrs) {
-    const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined, facts);
+    const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined, facts, metricsServer ? metrics : undefined);
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -195,14 +224,14 @@ export async function main(argv: string[]): Promise<number | void> {
   mkdirSync(dirname(pidFile), { recursive: true });
   writeFileSync(pidFile, `${process.pid}\n`);
   startHeapTrim();
-  log.info('berth serve listening', { hosts: addrs.map((a) => a.display), root: cfg.root, runtime: engine.defaultRuntime });
+  log.info('berth serve listening', { hosts: addrs.map((a) => a.display), root: cfg.root, runtime: engine.defaultRuntime, ...(metricsServer ? { metrics: metricsAddr!.display } : {}) });
 
   let stopping = false;
   const shutdown = async (sig: string) => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down; containers keep running', { signal: sig });
-    for (const server of servers) { server.close(); server.closeAllConnections(); }
+    for (const server of metricsServer ? [...servers, metricsServer] : servers) { server.close(); server.closeAllConnections(); }
     try { await engine.close(); } catch (e) { log.error('engine close failed', { message: (e as Error).message }); }
     for (const f of [...socketPaths, pidFile]) { try { unlinkSync(f); } catch { /* already gone */ } }
     process.exit(0);

@@ -45,6 +45,7 @@ import { SecretFiles } from '../secret/secret-files.js';
 import { referencesOf } from '../secret/validation.js';
 import { ContainerStore } from '../record/container-store.js';
 import { addSignature, listSignatures, signingTarget, type AddSignatureOptions, type AddedSignature, type ListedSignatures, type SigningTarget } from './sign-ops.js';
+import { timed, type EngineInstruments } from './instruments.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -87,6 +88,8 @@ export class Engine {
   admission?: ImageAdmission;
   /** secrets without Swarm: sealed values in the database, files on a per-container tmpfs */
   secrets!: SecretStore;
+  /** operation timings (the daemon's metrics subscribe here); absent: nothing is timed */
+  instruments?: EngineInstruments;
   private constructor(
     readonly paths: EnginePaths,
     readonly db: Db,
@@ -197,12 +200,12 @@ export class Engine {
 
   /** Pull an image (every tag of the repository when neither `name` nor `opts.tag` names one). */
   pull(name: string, opts: transfer.PullOptions = {}): Promise<transfer.PulledImage[]> {
-    return cancellable(transfer.pull(this.transferStores, name, opts), opts.signal, 'pull');
+    return timed(this.instruments, 'pull', () => cancellable(transfer.pull(this.transferStores, name, opts), opts.signal, 'pull'));
   }
 
   /** Push an image's tags to their registry. */
   push(name: string, opts: transfer.PushOptions = {}): Promise<transfer.PushedTag[]> {
-    return cancellable(transfer.push(this.transferStores, name, opts), opts.signal, 'push');
+    return timed(this.instruments, 'push', () => cancellable(transfer.push(this.transferStores, name, opts), opts.signal, 'push'));
   }
 
   /** Write images as a docker-save tar; `onStart` runs once they are found, before the first byte. */
@@ -239,7 +242,7 @@ export class Engine {
    * the new image's SBOM is attached to it (see attached-sbom.ts) and its referrer is in the result.
    */
   async build(opts: EngineBuildOptions): Promise<BuildResult & { sbom?: ReferrerDescriptor }> {
-    const res = await cancellable(runBuild(this, this.builder, opts), opts.signal, 'build');
+    const res = await timed(this.instruments, 'build', () => cancellable(runBuild(this, this.builder, opts), opts.signal, 'build'));
     if (!opts.sbom) return res;
     return { ...res, sbom: await cancellable(attachSbom(this, res.imageId, { signal: opts.signal }), opts.signal, 'build') };
   }
@@ -305,16 +308,16 @@ export class Engine {
   // ---------------------------------------------------------------- containers
 
   create(spec: ContainerSpec, name?: string): Promise<CreatedContainer> {
-    return this.containers.create(spec, name);
+    return timed(this.instruments, 'create', () => this.containers.create(spec, name));
   }
 
   /** Start a container; false when it was running already. */
-  start(idOrName: string): Promise<boolean> { return this.containers.start(idOrName); }
+  start(idOrName: string): Promise<boolean> { return timed(this.instruments, 'start', () => this.containers.start(idOrName)); }
 
   /** Stop a container; false when it was not running. */
-  stop(idOrName: string, opts: StopOptions = {}): Promise<boolean> { return this.containers.stop(idOrName, opts); }
+  stop(idOrName: string, opts: StopOptions = {}): Promise<boolean> { return timed(this.instruments, 'stop', () => this.containers.stop(idOrName, opts)); }
 
-  rm(idOrName: string, opts: RemoveOptions = {}): Promise<void> { return this.containers.remove(idOrName, opts); }
+  rm(idOrName: string, opts: RemoveOptions = {}): Promise<void> { return timed(this.instruments, 'delete', () => this.containers.remove(idOrName, opts)); }
 
   /** Wait for a container to stop (or its next exit, or its removal); the signal rejects with ERR_ABORTED. */
   wait(idOrName: string, opts: WaitOptions = {}): Promise<WaitResult> {
@@ -333,7 +336,7 @@ export class Engine {
       Cmd: cmd, Env: opts.env, User: opts.user, WorkingDir: opts.workingDir, Tty: opts.tty ?? false,
       Privileged: opts.privileged ?? false, AttachStdout: true, AttachStderr: true,
     });
-    const io = await this.containers.execStart(Id, { Detach: false, Tty: opts.tty ?? false });
+    const io = await this.execStart(Id, { Detach: false, Tty: opts.tty ?? false });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     if (io) {
@@ -344,6 +347,11 @@ export class Engine {
     }
     const exitCode = await this.containers.waitExec(Id);
     return { exitCode: exitCode ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+  }
+
+  /** Start a created exec (timed until its process runs, not until it exits); the API's exec start comes here. */
+  execStart(execId: string, opts: Parameters<ContainerManager['execStart']>[1]): ReturnType<ContainerManager['execStart']> {
+    return timed(this.instruments, 'exec', () => this.containers.execStart(execId, opts));
   }
 
   // ---------------------------------------------------------------- networks and volumes

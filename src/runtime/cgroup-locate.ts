@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroups } from './cgroups.js';
-import { oomKilledFrom, readFileOrUndefined, statsV1, statsV2, type CgroupStats, type FileReader } from './cgroup-stats.js';
+import { oomKilledFrom, readFileOrUndefined, statsV1, statsV2, type CgroupStats, type FileReader, type StatsReadOptions } from './cgroup-stats.js';
+import { totalmem } from 'node:os';
 
 let v1Mounts: Map<string, string> | undefined;
 
@@ -43,8 +44,8 @@ export function containerCgroup(cgroupsPath: string): ContainerCgroup {
   return { version: 1, dir: (c) => join(mounts.get(c) ?? join('/sys/fs/cgroup', c), rel) };
 }
 
-export function readCgroupStats(cg: ContainerCgroup, read: FileReader = readFileOrUndefined): CgroupStats {
-  return cg.version === 2 ? statsV2(read, cg.dir('memory')) : statsV1(read, (c) => cg.dir(c));
+export function readCgroupStats(cg: ContainerCgroup, read: FileReader = readFileOrUndefined, opts: StatsReadOptions = {}): CgroupStats {
+  return cg.version === 2 ? statsV2(read, cg.dir('memory'), totalmem(), opts) : statsV1(read, (c) => cg.dir(c), totalmem(), opts);
 }
 
 export function cgroupOomKilled(cg: ContainerCgroup, read: FileReader = readFileOrUndefined): boolean {

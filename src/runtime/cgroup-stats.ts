@@ -67,6 +67,25 @@ export function parseIoStatV2(text: string | undefined): { bytes: BlkioEntry[]; 
 /** USER_HZ is 100 on every Linux architecture that matters here. */
 const NS_PER_TICK = 1e9 / 100;
 
+/**
+ * What to read beyond the counters. `docker stats` wants it all (the default); the metrics endpoint
+ * reads every running container at each scrape and takes the limits from its own cache, so it skips
+ * the files it does not use (each read of a cgroup file costs ~30-60 µs).
+ */
+export interface StatsReadOptions {
+  /** memory limit, max usage, failcnt, pids.max (default true) */
+  limits?: boolean;
+  /** cpuacct.usage_percpu (default true) */
+  perCpu?: boolean;
+  /** cpu.stat throttling counters (default true) */
+  throttling?: boolean;
+  /** v1 blkio I/O counts (io_serviced; default true): the bytes are always read */
+  ioCounts?: boolean;
+}
+
+/** v1 blkio: does the CFQ file exist on this host? (learnt once: failed reads throw, which costs) */
+let cfqBlkio: boolean | undefined;
+
 export interface CgroupStats {
   memory_stats: any;
   cpu_stats: any;
@@ -75,19 +94,25 @@ export interface CgroupStats {
 }
 
 /** Stats from v1 hierarchies; `dir(controller)` gives the container's directory in that hierarchy. */
-export function statsV1(read: FileReader, dir: (controller: string) => string, memTotal = totalmem()): CgroupStats {
+export function statsV1(read: FileReader, dir: (controller: string) => string, memTotal = totalmem(), opts: StatsReadOptions = {}): CgroupStats {
+  const { limits = true, perCpu = true, throttling = true, ioCounts = true } = opts;
   const mem = (f: string) => read(join(dir('memory'), f));
-  const memStat = parseFlatKeyed(mem('memory.stat'));
-  const limit = parseLimit(mem('memory.limit_in_bytes'));
-  const usage = num(mem('memory.usage_in_bytes'));
-  const memory_stats: any = mem('memory.usage_in_bytes') === undefined ? {} : {
-    usage, max_usage: num(mem('memory.max_usage_in_bytes')), stats: memStat, failcnt: num(mem('memory.failcnt')),
-    limit: limit === undefined ? memTotal : Math.min(limit, memTotal),
-  };
+  const usageText = mem('memory.usage_in_bytes');
+  let memory_stats: any = {};
+  if (usageText !== undefined) {
+    memory_stats = { usage: num(usageText), stats: parseFlatKeyed(mem('memory.stat')) };
+    if (limits) {
+      const limit = parseLimit(mem('memory.limit_in_bytes'));
+      memory_stats = {
+        usage: memory_stats.usage, max_usage: num(mem('memory.max_usage_in_bytes')), stats: memory_stats.stats, failcnt: num(mem('memory.failcnt')),
+        limit: limit === undefined ? memTotal : Math.min(limit, memTotal),
+      };
+    }
+  }
   const acct = (f: string) => read(join(dir('cpuacct'), f));
-  const percpu = (acct('cpuacct.usage_percpu') ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+  const percpu = perCpu ? (acct('cpuacct.usage_percpu') ?? '').trim().split(/\s+/).filter(Boolean).map(Number) : [];
   const ticks = parseFlatKeyed(acct('cpuacct.stat'));
-  const throttle = parseFlatKeyed(read(join(dir('cpu'), 'cpu.stat')));
+  const throttle = throttling ? parseFlatKeyed(read(join(dir('cpu'), 'cpu.stat'))) : {};
   const cpu_stats: any = {
     cpu_usage: {
       total_usage: num(acct('cpuacct.usage')),
@@ -98,28 +123,39 @@ export function statsV1(read: FileReader, dir: (controller: string) => string, m
     throttling_data: { periods: throttle.nr_periods ?? 0, throttled_periods: throttle.nr_throttled ?? 0, throttled_time: throttle.throttled_time ?? 0 },
   };
   const blk = (f: string) => read(join(dir('blkio'), f));
-  const pick = (a: string, b: string) => { const x = parseBlkioV1(blk(a)); return x.length ? x : parseBlkioV1(blk(b)); };
+  const pick = (a: string, b: string) => {
+    if (cfqBlkio === false) return parseBlkioV1(blk(b));
+    const text = blk(a);
+    // only a present file teaches something (a vanished cgroup has neither)
+    if (cfqBlkio === undefined) cfqBlkio = text !== undefined ? true : blk(b) !== undefined ? false : undefined;
+    const x = parseBlkioV1(text);
+    return x.length ? x : parseBlkioV1(blk(b));
+  };
   const blkio_stats = {
     io_service_bytes_recursive: nullIfEmpty(pick('blkio.io_service_bytes_recursive', 'blkio.throttle.io_service_bytes_recursive')),
-    io_serviced_recursive: nullIfEmpty(pick('blkio.io_serviced_recursive', 'blkio.throttle.io_serviced_recursive')),
+    io_serviced_recursive: ioCounts ? nullIfEmpty(pick('blkio.io_serviced_recursive', 'blkio.throttle.io_serviced_recursive')) : null,
     io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null,
     io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null,
   };
   const pidsDir = dir('pids');
-  const pidsLimit = parseLimit(read(join(pidsDir, 'pids.max')));
+  const pidsLimit = limits ? parseLimit(read(join(pidsDir, 'pids.max'))) : undefined;
   const pids_stats: any = { current: num(read(join(pidsDir, 'pids.current'))), ...(pidsLimit !== undefined ? { limit: pidsLimit } : {}) };
   return { memory_stats, cpu_stats, blkio_stats, pids_stats };
 }
 
 /** Stats from the container's cgroup v2 directory. */
-export function statsV2(read: FileReader, dir: string, memTotal = totalmem()): CgroupStats {
+export function statsV2(read: FileReader, dir: string, memTotal = totalmem(), opts: StatsReadOptions = {}): CgroupStats {
+  const { limits = true } = opts;
   const f = (name: string) => read(join(dir, name));
-  const memStat = parseFlatKeyed(f('memory.stat'));
-  const limit = parseLimit(f('memory.max'));
-  const memory_stats: any = f('memory.current') === undefined ? {} : {
-    usage: num(f('memory.current')), stats: memStat,
-    limit: limit === undefined ? memTotal : Math.min(limit, memTotal),
-  };
+  const current = f('memory.current');
+  let memory_stats: any = {};
+  if (current !== undefined) {
+    memory_stats = { usage: num(current), stats: parseFlatKeyed(f('memory.stat')) };
+    if (limits) {
+      const limit = parseLimit(f('memory.max'));
+      memory_stats.limit = limit === undefined ? memTotal : Math.min(limit, memTotal);
+    }
+  }
   const cpu = parseFlatKeyed(f('cpu.stat'));
   const cpu_stats: any = {
     cpu_usage: {
@@ -135,7 +171,7 @@ export function statsV2(read: FileReader, dir: string, memTotal = totalmem()): C
     io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null,
     io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null,
   };
-  const pidsLimit = parseLimit(f('pids.max'));
+  const pidsLimit = limits ? parseLimit(f('pids.max')) : undefined;
   const pids_stats: any = { current: num(f('pids.current')), ...(pidsLimit !== undefined ? { limit: pidsLimit } : {}) };
   return { memory_stats, cpu_stats, blkio_stats, pids_stats };
 }

@@ -6,6 +6,7 @@ import { readBody } from '../request-body.js';
 import { pipeline } from 'node:stream/promises';
 import { shapeContainerInspect } from '../versions/shape.js';
 import { attachWebSocket } from '../ws-attach.js';
+import type { ContainerSpec } from '../../engine/public-types.js';
 
 const ID = '/containers/([^/]+)';
 
@@ -22,7 +23,8 @@ export function containerRoutes(r: Router): void {
   r.post('/containers/create', async (ctx) => {
     const body = await readBody(ctx, 'ContainerCreate');
     const name = ctx.query.str('name') || undefined;
-    const out = await ctx.engine.containers.create(body, name);
+    // the body is checked by create itself (Docker's messages); the engine's typed spec is for library callers
+    const out = await ctx.engine.create(body as ContainerSpec, name);
     sendJson(ctx.res, 201, out);
   });
 
@@ -51,12 +53,12 @@ export function containerRoutes(r: Router): void {
         throw new NotSupportedError('a HostConfig on container start (API < 1.24) is not supported; pass it to container create');
       }
     }
-    const changed = await ctx.engine.containers.start(ctx.params[0]);
+    const changed = await ctx.engine.start(ctx.params[0]);
     sendEmpty(ctx.res, changed === false ? 304 : 204);
   });
 
   r.post(`${ID}/stop`, async (ctx) => {
-    const changed = await ctx.engine.containers.stop(ctx.params[0], { signal: signalParam(ctx), timeout: timeoutParam(ctx) });
+    const changed = await ctx.engine.stop(ctx.params[0], { signal: signalParam(ctx), timeout: timeoutParam(ctx) });
     sendEmpty(ctx.res, changed === false ? 304 : 204);
   });
 
@@ -82,7 +84,7 @@ export function containerRoutes(r: Router): void {
 
   r.delete(ID, async (ctx) => {
     if (ctx.query.bool('link')) throw new InvalidArgumentError('legacy links are not supported');
-    await ctx.engine.containers.remove(ctx.params[0], { force: ctx.query.bool('force'), volumes: ctx.query.bool('v') });
+    await ctx.engine.rm(ctx.params[0], { force: ctx.query.bool('force'), volumes: ctx.query.bool('v') });
     sendEmpty(ctx.res, 204);
   });
 
@@ -210,7 +212,7 @@ export function containerRoutes(r: Router): void {
     const tty = body.Tty ?? inspect.ProcessConfig?.tty ?? false;
     const detachKeys = detachKeysOf(inspect.DetachKeys);
     if (body.Detach) {
-      await ctx.engine.containers.execStart(ctx.params[0], { Detach: true, Tty: tty });
+      await ctx.engine.execStart(ctx.params[0], { Detach: true, Tty: tty });
       sendEmpty(ctx.res, 200);
       return;
     }
@@ -225,7 +227,7 @@ export function containerRoutes(r: Router): void {
     sock.pause(); // keep stdin (and its half-close) buffered until the process is there to take it
     let io;
     try {
-      io = await ctx.engine.containers.execStart(ctx.params[0], { Detach: false, Tty: tty });
+      io = await ctx.engine.execStart(ctx.params[0], { Detach: false, Tty: tty });
     } catch (e) {
       // Docker writes the start error into the stream; the exit code (126/127) is in the exec's inspect
       const msg = Buffer.from(`${toBerthError(e).message}\r\n`);
