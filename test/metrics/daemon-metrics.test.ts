@@ -53,7 +53,7 @@ test('per-container series carry cAdvisor names and plausible values', async () 
     const net = (name: string) => s.find((x) => x.name === name && x.labels.name === 'net' && x.labels.interface === 'eth0')?.value ?? 0;
     const wr = s.filter((x) => x.name === 'container_fs_writes_bytes_total' && x.labels.name === 'disk').reduce((a, b) => a + b.value, 0);
     return net('container_network_receive_bytes_total') > 30_000 && net('container_network_transmit_bytes_total') > 30_000 && wr >= 8 << 20;
-  }, 30_000, 'network and disk counters to grow');
+  }, 90_000, 'network and disk counters to grow');
 
   const mem = one(s, 'container_spec_memory_limit_bytes', { name: 'mem' });
   assert.equal(mem.value, 64 * 1024 * 1024);
