@@ -14,6 +14,7 @@ export const APPLIED_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'root', 'run-root', 'default-runtime', 'fix-cgroups', 'group', 'pidfile', 'log-driver', 'log-opts', 'log-level',
   'hosts', 'host', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey',
   'registry-mirrors', 'mirrors', 'insecure-registries', 'certs-dir',
+  'signature-policy',
 ]);
 
 export function daemonFacts(cfg: DaemonConfig, addrs: ListenAddress[]): DaemonFacts {

@@ -11,6 +11,7 @@ import { BerthError, SystemError } from '../common/errors.js';
 import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type ListenAddress } from './tls.js';
 import { startHeapTrim } from './heap-trim.js';
 import { daemonFacts } from './facts.js';
+import { DEFAULT_POLICY_PATH, PolicyAdmission } from '../policy/policy-admission.js';
 import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
@@ -35,6 +36,8 @@ export interface DaemonConfig {
   configOptions: Record<string, unknown>;
   /** the effective log level: --log-level, daemon.json "log-level", BERTH_LOG_LEVEL, else info */
   logLevel: string;
+  /** containers-policy.json: --signature-policy, daemon.json "signature-policy", else /etc/containers/policy.json when it exists */
+  signaturePolicy?: string;
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -78,6 +81,7 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     .option('--log-driver <name>', 'default driver for container logs (json-file or none)', '')
     .option('--log-opt <key=value>', 'default log driver option; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--config-file <path>', 'daemon configuration file', '')
+    .option('--signature-policy <path>', `admission policy (containers-policy.json) for pulls and creates (default ${DEFAULT_POLICY_PATH} when it exists)`, '')
     .option('--log-level <level>', 'debug, info, warn, error', '');
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
@@ -109,7 +113,17 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     ...(existsSync(cfgPath) ? { configFile: cfgPath } : {}),
     configOptions: file,
     logLevel: o.logLevel || fileLevel || process.env.BERTH_LOG_LEVEL || 'info',
+    signaturePolicy: signaturePolicyPath(o.signaturePolicy, file, cfgPath),
   };
+}
+
+/** The policy file to enforce: named (then it must be usable, else every image is refused), or the default when it exists. */
+function signaturePolicyPath(flag: string, file: Record<string, unknown>, cfgPath: string): string | undefined {
+  const fromFile = file['signature-policy'];
+  if (fromFile !== undefined && typeof fromFile !== 'string') throw new SystemError(`invalid signature-policy in ${cfgPath}: a path is expected`, 'ERR_CONFIG');
+  const named = flag || (fromFile as string | undefined);
+  if (named) return named;
+  return existsSync(DEFAULT_POLICY_PATH) ? DEFAULT_POLICY_PATH : undefined;
 }
 
 /** dockerd's default log config: flags over daemon.json's log-driver/log-opts; checked now, so a bad one stops the start. */
@@ -175,6 +189,11 @@ export async function main(argv: string[]): Promise<number | void> {
   libc();
   loadSeqpacketBinding();
   const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig });
+  if (cfg.signaturePolicy) {
+    engine.admission = new PolicyAdmission(cfg.signaturePolicy);
+    const d = engine.admission.describe();
+    log.info('signature policy', { path: d.path, ok: d.ok, ...(d.error ? { error: d.error } : {}) });
+  }
   const facts = daemonFacts(cfg, addrs);
   const servers: Server[] = [];
   for (const addr of addrs) {

@@ -40,6 +40,8 @@ import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
 import { OsvDatabase } from '../scan/db/osv-db.js';
 import type { ImageAdmission } from '../sign/admission.js';
+import { admitBootstrap, admitLocalImage, pullAdmitter } from './admission.js';
+import type { ImageRecord } from '../image/image-store.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -148,8 +150,13 @@ export class Engine {
       networks = undefined;
     }
     const volumes = new VolumeManager(db, paths, events);
-    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes, defaultLogConfig: opts.defaultLogConfig });
+    let engineRef: Engine | undefined;
+    const containers = new ContainerManager({
+      db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes, defaultLogConfig: opts.defaultLogConfig,
+      admitImage: (given, image) => (engineRef?.admission ? admitLocalImage(engineRef, given, image) : Promise.resolve()),
+    });
     const engine = new Engine(paths, db, content, events, layers, snapshots, images, containers, runtimes, defaultRuntime, cgroups);
+    engineRef = engine;
     engine.warnings.push(...warnings);
     engine.daemonId = daemonIdOf(paths.root);
     engine.networks = networks;
@@ -161,6 +168,14 @@ export class Engine {
   }
 
   private builderInstance?: Builder;
+
+  /** Ask the admission policy (when one is set) whether a local image may be used under the name `given` (create, a build's FROM). */
+  admitImage(given: string, image: ImageRecord): Promise<void> {
+    return this.admission ? admitLocalImage(this, given, image) : Promise.resolve();
+  }
+
+  /** The admission callback for a registry pull, when a policy is set (a build's base images). */
+  get pullAdmit(): ReturnType<typeof pullAdmitter> { return this.admission ? pullAdmitter(this) : undefined; }
 
   /** The classic builder and its cache, made on first use (it adds its tables then). */
   get builder(): Builder {
@@ -175,7 +190,10 @@ export class Engine {
   }
 
   private get transferStores(): transfer.TransferStores {
-    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers };
+    return {
+      images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers,
+      ...(this.admission ? { admission: { pull: pullAdmitter(this), bootstrap: (ref: string) => admitBootstrap(this, ref) } } : {}),
+    };
   }
 
   // ---------------------------------------------------------------- images

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { readAll, RegistryRequestError, type Credentials } from '../registry/client/http.js';
-import { connectRegistry, listTags, MANIFEST_ACCEPT, pullImage } from '../registry/client/pull.js';
+import { connectRegistry, listTags, MANIFEST_ACCEPT, pullImage, type PullAdmitRequest } from '../registry/client/pull.js';
 import { pushImage, tagsOfRepo } from '../registry/client/push.js';
 import { jsonProgress, type JsonMessage } from '../registry/client/progress.js';
 import { registryHostsConfig } from '../registry/client/daemon-config.js';
@@ -31,6 +31,8 @@ export interface TransferStores {
   images: ImageStore; content: ContentStore; tmpDir: string;
   /** attached artifacts: pushed with their image, and SBOMs fetched with a pull */
   referrers?: ReferrerStore;
+  /** the admission policy's checks (engine/admission.ts), when one is configured */
+  admission?: { pull?: (r: PullAdmitRequest) => Promise<void>; bootstrap(reference: string): Promise<void> };
 }
 
 export interface PullOptions {
@@ -83,6 +85,7 @@ function bootstrapTarget(name: string, tag: string | undefined): { short: 'busyb
 
 async function bootstrapPull(stores: TransferStores, target: { short: 'busybox' | 'debian'; tag: string }, say: (m: ProgressMessage) => void): Promise<PulledImage[]> {
   const ref = `${target.short}:${target.tag}`;
+  await stores.admission?.bootstrap(ref);
   say({ status: `Bootstrapping ${target.short} locally (no registry pull)`, id: target.tag });
   const img = await bootstrapImage(stores.images, target.short, { tag: ref });
   say({ status: `Digest: ${img.id}` });
@@ -111,7 +114,7 @@ export async function pull(stores: TransferStores, name: string, opts: PullOptio
     opts.signal?.throwIfAborted();
     try {
       const r = await pullImage({
-        images: stores.images, content: stores.content, ref, platform: opts.platform, creds: opts.auth, hosts: registryHostsConfig(), progress, signal: opts.signal,
+        images: stores.images, content: stores.content, ref, platform: opts.platform, creds: opts.auth, hosts: registryHostsConfig(), progress, signal: opts.signal, admit: stores.admission?.pull,
         ...(stores.referrers ? { referrers: { store: stores.referrers, artifactTypes: [SPDX_ARTIFACT_TYPE] } } : {}),
       });
       say({ status: `Digest: ${r.digest}` });

@@ -44,7 +44,12 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** also fetch the pulled manifest's referrers of these artifact types (attached SBOMs) into the store */
   referrers?: { store: ReferrerStore; artifactTypes: string[] };
+  /** asked once the top manifest's digest is known, before anything is stored or reported: throws to refuse the image (the admission policy) */
+  admit?: (r: PullAdmitRequest) => Promise<void>;
 }
+
+/** What the admission of a pull sees: the reference pulled, its top manifest digest, and the registry connection (for its signatures). */
+export interface PullAdmitRequest { reference: string; digest: string; http: RegistryHttp; repo: string }
 
 /** The referrers of the pulled manifests (the platform's, and the index's when there is one). */
 async function fetchReferrers(opts: PullOptions, http: RegistryHttp, repo: string, subjects: string[]): Promise<void> {
@@ -270,6 +275,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
   opts.signal?.throwIfAborted();
   const { http, top } = await resolveTop(ref.domain, repo, reference, opts.creds, opts.hosts);
   try {
+    await opts.admit?.({ reference: `${ref.domain}/${ref.path}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`, digest: top.digest, http, repo });
     progress?.status(`${ref.digest ? '' : `${ref.tag}: `}Pulling from ${ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`}`.replace(/^: /, ''));
     opts.signal?.throwIfAborted();
     let mf = top;
