@@ -4,7 +4,7 @@ import type { ContentStore } from '../store/content.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
 import type { ImageRecord, ImageStore } from '../image/image-store.js';
-import type { PullAdmitRequest } from '../registry/client/pull.js';
+import type { PullOptions } from '../registry/client/pull.js';
 import type { OciRuntime } from '../runtime/index.js';
 
 /**
@@ -22,5 +22,6 @@ export interface BuildHost {
   readonly defaultRuntime: string;
   /** the admission policy: a local base image is checked as a create, a pulled one as a pull */
   admitImage?(given: string, image: ImageRecord): Promise<void>;
-  readonly pullAdmit?: ((r: PullAdmitRequest) => Promise<void>) | undefined;
+  /** a base image's pull: the admission check before anything is stored, the signatures after */
+  readonly pullHooks?: Pick<PullOptions, 'beforeStore' | 'afterStore'>;
 }

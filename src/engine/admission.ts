@@ -6,9 +6,10 @@
  */
 import type { ImageRecord } from '../image/image-store.js';
 import { familiarString, parseAnyReference, parseNormalizedNamed, type ParsedReference } from '../image/reference.js';
-import type { PullAdmitRequest } from '../registry/client/pull.js';
-import { PolicyDeniedError } from '../sign/admission.js';
+import type { PullOptions } from '../registry/client/pull.js';
+import { PolicyDeniedError, type ImageAdmission } from '../sign/admission.js';
 import { localSignatures } from '../sign/local-signatures.js';
+import { fetchRemoteSignatures, pullSignatures } from '../sign/remote-signatures.js';
 import type { Engine } from './engine.js';
 
 function denied(engine: Engine, id: string, name: string, e: PolicyDeniedError): PolicyDeniedError {
@@ -68,39 +69,48 @@ export async function admitLocalImage(engine: Engine, given: string, image: Imag
 }
 
 /**
- * The pull's admission callback (registry/client/pull.ts calls it once the top manifest is known).
- * Signatures: those already stored locally for the digest.
+ * The engine's admission for transfers (image-transfer.ts asks it at pull, with the registry's
+ * signatures): the configured policy, plus the signatures already stored here for the digest, and a
+ * refusal recorded as a policy-denied event whose Actor ID is the reference (no image exists yet, as
+ * in Docker's pull events).
  */
-export function pullAdmitter(engine: Engine): ((r: PullAdmitRequest) => Promise<void>) | undefined {
+export function eventingAdmission(engine: Engine): ImageAdmission | undefined {
   const admission = engine.admission;
   if (!admission) return undefined;
-  return async (r) => {
-    try {
-      await admission.admit({
-        phase: 'pull', reference: r.reference, manifestDigest: r.digest,
-        signatures: async () => localSignatures(engine.referrers, engine.content, r.digest),
-      });
-    } catch (e) {
-      if (e instanceof PolicyDeniedError) {
-        // as Docker's pull events, the Actor ID of a pull is the reference (no image exists yet)
-        const name = shown(parseNormalizedNamed(r.reference));
+  return {
+    describe: () => admission.describe(),
+    async admit(req) {
+      try {
+        await admission.admit({
+          ...req,
+          signatures: async () => {
+            const local = req.manifestDigest ? localSignatures(engine.referrers, engine.content, req.manifestDigest) : [];
+            const seen = new Set(local.map((s) => `${s.signature} ${s.payload.toString('base64')}`));
+            return [...local, ...(await req.signatures()).filter((s) => !seen.has(`${s.signature} ${s.payload.toString('base64')}`))];
+          },
+        });
+      } catch (e) {
+        if (!(e instanceof PolicyDeniedError)) throw e;
+        let name = req.reference;
+        try { name = shown(parseNormalizedNamed(req.reference)); } catch { /* keep it as given */ }
         throw denied(engine, name, name, e);
       }
-      throw e;
-    }
+    },
   };
 }
 
-/** A pull that is answered without a registry (busybox/debian bootstrapped locally): admitted by name, with no digest or signature. */
-export async function admitBootstrap(engine: Engine, reference: string): Promise<void> {
-  const admission = engine.admission;
-  if (!admission) return;
-  const ref = parseNormalizedNamed(reference);
-  const full = `${ref.domain}/${ref.path}:${ref.tag ?? 'latest'}`;
-  try {
-    await admission.admit({ phase: 'pull', reference: full, manifestDigest: '', signatures: async () => [] });
-  } catch (e) {
-    if (e instanceof PolicyDeniedError) throw denied(engine, shown(ref), shown(ref), e);
-    throw e;
-  }
+type PullHooks = Pick<PullOptions, 'beforeStore' | 'afterStore'>;
+
+/** A build's base-image pull: admitted as a pull (with the registry's signatures), and its signatures stored with it. */
+export function pullHooks(engine: Engine): PullHooks {
+  const admission = eventingAdmission(engine);
+  return {
+    ...(admission ? {
+      beforeStore: async (at) => admission.admit({
+        phase: 'pull', reference: at.reference, manifestDigest: at.digest,
+        signatures: () => fetchRemoteSignatures(at.http, at.repo, at.digest, { strict: true }),
+      }),
+    } satisfies PullHooks : {}),
+    afterStore: async ({ http, repo, subjects }) => { await pullSignatures(engine.referrers, engine.content, http, repo, subjects); },
+  };
 }

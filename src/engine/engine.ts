@@ -40,8 +40,9 @@ import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
 import { OsvDatabase } from '../scan/db/osv-db.js';
 import type { ImageAdmission } from '../sign/admission.js';
-import { admitBootstrap, admitLocalImage, pullAdmitter } from './admission.js';
+import { admitLocalImage, eventingAdmission, pullHooks } from './admission.js';
 import type { ImageRecord } from '../image/image-store.js';
+import { addSignature, listSignatures, signingTarget, type AddSignatureOptions, type AddedSignature, type ListedSignatures, type SigningTarget } from './sign-ops.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -174,8 +175,8 @@ export class Engine {
     return this.admission ? admitLocalImage(this, given, image) : Promise.resolve();
   }
 
-  /** The admission callback for a registry pull, when a policy is set (a build's base images). */
-  get pullAdmit(): ReturnType<typeof pullAdmitter> { return this.admission ? pullAdmitter(this) : undefined; }
+  /** A build's base-image pull: the admission check before anything is stored, and the signatures that come along. */
+  get pullHooks(): ReturnType<typeof pullHooks> { return pullHooks(this); }
 
   /** The classic builder and its cache, made on first use (it adds its tables then). */
   get builder(): Builder {
@@ -190,10 +191,8 @@ export class Engine {
   }
 
   private get transferStores(): transfer.TransferStores {
-    return {
-      images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers,
-      ...(this.admission ? { admission: { pull: pullAdmitter(this), bootstrap: (ref: string) => admitBootstrap(this, ref) } } : {}),
-    };
+    // a pull's refusal is recorded as a policy-denied event too (engine/admission.ts)
+    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers, admission: eventingAdmission(this) };
   }
 
   // ---------------------------------------------------------------- images
@@ -254,6 +253,15 @@ export class Engine {
 
   /** Known vulnerabilities of what `sbom` finds, from the OSV database under the root. */
   scan(target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> { return scanOf(this, target, opts); }
+
+  /** What a signature of a local image names: its repository and the digest the registry serves (docs/signing.md). */
+  signingTarget(name: string): SigningTarget { return signingTarget(this, name); }
+
+  /** Store a cosign signature made (by the CLI, which holds the key) for the image's signing target, and push it. */
+  addSignature(name: string, opts: AddSignatureOptions): Promise<AddedSignature> { return addSignature(this, name, opts); }
+
+  /** An image's signatures: the local ones, or the registry's (`remote`, or no such local image). */
+  signatures(name: string, opts: { remote?: boolean; auth?: transfer.RegistryCredentials } = {}): Promise<ListedSignatures> { return listSignatures(this, name, opts); }
 
   private scanDbInstance?: OsvDatabase;
   /** The OSV advisory database (`<root>/scan/osv.db`), opened on first use: most runs never scan. */

@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { ParsedReference } from '../image/reference.js';
-import { familiarString } from '../image/reference.js';
+import { familiarString, parseNormalizedNamed } from '../image/reference.js';
 import { parsePayload, signatureValid, SIGNATURE_ANNOTATION, type CosignSignature } from '../sign/cosign-format.js';
 import { identityMatches } from './identity.js';
 import type { KeyFileCache } from './keys.js';
@@ -68,6 +68,10 @@ async function refusal(req: Requirement, image: ImageUnderTest, signatures: () =
   }
 }
 
+function nameOnly(reference: string): boolean {
+  try { const r = parseNormalizedNamed(reference); return r.tag === undefined && r.digest === undefined; } catch { return false; }
+}
+
 /** containers/image's isSignatureAccepted for a public-key rule: crypto, then digest, then identity. */
 function signatureRefusal(sig: CosignSignature, keys: KeyObject[], req: Extract<Requirement, { type: 'sigstoreSigned' }>, image: ImageUnderTest): string | undefined {
   if (!sig.signature) return `missing ${SIGNATURE_ANNOTATION} annotation`;
@@ -77,6 +81,11 @@ function signatureRefusal(sig: CosignSignature, keys: KeyObject[], req: Extract<
   const digest = payload.critical.image['docker-manifest-digest'];
   if (digest !== image.manifestDigest) return `Signature for digest ${digest} does not match`;
   const identity = payload.critical.identity['docker-reference'];
-  if (!identityMatches(req.signedIdentity, image.ref, identity)) return `Signature for identity ${JSON.stringify(identity)} is not accepted`;
+  if (!identityMatches(req.signedIdentity, image.ref, identity)) {
+    // cosign (and berth sign) sign a repository without a tag: only the repository rules can accept those
+    const hint = nameOnly(identity) && (req.signedIdentity.type === 'matchRepoDigestOrExact' || req.signedIdentity.type === 'matchExact')
+      ? ` (it names a repository without a tag, as cosign signs: use "signedIdentity": {"type": "matchRepository"})` : '';
+    return `Signature for identity ${JSON.stringify(identity)} is not accepted${hint}`;
+  }
   return undefined;
 }
