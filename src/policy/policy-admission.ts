@@ -64,7 +64,8 @@ export class PolicyAdmission implements ImageAdmission {
   async admit(req: AdmissionRequest): Promise<void> {
     const v = await this.verdict(req);
     if (v.allowed) return;
-    throw new PolicyDeniedError(`Source image rejected: ${v.reason} (${v.rule === 'policy file' ? 'every image is refused' : `rule ${v.rule}`} of ${this.path})`, req.reference, v.rule);
+    const why = v.rule === 'policy file' ? 'every image is refused until it is fixed' : `rule ${v.rule} of ${this.path}`;
+    throw new PolicyDeniedError(`Source image rejected: ${v.reason} (${why})`, req.reference, v.rule);
   }
 
   describe(): { path: string; ok: boolean; error?: string } {
