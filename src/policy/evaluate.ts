@@ -68,6 +68,27 @@ async function refusal(req: Requirement, image: ImageUnderTest, signatures: () =
   }
 }
 
+/**
+ * ECDSA verification is most of a check's cost (~0.1 ms a signature), and the same image is checked at
+ * every run: results are remembered per key object (a changed key file gives new ones) and per exact
+ * payload and signature, so a cached answer can only be for the same bytes.
+ */
+const verified = new WeakMap<KeyObject, Map<string, boolean>>();
+const VERIFIED_MAX = 4096;
+
+function verifiedWith(sig: CosignSignature, key: KeyObject): boolean {
+  let m = verified.get(key);
+  if (!m) verified.set(key, (m = new Map()));
+  const id = `${sig.signature}\0${sig.payload.toString('base64')}`;
+  let ok = m.get(id);
+  if (ok === undefined) {
+    ok = signatureValid(sig, key);
+    if (m.size >= VERIFIED_MAX) m.clear();
+    m.set(id, ok);
+  }
+  return ok;
+}
+
 function nameOnly(reference: string): boolean {
   try { const r = parseNormalizedNamed(reference); return r.tag === undefined && r.digest === undefined; } catch { return false; }
 }
@@ -75,7 +96,7 @@ function nameOnly(reference: string): boolean {
 /** containers/image's isSignatureAccepted for a public-key rule: crypto, then digest, then identity. */
 function signatureRefusal(sig: CosignSignature, keys: KeyObject[], req: Extract<Requirement, { type: 'sigstoreSigned' }>, image: ImageUnderTest): string | undefined {
   if (!sig.signature) return `missing ${SIGNATURE_ANNOTATION} annotation`;
-  if (!keys.some((k) => signatureValid(sig, k))) return 'cryptographic signature verification failed: invalid signature when validating ASN.1 encoded signature';
+  if (!keys.some((k) => verifiedWith(sig, k))) return 'cryptographic signature verification failed: invalid signature when validating ASN.1 encoded signature';
   let payload;
   try { payload = parsePayload(sig.payload); } catch (e) { return (e as Error).message; }
   const digest = payload.critical.image['docker-manifest-digest'];
