@@ -107,6 +107,13 @@ test('reject by default, insecureAcceptAnything for one repository: run is refus
   await ok(['run', '--rm', id.slice(7, 19), 'true']);
   const only = await build('onlyname:1', 'only');
   await refused(['run', '--rm', only.slice(7, 19), 'true'], /Running image docker:\/\/onlyname:1 is rejected by policy/);
+  // a build's FROM of a refused local image fails with the refusal; an admitted one builds
+  const ctx = join(tmp, 'ctx-from-other');
+  mkdirSync(ctx, { recursive: true });
+  writeFileSync(join(ctx, 'Dockerfile'), 'FROM other:1\nRUN true\n');
+  const b = await d.berth(['build', '-t', 'fromother:1', ctx], { timeoutMs: 120_000 });
+  assert.notEqual(b.code, 0, b.stdout);
+  assert.match(b.stdout + b.stderr, /Source image rejected: Running image docker:\/\/other:1 is rejected by policy/);
 });
 
 test('sigstoreSigned: a signed image runs; unsigned, wrong key, swapped signature, another digest and another identity are refused', async () => {
