@@ -6,3 +6,8 @@
 export { generateKeyPair, loadPrivateKey, signPayload, publicPemOf } from './keys.js';
 export { buildPayload, parseAnnotations, verifySignatures, verifiedJson } from './payload.js';
 export { publicKeyFromPem } from './cosign-format.js';
+
+/** sigstore-js is loaded only for an image that has sigstore bundles. */
+export async function bundleTools(): Promise<typeof import('./bundle.js')> {
+  return import('./bundle.js');
+}

@@ -62,7 +62,10 @@ export function checkSignature(sig: CosignSignature, key: KeyObject, opts: Verif
 /**
  * Every signature that verifies with `key` and names the image's digest (and carries the annotations).
  * The payload's docker-reference is not compared, as cosign does not: the digest binds the image, and
- * skopeo writes references with a tag.
+ * skopeo writes references with a tag. A `dev.sigstore.cosign/bundle` annotation (Rekor's signed entry
+ * timestamp) is not checked: that needs Rekor's public key from sigstore's TUF repository, i.e. the
+ * internet; the key alone proves the signature (cosign's --insecure-ignore-tlog). See bundle.ts for
+ * sigstore bundles, which sigstore-js verifies.
  */
 export function verifySignatures(sigs: CosignSignature[], key: KeyObject, opts: VerifyOptions): VerifyResult {
   const out: VerifyResult = { verified: [], errors: [] };
