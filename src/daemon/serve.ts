@@ -11,7 +11,7 @@ import { BerthError, SystemError } from '../common/errors.js';
 import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type ListenAddress } from './tls.js';
 import { startHeapTrim } from './heap-trim.js';
 import { daemonFacts } from './facts.js';
-import { DEFAULT_POLICY_PATH, PolicyAdmission } from '../policy/policy-admission.js';
+import { DEFAULT_POLICY_PATH } from '../policy/policy-admission.js';
 import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
@@ -188,9 +188,8 @@ export async function main(argv: string[]): Promise<number | void> {
   // before any state is touched, with main's one-line message naming the module
   libc();
   loadSeqpacketBinding();
-  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig });
-  if (cfg.signaturePolicy) {
-    engine.admission = new PolicyAdmission(cfg.signaturePolicy);
+  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig, signaturePolicy: cfg.signaturePolicy });
+  if (engine.admission) {
     const d = engine.admission.describe();
     log.info('signature policy', { path: d.path, ok: d.ok, ...(d.error ? { error: d.error } : {}) });
   }

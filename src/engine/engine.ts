@@ -41,6 +41,7 @@ import type { ScanReport } from '../scan/types.js';
 import { OsvDatabase } from '../scan/db/osv-db.js';
 import type { ImageAdmission } from '../sign/admission.js';
 import { admitLocalImage, eventingAdmission, pullHooks } from './admission.js';
+import { PolicyAdmission } from '../policy/policy-admission.js';
 import type { ImageRecord } from '../image/image-store.js';
 import { addSignature, listSignatures, signingTarget, type AddSignatureOptions, type AddedSignature, type ListedSignatures, type SigningTarget } from './sign-ops.js';
 import type {
@@ -57,6 +58,8 @@ export interface EngineOptions {
   fixCgroups?: boolean;
   /** daemon.json log-driver/log-opts (validated by the caller) */
   defaultLogConfig?: LogConfig;
+  /** a containers-policy.json enforced at pull and create (docs/policy.md); the caller picks the default path */
+  signaturePolicy?: string;
 }
 
 const RUNTIME_PATHS: Record<string, string[]> = {
@@ -158,6 +161,7 @@ export class Engine {
     });
     const engine = new Engine(paths, db, content, events, layers, snapshots, images, containers, runtimes, defaultRuntime, cgroups);
     engineRef = engine;
+    if (opts.signaturePolicy) engine.admission = new PolicyAdmission(opts.signaturePolicy);
     engine.warnings.push(...warnings);
     engine.daemonId = daemonIdOf(paths.root);
     engine.networks = networks;
