@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { DOCKER_CLI } from '../helpers/dockerd.js';
+import Docker from 'dockerode';
 import { serveRegistry, type Peer } from '../registry/peers.js';
 import { attachSignature, manifestDigestOf, newKey, payloadFor, signatureFor, signPayload, type TestKey } from './helpers.js';
 
@@ -181,17 +182,28 @@ test('a pull from a local registry is refused under reject before anything is st
   await ok(['run', '--rm', `${REGISTRY}/pulled/app:1`, 'true']);
 });
 
-test('the docker CLI against berth gets the refusal', { skip: !existsSync(DOCKER_CLI) && `${DOCKER_CLI} not installed` }, async () => {
+test('the docker CLI and dockerode against berth get the refusal', { skip: !existsSync(DOCKER_CLI) && `${DOCKER_CLI} not installed` }, async () => {
   writePolicy({ default: [{ type: 'reject' }], transports: { docker: { 'docker.io/library/busybox': [{ type: 'insecureAcceptAnything' }] } } });
   const docker = (args: string[]) => spawnSync(DOCKER_CLI, ['-H', `unix://${d.socket}`, ...args], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, HOME: tmp, DOCKER_CONFIG: join(tmp, 'docker-config') } });
+  await ok(['tag', 'busybox', 'other:1']);
   const ran = docker(['run', '--rm', 'busybox', 'true']);
   assert.equal(ran.status, 0, ran.stderr);
   const r = docker(['run', '--rm', 'other:1', 'true']);
   assert.equal(r.status, 125, r.stderr);
   assert.match(r.stderr, /Error response from daemon: Source image rejected: Running image docker:\/\/other:1 is rejected by policy\./);
-  const p = docker(['pull', `${REGISTRY}/pulled/app:1`]);
-  assert.notEqual(p.status, 0);
-  assert.match(p.stderr, /Source image rejected/);
+  if (peers.length) { // the registry of the pull test, with the image it pushed
+    const p = docker(['pull', `${REGISTRY}/pulled/app:1`]);
+    assert.notEqual(p.status, 0);
+    assert.match(p.stderr, /Source image rejected/);
+  }
+  // dockerode (compose tools and Node programs) gets the 403 with berth's message and code
+  const node = new Docker({ socketPath: d.socket });
+  await assert.rejects(node.createContainer({ Image: 'other:1', Cmd: ['true'] }), (e: any) => {
+    assert.equal(e.statusCode, 403);
+    assert.match(e.json?.message ?? String(e), /Source image rejected: Running image docker:\/\/other:1 is rejected by policy/);
+    assert.equal(e.json?.code, 'ERR_POLICY_DENIED');
+    return true;
+  });
   const info = docker(['info', '--format', '{{json .SecurityOptions}}']);
   assert.equal(info.status, 0, info.stderr);
   assert.match(info.stdout, /name=signature-policy,path=/);
