@@ -24,6 +24,8 @@ const MAX_PAYLOAD = 1024 * 1024;
 /** signatures read per image and form: a .sig with thousands of layers is not ours to mirror */
 const MAX_SIGNATURES = 256;
 const MANIFEST_ACCEPT = `${MEDIA.ociManifest}, ${MEDIA.dockerManifest}`;
+/** how registries without the referrers API answer it (404 mostly; some refuse the path or method) */
+const NO_REFERRERS_API = [404, 400, 405, 501];
 
 function reason(e: unknown): string { return e instanceof Error ? e.message : String(e); }
 
@@ -88,9 +90,9 @@ export async function fetchRemoteSignatures(http: RegistryHttp, repo: string, di
   } catch (e) { fail('signatures (tag scheme)', e); }
   try {
     const res = await http.send('GET', `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(SIGNATURE_ARTIFACT_TYPE)}`, {
-      scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: [404], retries: 0,
+      scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: NO_REFERRERS_API, retries: 0,
     });
-    if (res.statusCode === 404) res.resume(); // no referrers API: the tag scheme is all there is
+    if (NO_REFERRERS_API.includes(res.statusCode ?? 0)) res.resume(); // no referrers API: the tag scheme is all there is
     else {
       const index = JSON.parse((await readAll(res, MAX_MANIFEST)).toString('utf8')) as { manifests?: Array<{ digest?: unknown; artifactType?: unknown }> };
       for (const d of (Array.isArray(index.manifests) ? index.manifests : []).filter((m) => m.artifactType === SIGNATURE_ARTIFACT_TYPE)) {
@@ -116,9 +118,9 @@ export async function fetchRemoteBundles(http: RegistryHttp, repo: string, diges
   const out: Buffer[] = [];
   try {
     const res = await http.send('GET', `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(BUNDLE_V03_MEDIA_TYPE)}`, {
-      scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: [404], retries: 0,
+      scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: NO_REFERRERS_API, retries: 0,
     });
-    if (res.statusCode === 404) { res.resume(); return out; }
+    if (NO_REFERRERS_API.includes(res.statusCode ?? 0)) { res.resume(); return out; }
     const index = JSON.parse((await readAll(res, MAX_MANIFEST)).toString('utf8')) as { manifests?: Array<{ digest?: unknown; artifactType?: unknown }> };
     const seen = new Set<string>();
     for (const d of (Array.isArray(index.manifests) ? index.manifests : []).filter((m) => m.artifactType === BUNDLE_V03_MEDIA_TYPE)) {

@@ -125,6 +125,10 @@ test('verify: cosign\'s output for the right key; exit 12 for a wrong key or wro
   assert.equal(out[0].critical.image['docker-manifest-digest'], digest);
   assert.equal(out[0].critical.identity['docker-reference'], '127.0.0.1:5000/sign/app');
   assert.deepEqual(out[0].optional, { env: 'prod' });
+  // several images, as cosign: one header and one JSON line each
+  const two = await ok(d1, ['verify', '--key', join(tmp, 'k1.pub'), REF, REF]);
+  assert.equal(two.stdout.trim().split('\n').length, 2);
+  assert.equal(two.stderr.split('Verification for').length, 3);
   // both keys' signatures are there: each key verifies its own
   assert.equal(JSON.parse((await ok(d1, ['verify', '--key', join(tmp, 'k2.pub'), REF])).stdout).length, 1);
   const annotations = await d1.berth(['verify', '--key', join(tmp, 'k1.pub'), '-a', 'env=dev', REF]);

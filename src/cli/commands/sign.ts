@@ -2,7 +2,7 @@
  * cosign's key-based commands (docs/signing.md):
  *   berth key generate [--output-key-prefix cosign]     cosign generate-key-pair: P.key (encrypted) and P.pub
  *   berth sign IMAGE --key FILE [-a k=v]... [--upload=false]
- *   berth verify IMAGE --key FILE [-a k=v]... [--remote] [-o json|text]
+ *   berth verify IMAGE... --key FILE [-a k=v]... [--remote] [-o json|text]
  * The private key stays in this process: the daemon says what to sign, gets the signature back,
  * stores it and pushes it. Verification runs here too, over the signatures the daemon lists.
  * Passphrases come from COSIGN_PASSWORD (even empty), else a prompt on the terminal, else stdin.
@@ -70,6 +70,29 @@ function readKeyFile(file: string): string {
   }
 }
 
+/**
+ * Sign a daemon's image with a cosign key file, as `berth sign --key` does (also for `build --sign`):
+ * ask the daemon for the signing target, decrypt the key (COSIGN_PASSWORD or a prompt), sign the
+ * payload here, hand it to the daemon, which stores it and (upload) pushes it. Returns the digest signed.
+ */
+export async function signImage(ctx: CliContext, image: string, opts: { key: string; annotations?: string[]; upload?: boolean }): Promise<string> {
+  const upload = opts.upload ?? true;
+  const tools = await signTools();
+  const annotations = tools.parseAnnotations(opts.annotations);
+  const pem = readKeyFile(opts.key);
+  const client = await ctx.client();
+  const target = await client.json<{ repository: string; dockerReference: string; manifestDigest: string }>('GET', `/berth/images/${enc(image)}/signing-target`);
+  const privateKey = await tools.loadPrivateKey(pem, await passphrase(false));
+  const payload = tools.buildPayload(target.dockerReference, target.manifestDigest, annotations);
+  const signature = tools.signPayload(privateKey, payload);
+  if (upload) ctx.err(`Pushing signature to: ${target.repository}\n`);
+  const added = await client.json<{ warnings?: string[] }>('POST', `/berth/images/${enc(image)}/signatures`, {
+    query: { upload: upload ? '1' : '0' }, headers: authFor(target.repository), body: { payload: payload.toString('base64'), signature },
+  });
+  for (const w of added?.warnings ?? []) ctx.err(`WARNING: ${w}\n`);
+  return target.manifestDigest;
+}
+
 interface SignFlags { key?: string; annotations?: string[]; upload: boolean; tlogUpload?: boolean; identityToken?: string; fulcioUrl?: string; rekorUrl?: string }
 interface VerifyFlags { key?: string; annotations?: string[]; remote?: boolean; output: string; insecureIgnoreTlog?: boolean; certificateIdentity?: string; certificateOidcIssuer?: string }
 
@@ -107,24 +130,12 @@ export function registerSignCommands(program: Command, ctx: CliContext): void {
       if (o.identityToken !== undefined || o.fulcioUrl !== undefined || o.rekorUrl !== undefined) throw new NotSupportedError(KEYLESS, 'ERR_SIGN_KEYLESS_UNSUPPORTED');
       if (o.tlogUpload) throw new NotSupportedError('uploading to the Rekor transparency log needs the internet and is not supported: signatures are stored in the registry only', 'ERR_SIGN_KEYLESS_UNSUPPORTED');
       if (!o.key) throw new NotSupportedError(KEYLESS, 'ERR_SIGN_KEYLESS_UNSUPPORTED');
-      const tools = await signTools();
-      const annotations = tools.parseAnnotations(o.annotations);
-      const pem = readKeyFile(o.key);
-      const client = await ctx.client();
-      const target = await client.json<{ repository: string; dockerReference: string; manifestDigest: string }>('GET', `/berth/images/${enc(image)}/signing-target`);
-      const privateKey = await tools.loadPrivateKey(pem, await passphrase(false));
-      const payload = tools.buildPayload(target.dockerReference, target.manifestDigest, annotations);
-      const signature = tools.signPayload(privateKey, payload);
-      if (o.upload) ctx.err(`Pushing signature to: ${target.repository}\n`);
-      const added = await client.json<{ warnings?: string[] }>('POST', `/berth/images/${enc(image)}/signatures`, {
-        query: { upload: o.upload ? '1' : '0' }, headers: authFor(target.repository), body: { payload: payload.toString('base64'), signature },
-      });
-      for (const w of added?.warnings ?? []) ctx.err(`WARNING: ${w}\n`);
+      await signImage(ctx, image, { key: o.key, annotations: o.annotations, upload: o.upload });
     });
 
-  program.command('verify').usage('[OPTIONS] IMAGE')
-    .description('Verify the signatures of an image against a public key')
-    .argument('<image>')
+  program.command('verify').usage('[OPTIONS] IMAGE [IMAGE...]')
+    .description('Verify the signatures of images against a public key')
+    .argument('<images...>')
     .option('--key <string>', 'path to the public key file (PEM)')
     .option('-a, --annotations <key=value>', 'extra key=value pairs the signature must carry', collect, [])
     .option('--remote', 'read the signatures from the registry, not the local store')
@@ -132,7 +143,7 @@ export function registerSignCommands(program: Command, ctx: CliContext): void {
     .option('--insecure-ignore-tlog', 'ignore transparency log verification (berth never has a log to check)')
     .option('--certificate-identity <string>', 'keyless verification: not supported')
     .option('--certificate-oidc-issuer <string>', 'keyless verification: not supported')
-    .action(async (image: string, o: VerifyFlags) => {
+    .action(async (images: string[], o: VerifyFlags) => {
       if (o.certificateIdentity !== undefined || o.certificateOidcIssuer !== undefined || !o.key) throw new NotSupportedError(KEYLESS, 'ERR_SIGN_KEYLESS_UNSUPPORTED');
       if (o.output !== 'json' && o.output !== 'text') throw new UsageError(`invalid output format "${o.output}": use json or text`);
       const tools = await signTools();
@@ -140,25 +151,28 @@ export function registerSignCommands(program: Command, ctx: CliContext): void {
       const publicKey = tools.publicKeyFromPem(readKeyFile(o.key));
       if (o.insecureIgnoreTlog) ctx.err('WARNING: Skipping tlog verification is an insecure practice that lacks of transparency and auditability verification for the signature.\n');
       const client = await ctx.client();
-      const listed = await client.json<{ manifestDigest: string; signatures: Array<{ payload: string; signature: string; annotations: Record<string, string> }>; bundles?: string[] }>(
-        'GET', `/berth/images/${enc(image)}/signatures`, { query: { remote: o.remote ? '1' : '0' }, headers: authFor(image) });
-      const sigs = listed.signatures.map((s) => ({ payload: Buffer.from(s.payload, 'base64'), signature: s.signature, annotations: s.annotations ?? {} }));
-      const bundles = (listed.bundles ?? []).map((b) => Buffer.from(b, 'base64'));
-      if (sigs.length === 0 && bundles.length === 0) throw new ExitError(EXIT_NO_SIGNATURES, 'Error: no signatures found');
-      const result = tools.verifySignatures(sigs, publicKey, { manifestDigest: listed.manifestDigest, annotations });
-      // cosign's new bundle format: checked with sigstore-js, printed as cosign prints them (the statement as a payload)
-      const checkBundle = bundles.length ? (await tools.bundleTools()).checkBundle : undefined;
-      for (const b of bundles) {
-        const r = checkBundle!(b, publicKey, { manifestDigest: listed.manifestDigest, annotations, reference: image });
-        if (r.payload) result.verified.push({ signature: { payload: Buffer.from(JSON.stringify(r.payload)), signature: '', annotations: {} }, payload: r.payload });
-        else result.errors.push(r.error!);
+      // as cosign: each image in turn, the first failure ends the command
+      for (const image of images) {
+        const listed = await client.json<{ manifestDigest: string; signatures: Array<{ payload: string; signature: string; annotations: Record<string, string> }>; bundles?: string[] }>(
+          'GET', `/berth/images/${enc(image)}/signatures`, { query: { remote: o.remote ? '1' : '0' }, headers: authFor(image) });
+        const sigs = listed.signatures.map((s) => ({ payload: Buffer.from(s.payload, 'base64'), signature: s.signature, annotations: s.annotations ?? {} }));
+        const bundles = (listed.bundles ?? []).map((b) => Buffer.from(b, 'base64'));
+        if (sigs.length === 0 && bundles.length === 0) throw new ExitError(EXIT_NO_SIGNATURES, 'Error: no signatures found');
+        const result = tools.verifySignatures(sigs, publicKey, { manifestDigest: listed.manifestDigest, annotations });
+        // cosign's new bundle format: checked with sigstore-js, printed as cosign prints them (the statement as a payload)
+        const checkBundle = bundles.length ? (await tools.bundleTools()).checkBundle : undefined;
+        for (const b of bundles) {
+          const r = checkBundle!(b, publicKey, { manifestDigest: listed.manifestDigest, annotations, reference: image });
+          if (r.payload) result.verified.push({ signature: { payload: Buffer.from(JSON.stringify(r.payload)), signature: '', annotations: {} }, payload: r.payload });
+          else result.errors.push(r.error!);
+        }
+        if (result.verified.length === 0) throw new ExitError(EXIT_NO_MATCHING_SIGNATURE, `Error: no matching signatures: ${result.errors.join('\n ')}`);
+        ctx.err(`\nVerification for ${image} --\nThe following checks were performed on each of these signatures:\n`
+          + (annotations ? '  - The specified annotations were verified.\n' : '')
+          + '  - The cosign claims were validated\n'
+          + '  - The signatures were verified against the specified public key\n');
+        if (o.output === 'text') for (const v of result.verified) ctx.out(v.signature.payload.toString('utf8') + '\n');
+        else ctx.out(tools.verifiedJson(result.verified) + '\n');
       }
-      if (result.verified.length === 0) throw new ExitError(EXIT_NO_MATCHING_SIGNATURE, `Error: no matching signatures: ${result.errors.join('\n ')}`);
-      ctx.err(`\nVerification for ${image} --\nThe following checks were performed on each of these signatures:\n`
-        + (annotations ? '  - The specified annotations were verified.\n' : '')
-        + '  - The cosign claims were validated\n'
-        + '  - The signatures were verified against the specified public key\n');
-      if (o.output === 'text') for (const v of result.verified) ctx.out(v.signature.payload.toString('utf8') + '\n');
-      else ctx.out(tools.verifiedJson(result.verified) + '\n');
     });
 }
