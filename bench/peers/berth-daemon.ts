@@ -31,7 +31,8 @@ async function pings(socket: string): Promise<boolean> {
   try { return (await apiRequest(socket, 'GET', '/_ping')).status === 200; } catch { return false; }
 }
 
-export async function startBerthDaemon(build: BerthBuild, base: string): Promise<BerthDaemon> {
+/** `extraArgs`: more `berth serve` arguments (a case that needs a daemon configured its own way, e.g. --signature-policy). */
+export async function startBerthDaemon(build: BerthBuild, base: string, extraArgs: string[] = []): Promise<BerthDaemon> {
   mkdirSync(base, { recursive: true });
   const root = join(base, 'root');
   const runRoot = join(base, 'run');
@@ -65,7 +66,7 @@ export async function startBerthDaemon(build: BerthBuild, base: string): Promise
   };
   try {
     const proc = startInNetns(netns, `${build.label} serve`, build.bin,
-      ['serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', '/dev/null'], log, env);
+      ['serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', '/dev/null', ...extraArgs], log, env);
     pid = proc.pid;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!(await pings(socket))) {

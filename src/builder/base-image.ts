@@ -23,7 +23,7 @@ export async function pullBaseImage(engine: BuildHost, ref: string, opts: BasePu
     layer: (id, status) => { if (SHOWN.has(status)) opts.out(`${id}: ${status}\n`); },
     bytes: () => {},
   };
-  const r = await pullImage({ images: engine.images, content: engine.content, ref, platform: opts.platform, creds: opts.creds, hosts: registryHostsConfig(), progress });
+  const r = await pullImage({ images: engine.images, content: engine.content, ref, platform: opts.platform, creds: opts.creds, hosts: registryHostsConfig(), progress, ...engine.pullHooks });
   opts.out(`Digest: ${r.digest}\n`);
   const shown = familiarString(parseNormalizedNamed(ref));
   opts.out(r.upToDate ? `Status: Image is up to date for ${shown}\n` : `Status: Downloaded newer image for ${shown}\n`);

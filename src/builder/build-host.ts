@@ -3,7 +3,8 @@ import type { Db } from '../store/db.js';
 import type { ContentStore } from '../store/content.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
-import type { ImageStore } from '../image/image-store.js';
+import type { ImageRecord, ImageStore } from '../image/image-store.js';
+import type { PullOptions } from '../registry/client/pull.js';
 import type { OciRuntime } from '../runtime/index.js';
 
 /**
@@ -19,4 +20,8 @@ export interface BuildHost {
   readonly images: ImageStore;
   readonly runtimes: Record<string, OciRuntime>;
   readonly defaultRuntime: string;
+  /** the admission policy: a local base image is checked as a create, a pulled one as a pull */
+  admitImage?(given: string, image: ImageRecord): Promise<void>;
+  /** a base image's pull: the admission check before anything is stored, the signatures after */
+  readonly pullHooks?: Pick<PullOptions, 'beforeStore' | 'afterStore'>;
 }

@@ -29,6 +29,7 @@ import { runMountsFor } from './run-mounts.js';
 import { resolveUser } from '../runtime/user.js';
 import type { Credentials } from '../registry/client/http.js';
 import { pullBaseImage } from './base-image.js';
+import { PolicyDeniedError } from '../sign/admission.js';
 import { parseSize } from './prune-options.js';
 import { tx } from '../store/db.js';
 import { mountAll } from '../snapshot/mounts.js';
@@ -308,18 +309,25 @@ class BuildRun {
     const named = parseNormalizedNamed(ref);
     const bootstrappable = named.domain === 'docker.io' && named.path === 'library/busybox' && !named.digest && (named.tag ?? 'latest') === 'latest';
     const found = this.engine.images.tryResolve(ref);
-    if (found && !this.opts.pull) return found;
+    if (found && !this.opts.pull) {
+      await this.engine.admitImage?.(ref, found);
+      return found;
+    }
     try {
       return await pullBaseImage(this.engine, ref, { creds: this.opts.registryCreds?.(named.domain), platform: this.opts.platform, out: (t) => this.out(t) });
     } catch (e) {
+      if (e instanceof PolicyDeniedError) throw e; // the policy's refusal stays one (403, exit 125), not "pull access denied"
       const unreachable = e instanceof BerthError && (e as { httpStatus?: number }).httpStatus === 502;
       if (found && unreachable) {
         this.out(`could not reach ${named.domain} for --pull; using the local ${ref}\n`);
+        await this.engine.admitImage?.(ref, found);
         return found;
       }
       if (bootstrappable && unreachable) {
         const { bootstrapImage } = await import('../image/bootstrap.js');
-        return bootstrapImage(this.engine.images, 'busybox');
+        const img = await bootstrapImage(this.engine.images, 'busybox');
+        await this.engine.admitImage?.(ref, img);
+        return img;
       }
       const why = e instanceof Error ? e.message : String(e);
       throw new NotFoundError(`${formatLocation({ file: stage.location.file, line: stage.location.line })}: pull access denied for ${ref}: no such image locally and the pull failed: ${why}`, 'ERR_IMAGE_NOT_FOUND');

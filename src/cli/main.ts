@@ -321,7 +321,8 @@ export function reportError(program: Command, path: string[], e: unknown): numbe
   // the daemon's errors exit 1 whatever their code, as the docker CLI's (run/create wrap theirs in RunError)
   if (e instanceof DaemonError) {
     process.stderr.write(`${formatError(e)}\n`);
-    return e.exitCode;
+    // the admission policy's refusal is a daemon-side refusal of the request, as Docker's 125
+    return e.code === 'ERR_POLICY_DENIED' ? 125 : e.exitCode;
   }
   if (e instanceof BerthError) {
     if (e.code === 'ERR_USAGE') {

@@ -105,7 +105,7 @@ const SIGN_CODES = [
 ] as const;
 /** the admission policy (src/policy) */
 const POLICY_CODES = [
-  'ERR_POLICY_DENIED',
+  'ERR_POLICY_DENIED', 'ERR_POLICY_INVALID', 'ERR_POLICY_SCOPE',
 ] as const;
 /** secrets (src/secret) */
 const SECRET_CODES = [

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConflictError, SystemError } from '../common/errors.js';
 import type { EnginePaths } from '../common/paths.js';
 import type { EventLog } from '../events/events.js';
-import type { ImageStore } from '../image/image-store.js';
+import type { ImageRecord, ImageStore } from '../image/image-store.js';
 import type { NetworkManager } from '../network/network-manager.js';
 import { ContainerStore, type ContainerRecord } from '../record/container-store.js';
 import { monitorPaths, type AttachStream, type ExitWatch, type MonitorPaths, type OciRuntime, type Task, type TaskExit } from '../runtime/index.js';
@@ -34,6 +34,8 @@ export interface ContainerManagerDeps {
   secrets?: { store: SecretStore; files: SecretFiles };
   /** daemon.json's log-driver/log-opts: applies to containers that name no driver (json-file when absent) */
   defaultLogConfig?: LogConfig;
+  /** the admission policy's check of the image a create uses (`given`: the name the user gave); throws to refuse */
+  admitImage?: (given: string, image: ImageRecord) => Promise<void>;
 }
 
 export const KILL_WAIT_MS = 15_000;        // how long a SIGKILL'ed container may take to be reaped

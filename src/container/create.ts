@@ -37,6 +37,7 @@ export async function createContainer(ctx: ContainerContext, body: any, name?: s
 async function createNamed(ctx: ContainerContext, body: any, finalName: string, warnings: string[]): Promise<{ Id: string; Warnings: string[] }> {
   const { deps } = ctx;
   const image = await resolveImage(ctx, String(body.Image));
+  await deps.admitImage?.(String(body.Image), image);
   const hc = { ...(body.HostConfig ?? {}) };
   hc.LogConfig = mergeLogConfig(hc.LogConfig, deps.defaultLogConfig);
   const netPlan = deps.networks?.planForCreate(hc, body.NetworkingConfig);

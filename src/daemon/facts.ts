@@ -15,6 +15,7 @@ export const APPLIED_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'hosts', 'host', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey',
   'registry-mirrors', 'mirrors', 'insecure-registries', 'certs-dir',
   'metrics-addr', 'metrics-optional',
+  'signature-policy',
 ]);
 
 export function daemonFacts(cfg: DaemonConfig, addrs: ListenAddress[]): DaemonFacts {

@@ -11,6 +11,7 @@ import { BerthError, SystemError } from '../common/errors.js';
 import { checkTcpAccess, parseListenAddress, resolveTls, tlsServerOptions, type ListenAddress } from './tls.js';
 import { startHeapTrim } from './heap-trim.js';
 import { daemonFacts } from './facts.js';
+import { DEFAULT_POLICY_PATH } from '../policy/policy-admission.js';
 import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
@@ -41,6 +42,8 @@ export interface DaemonConfig {
   metricsAddr?: string;
   /** --metrics-optional: an unusable metrics address is a warning, not a refusal to start */
   metricsOptional: boolean;
+  /** containers-policy.json: --signature-policy, daemon.json "signature-policy", else /etc/containers/policy.json when it exists */
+  signaturePolicy?: string;
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -86,6 +89,7 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     .option('--config-file <path>', 'daemon configuration file', '')
     .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://<host:port>/metrics (e.g. 127.0.0.1:9323)', '')
     .option('--metrics-optional', 'start without metrics (and warn) when the metrics address cannot be listened on')
+    .option('--signature-policy <path>', `admission policy (containers-policy.json) for pulls and creates (default ${DEFAULT_POLICY_PATH} when it exists)`, '')
     .option('--log-level <level>', 'debug, info, warn, error', '');
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
@@ -119,7 +123,17 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     logLevel: o.logLevel || fileLevel || process.env.BERTH_LOG_LEVEL || 'info',
     ...(pick(o.metricsAddr, 'metrics-addr') ? { metricsAddr: pick(o.metricsAddr, 'metrics-addr') } : {}),
     metricsOptional: Boolean(o.metricsOptional) || file['metrics-optional'] === true,
+    signaturePolicy: signaturePolicyPath(o.signaturePolicy, file, cfgPath),
   };
+}
+
+/** The policy file to enforce: named (then it must be usable, else every image is refused), or the default when it exists. */
+function signaturePolicyPath(flag: string, file: Record<string, unknown>, cfgPath: string): string | undefined {
+  const fromFile = file['signature-policy'];
+  if (fromFile !== undefined && typeof fromFile !== 'string') throw new SystemError(`invalid signature-policy in ${cfgPath}: a path is expected`, 'ERR_CONFIG');
+  const named = flag || (fromFile as string | undefined);
+  if (named) return named;
+  return existsSync(DEFAULT_POLICY_PATH) ? DEFAULT_POLICY_PATH : undefined;
 }
 
 /** dockerd's default log config: flags over daemon.json's log-driver/log-opts; checked now, so a bad one stops the start. */
@@ -202,8 +216,12 @@ export async function main(argv: string[]): Promise<number | void> {
   // before any state is touched, with main's one-line message naming the module
   libc();
   loadSeqpacketBinding();
-  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig });
+  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig, signaturePolicy: cfg.signaturePolicy });
   if (metricsServer && metrics) metrics.attach(engine);
+  if (engine.admission) {
+    const d = engine.admission.describe();
+    log.info('signature policy', { path: d.path, ok: d.ok, ...(d.error ? { error: d.error } : {}) });
+  }
   const facts = daemonFacts(cfg, addrs);
   const servers: Server[] = [];
   for (const addr of addrs) {

@@ -44,6 +44,9 @@ import { SecretStore, type SecretInfo, type SecretSpecInput } from '../secret/se
 import { SecretFiles } from '../secret/secret-files.js';
 import { referencesOf } from '../secret/validation.js';
 import { ContainerStore } from '../record/container-store.js';
+import { admitLocalImage, eventingAdmission, pullHooks } from './admission.js';
+import { PolicyAdmission } from '../policy/policy-admission.js';
+import type { ImageRecord } from '../image/image-store.js';
 import { addSignature, listSignatures, signingTarget, type AddSignatureOptions, type AddedSignature, type ListedSignatures, type SigningTarget } from './sign-ops.js';
 import { timed, type EngineInstruments } from './instruments.js';
 import type {
@@ -60,6 +63,8 @@ export interface EngineOptions {
   fixCgroups?: boolean;
   /** daemon.json log-driver/log-opts (validated by the caller) */
   defaultLogConfig?: LogConfig;
+  /** a containers-policy.json enforced at pull and create (docs/policy.md); the caller picks the default path */
+  signaturePolicy?: string;
 }
 
 const RUNTIME_PATHS: Record<string, string[]> = {
@@ -163,9 +168,15 @@ export class Engine {
     const secrets = new SecretStore(db, paths, (secretId) => containerRecords.all()
       .filter((r) => referencesOf(r.hostConfig).some((s) => s.SecretID === secretId)).map((r) => r.name));
     const secretFiles = new SecretFiles(secrets, paths.runRoot);
-    const containers = new ContainerManager({ db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes,
-      secrets: { store: secrets, files: secretFiles }, defaultLogConfig: opts.defaultLogConfig });
+    let engineRef: Engine | undefined;
+    const containers = new ContainerManager({
+      db, paths, images, layers, snapshots, events, runtimes, defaultRuntime, networks, volumes,
+      secrets: { store: secrets, files: secretFiles }, defaultLogConfig: opts.defaultLogConfig,
+      admitImage: (given, image) => (engineRef?.admission ? admitLocalImage(engineRef, given, image) : Promise.resolve()),
+    });
     const engine = new Engine(paths, db, content, events, layers, snapshots, images, containers, runtimes, defaultRuntime, cgroups);
+    engineRef = engine;
+    if (opts.signaturePolicy) engine.admission = new PolicyAdmission(opts.signaturePolicy);
     engine.warnings.push(...warnings);
     engine.daemonId = daemonIdOf(paths.root);
     engine.networks = networks;
@@ -180,6 +191,14 @@ export class Engine {
 
   private builderInstance?: Builder;
 
+  /** Ask the admission policy (when one is set) whether a local image may be used under the name `given` (create, a build's FROM). */
+  admitImage(given: string, image: ImageRecord): Promise<void> {
+    return this.admission ? admitLocalImage(this, given, image) : Promise.resolve();
+  }
+
+  /** A build's base-image pull: the admission check before anything is stored, and the signatures that come along. */
+  get pullHooks(): ReturnType<typeof pullHooks> { return pullHooks(this); }
+
   /** The classic builder and its cache, made on first use (it adds its tables then). */
   get builder(): Builder {
     this.builderInstance ??= new Builder(this);
@@ -193,7 +212,8 @@ export class Engine {
   }
 
   private get transferStores(): transfer.TransferStores {
-    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers, admission: this.admission };
+    // a pull's refusal is recorded as a policy-denied event too (engine/admission.ts)
+    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers, admission: eventingAdmission(this) };
   }
 
   // ---------------------------------------------------------------- images

@@ -88,6 +88,8 @@ function bootstrapTarget(name: string, tag: string | undefined): { short: 'busyb
 
 async function bootstrapPull(stores: TransferStores, target: { short: 'busybox' | 'debian'; tag: string }, say: (m: ProgressMessage) => void): Promise<PulledImage[]> {
   const ref = `${target.short}:${target.tag}`;
+  // a local bootstrap is a pull without a registry: admitted by name, with no digest and no signature
+  await stores.admission?.admit({ phase: 'pull', reference: `docker.io/library/${ref}`, manifestDigest: '', signatures: async () => [] });
   say({ status: `Bootstrapping ${target.short} locally (no registry pull)`, id: target.tag });
   const img = await bootstrapImage(stores.images, target.short, { tag: ref });
   say({ status: `Digest: ${img.id}` });

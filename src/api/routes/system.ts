@@ -54,6 +54,7 @@ export function systemRoutes(r: Router): void {
     const count = (s: string) => list.filter((c: { State: string }) => c.State === s).length;
     const runtimes: Record<string, { path: string }> = {};
     for (const [name, rt] of Object.entries(engine.runtimes)) runtimes[name] = { path: rt.info.binary ?? rt.info.path };
+    const policy = engine.admission?.describe();
     sendJson(res, 200, shapeInfo(version, {
       ID: engine.daemonId,
       Containers: list.length,
@@ -106,8 +107,8 @@ export function systemRoutes(r: Router): void {
       ContainerdCommit: { ID: '' },
       RuncCommit: { ID: '' },
       InitCommit: { ID: '' },
-      SecurityOptions: ['name=seccomp,profile=builtin', ...(engine.cgroups.version === 2 ? ['name=cgroupns'] : [])],
-      Warnings: engine.warnings,
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(engine.cgroups.version === 2 ? ['name=cgroupns'] : []), ...policyOptions(policy)],
+      Warnings: policy && !policy.ok ? [...engine.warnings, `signature policy ${policy.path} is invalid, every image is refused: ${policy.error}`] : engine.warnings,
     }));
   });
 
@@ -121,4 +122,13 @@ export function systemRoutes(r: Router): void {
     for await (const ev of events) res.write(JSON.stringify(ev) + '\n');
     res.end();
   });
+}
+
+/**
+ * The admission policy as a SecurityOptions entry: docker clients parse `name=…,key=value` entries and
+ * print unknown ones as they are, so `docker info` shows it too (a comma in the path would split it: escaped).
+ */
+function policyOptions(policy: { path: string; ok: boolean } | undefined): string[] {
+  if (!policy) return [];
+  return [`name=signature-policy,path=${policy.path.replace(/,/g, '%2C')}${policy.ok ? '' : ',status=invalid'}`];
 }

@@ -277,9 +277,10 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
   opts.signal?.throwIfAborted();
   const { http, top } = await resolveTop(ref.domain, repo, reference, opts.creds, opts.hosts);
   try {
+    // before the first progress line: a refusal is then the request's answer (403), not an error inside a stream
+    await opts.beforeStore?.({ http, repo, reference: `${ref.domain}/${ref.path}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`, digest: top.digest });
     progress?.status(`${ref.digest ? '' : `${ref.tag}: `}Pulling from ${ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`}`.replace(/^: /, ''));
     opts.signal?.throwIfAborted();
-    await opts.beforeStore?.({ http, repo, reference: `${ref.domain}/${ref.path}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`, digest: top.digest });
     let mf = top;
     if (INDEX_TYPES.includes(top.mediaType)) {
       const pick = selectPlatformManifest(JSON.parse(top.raw.toString()), parsePlatform(opts.platform));
