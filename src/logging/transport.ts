@@ -95,7 +95,7 @@ export class StreamTransport implements Transport {
       sock.once('error', fail);
       sock.once(ready, () => {
         clearTimeout(timer);
-        sock.off('error', fail);
+        (sock as import('node:net').Socket).off('error', fail);
         sock.setNoDelay(true);
         this.sock = sock;
         this.connectedAt = Date.now();
