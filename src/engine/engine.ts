@@ -386,10 +386,19 @@ export class Engine {
   inspectVolume(name: string): VolumeInfo { return this.volumes.inspect(name) as VolumeInfo; }
   removeVolume(name: string, opts: { force?: boolean } = {}): Promise<void> { return this.volumes.remove(name, opts.force ?? false); }
 
-  createSecret(spec: SecretSpecInput): { ID: string } { return this.secrets.create(spec); }
+  /** Secret events as swarm managers emit them (type secret, create/remove, the name as attribute). */
+  createSecret(spec: SecretSpecInput): { ID: string } {
+    const r = this.secrets.create(spec);
+    this.eventLog.emitEvent('secret', 'create', r.ID, { name: this.secrets.inspect(r.ID).Spec.Name });
+    return r;
+  }
   listSecrets(filters: Record<string, string[]> = {}): SecretInfo[] { return this.secrets.list(filters); }
   inspectSecret(idOrName: string): SecretInfo { return this.secrets.inspect(idOrName); }
-  removeSecret(idOrName: string): void { this.secrets.remove(idOrName); }
+  removeSecret(idOrName: string): void {
+    const info = this.secrets.inspect(idOrName);
+    this.secrets.remove(info.ID);
+    this.eventLog.emitEvent('secret', 'remove', info.ID, { name: info.Spec.Name });
+  }
 
   async close(): Promise<void> {
     await this.containers.shutdown();

@@ -150,3 +150,19 @@ test('docker secret create/ls/inspect/rm work against berth', { skip: existsSync
   const missing = await docker(['secret', 'inspect', 'dk']);
   assert.notEqual(missing.code, 0);
 });
+
+test('creating and removing a secret are events of type secret, filtered by the secret key', async () => {
+  const since = Math.floor(Date.now() / 1000) - 1;
+  const created = await d.api('POST', '/v1.47/secrets/create', { Name: 'evented', Data: b64('x') });
+  assert.equal(created.status, 201);
+  assert.equal((await d.api('DELETE', `/v1.47/secrets/${created.body.ID}`)).status, 204);
+  const until = Math.ceil(Date.now() / 1000) + 1;
+  const filters = encodeURIComponent(JSON.stringify({ type: ['secret'], secret: ['evented'] }));
+  const r = await d.api('GET', `/v1.47/events?since=${since}&until=${until}&filters=${filters}`);
+  assert.equal(r.status, 200);
+  const events = (typeof r.body === 'string' ? r.body.trim().split('\n').filter(Boolean).map((l: string) => JSON.parse(l)) : [r.body].flat()) as Array<{ Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> } }>;
+  assert.deepEqual(events.map((e) => [e.Type, e.Action, e.Actor.ID, e.Actor.Attributes.name]), [
+    ['secret', 'create', created.body.ID, 'evented'],
+    ['secret', 'remove', created.body.ID, 'evented'],
+  ]);
+});
