@@ -76,3 +76,8 @@ test('an empty file and a non-mapping file', async (t) => {
   const e = await loadError(list);
   assert.match(e.message, /top-level object must be a mapping/);
 });
+
+test('YAML 1.1 octals as compose-go reads them: mode 0400 is 256, 0o440 and 08 as YAML 1.2', () => {
+  const { value: data } = parseComposeYaml('compose.yaml', 'a: 0400\nb: 0o440\nc: 08\nd: 400\ne: "0400"\nf: 0\n');
+  assert.deepEqual(data, { a: 256, b: 288, c: 8, d: 400, e: '0400', f: 0 });
+});

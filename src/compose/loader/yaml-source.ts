@@ -46,9 +46,21 @@ export interface ParsedFile { file: string; value: Record<string, unknown>; map:
 /** More nodes than this reached through aliases is an alias bomb, not a compose file. */
 export const MAX_ALIAS_NODES = 100_000;
 
+/**
+ * compose-go's YAML library (go-yaml v3) still reads YAML 1.1 octals: `mode: 0400` is 256, not 400 as
+ * YAML 1.2's core schema has it. Tried before the core schema's tags, so only such plain scalars change.
+ */
+const YAML11_OCTAL = {
+  identify: (v: unknown) => typeof v === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  test: /^[-+]?0[0-7]+$/,
+  resolve: (s: string) => (s.startsWith('-') ? -1 : 1) * Number.parseInt(s.replace(/^[-+]/, ''), 8),
+};
+
 export function parseComposeYaml(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false, customTags: (tags) => [YAML11_OCTAL, ...tags] });
   const map = new SourceMap(file);
   const where = (offset: number) => lineCounter.linePos(offset);
   const list = Array.isArray(docs) ? docs : [docs];
