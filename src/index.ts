@@ -27,3 +27,7 @@ export { DiskFullError } from './registry/client/disk-full.js';
 export { runAudit, type AuditOptions } from './audit/run.js';
 export type { AuditReport, AuditFinding, AuditStatus } from './audit/types.js';
 export type { DaemonFacts, DaemonListener } from './audit/facts.js';
+export { PolicyAdmission } from './policy/policy-admission.js';
+export { PolicyDeniedError, type ImageAdmission, type AdmissionRequest } from './sign/admission.js';
+export type { SigningTarget, AddSignatureOptions, AddedSignature, ListedSignatures } from './engine/sign-ops.js';
+export type { SecretInfo, SecretSpecInput } from './secret/secret-store.js';
