@@ -19,6 +19,8 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BerthError, InvalidArgumentError } from '../common/errors.js';
 import { logStats, type LogDriver, type LogDriverFactory, type LogInfo, type LogMessage } from './driver.js';
+import { extraAttributes, validateAttrs } from './attrs.js';
+import { checkTag, renderTag } from './tag.js';
 
 export const DEFAULT_JOURNAL_SOCKET = '/run/systemd/journal/socket';
 const JOURNALD_OPTS = new Set(['tag', 'labels', 'labels-regex', 'env', 'env-regex']);
@@ -60,61 +62,9 @@ export function sanitizeJournalKey(s: string): string {
   return n;
 }
 
-const shortId = (id: string) => { const i = id.indexOf(':'); return (i >= 0 ? id.slice(i + 1) : id).slice(0, 12); };
-
-const TAG_FIELDS: Record<string, (info: LogInfo) => string> = {
-  ID: (i) => i.containerId.slice(0, 12),
-  FullID: (i) => i.containerId,
-  Name: (i) => i.containerName,
-  Command: (i) => i.command.join(' '),
-  ImageID: (i) => shortId(i.imageId),
-  ImageFullID: (i) => i.imageId,
-  ImageName: (i) => i.imageName,
-  Hostname: (i) => i.hostname,
-  DaemonName: (i) => i.daemonName,
-};
-const TAG_PART = /\{\{\s*\.(\w+)\s*\}\}/g;
-
-/** Which of Docker's tag template forms berth renders: text with `{{.Field}}` of logger.Info. */
-function checkTagTemplate(template: string): void {
-  for (const m of template.matchAll(TAG_PART)) {
-    if (!(m[1] in TAG_FIELDS)) throw new InvalidArgumentError(`template: log-tag:1:2: executing "log-tag" at <.${m[1]}>: can't evaluate field ${m[1]} in type *logger.Info`, 'ERR_LOG_OPT');
-  }
-  if (template.replace(TAG_PART, '').includes('{{')) {
-    throw new InvalidArgumentError(`log opt tag: template ${JSON.stringify(template)} is not supported by berth (only {{.Field}} of ${Object.keys(TAG_FIELDS).join(', ')})`, 'ERR_LOG_OPT');
-  }
-}
-
-/** loggerutils.ParseLogTag with the default template `{{.ID}}`. */
-export function renderLogTag(info: LogInfo, defaultTemplate = '{{.ID}}'): string {
-  const template = info.config.tag || defaultTemplate;
-  checkTagTemplate(template);
-  return template.replace(TAG_PART, (_, f: string) => TAG_FIELDS[f](info));
-}
-
-/** logger.Info.ExtraAttributes: the labels and env variables the options name (keys sanitized for the journal). */
-export function extraAttributes(info: LogInfo, keyMod: (k: string) => string): Record<string, string> {
-  const extra: Record<string, string> = {};
-  const cfg = info.config;
-  const regex = (s: string) => { try { return new RegExp(s); } catch (e) { throw new InvalidArgumentError(`error parsing regexp: ${(e as Error).message}`, 'ERR_LOG_OPT'); } };
-  if (cfg.labels) for (const l of cfg.labels.split(',')) if (l in info.labels) extra[keyMod(l)] = info.labels[l];
-  if (cfg['labels-regex']) {
-    const re = regex(cfg['labels-regex']);
-    for (const [k, v] of Object.entries(info.labels)) if (re.test(k)) extra[keyMod(k)] = v;
-  }
-  const env = new Map<string, string>();
-  for (const e of info.env) { const i = e.indexOf('='); if (i >= 0) env.set(e.slice(0, i), e.slice(i + 1)); }
-  if (cfg.env) for (const k of cfg.env.split(',')) if (env.has(k)) extra[keyMod(k)] = env.get(k)!;
-  if (cfg['env-regex']) {
-    const re = regex(cfg['env-regex']);
-    for (const [k, v] of env) if (re.test(k)) extra[keyMod(k)] = v;
-  }
-  return extra;
-}
-
 /** The fields of every message of a container (moby's journald.new vars), in a stable order. */
 export function journalBaseFields(info: LogInfo, epoch: string): Array<[string, string]> {
-  const tag = renderLogTag(info);
+  const tag = renderTag(info);
   const fields: Array<[string, string]> = [
     ['CONTAINER_ID', info.containerId.slice(0, 12)],
     ['CONTAINER_ID_FULL', info.containerId],
@@ -210,7 +160,8 @@ export function validateJournaldOpts(config: Record<string, string>): void {
     if (key === 'mode' || key === 'max-buffer-size') continue;
     if (!JOURNALD_OPTS.has(key)) throw new InvalidArgumentError(`unknown log opt '${key}' for journald log driver`, 'ERR_LOG_OPT');
   }
-  if (config.tag) checkTagTemplate(config.tag);
+  if (config.tag) checkTag(config.tag);
+  validateAttrs(config);
 }
 
 export const journaldDriver: LogDriverFactory = {

@@ -136,3 +136,11 @@ export function renderTag(info: LogInfo, defaultTemplate = DEFAULT_TAG): string 
   }
   return out;
 }
+
+/** A template checked at create: parsed and rendered once against a placeholder container, so an unknown field fails there. */
+export function checkTag(tmpl: string): void {
+  renderTag({
+    containerId: '0'.repeat(64), containerName: 'x', imageName: 'x', imageId: `sha256:${'0'.repeat(64)}`, containerCreated: new Date(0),
+    labels: {}, env: [], command: [], daemonName: 'berth', hostname: 'x', config: { tag: tmpl }, containerDir: '/',
+  });
+}
