@@ -11,7 +11,7 @@ import { MEDIA, type Descriptor } from '../image/image-format.js';
 import { parseReferrerManifest, type ReferrerStore } from '../image/referrers.js';
 import type { Progress } from '../registry/client/progress.js';
 import { readAll, type RegistryHttp } from '../registry/client/http.js';
-import { blobExists, uploadBlob } from '../registry/client/push.js';
+import { blobExists, uploadBlob, uploadBody } from '../registry/client/push.js';
 import { pushReferrers } from '../registry/client/referrers.js';
 import type { ContentStore } from '../store/content.js';
 import { BUNDLE_V03_MEDIA_TYPE, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPE, SIMPLESIGNING_MEDIA_TYPE, signatureTag, type CosignSignature } from './cosign-format.js';
@@ -148,15 +148,7 @@ export async function fetchRemoteBundles(http: RegistryHttp, repo: string, diges
 async function uploadBytes(http: RegistryHttp, repo: string, data: Buffer): Promise<void> {
   const digest = sha256(data);
   if (await blobExists(http, repo, digest)) return;
-  const scope = [{ repo, actions: ['pull', 'push'] }];
-  const start = await http.send('POST', `/v2/${repo}/blobs/uploads/`, { scope, headers: { 'Content-Length': 0 } });
-  start.resume();
-  const loc = start.headers.location;
-  if (!loc) throw new InvalidArgumentError(`registry ${http.endpoint.host} gave no upload location`, 'ERR_REGISTRY_PROTOCOL');
-  const u = new URL(loc, http.endpoint.base);
-  u.searchParams.set('digest', digest);
-  const res = await http.send('PUT', u.toString(), { scope, retries: 0, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': data.length }, body: () => data });
-  res.resume();
+  await uploadBody(http, repo, digest, data.length, () => data);
 }
 
 export interface PushedSignatures { tag: string; tagDigest: string; layers: number; referrers: number }

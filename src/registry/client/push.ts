@@ -3,6 +3,7 @@
  * from another repository of the same registry when the image came from there, and
  * uploaded otherwise (one POST + one streaming PUT); then the manifest is put under the tag.
  */
+import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { shortId } from '../../common/digest.js';
 import type { ContentStore } from '../../store/content.js';
@@ -48,7 +49,12 @@ async function tryMount(http: RegistryHttp, repo: string, from: string, digest: 
   return false;
 }
 
-export async function uploadBlob(http: RegistryHttp, content: ContentStore, repo: string, digest: string, size: number): Promise<void> {
+export function uploadBlob(http: RegistryHttp, content: ContentStore, repo: string, digest: string, size: number): Promise<void> {
+  return uploadBody(http, repo, digest, size, () => content.stream(digest));
+}
+
+/** A monolithic upload (POST, then PUT with the digest) of a blob whose bytes `body` gives. */
+export async function uploadBody(http: RegistryHttp, repo: string, digest: string, size: number, body: () => Buffer | Readable): Promise<void> {
   const scope = [{ repo, actions: ['pull', 'push'] }];
   const start = await http.send('POST', `/v2/${repo}/blobs/uploads/`, { scope, headers: { 'Content-Length': 0 } });
   start.resume();
@@ -59,7 +65,7 @@ export async function uploadBlob(http: RegistryHttp, content: ContentStore, repo
   const res = await http.send('PUT', u.toString(), {
     scope, retries: 0,
     headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': size },
-    body: () => content.stream(digest),
+    body,
   });
   res.resume();
 }
