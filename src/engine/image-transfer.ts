@@ -156,12 +156,12 @@ export async function push(stores: TransferStores, name: string, opts: PushOptio
 /** Write `names` as a docker-save tar; `onStart` runs once the images are found, before the first byte. */
 export async function save(stores: TransferStores, names: string[], out: Writable, onStart?: () => void): Promise<void> {
   if (names.length === 0) throw new InvalidArgumentError('names is required');
-  await saveImages(stores.images, names, out, onStart);
+  await saveImages(stores.images, names, out, onStart, stores.referrers);
 }
 
 /** Load a docker-save or OCI archive; what it tagged, or the ids of untagged images. */
 export async function load(stores: TransferStores, archive: Readable): Promise<Loaded[]> {
-  return loadArchive(stores.images, archive, { tmpDir: stores.tmpDir });
+  return loadArchive(stores.images, archive, { tmpDir: stores.tmpDir, referrers: stores.referrers });
 }
 
 export interface ImportOptions { ref?: string; message?: string; changes?: string[] }
