@@ -18,7 +18,7 @@ import { serveRegistry, inNetns, type Peer } from '../registry/peers.js';
 import { SKOPEO_TRIXIE, skopeoTrixieSkip, runSkopeo, writeRegistriesD, writeSigstorePolicy, writeAcceptPolicy } from '../helpers/skopeo-trixie.js';
 import { parsePayload, publicKeyFromPem, signatureTag, signatureValid, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE, type CosignSignature } from '../../src/sign/cosign-format.js';
 import { EMPTY_CONFIG } from '../../src/image/referrers.js';
-import { ecKeyPair, simpleSigningPayload } from './helpers.js';
+import { ecKeyPair, simpleSigningPayload } from './interop-helpers.js';
 
 const BERTH_REG = '127.0.0.1:5110';
 const DIST_REG = '127.0.0.1:5111';

@@ -16,7 +16,7 @@ import { saveImages, REFERRERS_ANNOTATION } from '../../src/image/archive-save.j
 import { loadArchive } from '../../src/image/archive-load.js';
 import { localSignatures } from '../../src/sign/local-signatures.js';
 import { parsePayload, signatureValid } from '../../src/sign/cosign-format.js';
-import { attachSignature, DOCKER_MANIFEST, ecKeyPair, makeImage } from './helpers.js';
+import { attachSignature, DOCKER_MANIFEST, ecKeyPair, makeImage } from './interop-helpers.js';
 
 async function readTar(path: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
