@@ -19,6 +19,7 @@ import { sbomRoutes } from './routes/sbom.js';
 import { attachedSbomRoutes } from './routes/attached-sbom.js';
 import { scanRoutes } from './routes/scan.js';
 import { auditRoutes } from './routes/audit.js';
+import { signatureRoutes } from './routes/signatures.js';
 import { debugEnabled, log } from '../common/log.js';
 
 /**
@@ -45,6 +46,7 @@ function buildRouter(): Router {
   attachedSbomRoutes(r);
   scanRoutes(r);
   auditRoutes(r);
+  signatureRoutes(r);
   for (const [method, pattern, msg] of NOT_YET) {
     r.add(method, pattern, () => { throw new NotSupportedError(msg); });
   }

@@ -26,6 +26,7 @@ import { registerSbomCommands } from './commands/sbom.js';
 import { registerScanCommands } from './commands/scan.js';
 import { registerLintCommands } from './commands/lint.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerSignCommands } from './commands/sign.js';
 
 const GROUPS = new Set(['container', 'image', 'system', 'completion']);
 
@@ -96,6 +97,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'scan', commands: ['scan'], register: (p, ctx) => registerScanCommands(p, ctx) },
   { name: 'lint', commands: ['lint'], register: (p, ctx) => registerLintCommands(p, ctx) },
   { name: 'audit', commands: ['audit'], register: (p, ctx) => registerAuditCommands(p, ctx) },
+  { name: 'sign', commands: ['sign', 'verify', 'key'], register: (p, ctx) => registerSignCommands(p, ctx) },
 ];
 
 /** The registrars that define the command at `path`; all of them when the path is not in the table. */

@@ -40,6 +40,7 @@ import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
 import { OsvDatabase } from '../scan/db/osv-db.js';
 import type { ImageAdmission } from '../sign/admission.js';
+import { addSignature, listSignatures, signingTarget, type AddSignatureOptions, type AddedSignature, type ListedSignatures, type SigningTarget } from './sign-ops.js';
 import type {
   ContainerSpec, CreatedContainer, ExecOptions, ExecResult, LogsOptions, NetworkInfo, NetworkSpec,
   RemoveOptions, StopOptions, VolumeInfo, VolumeSpec, WaitOptions, WaitResult,
@@ -175,7 +176,7 @@ export class Engine {
   }
 
   private get transferStores(): transfer.TransferStores {
-    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers };
+    return { images: this.images, content: this.content, tmpDir: this.paths.tmp, referrers: this.referrers, admission: this.admission };
   }
 
   // ---------------------------------------------------------------- images
@@ -236,6 +237,15 @@ export class Engine {
 
   /** Known vulnerabilities of what `sbom` finds, from the OSV database under the root. */
   scan(target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> { return scanOf(this, target, opts); }
+
+  /** What a signature of a local image names: its repository and the digest the registry serves (docs/signing.md). */
+  signingTarget(name: string): SigningTarget { return signingTarget(this, name); }
+
+  /** Store a cosign signature made (by the CLI, which holds the key) for the image's signing target, and push it. */
+  addSignature(name: string, opts: AddSignatureOptions): Promise<AddedSignature> { return addSignature(this, name, opts); }
+
+  /** An image's signatures: the local ones, or the registry's (`remote`, or no such local image). */
+  signatures(name: string, opts: { remote?: boolean; auth?: transfer.RegistryCredentials } = {}): Promise<ListedSignatures> { return listSignatures(this, name, opts); }
 
   private scanDbInstance?: OsvDatabase;
   /** The OSV advisory database (`<root>/scan/osv.db`), opened on first use: most runs never scan. */

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import { readAll, RegistryRequestError, type Credentials } from '../registry/client/http.js';
+import { readAll, RegistryRequestError, type Credentials, type RegistryHttp } from '../registry/client/http.js';
 import { connectRegistry, listTags, MANIFEST_ACCEPT, pullImage } from '../registry/client/pull.js';
 import { pushImage, tagsOfRepo } from '../registry/client/push.js';
 import { jsonProgress, type JsonMessage } from '../registry/client/progress.js';
@@ -21,6 +21,9 @@ import type { ImageStore } from '../image/image-store.js';
 import type { ContentStore } from '../store/content.js';
 import type { ReferrerStore } from '../image/referrers.js';
 import { SPDX_ARTIFACT_TYPE } from './attached-sbom.js';
+import type { ImageAdmission } from '../sign/admission.js';
+import { localSignatures } from '../sign/local-signatures.js';
+import { fetchRemoteSignatures, pullSignatures, pushSignatures } from '../sign/remote-signatures.js';
 
 /** One line of Docker's JSON progress stream ({status, id, progressDetail, progress, aux, ...}). */
 export type ProgressMessage = JsonMessage;
@@ -31,6 +34,8 @@ export interface TransferStores {
   images: ImageStore; content: ContentStore; tmpDir: string;
   /** attached artifacts: pushed with their image, and SBOMs fetched with a pull */
   referrers?: ReferrerStore;
+  /** the admission policy: asked at pull before anything is stored */
+  admission?: ImageAdmission;
 }
 
 export interface PullOptions {
@@ -90,6 +95,16 @@ async function bootstrapPull(stores: TransferStores, target: { short: 'busybox' 
   return [{ ref, id: img.id, digest: img.id, upToDate: false }];
 }
 
+/** The admission check of a pull: the registry's digest, and its signatures only when the policy asks. */
+function admitAt(admission: ImageAdmission) {
+  return async (at: { http: RegistryHttp; repo: string; reference: string; digest: string }) => {
+    await admission.admit({
+      reference: at.reference, manifestDigest: at.digest, phase: 'pull',
+      signatures: () => fetchRemoteSignatures(at.http, at.repo, at.digest, { strict: true }),
+    });
+  };
+}
+
 /**
  * Pull `name` (and `tag`). Messages go to onProgress as they happen; the first failure ends the
  * pull (the tags pulled before it stay) and is thrown.
@@ -113,6 +128,9 @@ export async function pull(stores: TransferStores, name: string, opts: PullOptio
       const r = await pullImage({
         images: stores.images, content: stores.content, ref, platform: opts.platform, creds: opts.auth, hosts: registryHostsConfig(), progress, signal: opts.signal,
         ...(stores.referrers ? { referrers: { store: stores.referrers, artifactTypes: [SPDX_ARTIFACT_TYPE] } } : {}),
+        ...(stores.admission ? { beforeStore: admitAt(stores.admission) } : {}),
+        // cosign signatures (the .sig tag and signature referrers) come along and are stored as local referrers
+        ...(stores.referrers ? { afterStore: async ({ http, repo, subjects }) => { await pullSignatures(stores.referrers!, stores.content, http, repo, subjects, progress); } } : {}),
       });
       say({ status: `Digest: ${r.digest}` });
       const shown = familiarString(parseNormalizedNamed(ref));
@@ -147,10 +165,26 @@ export async function push(stores: TransferStores, name: string, opts: PushOptio
   for (const t of tags) {
     opts.signal?.throwIfAborted();
     const res = await pushImage({ images: stores.images, content: stores.content, ref: `${named.domain}/${named.path}:${t}`, creds: opts.auth, hosts: registryHostsConfig(), progress, referrers: stores.referrers });
+    if (stores.referrers) await pushTagSignatures(stores, named.domain, named.path, `${named.domain}/${named.path}:${t}`, opts.auth, progress);
     say({ progressDetail: {}, aux: { Tag: t, Digest: res.digest, Size: res.size } });
     pushed.push({ tag: t, digest: res.digest, size: res.size });
   }
   return pushed;
+}
+
+/**
+ * The image's local signatures as cosign's `.sig` tag (their referrer manifests went with pushImage's
+ * referrers). A failure is a warning line: the image itself is pushed.
+ */
+async function pushTagSignatures(stores: TransferStores, domain: string, path: string, ref: string, auth: Credentials | undefined, progress: ReturnType<typeof jsonProgress>): Promise<void> {
+  const digest = stores.images.resolve(ref).manifestDigest;
+  if (!digest || localSignatures(stores.referrers!, stores.content, digest).length === 0) return;
+  try {
+    const http = await connectRegistry(domain, auth, { ...registryHostsConfig(), mirrors: {} });
+    try { await pushSignatures(http, stores.content, stores.referrers!, path, digest, { progress }); } finally { http.close(); }
+  } catch (e) {
+    progress.status(`warning: the signatures of ${digest} were not pushed: ${(e as Error).message}`);
+  }
 }
 
 /** Write `names` as a docker-save tar; `onStart` runs once the images are found, before the first byte. */

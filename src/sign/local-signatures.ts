@@ -11,11 +11,14 @@ import { SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPE, SIMPLESIGNING_MEDIA_TYPE
 /** Every signature stored for a manifest digest (layers without a signature annotation are skipped). */
 export function localSignatures(referrers: ReferrerStore, content: ContentStore, manifestDigest: string): CosignSignature[] {
   const out: CosignSignature[] = [];
+  const seen = new Set<string>(); // the same signature may arrive by the .sig tag and as a referrer
   for (const d of referrers.list(manifestDigest, SIGNATURE_ARTIFACT_TYPE)) {
     const { manifest } = referrers.manifest(d.digest);
     for (const layer of manifest.layers) {
       const signature = layer.annotations?.[SIGNATURE_ANNOTATION];
       if (layer.mediaType !== SIMPLESIGNING_MEDIA_TYPE || !signature || !content.has(layer.digest)) continue;
+      if (seen.has(`${layer.digest} ${signature}`)) continue;
+      seen.add(`${layer.digest} ${signature}`);
       out.push({ payload: content.read(layer.digest), signature, annotations: { ...layer.annotations } });
     }
   }

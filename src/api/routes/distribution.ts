@@ -11,7 +11,7 @@ import { sendJson } from '../http.js';
 import { readBody } from '../request-body.js';
 import type { Ctx, Router } from '../router.js';
 
-function decodeAuth(header: string | string[] | undefined): Credentials | undefined {
+export function decodeAuth(header: string | string[] | undefined): Credentials | undefined {
   const h = Array.isArray(header) ? header[0] : header;
   if (!h) return undefined;
   try {

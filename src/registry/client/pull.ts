@@ -44,6 +44,13 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** also fetch the pulled manifest's referrers of these artifact types (attached SBOMs) into the store */
   referrers?: { store: ReferrerStore; artifactTypes: string[] };
+  /**
+   * Asked once the registry's digest of the reference is known, before anything is stored (the
+   * admission policy); a throw ends the pull with nothing written.
+   */
+  beforeStore?: (at: { http: RegistryHttp; repo: string; reference: string; digest: string }) => Promise<void>;
+  /** After the image is stored (or found up to date): fetch what travels with it (signatures) over the same connection. */
+  afterStore?: (at: { http: RegistryHttp; repo: string; subjects: Array<{ mediaType: string; digest: string; size: number }> }) => Promise<void>;
 }
 
 /** The referrers of the pulled manifests (the platform's, and the index's when there is one). */
@@ -272,6 +279,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
   try {
     progress?.status(`${ref.digest ? '' : `${ref.tag}: `}Pulling from ${ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`}`.replace(/^: /, ''));
     opts.signal?.throwIfAborted();
+    await opts.beforeStore?.({ http, repo, reference: `${ref.domain}/${ref.path}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`, digest: top.digest });
     let mf = top;
     if (INDEX_TYPES.includes(top.mediaType)) {
       const pick = selectPlatformManifest(JSON.parse(top.raw.toString()), parsePlatform(opts.platform));
@@ -286,6 +294,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
       if (tagRef && opts.tag !== false) opts.images.tag(existing.id, tagRef);
       opts.images.addRepoDigest(existing.id, repoDigest);
       await fetchReferrers(opts, http, repo, [mf.digest, top.digest]);
+      await opts.afterStore?.({ http, repo, subjects: [top, mf].filter((m, i) => i === 0 || m !== top).map((m) => ({ mediaType: m.mediaType, digest: m.digest, size: m.raw.length })) });
       return { image: opts.images.get(existing.id)!, digest: top.digest, ref, upToDate: true };
     }
     if (manifest.config.size > MAX_MANIFEST_BYTES) throw new InvalidArgumentError(`image config of ${manifest.config.size} bytes is too large`, 'ERR_MANIFEST_INVALID');
@@ -328,6 +337,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     });
     for (const l of todo) progress?.layer(shortId(l.digest), 'Pull complete');
     await fetchReferrers(opts, http, repo, [mf.digest, top.digest]);
+    await opts.afterStore?.({ http, repo, subjects: [top, mf].filter((m, i) => i === 0 || m !== top).map((m) => ({ mediaType: m.mediaType, digest: m.digest, size: m.raw.length })) });
     return { image, digest: top.digest, ref, upToDate: false };
   } catch (e) {
     if (isDiskFull(e) && !(e instanceof DiskFullError)) throw new DiskFullError(`pulling ${familiarString(ref)}`, e);
