@@ -1,10 +1,11 @@
 /**
  * Signing interop with real clients: Debian 13's skopeo 1.18 (scripts/fetch-skopeo-trixie.sh) signs
  * with `copy --sign-by-sigstore-private-key` into berth's registry server and into Debian's
- * docker-registry (distribution 2.8), and berth's cosign code verifies what it wrote; signatures in
- * berth's format are accepted by skopeo 1.18 under a containers-policy.json `sigstoreSigned` rule and
- * rejected once the tag points at another image or the signature is swapped. Debian 12's skopeo 1.9.3
- * (sigstore disabled by a Debian patch) is checked for exactly what it refuses.
+ * docker-registry (distribution 2.8), and `berth pull` + `berth verify --key` accept it; `berth sign`
+ * signatures are accepted by skopeo 1.18 under a containers-policy.json `sigstoreSigned` rule and
+ * rejected once the tag points at another image or the signature is swapped. Keys go both ways:
+ * skopeo's `generate-sigstore-key` keys sign in berth, `berth key generate` keys sign in skopeo.
+ * Debian 12's skopeo 1.9.3 (sigstore disabled by a Debian patch) is checked for exactly what it refuses.
  * Everything listens on loopback inside the test daemon's network namespace.
  */
 import { test, before, after } from 'node:test';
@@ -138,65 +139,92 @@ for (const reg of REGISTRIES) {
   const which = reg === BERTH_REG ? 'berth registry' : 'docker-registry 2.8';
   const needDist = reg === DIST_REG && !existsSync('/usr/bin/docker-registry') && 'docker-registry not installed';
 
-  test(`skopeo 1.18 signs into ${which} (its own key); berth's cosign code verifies the signature`, { skip: skopeoTrixieSkip || needDist }, async () => {
+  test(`skopeo 1.18 signs into ${which} with its own key; berth pull + verify --key accept it, and berth signs with skopeo's key`, { skip: skopeoTrixieSkip || needDist }, async () => {
     const dir = mkdtempSync(join(tmp, 'skkey-'));
     writeFileSync(join(dir, 'pass'), 'sk-pass\n');
     const gen = await runSkopeo(SKOPEO_TRIXIE!, ['generate-sigstore-key', '--output-prefix', join(dir, 'key'), '--passphrase-file', join(dir, 'pass')]);
     assert.equal(gen.code, 0, gen.stderr);
-    const digest = await berthPush('busybox', `${reg}/interop/sk:v1`);
+    const repo = `${reg}/interop/sk`;
+    const digest = await berthPush('busybox', `${repo}:v1`);
     const cp = await sk(['--policy', acceptPolicy, 'copy', '--src-tls-verify=false', '--dest-tls-verify=false',
       '--sign-by-sigstore-private-key', join(dir, 'key.private'), '--sign-passphrase-file', join(dir, 'pass'),
-      `docker://${reg}/interop/sk:v1`, `docker://${reg}/interop/sk:signed`]);
+      `docker://${repo}:v1`, `docker://${repo}:signed`]);
     assert.equal(cp.code, 0, cp.stderr);
     assert.equal(getManifest(reg, 'interop/sk', 'signed')!.digest, digest, 'skopeo kept the manifest');
-    const sigs = fetchSignatures(reg, 'interop/sk', digest);
+    // the raw signature, read the way berth reads it (busybox may carry berth's signatures from the
+    // other tests too: a push takes the local signatures along)
+    const skKey = publicKeyFromPem(readFileSync(join(dir, 'key.pub')));
+    const sigs = fetchSignatures(reg, 'interop/sk', digest).filter((x) => signatureValid(x, skKey));
     assert.equal(sigs.length, 1);
-    const key = publicKeyFromPem(readFileSync(join(dir, 'key.pub')));
-    assert.ok(signatureValid(sigs[0]!, key), 'the signature verifies with skopeo\'s public key');
     const p = parsePayload(sigs[0]!.payload);
     assert.equal(p.critical.image['docker-manifest-digest'], digest);
-    assert.equal(p.critical.identity['docker-reference'], `${reg}/interop/sk:signed`);
-    assert.ok(!signatureValid(sigs[0]!, ecKeyPair().publicKey), 'another key does not verify it');
-    // skopeo verifies its own signature under the sigstoreSigned policy (the policy below is the one berth's signatures meet)
+    assert.equal(p.critical.identity['docker-reference'], `${repo}:signed`);
+
+    // berth: verify in the registry, then pull (the signature comes along) and verify locally
+    const remote = await d.berth(['verify', '--remote', '--key', join(dir, 'key.pub'), `${repo}:signed`], { timeoutMs: 120_000 });
+    assert.equal(remote.code, 0, remote.stderr);
+    await d.ok(['pull', `${repo}:signed`], { timeoutMs: 120_000 });
+    const local = await d.berth(['verify', '--key', join(dir, 'key.pub'), '-o', 'text', `${repo}:signed`], { timeoutMs: 120_000 });
+    assert.equal(local.code, 0, local.stderr);
+    assert.match(local.stdout, new RegExp(digest));
+    const wrong = join(dir, 'other.pub');
+    writeFileSync(wrong, ecKeyPair().publicPem);
+    assert.equal((await d.berth(['verify', '--key', wrong, `${repo}:signed`])).code, 12, 'another key: no matching signature');
+
+    // skopeo's private key signs in berth; skopeo verifies that signature with its public key
+    const bsign = await d.berth(['sign', '--key', join(dir, 'key.private'), `${repo}:v1`], { env: { COSIGN_PASSWORD: 'sk-pass' }, timeoutMs: 120_000 });
+    assert.equal(bsign.code, 0, bsign.stderr);
     const policy = writeSigstorePolicy(join(dir, 'policy.json'), REGISTRIES, join(dir, 'key.pub'));
-    const get = await sk(['--policy', policy, 'copy', '--src-tls-verify=false', `docker://${reg}/interop/sk:signed`, `dir:${join(dir, 'out')}`]);
+    const get = await sk(['--policy', policy, 'copy', '--src-tls-verify=false', `docker://${repo}:v1`, `dir:${join(dir, 'out')}`]);
     assert.equal(get.code, 0, get.stderr);
   });
 
-  test(`berth-format signatures in ${which} are accepted by skopeo 1.18's sigstoreSigned policy, and rejected after a re-push or a swapped signature`, { skip: skopeoTrixieSkip || needDist }, async () => {
+  test(`berth sign into ${which}: skopeo 1.18's sigstoreSigned policy accepts, and rejects after a re-push or a swapped signature; berth's key signs in skopeo`, { skip: skopeoTrixieSkip || needDist }, async () => {
     const dir = mkdtempSync(join(tmp, 'bkey-'));
-    const keys = ecKeyPair();
-    writeFileSync(join(dir, 'key.pub'), keys.publicPem);
-    const policy = writeSigstorePolicy(join(dir, 'policy.json'), REGISTRIES, join(dir, 'key.pub'));
+    const pass = { COSIGN_PASSWORD: 'berth-pass' };
+    await d.ok(['key', 'generate', '--output-key-prefix', join(dir, 'cosign')], { env: pass });
+    const policy = writeSigstorePolicy(join(dir, 'policy.json'), REGISTRIES, join(dir, 'cosign.pub'));
     const repo = 'interop/berth';
-    const digest = await berthPush('busybox', `${reg}/${repo}:v1`);
-    const payload = simpleSigningPayload(`${reg}/${repo}:v1`, digest);
-    pushSignature(reg, repo, digest, { payload, signature: sign('sha256', payload, keys.privateKey).toString('base64') });
-    const copy = (n: string) => sk(['--policy', policy, 'copy', '--src-tls-verify=false', `docker://${reg}/${repo}:v1`, `dir:${join(dir, n)}`]);
+    const ref = `${reg}/${repo}:v1`;
+    const digest = await berthPush('busybox', ref);
+    await d.ok(['sign', '--key', join(dir, 'cosign.key'), ref], { env: pass, timeoutMs: 120_000 });
+    const copy = (n: string) => sk(['--policy', policy, 'copy', '--src-tls-verify=false', `docker://${ref}`, `dir:${join(dir, n)}`]);
     const ok = await copy('ok');
     assert.equal(ok.code, 0, ok.stderr);
+    const berthKey = publicKeyFromPem(readFileSync(join(dir, 'cosign.pub')));
+    const good = fetchSignatures(reg, repo, digest).filter((x) => signatureValid(x, berthKey));
+    assert.equal(good.length, 1);
 
     // the signature swapped for one over a changed payload: rejected
-    const forged = Buffer.from(payload.toString().replace('cosign container image signature', 'cosign container image signature '));
-    const other = ecKeyPair();
-    pushSignature(reg, repo, digest, { payload: forged, signature: sign('sha256', payload, keys.privateKey).toString('base64') });
+    const payload = good[0]!.payload;
+    const forged = Buffer.from(payload.toString().replace(digest, digest.replace(/.$/, (c) => (c === '0' ? '1' : '0'))));
+    pushSignature(reg, repo, digest, { payload: forged, signature: good[0]!.signature });
     const swapped = await copy('swapped');
     assert.notEqual(swapped.code, 0);
     assert.match(swapped.stderr, /signature|rejected/i);
     // ... for one by another key: rejected
-    pushSignature(reg, repo, digest, { payload, signature: sign('sha256', payload, other.privateKey).toString('base64') });
+    pushSignature(reg, repo, digest, { payload, signature: sign('sha256', payload, ecKeyPair().privateKey).toString('base64') });
     const wrongKey = await copy('wrong-key');
     assert.notEqual(wrongKey.code, 0);
     assert.match(wrongKey.stderr, /signature|rejected/i);
-    // restored: accepted again
-    pushSignature(reg, repo, digest, { payload, signature: sign('sha256', payload, keys.privateKey).toString('base64') });
+    // the original signature back: accepted again
+    pushSignature(reg, repo, digest, good[0]!);
     assert.equal((await copy('restored')).code, 0);
     // another image pushed to the tag: its digest has no signature, rejected
-    const newDigest = await berthPush('interop/other', `${reg}/${repo}:v1`);
+    const newDigest = await berthPush('interop/other', ref);
     assert.notEqual(newDigest, digest);
     const repushed = await copy('repushed');
     assert.notEqual(repushed.code, 0);
     assert.match(repushed.stderr, /signature/i);
+
+    // berth's private key (cosign's format) signs in skopeo; berth verifies that signature
+    writeFileSync(join(dir, 'pass'), `${pass.COSIGN_PASSWORD}\n`);
+    const cp = await sk(['--policy', acceptPolicy, 'copy', '--src-tls-verify=false', '--dest-tls-verify=false',
+      '--sign-by-sigstore-private-key', join(dir, 'cosign.key'), '--sign-passphrase-file', join(dir, 'pass'),
+      `docker://${ref}`, `docker://${reg}/${repo}:by-skopeo`]);
+    assert.equal(cp.code, 0, cp.stderr);
+    const v = await d.berth(['verify', '--remote', '--key', join(dir, 'cosign.pub'), `${reg}/${repo}:by-skopeo`], { timeoutMs: 120_000 });
+    assert.equal(v.code, 0, v.stderr);
   });
 }
 
@@ -228,4 +256,63 @@ test('Debian 12 skopeo 1.9.3: refuses to sign or verify sigstore signatures ("si
   const carried = fetchSignatures(BERTH_REG, 'interop/old-copied', digest);
   assert.ok(carried.length >= 1 && carried.every((s) => signatureValid(s, keys.publicKey)));
   console.log(`# ${version.trim()}: verify -> ${verify.stderr.trim().split('\n').pop()}; sign -> ${signed.stderr.trim().split('\n').pop()}`);
+});
+
+test('berth build --push --sign --key: the pushed image is signed (berth verify --remote, and skopeo 1.18 when present); flag errors exit 125 before any build', async () => {
+  const dir = mkdtempSync(join(tmp, 'build-'));
+  const pass = { COSIGN_PASSWORD: 'build-pass' };
+  await d.ok(['key', 'generate', '--output-key-prefix', join(dir, 'cosign')], { env: pass });
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nRUN echo built-and-signed > /built\n');
+  const ref = `${BERTH_REG}/interop/built:v1`;
+  for (const [args, re, code] of [
+    [['--sign', '--key', join(dir, 'cosign.key'), '-t', ref], /--sign signs what the build pushes: add --push/, 125],
+    [['--push', '--key', join(dir, 'cosign.key'), '-t', ref], /--key is for --sign/, 125],
+    [['--push', '--sign', '--key', join(dir, 'cosign.key')], /--push needs a name/, 125],
+    [['--push', '--sign', '-t', ref], /keyless signing .* not supported/, 1], // as `berth sign` without --key
+  ] as Array<[string[], RegExp, number]>) {
+    const r = await d.berth(['build', ...args, dir], { env: pass });
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+  }
+  const wrongPass = await d.berth(['build', '--push', '--sign', '--key', join(dir, 'cosign.key'), '-t', ref, dir], { env: { COSIGN_PASSWORD: 'nope' } });
+  assert.notEqual(wrongPass.code, 0);
+  assert.equal(getManifest(BERTH_REG, 'interop/built', 'v1'), undefined, 'a wrong password stops before the build and the push');
+
+  const r = await d.berth(['build', '--push', '--sign', '--key', join(dir, 'cosign.key'), '-t', ref, dir], { env: pass, timeoutMs: 180_000 });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stderr, /Pushing signature to: /);
+  const m = getManifest(BERTH_REG, 'interop/built', 'v1');
+  assert.ok(m, 'pushed');
+  const sigs = fetchSignatures(BERTH_REG, 'interop/built', m.digest);
+  assert.equal(sigs.length, 1);
+  assert.equal(parsePayload(sigs[0]!.payload).critical.image['docker-manifest-digest'], m.digest);
+  const v = await d.berth(['verify', '--remote', '--key', join(dir, 'cosign.pub'), ref], { timeoutMs: 120_000 });
+  assert.equal(v.code, 0, v.stderr);
+  if (SKOPEO_TRIXIE) {
+    const policy = writeSigstorePolicy(join(dir, 'policy.json'), REGISTRIES, join(dir, 'cosign.pub'));
+    const get = await sk(['--policy', policy, 'copy', '--src-tls-verify=false', `docker://${ref}`, `dir:${join(dir, 'out')}`]);
+    assert.equal(get.code, 0, get.stderr);
+  }
+});
+
+test('berth save carries signatures and berth load brings them back: verify --key passes after rmi and load', async () => {
+  const dir = mkdtempSync(join(tmp, 'save-'));
+  const pass = { COSIGN_PASSWORD: 'save-pass' };
+  await d.ok(['key', 'generate', '--output-key-prefix', join(dir, 'cosign')], { env: pass });
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nRUN echo saved > /saved\n');
+  const ref = `${BERTH_REG}/interop/saved:v1`;
+  await d.ok(['build', '-t', ref, dir], { timeoutMs: 180_000 });
+  await d.ok(['push', ref], { timeoutMs: 120_000 });
+  await d.ok(['sign', '--key', join(dir, 'cosign.key'), ref], { env: pass, timeoutMs: 120_000 });
+  assert.equal((await d.berth(['verify', '--key', join(dir, 'cosign.pub'), ref])).code, 0);
+  const archive = join(dir, 'saved.tar');
+  await d.ok(['save', '-o', archive, ref]);
+  await d.ok(['rmi', ref]);
+  assert.notEqual((await d.berth(['image', 'inspect', ref])).code, 0, 'the image (and with it its local signature) is gone');
+  assert.match(await d.ok(['load', '-i', archive]), /Loaded image: /);
+  // the image is local again, so verify reads the local store only (not the registry)
+  const v = await d.berth(['verify', '--key', join(dir, 'cosign.pub'), '-o', 'text', ref]);
+  assert.equal(v.code, 0, v.stderr);
+  const registryDigest = getManifest(BERTH_REG, 'interop/saved', 'v1')!.digest;
+  assert.match(v.stdout, new RegExp(registryDigest), 'the loaded image kept the manifest digest the registry has');
 });
