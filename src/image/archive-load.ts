@@ -201,6 +201,14 @@ async function loadReferrers(images: ImageStore, referrers: ReferrerStore, ex: E
   }
 }
 
+/** An index.json entry whose manifest has a subject (looked at in the archive, before anything is stored). */
+function isReferrerEntry(ex: Extracted, d: any, limits: Required<LoadLimits>): boolean {
+  if (typeof d?.digest !== 'string' || !DIGEST_RE.test(d.digest) || INDEX_TYPES.includes(d.mediaType)) return false;
+  const name = `blobs/sha256/${d.digest.slice(7)}`;
+  if (!ex.has(name)) return false;
+  try { return Boolean(ex.json(name, limits.maxJsonBytes)?.subject); } catch { return false; }
+}
+
 function parseTag(t: string): string | undefined {
   try { const n = parseNormalizedNamed(t); return n.digest ? undefined : `${n.domain}/${n.path}:${n.tag ?? 'latest'}`; } catch { return undefined; }
 }
@@ -216,13 +224,13 @@ async function loadOciLayout(images: ImageStore, ex: Extracted, limits: Required
   const out: Loaded[] = [];
   for (const d of Array.isArray(index?.manifests) ? index.manifests : []) {
     let desc = d;
+    if (isReferrerEntry(ex, d, limits)) continue; // a signature or SBOM of its own: loadReferrers takes it
     await putBlob(images, ex, desc.digest);
     if (INDEX_TYPES.includes(desc.mediaType)) {
       desc = selectPlatformManifest(images.content.readJson(desc.digest), hostPlatform());
       await putBlob(images, ex, desc.digest);
     }
     const m: any = images.content.readJson(desc.digest);
-    if (m?.subject) continue; // a referrer (a signature, an SBOM): loadReferrers takes it
     if (!m?.config?.digest || !Array.isArray(m.layers)) throw new ArchiveError(`manifest ${desc.digest} lacks config or layers`, 'ERR_ARCHIVE_INVALID');
     await putBlob(images, ex, m.config.digest);
     for (const l of m.layers) await putBlob(images, ex, l.digest);
