@@ -14,9 +14,9 @@ import { registryHostsConfig } from '../registry/client/daemon-config.js';
 import type { Credentials } from '../registry/client/http.js';
 import type { Progress } from '../registry/client/progress.js';
 import { parsePayload, type CosignSignature } from '../sign/cosign-format.js';
-import { localSignatures } from '../sign/local-signatures.js';
+import { localBundles, localSignatures } from '../sign/local-signatures.js';
 import { cosignRepositoryName } from '../sign/payload.js';
-import { fetchRemoteSignatures, pushSignatures } from '../sign/remote-signatures.js';
+import { fetchRemoteBundles, fetchRemoteSignatures, pushSignatures } from '../sign/remote-signatures.js';
 import { storeSignature } from '../sign/signature-manifests.js';
 import type { ContentStore } from '../store/content.js';
 import type { Engine } from './engine.js';
@@ -130,6 +130,8 @@ export interface ListedSignatures {
   /** where they were read: the local store, or the registry (the image is not local, or remote was asked) */
   source: 'local' | 'registry';
   signatures: CosignSignature[];
+  /** sigstore bundles (cosign's new bundle format), JSON bytes each */
+  bundles: Buffer[];
 }
 
 /** The signatures of an image: the local ones, or (`remote`, or no such local image) the registry's. */
@@ -137,12 +139,15 @@ export async function listSignatures(engine: Engine, name: string, opts: { remot
   const local = opts.remote ? undefined : engine.images.tryResolve(name);
   if (local) {
     const t = signingTarget(engine, name);
-    return { repository: t.repository, manifestDigest: t.manifestDigest, source: 'local', signatures: localSignatures(engine.referrers, engine.content, t.manifestDigest) };
+    return { repository: t.repository, manifestDigest: t.manifestDigest, source: 'local', signatures: localSignatures(engine.referrers, engine.content, t.manifestDigest), bundles: localBundles(engine.referrers, engine.content, t.manifestDigest) };
   }
   const named = parseNormalizedNamed(name);
   const digest = named.digest ?? (await inspectDistribution(name, opts.auth)).Descriptor.digest;
   const http = await connectRegistry(named.domain, opts.auth, registryHostsConfig());
   try {
-    return { repository: `${named.domain}/${named.path}`, manifestDigest: digest, source: 'registry', signatures: await fetchRemoteSignatures(http, named.path, digest, { strict: true }) };
+    return {
+      repository: `${named.domain}/${named.path}`, manifestDigest: digest, source: 'registry',
+      signatures: await fetchRemoteSignatures(http, named.path, digest, { strict: true }), bundles: await fetchRemoteBundles(http, named.path, digest, { strict: true }),
+    };
   } finally { http.close(); }
 }

@@ -6,3 +6,4 @@
 export { generateKeyPair, loadPrivateKey, signPayload, publicPemOf } from './keys.js';
 export { buildPayload, parseAnnotations, verifySignatures, verifiedJson } from './payload.js';
 export { publicKeyFromPem } from './cosign-format.js';
+export { checkBundle } from './bundle.js';

@@ -17,6 +17,10 @@ export const BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
 /** artifactType of a signature pushed as an OCI 1.1 referrer (cosign's experimental OCI 1.1 mode) */
 export const SIGNATURE_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 export const SIMPLESIGNING_TYPE = 'cosign container image signature';
+/** cosign's new bundle format: a sigstore bundle v0.3 as an OCI 1.1 referrer (artifactType and layer media type) */
+export const BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+/** the in-toto predicate type of a cosign image signature in a bundle */
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
 /** One signature as found on an image: the payload bytes, the signature and the layer's annotations. */
 export interface CosignSignature {

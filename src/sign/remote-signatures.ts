@@ -14,9 +14,9 @@ import { readAll, type RegistryHttp } from '../registry/client/http.js';
 import { blobExists, uploadBlob } from '../registry/client/push.js';
 import { pushReferrers } from '../registry/client/referrers.js';
 import type { ContentStore } from '../store/content.js';
-import { SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPE, SIMPLESIGNING_MEDIA_TYPE, signatureTag, type CosignSignature } from './cosign-format.js';
+import { BUNDLE_V03_MEDIA_TYPE, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPE, SIMPLESIGNING_MEDIA_TYPE, signatureTag, type CosignSignature } from './cosign-format.js';
 import { localSignatures } from './local-signatures.js';
-import { sameSignatureLayer, signatureLayer, storeSignature, tagSchemeManifest } from './signature-manifests.js';
+import { sameSignatureLayer, signatureLayer, storeBundle, storeSignature, tagSchemeManifest } from './signature-manifests.js';
 
 const MAX_MANIFEST = 4 * 1024 * 1024;
 /** a simple-signing payload is a few hundred bytes; annotations make it larger, never megabytes */
@@ -108,6 +108,40 @@ export async function fetchRemoteSignatures(http: RegistryHttp, repo: string, di
   return out;
 }
 
+/**
+ * The sigstore bundles (cosign's new bundle format) the registry's referrers API lists for `digest`;
+ * none from a registry without the API. Failures throw when `strict`, else are warnings.
+ */
+export async function fetchRemoteBundles(http: RegistryHttp, repo: string, digest: string, opts: { strict?: boolean; warn?: (m: string) => void } = {}): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  try {
+    const res = await http.send('GET', `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(BUNDLE_V03_MEDIA_TYPE)}`, {
+      scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: [404], retries: 0,
+    });
+    if (res.statusCode === 404) { res.resume(); return out; }
+    const index = JSON.parse((await readAll(res, MAX_MANIFEST)).toString('utf8')) as { manifests?: Array<{ digest?: unknown; artifactType?: unknown }> };
+    const seen = new Set<string>();
+    for (const d of (Array.isArray(index.manifests) ? index.manifests : []).filter((m) => m.artifactType === BUNDLE_V03_MEDIA_TYPE)) {
+      if (out.length >= MAX_SIGNATURES) break;
+      const ref = String(d.digest);
+      if (!DIGEST_RE.test(ref)) continue;
+      const raw = await getManifest(http, repo, ref);
+      if (!raw) continue;
+      const m = parseReferrerManifest(raw);
+      if (m.subject.digest !== digest) continue;
+      for (const l of m.layers.filter((x) => x.mediaType === BUNDLE_V03_MEDIA_TYPE && !seen.has(x.digest))) {
+        seen.add(l.digest);
+        out.push(await getPayload(http, repo, l));
+      }
+    }
+  } catch (e) {
+    if (opts.strict) throw e;
+    log.debug('bundle fetch failed', { repo, digest, error: reason(e) });
+    opts.warn?.(`warning: sigstore bundles of ${digest} were not fetched: ${reason(e)}`);
+  }
+  return out;
+}
+
 /** Upload a blob held in memory (the `.sig` config, which is never stored locally). */
 async function uploadBytes(http: RegistryHttp, repo: string, data: Buffer): Promise<void> {
   const digest = sha256(data);
@@ -168,12 +202,17 @@ export async function pullSignatures(referrers: ReferrerStore, content: ContentS
   let n = 0;
   for (const subject of subjects) {
     const sigs = await fetchRemoteSignatures(http, repo, subject.digest, { warn: (m) => progress?.status(m) });
-    for (const s of sigs) {
-      try { await storeSignature(referrers, content, subject, s); n++; } catch (e) {
+    const bundles = await fetchRemoteBundles(http, repo, subject.digest, { warn: (m) => progress?.status(m) });
+    for (const s of [...sigs, ...bundles]) {
+      try {
+        await (Buffer.isBuffer(s) ? storeBundle(referrers, content, subject, s) : storeSignature(referrers, content, subject, s));
+        n++;
+      } catch (e) {
         progress?.status(`warning: a signature of ${subject.digest} was not stored: ${(e as Error).message}`);
       }
     }
     if (sigs.length) progress?.status(`${subject.digest}: pulled ${sigs.length} signature${sigs.length === 1 ? '' : 's'}`);
+    if (bundles.length) progress?.status(`${subject.digest}: pulled ${bundles.length} sigstore bundle${bundles.length === 1 ? '' : 's'}`);
   }
   return n;
 }

@@ -11,7 +11,7 @@ import { sha256 } from '../common/digest.js';
 import { MEDIA, type Descriptor } from '../image/image-format.js';
 import { EMPTY_CONFIG, type ReferrerManifest, type ReferrerStore } from '../image/referrers.js';
 import type { ContentStore } from '../store/content.js';
-import { SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPE, SIMPLESIGNING_MEDIA_TYPE, type CosignSignature } from './cosign-format.js';
+import { BUNDLE_V03_MEDIA_TYPE, COSIGN_SIGN_PREDICATE, SIGNATURE_ANNOTATION, SIGNATURE_ARTIFACT_TYPE, SIMPLESIGNING_MEDIA_TYPE, type CosignSignature } from './cosign-format.js';
 
 export const EMPTY_CONFIG_BYTES = Buffer.from('{}');
 
@@ -72,4 +72,27 @@ export function tagSchemeManifest(layers: Descriptor[]): { raw: Buffer; digest: 
   };
   const raw = Buffer.from(JSON.stringify(manifest));
   return { raw, digest: sha256(raw), config };
+}
+
+/**
+ * Store a sigstore bundle of `subject` locally, as the referrer cosign pushes for it (artifactType and
+ * layer of the bundle's media type, the empty config); its referrer digest.
+ */
+export async function storeBundle(referrers: ReferrerStore, content: ContentStore, subject: Descriptor, bundle: Buffer): Promise<string> {
+  const manifest: ReferrerManifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA.ociManifest,
+    artifactType: BUNDLE_V03_MEDIA_TYPE,
+    config: EMPTY_CONFIG,
+    layers: [{ mediaType: BUNDLE_V03_MEDIA_TYPE, digest: sha256(bundle), size: bundle.length,
+      annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': COSIGN_SIGN_PREDICATE } }],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+  };
+  const raw = Buffer.from(JSON.stringify(manifest));
+  const digest = sha256(raw);
+  if (referrers.list(subject.digest, BUNDLE_V03_MEDIA_TYPE).some((d) => d.digest === digest)) return digest;
+  await content.put(EMPTY_CONFIG_BYTES, EMPTY_CONFIG.digest);
+  await content.put(bundle, sha256(bundle));
+  await referrers.add(raw, digest);
+  return digest;
 }

@@ -14,6 +14,8 @@ import { parsePayload, publicKeyFromPem, signatureValid } from '../../src/sign/c
 import { signatureTag } from '../../src/sign/cosign-format.js';
 import { tagSchemeManifest, signatureLayer } from '../../src/sign/signature-manifests.js';
 import { BerthError } from '../../src/common/errors.js';
+import { checkBundle } from '../../src/sign/bundle.js';
+import { makeBundle } from './helpers.js';
 
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
 const OTHER = 'sha256:' + 'cd'.repeat(32);
@@ -126,4 +128,22 @@ test('the .sig manifest has cosign\'s shape', () => {
   assert.equal(doc.config.mediaType, 'application/vnd.oci.image.config.v1+json');
   assert.deepEqual(doc.layers, [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', size: payload.length, digest: layer.digest, annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ==' } }]);
   assert.deepEqual(JSON.parse(m.config.toString()).rootfs, { type: 'layers', diff_ids: [layer.digest] });
+});
+
+test('sigstore bundles (cosign\'s new bundle format) verify with the key through sigstore-js; the same refusals', () => {
+  const k1 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const k2 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const bundle = makeBundle(k1.privateKey, DIGEST, { env: 'prod' });
+  const ok = checkBundle(bundle, k1.publicKey, { manifestDigest: DIGEST, annotations: { env: 'prod' }, reference: 'r:v1' });
+  assert.equal(ok.error, undefined);
+  assert.deepEqual(ok.payload, { critical: { identity: { 'docker-reference': 'r:v1' }, image: { 'docker-manifest-digest': DIGEST }, type: 'https://sigstore.dev/cosign/sign/v1' }, optional: { env: 'prod' } });
+  assert.match(checkBundle(bundle, k2.publicKey, { manifestDigest: DIGEST, reference: 'r' }).error!, /invalid signature/);
+  assert.equal(checkBundle(bundle, k1.publicKey, { manifestDigest: OTHER, reference: 'r' }).error, `invalid or missing digest in claim: ${DIGEST}`);
+  assert.equal(checkBundle(bundle, k1.publicKey, { manifestDigest: DIGEST, annotations: { env: 'dev' }, reference: 'r' }).error, 'missing or incorrect annotation');
+  assert.match(checkBundle(makeBundle(k1.privateKey, DIGEST, undefined, 'https://slsa.dev/provenance/v1'), k1.publicKey, { manifestDigest: DIGEST, reference: 'r' }).error!, /predicate type/);
+  assert.match(checkBundle(Buffer.from('{"mediaType":"x"}'), k1.publicKey, { manifestDigest: DIGEST, reference: 'r' }).error!, /invalid sigstore bundle/);
+  // a tampered statement (another digest under the old signature)
+  const doc = JSON.parse(bundle.toString());
+  doc.dsseEnvelope.payload = Buffer.from(Buffer.from(doc.dsseEnvelope.payload, 'base64').toString().replace(DIGEST.slice(7), OTHER.slice(7))).toString('base64');
+  assert.match(checkBundle(Buffer.from(JSON.stringify(doc)), k1.publicKey, { manifestDigest: OTHER, reference: 'r' }).error!, /invalid signature/);
 });

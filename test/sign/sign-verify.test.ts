@@ -19,6 +19,7 @@ import { startDaemon, type TestDaemon, type RunResult } from '../helpers/daemon.
 import { inNetns, serveRegistry, type Peer } from '../registry/peers.js';
 import { loadPrivateKey, signPayload } from '../../src/sign/keys.js';
 import { buildPayload } from '../../src/sign/payload.js';
+import { makeBundle } from './helpers.js';
 
 let d1: TestDaemon;
 let d2: TestDaemon;
@@ -227,6 +228,51 @@ test('signing before the push: the signature is stored and pushed with the image
   assert.doesNotMatch(local.stderr, /Pushing signature/);
   await ok(d1, ['verify', '--key', join(tmp, 'k2.pub'), ref]);
   assert.equal((await d1.berth(['verify', '--remote', '--key', join(tmp, 'k2.pub'), ref])).code, 12);
+});
+
+/** Push a blob into the registry at 127.0.0.1:5000 from inside a daemon's namespace (curl). */
+function curlPutBlob(d: TestDaemon, repo: string, data: Buffer): { digest: string; size: number } {
+  const digest = sha(data);
+  const file = join(tmp, `blob-${digest.slice(7, 19)}`);
+  writeFileSync(file, data);
+  const start = inNetns(d.netns, 'curl', ['-s', '-X', 'POST', '-D', '-', '-o', '/dev/null', `http://127.0.0.1:5000/v2/${repo}/blobs/uploads/`]);
+  const loc = /^location:\s*(\S+)/im.exec(start.stdout)![1]!;
+  const url = new URL(loc, 'http://127.0.0.1:5000');
+  url.searchParams.set('digest', digest);
+  const put = inNetns(d.netns, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT', '-H', 'Content-Type: application/octet-stream', '--data-binary', `@${file}`, url.toString()]);
+  assert.equal(put.stdout, '201');
+  return { digest, size: data.length };
+}
+
+test('verify reads sigstore bundles (cosign 3\'s new bundle format, a referrer) from the registry and after a pull', async () => {
+  const ref = '127.0.0.1:5000/sign/bundled:v1';
+  await importImage(d1, ref, 'signed with a bundle\n');
+  await ok(d1, ['push', ref]);
+  const target = (await d1.api('GET', `/berth/images/${encodeURIComponent(ref)}/signing-target`)).body;
+  const key = await loadPrivateKey(readFileSync(join(tmp, 'k1.key')), Buffer.from(PASS.COSIGN_PASSWORD));
+  const layer = curlPutBlob(d1, 'sign/bundled', makeBundle(key, target.manifestDigest, { env: 'prod' }));
+  const config = curlPutBlob(d1, 'sign/bundled', Buffer.from('{}'));
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', ...config },
+    layers: [{ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', ...layer }],
+    subject: { mediaType: target.mediaType, digest: target.manifestDigest, size: target.size },
+  }));
+  const mfile = join(tmp, 'bundle-manifest.json');
+  writeFileSync(mfile, manifest);
+  const put = inNetns(d1.netns, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT', '-H', 'Content-Type: application/vnd.oci.image.manifest.v1+json',
+    '--data-binary', `@${mfile}`, `http://127.0.0.1:5000/v2/sign/bundled/manifests/${sha(manifest)}`]);
+  assert.equal(put.stdout, '201');
+  const remote = await ok(d2, ['verify', '--remote', '--key', join(tmp, 'k1.pub'), '-a', 'env=prod', ref]);
+  const out = JSON.parse(remote.stdout);
+  assert.equal(out.length, 1);
+  assert.deepEqual(out[0], { critical: { identity: { 'docker-reference': ref }, image: { 'docker-manifest-digest': target.manifestDigest }, type: 'https://sigstore.dev/cosign/sign/v1' }, optional: { env: 'prod' } });
+  const pulled = await ok(d2, ['pull', ref]);
+  assert.match(pulled.stdout, /pulled 1 sigstore bundle/);
+  await ok(d2, ['verify', '--key', join(tmp, 'k1.pub'), ref]);
+  const wrong = await d2.berth(['verify', '--key', join(tmp, 'k2.pub'), ref]);
+  assert.equal(wrong.code, 12);
+  assert.match(wrong.stderr, /invalid signature when validating the sigstore bundle/);
 });
 
 test('Debian docker-registry (no referrers API): the signature travels by its .sig tag', { skip: !HAS_DISTRIBUTION && 'docker-registry not installed' }, async () => {

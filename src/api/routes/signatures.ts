@@ -5,7 +5,8 @@
  *        body {payload: <base64 payload>, signature: <base64 DER>, annotations?: {..}}; stores the signature
  *        and (upload, the default) pushes it to the image's registry with X-Registry-Auth's credentials
  *   GET  /berth/images/{name}/signatures?remote=1|0
- *        {repository, manifestDigest, source: local|registry, signatures: [{payload, signature, annotations}]}
+ *        {repository, manifestDigest, source: local|registry, signatures: [{payload, signature, annotations}],
+ *         bundles: [<base64 sigstore bundle JSON>]}
  */
 import { InvalidArgumentError } from '../../common/errors.js';
 import { toWire } from '../../engine/sign-ops.js';
@@ -37,6 +38,6 @@ export function signatureRoutes(r: Router): void {
 
   r.get('/berth/images/(.+)/signatures', async (ctx) => {
     const listed = await ctx.engine.signatures(ctx.params[0]!, { remote: ctx.query.bool('remote'), auth: decodeAuth(ctx.req.headers['x-registry-auth']) });
-    sendJson(ctx.res, 200, { ...listed, signatures: listed.signatures.map(toWire) });
+    sendJson(ctx.res, 200, { ...listed, signatures: listed.signatures.map(toWire), bundles: listed.bundles.map((b) => b.toString('base64')) });
   });
 }

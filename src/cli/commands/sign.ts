@@ -140,11 +140,18 @@ export function registerSignCommands(program: Command, ctx: CliContext): void {
       const publicKey = tools.publicKeyFromPem(readKeyFile(o.key));
       if (o.insecureIgnoreTlog) ctx.err('WARNING: Skipping tlog verification is an insecure practice that lacks of transparency and auditability verification for the signature.\n');
       const client = await ctx.client();
-      const listed = await client.json<{ manifestDigest: string; signatures: Array<{ payload: string; signature: string; annotations: Record<string, string> }> }>(
+      const listed = await client.json<{ manifestDigest: string; signatures: Array<{ payload: string; signature: string; annotations: Record<string, string> }>; bundles?: string[] }>(
         'GET', `/berth/images/${enc(image)}/signatures`, { query: { remote: o.remote ? '1' : '0' }, headers: authFor(image) });
       const sigs = listed.signatures.map((s) => ({ payload: Buffer.from(s.payload, 'base64'), signature: s.signature, annotations: s.annotations ?? {} }));
-      if (sigs.length === 0) throw new ExitError(EXIT_NO_SIGNATURES, 'Error: no signatures found');
+      const bundles = (listed.bundles ?? []).map((b) => Buffer.from(b, 'base64'));
+      if (sigs.length === 0 && bundles.length === 0) throw new ExitError(EXIT_NO_SIGNATURES, 'Error: no signatures found');
       const result = tools.verifySignatures(sigs, publicKey, { manifestDigest: listed.manifestDigest, annotations });
+      // cosign's new bundle format: checked with sigstore-js, printed as cosign prints them (the statement as a payload)
+      for (const b of bundles) {
+        const r = tools.checkBundle(b, publicKey, { manifestDigest: listed.manifestDigest, annotations, reference: image });
+        if (r.payload) result.verified.push({ signature: { payload: Buffer.from(JSON.stringify(r.payload)), signature: '', annotations: {} }, payload: r.payload });
+        else result.errors.push(r.error!);
+      }
       if (result.verified.length === 0) throw new ExitError(EXIT_NO_MATCHING_SIGNATURE, `Error: no matching signatures: ${result.errors.join('\n ')}`);
       ctx.err(`\nVerification for ${image} --\nThe following checks were performed on each of these signatures:\n`
         + (annotations ? '  - The specified annotations were verified.\n' : '')
