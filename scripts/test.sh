@@ -15,5 +15,12 @@ if [ -z "$(find "$debian_tar" -mtime -7 2>/dev/null)" ]; then
   timeout 900 node scripts/debian-test-rootfs.mjs "$debian_tar" || echo "note: no Debian bootstrap tar; the SBOM and scan tests use an image made from the host's files"
 fi
 [ -s "$debian_tar" ] && export BERTH_TEST_DEBIAN_TAR="$debian_tar"
+# Debian 13's skopeo 1.18 (Debian 12's is built without sigstore) for the signing interop tests, fetched
+# here for the same reason (once a week, under its own apt configuration); those tests skip without it.
+if skopeo_trixie=$(timeout 600 bash scripts/fetch-skopeo-trixie.sh); then
+  export BERTH_TEST_SKOPEO_TRIXIE="$skopeo_trixie"
+else
+  echo "note: no Debian 13 skopeo; the signing interop tests with it are skipped"
+fi
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 exec unshare --net -- node --test --test-concurrency=1 --test-timeout=600000 --import tsx "${files[@]}"

@@ -16,6 +16,7 @@ import { SCAN_CASES, scanMemoryProbe } from './scan.js';
 import { LINT_CASES } from './lint.js';
 import { AUDIT_CASES } from './audit.js';
 import { SIGN_CASES } from './sign.js';
+import { SIGN_INTEROP_CASES } from './sign-interop.js';
 import { POLICY_CASES } from './policy.js';
 import { SECRETS_CASES } from './secrets.js';
 import { METRICS_CASES } from './metrics.js';
@@ -37,6 +38,7 @@ export const CASES: Case[] = [
   ...LINT_CASES,
   ...AUDIT_CASES,
   ...SIGN_CASES,
+  ...SIGN_INTEROP_CASES,
   ...POLICY_CASES,
   ...SECRETS_CASES,
   ...METRICS_CASES,

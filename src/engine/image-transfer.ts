@@ -200,13 +200,13 @@ export async function save(stores: TransferStores, names: string[], out: Writabl
   if (names.length === 0) throw new InvalidArgumentError('names is required');
   // dockerd logs each saved image by ID once the archive is written
   const ids = [...new Set(names.map((n) => stores.images.resolve(n).id))];
-  await saveImages(stores.images, names, out, onStart);
+  await saveImages(stores.images, names, out, onStart, stores.referrers);
   for (const id of ids) stores.images.logImageEvent('save', id, id);
 }
 
 /** Load a docker-save or OCI archive; what it tagged, or the ids of untagged images. */
 export async function load(stores: TransferStores, archive: Readable): Promise<Loaded[]> {
-  const loaded = await loadArchive(stores.images, archive, { tmpDir: stores.tmpDir });
+  const loaded = await loadArchive(stores.images, archive, { tmpDir: stores.tmpDir, referrers: stores.referrers });
   for (const id of new Set(loaded.map((l) => l.id))) stores.images.logImageEvent('load', id, id);
   return loaded;
 }

@@ -5,6 +5,12 @@
  * links leaving the archive, devices, too many entries or bytes); then every blob goes
  * through the content store with its digest verified and ImageStore.addFromManifest builds
  * the image. Nothing is registered unless the whole image checks out.
+ *
+ * A docker-archive that also carries an OCI layout (berth's and Docker 25+'s save) keeps each image's
+ * own manifest from blobs/ when it matches the manifest.json entry, so the manifest digest, which
+ * signatures name, survives a save and load. Referrers saved with an image (archive-save.ts's
+ * REFERRERS_ANNOTATION, or index.json entries whose manifest has a subject, as `cosign save` and oras
+ * write) are loaded into the referrer store when their subject is an image loaded here.
  */
 import { createReadStream, createWriteStream, mkdirSync, openSync, readSync, closeSync, readFileSync, existsSync, lstatSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,11 +21,13 @@ import * as tar from 'tar-stream';
 import { ArchiveError, BerthError } from '../common/errors.js';
 import { DIGEST_RE } from '../common/digest.js';
 import type { ImageStore } from './image-store.js';
+import type { ReferrerStore } from './referrers.js';
+import { REFERRERS_ANNOTATION } from './archive-save.js';
 import { INDEX_TYPES, MEDIA, buildManifestJson, hostPlatform, selectPlatformManifest } from './image-format.js';
 import { parseNormalizedNamed } from './reference.js';
 
 export interface LoadLimits { maxEntries?: number; maxBytes?: number; maxJsonBytes?: number }
-export interface Loaded { id: string; tag?: string }
+export interface Loaded { id: string; tag?: string; /** the image's manifest digest */ manifestDigest?: string }
 
 const DEFAULTS = { maxEntries: 100_000, maxBytes: 64 * 1024 ** 3, maxJsonBytes: 16 * 1024 * 1024 };
 
@@ -111,24 +119,94 @@ async function loadDockerArchive(images: ImageStore, ex: Extracted, limits: Requ
   const entries = ex.json('manifest.json', limits.maxJsonBytes);
   if (!Array.isArray(entries)) throw new ArchiveError('manifest.json is not a list', 'ERR_ARCHIVE_INVALID');
   const out: Loaded[] = [];
+  const originals = ex.has('index.json') ? layoutManifests(ex, limits) : new Map<string, { desc: { digest: string; mediaType: string }; layers: string[] }>();
   for (const e of entries) {
     if (typeof e?.Config !== 'string' || !Array.isArray(e.Layers)) throw new ArchiveError('manifest.json entry lacks Config or Layers', 'ERR_ARCHIVE_INVALID');
     const cfgPath = ex.path(e.Config);
     const cfg = await images.content.putStream(createReadStream(cfgPath));
-    const layers = [];
+    const layers: Array<{ mediaType: string; digest: string; size: number }> = [];
     for (const l of e.Layers as string[]) {
       const p = ex.path(String(l));
       const mediaType = sniff(p);
       const b = await images.content.putStream(createReadStream(p));
       layers.push({ mediaType, digest: b.digest, size: b.size });
     }
-    const mf = await images.content.put(buildManifestJson({ mediaType: MEDIA.ociConfig, digest: cfg.digest, size: cfg.size }, layers));
+    const original = originals.get(cfg.digest);
+    const sameLayers = original !== undefined && original.layers.length === layers.length && original.layers.every((d, i) => d === layers[i]!.digest);
+    let manifestDigest: string;
+    let mediaType: string | undefined;
+    if (original && sameLayers) {
+      await putBlob(images, ex, original.desc.digest);
+      manifestDigest = original.desc.digest;
+      mediaType = original.desc.mediaType;
+    } else {
+      manifestDigest = (await images.content.put(buildManifestJson({ mediaType: MEDIA.ociConfig, digest: cfg.digest, size: cfg.size }, layers))).digest;
+    }
     const tags = (Array.isArray(e.RepoTags) ? e.RepoTags : []).map((t: string) => parseTag(t)).filter(Boolean) as string[];
-    const img = await images.addFromManifest({ manifestDigest: mf.digest, tags });
-    if (tags.length) for (const t of tags) out.push({ id: img.id, tag: t });
-    else out.push({ id: img.id });
+    const img = await images.addFromManifest({ manifestDigest, mediaType, tags });
+    if (tags.length) for (const t of tags) out.push({ id: img.id, tag: t, manifestDigest });
+    else out.push({ id: img.id, manifestDigest });
   }
   return out;
+}
+
+/**
+ * The image manifests an OCI layout beside manifest.json holds, by config digest (only those whose
+ * blob is in the archive and parses; the blobs are verified when stored).
+ */
+function layoutManifests(ex: Extracted, limits: Required<LoadLimits>): Map<string, { desc: { digest: string; mediaType: string }; layers: string[] }> {
+  const out = new Map<string, { desc: { digest: string; mediaType: string }; layers: string[] }>();
+  let index: any;
+  try { index = ex.json('index.json', limits.maxJsonBytes); } catch { return out; }
+  for (const d of Array.isArray(index?.manifests) ? index.manifests : []) {
+    if (typeof d?.digest !== 'string' || !DIGEST_RE.test(d.digest) || INDEX_TYPES.includes(d.mediaType)) continue;
+    const name = `blobs/sha256/${d.digest.slice(7)}`;
+    if (!ex.has(name)) continue;
+    let m: any;
+    try { m = ex.json(name, limits.maxJsonBytes); } catch { continue; }
+    if (typeof m?.config?.digest !== 'string' || !Array.isArray(m.layers) || m.subject) continue;
+    out.set(m.config.digest, { desc: { digest: d.digest, mediaType: m.mediaType ?? d.mediaType ?? MEDIA.ociManifest }, layers: m.layers.map((l: any) => String(l?.digest)) });
+  }
+  return out;
+}
+
+/**
+ * Referrers saved with the images: named by an image entry's REFERRERS_ANNOTATION, or index.json
+ * entries of their own whose manifest has a subject. Only those whose subject is an image loaded from
+ * this archive are kept (a referrer without its image would never be removed).
+ */
+async function loadReferrers(images: ImageStore, referrers: ReferrerStore, ex: Extracted, limits: Required<LoadLimits>, loaded: Loaded[]): Promise<void> {
+  if (!ex.has('index.json')) return;
+  const subjects = new Set(loaded.map((l) => l.manifestDigest).filter(Boolean));
+  const index = ex.json('index.json', limits.maxJsonBytes);
+  const wanted = new Set<string>();
+  for (const d of Array.isArray(index?.manifests) ? index.manifests : []) {
+    const listed = d?.annotations?.[REFERRERS_ANNOTATION];
+    if (typeof listed === 'string') {
+      let descs: any;
+      try { descs = JSON.parse(listed); } catch { throw new ArchiveError(`index.json: ${REFERRERS_ANNOTATION} is not valid JSON`, 'ERR_ARCHIVE_INVALID'); }
+      for (const r of Array.isArray(descs) ? descs : []) if (typeof r?.digest === 'string') wanted.add(r.digest);
+    }
+    if (typeof d?.digest === 'string' && d.mediaType === MEDIA.ociManifest && subjects.size) wanted.add(d.digest);
+  }
+  for (const digest of wanted) {
+    if (!DIGEST_RE.test(digest)) throw new ArchiveError(`invalid referrer digest in index.json: ${digest}`, 'ERR_ARCHIVE_INVALID');
+    const name = `blobs/sha256/${digest.slice(7)}`;
+    if (!ex.has(name)) continue;
+    let m: any;
+    try { m = ex.json(name, limits.maxJsonBytes); } catch { continue; }
+    if (typeof m?.subject?.digest !== 'string' || !subjects.has(m.subject.digest)) continue;
+    for (const b of [m.config, ...(Array.isArray(m.layers) ? m.layers : [])]) await putBlob(images, ex, b?.digest);
+    await referrers.add(readFileSync(ex.path(name)), digest);
+  }
+}
+
+/** An index.json entry whose manifest has a subject (looked at in the archive, before anything is stored). */
+function isReferrerEntry(ex: Extracted, d: any, limits: Required<LoadLimits>): boolean {
+  if (typeof d?.digest !== 'string' || !DIGEST_RE.test(d.digest) || INDEX_TYPES.includes(d.mediaType)) return false;
+  const name = `blobs/sha256/${d.digest.slice(7)}`;
+  if (!ex.has(name)) return false;
+  try { return Boolean(ex.json(name, limits.maxJsonBytes)?.subject); } catch { return false; }
 }
 
 function parseTag(t: string): string | undefined {
@@ -146,6 +224,7 @@ async function loadOciLayout(images: ImageStore, ex: Extracted, limits: Required
   const out: Loaded[] = [];
   for (const d of Array.isArray(index?.manifests) ? index.manifests : []) {
     let desc = d;
+    if (isReferrerEntry(ex, d, limits)) continue; // a signature or SBOM of its own: loadReferrers takes it
     await putBlob(images, ex, desc.digest);
     if (INDEX_TYPES.includes(desc.mediaType)) {
       desc = selectPlatformManifest(images.content.readJson(desc.digest), hostPlatform());
@@ -159,20 +238,23 @@ async function loadOciLayout(images: ImageStore, ex: Extracted, limits: Required
     const name = ann['io.containerd.image.name'] ?? (String(ann['org.opencontainers.image.ref.name'] ?? '').match(/[/:]/) ? ann['org.opencontainers.image.ref.name'] : undefined);
     const tag = name ? parseTag(name) : undefined;
     const img = await images.addFromManifest({ manifestDigest: desc.digest, mediaType: desc.mediaType, tags: tag ? [tag] : [] });
-    out.push({ id: img.id, tag });
+    out.push({ id: img.id, tag, manifestDigest: desc.digest });
   }
   return out;
 }
 
-export async function loadArchive(images: ImageStore, src: Readable, opts: { tmpDir: string; limits?: LoadLimits }): Promise<Loaded[]> {
+export async function loadArchive(images: ImageStore, src: Readable, opts: { tmpDir: string; limits?: LoadLimits; referrers?: ReferrerStore }): Promise<Loaded[]> {
   const limits = { ...DEFAULTS, ...opts.limits };
   mkdirSync(opts.tmpDir, { recursive: true });
   const dir = await mkdtemp(join(opts.tmpDir, 'load-'));
   try {
     const ex = await extract(src, dir, limits);
-    if (ex.has('manifest.json')) return await loadDockerArchive(images, ex, limits);
-    if (ex.has('index.json')) return await loadOciLayout(images, ex, limits);
-    throw new ArchiveError('not an image archive: no manifest.json or index.json', 'ERR_ARCHIVE_INVALID');
+    let loaded: Loaded[];
+    if (ex.has('manifest.json')) loaded = await loadDockerArchive(images, ex, limits);
+    else if (ex.has('index.json')) loaded = await loadOciLayout(images, ex, limits);
+    else throw new ArchiveError('not an image archive: no manifest.json or index.json', 'ERR_ARCHIVE_INVALID');
+    if (opts.referrers) await loadReferrers(images, opts.referrers, ex, limits, loaded);
+    return loaded;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -14,6 +14,7 @@ import { humanSize } from '../../client/format/units.js';
 import { plainProgress, progressMode, TtyProgress, type ProgressSink } from '../../client/format/build-progress.js';
 import { parseCallFlag, runBuildCheck } from './build-check.js';
 import { encodeSecrets, looksLikeArchive, packContext, parseSecretFlag, registryConfigHeaders, SECRETS_HEADER, tarOfOneFile } from '../../client/build-context.js';
+import { preparePushSign, pushAndSign } from './build-push-sign.js';
 
 
 async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
@@ -58,6 +59,9 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
     .option('--force-rm', 'Always remove intermediate containers (always)')
     .option('--secret <stringArray>', 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]" or "id=x,env=VAR")', collect, [])
     .option('--sbom', 'Attach an SBOM (SPDX JSON) of the built image to it; push sends it as an OCI referrer')
+    .option('--push', 'Push the image to its registry after the build (every -t name)')
+    .option('--sign', 'Sign what --push pushed with --key (cosign\'s format), as `berth sign` does')
+    .option('--key <string>', 'path to the private key file for --sign (cosign\'s encrypted format)')
     .option('--check', 'Shorthand for "--call=check"')
     .option('--call <string>', 'Set method for evaluating build ("build", "check", "check,format=json")')
     .action(async (context: string, o: any) => {
@@ -65,6 +69,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
       if (call.check) return runBuildCheck(ctx, context, o, call.format);
       const mode = progressMode(o.progress, !!o.quiet, !!process.stdout.isTTY);
       const quiet = mode === 'quiet';
+      const pushSign = await preparePushSign(o, context === '-' || o.file === '-');
       const secrets = Object.fromEntries((o.secret as string[]).map((f) => parseSecretFlag(f, (p) => readFileSync(p), process.env)));
       const secretHeader = Object.keys(secrets).length ? { [SECRETS_HEADER]: encodeSecrets(secrets) } : undefined;
       if (/^(https?|git):\/\//.test(context) || context.endsWith('.git')) throw new NotSupportedError('building from a URL or git repository is not supported yet');
@@ -126,6 +131,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
       } finally { end(false); }
       if (quiet) ctx.out(`${imageId}\n`);
       if (o.iidfile && imageId) writeFileSync(o.iidfile, imageId);
+      if (pushSign) await pushAndSign(ctx, pushSign, quiet);
     });
   define(program);
   define(image);

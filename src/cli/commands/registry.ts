@@ -215,6 +215,7 @@ export function registerRegistryCommands(program: Command, ctx: CliContext, imag
     .action(async (o: any) => {
       const { RegistryStorage } = await import('../../registry/server/storage.js');
       const r = await new RegistryStorage(o.root).collectGarbage({ dryRun: Boolean(o.dryRun) });
+      for (const m of r.orphans) ctx.out(`${o.dryRun ? 'would delete' : 'deleted'} manifest ${m} (its subject is gone)\n`);
       for (const d of r.deleted) ctx.out(`${o.dryRun ? 'would delete' : 'deleted'} ${d}\n`);
       ctx.out(`${r.deleted.length} blobs ${o.dryRun ? 'eligible for deletion' : 'deleted'}, ${r.kept} kept\n`);
     });

@@ -51,7 +51,7 @@ async function promptHidden(question: string): Promise<string> {
 }
 
 /** cosign's passphrase sources: COSIGN_PASSWORD, else the terminal (twice when creating), else stdin. */
-async function passphrase(confirm: boolean): Promise<Buffer> {
+export async function passphrase(confirm: boolean): Promise<Buffer> {
   const env = process.env.COSIGN_PASSWORD;
   if (env !== undefined) return Buffer.from(env);
   if (process.stdin.isTTY) {

@@ -299,7 +299,9 @@ export class RegistryStorage {
    * children), sweep the rest. Blobs younger than `graceMs` are kept: a push may have
    * uploaded them and not yet put the manifest that references them.
    */
-  async collectGarbage(opts: { graceMs?: number; dryRun?: boolean } = {}): Promise<{ deleted: string[]; kept: number }> {
+  async collectGarbage(opts: { graceMs?: number; dryRun?: boolean } = {}): Promise<{ deleted: string[]; kept: number; orphans: string[] }> {
+    const orphans: string[] = [];
+    for (const repo of this.catalog()) orphans.push(...await this.dropOrphanedAttachments(repo, opts));
     const marked = new Set<string>();
     for (const repo of this.catalog()) {
       const revDir = join(this.repoDir(repo), '_manifests', 'revisions');
@@ -334,7 +336,64 @@ export class RegistryStorage {
         for (const l of links) if (gone.has(l)) await rm(join(dir, l), { force: true });
       }
     }
-    return { deleted, kept };
+    return { deleted, kept, orphans };
+  }
+
+  /**
+   * Signatures and other attachments outlive nothing: a manifest whose subject (OCI referrers) or whose
+   * cosign tag `sha256-<hex>.sig` names a manifest this repository no longer holds is deleted, with its
+   * tags and referrer entry, so the sweep that follows frees its blobs. While the subject lives its
+   * attachments are kept (every stored revision is marked). A manifest that also carries a tag of its own
+   * keeps living (only the dangling `.sig` tag goes), and so does one younger than the grace period: a
+   * client may push a signature before its image (OCI allows referrers first).
+   * Returns `<repo>@<digest>` of each manifest dropped.
+   */
+  private async dropOrphanedAttachments(repo: string, opts: { graceMs?: number; dryRun?: boolean }): Promise<string[]> {
+    const base = join(this.repoDir(repo), '_manifests');
+    let revs: string[] = [];
+    try { revs = readdirSync(join(base, 'revisions')); } catch { return []; }
+    const live = new Set(revs.map((h) => 'sha256:' + h));
+    const tagsOf = new Map<string, string[]>();
+    for (const t of this.tags(repo)) {
+      const d = this.resolveTag(repo, t);
+      if (d) tagsOf.set(d, [...(tagsOf.get(d) ?? []), t]);
+    }
+    const orphanTag = (t: string): boolean => {
+      const m = /^sha256-([0-9a-f]{64})\.sig$/.exec(t);
+      return m !== null && !live.has('sha256:' + m[1]);
+    };
+    const now = Date.now();
+    const young = (path: string): boolean => {
+      if (!opts.graceMs) return false;
+      try { return now - statSync(path).mtimeMs < opts.graceMs; } catch { return false; }
+    };
+    const dropped: string[] = [];
+    for (const hex of revs) {
+      const digest = 'sha256:' + hex;
+      const tags = tagsOf.get(digest) ?? [];
+      let subject: string | undefined;
+      try {
+        const s = JSON.parse(this.content.read(digest).toString()).subject?.digest;
+        if (typeof s === 'string' && DIGEST_RE.test(s)) subject = s;
+      } catch { /* not JSON: no subject */ }
+      // a referrer whose subject lives is kept whatever its tags say
+      if (subject ? live.has(subject) : !tags.some(orphanTag)) continue;
+      if (tags.some((t) => !orphanTag(t))) {
+        if (!opts.dryRun) for (const t of tags.filter(orphanTag)) if (!young(join(base, 'tags', t))) await rm(join(base, 'tags', t), { force: true });
+        continue;
+      }
+      if (young(join(base, 'revisions', hex)) || tags.some((t) => young(join(base, 'tags', t)))) continue;
+      dropped.push(`${repo}@${digest}`);
+      if (opts.dryRun) continue;
+      for (const t of tags) await rm(join(base, 'tags', t), { force: true });
+      await rm(join(base, 'revisions', hex), { force: true });
+      if (subject) {
+        const dir = join(this.repoDir(repo), '_referrers', subject.slice(7));
+        await rm(join(dir, hex), { force: true });
+        try { if (readdirSync(dir).length === 0) await rm(dir, { recursive: true, force: true }); } catch { /* already gone */ }
+      }
+    }
+    return dropped;
   }
 }
 
