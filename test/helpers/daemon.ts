@@ -34,7 +34,7 @@ export interface TestDaemon {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }>;
   /** SIGKILL the daemon (containers keep running) */
   crash(): Promise<void>;
-  /** start the daemon again on the same root */
+  /** start the daemon again on the same root (a daemon still running is stopped first, with SIGTERM: containers live on) */
   restart(): Promise<void>;
   /** remove all containers, stop the daemon, unmount, delete everything */
   cleanup(): Promise<void>;
@@ -163,7 +163,14 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
       process.kill(pid, 'SIGKILL');
       await waitFor(() => !pidAlive(pid), 10_000, 'daemon to die');
     },
-    async restart() { await start(); },
+    async restart() {
+      // a second daemon beside the first would leave the first one running once cleanup stops the second
+      if (pidAlive(pid)) {
+        process.kill(pid, 'SIGTERM');
+        await waitFor(() => !pidAlive(pid), 15_000, 'daemon to stop').catch(() => process.kill(pid, 'SIGKILL'));
+      }
+      await start();
+    },
     async cleanup() {
       try {
         if (pidAlive(pid)) {
