@@ -8,7 +8,7 @@ import { DIGEST_RE, sha256 } from '../common/digest.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import { MEDIA, type Descriptor } from '../image/image-format.js';
-import { parseReferrerManifest, type ReferrerStore } from '../image/referrers.js';
+import { parseReferrerManifest, type ReferrerManifest, type ReferrerStore } from '../image/referrers.js';
 import type { Progress } from '../registry/client/progress.js';
 import { readAll, type RegistryHttp } from '../registry/client/http.js';
 import { blobExists, uploadBlob, uploadBody } from '../registry/client/push.js';
@@ -73,6 +73,28 @@ async function tagSchemeLayers(http: RegistryHttp, repo: string, digest: string)
 }
 
 /**
+ * The referrer manifests of `artifactType` the registry's referrers API lists for `digest`, fetched one at a
+ * time while `more()` holds; none from a registry without the API. A listed manifest whose subject is another
+ * digest is skipped (a registry that lists what does not refer to it).
+ */
+async function* referrerManifests(http: RegistryHttp, repo: string, digest: string, artifactType: string, more: () => boolean): AsyncGenerator<ReferrerManifest> {
+  const res = await http.send('GET', `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(artifactType)}`, {
+    scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: NO_REFERRERS_API, retries: 0,
+  });
+  if (NO_REFERRERS_API.includes(res.statusCode ?? 0)) { res.resume(); return; } // no referrers API: the tag scheme is all there is
+  const index = JSON.parse((await readAll(res, MAX_MANIFEST)).toString('utf8')) as { manifests?: Array<{ digest?: unknown; artifactType?: unknown }> };
+  for (const d of (Array.isArray(index.manifests) ? index.manifests : []).filter((m) => m.artifactType === artifactType)) {
+    if (!more()) return;
+    const ref = String(d.digest);
+    if (!DIGEST_RE.test(ref)) continue;
+    const raw = await getManifest(http, repo, ref);
+    if (!raw) continue;
+    const m = parseReferrerManifest(raw);
+    if (m.subject.digest === digest) yield m;
+  }
+}
+
+/**
  * Every signature the registry holds for `digest` in `repo` (tag scheme, then referrers), deduplicated.
  * A form that cannot be read is logged and skipped unless `strict`.
  */
@@ -89,22 +111,8 @@ export async function fetchRemoteSignatures(http: RegistryHttp, repo: string, di
     if (layers) await layersToSignatures(http, repo, signatureLayers({ layers }), out, seen);
   } catch (e) { fail('signatures (tag scheme)', e); }
   try {
-    const res = await http.send('GET', `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(SIGNATURE_ARTIFACT_TYPE)}`, {
-      scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: NO_REFERRERS_API, retries: 0,
-    });
-    if (NO_REFERRERS_API.includes(res.statusCode ?? 0)) res.resume(); // no referrers API: the tag scheme is all there is
-    else {
-      const index = JSON.parse((await readAll(res, MAX_MANIFEST)).toString('utf8')) as { manifests?: Array<{ digest?: unknown; artifactType?: unknown }> };
-      for (const d of (Array.isArray(index.manifests) ? index.manifests : []).filter((m) => m.artifactType === SIGNATURE_ARTIFACT_TYPE)) {
-        if (out.length >= MAX_SIGNATURES) break;
-        const ref = String(d.digest);
-        if (!DIGEST_RE.test(ref)) continue;
-        const raw = await getManifest(http, repo, ref);
-        if (!raw) continue;
-        const m = parseReferrerManifest(raw);
-        if (m.subject.digest !== digest) continue; // a registry that lists what does not refer to it
-        await layersToSignatures(http, repo, signatureLayers(m), out, seen);
-      }
+    for await (const m of referrerManifests(http, repo, digest, SIGNATURE_ARTIFACT_TYPE, () => out.length < MAX_SIGNATURES)) {
+      await layersToSignatures(http, repo, signatureLayers(m), out, seen);
     }
   } catch (e) { fail('signatures (referrers)', e); }
   return out;
@@ -117,20 +125,8 @@ export async function fetchRemoteSignatures(http: RegistryHttp, repo: string, di
 export async function fetchRemoteBundles(http: RegistryHttp, repo: string, digest: string, opts: { strict?: boolean; warn?: (m: string) => void } = {}): Promise<Buffer[]> {
   const out: Buffer[] = [];
   try {
-    const res = await http.send('GET', `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(BUNDLE_V03_MEDIA_TYPE)}`, {
-      scope: [{ repo, actions: ['pull'] }], headers: { Accept: MEDIA.ociIndex }, accept: NO_REFERRERS_API, retries: 0,
-    });
-    if (NO_REFERRERS_API.includes(res.statusCode ?? 0)) { res.resume(); return out; }
-    const index = JSON.parse((await readAll(res, MAX_MANIFEST)).toString('utf8')) as { manifests?: Array<{ digest?: unknown; artifactType?: unknown }> };
     const seen = new Set<string>();
-    for (const d of (Array.isArray(index.manifests) ? index.manifests : []).filter((m) => m.artifactType === BUNDLE_V03_MEDIA_TYPE)) {
-      if (out.length >= MAX_SIGNATURES) break;
-      const ref = String(d.digest);
-      if (!DIGEST_RE.test(ref)) continue;
-      const raw = await getManifest(http, repo, ref);
-      if (!raw) continue;
-      const m = parseReferrerManifest(raw);
-      if (m.subject.digest !== digest) continue;
+    for await (const m of referrerManifests(http, repo, digest, BUNDLE_V03_MEDIA_TYPE, () => out.length < MAX_SIGNATURES)) {
       for (const l of m.layers.filter((x) => x.mediaType === BUNDLE_V03_MEDIA_TYPE && !seen.has(x.digest))) {
         seen.add(l.digest);
         out.push(await getPayload(http, repo, l));
