@@ -23,6 +23,15 @@ if [ "${1:-}" = "--test" ]; then
   PACKAGES+=(rsyslog)
   # logging driver tests: journald
   PACKAGES+=(systemd-journal-remote)
+  # rootless mode: pasta, slirp4netns, fuse-overlayfs (uidmap is above)
+  PACKAGES+=(passt slirp4netns fuse-overlayfs)
+  # CRI: the standard CNI plugins (bridge, host-local, loopback, portmap)
+  PACKAGES+=(containernetworking-plugins)
+  # kube generate / play: kubectl for client-side validation (Debian's, unless one is already there: another
+  # package's /usr/bin/kubectl conflicts with it)
+  command -v kubectl >/dev/null 2>&1 || PACKAGES+=(kubernetes-client)
+  # dashboard: a real browser for the UI tests
+  PACKAGES+=(chromium)
 fi
 # npm (and a Node.js to run it) only to install berth's packages; berth itself runs on the Node.js they bring.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

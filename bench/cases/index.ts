@@ -23,6 +23,13 @@ import { METRICS_CASES } from './metrics.js';
 import { LOGGING_CASES } from './logging.js';
 import { LOGGING_FILES_CASES } from './logging-files.js';
 import { EVENTS_CASES } from './events.js';
+import { ROOTLESS_CASES } from './rootless.js';
+import { ROOTLESS_NET_CASES } from './rootless-net.js';
+import { CRI_CASES } from './cri.js';
+import { CRI_STREAMING_CASES } from './cri-streaming.js';
+import { KUBE_CASES } from './kube.js';
+import { UI_CASES } from './ui.js';
+import { UI_WEB_CASES } from './ui-web.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 import { healthStatsProbe } from '../probes/health-stats.js';
@@ -45,5 +52,12 @@ export const CASES: Case[] = [
   ...LOGGING_CASES,
   ...LOGGING_FILES_CASES,
   ...EVENTS_CASES,
+  ...ROOTLESS_CASES,
+  ...ROOTLESS_NET_CASES,
+  ...CRI_CASES,
+  ...CRI_STREAMING_CASES,
+  ...KUBE_CASES,
+  ...UI_CASES,
+  ...UI_WEB_CASES,
 ];
 export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe];

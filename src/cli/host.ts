@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../common/errors.js';
 import { ConnectError, EngineClient } from '../client/engine-client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
+import { defaultSocket } from '../rootless/paths.js';
 
-const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
 /** -H value → socket path. Accepts unix:///path and a bare path; other schemes are not supported. */
 export function socketFromHost(host: string): string {
@@ -20,7 +20,8 @@ export function socketFromHost(host: string): string {
   throw new UsageError(`invalid host '${host}': expected unix:///path/to/socket`);
 }
 
-/** -H, then $BERTH_HOST, then $DOCKER_HOST (if unix://), then $BERTH_RUN_ROOT/berth.sock, then /run/berth/berth.sock. */
+/** -H, then $BERTH_HOST, then $DOCKER_HOST (if unix://), then $BERTH_RUN_ROOT/berth.sock, then /run/berth/berth.sock for root
+ * or $XDG_RUNTIME_DIR/berth.sock for any other user (their rootless engine). */
 /**
  * A socket named by -H or BERTH_HOST is ours to start; one taken from DOCKER_HOST belongs to some
  * other engine, so we never start berth there. BERTH_NO_AUTOSTART=1 turns autostart off.
@@ -31,7 +32,7 @@ export function resolveHost(explicit: string | undefined, env: NodeJS.ProcessEnv
   if (env.BERTH_HOST) return { socket: socketFromHost(env.BERTH_HOST), autostart: allowed };
   if (env.DOCKER_HOST && env.DOCKER_HOST.startsWith('unix://')) return { socket: socketFromHost(env.DOCKER_HOST), autostart: false };
   if (env.BERTH_RUN_ROOT) return { socket: join(env.BERTH_RUN_ROOT, 'berth.sock'), autostart: allowed };
-  return { socket: DEFAULT_SOCKET, autostart: allowed };
+  return { socket: defaultSocket(env), autostart: allowed };
 }
 
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }

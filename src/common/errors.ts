@@ -129,6 +129,35 @@ const EVENTS_CODES = [
   'ERR_EVENTS_SINCE_AFTER_UNTIL',
 ] as const;
 
+/** rootless mode: user namespace entry, storage, runtime (src/rootless, daemon) */
+const ROOTLESS_CODES = [
+  'ERR_ROOTLESS_SUBID', 'ERR_ROOTLESS_TOOL_MISSING',
+] as const;
+/** rootless networking: pasta, slirp4netns, host ports */
+const ROOTLESS_NET_CODES = [
+  'ERR_ROOTLESS_NET_DRIVER',
+] as const;
+/** docker contexts (~/.docker/contexts) */
+const CONTEXT_CODES = [
+  'ERR_CONTEXT_NOT_FOUND',
+] as const;
+/** the CRI runtime and image services (src/cri) */
+const CRI_CODES = [
+  'ERR_CRI_INVALID',
+] as const;
+/** the CRI streaming server (exec, attach, port-forward) and stats */
+const CRI_STREAM_CODES = [
+  'ERR_CRI_STREAM',
+] as const;
+/** kube generate / play (src/kube) */
+const KUBE_CODES = [
+  'ERR_KUBE_YAML',
+] as const;
+/** the dashboard's server: sessions, CSRF, the UI listener (src/ui) */
+const UI_CODES = [
+  'ERR_UI_AUTH',
+] as const;
+
 export const DISTRIBUTION_CODES = [
   'BLOB_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'BLOB_UPLOAD_UNKNOWN', 'DENIED', 'DIGEST_INVALID', 'MANIFEST_BLOB_UNKNOWN',
   'MANIFEST_INVALID', 'MANIFEST_UNKNOWN', 'NAME_INVALID', 'NAME_UNKNOWN', 'PAGINATION_NUMBER_INVALID', 'SIZE_INVALID', 'TOOMANYREQUESTS',
@@ -137,7 +166,8 @@ export const DISTRIBUTION_CODES = [
 export type DistributionCode = typeof DISTRIBUTION_CODES[number];
 
 const AREA_CODES = [...SBOM_CODES, ...SBOM_OUTPUT_CODES, ...SCAN_VERSION_CODES, ...SCAN_CODES, ...LINT_CODES, ...LINT_RULE_CODES, ...AUDIT_CODES,
-  ...SIGN_CODES, ...POLICY_CODES, ...SECRET_CODES, ...METRICS_CODES, ...LOGGING_NET_CODES, ...LOGGING_FILE_CODES, ...EVENTS_CODES] as const;
+  ...SIGN_CODES, ...POLICY_CODES, ...SECRET_CODES, ...METRICS_CODES, ...LOGGING_NET_CODES, ...LOGGING_FILE_CODES, ...EVENTS_CODES,
+  ...ROOTLESS_CODES, ...ROOTLESS_NET_CODES, ...CONTEXT_CODES, ...CRI_CODES, ...CRI_STREAM_CODES, ...KUBE_CODES, ...UI_CODES] as const;
 
 export type ErrorCode = typeof ENGINE_CODES[number] | typeof AREA_CODES[number] | `ERR_REGISTRY_${DistributionCode}`;
 

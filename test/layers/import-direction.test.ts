@@ -61,3 +61,15 @@ test('compose is a client of the Engine API only: it imports common, client and 
   }
   assert.deepEqual(reaching, []);
 });
+
+test('kube is a client of the Engine API only: it imports common, client, compose and itself', () => {
+  const allowed = new Set(['common', 'client', 'compose', 'kube']);
+  const reaching: string[] = [];
+  for (const file of sourceFiles(join(src, 'kube'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
+      const target = relative(src, normalize(join(dirname(file), m[1]!))).split('/')[0]!;
+      if (!allowed.has(target)) reaching.push(`${relative(repo, file)} -> ${m[1]}`);
+    }
+  }
+  assert.deepEqual(reaching, []);
+});

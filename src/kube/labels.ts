@@ -1,0 +1,11 @@
+/**
+ * Labels that `berth kube play` puts on what it creates, so `kube play --down` and `kube generate` find a
+ * play's objects again through the Engine API alone (the same way compose finds a project).
+ */
+export const KUBE_PLAY_LABEL = 'io.berth.kube.play';
+/** the Kubernetes object (kind/name) a container, network or volume was made for */
+export const KUBE_OBJECT_LABEL = 'io.berth.kube.object';
+/** a pod's infrastructure (pause) container, whose namespaces the pod's containers join */
+export const KUBE_POD_INFRA_LABEL = 'io.berth.kube.infra';
+/** the pod a container belongs to */
+export const KUBE_POD_LABEL = 'io.berth.kube.pod';
