@@ -205,6 +205,23 @@ test('pass-through: a real container\'s logs follow as lines arrive, its stats, 
   await d.ok(['rm', '-f', id]);
 });
 
+test('pass-through: the events stream arrives as it happens', async () => {
+  const s = await login(t, await token());
+  const events = uiRequest(t, 'GET', '/engine/events?filters=' + encodeURIComponent(JSON.stringify({ type: ['container'], event: ['create'] })), {
+    headers: { Cookie: s.cookie },
+    until: (text) => text.includes('ui-events'),
+    timeoutMs: 20_000,
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  const id = (await d.ok(['create', '--name', 'ui-events', 'busybox', 'true'])).trim();
+  const r = await events;
+  assert.equal(r.status, 200);
+  const ev = JSON.parse(r.text.split('\n').find((l) => l.includes('ui-events'))!);
+  assert.equal(ev.Action, 'create');
+  assert.equal(ev.Actor.ID, id);
+  await d.ok(['rm', id]);
+});
+
 test('the exec terminal: a TTY exec over a WebSocket runs a real command; resize through the API', async () => {
   const s = await login(t, await token());
   const headers = { Cookie: s.cookie, Origin: origin(t), 'x-berth-csrf': s.csrf };

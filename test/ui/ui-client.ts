@@ -51,7 +51,7 @@ export function uiRequest(t: UiTarget, method: string, path: string, opts: { hea
   return new Promise((resolve, reject) => {
     const data = opts.body === undefined ? undefined : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
     const headers: Record<string, string | number> = { Host: t.hostPort, ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}), ...opts.headers };
-    const common = { method, path, headers, agent: false as const };
+    const common = { method, path, headers };
     const onResponse = (res: IncomingMessage) => {
       let text = '';
       res.setEncoding('utf8');
@@ -69,7 +69,7 @@ export function uiRequest(t: UiTarget, method: string, path: string, opts: { hea
     };
     const req = t.tls
       ? httpsRequest({ ...common, createConnection: () => tlsConnect({ socket: netConnect(t.relay.socket), ca: t.tls!.ca, cert: t.tls!.cert, key: t.tls!.key, servername: 'localhost' } as ConnectionOptions) } as never, onResponse)
-      : httpRequest({ ...common, socketPath: t.relay.socket }, onResponse);
+      : httpRequest({ ...common, agent: false, socketPath: t.relay.socket }, onResponse);
     req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on('error', reject);
     req.end(data);
