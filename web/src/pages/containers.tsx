@@ -66,7 +66,7 @@ export function ContainersPage() {
                   <tr key={c.Id} data-name={name(c.Names)} data-state={c.State}>
                     <td><input type="checkbox" aria-label={`Select ${name(c.Names)}`} checked={selected.has(c.Id)} onChange={(e) => toggle(c.Id, e.currentTarget.checked)} /></td>
                     <td><a href={href('containers', c.Id)}>{name(c.Names)}</a> <span class="muted mono">{shortId(c.Id)}</span></td>
-                    <td><span class={`state ${c.State}`}>{c.State}</span> <span class="muted">{c.Status}</span></td>
+                    <td><span class={`state ${c.State}`}>{c.State}</span> <span class="muted wide">{c.Status}</span></td>
                     <td class="mono">{c.Image}</td>
                     <td class="mono wide trunc" title={c.Command}>{c.Command}</td>
                     <td class="wide">{ago(c.Created)}</td>

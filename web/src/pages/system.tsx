@@ -4,7 +4,9 @@ import { usePoll } from '../components/hooks.ts';
 import { ActionButton, KeyValues, LoadError, Section } from '../components/ui.tsx';
 import { bytes } from '../format.ts';
 
-interface Df { LayersSize?: number; Images?: Array<{ Size: number; Containers: number }> | null; Containers?: Array<{ SizeRw?: number; State: string }> | null; Volumes?: Array<{ UsageData?: { Size: number; RefCount: number } }> | null; BuildCache?: Array<{ Size: number; InUse: boolean }> | null }
+interface Usage { ActiveCount: number; TotalCount: number; Reclaimable: number; TotalSize: number }
+/** API 1.52+ answers the per-type summaries; older engines (and dockerd before 29) the legacy lists */
+interface Df { ImageUsage?: Usage; ContainerUsage?: Usage; VolumeUsage?: Usage; BuildCacheUsage?: Usage; LayersSize?: number; Images?: Array<{ Size: number; Containers: number }> | null; Containers?: Array<{ SizeRw?: number; State: string }> | null; Volumes?: Array<{ UsageData?: { Size: number; RefCount: number } }> | null; BuildCache?: Array<{ Size: number; InUse: boolean }> | null }
 interface Info { Name: string; ServerVersion: string; OperatingSystem: string; KernelVersion: string; Architecture: string; NCPU: number; MemTotal: number; Driver: string; DockerRootDir: string; CgroupDriver?: string; CgroupVersion?: string; DefaultRuntime?: string; Containers: number; ContainersRunning: number; ContainersStopped: number; ContainersPaused: number; Images: number; SecurityOptions?: string[] }
 
 export function SystemPage() {
@@ -13,19 +15,23 @@ export function SystemPage() {
   const { data: version } = usePoll((signal) => engine<{ Version: string; ApiVersion: string; GoVersion?: string; Os: string; Arch: string }>('GET', '/version', { signal }), 0);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const prune = (path: string, query?: Record<string, string>) => async () => { await engine('POST', path, { query }); reload(); };
-  const rows: Array<[string, number, number, number, string, () => Promise<void>]> = df ? [
-    ['Images', df.Images?.length ?? 0, df.Images?.filter((i) => i.Containers > 0).length ?? 0, df.LayersSize ?? sum((df.Images ?? []).map((i) => i.Size)), '/images/prune', prune('/images/prune', { filters: JSON.stringify({ dangling: ['false'] }) })],
-    ['Containers', df.Containers?.length ?? 0, df.Containers?.filter((c) => c.State === 'running').length ?? 0, sum((df.Containers ?? []).map((c) => c.SizeRw ?? 0)), '/containers/prune', prune('/containers/prune')],
-    ['Local volumes', df.Volumes?.length ?? 0, df.Volumes?.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length ?? 0, sum((df.Volumes ?? []).map((v) => Math.max(0, v.UsageData?.Size ?? 0))), '/volumes/prune', prune('/volumes/prune')],
-    ['Build cache', df.BuildCache?.length ?? 0, df.BuildCache?.filter((b) => b.InUse).length ?? 0, sum((df.BuildCache ?? []).map((b) => b.Size)), '/build/prune', prune('/build/prune')],
+  const legacy = (xs: Array<{ active: boolean; size: number }> | undefined, total?: number): Usage | undefined => xs && {
+    TotalCount: xs.length, ActiveCount: xs.filter((x) => x.active).length, TotalSize: total ?? sum(xs.map((x) => x.size)),
+    Reclaimable: sum(xs.filter((x) => !x.active).map((x) => x.size)),
+  };
+  const rows: Array<[string, Usage | undefined, () => Promise<void>]> = df ? [
+    ['Images', df.ImageUsage ?? legacy(df.Images?.map((i) => ({ active: i.Containers > 0, size: i.Size })), df.LayersSize), prune('/images/prune', { filters: JSON.stringify({ dangling: ['false'] }) })],
+    ['Containers', df.ContainerUsage ?? legacy(df.Containers?.map((c) => ({ active: c.State === 'running', size: c.SizeRw ?? 0 }))), prune('/containers/prune')],
+    ['Local volumes', df.VolumeUsage ?? legacy(df.Volumes?.map((v) => ({ active: (v.UsageData?.RefCount ?? 0) > 0, size: Math.max(0, v.UsageData?.Size ?? 0) }))), prune('/volumes/prune', { filters: JSON.stringify({ all: ['true'] }) })],
+    ['Build cache', df.BuildCacheUsage ?? legacy(df.BuildCache?.map((b) => ({ active: b.InUse, size: b.Size }))), prune('/build/prune')],
   ] : [];
   return (
     <>
       <Section title="Disk usage">
         <LoadError error={error} />
-        <table class="list" data-testid="disk-usage"><thead><tr><th scope="col">Type</th><th scope="col">Total</th><th scope="col">Active</th><th scope="col">Size</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-          <tbody>{rows.map(([t, total, active, size, , run]) => (
-            <tr key={t}><td>{t}</td><td>{total}</td><td>{active}</td><td>{bytes(size)}</td><td><ActionButton label="Prune" what={`prune ${t.toLowerCase()}`} danger run={run} /></td></tr>
+        <table class="list" data-testid="disk-usage"><thead><tr><th scope="col">Type</th><th scope="col">Total</th><th scope="col">Active</th><th scope="col">Size</th><th scope="col">Reclaimable</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+          <tbody>{rows.map(([t, u, run]) => (
+            <tr key={t}><td>{t}</td><td>{u?.TotalCount ?? 0}</td><td>{u?.ActiveCount ?? 0}</td><td>{bytes(u?.TotalSize ?? 0)}</td><td>{bytes(u?.Reclaimable ?? 0)}</td><td><ActionButton label="Prune" what={`prune ${t.toLowerCase()}`} danger run={run} /></td></tr>
           ))}</tbody></table>
       </Section>
       <Section title="Engine">
