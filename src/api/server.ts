@@ -97,9 +97,11 @@ export function negotiatePath(rawPath: string): { version: string; path: string 
  * With `tls`, an https server (a TCP listener of `berth serve --tlsverify`); the same API either way.
  * `facts`: what the daemon knows about itself, for the audit (absent: the audit refuses).
  * `requests`: told of every request's route template, status and duration (the daemon's metrics).
+ * `extraRoutes`: routes of a layer above the API that only this listener serves (the unix socket's `/berth/ui/session-token`).
  */
-export function createApiServer(engine: Engine, tls?: TlsOptions, facts?: DaemonFacts, requests?: ApiRequestObserver): Server {
+export function createApiServer(engine: Engine, tls?: TlsOptions, facts?: DaemonFacts, requests?: ApiRequestObserver, extraRoutes?: (r: Router) => void): Server {
   const router = buildRouter();
+  extraRoutes?.(router);
   /** the matched route's template, for `requests` (unmatched requests count as one route) */
   const routeOf = new WeakMap<IncomingMessage, string>();
 

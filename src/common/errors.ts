@@ -155,7 +155,7 @@ const KUBE_CODES = [
 ] as const;
 /** the dashboard's server: sessions, CSRF, the UI listener (src/ui) */
 const UI_CODES = [
-  'ERR_UI_AUTH',
+  'ERR_UI_AUTH', 'ERR_UI_CSRF', 'ERR_UI_HOST', 'ERR_UI_INSECURE', 'ERR_UI_ADDRESS', 'ERR_UI_CONFIG', 'ERR_UI_LISTEN', 'ERR_UI_WEBSOCKET',
 ] as const;
 
 export const DISTRIBUTION_CODES = [

@@ -18,6 +18,8 @@ import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../contai
 import type { Server } from 'node:http';
 import { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import { isLoopback, listenMetrics, parseMetricsAddr, type MetricsAddress } from '../metrics/server.js';
+import { resolveUiConfig, type UiConfig } from '../ui/config.js';
+import { UiManager, uiSocketRoutes } from '../ui/manager.js';
 
 export interface DaemonConfig {
   /** the first of `hosts` */
@@ -44,6 +46,8 @@ export interface DaemonConfig {
   metricsOptional: boolean;
   /** containers-policy.json: --signature-policy, daemon.json "signature-policy", else /etc/containers/policy.json when it exists */
   signaturePolicy?: string;
+  /** the dashboard: --ui and its TLS/password options (an empty object: only on demand, on loopback) */
+  ui: UiConfig;
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -90,6 +94,11 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://<host:port>/metrics (e.g. 127.0.0.1:9323)', '')
     .option('--metrics-optional', 'start without metrics (and warn) when the metrics address cannot be listened on')
     .option('--signature-policy <path>', `admission policy (containers-policy.json) for pulls and creates (default ${DEFAULT_POLICY_PATH} when it exists)`, '')
+    .option('--ui <host:port>', 'serve the dashboard at start-up (e.g. 127.0.0.1:9000); other addresses than loopback need --ui-tlscert/--ui-tlskey and --ui-tlscacert or --ui-password-file', '')
+    .option('--ui-tlscert <file>', "the dashboard's TLS certificate", '')
+    .option('--ui-tlskey <file>', "the dashboard's TLS key", '')
+    .option('--ui-tlscacert <file>', 'require dashboard clients to present a certificate signed by this CA', '')
+    .option('--ui-password-file <file>', 'a file holding a password that also logs in to the dashboard', '')
     .option('--log-level <level>', 'debug, info, warn, error', '');
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
@@ -124,6 +133,7 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     ...(pick(o.metricsAddr, 'metrics-addr') ? { metricsAddr: pick(o.metricsAddr, 'metrics-addr') } : {}),
     metricsOptional: Boolean(o.metricsOptional) || file['metrics-optional'] === true,
     signaturePolicy: signaturePolicyPath(o.signaturePolicy, file, cfgPath),
+    ui: resolveUiConfig({ ui: o.ui, uiTlscert: o.uiTlscert, uiTlskey: o.uiTlskey, uiTlscacert: o.uiTlscacert, uiPasswordFile: o.uiPasswordFile }, file),
   };
 }
 
@@ -223,9 +233,21 @@ export async function main(argv: string[]): Promise<number | void> {
     log.info('signature policy', { path: d.path, ok: d.ok, ...(d.error ? { error: d.error } : {}) });
   }
   const facts = daemonFacts(cfg, addrs);
+  const ui = new UiManager(engine, cfg.ui, { facts, ...(metricsServer ? { requests: metrics } : {}) });
+  if (cfg.ui.address) {
+    try {
+      await ui.listen();
+    } catch (e) {
+      if (!(e instanceof BerthError)) throw e;
+      process.stderr.write(`berth serve: ${e.message}\n`);
+      await engine.close().catch(() => undefined);
+      return 1;
+    }
+  }
   const servers: Server[] = [];
   for (const addr of addrs) {
-    const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined, facts, metricsServer ? metrics : undefined);
+    // `berth ui`'s token endpoint only on unix sockets: whoever can reach them is already root-equivalent
+    const server = createApiServer(engine, addr.kind === 'tcp' ? tlsOptions : undefined, facts, metricsServer ? metrics : undefined, addr.kind === 'unix' ? uiSocketRoutes(ui) : undefined);
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -250,6 +272,7 @@ export async function main(argv: string[]): Promise<number | void> {
     stopping = true;
     log.info('shutting down; containers keep running', { signal: sig });
     for (const server of metricsServer ? [...servers, metricsServer] : servers) { server.close(); server.closeAllConnections(); }
+    ui.close();
     try { await engine.close(); } catch (e) { log.error('engine close failed', { message: (e as Error).message }); }
     for (const f of [...socketPaths, pidFile]) { try { unlinkSync(f); } catch { /* already gone */ } }
     process.exit(0);
