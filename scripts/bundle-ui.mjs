@@ -13,7 +13,9 @@ const LIMIT_GZ = 500 * 1024;
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'web/tsconfig.json'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-rmSync(OUT, { recursive: true, force: true });
+// dist/ui also holds the dashboard server's compiled modules (tsc's src/ui): replace only the page's files
+rmSync(join(OUT, 'assets'), { recursive: true, force: true });
+rmSync(join(OUT, 'index.html'), { force: true });
 mkdirSync(join(OUT, 'assets'), { recursive: true });
 const result = await build({
   entryPoints: ['web/src/main.tsx'],

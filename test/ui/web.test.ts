@@ -16,6 +16,8 @@ import { logIn, openDashboard, type Dashboard } from './web-dashboard.js';
 let dash: Dashboard;
 let page: Page;
 let cid = '';
+/** a PID 1 that ends on SIGTERM (a plain sleep ignores it and stop waits 10 s for the kill) */
+const STOPPABLE = 'trap "exit 0" TERM; sleep 300 & wait';
 
 before(async () => {
   dash = await openDashboard();
@@ -38,8 +40,11 @@ test('without a token the page asks for a sign-in and the engine answers 401', a
   await p.context().close();
 });
 
-test('a token logs in, leaves the address bar, and a reload keeps the session', async () => {
-  await logIn(dash, page);
+test('the URL `berth ui` prints logs in, leaves the address bar, and a reload keeps the session', async () => {
+  const url = (await dash.d.ok(['ui'])).trim();
+  assert.match(url, /^http:\/\/127\.0\.0\.1:9000\/#token=/);
+  await page.goto(url);
+  await page.getByTestId('container-list').or(page.locator('.empty')).first().waitFor();
   assert.doesNotMatch(page.url(), /token=/);
   await page.reload();
   await page.getByTestId('container-list').or(page.locator('.empty')).first().waitFor();
@@ -176,8 +181,8 @@ test('pull an image from berth\'s registry and watch the per-layer progress', as
 test('networks, volumes, compose projects, events and system pages', async () => {
   await dash.d.ok(['network', 'create', 'ui-net']);
   await dash.d.ok(['volume', 'create', 'ui-data']);
-  await dash.d.ok(['run', '-d', '--name', 'shop-web-1', '--network', 'ui-net', '-v', 'ui-data:/data', '--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=web', 'busybox', 'sleep', '300']);
-  await dash.d.ok(['run', '-d', '--name', 'shop-db-1', '--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=db', 'busybox', 'sleep', '300']);
+  await dash.d.ok(['run', '-d', '--name', 'shop-web-1', '--network', 'ui-net', '-v', 'ui-data:/data', '--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=web', 'busybox', 'sh', '-c', STOPPABLE]);
+  await dash.d.ok(['run', '-d', '--name', 'shop-db-1', '--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=db', 'busybox', 'sh', '-c', STOPPABLE]);
   await page.goto(`${dash.url}/#/networks`);
   await page.getByTestId('network-list').locator('tr', { hasText: 'ui-net' }).getByRole('link', { name: 'shop-web-1' }).waitFor();
   await dash.shot(page, 'networks');
