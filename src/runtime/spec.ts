@@ -28,7 +28,8 @@ export interface SpecInput {
   networkMode?: 'private' | 'none' | 'host' | { netnsPath: string };
   pidMode?: NsMode;
   ipcMode?: NsMode;
-  utsMode?: 'private' | 'host';
+  /** a path: join another container's UTS namespace (CRI pods share the pause process's) */
+  utsMode?: NsMode;
   privileged?: boolean;
   capAdd?: string[];
   capDrop?: string[];
@@ -307,10 +308,16 @@ export function buildSpec(input: SpecInput): BuiltSpec {
     mounts,
     linux,
   };
-  if (input.utsMode !== 'host') {
+  // the hostname belongs to whoever owns the UTS namespace: a joined one keeps its owner's
+  if (input.utsMode === undefined || input.utsMode === 'private') {
     if (input.hostname) spec.hostname = input.hostname;
     if (input.domainname) spec.domainname = input.domainname;
   }
+  // a bind with shared or slave propagation only gets (or passes on) events if the container's root is
+  // not private: rshared or rslave root propagation, as Docker and runc do it
+  const opts = mounts.flatMap((m) => m.options ?? []);
+  if (opts.some((o) => o === 'shared' || o === 'rshared')) linux.rootfsPropagation = 'rshared';
+  else if (opts.some((o) => o === 'slave' || o === 'rslave')) linux.rootfsPropagation = 'rslave';
   if (input.annotations && Object.keys(input.annotations).length) spec.annotations = { ...input.annotations };
   return { spec, warnings };
 }
