@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
 import { statsHandlers } from '../../src/cri/stats.js';
 import { eventHandlers, NAMESPACE_LABEL } from '../../src/cri/events.js';
+import { metricsHandlers } from '../../src/cri/stats-metrics.js';
 import { CRI_NAMESPACE } from '../../src/cri/context.js';
 import type { ContainerLike, CriObjects, SandboxLike } from '../../src/cri/cri-objects.js';
 import { criTestEnv, runBusybox, until, type CriTestEnv } from './stream-helpers.js';
@@ -20,7 +21,7 @@ let ctr = '';
 const ns = { [NAMESPACE_LABEL]: CRI_NAMESPACE };
 
 before(async () => {
-  env = await criTestEnv((engine) => ({ ...statsHandlers(engine, objects), ...eventHandlers(engine) }));
+  env = await criTestEnv((engine) => ({ ...statsHandlers(engine, objects), ...metricsHandlers(engine, objects), ...eventHandlers(engine) }));
   sandbox = await runBusybox(env.engine, ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Labels: ns });
   objects.sandboxes.items.set(sandbox, { id: sandbox, config: { metadata: { name: 'pod1', uid: 'u1', namespace: 'default', attempt: 0 }, labels: { app: 'web' }, annotations: { a: 'b' } } });
   // half a MiB in the writable layer, about a second of CPU, then idle
@@ -87,6 +88,26 @@ test('StreamContainerStats streams the list', async () => {
     call.on('error', reject);
   });
   assert.deepEqual(got.map((s) => s.attributes.id), [ctr]);
+});
+
+test('ListMetricDescriptors / ListPodSandboxMetrics: cAdvisor series of the pod and its containers', async () => {
+  const { descriptors } = await env.call('ListMetricDescriptors', {});
+  const names = descriptors.map((d: any) => d.name);
+  assert.ok(names.includes('container_memory_working_set_bytes'));
+  const ws = descriptors.find((d: any) => d.name === 'container_memory_working_set_bytes');
+  assert.deepEqual(ws.label_keys, ['id', 'name', 'image', 'container', 'pod', 'namespace']);
+  const { pod_metrics } = await env.call('ListPodSandboxMetrics', {});
+  assert.equal(pod_metrics.length, 1);
+  const pod = pod_metrics[0];
+  assert.equal(pod.pod_sandbox_id, sandbox);
+  assert.deepEqual(pod.container_metrics.map((c: any) => c.container_id), [ctr]);
+  const m = pod.container_metrics[0].metrics.find((x: any) => x.name === 'container_memory_usage_bytes');
+  assert.ok(Number(m.value.value) > 0);
+  assert.equal(m.metric_type, 'GAUGE');
+  assert.deepEqual(m.label_values.slice(3), ['app', 'pod1', 'default']);
+  // every metric's labels fit its descriptor
+  const keys = new Map(descriptors.map((d: any) => [d.name, d.label_keys.length]));
+  for (const x of [...pod.metrics, ...pod.container_metrics.flatMap((c: any) => c.metrics)]) assert.equal(x.label_values.length, keys.get(x.name), x.name);
 });
 
 test('stats of an unknown container or sandbox: NotFound', async () => {
