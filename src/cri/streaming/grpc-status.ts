@@ -23,6 +23,7 @@ export function toGrpcError(e: unknown): ServiceError {
       : e.status === 400 ? status.INVALID_ARGUMENT
         : e.status === 409 ? status.FAILED_PRECONDITION
           : e.status === 501 ? status.UNIMPLEMENTED
+            : e.status === 429 ? status.RESOURCE_EXHAUSTED
             : status.INTERNAL;
     return grpcError(code, e.message);
   }
