@@ -102,6 +102,23 @@ test('exec with base64.channel.k8s.io: text frames, the channel as an ASCII digi
   assert.equal(out, 'b64\n');
 });
 
+test('exec: a client that goes away mid-command kills the command (as containerd, with the request context)', async () => {
+  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'echo started; exec sleep 777'], stdout: true });
+  await stream(url, ['v4.channel.k8s.io'], (ws, frames) => {
+    void (async () => {
+      await until(() => frames.some(([c, d]) => c === 1 && d.toString().includes('started')), 10_000, 'started');
+      ws.close();
+    })();
+  });
+  let left = true;
+  for (let i = 0; i < 50 && left; i++) {
+    const ps = await env.call('ExecSync', { container_id: ctr, cmd: ['ps'] });
+    left = /sleep 777/.test(Buffer.from(ps.stdout).toString());
+    if (left) await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.equal(left, false, 'the exec was killed');
+});
+
 test('runtime should support exec with tty=true [Conformance]: one output stream, resize applies', async () => {
   const { url } = await env.call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'read x; stty size; echo tty:$x'], stdin: true, stdout: true, tty: true });
   const r = await stream(url, ['v4.channel.k8s.io'], (ws, frames) => {
