@@ -3,13 +3,15 @@
 // the daemon's ES modules from dist/daemon (import() from CommonJS), so they stay unbundled. compose
 // has a bundle of its own (dist/compose/compose.cjs), loaded by URL.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // compose's schema validator, precompiled (see the script)
 await import('./compose-spec-validator.mjs');
 
 rmSync('dist/cli/berth.mjs', { force: true });
+// the CRI's pinned proto (and its PROVENANCE.md) is read at run time from next to dist/cri/proto-load.js
+cpSync('src/cri/proto', 'dist/cri/proto', { recursive: true });
 await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/cli/berth.cjs',

@@ -143,7 +143,7 @@ const CONTEXT_CODES = [
 ] as const;
 /** the CRI runtime and image services (src/cri) */
 const CRI_CODES = [
-  'ERR_CRI_INVALID',
+  'ERR_CRI_INVALID', 'ERR_CRI_NOT_FOUND', 'ERR_CRI_CONFLICT', 'ERR_CRI_NETWORK', 'ERR_CNI',
 ] as const;
 /** the CRI streaming server (exec, attach, port-forward) and stats */
 const CRI_STREAM_CODES = [

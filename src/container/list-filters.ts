@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from '../common/errors.js';
 import type { ContainerRecord, ContainerStatus } from '../record/container-store.js';
+import { DEFAULT_NAMESPACE, namespaceOf } from './namespaces.js';
 
 const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
-const KNOWN = new Set(['id', 'name', 'label', 'status', 'ancestor', 'exited', 'before', 'since', 'health', 'network', 'is-task', 'volume', 'publish', 'expose']);
+const KNOWN = new Set(['id', 'name', 'label', 'status', 'ancestor', 'exited', 'before', 'since', 'health', 'network', 'is-task', 'volume', 'publish', 'expose', 'namespace']);
 
 export interface FilterContext {
   /** ids of the image and of every image built on it, for `ancestor` */
@@ -43,7 +44,10 @@ export function makeFilter(filters: Record<string, string[]>, ctx: FilterContext
   const beforeSeq = f.before?.length ? Math.min(...f.before.map((b) => ctx.order(ctx.resolveContainer(b).id))) : null;
   const sinceSeq = f.since?.length ? Math.max(...f.since.map((s) => ctx.order(ctx.resolveContainer(s).id))) : null;
   const nameRes = f.name?.map((n) => { try { return new RegExp(n); } catch { throw new InvalidArgumentError(`invalid filter 'name=${n}'`); } });
+  // containerd's way: another namespace's containers (the CRI's k8s.io) only when asked; `*` is every namespace
+  const namespaces = f.namespace?.length ? f.namespace : [DEFAULT_NAMESPACE];
   return (rec) => {
+    if (!namespaces.includes('*') && !namespaces.includes(namespaceOf(rec.config?.Labels))) return false;
     if (f.id?.length && !f.id.some((p) => rec.id.startsWith(p))) return false;
     if (nameRes?.length && !nameRes.some((re) => re.test('/' + rec.name) || re.test(rec.name))) return false;
     if (f.label?.length && !f.label.every((l) => labelMatches(rec.config?.Labels ?? {}, l))) return false;

@@ -130,7 +130,7 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     networkMode: attached.netnsPath ? { netnsPath: attached.netnsPath } : netMode,
     pidMode: nsMode(hc.PidMode, 'pid', pidOf),
     ipcMode: nsMode(hc.IpcMode, 'ipc', pidOf),
-    utsMode: hc.UTSMode === 'host' ? 'host' : 'private',
+    utsMode: nsMode(hc.UTSMode, 'uts', pidOf),
     privileged: !!hc.Privileged,
     capAdd: hc.CapAdd ?? undefined,
     capDrop: hc.CapDrop ?? undefined,

@@ -44,6 +44,8 @@ export interface DaemonConfig {
   metricsOptional: boolean;
   /** containers-policy.json: --signature-policy, daemon.json "signature-policy", else /etc/containers/policy.json when it exists */
   signaturePolicy?: string;
+  /** --cri / "cri": the CRI gRPC socket (absent: no CRI), with the CNI directories its pods use */
+  cri?: { socket: string; cniConfDir?: string; cniBinDirs?: string[] };
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -90,6 +92,9 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://<host:port>/metrics (e.g. 127.0.0.1:9323)', '')
     .option('--metrics-optional', 'start without metrics (and warn) when the metrics address cannot be listened on')
     .option('--signature-policy <path>', `admission policy (containers-policy.json) for pulls and creates (default ${DEFAULT_POLICY_PATH} when it exists)`, '')
+    .option('--cri <path>', 'also serve the Kubernetes CRI (runtime.v1) over gRPC on this unix socket (e.g. /run/berth/cri.sock)', '')
+    .option('--cni-conf-dir <dir>', 'CNI network configs for CRI pods (default /etc/cni/net.d)', '')
+    .option('--cni-bin-dir <dirs>', 'CNI plugin directories, colon-separated (default /opt/cni/bin:/usr/lib/cni)', '')
     .option('--log-level <level>', 'debug, info, warn, error', '');
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
@@ -124,7 +129,19 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     ...(pick(o.metricsAddr, 'metrics-addr') ? { metricsAddr: pick(o.metricsAddr, 'metrics-addr') } : {}),
     metricsOptional: Boolean(o.metricsOptional) || file['metrics-optional'] === true,
     signaturePolicy: signaturePolicyPath(o.signaturePolicy, file, cfgPath),
+    ...criConfig(o, file),
   };
+}
+
+/** The CRI listener: --cri / "cri" (a socket path, unix:// optional), --cni-conf-dir / "cni-conf-dir", --cni-bin-dir / "cni-bin-dir". */
+function criConfig(o: Record<string, any>, file: Record<string, unknown>): Pick<DaemonConfig, 'cri'> {
+  const raw = String(o.cri || (typeof file.cri === 'string' ? file.cri : '') || '');
+  if (!raw) return {};
+  const socket = raw.replace(/^unix:\/\//, '');
+  if (!socket.startsWith('/')) throw new SystemError(`--cri needs an absolute unix socket path, got ${JSON.stringify(raw)}`, 'ERR_CONFIG');
+  const confDir = String(o.cniConfDir || file['cni-conf-dir'] || '') || undefined;
+  const binDir = String(o.cniBinDir || file['cni-bin-dir'] || '');
+  return { cri: { socket, cniConfDir: confDir, cniBinDirs: binDir ? binDir.split(':').filter(Boolean) : undefined } };
 }
 
 /** The policy file to enforce: named (then it must be usable, else every image is refused), or the default when it exists. */
@@ -222,6 +239,8 @@ export async function main(argv: string[]): Promise<number | void> {
     const d = engine.admission.describe();
     log.info('signature policy', { path: d.path, ok: d.ok, ...(d.error ? { error: d.error } : {}) });
   }
+  // the CRI's gRPC server (loaded only when asked for: @grpc/grpc-js is a large module)
+  const cri = cfg.cri ? await (await import('../cri/server.js')).startCriServer({ engine, runRoot: cfg.runRoot }, cfg.cri) : undefined;
   const facts = daemonFacts(cfg, addrs);
   const servers: Server[] = [];
   for (const addr of addrs) {
@@ -250,6 +269,7 @@ export async function main(argv: string[]): Promise<number | void> {
     stopping = true;
     log.info('shutting down; containers keep running', { signal: sig });
     for (const server of metricsServer ? [...servers, metricsServer] : servers) { server.close(); server.closeAllConnections(); }
+    await cri?.close().catch((e) => log.warn('CRI server close failed', { message: (e as Error).message }));
     try { await engine.close(); } catch (e) { log.error('engine close failed', { message: (e as Error).message }); }
     for (const f of [...socketPaths, pidFile]) { try { unlinkSync(f); } catch { /* already gone */ } }
     process.exit(0);

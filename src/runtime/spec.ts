@@ -28,7 +28,8 @@ export interface SpecInput {
   networkMode?: 'private' | 'none' | 'host' | { netnsPath: string };
   pidMode?: NsMode;
   ipcMode?: NsMode;
-  utsMode?: 'private' | 'host';
+  /** a path: join another container's UTS namespace (CRI pods share the pause process's) */
+  utsMode?: NsMode;
   privileged?: boolean;
   capAdd?: string[];
   capDrop?: string[];
@@ -307,7 +308,8 @@ export function buildSpec(input: SpecInput): BuiltSpec {
     mounts,
     linux,
   };
-  if (input.utsMode !== 'host') {
+  // the hostname belongs to whoever owns the UTS namespace: a joined one keeps its owner's
+  if (input.utsMode === undefined || input.utsMode === 'private') {
     if (input.hostname) spec.hostname = input.hostname;
     if (input.domainname) spec.domainname = input.domainname;
   }

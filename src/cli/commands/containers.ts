@@ -40,9 +40,12 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
     .option('--no-trunc', "Don't truncate output")
     .option('-q, --quiet', 'Only display container IDs')
     .option('-s, --size', 'Display total file sizes')
+    .option('--all-namespaces', 'Also list containers of other namespaces (the CRI\'s k8s.io); berth extension')
     .action(async (o: any) => {
       const client = await ctx.client();
       let last: number = o.last;
+      // berth's namespaces: every namespace is the filter namespace=*
+      if (o.allNamespaces) o.filter = [...(o.filter as string[]), 'namespace=*'];
       if (o.latest && last === -1) last = 1;
       // as docker: --quiet wins over any format (a --format given with it is warned about)
       if (o.quiet && o.format) ctx.err('WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
