@@ -8,10 +8,10 @@
  */
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../events/events.js';
+import { NAMESPACE_LABEL } from '../container/namespaces.js';
 import { CRI_NAMESPACE, type GrpcHandlers } from './context.js';
 
-/** the engine label that carries a container's namespace (cri-core's src/container/namespaces.ts) */
-export const NAMESPACE_LABEL = 'io.berth.namespace';
+export { NAMESPACE_LABEL };
 
 export const CRI_EVENT_TYPES: Record<string, string> = {
   create: 'CONTAINER_CREATED_EVENT',

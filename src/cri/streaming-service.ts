@@ -58,15 +58,26 @@ interface ExecRequest { container_id?: string; cmd?: string[]; tty?: boolean; st
 interface AttachRequest { container_id?: string; tty?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean }
 interface PortForwardRequest { pod_sandbox_id?: string; port?: number[] }
 
+/**
+ * Which engine containers the CRI's calls may reach: only its own (the `k8s.io` namespace), resolved
+ * from the CRI's IDs (prefixes too). cri-core's services provide this (see streaming-wiring.ts).
+ */
+export interface StreamingTargets {
+  /** the engine ID of a CRI container; throws NotFound for anything else */
+  container(id: string): string;
+  /** a pod sandbox's engine ID (its pause container's) and network namespace (undefined: host network) */
+  sandbox(id: string): { id: string; netns: string | undefined };
+}
+
 function requireId(id: string | undefined, what: string): string {
   if (!id) throw grpcError(status.INVALID_ARGUMENT, `${what} is required`);
   return id;
 }
 
-/** A running container of the engine (NOT_FOUND / FAILED_PRECONDITION otherwise), its full ID. */
-function runningContainer(engine: Engine, id: string): string {
+/** A running container (FAILED_PRECONDITION otherwise). */
+function mustRun(engine: Engine, id: string, what = 'container'): string {
   const rec = engine.containers.inspect(id);
-  if (!rec.State.Running) throw grpcError(status.FAILED_PRECONDITION, `container ${rec.Id} is not running (state: ${rec.State.Status})`);
+  if (!rec.State.Running) throw grpcError(status.FAILED_PRECONDITION, `${what} ${rec.Id} is not running (state: ${rec.State.Status})`);
   return rec.Id;
 }
 
@@ -76,10 +87,11 @@ function checkStreams(r: { tty?: boolean; stdin?: boolean; stdout?: boolean; std
   if (!r.stdin && !r.stdout && !r.stderr) throw grpcError(status.INVALID_ARGUMENT, 'one of stdin, stdout, or stderr must be set');
 }
 
-export function streamingHandlers(engine: Engine, server: StreamingServer): GrpcHandlers {
+export function streamingHandlers(engine: Engine, server: StreamingServer, targets: StreamingTargets): GrpcHandlers {
+  const running = (id: string | undefined) => mustRun(engine, targets.container(requireId(id, 'container_id')));
   return {
     ExecSync: unary(async (req: ExecSyncRequest) => {
-      const id = runningContainer(engine, requireId(req.container_id, 'container_id'));
+      const id = running(req.container_id);
       const cmd = req.cmd ?? [];
       if (cmd.length === 0) throw grpcError(status.INVALID_ARGUMENT, 'cmd is required');
       const timeout = int64(req.timeout);
@@ -89,22 +101,23 @@ export function streamingHandlers(engine: Engine, server: StreamingServer): Grpc
       return { stdout: r.stdout, stderr: r.stderr, exit_code: r.exitCode };
     }),
     Exec: unary((req: ExecRequest) => {
-      const id = runningContainer(engine, requireId(req.container_id, 'container_id'));
+      const id = running(req.container_id);
       const cmd = req.cmd ?? [];
       if (cmd.length === 0) throw grpcError(status.INVALID_ARGUMENT, 'cmd is required');
       checkStreams(req);
       return { url: server.urlFor({ kind: 'exec', containerId: id, cmd, tty: !!req.tty, stdin: !!req.stdin, stdout: !!req.stdout, stderr: !!req.stderr }) };
     }),
     Attach: unary((req: AttachRequest) => {
-      const id = runningContainer(engine, requireId(req.container_id, 'container_id'));
+      const id = running(req.container_id);
       checkStreams(req);
       return { url: server.urlFor({ kind: 'attach', containerId: id, tty: !!req.tty, stdin: !!req.stdin, stdout: !!req.stdout, stderr: !!req.stderr }) };
     }),
     PortForward: unary((req: PortForwardRequest) => {
-      const id = runningContainer(engine, requireId(req.pod_sandbox_id, 'pod_sandbox_id'));
+      const sb = targets.sandbox(requireId(req.pod_sandbox_id, 'pod_sandbox_id'));
+      mustRun(engine, sb.id, 'pod sandbox');
       const ports = (req.port ?? []).map(Number);
       if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw grpcError(status.INVALID_ARGUMENT, `invalid port in ${JSON.stringify(req.port)}: ports are 1-65535`);
-      return { url: server.urlFor({ kind: 'portforward', sandboxId: id, ports }) };
+      return { url: server.urlFor({ kind: 'portforward', sandboxId: sb.id, ports, netns: sb.netns }) };
     }),
   };
 }

@@ -6,40 +6,45 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { status } from '@grpc/grpc-js';
-import { statsHandlers } from '../../src/cri/stats.js';
-import { eventHandlers, NAMESPACE_LABEL } from '../../src/cri/events.js';
-import { metricsHandlers } from '../../src/cri/stats-metrics.js';
-import { CRI_NAMESPACE } from '../../src/cri/context.js';
-import type { ContainerLike, CriObjects, SandboxLike } from '../../src/cri/cri-objects.js';
-import { criTestEnv, runBusybox, until, type CriTestEnv } from './stream-helpers.js';
+import { credentials, status } from '@grpc/grpc-js';
+import { loadCriServices } from '../../src/cri/proto-load.js';
+import { criTestEnv, IDLE, runContainer, runPod, until, type CriTestEnv, type Pod } from './stream-helpers.js';
 
 let env: CriTestEnv;
-const objects: CriObjects = { sandboxes: { items: new Map<string, SandboxLike>() }, containers: { items: new Map<string, ContainerLike>() } };
+let pod: Pod;
 let sandbox = '';
 let ctr = '';
-const ns = { [NAMESPACE_LABEL]: CRI_NAMESPACE };
 
 before(async () => {
-  env = await criTestEnv((engine) => ({ ...statsHandlers(engine, objects), ...metricsHandlers(engine, objects), ...eventHandlers(engine) }));
-  sandbox = await runBusybox(env.engine, ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Labels: ns });
-  objects.sandboxes.items.set(sandbox, { id: sandbox, config: { metadata: { name: 'pod1', uid: 'u1', namespace: 'default', attempt: 0 }, labels: { app: 'web' }, annotations: { a: 'b' } } });
-  // half a MiB in the writable layer, about a second of CPU, then idle
-  ctr = await runBusybox(env.engine, ['sh', '-c', 'dd if=/dev/zero of=/blob bs=1024 count=512 2>/dev/null; i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; touch /done; trap "exit 0" TERM; while true; do sleep 1; done'], { Labels: ns });
-  objects.containers.items.set(ctr, { id: ctr, sandboxId: sandbox, config: { metadata: { name: 'app', attempt: 1 }, labels: { tier: 'front' }, annotations: {} } });
-  await until(() => { try { return env.engine.containers.inspect(ctr).State.Running; } catch { return false; } }, 10_000, 'container running');
+  env = await criTestEnv();
+  pod = await runPod(env, { metadata: { name: 'pod1', uid: 'u1', namespace: 'default', attempt: 0 }, labels: { app: 'web' }, annotations: { a: 'b' } });
+  sandbox = pod.id;
+  // half a MiB in the writable layer, some CPU, then idle
+  ctr = await runContainer(env, pod, 'app', ['sh', '-c', 'dd if=/dev/zero of=/blob bs=1024 count=512 2>/dev/null; i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; touch /done; trap "exit 0" TERM; while true; do sleep 1; done'], { labels: { tier: 'front' } });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const r = await env.engine.exec(ctr, ['test', '-e', '/done']);
-    if (r.exitCode === 0) break;
+    const r = await env.rt.ExecSync({ container_id: ctr, cmd: ['test', '-e', '/done'] });
+    if (r.exit_code === 0) break;
     await new Promise((res) => setTimeout(res, 200));
   }
 });
 
 after(async () => { await env?.close(); });
 
+/** the raw grpc-js client for the streaming calls (the promise client has unary calls only) */
+function rawClient(): any {
+  const { RuntimeService } = loadCriServices();
+  const cl = new RuntimeService(`unix://${env.cri.socket}`, credentials.createInsecure()) as any;
+  clients.push(cl);
+  return cl;
+}
+const clients: any[] = [];
+after(() => { for (const c of clients) c.close(); });
+
+const call = (method: string, req: object): Promise<any> => env.rt[method]!(req);
+
 test('runtime should support ContainerStats [Conformance]', async () => {
-  const { stats } = await env.call('ContainerStats', { container_id: ctr });
+  const { stats } = await call('ContainerStats', { container_id: ctr });
   assert.equal(stats.attributes.id, ctr);
   assert.equal(stats.attributes.metadata.name, 'app');
   assert.deepEqual(stats.attributes.labels, { tier: 'front' });
@@ -52,51 +57,52 @@ test('runtime should support ContainerStats [Conformance]', async () => {
   assert.match(stats.writable_layer.fs_id.mountpoint, /snapshots$/);
   // a second reading has a rate
   await new Promise((res) => setTimeout(res, 300));
-  const again = await env.call('ContainerStats', { container_id: ctr.slice(0, 12) });
+  const again = await call('ContainerStats', { container_id: ctr.slice(0, 12) });
   assert.ok(again.stats.cpu.usage_nano_cores, 'usage_nano_cores from the previous sample');
   assert.ok(Number(again.stats.cpu.usage_nano_cores.value) >= 0);
 });
 
 test('runtime should support ListContainerStats [Conformance]: filters by id, sandbox and labels', async () => {
-  const all = await env.call('ListContainerStats', {});
-  assert.deepEqual(all.stats.map((s: any) => s.attributes.id), [ctr]);
-  assert.equal((await env.call('ListContainerStats', { filter: { pod_sandbox_id: sandbox.slice(0, 10) } })).stats.length, 1);
-  assert.equal((await env.call('ListContainerStats', { filter: { label_selector: { tier: 'front' } } })).stats.length, 1);
-  assert.equal((await env.call('ListContainerStats', { filter: { label_selector: { tier: 'back' } } })).stats.length, 0);
-  assert.equal((await env.call('ListContainerStats', { filter: { id: 'ffff' } })).stats.length, 0);
+  const all = await call('ListContainerStats', {});
+  assert.ok(all.stats.some((s: any) => s.attributes.id === ctr));
+  assert.ok((await call('ListContainerStats', { filter: { pod_sandbox_id: sandbox.slice(0, 10) } })).stats.length >= 1);
+  assert.equal((await call('ListContainerStats', { filter: { id: ctr.slice(0, 12) } })).stats.length, 1);
+  assert.equal((await call('ListContainerStats', { filter: { label_selector: { tier: 'front' } } })).stats.length, 1);
+  assert.equal((await call('ListContainerStats', { filter: { label_selector: { tier: 'back' } } })).stats.length, 0);
+  assert.equal((await call('ListContainerStats', { filter: { id: 'ffff' } })).stats.length, 0);
 });
 
 test('runtime should support PodSandboxStats / ListPodSandboxStats [Conformance]', async () => {
-  const { stats } = await env.call('PodSandboxStats', { pod_sandbox_id: sandbox });
+  const { stats } = await call('PodSandboxStats', { pod_sandbox_id: sandbox });
   assert.equal(stats.attributes.id, sandbox);
   assert.equal(stats.attributes.metadata.name, 'pod1');
   assert.ok(Number(stats.linux.cpu.usage_core_nano_seconds.value) > 10_000_000);
   assert.ok(Number(stats.linux.memory.working_set_bytes.value) > 0);
   assert.ok(Number(stats.linux.process.process_count.value) >= 2, 'pause and app processes');
   assert.deepEqual(stats.linux.containers.map((c: any) => c.attributes.id), [ctr]);
-  const list = await env.call('ListPodSandboxStats', { filter: { label_selector: { app: 'web' } } });
+  const list = await call('ListPodSandboxStats', { filter: { label_selector: { app: 'web' } } });
   assert.deepEqual(list.stats.map((s: any) => s.attributes.id), [sandbox]);
-  assert.equal((await env.call('ListPodSandboxStats', { filter: { label_selector: { app: 'db' } } })).stats.length, 0);
+  assert.equal((await call('ListPodSandboxStats', { filter: { label_selector: { app: 'db' } } })).stats.length, 0);
 });
 
 test('StreamContainerStats streams the list', async () => {
   const got: any[] = [];
   await new Promise<void>((resolve, reject) => {
-    const call = env.client.StreamContainerStats({}, { deadline: Date.now() + 30_000 });
-    call.on('data', (d: any) => got.push(...d.container_stats));
-    call.on('end', resolve);
-    call.on('error', reject);
+    const c = rawClient().StreamContainerStats({}, { deadline: Date.now() + 30_000 });
+    c.on('data', (d: any) => got.push(...d.container_stats));
+    c.on('end', resolve);
+    c.on('error', reject);
   });
   assert.deepEqual(got.map((s) => s.attributes.id), [ctr]);
 });
 
 test('ListMetricDescriptors / ListPodSandboxMetrics: cAdvisor series of the pod and its containers', async () => {
-  const { descriptors } = await env.call('ListMetricDescriptors', {});
+  const { descriptors } = await call('ListMetricDescriptors', {});
   const names = descriptors.map((d: any) => d.name);
   assert.ok(names.includes('container_memory_working_set_bytes'));
   const ws = descriptors.find((d: any) => d.name === 'container_memory_working_set_bytes');
   assert.deepEqual(ws.label_keys, ['id', 'name', 'image', 'container', 'pod', 'namespace']);
-  const { pod_metrics } = await env.call('ListPodSandboxMetrics', {});
+  const { pod_metrics } = await call('ListPodSandboxMetrics', {});
   assert.equal(pod_metrics.length, 1);
   const pod = pod_metrics[0];
   assert.equal(pod.pod_sandbox_id, sandbox);
@@ -111,27 +117,31 @@ test('ListMetricDescriptors / ListPodSandboxMetrics: cAdvisor series of the pod 
 });
 
 test('stats of an unknown container or sandbox: NotFound', async () => {
-  await assert.rejects(env.call('ContainerStats', { container_id: 'f'.repeat(64) }), { code: status.NOT_FOUND });
-  await assert.rejects(env.call('PodSandboxStats', { pod_sandbox_id: 'f'.repeat(64) }), { code: status.NOT_FOUND });
-  await assert.rejects(env.call('ContainerStats', {}), { code: status.INVALID_ARGUMENT });
+  await assert.rejects(call('ContainerStats', { container_id: 'f'.repeat(64) }), { code: status.NOT_FOUND });
+  await assert.rejects(call('PodSandboxStats', { pod_sandbox_id: 'f'.repeat(64) }), { code: status.NOT_FOUND });
+  await assert.rejects(call('ContainerStats', {}), { code: status.INVALID_ARGUMENT });
 });
 
-test('GetContainerEvents streams created, started, stopped, deleted of the CRI namespace only', async () => {
+test('GetContainerEvents streams created, started, stopped, deleted with the pod\'s status, CRI namespace only', async () => {
   const events: any[] = [];
-  const call = env.client.GetContainerEvents({});
-  call.on('data', (e: any) => events.push(e));
-  call.on('error', () => undefined);
+  const c = rawClient().GetContainerEvents({});
+  c.on('data', (e: any) => events.push(e));
+  c.on('error', () => undefined);
   await new Promise((res) => setTimeout(res, 200));
-  const other = await runBusybox(env.engine, ['true']);
-  const id = await runBusybox(env.engine, ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Labels: ns });
-  await env.engine.stop(id, { timeout: 5 });
-  await env.engine.rm(id);
-  await until(() => events.length >= 4, 10_000, 'four events');
-  call.cancel();
-  assert.deepEqual(events.map((e) => [e.container_id, e.container_event_type]), [
-    [id, 'CONTAINER_CREATED_EVENT'], [id, 'CONTAINER_STARTED_EVENT'], [id, 'CONTAINER_STOPPED_EVENT'], [id, 'CONTAINER_DELETED_EVENT'],
-  ]);
-  assert.ok(events.every((e) => Number(e.created_at) > 1e18));
-  assert.ok(!events.some((e) => e.container_id === other));
+  const { Id: other } = await env.engine.create({ Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
+  await env.engine.start(other);
+  const id = await runContainer(env, pod, 'short', IDLE);
+  await call('StopContainer', { container_id: id, timeout: 5 });
+  await call('RemoveContainer', { container_id: id });
+  await until(() => events.filter((e) => e.container_id === id).length >= 4, 10_000, 'four events');
+  c.cancel();
+  const mine = events.filter((e) => e.container_id === id);
+  assert.deepEqual(mine.map((e) => e.container_event_type), ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT']);
+  assert.ok(mine.every((e) => Number(e.created_at) > 1e18));
+  const started = mine[1];
+  assert.equal(started.pod_sandbox_status.id, sandbox);
+  assert.equal(started.pod_sandbox_status.state, 'SANDBOX_READY');
+  assert.ok(started.containers_statuses.some((s: any) => s.id === id && s.state === 'CONTAINER_RUNNING'));
+  assert.ok(!events.some((e) => e.container_id === other), 'berth\'s own containers are not CRI events');
   await env.engine.rm(other, { force: true });
 });

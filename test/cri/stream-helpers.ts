@@ -1,64 +1,70 @@
 /**
- * What the streaming and stats tests share until the CRI server of cri-core is merged in: an Engine in
- * a temporary root (inside the test's network namespace), a gRPC server carrying only the handler sets
- * under test, a client built from the same pinned proto, and a WebSocket client that speaks the
- * kubelet's channel protocol.
+ * What the streaming and stats tests share: an Engine in a temporary root and the CRI server of
+ * `berth serve --cri` started in-process on it (so the streaming server's loopback port is the test's
+ * own: these tests run in their own network namespace under `unshare --net`), pods on a CNI bridge whose
+ * config and IPAM state live in a temp dir, the promise client of test/helpers/cri-client.ts, and a
+ * WebSocket client that speaks the kubelet's channel protocol.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import WebSocket from 'ws';
 import { Engine } from '../../src/engine/engine.js';
-import type { GrpcHandlers } from '../../src/cri/context.js';
+import { startCriServer, type CriServer } from '../../src/cri/server.js';
+import { criClients, podConfig, writeTestCniConfig, type CriClient } from '../helpers/cri-client.js';
 import { ensureLoopback } from '../registry/helpers.js';
 
-export const PROTO = fileURLToPath(new URL('../../src/cri/proto/api.proto', import.meta.url));
+export const BUSYBOX = 'docker.io/library/busybox:latest';
 
 export interface CriTestEnv {
   engine: Engine;
   dir: string;
-  socket: string;
-  client: any;
-  /** a unary call as a promise */
-  call<T = any>(method: string, req: object): Promise<T>;
+  cri: CriServer;
+  rt: CriClient;
   close(): Promise<void>;
 }
 
-export async function criTestEnv(handlers: (engine: Engine) => Promise<GrpcHandlers> | GrpcHandlers): Promise<CriTestEnv> {
+export async function criTestEnv(): Promise<CriTestEnv> {
   ensureLoopback(); // the test's own network namespace (unshare --net) starts with lo down
   const dir = mkdtempSync('/tmp/berth-cri-stream-');
+  const cni = writeTestCniConfig({ subnet: '10.89.0.0/16', bridge: 'cni-berth9' });
   const engine = await Engine.open({ root: join(dir, 'root'), runRoot: join(dir, 'run'), fixCgroups: true });
   await engine.bootstrap('busybox');
-  const def = protoLoader.loadSync(PROTO, { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
-  const pkg = grpc.loadPackageDefinition(def) as any;
-  const server = new grpc.Server();
-  server.addService(pkg.runtime.v1.RuntimeService.service, await handlers(engine) as grpc.UntypedServiceImplementation);
-  const socket = join(dir, 'cri.sock');
-  await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
-  const client = new pkg.runtime.v1.RuntimeService(`unix://${socket}`, grpc.credentials.createInsecure());
-  const call = <T>(method: string, req: object) => new Promise<T>((resolve, reject) => {
-    client[method](req, { deadline: Date.now() + 60_000 }, (e: Error | null, res: T) => (e ? reject(e) : resolve(res)));
-  });
+  const cri = await startCriServer({ engine, runRoot: join(dir, 'run') }, { socket: join(dir, 'cri.sock'), cniConfDir: cni.confDir });
+  const { runtime: rt, close } = criClients(join(dir, 'cri.sock'));
   return {
-    engine, dir, socket, client, call,
+    engine, dir, cri, rt,
     async close() {
-      client.close();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      for (const s of cri.services.store.sandboxes.items.values()) {
+        await rt.StopPodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
+        await rt.RemovePodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
+      }
+      close();
+      await cri.close();
       for (const c of engine.containers.list({ all: true })) await engine.rm(c.Id, { force: true }).catch(() => undefined);
       await engine.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(cni.base, { recursive: true, force: true });
     },
   };
 }
 
-/** A running busybox container (network none: its own namespace with loopback only). */
-export async function runBusybox(engine: Engine, cmd: string[], extra: Record<string, unknown> = {}): Promise<string> {
-  const { Id } = await engine.create({ Image: 'busybox', Cmd: cmd, HostConfig: { NetworkMode: 'none' }, ...extra });
-  await engine.start(Id);
-  return Id;
+export interface Pod { id: string; config: any }
+
+export async function runPod(env: CriTestEnv, over: Record<string, any> = {}): Promise<Pod> {
+  const config = podConfig({ log_directory: join(env.dir, 'logs'), ...over });
+  const r = await env.rt.RunPodSandbox({ config });
+  return { id: r.pod_sandbox_id, config };
 }
+
+/** A running busybox container in the pod. */
+export async function runContainer(env: CriTestEnv, pod: Pod, name: string, command: string[], over: Record<string, any> = {}): Promise<string> {
+  const config = { metadata: { name, attempt: 0 }, image: { image: BUSYBOX }, command, log_path: `${name}.log`, linux: {}, ...over };
+  const { container_id } = await env.rt.CreateContainer({ pod_sandbox_id: pod.id, config, sandbox_config: pod.config });
+  await env.rt.StartContainer({ container_id });
+  return container_id;
+}
+
+export const IDLE = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'];
 
 export interface StreamResult {
   protocol: string;

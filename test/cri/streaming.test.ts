@@ -7,58 +7,59 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
-import { StreamingServer } from '../../src/cri/streaming/server.js';
-import { streamingHandlers } from '../../src/cri/streaming-service.js';
-import { criTestEnv, frame, runBusybox, stream, until, type CriTestEnv } from './stream-helpers.js';
+import { criTestEnv, frame, IDLE, runContainer, runPod, stream, until, type CriTestEnv, type Pod } from './stream-helpers.js';
 
 let env: CriTestEnv;
-let streaming: StreamingServer;
+let pod: Pod;
 let ctr = '';
 
 before(async () => {
-  env = await criTestEnv(async (engine) => {
-    streaming = await StreamingServer.start(engine);
-    return streamingHandlers(engine, streaming);
-  });
-  ctr = await runBusybox(env.engine, ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']);
+  env = await criTestEnv();
+  pod = await runPod(env);
+  ctr = await runContainer(env, pod, 'idle', IDLE);
 });
 
-after(async () => {
-  await streaming?.close();
-  await env?.close();
-});
+after(async () => { await env?.close(); });
+
+/** A unary RuntimeService call by name. */
+const call = (method: string, req: object): Promise<any> => env.rt[method]!(req);
 
 test('runtime should support execSync [Conformance]', async () => {
-  const r = await env.call('ExecSync', { container_id: ctr, cmd: ['sh', '-c', 'echo hello; echo oops >&2; exit 3'], timeout: 10 });
+  const r = await call('ExecSync', { container_id: ctr, cmd: ['sh', '-c', 'echo hello; echo oops >&2; exit 3'], timeout: 10 });
   assert.equal(Buffer.from(r.stdout).toString(), 'hello\n');
   assert.equal(Buffer.from(r.stderr).toString(), 'oops\n');
   assert.equal(r.exit_code, 3);
-  const ok = await env.call('ExecSync', { container_id: ctr, cmd: ['echo', 'fine'] });
+  const ok = await call('ExecSync', { container_id: ctr, cmd: ['echo', 'fine'] });
   assert.equal(Buffer.from(ok.stdout).toString(), 'fine\n');
   assert.equal(ok.exit_code, 0);
 });
 
 test('runtime should support execSync with timeout [Conformance]: the command is killed, DeadlineExceeded', async () => {
   const t0 = Date.now();
-  await assert.rejects(env.call('ExecSync', { container_id: ctr, cmd: ['sleep', '30'], timeout: 1 }), (e: any) => {
+  await assert.rejects(call('ExecSync', { container_id: ctr, cmd: ['sleep', '30'], timeout: 1 }), (e: any) => {
     assert.equal(e.code, status.DEADLINE_EXCEEDED);
     assert.match(e.details, /timeout 1s exceeded/);
     return true;
   });
   assert.ok(Date.now() - t0 < 10_000, `answered after ${Date.now() - t0} ms`);
   // the sleep is gone from the container
-  const ps = await env.call('ExecSync', { container_id: ctr, cmd: ['ps'] });
+  const ps = await call('ExecSync', { container_id: ctr, cmd: ['ps'] });
   assert.doesNotMatch(Buffer.from(ps.stdout).toString(), /sleep 30/);
 });
 
-test('ExecSync on a missing container is NotFound, without cmd InvalidArgument', async () => {
-  await assert.rejects(env.call('ExecSync', { container_id: 'f'.repeat(64), cmd: ['true'] }), { code: status.NOT_FOUND });
-  await assert.rejects(env.call('ExecSync', { container_id: ctr, cmd: [] }), { code: status.INVALID_ARGUMENT });
-  await assert.rejects(env.call('Exec', { container_id: ctr, cmd: ['true'], tty: true, stderr: true, stdout: true }), { code: status.INVALID_ARGUMENT });
+test('ExecSync on a missing container is NotFound, without cmd InvalidArgument; berth\'s own containers are out of reach', async () => {
+  await assert.rejects(call('ExecSync', { container_id: 'f'.repeat(64), cmd: ['true'] }), { code: status.NOT_FOUND });
+  const { Id } = await env.engine.create({ Image: 'busybox', Cmd: ['sleep', '60'], HostConfig: { NetworkMode: 'none' } });
+  await env.engine.start(Id);
+  await assert.rejects(call('ExecSync', { container_id: Id, cmd: ['true'] }), { code: status.NOT_FOUND });
+  await assert.rejects(call('PortForward', { pod_sandbox_id: Id, port: [80] }), { code: status.NOT_FOUND });
+  await env.engine.rm(Id, { force: true });
+  await assert.rejects(call('ExecSync', { container_id: ctr, cmd: [] }), { code: status.INVALID_ARGUMENT });
+  await assert.rejects(call('Exec', { container_id: ctr, cmd: ['true'], tty: true, stderr: true, stdout: true }), { code: status.INVALID_ARGUMENT });
 });
 
 test('runtime should support exec with tty=false [Conformance] (v4.channel.k8s.io)', async () => {
-  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'echo out; echo err >&2'], stdout: true, stderr: true });
+  const { url } = await call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'echo out; echo err >&2'], stdout: true, stderr: true });
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/exec\/[A-Za-z0-9_-]{8}$/);
   const r = await stream(url, ['v4.channel.k8s.io']);
   assert.equal(r.protocol, 'v4.channel.k8s.io');
@@ -72,7 +73,7 @@ test('runtime should support exec with tty=false [Conformance] (v4.channel.k8s.i
 });
 
 test('exec: a non-zero exit is a Failure Status with reason NonZeroExitCode and the code as its cause', async () => {
-  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'exit 7'], stdout: true });
+  const { url } = await call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'exit 7'], stdout: true });
   const st = JSON.parse((await stream(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'])).text(3));
   assert.equal(st.status, 'Failure');
   assert.equal(st.reason, 'NonZeroExitCode');
@@ -80,7 +81,7 @@ test('exec: a non-zero exit is a Failure Status with reason NonZeroExitCode and 
 });
 
 test('exec with stdin over v5.channel.k8s.io: data on channel 0, CLOSE (255) ends stdin', async () => {
-  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'cat; echo done'], stdin: true, stdout: true });
+  const { url } = await call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'cat; echo done'], stdin: true, stdout: true });
   const r = await stream(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], (ws, frames) => {
     void (async () => {
       await until(() => frames.length > 0, 10_000, 'ready frame');
@@ -95,7 +96,7 @@ test('exec with stdin over v5.channel.k8s.io: data on channel 0, CLOSE (255) end
 });
 
 test('exec with base64.channel.k8s.io: text frames, the channel as an ASCII digit', async () => {
-  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['echo', 'b64'], stdout: true });
+  const { url } = await call('Exec', { container_id: ctr, cmd: ['echo', 'b64'], stdout: true });
   const r = await stream(url, ['v4.base64.channel.k8s.io']);
   const texts = r.frames.map(([c, d]) => String.fromCharCode(c) + d.toString());
   const out = texts.filter((t) => t.startsWith('1')).map((t) => Buffer.from(t.slice(1), 'base64').toString()).join('');
@@ -103,7 +104,7 @@ test('exec with base64.channel.k8s.io: text frames, the channel as an ASCII digi
 });
 
 test('exec: a client that goes away mid-command kills the command (as containerd, with the request context)', async () => {
-  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'echo started; exec sleep 777'], stdout: true });
+  const { url } = await call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'echo started; exec sleep 777'], stdout: true });
   await stream(url, ['v4.channel.k8s.io'], (ws, frames) => {
     void (async () => {
       await until(() => frames.some(([c, d]) => c === 1 && d.toString().includes('started')), 10_000, 'started');
@@ -112,7 +113,7 @@ test('exec: a client that goes away mid-command kills the command (as containerd
   });
   let left = true;
   for (let i = 0; i < 50 && left; i++) {
-    const ps = await env.call('ExecSync', { container_id: ctr, cmd: ['ps'] });
+    const ps = await call('ExecSync', { container_id: ctr, cmd: ['ps'] });
     left = /sleep 777/.test(Buffer.from(ps.stdout).toString());
     if (left) await new Promise((res) => setTimeout(res, 100));
   }
@@ -120,7 +121,7 @@ test('exec: a client that goes away mid-command kills the command (as containerd
 });
 
 test('runtime should support exec with tty=true [Conformance]: one output stream, resize applies', async () => {
-  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'read x; stty size; echo tty:$x'], stdin: true, stdout: true, tty: true });
+  const { url } = await call('Exec', { container_id: ctr, cmd: ['sh', '-c', 'read x; stty size; echo tty:$x'], stdin: true, stdout: true, tty: true });
   const r = await stream(url, ['v4.channel.k8s.io'], (ws, frames) => {
     void (async () => {
       await until(() => frames.length > 0, 10_000, 'ready frame');
@@ -136,8 +137,8 @@ test('runtime should support exec with tty=true [Conformance]: one output stream
 });
 
 test('runtime should support attach [Conformance]', async () => {
-  const id = await runBusybox(env.engine, ['sh', '-c', 'while read line; do echo got:$line; done; echo bye'], { OpenStdin: true, StdinOnce: true, AttachStdin: true });
-  const { url } = await env.call('Attach', { container_id: id, stdin: true, stdout: true, stderr: true });
+  const id = await runContainer(env, pod, 'reader', ['sh', '-c', 'while read line; do echo got:$line; done; echo bye'], { stdin: true, stdin_once: true });
+  const { url } = await call('Attach', { container_id: id, stdin: true, stdout: true, stderr: true });
   assert.match(url, /\/attach\//);
   const r = await stream(url, ['v5.channel.k8s.io'], (ws, frames) => {
     void (async () => {
@@ -152,17 +153,15 @@ test('runtime should support attach [Conformance]', async () => {
 });
 
 test('runtime should support portforward [Conformance]: a server on the pod\'s loopback', async () => {
-  const id = await runBusybox(env.engine, ['sh', '-c', 'mkdir -p /www && echo forwarded > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www']);
-  // httpd listens once it has started
-  await until(() => true, 1, '');
+  const web = await runContainer(env, pod, 'web', ['sh', '-c', 'mkdir -p /www && echo forwarded > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www']);
   let ready = false;
   for (let i = 0; i < 50 && !ready; i++) {
-    const r = await env.call('ExecSync', { container_id: id, cmd: ['sh', '-c', 'netstat -ltn | grep -q :8080'] });
+    const r = await call('ExecSync', { container_id: web, cmd: ['sh', '-c', 'netstat -ltn | grep -q :8080'] });
     ready = r.exit_code === 0;
     if (!ready) await new Promise((res) => setTimeout(res, 100));
   }
   assert.ok(ready, 'httpd listens on 127.0.0.1:8080 in the pod');
-  const { url } = await env.call('PortForward', { pod_sandbox_id: id, port: [8080] });
+  const { url } = await call('PortForward', { pod_sandbox_id: pod.id, port: [8080] });
   assert.match(url, /\/portforward\//);
   const r = await stream(url, ['v4.channel.k8s.io'], (ws, frames) => {
     void (async () => {
@@ -183,14 +182,14 @@ test('runtime should support portforward [Conformance]: a server on the pod\'s l
 });
 
 test('portforward to a port nobody listens on: the error channel says so', async () => {
-  const { url } = await env.call('PortForward', { pod_sandbox_id: ctr, port: [9] });
+  const { url } = await call('PortForward', { pod_sandbox_id: pod.id, port: [9] });
   const r = await stream(url, ['v4.channel.k8s.io']);
   const err = Buffer.concat(r.frames.filter(([c]) => c === 1).map(([, d]) => d)).subarray(2).toString();
   assert.match(err, /error forwarding port 9 to pod .*ECONNREFUSED/);
 });
 
 test('the streaming server refuses SPDY and unknown tokens with the reason', async () => {
-  const { url } = await env.call('Exec', { container_id: ctr, cmd: ['true'], stdout: true });
+  const { url } = await call('Exec', { container_id: ctr, cmd: ['true'], stdout: true });
   const res = await fetch(url, { method: 'POST', headers: { 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' } });
   assert.equal(res.status, 400);
   assert.match(await res.text(), /SPDY is not supported/);

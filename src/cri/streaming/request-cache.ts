@@ -13,7 +13,8 @@ export const MAX_IN_FLIGHT = 1000;
 export type CachedRequest =
   | { kind: 'exec'; containerId: string; cmd: string[]; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }
   | { kind: 'attach'; containerId: string; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }
-  | { kind: 'portforward'; sandboxId: string; ports: number[] };
+  /** netns: the pod's network namespace (a path), undefined for a host-network pod */
+  | { kind: 'portforward'; sandboxId: string; ports: number[]; netns: string | undefined };
 
 export class RequestCache {
   private readonly entries = new Map<string, { req: CachedRequest; expires: number }>();

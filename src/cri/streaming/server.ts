@@ -25,8 +25,6 @@ export interface StreamingServerOptions {
   host?: string;
   /** default 0: a free port */
   port?: number;
-  /** the pod's network namespace for port-forward (default: /proc/<pid of the sandbox>/ns/net; undefined: the daemon's own) */
-  netnsOf?: (sandboxId: string) => string | undefined;
 }
 
 export class StreamingServer {
@@ -40,7 +38,7 @@ export class StreamingServer {
   private readonly sockets = new Set<Duplex>();
   private baseUrl = '';
 
-  private constructor(private readonly engine: Engine, private readonly opts: StreamingServerOptions) {
+  private constructor(private readonly engine: Engine) {
     this.http = createServer((req, res) => {
       const m = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
       const known = m && this.cache.consume(m[2]!);
@@ -55,7 +53,7 @@ export class StreamingServer {
   }
 
   static async start(engine: Engine, opts: StreamingServerOptions = {}): Promise<StreamingServer> {
-    const s = new StreamingServer(engine, opts);
+    const s = new StreamingServer(engine);
     const host = opts.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       s.http.once('error', reject);
@@ -108,14 +106,7 @@ export class StreamingServer {
       const done = (e: unknown) => { log.warn('CRI stream failed', { kind: cached.kind, error: (e as Error)?.message }); conn.close(1011); };
       if (cached.kind === 'exec') serveExec(this.engine, conn, cached).catch(done);
       else if (cached.kind === 'attach') serveAttach(this.engine, conn, cached).catch(done);
-      else servePortForward(conn, cached.sandboxId, this.netnsOf(cached.sandboxId), ports).catch(done);
+      else servePortForward(conn, cached.sandboxId, cached.netns, ports).catch(done);
     });
-  }
-
-  private netnsOf(sandboxId: string): string | undefined {
-    if (this.opts.netnsOf) return this.opts.netnsOf(sandboxId);
-    const rec = this.engine.containers.inspect(sandboxId);
-    if (rec.HostConfig?.NetworkMode === 'host') return undefined;
-    return `/proc/${rec.State.Pid}/ns/net`;
   }
 }
