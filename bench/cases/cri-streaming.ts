@@ -40,7 +40,8 @@ function criDaemon(ctx: BenchContext): Promise<CriBench> {
     const d = await startDaemon({ base: join(dir, 'daemon'), extraArgs: ['--cri', socket] });
     const def = protoLoader.loadSync(PROTO, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
     const pkg = grpc.loadPackageDefinition(def) as any;
-    const client = new pkg.runtime.v1.RuntimeService(`unix://${socket}`, grpc.credentials.createInsecure());
+    // the kubelet's message limit (16 MiB; grpc's default is 4)
+    const client = new pkg.runtime.v1.RuntimeService(`unix://${socket}`, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 16 << 20 });
     const images = new pkg.runtime.v1.ImageService(`unix://${socket}`, grpc.credentials.createInsecure());
     ctx.onCleanup(`cri bench daemon ${d.pid}`, async () => { client.close(); images.close(); await d.cleanup(); criBench = undefined; });
     // busybox, bootstrapped through the Engine API's CLI (never timed)

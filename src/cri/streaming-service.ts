@@ -10,14 +10,17 @@ import type { GrpcHandlers } from './context.js';
 import { grpcError, int64, unary } from './streaming/grpc-status.js';
 import type { StreamingServer } from './streaming/server.js';
 
-/** containerd and CRI-O cap ExecSync's output; the kubelet's gRPC limit is 16 MiB per message */
-export const EXEC_SYNC_OUTPUT_LIMIT = 16 << 20;
+/**
+ * The kubelet takes gRPC messages of up to 16 MiB: ExecSync keeps at most this much of stdout and
+ * stderr together (the rest is dropped, as CRI-O caps it), so the answer always fits.
+ */
+export const EXEC_SYNC_OUTPUT_LIMIT = (16 << 20) - 4096;
 
 export interface ExecSyncResult { stdout: Buffer; stderr: Buffer; exitCode: number; timedOut: boolean }
 
 /**
  * Run `cmd` in a running container and collect its output; after `timeoutSeconds` (0: none) the
- * process is killed (SIGKILL) and the result says so. Output beyond the limit is dropped (per stream).
+ * process is killed (SIGKILL) and the result says so. Output beyond the limit is dropped.
  */
 export async function execSync(engine: Engine, containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
   const mgr = engine.containers;
@@ -25,15 +28,15 @@ export async function execSync(engine: Engine, containerId: string, cmd: string[
   const io = await engine.execStart(Id, { Detach: false, Tty: false });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const size = { stdout: 0, stderr: 0 };
+  let size = 0;
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   if (io) {
     await new Promise<void>((resolve) => {
       io.onOutput((stream, data) => {
-        if (size[stream] >= EXEC_SYNC_OUTPUT_LIMIT) return;
-        const part = data.subarray(0, EXEC_SYNC_OUTPUT_LIMIT - size[stream]);
-        size[stream] += part.length;
+        if (size >= EXEC_SYNC_OUTPUT_LIMIT) return;
+        const part = data.subarray(0, EXEC_SYNC_OUTPUT_LIMIT - size);
+        size += part.length;
         (stream === 'stderr' ? err : out).push(part);
       });
       io.onEnd(resolve);

@@ -6,7 +6,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { status } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
+import { loadCriServices } from '../../src/cri/proto-load.js';
+import { EXEC_SYNC_OUTPUT_LIMIT } from '../../src/cri/streaming-service.js';
 import { criTestEnv, frame, IDLE, runContainer, runPod, stream, until, type CriTestEnv, type Pod } from './stream-helpers.js';
 
 let env: CriTestEnv;
@@ -45,6 +47,17 @@ test('runtime should support execSync with timeout [Conformance]: the command is
   // the sleep is gone from the container
   const ps = await call('ExecSync', { container_id: ctr, cmd: ['ps'] });
   assert.doesNotMatch(Buffer.from(ps.stdout).toString(), /sleep 30/);
+});
+
+test('ExecSync output is capped to fit the kubelet\'s 16 MiB message', async () => {
+  const { RuntimeService } = loadCriServices();
+  const raw = new RuntimeService(`unix://${env.cri.socket}`, credentials.createInsecure(), { 'grpc.max_receive_message_length': 16 << 20 }) as any;
+  try {
+    const r: any = await new Promise((resolve, reject) => raw.ExecSync({ container_id: ctr, cmd: ['head', '-c', String(20 << 20), '/dev/zero'], timeout: '60' },
+      { deadline: Date.now() + 60_000 }, (e: Error | null, res: unknown) => (e ? reject(e) : resolve(res))));
+    assert.equal(r.exit_code, 0);
+    assert.equal(Buffer.from(r.stdout).length, EXEC_SYNC_OUTPUT_LIMIT);
+  } finally { raw.close(); }
 });
 
 test('ExecSync on a missing container is NotFound, without cmd InvalidArgument; berth\'s own containers are out of reach', async () => {
