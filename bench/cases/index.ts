@@ -25,7 +25,7 @@ import { LOGGING_FILES_CASES } from './logging-files.js';
 import { EVENTS_CASES } from './events.js';
 import { ROOTLESS_CASES } from './rootless.js';
 import { ROOTLESS_NET_CASES } from './rootless-net.js';
-import { CRI_CASES } from './cri.js';
+import { CRI_CASES, criMemoryProbe } from './cri.js';
 import { CRI_STREAMING_CASES } from './cri-streaming.js';
 import { KUBE_CASES } from './kube.js';
 import { UI_CASES } from './ui.js';
@@ -60,4 +60,4 @@ export const CASES: Case[] = [
   ...UI_CASES,
   ...UI_WEB_CASES,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, criMemoryProbe];

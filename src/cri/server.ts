@@ -6,12 +6,15 @@
 import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Server, ServerCredentials, status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { createConnection } from 'node:net';
+import { SystemError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import { CniRunner, DEFAULT_CNI_BIN_DIRS, DEFAULT_CNI_CONF_DIR } from '../network/cni.js';
 import { ContainerService } from './containers.js';
 import type { CriContext, GrpcHandlers } from './context.js';
 import { CriLogs } from './cri-log.js';
 import { CriStore } from './cri-store.js';
+import { EXTRA_RUNTIME_HANDLER_SETS } from './handler-sets.js';
 import { imageHandlers } from './image-service.js';
 import { loadCriServices } from './proto-load.js';
 import { runtimeHandlers } from './runtime-service.js';
@@ -22,10 +25,7 @@ export interface CriServerOptions {
   socket: string;
   cniConfDir?: string;
   cniBinDirs?: string[];
-  /**
-   * More RuntimeService handler sets (streaming, stats, events), given the CRI's shared services.
-   * cri-streaming's and the stats/events handlers are merged in here; until they are, their methods answer UNIMPLEMENTED.
-   */
+  /** RuntimeService handler sets beyond the lifecycle (default: handler-sets.ts, where streaming, stats and events are merged in) */
   extraRuntimeHandlers?: Array<(services: CriServices) => GrpcHandlers>;
 }
 
@@ -49,6 +49,14 @@ function fill(def: ServiceDefinition, handlers: GrpcHandlers, service: string): 
   return impl;
 }
 
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection(path);
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
 export async function startCriServer(ctx: CriContext, opts: CriServerOptions): Promise<CriServer> {
   const { RuntimeService, ImageService } = loadCriServices();
   const cni = new CniRunner(opts.cniConfDir ?? DEFAULT_CNI_CONF_DIR, opts.cniBinDirs ?? DEFAULT_CNI_BIN_DIRS);
@@ -66,14 +74,17 @@ export async function startCriServer(ctx: CriContext, opts: CriServerOptions): P
   const streaming = await startCriStreaming(services);
   const runtime: GrpcHandlers = {
     ...streaming.handlers(services),
-    ...Object.assign({}, ...(opts.extraRuntimeHandlers ?? []).map((f) => f(services))),
+    ...Object.assign({}, ...(opts.extraRuntimeHandlers ?? EXTRA_RUNTIME_HANDLER_SETS).map((f) => f(services))),
     ...runtimeHandlers({ sandboxes, containers, cni, runtimeVersion, handlers: Object.keys(ctx.engine.runtimes) }),
   };
   const server = new Server();
   server.addService(RuntimeService.service, fill(RuntimeService.service, runtime, 'runtime.v1.RuntimeService'));
   server.addService(ImageService.service, fill(ImageService.service, imageHandlers(ctx), 'runtime.v1.ImageService'));
   mkdirSync(dirname(opts.socket), { recursive: true, mode: 0o711 });
-  if (existsSync(opts.socket)) unlinkSync(opts.socket);
+  if (existsSync(opts.socket)) {
+    if (await socketAnswers(opts.socket)) throw new SystemError(`another process is already serving on the CRI socket ${opts.socket}`, 'ERR_DAEMON_RUNNING');
+    unlinkSync(opts.socket);
+  }
   await new Promise<void>((resolve, reject) => {
     const old = process.umask(0o177);
     server.bindAsync(`unix://${opts.socket}`, ServerCredentials.createInsecure(), (err) => {

@@ -313,6 +313,11 @@ export function buildSpec(input: SpecInput): BuiltSpec {
     if (input.hostname) spec.hostname = input.hostname;
     if (input.domainname) spec.domainname = input.domainname;
   }
+  // a bind with shared or slave propagation only gets (or passes on) events if the container's root is
+  // not private: rshared or rslave root propagation, as Docker and runc do it
+  const opts = mounts.flatMap((m) => m.options ?? []);
+  if (opts.some((o) => o === 'shared' || o === 'rshared')) linux.rootfsPropagation = 'rshared';
+  else if (opts.some((o) => o === 'slave' || o === 'rslave')) linux.rootfsPropagation = 'rslave';
   if (input.annotations && Object.keys(input.annotations).length) spec.annotations = { ...input.annotations };
   return { spec, warnings };
 }

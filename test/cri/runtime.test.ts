@@ -135,6 +135,20 @@ describe('pod sandbox', () => {
     } finally { await removePod(pod.id); }
   });
 
+  test('runtime should support port mapping with host port [Conformance]', async () => {
+    const pod = await runPod({ port_mappings: [{ protocol: 'TCP', container_port: 8080, host_port: 18080 }] });
+    try {
+      await runContainer(pod, containerConfig('web', { command: ['sh', '-c', 'mkdir -p /tmp/www && echo served-from-pod > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'] }));
+      let body = '';
+      await waitFor(() => {
+        // the host port on the daemon's namespace address (the bridge's gateway), DNAT'ed by portmap to the pod
+        const r = inNetns(d.netns, 'bash', ['-c', 'exec 3<>/dev/tcp/10.88.0.1/18080 && printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && timeout 2 cat <&3']);
+        body = r.stdout;
+        return /served-from-pod/.test(body);
+      }, 10_000, `port 18080 to answer (last: ${body})`);
+    } finally { await removePod(pod.id); }
+  });
+
   test('bad input: RunPodSandbox without metadata fails with INVALID_ARGUMENT and leaves nothing', async () => {
     const before = (await d.api('GET', '/containers/json?all=1&filters=' + encodeURIComponent(JSON.stringify({ namespace: ['k8s.io'] })))).body.length;
     const e = await grpcError(rt.RunPodSandbox({ config: { hostname: 'x' } }));

@@ -1,0 +1,71 @@
+/** The CRI's pure parts: the log format, CNI config loading, time conversion, the daemon's --cri/daemon.json options, gRPC status mapping. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { criLogLines } from '../../src/cri/cri-log.js';
+import { rfc3339ToNanos } from '../../src/cri/util.js';
+import { grpcStatusOf } from '../../src/cri/grpc-errors.js';
+import { loadCniNetwork, resultIps, CniRunner } from '../../src/network/cni.js';
+import { parseServeArgs } from '../../src/daemon/serve.js';
+import { ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../../src/common/errors.js';
+
+test('CRI log lines: full lines F, a trailing partial P, one timestamp per entry', () => {
+  const t = new Date('2026-01-02T03:04:05.678Z');
+  assert.equal(criLogLines('stdout', Buffer.from('a\nb\n'), t), '2026-01-02T03:04:05.678000000Z stdout F a\n2026-01-02T03:04:05.678000000Z stdout F b\n');
+  assert.equal(criLogLines('stderr', Buffer.from('x\npart'), t), '2026-01-02T03:04:05.678000000Z stderr F x\n2026-01-02T03:04:05.678000000Z stderr P part\n');
+  assert.equal(criLogLines('stdout', Buffer.from(''), t), '');
+});
+
+test('RFC 3339 times with nanoseconds become nanoseconds since the epoch; Go\'s zero time is 0', () => {
+  assert.equal(rfc3339ToNanos('2026-01-02T03:04:05.123456789Z'), (BigInt(Date.parse('2026-01-02T03:04:05Z')) * 1_000_000n + 123456789n).toString());
+  assert.equal(rfc3339ToNanos('0001-01-01T00:00:00Z'), '0');
+  assert.equal(rfc3339ToNanos(''), '0');
+});
+
+test('CNI: the first config in lexical order; a single-plugin .conf becomes a list; bad JSON is named', () => {
+  const dir = mkdtempSync('/tmp/bt-cnipure-');
+  try {
+    assert.equal(loadCniNetwork(join(dir, 'absent')), undefined);
+    assert.equal(loadCniNetwork(dir), undefined);
+    writeFileSync(join(dir, '20-b.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'b', plugins: [{ type: 'bridge' }, { type: 'portmap', capabilities: { portMappings: true } }] }));
+    writeFileSync(join(dir, '10-a.conf'), JSON.stringify({ cniVersion: '0.4.0', name: 'a', type: 'bridge', bridge: 'x' }));
+    const a = loadCniNetwork(dir)!;
+    assert.equal(a.name, 'a');
+    assert.equal(a.cniVersion, '0.4.0');
+    assert.deepEqual(a.plugins, [{ type: 'bridge', bridge: 'x' }]);
+    writeFileSync(join(dir, '05-bad.conflist'), '{');
+    assert.throws(() => loadCniNetwork(dir), /05-bad\.conflist/);
+    rmSync(join(dir, '05-bad.conflist'));
+    const runner = new CniRunner(dir, [join(dir, 'no-bin')]);
+    assert.match(runner.notReadyReason()!, /cni plugin\(s\) bridge not found/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('CNI result: the first IPv4 is the pod IP, the rest additional', () => {
+  assert.deepEqual(resultIps({ ips: [{ address: 'fd00::5/64' }, { address: '10.1.0.5/16' }] }), { ip: '10.1.0.5', additional: ['fd00::5'] });
+  assert.deepEqual(resultIps(undefined), { ip: '', additional: [] });
+});
+
+test('berth serve --cri and daemon.json "cri": the socket and CNI directories', () => {
+  const dir = mkdtempSync('/tmp/bt-cricfg-');
+  try {
+    const cfg = join(dir, 'daemon.json');
+    writeFileSync(cfg, JSON.stringify({ cri: 'unix:///run/x/cri.sock', 'cni-conf-dir': '/etc/x', 'cni-bin-dir': '/a:/b' }));
+    assert.deepEqual(parseServeArgs(['--config-file', cfg, '--root', dir, '--run-root', dir]).cri, { socket: '/run/x/cri.sock', cniConfDir: '/etc/x', cniBinDirs: ['/a', '/b'] });
+    assert.deepEqual(parseServeArgs(['--config-file', cfg, '--cri', '/y/cri.sock', '--cni-conf-dir', '/z', '--root', dir, '--run-root', dir]).cri, { socket: '/y/cri.sock', cniConfDir: '/z', cniBinDirs: ['/a', '/b'] });
+    writeFileSync(cfg, '{}');
+    assert.equal(parseServeArgs(['--config-file', cfg, '--root', dir, '--run-root', dir]).cri, undefined);
+    assert.throws(() => parseServeArgs(['--config-file', cfg, '--cri', 'relative.sock']), /absolute unix socket path/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('engine errors map to gRPC statuses', () => {
+  assert.equal(grpcStatusOf(new InvalidArgumentError('x')), status.INVALID_ARGUMENT);
+  assert.equal(grpcStatusOf(new NotFoundError('x')), status.NOT_FOUND);
+  assert.equal(grpcStatusOf(new ConflictError('x', 'ERR_CRI_CONFLICT')), status.ALREADY_EXISTS);
+  assert.equal(grpcStatusOf(new ConflictError('x')), status.FAILED_PRECONDITION);
+  assert.equal(grpcStatusOf(new NotSupportedError('x')), status.UNIMPLEMENTED);
+  assert.equal(grpcStatusOf(new Error('x')), status.UNKNOWN);
+});
