@@ -194,11 +194,19 @@ test('runtime should support portforward [Conformance]: a server on the pod\'s l
   assert.equal(Buffer.concat(r.frames.filter(([c]) => c === 1).map(([, d]) => d)).subarray(2).toString(), '');
 });
 
-test('portforward to a port nobody listens on: the error channel says so', async () => {
-  const { url } = await call('PortForward', { pod_sandbox_id: pod.id, port: [9] });
-  const r = await stream(url, ['v4.channel.k8s.io']);
-  const err = Buffer.concat(r.frames.filter(([c]) => c === 1).map(([, d]) => d)).subarray(2).toString();
-  assert.match(err, /error forwarding port 9 to pod .*ECONNREFUSED/);
+test('portforward of two ports on one socket: channels 0/1 and 2/3; a port nobody listens on says so on its error channel', async () => {
+  const { url } = await call('PortForward', { pod_sandbox_id: pod.id, port: [8080, 9] });
+  const r = await stream(url, ['v4.channel.k8s.io'], (ws, frames) => {
+    void (async () => {
+      await until(() => frames.length >= 4, 10_000, 'port frames');
+      ws.send(frame(0, 'GET /index.html HTTP/1.0\r\n\r\n'));
+    })();
+  });
+  const text = (ch: number) => Buffer.concat(r.frames.filter(([c]) => c === ch).map(([, d]) => d));
+  assert.deepEqual(text(2).subarray(0, 2), Buffer.from([9, 0]));
+  assert.match(text(0).subarray(2).toString(), /forwarded\n$/);
+  assert.match(text(3).subarray(2).toString(), /error forwarding port 9 to pod .*ECONNREFUSED/);
+  assert.equal(text(2).length, 2, 'nothing on the refused port\'s data channel but its port');
 });
 
 test('the streaming server refuses SPDY and unknown tokens with the reason', async () => {
