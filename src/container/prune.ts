@@ -3,6 +3,7 @@ import { tryGoDurationNs } from '../common/go-duration.js';
 import { parseTime } from '../common/human-time.js';
 import { log } from '../common/log.js';
 import type { ContainerContext } from './context.js';
+import { DEFAULT_NAMESPACE, namespaceOf } from './namespaces.js';
 import { remove } from './removal.js';
 import { dirSize } from './views.js';
 
@@ -16,6 +17,8 @@ export async function prune(ctx: ContainerContext, filters: Record<string, strin
     if (rec.state.Running || rec.state.Paused || rec.state.Restarting) continue;
     if (parseTime(rec.created) >= until) continue;
     const labels = rec.config?.Labels ?? {};
+    // another namespace's containers (the CRI's) are its owner's to remove, as in containerd
+    if (namespaceOf(labels) !== DEFAULT_NAMESPACE) continue;
     if (filters.label?.length && !filters.label.every((l) => labelMatch(labels, l))) continue;
     if (filters['label!']?.length && filters['label!'].some((l) => labelMatch(labels, l))) continue;
     const size = await dirSize(ctx.deps.snapshots.upperDir(rec.id)).catch(() => 0);

@@ -54,7 +54,7 @@ test('bash: the script parses and completes commands, subcommands, flags and obj
   const host = ['-H', `unix://${d.socket}`];
   assert.deepEqual(bashComplete(['contai']), ['container']);
   assert.deepEqual(bashComplete(['network', 'l']), ['ls', 'list']);
-  assert.deepEqual(bashComplete(['ps', '--a']), ['--all']);
+  assert.deepEqual(bashComplete(['ps', '--a']), ['--all', '--all-namespaces']);
   assert.ok(bashComplete(['run', '-']).includes('--volumes-from'));
   assert.deepEqual(bashComplete([...host, 'stop', 'comp-']), ['comp-alpha']);
   assert.deepEqual(bashComplete([...host, 'container', 'logs', '--tail', '5', 'comp']), ['comp-alpha'], 'a flag value is skipped');
@@ -123,6 +123,6 @@ test('fish: the script parses (fish -n) and completes a command and a container 
   const path = `${dirname(BERTH_BIN)}:${process.env.PATH ?? ''}`;
   const complete = (line: string) => sh(fish, ['-c', `source '${scripts.fish}'; complete -C '${line}'`], { PATH: path }).out.split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
   assert.deepEqual(complete('berth contai'), ['container']);
-  assert.deepEqual(complete('berth ps --a'), ['--all']);
+  assert.deepEqual(complete('berth ps --a'), ['--all', '--all-namespaces']);
   assert.deepEqual(complete(`berth -H unix://${d.socket} stop comp-`), ['comp-alpha']);
 });

@@ -294,3 +294,21 @@ describe('container', () => {
     } finally { await removePod(pod.id); }
   });
 });
+
+describe('daemon restart', () => {
+  test('pods and containers outlive a daemon restart, and can be stopped and removed after it', async () => {
+    const pod = await runPod();
+    const id = await runContainer(pod, containerConfig('survivor', { command: ['sh', '-c', 'trap "exit 0" TERM; while true; do echo alive; sleep 0.2; done'] }));
+    await d.restart();
+    const st = (await rt.PodSandboxStatus({ pod_sandbox_id: pod.id })).status;
+    assert.equal(st.state, 'SANDBOX_READY');
+    assert.match(st.network.ip, /^10\.88\./);
+    assert.equal((await rt.ContainerStatus({ container_id: id })).status.state, 'CONTAINER_RUNNING');
+    // the CRI log copy resumes
+    const path = (await rt.ContainerStatus({ container_id: id })).status.log_path;
+    const size = readFileSync(path, 'utf8').length;
+    await waitFor(() => readFileSync(path, 'utf8').length > size, 5000, 'the log to grow after the restart');
+    await removePod(pod.id);
+    assert.equal((await grpcError(rt.ContainerStatus({ container_id: id }))).code, grpcStatus.NOT_FOUND);
+  });
+});

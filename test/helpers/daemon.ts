@@ -174,8 +174,10 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
     async cleanup() {
       try {
         if (pidAlive(pid)) {
-          const list = await apiRequest(socket, 'GET', '/containers/json?all=1');
-          for (const c of (list.body ?? []) as { Id: string }[]) await apiRequest(socket, 'DELETE', `/containers/${c.Id}?force=1`);
+          // every namespace (CRI containers too); a daemon that knows no namespaces answers 400 to the filter
+          let list = await apiRequest(socket, 'GET', '/containers/json?all=1&filters=' + encodeURIComponent(JSON.stringify({ namespace: ['*'] })));
+          if (!Array.isArray(list.body)) list = await apiRequest(socket, 'GET', '/containers/json?all=1');
+          for (const c of (Array.isArray(list.body) ? list.body : []) as { Id: string }[]) await apiRequest(socket, 'DELETE', `/containers/${c.Id}?force=1`);
           process.kill(pid, 'SIGTERM');
           await waitFor(() => !pidAlive(pid), 15_000, 'daemon to stop').catch(() => process.kill(pid, 'SIGKILL'));
         }
