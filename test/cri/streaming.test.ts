@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { credentials, status } from '@grpc/grpc-js';
 import { loadCriServices } from '../../src/cri/proto-load.js';
 import { EXEC_SYNC_OUTPUT_LIMIT } from '../../src/cri/streaming-service.js';
+import { StreamingServer } from '../../src/cri/streaming/server.js';
 import { criTestEnv, frame, IDLE, runContainer, runPod, stream, until, type CriTestEnv, type Pod } from './stream-helpers.js';
 
 let env: CriTestEnv;
@@ -131,6 +132,23 @@ test('exec: a client that goes away mid-command kills the command (as containerd
     if (left) await new Promise((res) => setTimeout(res, 100));
   }
   assert.equal(left, false, 'the exec was killed');
+});
+
+test('an idle stream is closed after the idle timeout (the kubelet\'s StreamIdleTimeout) and its exec killed', async () => {
+  const server = await StreamingServer.start(env.engine, { idleTimeoutMs: 500 });
+  try {
+    const url = server.urlFor({ kind: 'exec', containerId: ctr, cmd: ['sleep', '666'], tty: false, stdin: false, stdout: true, stderr: false });
+    const t0 = Date.now();
+    const r = await stream(url, ['v4.channel.k8s.io']);
+    assert.ok(Date.now() - t0 < 5_000, `closed after ${Date.now() - t0} ms`);
+    assert.equal(r.closeCode, 1006, 'terminated, not a normal close');
+    let left = true;
+    for (let i = 0; i < 50 && left; i++) {
+      left = /sleep 666/.test(Buffer.from((await call('ExecSync', { container_id: ctr, cmd: ['ps'] })).stdout).toString());
+      if (left) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(left, false, 'the idle exec was killed');
+  } finally { await server.close(); }
 });
 
 test('runtime should support exec with tty=true [Conformance]: one output stream, resize applies', async () => {

@@ -7,7 +7,7 @@
  * WebSocket since 1.29-1.31); SPDY is not supported and is answered 400 with the reason.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../../engine/engine.js';
@@ -25,7 +25,11 @@ export interface StreamingServerOptions {
   host?: string;
   /** default 0: a free port */
   port?: number;
+  /** a stream with no traffic either way for this long is closed (the kubelet's StreamIdleTimeout, 4 h) */
+  idleTimeoutMs?: number;
 }
+
+export const STREAM_IDLE_TIMEOUT_MS = 4 * 60 * 60 * 1000;
 
 export class StreamingServer {
   readonly cache = new RequestCache();
@@ -38,7 +42,7 @@ export class StreamingServer {
   private readonly sockets = new Set<Duplex>();
   private baseUrl = '';
 
-  private constructor(private readonly engine: Engine) {
+  private constructor(private readonly engine: Engine, private readonly idleTimeoutMs: number) {
     this.http = createServer((req, res) => {
       const m = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
       const known = m && this.cache.consume(m[2]!);
@@ -53,7 +57,7 @@ export class StreamingServer {
   }
 
   static async start(engine: Engine, opts: StreamingServerOptions = {}): Promise<StreamingServer> {
-    const s = new StreamingServer(engine);
+    const s = new StreamingServer(engine, opts.idleTimeoutMs ?? STREAM_IDLE_TIMEOUT_MS);
     const host = opts.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       s.http.once('error', reject);
@@ -103,6 +107,8 @@ export class StreamingServer {
     (req as IncomingMessage & { [kProtocol]?: string })[kProtocol] = protocol;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new ChannelConnection(ws, protocol);
+      // any read or write resets the socket's timer; an idle stream ends like a closed one (an exec is killed)
+      (socket as Socket).setTimeout(this.idleTimeoutMs, () => { ws.terminate(); });
       const done = (e: unknown) => { log.warn('CRI stream failed', { kind: cached.kind, error: (e as Error)?.message }); conn.close(1011); };
       if (cached.kind === 'exec') serveExec(this.engine, conn, cached).catch(done);
       else if (cached.kind === 'attach') serveAttach(this.engine, conn, cached).catch(done);
