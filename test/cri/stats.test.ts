@@ -124,6 +124,7 @@ test('stats of an unknown container or sandbox: NotFound', async () => {
 
 test('GetContainerEvents streams created, started, stopped, deleted with the pod\'s status, CRI namespace only', async () => {
   const events: any[] = [];
+  const listeners = env.engine.eventLog.listenerCount('event');
   const c = rawClient().GetContainerEvents({});
   c.on('data', (e: any) => events.push(e));
   c.on('error', () => undefined);
@@ -135,6 +136,7 @@ test('GetContainerEvents streams created, started, stopped, deleted with the pod
   await call('RemoveContainer', { container_id: id });
   await until(() => events.filter((e) => e.container_id === id).length >= 4, 10_000, 'four events');
   c.cancel();
+  await until(() => env.engine.eventLog.listenerCount('event') === listeners, 5_000, 'the cancelled stream unsubscribed');
   const mine = events.filter((e) => e.container_id === id);
   assert.deepEqual(mine.map((e) => e.container_event_type), ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT']);
   assert.ok(mine.every((e) => Number(e.created_at) > 1e18));

@@ -183,6 +183,21 @@ test('runtime should support attach [Conformance]', async () => {
   assert.equal(JSON.parse(r.text(3)).status, 'Success');
 });
 
+test('attach to a tty container: one output stream, resize reaches the container\'s terminal', async () => {
+  const id = await runContainer(env, pod, 'tty', ['sh', '-c', 'read x; stty size; echo tty:$x; sleep 2'], { stdin: true, stdin_once: true, tty: true });
+  const { url } = await call('Attach', { container_id: id, stdin: true, stdout: true, tty: true });
+  const r = await stream(url, ['v5.channel.k8s.io'], (ws, frames) => {
+    void (async () => {
+      await until(() => frames.length > 0, 10_000, 'ready frame');
+      ws.send(frame(4, JSON.stringify({ Width: 120, Height: 40 })));
+      await new Promise((res) => setTimeout(res, 300));
+      ws.send(frame(0, 'go\r'));
+    })();
+  });
+  assert.match(r.text(1), /40 120\r\n/);
+  assert.match(r.text(1), /tty:go\r\n/);
+});
+
 test('runtime should support portforward [Conformance]: a server on the pod\'s loopback', async () => {
   const web = await runContainer(env, pod, 'web', ['sh', '-c', 'mkdir -p /www && echo forwarded > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www']);
   let ready = false;
