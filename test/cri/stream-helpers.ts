@@ -28,8 +28,17 @@ export async function criTestEnv(): Promise<CriTestEnv> {
   const dir = mkdtempSync('/tmp/berth-cri-stream-');
   const cni = writeTestCniConfig({ subnet: '10.89.0.0/16', bridge: 'cni-berth9' });
   const engine = await Engine.open({ root: join(dir, 'root'), runRoot: join(dir, 'run'), fixCgroups: true });
-  await engine.bootstrap('busybox');
-  const cri = await startCriServer({ engine, runRoot: join(dir, 'run') }, { socket: join(dir, 'cri.sock'), cniConfDir: cni.confDir });
+  let cri: CriServer;
+  try {
+    await engine.bootstrap('busybox');
+    cri = await startCriServer({ engine, runRoot: join(dir, 'run') }, { socket: join(dir, 'cri.sock'), cniConfDir: cni.confDir });
+  } catch (e) {
+    // nothing half-started stays behind (the engine's mounts, the temp dirs)
+    await engine.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cni.base, { recursive: true, force: true });
+    throw e;
+  }
   const { runtime: rt, close } = criClients(join(dir, 'cri.sock'));
   return {
     engine, dir, cri, rt,
