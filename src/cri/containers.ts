@@ -24,7 +24,7 @@ function apparmorEnabled(): boolean {
 }
 
 /** CRI seccomp (the SecurityProfile, or the deprecated path string) as an engine --security-opt. */
-function seccompOpt(sc: any, legacy: string | undefined, privileged: boolean): string | undefined {
+function seccompOpt(sc: any, legacy: string | undefined): string | undefined {
   if (sc && (sc.profile_type !== 'RuntimeDefault' || sc.localhost_ref)) {
     if (sc.profile_type === 'Unconfined') return 'seccomp=unconfined';
     if (sc.profile_type === 'Localhost') return `seccomp=${readProfile(sc.localhost_ref)}`;
@@ -35,8 +35,8 @@ function seccompOpt(sc: any, legacy: string | undefined, privileged: boolean): s
     if (legacy.startsWith('localhost/')) return `seccomp=${readProfile(legacy.slice(10))}`;
     throw new InvalidArgumentError(`unknown seccomp profile ${JSON.stringify(legacy)}`, 'ERR_CRI_INVALID');
   }
-  // RuntimeDefault is the CRI's default value; a privileged container runs unconfined anyway
-  return privileged ? undefined : undefined;
+  // RuntimeDefault (the CRI's default value): the engine's default profile; a privileged container runs without one anyway
+  return undefined;
 }
 
 function readProfile(path: string | undefined): string {
@@ -106,7 +106,7 @@ export class ContainerService {
       ? `container:${this.get(nso.target_id).id}` : (s.config.linux?.security_context?.namespace_options?.pid ?? 'POD') === 'POD' ? `container:${s.id}` : '';
     const caps = sec.capabilities ?? {};
     const securityOpt: string[] = [];
-    const sc = seccompOpt(sec.seccomp, sec.seccomp_profile_path || undefined, privileged);
+    const sc = seccompOpt(sec.seccomp, sec.seccomp_profile_path || undefined);
     if (sc) securityOpt.push(sc);
     checkApparmor(sec.apparmor, sec.apparmor_profile || undefined);
     if (sec.no_new_privs) securityOpt.push('no-new-privileges');
@@ -203,8 +203,7 @@ export class ContainerService {
   }
 
   async stop(id: string, timeout: number): Promise<void> {
-    let c: ContainerEntry;
-    try { c = this.get(id); } catch (e) { if (e instanceof NotFoundError) throw e; throw e; }
+    const c = this.get(id);
     await this.d.engine.stop(c.id, { timeout: Math.max(0, timeout) });
     await this.d.logs.settle(c.id);
   }

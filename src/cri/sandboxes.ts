@@ -181,7 +181,7 @@ export class SandboxManager {
     }
     let netnsPath = s.network.netnsPath;
     let running = false;
-    try { running = !!engine(this.d).containers.inspect(s.id).State?.Running; } catch { /* gone */ }
+    try { running = !!this.d.engine.containers.inspect(s.id).State?.Running; } catch { /* gone */ }
     if (!running) netnsPath = ''; // plugins release what they hold without a namespace (CNI spec: DEL must tolerate a missing netns)
     await this.d.cni.del(net, this.cniAttachment(s, netnsPath), s.network.result);
     s.network = undefined;
@@ -240,5 +240,3 @@ export class SandboxManager {
     });
   }
 }
-
-function engine(d: SandboxDeps) { return d.engine; }

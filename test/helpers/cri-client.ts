@@ -4,7 +4,7 @@
  * a gRPC error rejects with `code` (a grpc status) and `details`.
  */
 import { credentials, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCriServices } from '../../src/cri/proto-load.js';
 
@@ -48,6 +48,8 @@ export async function grpcError(p: Promise<unknown>): Promise<ServiceError> {
  * dir (never /var/lib/cni), portmap. Returns the conf dir and the IPAM data dir.
  */
 export function writeTestCniConfig(opts: { subnet?: string; bridge?: string } = {}): { confDir: string; dataDir: string; base: string } {
+  const missing = ['bridge', 'host-local', 'portmap', 'tuning'].filter((p) => !['/opt/cni/bin', '/usr/lib/cni'].some((d) => existsSync(join(d, p))));
+  if (missing.length) throw new Error(`CNI plugins ${missing.join(', ')} are missing: install Debian's containernetworking-plugins (scripts/install-deps.sh --test)`);
   const base = mkdtempSync('/tmp/bt-cni-');
   const confDir = join(base, 'net.d');
   const dataDir = join(base, 'ipam');
