@@ -38,18 +38,35 @@ export function criEventOf(e: EngineEvent, statusOf?: (containerId: string) => E
 
 interface StreamCall { write(x: object): boolean; on(ev: 'cancelled' | 'close' | 'error', cb: () => void): void; end(): void }
 
+/** The event streams being served, so that a daemon stop ends them (the server then shuts down at once). */
+export class EventStreams {
+  private readonly calls = new Set<StreamCall>();
+
+  constructor(private readonly engine: Engine, private readonly statusOf?: (containerId: string) => EventStatuses) {}
+
+  handlers(): GrpcHandlers {
+    return {
+      GetContainerEvents: (call: StreamCall) => {
+        const onEvent = (e: EngineEvent) => {
+          const ev = criEventOf(e, this.statusOf);
+          if (ev) call.write(ev);
+        };
+        this.engine.eventLog.on('event', onEvent);
+        this.calls.add(call);
+        const stop = () => { this.engine.eventLog.off('event', onEvent); this.calls.delete(call); };
+        call.on('cancelled', stop);
+        call.on('close', stop);
+        call.on('error', stop);
+      },
+    };
+  }
+
+  /** End every stream (the client sees the stream end with OK, as when containerd stops). */
+  endAll(): void {
+    for (const call of [...this.calls]) { try { call.end(); } catch { /* gone */ } }
+  }
+}
+
 export function eventHandlers(engine: Engine, statusOf?: (containerId: string) => EventStatuses): GrpcHandlers {
-  return {
-    GetContainerEvents: (call: StreamCall) => {
-      const onEvent = (e: EngineEvent) => {
-        const ev = criEventOf(e, statusOf);
-        if (ev) call.write(ev);
-      };
-      engine.eventLog.on('event', onEvent);
-      const stop = () => engine.eventLog.off('event', onEvent);
-      call.on('cancelled', stop);
-      call.on('close', stop);
-      call.on('error', stop);
-    },
-  };
+  return new EventStreams(engine, statusOf).handlers();
 }

@@ -4,7 +4,7 @@
  */
 import { log } from '../common/log.js';
 import type { GrpcHandlers } from './context.js';
-import { eventHandlers, type EventStatuses } from './events.js';
+import { EventStreams, type EventStatuses } from './events.js';
 import type { CriServices } from './server.js';
 import { statsHandlers } from './stats.js';
 import { metricsHandlers } from './stats-metrics.js';
@@ -47,14 +47,18 @@ export async function startCriStreaming(services: Pick<CriServices, 'ctx'>, opts
   const server = await StreamingServer.start(services.ctx.engine, opts);
   services.ctx.streamingUrl = server.url;
   log.info('CRI streaming server listening', { url: server.url });
+  let events: EventStreams | undefined;
   return {
     url: server.url,
-    handlers: (s) => ({
-      ...streamingHandlers(s.ctx.engine, server, criTargets(s)),
-      ...statsHandlers(s.ctx.engine, s.store),
-      ...metricsHandlers(s.ctx.engine, s.store),
-      ...eventHandlers(s.ctx.engine, eventStatuses(s)),
-    }),
-    close: () => server.close(),
+    handlers: (s) => {
+      events = new EventStreams(s.ctx.engine, eventStatuses(s));
+      return {
+        ...streamingHandlers(s.ctx.engine, server, criTargets(s)),
+        ...statsHandlers(s.ctx.engine, s.store),
+        ...metricsHandlers(s.ctx.engine, s.store),
+        ...events.handlers(),
+      };
+    },
+    close: async () => { events?.endAll(); await server.close(); },
   };
 }

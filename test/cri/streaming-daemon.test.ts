@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { criClients, podConfig, writeTestCniConfig, type CriClient } from '../helpers/cri-client.js';
 import { inNetns } from '../registry/peers.js';
+import { credentials } from '@grpc/grpc-js';
+import { loadCriServices } from '../../src/cri/proto-load.js';
 
 const CLIENT = fileURLToPath(new URL('./fixtures/ws-channel-client.mjs', import.meta.url));
 let d: TestDaemon;
@@ -68,4 +70,24 @@ test('berth serve --cri: ContainerStats and PodSandboxStats of a CNI pod (its et
   const p = (await rt.PodSandboxStats({ pod_sandbox_id: pod })).stats;
   assert.equal(p.linux.network.default_interface.name, 'eth0');
   assert.deepEqual(p.linux.containers.map((c: any) => c.attributes.id), [ctr]);
+});
+
+test('berth serve --cri: a daemon stop ends GetContainerEvents streams cleanly (no forced shutdown)', async () => {
+  const { RuntimeService } = loadCriServices();
+  const raw = new RuntimeService(`unix://${join(base, 'cri.sock')}`, credentials.createInsecure()) as any;
+  try {
+    const c = raw.GetContainerEvents({});
+    const ended = new Promise<string>((resolve) => {
+      c.on('end', () => resolve('end'));
+      c.on('error', (e: any) => resolve(`error ${e.code}`));
+    });
+    c.on('data', () => undefined);
+    await new Promise((res) => setTimeout(res, 300));
+    const t0 = Date.now();
+    await d.restart();
+    assert.equal(await ended, 'end');
+    assert.ok(Date.now() - t0 < 30_000);
+    // the restarted daemon serves the CRI again
+    assert.equal((await rt.ContainerStatus({ container_id: ctr })).status.id, ctr);
+  } finally { raw.close(); }
 });
