@@ -147,7 +147,7 @@ const CRI_CODES = [
 ] as const;
 /** the CRI streaming server (exec, attach, port-forward) and stats */
 const CRI_STREAM_CODES = [
-  'ERR_CRI_STREAM',
+  'ERR_CRI_PORT_FORWARD', 'ERR_CRI_STREAM', 'ERR_CRI_STREAM_BUSY',
 ] as const;
 /** kube generate / play (src/kube) */
 const KUBE_CODES = [

@@ -19,6 +19,7 @@ import { imageHandlers } from './image-service.js';
 import { loadCriServices } from './proto-load.js';
 import { runtimeHandlers } from './runtime-service.js';
 import { SandboxManager } from './sandboxes.js';
+import { startCriStreaming } from './streaming-wiring.js';
 
 export interface CriServerOptions {
   socket: string;
@@ -69,7 +70,10 @@ export async function startCriServer(ctx: CriContext, opts: CriServerOptions): P
     try { if (c.logPath && ctx.engine.containers.inspect(c.id).State?.Running) logs.follow(c.id, c.logPath, Date.now() / 1000); } catch { /* gone */ }
   }
   let runtimeVersion = ctx.engine.defaultRuntime;
+  // the streaming server (exec, attach, port-forward URLs), stats and events: src/cri/streaming-wiring.ts
+  const streaming = await startCriStreaming(services);
   const runtime: GrpcHandlers = {
+    ...streaming.handlers(services),
     ...Object.assign({}, ...(opts.extraRuntimeHandlers ?? EXTRA_RUNTIME_HANDLER_SETS).map((f) => f(services))),
     ...runtimeHandlers({ sandboxes, containers, cni, runtimeVersion, handlers: Object.keys(ctx.engine.runtimes) }),
   };
@@ -95,6 +99,7 @@ export async function startCriServer(ctx: CriContext, opts: CriServerOptions): P
     socket: opts.socket, services,
     close: () => new Promise<void>((resolve) => {
       logs.close();
+      void streaming.close();
       server.tryShutdown(() => { try { unlinkSync(opts.socket); } catch { /* gone */ } resolve(); });
       setTimeout(() => { server.forceShutdown(); resolve(); }, 2000).unref();
     }),
