@@ -14,7 +14,6 @@ import { ContainerService } from './containers.js';
 import type { CriContext, GrpcHandlers } from './context.js';
 import { CriLogs } from './cri-log.js';
 import { CriStore } from './cri-store.js';
-import { EXTRA_RUNTIME_HANDLER_SETS } from './handler-sets.js';
 import { imageHandlers } from './image-service.js';
 import { loadCriServices } from './proto-load.js';
 import { runtimeHandlers } from './runtime-service.js';
@@ -25,8 +24,6 @@ export interface CriServerOptions {
   socket: string;
   cniConfDir?: string;
   cniBinDirs?: string[];
-  /** RuntimeService handler sets beyond the lifecycle (default: handler-sets.ts, where streaming, stats and events are merged in) */
-  extraRuntimeHandlers?: Array<(services: CriServices) => GrpcHandlers>;
 }
 
 /** What other handler sets may use. */
@@ -74,7 +71,6 @@ export async function startCriServer(ctx: CriContext, opts: CriServerOptions): P
   const streaming = await startCriStreaming(services);
   const runtime: GrpcHandlers = {
     ...streaming.handlers(services),
-    ...Object.assign({}, ...(opts.extraRuntimeHandlers ?? EXTRA_RUNTIME_HANDLER_SETS).map((f) => f(services))),
     ...runtimeHandlers({ sandboxes, containers, cni, runtimeVersion, handlers: Object.keys(ctx.engine.runtimes) }),
   };
   const server = new Server();
