@@ -10,7 +10,7 @@ import { BerthError, InstallError } from '../common/errors.js';
 import { installErrorOf } from '../common/install-check.js';
 import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
 import { normalizeFlagForms, targetCommand } from './flag-forms.js';
-import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
+import { CliContext, ExitError, formatError, PartialFailure, type GlobalOptions } from './context.js';
 import { DaemonError, type EngineClient } from '../client/engine-client.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
@@ -28,6 +28,7 @@ import { registerScanCommands } from './commands/scan.js';
 import { registerLintCommands } from './commands/lint.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerSignCommands } from './commands/sign.js';
+import { registerContextCommands } from './commands/context.js';
 
 const GROUPS = new Set(['container', 'image', 'system', 'completion']);
 
@@ -69,6 +70,16 @@ function globalValue(globals: string[], names: string[]): string | undefined {
   return v;
 }
 
+/**
+ * The global options every client command honours. --config names the docker config directory
+ * (contexts, credentials, output formats) for everything that reads it, as DOCKER_CONFIG does.
+ */
+function cliGlobals(globals: string[]): GlobalOptions {
+  const config = globalValue(globals, ['--config']);
+  if (config) process.env.DOCKER_CONFIG = config;
+  return { host: globalValue(globals, ['-H', '--host']), logLevel: globalValue(globals, ['-l', '--log-level']), context: globalValue(globals, ['-c', '--context']) };
+}
+
 type Groups = { container: Command; image: Command; system: Command };
 
 /**
@@ -100,6 +111,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'lint', commands: ['lint'], register: (p, ctx) => registerLintCommands(p, ctx) },
   { name: 'audit', commands: ['audit'], register: (p, ctx) => registerAuditCommands(p, ctx) },
   { name: 'sign', commands: ['sign', 'verify', 'key'], register: (p, ctx) => registerSignCommands(p, ctx) },
+  { name: 'context', commands: ['context'], register: (p, ctx) => registerContextCommands(p, ctx) },
 ];
 
 /** The registrars that define the command at `path`; all of them when the path is not in the table. */
@@ -121,6 +133,8 @@ export function buildProgram(ctx: CliContext, only?: string[]): Command {
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .option('-H, --host <host>', 'Daemon socket to connect to (unix:///path)')
+    .option('-c, --context <string>', 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "berth context use")')
+    .option('--config <string>', 'Location of client config files (contexts, credentials)')
     .option('-l, --log-level <level>', 'Set the logging level ("debug", "info", "warn", "error", "fatal")', 'info')
     .option('-D, --debug', 'Enable debug mode')
     .option('-v, --version', 'Print version information and quit');
@@ -245,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`berth version ${berthVersion()}\n`);
     return 0;
   }
-  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) });
+  const ctx = new CliContext(cliGlobals(scan.globals));
   // a command's own registrars only, unless help is asked for (the help lists every command)
   const wantsHelp = scan.rest.includes('--help') || scan.rest.includes('-h') || scan.commandPath[0] === 'help';
   const program = buildProgram(ctx, scan.commandPath.length > 0 && !wantsHelp ? scan.commandPath : undefined);
@@ -273,7 +287,7 @@ export async function main(argv: string[]): Promise<number> {
  */
 async function runComposeCommand(scan: PreScan): Promise<number> {
   const mod = await loadCompose();
-  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) }, mod.EngineClient);
+  const ctx = new CliContext(cliGlobals(scan.globals), mod.EngineClient);
   return mod.runCompose(scan.rest.slice(1), {
     client: () => ctx.client(), env: process.env, cwd: process.cwd(),
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, commandName: 'berth compose',
