@@ -42,17 +42,17 @@ export function defaultHost(env: NodeJS.ProcessEnv = process.env): { socket: str
  * socket above ("default" context). -H with --context is docker's error. A context's socket is
  * started only when it is the one berth would start anyway (the user's own default engine).
  */
-export function resolveHost(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, context?: string): { socket: string; autostart: boolean; context: string } {
+export function resolveHost(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, context?: string): { socket: string; autostart: boolean } {
   const allowed = env.BERTH_NO_AUTOSTART !== '1';
   const store = DockerContextStore.fromEnv(env);
   const name = resolveContextName({ host: explicit, context, env, store });
-  if (explicit) return { socket: socketFromHost(explicit), autostart: allowed, context: name };
-  if (name === DEFAULT_CONTEXT) return { ...defaultHost(env), context: name };
+  if (explicit) return { socket: socketFromHost(explicit), autostart: allowed };
+  if (name === DEFAULT_CONTEXT) return defaultHost(env);
   // docker's words for a context that is not there (its `context rm` and compose plugin say the same)
   if (!store.exists(name)) throw new ContextError(`context "${name}" does not exist`, 'ERR_CONTEXT_NOT_FOUND', 404);
   const socket = contextSocket(name, contextDockerHost(store, name));
   const own = env.BERTH_RUN_ROOT ? join(env.BERTH_RUN_ROOT, 'berth.sock') : defaultSocket(env);
-  return { socket, autostart: allowed && socket === own, context: name };
+  return { socket, autostart: allowed && socket === own };
 }
 
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }

@@ -39,7 +39,7 @@ export interface ContextMetadata {
 export type TlsMaterial = Record<string, Record<string, Buffer>>;
 
 export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_CONFIG || join(homedir(), '.docker');
+  return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
 }
 
 /** The directory name of a context: the hex sha256 of its name (docker/cli's contextdirOf). */

@@ -75,11 +75,11 @@ test('resolveHost: a context names the socket; a missing one is docker\'s "does 
   store.write({ Name: 'other', Metadata: {}, Endpoints: { docker: { Host: 'unix:///srv/other.sock', SkipTLSVerify: false } } });
   store.write({ Name: 'tcp', Metadata: {}, Endpoints: { docker: { Host: 'tcp://10.0.0.1:2376', SkipTLSVerify: false } } });
   const env = { ...s.env, BERTH_NO_AUTOSTART: '0' };
-  assert.deepEqual(resolveHost(undefined, env), { socket: join(s.runRoot, 'berth.sock'), autostart: true, context: 'default' });
-  assert.deepEqual(resolveHost(undefined, env, 'other'), { socket: '/srv/other.sock', autostart: false, context: 'other' });
+  assert.deepEqual(resolveHost(undefined, env), { socket: join(s.runRoot, 'berth.sock'), autostart: true });
+  assert.deepEqual(resolveHost(undefined, env, 'other'), { socket: '/srv/other.sock', autostart: false });
   // berth's own socket through a context may still be started; someone else's never
-  assert.deepEqual(resolveHost(undefined, env, 'mine'), { socket: join(s.runRoot, 'berth.sock'), autostart: true, context: 'mine' });
-  assert.deepEqual(resolveHost(undefined, { ...env, DOCKER_CONTEXT: 'other' }), { socket: '/srv/other.sock', autostart: false, context: 'other' });
+  assert.deepEqual(resolveHost(undefined, env, 'mine'), { socket: join(s.runRoot, 'berth.sock'), autostart: true });
+  assert.deepEqual(resolveHost(undefined, { ...env, DOCKER_CONTEXT: 'other' }), { socket: '/srv/other.sock', autostart: false });
   assert.equal(resolveHost('unix:///explicit.sock', { ...env, DOCKER_CONTEXT: 'other' }).socket, '/explicit.sock');
   assert.equal(resolveHost(undefined, { ...env, DOCKER_CONTEXT: 'other', DOCKER_HOST: 'unix:///dh.sock' }).socket, '/dh.sock');
   assert.throws(() => resolveHost(undefined, env, 'nope'), (e: any) => e.code === 'ERR_CONTEXT_NOT_FOUND' && e.message === 'context "nope" does not exist');
