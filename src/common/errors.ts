@@ -139,7 +139,7 @@ const ROOTLESS_NET_CODES = [
 ] as const;
 /** docker contexts (~/.docker/contexts) */
 const CONTEXT_CODES = [
-  'ERR_CONTEXT_NOT_FOUND', 'ERR_CONTEXT_EXISTS', 'ERR_CONTEXT_INVALID', 'ERR_CONTEXT_IN_USE', 'ERR_CONTEXT_CONFLICT',
+  'ERR_CONTEXT_NOT_FOUND', 'ERR_CONTEXT_EXISTS', 'ERR_CONTEXT_INVALID', 'ERR_CONTEXT_CONFLICT',
   'ERR_CONTEXT_ENDPOINT', 'ERR_CONTEXT_STORE',
 ] as const;
 /** the CRI runtime and image services (src/cri) */
