@@ -271,13 +271,21 @@ export async function main(argv: string[]): Promise<number> {
     findCommand(program, scan.commandPath).outputHelp();
     return 0;
   }
+  // errors name the command that was run ("berth context rm"), however deep
+  let errorPath = scan.commandPath;
   try {
     const { cmd, start } = targetCommand(program, scan.rest);
+    if (cmd !== program) errorPath = commandName(cmd).split(' ').slice(1);
+    // a group given alone (`berth context`, `berth volume`) prints its help, as docker does
+    if (cmd !== program && start === scan.rest.length && cmd.commands.length > 0 && !(cmd as unknown as { _actionHandler?: unknown })._actionHandler) {
+      cmd.outputHelp();
+      return 0;
+    }
     const args = [...scan.globals, ...scan.rest.slice(0, start), ...normalizeFlagForms(cmd, scan.rest.slice(start))];
     await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (e) {
-    return reportError(program, scan.commandPath, e);
+    return reportError(program, errorPath, e);
   }
 }
 
