@@ -186,6 +186,12 @@ test('berth context: create, ls, use, show, inspect, update, rm round trips and 
   assert.equal(JSON.parse(readFileSync(join(s.config, 'config.json'), 'utf8')).currentContext, undefined);
   assert.equal((await ok(berth(s, ['context', 'show']), 'show')).stdout, 'default\n');
 
+  // --config names another config directory for one command, as DOCKER_CONFIG does
+  const other = join(s.dir, 'other-config');
+  await ok(berth(s, ['--config', other, 'context', 'create', 'elsewhere', '--docker', 'host=unix:///tmp/e.sock']), 'create --config');
+  assert.equal((await ok(berth(s, ['--config', other, 'context', 'ls', '-q']), 'ls --config')).stdout, 'default\nelsewhere\n');
+  assert.doesNotMatch((await ok(berth(s, ['context', 'ls', '-q']), 'ls')).stdout, /elsewhere/);
+
   // a real command through a context that is not there fails before any connection
   r = await berth(s, ['--context', 'gone', 'ps']);
   assert.deepEqual([r.code, r.stderr], [1, 'context "gone" does not exist\n']);
