@@ -266,6 +266,13 @@ test('interop: the docker CLI and berth share one store, both ways, byte for byt
   // the archive holds what docker's holds, entry for entry
   const list = (f: string) => spawnSync('tar', ['tvf', f], { encoding: 'utf8' }).stdout;
   assert.equal(list(fromBerth), list(fromDocker));
+  // the built-in context exports too (its endpoint), and imports as a named copy in both tools
+  const defTar = join(s.dir, 'default.tar');
+  await ok(docker(s, ['context', 'export', 'default', defTar], same), 'docker export default');
+  const defBerth = join(s.dir, 'default-berth.tar');
+  await ok(berth(s, ['context', 'export', 'default', defBerth], same), 'berth export default');
+  assert.equal(list(defBerth), list(defTar));
+  assert.equal(spawnSync('tar', ['xOf', defBerth, 'meta.json'], { encoding: 'utf8' }).stdout, spawnSync('tar', ['xOf', defTar, 'meta.json'], { encoding: 'utf8' }).stdout);
   // and through a pipe
   const piped = await ok(berth(s, ['context', 'export', 'x9', '-']), 'export -');
   assert.ok(piped.stdout.startsWith('meta.json'));

@@ -277,9 +277,10 @@ export function registerContextCommands(program: Command, ctx: CliContext): void
     .argument('<context>').argument('[file]')
     .action(async (name: string, file: string | undefined) => {
       const s = store();
-      if (name === DEFAULT_CONTEXT) throw new ContextError(`context "${name}" cannot be exported`, 'ERR_CONTEXT_INVALID');
-      const meta = s.read(name);
-      const data = await exportContext(meta, s.readTls(name));
+      // the built-in context exports as the docker CLI exports it: its endpoint, no description
+      const data = name === DEFAULT_CONTEXT
+        ? await exportContext({ ...defaultContext(), Metadata: {} }, {})
+        : await exportContext(s.read(name), s.readTls(name));
       if (file === '-') { process.stdout.write(data); return; }
       const path = file ?? `${name}.dockercontext`;
       writeFileSync(path, data, { mode: 0o600 });
