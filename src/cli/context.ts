@@ -16,7 +16,7 @@ export class PartialFailure extends BerthError {
   constructor(messages: string[]) { super(messages.join('\n'), { code: 'ERR_PARTIAL', exitCode: 1 }); }
 }
 
-export interface GlobalOptions { host?: string; logLevel?: string }
+export interface GlobalOptions { host?: string; logLevel?: string; /** -c/--context */ context?: string }
 
 export class CliContext {
   private clientPromise: Promise<EngineClient> | null = null;
@@ -26,7 +26,7 @@ export class CliContext {
   client(): Promise<EngineClient> {
     if (!this.clientPromise) {
       this.clientPromise = (async () => {
-        const { socket, autostart } = resolveHost(this.globals.host);
+        const { socket, autostart } = resolveHost(this.globals.host, process.env, this.globals.context);
         return connectingClient(socket, autostart, this.clientClass);
       })();
     }

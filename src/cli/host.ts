@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../common/errors.js';
 import { ConnectError, EngineClient } from '../client/engine-client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
-import { defaultSocket } from '../rootless/paths.js';
+import { defaultSocket, isRootlessUser } from '../rootless/paths.js';
+import { ContextError, contextDockerHost, contextSocket, DEFAULT_CONTEXT, DockerContextStore, resolveContextName } from '../client/docker-contexts.js';
 
 
 /** -H value → socket path. Accepts unix:///path and a bare path; other schemes are not supported. */
@@ -20,19 +21,38 @@ export function socketFromHost(host: string): string {
   throw new UsageError(`invalid host '${host}': expected unix:///path/to/socket`);
 }
 
-/** -H, then $BERTH_HOST, then $DOCKER_HOST (if unix://), then $BERTH_RUN_ROOT/berth.sock, then /run/berth/berth.sock for root
- * or $XDG_RUNTIME_DIR/berth.sock for any other user (their rootless engine). */
 /**
+ * The engine's socket when no context names one ("default" context): $BERTH_HOST, then $DOCKER_HOST
+ * (if unix://), then $BERTH_RUN_ROOT/berth.sock, then /run/berth/berth.sock for root or
+ * $XDG_RUNTIME_DIR/berth.sock for any other user (their rootless engine).
  * A socket named by -H or BERTH_HOST is ours to start; one taken from DOCKER_HOST belongs to some
  * other engine, so we never start berth there. BERTH_NO_AUTOSTART=1 turns autostart off.
  */
-export function resolveHost(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): { socket: string; autostart: boolean } {
+export function defaultHost(env: NodeJS.ProcessEnv = process.env): { socket: string; autostart: boolean } {
   const allowed = env.BERTH_NO_AUTOSTART !== '1';
-  if (explicit) return { socket: socketFromHost(explicit), autostart: allowed };
   if (env.BERTH_HOST) return { socket: socketFromHost(env.BERTH_HOST), autostart: allowed };
   if (env.DOCKER_HOST && env.DOCKER_HOST.startsWith('unix://')) return { socket: socketFromHost(env.DOCKER_HOST), autostart: false };
   if (env.BERTH_RUN_ROOT) return { socket: join(env.BERTH_RUN_ROOT, 'berth.sock'), autostart: allowed };
   return { socket: defaultSocket(env), autostart: allowed };
+}
+
+/**
+ * Which engine a command talks to, by the docker CLI's precedence: -H, else --context, else
+ * BERTH_HOST/DOCKER_HOST, else DOCKER_CONTEXT, else config.json's currentContext, else the default
+ * socket above ("default" context). -H with --context is docker's error. A context's socket is
+ * started only when it is the one berth would start anyway (the user's own default engine).
+ */
+export function resolveHost(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, context?: string): { socket: string; autostart: boolean } {
+  const allowed = env.BERTH_NO_AUTOSTART !== '1';
+  const store = DockerContextStore.fromEnv(env);
+  const name = resolveContextName({ host: explicit, context, env, store });
+  if (explicit) return { socket: socketFromHost(explicit), autostart: allowed };
+  if (name === DEFAULT_CONTEXT) return defaultHost(env);
+  // docker's words for a context that is not there (its `context rm` and compose plugin say the same)
+  if (!store.exists(name)) throw new ContextError(`context "${name}" does not exist`, 'ERR_CONTEXT_NOT_FOUND', 404);
+  const socket = contextSocket(name, contextDockerHost(store, name));
+  const own = env.BERTH_RUN_ROOT ? join(env.BERTH_RUN_ROOT, 'berth.sock') : defaultSocket(env);
+  return { socket, autostart: allowed && socket === own };
 }
 
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
@@ -58,7 +78,9 @@ export async function startDaemon(client: EngineClient, socket: string, opts: { 
   const logPath = join(runRoot, 'berth.log');
   const fd = openSync(logPath, 'a');
   const logStart = fstatSync(fd).size;
-  const env = { ...process.env, BERTH_RUN_ROOT: process.env.BERTH_RUN_ROOT ?? runRoot };
+  // a user's own engine at $XDG_RUNTIME_DIR/berth.sock keeps its run root in $XDG_RUNTIME_DIR/berth, not beside the socket
+  const ownRootless = isRootlessUser() && socket === defaultSocket(process.env);
+  const env = ownRootless ? { ...process.env } : { ...process.env, BERTH_RUN_ROOT: process.env.BERTH_RUN_ROOT ?? runRoot };
   let child;
   try {
     child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, cliMainPath(), 'serve', '-H', `unix://${socket}`], { detached: true, stdio: ['ignore', fd, fd], env });

@@ -10,7 +10,7 @@ import { BerthError, InstallError } from '../common/errors.js';
 import { installErrorOf } from '../common/install-check.js';
 import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
 import { normalizeFlagForms, targetCommand } from './flag-forms.js';
-import { CliContext, ExitError, formatError, PartialFailure } from './context.js';
+import { CliContext, ExitError, formatError, PartialFailure, type GlobalOptions } from './context.js';
 import { DaemonError, type EngineClient } from '../client/engine-client.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
@@ -29,6 +29,7 @@ import { registerLintCommands } from './commands/lint.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerSignCommands } from './commands/sign.js';
 import { registerUiCommands } from './commands/ui.js';
+import { registerContextCommands } from './commands/context.js';
 
 const GROUPS = new Set(['container', 'image', 'system', 'completion']);
 
@@ -70,6 +71,16 @@ function globalValue(globals: string[], names: string[]): string | undefined {
   return v;
 }
 
+/**
+ * The global options every client command honours. --config names the docker config directory
+ * (contexts, credentials, output formats) for everything that reads it, as DOCKER_CONFIG does.
+ */
+function cliGlobals(globals: string[]): GlobalOptions {
+  const config = globalValue(globals, ['--config']);
+  if (config) process.env.DOCKER_CONFIG = config;
+  return { host: globalValue(globals, ['-H', '--host']), logLevel: globalValue(globals, ['-l', '--log-level']), context: globalValue(globals, ['-c', '--context']) };
+}
+
 type Groups = { container: Command; image: Command; system: Command };
 
 /**
@@ -102,6 +113,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'audit', commands: ['audit'], register: (p, ctx) => registerAuditCommands(p, ctx) },
   { name: 'sign', commands: ['sign', 'verify', 'key'], register: (p, ctx) => registerSignCommands(p, ctx) },
   { name: 'ui', commands: ['ui'], register: (p, ctx) => registerUiCommands(p, ctx) },
+  { name: 'context', commands: ['context'], register: (p, ctx) => registerContextCommands(p, ctx) },
 ];
 
 /** The registrars that define the command at `path`; all of them when the path is not in the table. */
@@ -123,6 +135,8 @@ export function buildProgram(ctx: CliContext, only?: string[]): Command {
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .option('-H, --host <host>', 'Daemon socket to connect to (unix:///path)')
+    .option('-c, --context <string>', 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "berth context use")')
+    .option('--config <string>', 'Location of client config files (contexts, credentials)')
     .option('-l, --log-level <level>', 'Set the logging level ("debug", "info", "warn", "error", "fatal")', 'info')
     .option('-D, --debug', 'Enable debug mode')
     .option('-v, --version', 'Print version information and quit');
@@ -247,7 +261,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`berth version ${berthVersion()}\n`);
     return 0;
   }
-  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) });
+  const ctx = new CliContext(cliGlobals(scan.globals));
   // a command's own registrars only, unless help is asked for (the help lists every command)
   const wantsHelp = scan.rest.includes('--help') || scan.rest.includes('-h') || scan.commandPath[0] === 'help';
   const program = buildProgram(ctx, scan.commandPath.length > 0 && !wantsHelp ? scan.commandPath : undefined);
@@ -259,13 +273,21 @@ export async function main(argv: string[]): Promise<number> {
     findCommand(program, scan.commandPath).outputHelp();
     return 0;
   }
+  // errors name the command that was run ("berth context rm"), however deep
+  let errorPath = scan.commandPath;
   try {
     const { cmd, start } = targetCommand(program, scan.rest);
+    if (cmd !== program) errorPath = commandName(cmd).split(' ').slice(1);
+    // a group given alone (`berth context`, `berth volume`) prints its help, as docker does
+    if (cmd !== program && start === scan.rest.length && cmd.commands.length > 0 && !(cmd as unknown as { _actionHandler?: unknown })._actionHandler) {
+      cmd.outputHelp();
+      return 0;
+    }
     const args = [...scan.globals, ...scan.rest.slice(0, start), ...normalizeFlagForms(cmd, scan.rest.slice(start))];
     await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (e) {
-    return reportError(program, scan.commandPath, e);
+    return reportError(program, errorPath, e);
   }
 }
 
@@ -275,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
  */
 async function runComposeCommand(scan: PreScan): Promise<number> {
   const mod = await loadCompose();
-  const ctx = new CliContext({ host: globalValue(scan.globals, ['-H', '--host']), logLevel: globalValue(scan.globals, ['-l', '--log-level']) }, mod.EngineClient);
+  const ctx = new CliContext(cliGlobals(scan.globals), mod.EngineClient);
   return mod.runCompose(scan.rest.slice(1), {
     client: () => ctx.client(), env: process.env, cwd: process.cwd(),
     stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, commandName: 'berth compose',

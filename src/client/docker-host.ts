@@ -5,11 +5,11 @@
  * $DOCKER_CONFIG/contexts/meta/<sha256 of the name>/meta.json. berth's docker CLI plugin runs with
  * what the docker CLI gave it: the flags before `compose`, its environment and its config.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '../common/errors.js';
+import { ContextError, contextDockerHost, DockerContextStore } from './docker-contexts.js';
 
 export const DOCKER_DEFAULT_HOST = 'unix:///var/run/docker.sock';
 
@@ -59,16 +59,9 @@ function currentContext(dir: string): string | undefined {
   }
 }
 
-/** The docker endpoint of a named context, from its meta.json. */
+/** The docker endpoint of a named context, from its meta.json (the store `berth context` writes). */
 export function contextHost(dir: string, name: string): string {
-  const id = createHash('sha256').update(name).digest('hex');
-  const path = join(dir, 'contexts', 'meta', id, 'meta.json');
-  let meta: { Endpoints?: { docker?: { Host?: string } } };
-  try { meta = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw contextError(`context "${name}" does not exist`);
-    throw contextError(`context "${name}": cannot read ${path}: ${(e as Error).message}`);
-  }
-  const host = meta.Endpoints?.docker?.Host;
-  if (!host) throw contextError(`context "${name}" has no docker endpoint`);
-  return host;
+  const store = new DockerContextStore(dir);
+  if (!store.exists(name)) throw new ContextError(`context "${name}" does not exist`, 'ERR_CONTEXT_NOT_FOUND', 404);
+  return contextDockerHost(store, name);
 }

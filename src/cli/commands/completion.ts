@@ -34,7 +34,7 @@ export function registerCompletionCommands(program: Command, ctx: CliContext, wh
     .argument('<kind>')
     .action(async (kind: string) => {
       if (!(OBJECT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown completion kind "${kind}" (${OBJECT_KINDS.join(', ')})`);
-      const client = connectingClient(resolveHost(ctx.globals.host).socket, false);
+      const client = connectingClient(resolveHost(ctx.globals.host, process.env, ctx.globals.context).socket, false);
       const want = (k: string) => kind === k || kind === 'objects';
       const names: string[] = [];
       if (want('containers')) {
