@@ -169,6 +169,12 @@ test('pull an image from berth\'s registry and watch the per-layer progress', as
     await dash.shot(page, 'images-pull');
     await page.getByTestId('image-list').getByRole('link', { name: ref }).click();
     await page.getByTestId('history').waitFor();
+    // berth's own SBOM and scan endpoints, from the page
+    await page.getByRole('button', { name: 'Make the SBOM' }).click();
+    await page.getByTestId('sbom').or(page.getByText(/^No packages found/)).first().waitFor({ timeout: 60_000 });
+    // this daemon has no advisory database: the engine refuses to scan against nothing, and the page says so
+    await page.getByRole('button', { name: 'Scan', exact: true }).click();
+    await page.getByTestId('error-bar').getByText(/scan: the vulnerability database is empty/).waitFor({ timeout: 60_000 });
     await dash.shot(page, 'image-detail');
     // back as busybox for what follows
     await dash.d.ok(['tag', ref, 'busybox']);

@@ -3,12 +3,14 @@ import type { ComponentChildren } from 'preact';
 import { engine } from '../api.ts';
 import { usePoll } from '../components/hooks.ts';
 import { Logs } from '../components/logs.tsx';
-import { Stats } from '../components/stats.tsx';
-import { Shell } from '../components/terminal.tsx';
+import { lazyView } from '../components/lazy.tsx';
 import { ActionButton, Empty, KeyValues, LoadError, Section } from '../components/ui.tsx';
 import { go, href } from '../router.ts';
 import type { ContainerInspect } from '../types.ts';
 import { removeContainer, restartContainer, startContainer, stopContainer } from './containers.tsx';
+
+const Stats = lazyView(() => import('../components/stats.tsx').then((m) => m.Stats));
+const Shell = lazyView(() => import('../components/terminal.tsx').then((m) => m.Shell));
 
 const TABS: Array<[string, string]> = [['inspect', 'Overview'], ['logs', 'Logs'], ['terminal', 'Terminal'], ['stats', 'Stats'], ['top', 'Processes'], ['diff', 'Changes']];
 

@@ -7,6 +7,7 @@ import { ago, bytes, shortId } from '../format.ts';
 import { href } from '../router.ts';
 import { jsonLines } from '../streams.ts';
 import type { HistoryItem, ImageSummary } from '../types.ts';
+import { splitRef } from '../parse.ts';
 
 export function ImagesPage() {
   const { data, error, reload } = usePoll((signal) => engine<ImageSummary[]>('GET', '/images/json', { signal }), 5000);
@@ -40,15 +41,6 @@ export function ImagesPage() {
 
 interface Progress { id?: string; status?: string; progress?: string; progressDetail?: { current?: number; total?: number }; error?: string; errorDetail?: { message?: string } }
 interface Layer { id: string; status: string; current?: number; total?: number }
-
-/** `fromImage` and `tag` as the Engine API takes them: the tag after the last colon past the last slash. */
-export function splitRef(ref: string): { fromImage: string; tag?: string } {
-  const at = ref.indexOf('@');
-  if (at >= 0) return { fromImage: ref };
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? { fromImage: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { fromImage: ref, tag: 'latest' };
-}
 
 function Pull(props: { onDone: () => void }) {
   const [ref, setRef] = useState('');
