@@ -70,6 +70,8 @@ test('run a container from the page and see it running', async () => {
   await page.locator('tr[data-name=web-demo][data-state=running]').waitFor();
   cid = (await dash.d.ok(['inspect', '-f', '{{.Id}}', 'web-demo'])).trim();
   assert.match(cid, /^[a-f0-9]{64}$/);
+  // live CPU and memory in the list
+  await page.locator('tr[data-name=web-demo] [data-testid=mem]').getByText(/\d( \w)?B$/).waitFor();
   await dash.shot(page, 'containers');
 });
 
@@ -191,10 +193,31 @@ test('networks, volumes, compose projects, events and system pages', async () =>
   await dash.d.ok(['run', '-d', '--name', 'shop-db-1', '--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=db', 'busybox', 'sh', '-c', STOPPABLE]);
   await page.goto(`${dash.url}/#/networks`);
   await page.getByTestId('network-list').locator('tr', { hasText: 'ui-net' }).getByRole('link', { name: 'shop-web-1' }).waitFor();
+  // create and remove from the page
+  const netForm = page.getByRole('form', { name: 'Create a network' });
+  await netForm.getByLabel('Name').fill('made-on-page');
+  await netForm.getByLabel('Subnet').fill('10.89.7.0/24');
+  await netForm.getByRole('button', { name: 'Create' }).click();
+  const madeNet = page.getByTestId('network-list').locator('tr', { hasText: 'made-on-page' });
+  await madeNet.getByText('10.89.7.0/24').waitFor();
   await dash.shot(page, 'networks');
+  await madeNet.getByRole('button', { name: 'Remove' }).click();
+  await madeNet.waitFor({ state: 'detached' });
+  assert.equal((await dash.d.api('GET', '/networks/made-on-page')).status, 404);
   await page.goto(`${dash.url}/#/volumes`);
   await page.getByTestId('volume-list').locator('tr', { hasText: 'ui-data' }).getByRole('link', { name: 'shop-web-1' }).waitFor();
+  const volForm = page.getByRole('form', { name: 'Create a volume' });
+  await volForm.getByLabel('Name').fill('vol-made-on-page');
+  await volForm.getByRole('button', { name: 'Create' }).click();
+  const madeVol = page.getByTestId('volume-list').locator('tr', { hasText: 'vol-made-on-page' });
+  await madeVol.waitFor();
   await dash.shot(page, 'volumes');
+  await madeVol.getByRole('button', { name: 'Remove' }).click();
+  await madeVol.waitFor({ state: 'detached' });
+  // a volume in use cannot go: the engine's refusal is shown
+  await page.getByTestId('volume-list').locator('tr', { hasText: 'ui-data' }).getByRole('button', { name: 'Remove' }).click();
+  await page.getByTestId('error-bar').getByText(/remove volume ui-data: .*in use/i).waitFor();
+  await page.getByRole('button', { name: 'Dismiss the error' }).click();
   await page.goto(`${dash.url}/#/compose`);
   const shop = page.getByRole('article', { name: 'Project shop' });
   await shop.getByText('2/2 running').waitFor();
@@ -219,6 +242,17 @@ test('phone-sized and dark', async () => {
   await phone.locator('tr[data-name=shop-web-1]').waitFor();
   // no horizontal scrolling of the page itself
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
+  // every control has a name a screen reader can say
+  const unnamed = await phone.evaluate(() => [...document.querySelectorAll('input, select, button, a')].filter((el) => {
+    const e = el as HTMLInputElement;
+    return !((e.labels?.length ?? 0) > 0 || e.getAttribute('aria-label') || (e.textContent ?? '').trim());
+  }).map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  // the keyboard reaches the pages: the first Tab lands on the skip link, then the page links
+  await phone.keyboard.press('Tab');
+  assert.equal(await phone.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  await phone.keyboard.press('Tab');
+  assert.equal(await phone.evaluate(() => document.activeElement?.textContent), 'Containers');
   await dash.shot(phone, 'containers-phone');
   await phone.context().close();
   const dark = await dash.page({ dark: true });

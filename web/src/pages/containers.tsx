@@ -1,11 +1,12 @@
 /** Containers: the list with filters and bulk actions, and a form to run a new one. */
-import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { act, engine } from '../api.ts';
 import { usePoll } from '../components/hooks.ts';
 import { ActionButton, Empty, LoadError, Section } from '../components/ui.tsx';
-import { ago, name, shortId } from '../format.ts';
+import { ago, bytes, name, shortId } from '../format.ts';
 import { href } from '../router.ts';
-import type { ContainerSummary } from '../types.ts';
+import type { ContainerSummary, StatsSample } from '../types.ts';
+import { cpuPercent, memUsed } from '../usage.ts';
 import { parsePorts, splitCommand } from '../parse.ts';
 
 export async function startContainer(id: string): Promise<void> { await engine('POST', `/containers/${id}/start`); }
@@ -14,6 +15,45 @@ export async function restartContainer(id: string): Promise<void> { await engine
 export async function removeContainer(id: string): Promise<void> { await engine('DELETE', `/containers/${id}`, { query: { force: 1 } }); }
 
 let measured = false;
+
+/** how many running containers of the list get live CPU and memory (each one a stats request per round) */
+const LIVE_MAX = 50;
+const LIVE_EVERY_MS = 5000;
+
+/**
+ * Live CPU and memory for the running containers in view: one non-streaming stats request each, a few at
+ * a time, every 5 s. Bounded (LIVE_MAX), so a host with hundreds of containers does not flood the daemon.
+ */
+function useLiveUsage(ids: string[]): Map<string, { cpu: number; mem: number }> {
+  const [usage, setUsage] = useState(new Map<string, { cpu: number; mem: number }>());
+  const key = ids.slice(0, LIVE_MAX).join(',');
+  useEffect(() => {
+    const chosen = key ? key.split(',') : [];
+    if (!chosen.length) return;
+    const ac = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const round = async () => {
+      const next = new Map<string, { cpu: number; mem: number }>();
+      let i = 0;
+      const worker = async () => {
+        while (i < chosen.length && !ac.signal.aborted) {
+          const id = chosen[i++]!;
+          try {
+            const s = await engine<StatsSample>('GET', `/containers/${id}/stats`, { query: { stream: 0 }, signal: ac.signal });
+            next.set(id, { cpu: cpuPercent(s), mem: memUsed(s) });
+          } catch { /* gone meanwhile, or stopped */ }
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      if (ac.signal.aborted) return;
+      setUsage(next);
+      timer = setTimeout(() => { void round(); }, LIVE_EVERY_MS);
+    };
+    void round();
+    return () => { ac.abort(); if (timer) clearTimeout(timer); };
+  }, [key]);
+  return usage;
+}
 
 export function ContainersPage() {
   const { data, error, reload } = usePoll((signal) => engine<ContainerSummary[]>('GET', '/containers/json', { query: { all: 1 }, signal }), 3000);
@@ -31,6 +71,7 @@ export function ContainersPage() {
     if (data && !measured) { measured = true; performance.mark('berth:containers-rendered', { detail: { count: data.length } }); }
   }, [data]);
   const chosen = list.filter((c) => selected.has(c.Id));
+  const usage = useLiveUsage(list.filter((c) => c.State === 'running').map((c) => c.Id));
   const bulk = async (what: string, fn: (id: string) => Promise<void>) => {
     for (const c of chosen) await act(`${what} ${name(c.Names)}`, () => fn(c.Id));
     setSelected(new Set());
@@ -61,7 +102,7 @@ export function ContainersPage() {
               <thead><tr>
                 <th scope="col"><input type="checkbox" aria-label="Select all shown containers" checked={list.length > 0 && chosen.length === list.length}
                   onChange={(e) => setSelected(e.currentTarget.checked ? new Set(list.map((c) => c.Id)) : new Set())} /></th>
-                <th scope="col">Name</th><th scope="col">State</th><th scope="col">Image</th><th scope="col" class="wide">Command</th><th scope="col" class="wide">Created</th><th scope="col">Ports</th>
+                <th scope="col">Name</th><th scope="col">State</th><th scope="col" class="wide">CPU</th><th scope="col" class="wide">Memory</th><th scope="col">Image</th><th scope="col" class="wide">Command</th><th scope="col" class="wide">Created</th><th scope="col">Ports</th>
               </tr></thead>
               <tbody>
                 {list.map((c) => (
@@ -69,6 +110,8 @@ export function ContainersPage() {
                     <td><input type="checkbox" aria-label={`Select ${name(c.Names)}`} checked={selected.has(c.Id)} onChange={(e) => toggle(c.Id, e.currentTarget.checked)} /></td>
                     <td><a href={href('containers', c.Id)}>{name(c.Names)}</a> <span class="muted mono">{shortId(c.Id)}</span></td>
                     <td><span class={`state ${c.State}`}>{c.State}</span> <span class="muted wide">{c.Status}</span></td>
+                    <td class="wide num" data-testid="cpu">{usage.get(c.Id) ? `${usage.get(c.Id)!.cpu.toFixed(1)}%` : ''}</td>
+                    <td class="wide num" data-testid="mem">{usage.get(c.Id) ? bytes(usage.get(c.Id)!.mem) : ''}</td>
                     <td class="mono">{c.Image}</td>
                     <td class="mono wide trunc" title={c.Command}>{c.Command}</td>
                     <td class="wide">{ago(c.Created)}</td>
