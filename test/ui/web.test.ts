@@ -63,7 +63,7 @@ test('run a container from the page and see it running', async () => {
   const form = page.getByRole('form', { name: 'Run a container' });
   await form.getByLabel('Image').fill('busybox');
   await form.getByLabel('Name').fill('web-demo');
-  await form.getByLabel('Command').fill(`sh -c "i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.3; done"`);
+  await form.getByLabel('Command').fill(`sh -c 'trap "exit 0" TERM; i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.3; done'`);
   await form.getByRole('button', { name: 'Run' }).click();
   const row = page.locator('[data-testid=container-list] tr[data-name=web-demo]');
   await row.waitFor();
@@ -128,10 +128,35 @@ test('stop and remove it from the page', async () => {
   await page.getByRole('button', { name: 'Stop' }).click();
   await page.getByTestId('container-state').getByText('exited').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Remove' }).click();
-  await page.getByTestId('container-list').or(page.locator('.empty')).first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('tr[data-name=web-demo]'));
+  // removed, the page goes back to the list, which no longer has it
+  await page.waitForURL(/#\/containers$/);
+  await page.getByText(/^No containers yet/).waitFor();
   assert.equal((await dash.d.api('GET', `/containers/${cid}/json`)).status, 404);
 });
+
+test('a long log stays responsive: few rows in the page, the oldest lines dropped past the bound', async () => {
+  const id = (await dash.d.ok(['run', '-d', '--name', 'chatty', 'busybox', 'sh', '-c', `seq 1 30000; trap "exit 0" TERM; sleep 300 & wait`])).trim();
+  await waitForLogs(id, '30000');
+  await page.goto(`${dash.url}/#/containers/${id}/logs`);
+  await page.getByLabel('Tail').selectOption('all');
+  await page.getByTestId('log-count').getByText(/^20000 lines, 10000 older dropped/).waitFor({ timeout: 60_000 });
+  await page.getByTestId('log-view').getByText('30000', { exact: true }).waitFor();
+  // virtualised: only the rows near the view are in the document
+  assert.ok(await page.locator('.log-line').count() < 200);
+  // and the search still answers at once over what is kept
+  await page.getByLabel('Search').fill('29999');
+  await page.getByTestId('log-count').getByText(/^1 lines matching/).waitFor({ timeout: 5000 });
+  await dash.d.ok(['rm', '-f', id]);
+});
+
+async function waitForLogs(id: string, last: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const r = await dash.d.berth(['logs', '--tail', '1', id]);
+    if (r.stdout.trim() === last) return;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  throw new Error(`the container's log never reached ${last}`);
+}
 
 test('a failed action shows the engine\'s message', async () => {
   await page.goto(`${dash.url}/#/containers`);
