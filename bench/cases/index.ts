@@ -28,7 +28,7 @@ import { ROOTLESS_NET_CASES } from './rootless-net.js';
 import { CRI_CASES } from './cri.js';
 import { CRI_STREAMING_CASES } from './cri-streaming.js';
 import { KUBE_CASES } from './kube.js';
-import { UI_CASES } from './ui.js';
+import { UI_CASES, uiBundleProbe } from './ui.js';
 import { UI_WEB_CASES } from './ui-web.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
@@ -60,4 +60,4 @@ export const CASES: Case[] = [
   ...UI_CASES,
   ...UI_WEB_CASES,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, uiBundleProbe];

@@ -39,7 +39,19 @@ export async function execTerminal(engine: Engine, req: IncomingMessage, socket:
     if (ended || !inspect.OpenStdin) return;
     io.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
   });
-  // a closed tab ends the terminal's session, as closing a terminal window does
-  ws.on('close', () => { if (!ended) io.close(); });
+  ws.on('close', () => {
+    if (ended) return;
+    io.close();
+    // a closed tab hangs up the terminal, as closing a terminal window does: without it every closed tab
+    // would leave a shell waiting for input in the container
+    if (tty) hangUp(engine, execId);
+  });
   ws.on('error', () => io.close());
+}
+
+function hangUp(engine: Engine, execId: string): void {
+  try {
+    const x = engine.containers.execInspect(execId);
+    if (x.Running && x.Pid > 0) process.kill(x.Pid, 'SIGHUP');
+  } catch { /* it ended meanwhile */ }
 }

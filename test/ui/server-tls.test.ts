@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DAEMON_NODE_FLAGS } from '../../src/daemon/node-flags.js';
 import { CLI_MAIN, cleanEnv, startDaemon, type TestDaemon } from '../helpers/daemon.js';
@@ -61,7 +62,26 @@ before(async () => {
 after(async () => {
   relay?.close();
   await d?.cleanup();
+  // a daemon that opened its root before it gave up may have mounted something under it
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4])
+    .filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
+  for (const m of mounts) spawnSync('umount', ['-l', m]);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a dashboard address in use stops the start with the reason', async () => {
+  // the runner's own namespace (the suite runs under unshare --net): its loopback starts down
+  spawnSync('ip', ['link', 'set', 'lo', 'up']);
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (blocker.address() as { port: number }).port;
+    const r = await refusedServe(['--fix-cgroups', '--ui', `127.0.0.1:${port}`]);
+    assert.equal(r.code, 1, r.log);
+    assert.match(r.log, new RegExp(`the dashboard's address 127\\.0\\.0\\.1:${port} is already in use`));
+  } finally {
+    blocker.close();
+  }
 });
 
 test('a non-loopback address is refused without TLS, or with TLS but no client authentication', async () => {

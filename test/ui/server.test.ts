@@ -248,6 +248,21 @@ test('the exec terminal: a TTY exec over a WebSocket runs a real command; resize
   assert.equal(await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 10_000))]), 1000, 'the socket closes when the shell exits');
   const inspect = await uiRequest(t, 'GET', `/engine/exec/${execId}/json`, { headers: { Cookie: s.cookie } });
   assert.equal(inspect.json.ExitCode, 3);
+  // closing the page's terminal hangs up its shell (no shell left waiting in the container)
+  const second = await uiRequest(t, 'POST', `/engine/containers/${id}/exec`, { headers, body: { Cmd: ['sh'], Tty: true, AttachStdin: true, AttachStdout: true } });
+  const ws2 = uiWebSocket(t, `/ui/exec/${second.json.Id}/ws?csrf=${s.csrf}`, { Origin: origin(t), Cookie: s.cookie });
+  assert.equal(await upgradeStatus(ws2), 101);
+  ws2.send('echo ready\n');
+  await new Promise((r) => setTimeout(r, 500));
+  ws2.close();
+  let hung: any;
+  for (let i = 0; i < 100; i++) {
+    hung = (await uiRequest(t, 'GET', `/engine/exec/${second.json.Id}/json`, { headers: { Cookie: s.cookie } })).json;
+    if (!hung.Running) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(hung.Running, false, 'the shell still runs after its terminal closed');
+  assert.equal(hung.ExitCode, 129, 'SIGHUP');
   // an exec that has run cannot be started again
   assert.equal(await upgradeStatus(uiWebSocket(t, `/ui/exec/${execId}/ws?csrf=${s.csrf}`, { Origin: origin(t), Cookie: s.cookie })), 409);
   await d.ok(['rm', '-f', id]);

@@ -4,7 +4,7 @@
  * carries a unix socket in the test's temporary directory to the dashboard's TCP port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect } from 'node:net';
@@ -28,10 +28,11 @@ export interface Relay { socket: string; close(): void }
 /** A unix socket at `dir/name.sock` that reaches host:port inside the network namespace `netns`. */
 export async function relayInto(netns: string, host: string, port: number, dir: string, name = 'ui'): Promise<Relay> {
   const socket = join(dir, `${name}.sock`);
+  rmSync(socket, { force: true }); // a relay before it on this path leaves its socket file
   const child: ChildProcess = spawn('nsenter', [`--net=/run/netns/${netns}`, process.execPath, '-e', RELAY, socket, host, String(port)], { stdio: 'ignore' });
   await waitFor(() => existsSync(socket) || child.exitCode !== null, 10_000, 'the relay socket');
   if (child.exitCode !== null) throw new Error(`the relay exited with ${child.exitCode}`);
-  return { socket, close: () => { if (child.exitCode === null) child.kill('SIGKILL'); } };
+  return { socket, close: () => { if (child.exitCode === null) child.kill('SIGKILL'); rmSync(socket, { force: true }); } };
 }
 
 export interface Answer { status: number; headers: IncomingMessage['headers']; text: string; json: any }
