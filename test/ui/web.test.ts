@@ -125,6 +125,10 @@ test('overview, processes and changes read as pages', async () => {
 
 test('stop and remove it from the page', async () => {
   await page.goto(`${dash.url}/#/containers/${cid}`);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByTestId('container-state').getByText('paused').waitFor();
+  await page.getByRole('button', { name: 'Unpause' }).click();
+  await page.getByTestId('container-state').getByText('running').waitFor();
   await page.getByRole('button', { name: 'Stop' }).click();
   await page.getByTestId('container-state').getByText('exited').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Remove' }).click();
@@ -211,8 +215,14 @@ test('pull an image from berth\'s registry and watch the per-layer progress', as
     await page.getByRole('button', { name: 'Scan', exact: true }).click();
     await page.getByTestId('error-bar').getByText(/scan: the vulnerability database is empty/).waitFor({ timeout: 60_000 });
     await dash.shot(page, 'image-detail');
-    // back as busybox for what follows
+    // back as busybox for what follows; then the pulled tag removed from the page (an untag: busybox stays)
     await dash.d.ok(['tag', ref, 'busybox']);
+    await page.goto(`${dash.url}/#/images`);
+    const row = page.getByTestId('image-list').locator('tr', { hasText: ref });
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.equal((await dash.d.api('GET', `/images/${encodeURIComponent(ref)}/json`)).status, 404);
+    assert.equal((await dash.d.api('GET', '/images/busybox/json')).status, 200);
   } finally {
     reg?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,9 @@ export function ContainerDetail(props: { id: string; tab: string }) {
       <span class={`state ${c.State.Status}`} data-testid="container-state">{c.State.Status}</span>
       <ActionButton label="Start" disabled={running} run={() => after(startContainer(c.Id))} />
       <ActionButton label="Stop" disabled={!running} run={() => after(stopContainer(c.Id))} />
+      {c.State.Paused
+        ? <ActionButton label="Unpause" run={() => after(engine<void>('POST', `/containers/${c.Id}/unpause`))} />
+        : <ActionButton label="Pause" disabled={!running} run={() => after(engine<void>('POST', `/containers/${c.Id}/pause`))} />}
       <ActionButton label="Restart" run={() => after(restartContainer(c.Id))} />
       <ActionButton label="Remove" danger run={async () => { await removeContainer(c.Id); go('containers'); }} />
     </>}>
