@@ -267,6 +267,13 @@ test('networks, volumes, compose projects, events and system pages', async () =>
   await dash.shot(page, 'compose');
   await shop.getByRole('button', { name: 'Stop' }).click();
   await shop.getByText('0/2 running').waitFor({ timeout: 30_000 });
+  await shop.getByRole('button', { name: 'Restart' }).click();
+  await shop.getByText('2/2 running').waitFor({ timeout: 30_000 });
+  // down: the project's containers go (the volume stays, as with compose down)
+  await shop.getByRole('button', { name: 'Down' }).click();
+  await shop.waitFor({ state: 'detached', timeout: 30_000 });
+  for (const n of ['shop-web-1', 'shop-db-1']) assert.equal((await dash.d.api('GET', `/containers/${n}/json`)).status, 404);
+  await dash.d.ok(['run', '-d', '--name', 'keeper', 'busybox', 'sh', '-c', STOPPABLE]);
   await page.goto(`${dash.url}/#/events`);
   await page.getByTestId('event-list').getByText('die').first().waitFor();
   // live: an event that happens while the page is open
@@ -282,7 +289,7 @@ test('networks, volumes, compose projects, events and system pages', async () =>
 test('phone-sized and dark', async () => {
   const phone = await dash.page({ width: 390, height: 844 });
   await logIn(dash, phone);
-  await phone.locator('tr[data-name=shop-web-1]').waitFor();
+  await phone.locator('tr[data-name=keeper]').waitFor();
   // no horizontal scrolling of the page itself
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
   // every control has a name a screen reader can say
@@ -300,19 +307,19 @@ test('phone-sized and dark', async () => {
   await phone.context().close();
   const dark = await dash.page({ dark: true });
   await logIn(dash, dark);
-  await dark.locator('tr[data-name=shop-web-1]').waitFor();
+  await dark.locator('tr[data-name=keeper]').waitFor();
   await dash.shot(dark, 'containers-dark');
   await dark.context().close();
 });
 
 test('a lost daemon shows a banner, and the page comes back', async () => {
   await page.goto(`${dash.url}/#/containers`);
-  await page.locator('tr[data-name=shop-web-1]').waitFor();
+  await page.locator('tr[data-name=keeper]').waitFor();
   await dash.d.crash();
   await page.getByTestId('connection-lost').waitFor({ timeout: 20_000 });
   await dash.shot(page, 'connection-lost');
   await dash.d.restart();
   // back: the banner goes; a server that lost its sessions with it asks for a new sign-in instead
   await page.waitForFunction(() => !document.querySelector('[data-testid=connection-lost]'), undefined, { timeout: 30_000 });
-  if (await page.getByTestId('login-needed').count() === 0) await page.locator('tr[data-name=shop-web-1]').waitFor();
+  if (await page.getByTestId('login-needed').count() === 0) await page.locator('tr[data-name=keeper]').waitFor();
 });
