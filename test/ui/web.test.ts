@@ -16,6 +16,8 @@ import { logIn, openDashboard, type Dashboard } from './web-dashboard.js';
 let dash: Dashboard;
 let page: Page;
 let cid = '';
+/** what the browser refused under the page's CSP: nothing, the page has no inline script or style */
+const cspErrors: string[] = [];
 /** a PID 1 that ends on SIGTERM (a plain sleep ignores it and stop waits 10 s for the kill) */
 const STOPPABLE = 'trap "exit 0" TERM; sleep 300 & wait';
 
@@ -23,6 +25,7 @@ before(async () => {
   dash = await openDashboard();
   await dash.d.ok(['image', 'bootstrap', 'busybox'], { timeoutMs: 120_000 });
   page = await dash.page();
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
 });
 after(async () => { await dash?.close(); });
 
@@ -99,6 +102,9 @@ test('type a command in the terminal and read its output', async () => {
   await page.locator('.xterm-rows').getByText('#').first().waitFor();
   await page.keyboard.type('echo answer-$((6*7))\n');
   await page.locator('.xterm-rows').getByText('answer-42', { exact: true }).waitFor();
+  // xterm.js's own rules apply (its cursor and row styles) without the CSP refusing anything
+  assert.deepEqual(cspErrors, []);
+  assert.ok(await page.evaluate(() => document.adoptedStyleSheets.length > 0));
   await dash.shot(page, 'container-terminal');
 });
 
