@@ -14,6 +14,8 @@ stage=$(mktemp -d /tmp/berth-package.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 
 npm run -s build
+# the dashboard's page (web/, bundled into dist/ui) ships with the daemon: a release without it would serve only "not built"
+[ -s dist/ui/index.html ] || { echo "package: dist/ui/index.html is missing: the dashboard bundle was not built" >&2; exit 1; }
 mkdir -p "$stage/bin"
 cp bin/berth bin/berth-compose "$stage/bin/"
 # compose as a docker CLI plugin, and the script that links it into the docker CLI's plugin directory

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import { timingSafeEqual } from 'node:crypto';
 import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
@@ -40,6 +41,13 @@ const EXEC_WS = /^\/ui\/exec\/([^/]+)\/ws$/;
 /** a failed login costs this much, so a password cannot be guessed quickly */
 const LOGIN_FAILURE_DELAY_MS = 250;
 
+/** constant-time, so response timing says nothing about how much of a guessed token was right */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function createUiServer(o: UiServerOptions): Server {
   const tls = Boolean(o.tls);
   const httpOptions = { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 };
@@ -53,7 +61,7 @@ export function createUiServer(o: UiServerOptions): Server {
   /** a state-changing request: from the page itself, carrying the session's CSRF token */
   const checkCsrf = (req: IncomingMessage, s: UiSession, given: string | undefined): void => {
     if (!sameOrigin(req, tls)) throw csrfError('cross-origin request refused: Origin must be this dashboard\'s own');
-    if (!given || given !== s.csrf) throw csrfError(`missing or wrong CSRF token (the ${UI_CSRF_HEADER} header)`);
+    if (!given || !sameSecret(given, s.csrf)) throw csrfError(`missing or wrong CSRF token (the ${UI_CSRF_HEADER} header)`);
   };
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {

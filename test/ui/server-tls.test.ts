@@ -15,6 +15,8 @@ import { CLI_MAIN, cleanEnv, startDaemon, type TestDaemon } from '../helpers/dae
 import { login, origin, relayInto, uiRequest, uiWebSocket, upgradeStatus, type Relay, type UiTarget } from './ui-client.js';
 
 const PORT = 19443;
+/** the Engine API over TLS beside the unix socket: it must not hand out dashboard tokens */
+const API_PORT = 12376;
 const PASSWORD = 'correct horse battery staple';
 let dir: string;
 let d: TestDaemon;
@@ -105,7 +107,8 @@ test('a non-loopback address is refused without TLS, or with TLS but no client a
 });
 
 test('TLS with a client CA: a client certificate logs in (Secure cookie, HSTS); none, or another CA\'s, is refused', async () => {
-  d = await startDaemon({ extraArgs: ['--ui', `0.0.0.0:${PORT}`, '--ui-tlscert', p('server-cert.pem'), '--ui-tlskey', p('server-key.pem'), '--ui-tlscacert', p('ca.pem'), '--ui-password-file', p('password')] });
+  d = await startDaemon({ extraArgs: ['-H', `tcp://127.0.0.1:${API_PORT}`, '--tlsverify', '--tlscacert', p('ca.pem'), '--tlscert', p('server-cert.pem'), '--tlskey', p('server-key.pem'),
+    '--ui', `0.0.0.0:${PORT}`, '--ui-tlscert', p('server-cert.pem'), '--ui-tlskey', p('server-key.pem'), '--ui-tlscacert', p('ca.pem'), '--ui-password-file', p('password')] });
   relay = await relayInto(d.netns, '127.0.0.1', PORT, dir);
   const url = (await d.ok(['ui'])).trim();
   const m = new RegExp(`^https://127\\.0\\.0\\.1:${PORT}/#token=([A-Za-z0-9_-]+)$`).exec(url);
@@ -129,6 +132,16 @@ test('TLS with a client CA: a client certificate logs in (Secure cookie, HSTS); 
   assert.equal(pw.status, 200, pw.text);
   const wrong = await uiRequest(t, 'POST', '/ui/login', { body: { password: 'not it' }, headers: { Origin: origin(t) } });
   assert.equal(wrong.status, 401);
+
+  // the token endpoint is the unix socket's alone: a TCP listener of the Engine API does not have it
+  const apiRelay = await relayInto(d.netns, '127.0.0.1', API_PORT, dir, 'api');
+  try {
+    const overTcp = await uiRequest({ relay: apiRelay, hostPort: `127.0.0.1:${API_PORT}`, tls: t.tls }, 'POST', '/berth/ui/session-token');
+    assert.equal(overTcp.status, 404, overTcp.text);
+    assert.equal((await uiRequest({ relay: apiRelay, hostPort: `127.0.0.1:${API_PORT}`, tls: t.tls }, 'GET', '/_ping')).status, 200);
+  } finally {
+    apiRelay.close();
+  }
 
   // no client certificate, or one from another CA: the handshake fails
   // (TLS 1.3: the server's refusal of a foreign certificate reaches the client as a closed connection)

@@ -8,6 +8,7 @@ import { UiSessions } from '../../src/ui/sessions.js';
 import { checkUiAccess, parseUiAddress, resolveUiConfig } from '../../src/ui/config.js';
 import { hostName, sameOrigin } from '../../src/ui/origin.js';
 import { StaticFiles } from '../../src/ui/static-files.js';
+import { runBerth } from '../helpers/daemon.js';
 
 test('a token works once and only before it expires; sessions end when idle, when too old, and at logout', () => {
   let now = 1_000_000;
@@ -97,6 +98,28 @@ test('without a built bundle the page says so (503, no script) and nothing crash
     assert.doesNotMatch(page.text, /<script/);
     assert.equal((await get('/containers')).status, 503);
     assert.equal((await get('/assets/index-AB12CD34.js')).status, 404);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('berth ui against a daemon without a dashboard (dockerd) says so', async () => {
+  const dir = mkdtempSync('/tmp/bt-uinodash-');
+  const socket = join(dir, 'd.sock');
+  // an Engine API that answers /_ping and nothing berth-specific, as dockerd does
+  const server = createServer((req, res) => {
+    res.setHeader('Api-Version', '1.47');
+    if (req.url?.endsWith('/_ping')) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('OK'); return; }
+    res.writeHead(404, { 'Content-Type': 'application/json' });
+    res.end('{"message":"page not found"}\n');
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  try {
+    const r = await runBerth(socket, ['ui']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /this daemon has no dashboard/);
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });
