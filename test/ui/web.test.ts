@@ -16,6 +16,8 @@ import { logIn, openDashboard, type Dashboard } from './web-dashboard.js';
 let dash: Dashboard;
 let page: Page;
 let cid = '';
+/** what the browser refused under the page's CSP: nothing, the page has no inline script or style */
+const cspErrors: string[] = [];
 /** a PID 1 that ends on SIGTERM (a plain sleep ignores it and stop waits 10 s for the kill) */
 const STOPPABLE = 'trap "exit 0" TERM; sleep 300 & wait';
 
@@ -23,6 +25,7 @@ before(async () => {
   dash = await openDashboard();
   await dash.d.ok(['image', 'bootstrap', 'busybox'], { timeoutMs: 120_000 });
   page = await dash.page();
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
 });
 after(async () => { await dash?.close(); });
 
@@ -63,13 +66,15 @@ test('run a container from the page and see it running', async () => {
   const form = page.getByRole('form', { name: 'Run a container' });
   await form.getByLabel('Image').fill('busybox');
   await form.getByLabel('Name').fill('web-demo');
-  await form.getByLabel('Command').fill(`sh -c "i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.3; done"`);
+  await form.getByLabel('Command').fill(`sh -c 'trap "exit 0" TERM; i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.3; done'`);
   await form.getByRole('button', { name: 'Run' }).click();
   const row = page.locator('[data-testid=container-list] tr[data-name=web-demo]');
   await row.waitFor();
   await page.locator('tr[data-name=web-demo][data-state=running]').waitFor();
   cid = (await dash.d.ok(['inspect', '-f', '{{.Id}}', 'web-demo'])).trim();
   assert.match(cid, /^[a-f0-9]{64}$/);
+  // live CPU and memory in the list
+  await page.locator('tr[data-name=web-demo] [data-testid=mem]').getByText(/\d( \w)?B$/).waitFor();
   await dash.shot(page, 'containers');
 });
 
@@ -97,6 +102,9 @@ test('type a command in the terminal and read its output', async () => {
   await page.locator('.xterm-rows').getByText('#').first().waitFor();
   await page.keyboard.type('echo answer-$((6*7))\n');
   await page.locator('.xterm-rows').getByText('answer-42', { exact: true }).waitFor();
+  // xterm.js's own rules apply (its cursor and row styles) without the CSP refusing anything
+  assert.deepEqual(cspErrors, []);
+  assert.ok(await page.evaluate(() => document.adoptedStyleSheets.length > 0));
   await dash.shot(page, 'container-terminal');
 });
 
@@ -123,13 +131,50 @@ test('overview, processes and changes read as pages', async () => {
 
 test('stop and remove it from the page', async () => {
   await page.goto(`${dash.url}/#/containers/${cid}`);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByTestId('container-state').getByText('paused').waitFor();
+  await page.getByRole('button', { name: 'Unpause' }).click();
+  await page.getByTestId('container-state').getByText('running').waitFor();
   await page.getByRole('button', { name: 'Stop' }).click();
   await page.getByTestId('container-state').getByText('exited').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Remove' }).click();
-  await page.getByTestId('container-list').or(page.locator('.empty')).first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('tr[data-name=web-demo]'));
+  // removed, the page goes back to the list, which no longer has it
+  await page.waitForURL(/#\/containers$/);
+  await page.getByText(/^No containers yet/).waitFor();
   assert.equal((await dash.d.api('GET', `/containers/${cid}/json`)).status, 404);
 });
+
+test('a long log stays responsive: few rows in the page, the oldest lines dropped past the bound', async () => {
+  const id = (await dash.d.ok(['run', '-d', '--name', 'chatty', 'busybox', 'sh', '-c', `seq 1 30000; trap "exit 0" TERM; sleep 300 & wait`])).trim();
+  try {
+    await waitForLogs(id, '30000');
+    await page.goto(`${dash.url}/#/containers/${id}/logs`);
+    await page.getByLabel('Tail').selectOption('all');
+    await page.getByTestId('log-count').getByText(/^20000 lines, 10000 older dropped/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('log-view').getByText('30000', { exact: true }).waitFor();
+    // virtualised: only the rows near the view are in the document
+    assert.ok(await page.locator('.log-line').count() < 200);
+    // and the search still answers at once over what is kept
+    await page.getByLabel('Search').fill('29999');
+    await page.getByTestId('log-count').getByText(/^1 lines matching/).waitFor({ timeout: 5000 });
+    // the user scrolls up to read: new lines no longer pull the view down
+    await page.getByLabel('Search').fill('');
+    await page.getByTestId('log-view').evaluate((el) => { el.scrollTop = 0; });
+    await page.waitForTimeout(300);
+    assert.equal(await page.getByTestId('log-view').evaluate((el) => el.scrollTop), 0);
+  } finally {
+    await dash.d.ok(['rm', '-f', id]);
+  }
+});
+
+async function waitForLogs(id: string, last: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const r = await dash.d.berth(['logs', '--tail', '1', id]);
+    if (r.stdout.trim() === last) return;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  throw new Error(`the container's log never reached ${last}`);
+}
 
 test('a failed action shows the engine\'s message', async () => {
   await page.goto(`${dash.url}/#/containers`);
@@ -169,9 +214,21 @@ test('pull an image from berth\'s registry and watch the per-layer progress', as
     await dash.shot(page, 'images-pull');
     await page.getByTestId('image-list').getByRole('link', { name: ref }).click();
     await page.getByTestId('history').waitFor();
+    // berth's own SBOM and scan endpoints, from the page
+    await page.getByRole('button', { name: 'Make the SBOM' }).click();
+    await page.getByTestId('sbom').or(page.getByText(/^No packages found/)).first().waitFor({ timeout: 60_000 });
+    // this daemon has no advisory database: the engine refuses to scan against nothing, and the page says so
+    await page.getByRole('button', { name: 'Scan', exact: true }).click();
+    await page.getByTestId('error-bar').getByText(/scan: the vulnerability database is empty/).waitFor({ timeout: 60_000 });
     await dash.shot(page, 'image-detail');
-    // back as busybox for what follows
+    // back as busybox for what follows; then the pulled tag removed from the page (an untag: busybox stays)
     await dash.d.ok(['tag', ref, 'busybox']);
+    await page.goto(`${dash.url}/#/images`);
+    const row = page.getByTestId('image-list').locator('tr', { hasText: ref });
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.equal((await dash.d.api('GET', `/images/${encodeURIComponent(ref)}/json`)).status, 404);
+    assert.equal((await dash.d.api('GET', '/images/busybox/json')).status, 200);
   } finally {
     reg?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -185,16 +242,44 @@ test('networks, volumes, compose projects, events and system pages', async () =>
   await dash.d.ok(['run', '-d', '--name', 'shop-db-1', '--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=db', 'busybox', 'sh', '-c', STOPPABLE]);
   await page.goto(`${dash.url}/#/networks`);
   await page.getByTestId('network-list').locator('tr', { hasText: 'ui-net' }).getByRole('link', { name: 'shop-web-1' }).waitFor();
+  // create and remove from the page
+  const netForm = page.getByRole('form', { name: 'Create a network' });
+  await netForm.getByLabel('Name').fill('made-on-page');
+  await netForm.getByLabel('Subnet').fill('10.89.7.0/24');
+  await netForm.getByRole('button', { name: 'Create' }).click();
+  const madeNet = page.getByTestId('network-list').locator('tr', { hasText: 'made-on-page' });
+  await madeNet.getByText('10.89.7.0/24').waitFor();
   await dash.shot(page, 'networks');
+  await madeNet.getByRole('button', { name: 'Remove' }).click();
+  await madeNet.waitFor({ state: 'detached' });
+  assert.equal((await dash.d.api('GET', '/networks/made-on-page')).status, 404);
   await page.goto(`${dash.url}/#/volumes`);
   await page.getByTestId('volume-list').locator('tr', { hasText: 'ui-data' }).getByRole('link', { name: 'shop-web-1' }).waitFor();
+  const volForm = page.getByRole('form', { name: 'Create a volume' });
+  await volForm.getByLabel('Name').fill('vol-made-on-page');
+  await volForm.getByRole('button', { name: 'Create' }).click();
+  const madeVol = page.getByTestId('volume-list').locator('tr', { hasText: 'vol-made-on-page' });
+  await madeVol.waitFor();
   await dash.shot(page, 'volumes');
+  await madeVol.getByRole('button', { name: 'Remove' }).click();
+  await madeVol.waitFor({ state: 'detached' });
+  // a volume in use cannot go: the engine's refusal is shown
+  await page.getByTestId('volume-list').locator('tr', { hasText: 'ui-data' }).getByRole('button', { name: 'Remove' }).click();
+  await page.getByTestId('error-bar').getByText(/remove volume ui-data: .*in use/i).waitFor();
+  await page.getByRole('button', { name: 'Dismiss the error' }).click();
   await page.goto(`${dash.url}/#/compose`);
   const shop = page.getByRole('article', { name: 'Project shop' });
   await shop.getByText('2/2 running').waitFor();
   await dash.shot(page, 'compose');
   await shop.getByRole('button', { name: 'Stop' }).click();
   await shop.getByText('0/2 running').waitFor({ timeout: 30_000 });
+  await shop.getByRole('button', { name: 'Restart' }).click();
+  await shop.getByText('2/2 running').waitFor({ timeout: 30_000 });
+  // down: the project's containers go (the volume stays, as with compose down)
+  await shop.getByRole('button', { name: 'Down' }).click();
+  await shop.waitFor({ state: 'detached', timeout: 30_000 });
+  for (const n of ['shop-web-1', 'shop-db-1']) assert.equal((await dash.d.api('GET', `/containers/${n}/json`)).status, 404);
+  await dash.d.ok(['run', '-d', '--name', 'keeper', 'busybox', 'sh', '-c', STOPPABLE]);
   await page.goto(`${dash.url}/#/events`);
   await page.getByTestId('event-list').getByText('die').first().waitFor();
   // live: an event that happens while the page is open
@@ -210,26 +295,37 @@ test('networks, volumes, compose projects, events and system pages', async () =>
 test('phone-sized and dark', async () => {
   const phone = await dash.page({ width: 390, height: 844 });
   await logIn(dash, phone);
-  await phone.locator('tr[data-name=shop-web-1]').waitFor();
+  await phone.locator('tr[data-name=keeper]').waitFor();
   // no horizontal scrolling of the page itself
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
+  // every control has a name a screen reader can say
+  const unnamed = await phone.evaluate(() => [...document.querySelectorAll('input, select, button, a')].filter((el) => {
+    const e = el as HTMLInputElement;
+    return !((e.labels?.length ?? 0) > 0 || e.getAttribute('aria-label') || (e.textContent ?? '').trim());
+  }).map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  // the keyboard reaches the pages: the first Tab lands on the skip link, then the page links
+  await phone.keyboard.press('Tab');
+  assert.equal(await phone.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  await phone.keyboard.press('Tab');
+  assert.equal(await phone.evaluate(() => document.activeElement?.textContent), 'Containers');
   await dash.shot(phone, 'containers-phone');
   await phone.context().close();
   const dark = await dash.page({ dark: true });
   await logIn(dash, dark);
-  await dark.locator('tr[data-name=shop-web-1]').waitFor();
+  await dark.locator('tr[data-name=keeper]').waitFor();
   await dash.shot(dark, 'containers-dark');
   await dark.context().close();
 });
 
 test('a lost daemon shows a banner, and the page comes back', async () => {
   await page.goto(`${dash.url}/#/containers`);
-  await page.locator('tr[data-name=shop-web-1]').waitFor();
+  await page.locator('tr[data-name=keeper]').waitFor();
   await dash.d.crash();
   await page.getByTestId('connection-lost').waitFor({ timeout: 20_000 });
   await dash.shot(page, 'connection-lost');
   await dash.d.restart();
   // back: the banner goes; a server that lost its sessions with it asks for a new sign-in instead
   await page.waitForFunction(() => !document.querySelector('[data-testid=connection-lost]'), undefined, { timeout: 30_000 });
-  if (await page.getByTestId('login-needed').count() === 0) await page.locator('tr[data-name=shop-web-1]').waitFor();
+  if (await page.getByTestId('login-needed').count() === 0) await page.locator('tr[data-name=keeper]').waitFor();
 });

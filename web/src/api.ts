@@ -11,6 +11,9 @@ export class EngineError extends Error {
   constructor(message: string, readonly status: number, readonly code?: string) { super(message); }
 }
 
+/** the dashboard server's code for a request without a (live) session */
+const UI_AUTH_CODE = 'ERR_UI_AUTH';
+
 type Query = Record<string, string | number | boolean | undefined>;
 
 export function withQuery(path: string, query?: Query): string {
@@ -47,7 +50,11 @@ async function send(method: string, url: string, body?: unknown, signal?: AbortS
   }
   // a proxy or the daemon going away mid-restart
   if (res.status === 502 || res.status === 503 || res.status === 504) markLost();
-  if (res.status === 401) connection.set('login');
+  // the dashboard's own refusal (no or expired session), not an engine's 401 passed through
+  if (res.status === 401) {
+    const code = await res.clone().json().then((b: { code?: string }) => b.code, () => undefined);
+    if (code === undefined || code === UI_AUTH_CODE) connection.set('login');
+  }
   return res;
 }
 

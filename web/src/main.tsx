@@ -43,8 +43,10 @@ function Page(props: { route: string[] }) {
   }
 }
 
-function App(props: { ready: Promise<boolean> }) {
-  const [ready, setReady] = useState(false);
+function App(props: { ready: Promise<boolean>; waitForLogin: boolean }) {
+  // with a token the cookie must exist before the first request; a reload's session is checked in
+  // parallel with the first page's requests (reads need no CSRF token; a 401 shows the sign-in page)
+  const [ready, setReady] = useState(!props.waitForLogin);
   const conn = useStore(connection);
   const err = useStore(lastError);
   const route = useRoute();
@@ -77,5 +79,5 @@ function LoginNeeded() {
   );
 }
 
-const ready = login(takeToken());
-render(<App ready={ready} />, document.getElementById('app')!);
+const token = takeToken();
+render(<App ready={login(token)} waitForLogin={token !== null} />, document.getElementById('app')!);

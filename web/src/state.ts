@@ -21,8 +21,14 @@ export class Store<T> {
 
 export function useStore<T>(s: Store<T>): T {
   const [, force] = useState(0);
-  useEffect(() => s.subscribe(() => force((n) => n + 1)), [s]);
-  return s.get();
+  const value = s.get();
+  useEffect(() => {
+    const unsub = s.subscribe(() => force((n) => n + 1));
+    // a change between this render and the subscription (a request that answered meanwhile)
+    if (!Object.is(s.get(), value)) force((n) => n + 1);
+    return unsub;
+  }, [s]);
+  return value;
 }
 
 /** 'ok', 'lost' (the daemon does not answer: banner, retry) or 'login' (no session) */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { connection } from '../state.ts';
 
 /**
@@ -11,7 +11,8 @@ export function usePoll<T>(fn: (signal: AbortSignal) => Promise<T>, intervalMs: 
   const tick = useRef(0);
   const [nonce, setNonce] = useState(0);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
-  useEffect(() => {
+  // a layout effect: the first request leaves as the page is drawn, not a frame later
+  useLayoutEffect(() => {
     const ac = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const run = async () => {

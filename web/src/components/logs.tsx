@@ -79,6 +79,8 @@ function VirtualRows(props: { rows: Line[]; showTs: boolean; stick: boolean; que
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
   const atBottom = useRef(true);
+  /** where the view last scrolled itself to: a scroll event above it is the user's, reading back */
+  const autoTop = useRef(0);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -89,14 +91,20 @@ function VirtualRows(props: { rows: Line[]; showTs: boolean; stick: boolean; que
   // following: stay at the bottom unless the user scrolled up to read
   useEffect(() => {
     const el = box.current;
-    if (el && props.stick && atBottom.current) { el.scrollTop = el.scrollHeight; setScrollTop(el.scrollTop); }
+    if (el && props.stick && atBottom.current) { el.scrollTop = el.scrollHeight; autoTop.current = el.scrollTop; setScrollTop(el.scrollTop); }
   });
   const first = Math.max(0, Math.floor(scrollTop / ROW) - 20);
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW) + 20);
   const visible = props.rows.slice(first, last);
   return (
     <div class="log-view" ref={box} tabIndex={0} role="log" aria-label="Log lines" data-testid="log-view"
-      onScroll={(e) => { const el = e.currentTarget; setScrollTop(el.scrollTop); atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW * 2; }}>
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        setScrollTop(el.scrollTop);
+        // lines that arrived between our own scroll and its event must not count as the user scrolling up
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - ROW * 2) atBottom.current = true;
+        else if (el.scrollTop < autoTop.current - ROW) atBottom.current = false;
+      }}>
       <div class="log-spacer" style={{ height: `${props.rows.length * ROW}px` }}>
         <div class="log-rows" style={{ transform: `translateY(${first * ROW}px)` }}>
           {visible.map((l) => (

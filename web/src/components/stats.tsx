@@ -8,6 +8,7 @@ import { jsonLines } from '../streams.ts';
 import { bytes } from '../format.ts';
 import type { StatsSample } from '../types.ts';
 import { LiveChart } from './chart.tsx';
+import { cpuPercent, memUsed } from '../usage.ts';
 
 const WINDOW = 300;
 
@@ -26,12 +27,6 @@ function blkTotals(s: StatsSample): [number, number] {
   }
   return [rd, wr];
 }
-/** memory as docker stats shows it: usage minus the page cache that can be dropped */
-function memUsed(s: StatsSample): number {
-  const st = s.memory_stats.stats ?? {};
-  return Math.max(0, (s.memory_stats.usage ?? 0) - (st.inactive_file ?? st.total_inactive_file ?? 0));
-}
-
 export function Stats(props: { id: string; running: boolean }) {
   const [points, setPoints] = useState<Point[]>([]);
   const [last, setLast] = useState<StatsSample | null>(null);
@@ -42,9 +37,7 @@ export function Stats(props: { id: string; running: boolean }) {
     let prev: StatsSample | null = null;
     const onSample = (s: StatsSample) => {
       const t = Date.parse(s.read) / 1000 || Date.now() / 1000;
-      const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
-      const sysDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
-      const cpu = sysDelta > 0 && cpuDelta >= 0 ? (cpuDelta / sysDelta) * (s.cpu_stats.online_cpus ?? 1) * 100 : 0;
+      const cpu = cpuPercent(s);
       let rates = { rx: 0, tx: 0, rd: 0, wr: 0 };
       if (prev) {
         const dt = Math.max(0.001, t - (Date.parse(prev.read) / 1000 || t - 1));

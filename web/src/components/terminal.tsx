@@ -11,17 +11,30 @@ const COLS = 120;
 const ROWS = 30;
 
 /**
- * xterm.js writes its per-terminal rules into <style> elements, which the page's CSP (style-src 'self',
- * no inline styles) refuses to apply. The same rules given through a constructed stylesheet are allowed
- * (CSP governs markup, not the CSSOM), so each such element's text is mirrored into one.
+ * xterm.js writes its per-terminal rules into <style> elements, which the page's CSP (style-src 'self', no
+ * inline styles) refuses, with a console error each time. It only ever sets their textContent and removes
+ * them, so it is given inert <berth-style> elements instead (hidden by styles.css; nothing else on the page
+ * creates <style> elements), and their text goes into constructed stylesheets, which the CSP allows (it
+ * governs markup, not the CSSOM).
  */
+const INERT_STYLE = 'berth-style';
+const createElement = Document.prototype.createElement;
+Document.prototype.createElement = function (this: Document, tag: string, options?: ElementCreationOptions) {
+  return createElement.call(this, tag.toLowerCase() === 'style' ? INERT_STYLE : tag, options);
+} as typeof Document.prototype.createElement;
+
 function mirrorStyleElements(root: HTMLElement): () => void {
-  const sheets = new Map<HTMLStyleElement, CSSStyleSheet>();
+  const sheets = new Map<Element, CSSStyleSheet>();
   const sync = () => {
-    for (const el of Array.from(root.querySelectorAll('style'))) {
+    const present = new Set(root.querySelectorAll(INERT_STYLE));
+    for (const el of present) {
       let sheet = sheets.get(el);
       if (!sheet) { sheet = new CSSStyleSheet(); sheets.set(el, sheet); document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }
       sheet.replaceSync(el.textContent ?? '');
+    }
+    // an element xterm removed takes its rules with it
+    for (const [el, sheet] of sheets) {
+      if (!present.has(el)) { sheets.delete(el); document.adoptedStyleSheets = document.adoptedStyleSheets.filter((x) => x !== sheet); }
     }
   };
   const mo = new MutationObserver(sync);
@@ -30,7 +43,7 @@ function mirrorStyleElements(root: HTMLElement): () => void {
   return () => {
     mo.disconnect();
     const mine = new Set(sheets.values());
-    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => !mine.has(s));
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((x) => !mine.has(x));
   };
 }
 

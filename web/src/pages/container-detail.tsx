@@ -3,12 +3,14 @@ import type { ComponentChildren } from 'preact';
 import { engine } from '../api.ts';
 import { usePoll } from '../components/hooks.ts';
 import { Logs } from '../components/logs.tsx';
-import { Stats } from '../components/stats.tsx';
-import { Shell } from '../components/terminal.tsx';
+import { lazyView } from '../components/lazy.tsx';
 import { ActionButton, Empty, KeyValues, LoadError, Section } from '../components/ui.tsx';
 import { go, href } from '../router.ts';
 import type { ContainerInspect } from '../types.ts';
 import { removeContainer, restartContainer, startContainer, stopContainer } from './containers.tsx';
+
+const Stats = lazyView(() => import('../components/stats.tsx').then((m) => m.Stats));
+const Shell = lazyView(() => import('../components/terminal.tsx').then((m) => m.Shell));
 
 const TABS: Array<[string, string]> = [['inspect', 'Overview'], ['logs', 'Logs'], ['terminal', 'Terminal'], ['stats', 'Stats'], ['top', 'Processes'], ['diff', 'Changes']];
 
@@ -23,6 +25,9 @@ export function ContainerDetail(props: { id: string; tab: string }) {
       <span class={`state ${c.State.Status}`} data-testid="container-state">{c.State.Status}</span>
       <ActionButton label="Start" disabled={running} run={() => after(startContainer(c.Id))} />
       <ActionButton label="Stop" disabled={!running} run={() => after(stopContainer(c.Id))} />
+      {c.State.Paused
+        ? <ActionButton label="Unpause" run={() => after(engine<void>('POST', `/containers/${c.Id}/unpause`))} />
+        : <ActionButton label="Pause" disabled={!running} run={() => after(engine<void>('POST', `/containers/${c.Id}/pause`))} />}
       <ActionButton label="Restart" run={() => after(restartContainer(c.Id))} />
       <ActionButton label="Remove" danger run={async () => { await removeContainer(c.Id); go('containers'); }} />
     </>}>

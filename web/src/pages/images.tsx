@@ -7,6 +7,7 @@ import { ago, bytes, shortId } from '../format.ts';
 import { href } from '../router.ts';
 import { jsonLines } from '../streams.ts';
 import type { HistoryItem, ImageSummary } from '../types.ts';
+import { splitRef } from '../parse.ts';
 
 export function ImagesPage() {
   const { data, error, reload } = usePoll((signal) => engine<ImageSummary[]>('GET', '/images/json', { signal }), 5000);
@@ -20,17 +21,18 @@ export function ImagesPage() {
         <LoadError error={error} />
         {data && data.length === 0 ? <Empty>No images: pull one above.</Empty> : (
           <div class="table-wrap"><table class="list" data-testid="image-list">
-            <thead><tr><th scope="col">Tags</th><th scope="col">ID</th><th scope="col">Created</th><th scope="col">Size</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-            <tbody>{(data ?? []).map((i) => {
-              const ref = i.RepoTags?.[0] ?? i.Id;
+            <thead><tr><th scope="col">Tag</th><th scope="col">ID</th><th scope="col">Created</th><th scope="col">Size</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+            <tbody>{(data ?? []).flatMap((i) => (i.RepoTags?.length ? i.RepoTags : [null]).map((tag) => {
+              // one row per tag, as `docker images`: removing a row untags it (the image goes with its last tag)
+              const ref = tag ?? i.Id;
               return (
-                <tr key={i.Id}>
-                  <td><a href={href('images', ref)}>{(i.RepoTags ?? ['<none>']).join(', ')}</a></td>
+                <tr key={`${i.Id}-${ref}`}>
+                  <td><a href={href('images', ref)}>{tag ?? '<none>'}</a></td>
                   <td class="mono">{shortId(i.Id)}</td><td>{ago(i.Created)}</td><td>{bytes(i.Size)}</td>
-                  <td><ActionButton label="Remove" what={`remove ${ref}`} danger run={async () => { await engine('DELETE', `/images/${encodeURIComponent(ref)}`); reload(); }} /></td>
+                  <td><ActionButton label="Remove" what={`remove ${tag ?? shortId(i.Id)}`} danger run={async () => { await engine('DELETE', `/images/${encodeURIComponent(ref)}`); reload(); }} /></td>
                 </tr>
               );
-            })}</tbody>
+            }))}</tbody>
           </table></div>
         )}
       </Section>
@@ -40,15 +42,6 @@ export function ImagesPage() {
 
 interface Progress { id?: string; status?: string; progress?: string; progressDetail?: { current?: number; total?: number }; error?: string; errorDetail?: { message?: string } }
 interface Layer { id: string; status: string; current?: number; total?: number }
-
-/** `fromImage` and `tag` as the Engine API takes them: the tag after the last colon past the last slash. */
-export function splitRef(ref: string): { fromImage: string; tag?: string } {
-  const at = ref.indexOf('@');
-  if (at >= 0) return { fromImage: ref };
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? { fromImage: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { fromImage: ref, tag: 'latest' };
-}
 
 function Pull(props: { onDone: () => void }) {
   const [ref, setRef] = useState('');
