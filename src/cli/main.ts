@@ -28,6 +28,7 @@ import { registerScanCommands } from './commands/scan.js';
 import { registerLintCommands } from './commands/lint.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerSignCommands } from './commands/sign.js';
+import { registerKubeCommands } from './commands/kube.js';
 
 const GROUPS = new Set(['container', 'image', 'system', 'completion']);
 
@@ -100,6 +101,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'lint', commands: ['lint'], register: (p, ctx) => registerLintCommands(p, ctx) },
   { name: 'audit', commands: ['audit'], register: (p, ctx) => registerAuditCommands(p, ctx) },
   { name: 'sign', commands: ['sign', 'verify', 'key'], register: (p, ctx) => registerSignCommands(p, ctx) },
+  { name: 'kube', commands: ['kube'], register: (p, ctx) => registerKubeCommands(p, ctx) },
 ];
 
 /** The registrars that define the command at `path`; all of them when the path is not in the table. */
