@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import { BerthError, UsageError } from '../common/errors.js';
 import type { EngineClient } from '../client/engine-client.js';
-import { KUBE_POD_INFRA_LABEL, KUBE_POD_LABEL } from './labels.js';
+import { KUBE_POD_INFRA_LABEL, KUBE_POD_LABEL, KUBE_VOLUME_ANNOTATION } from './labels.js';
 import { KUBE_CONTAINER_LABEL } from './play.js';
 import { containersWithLabel, isNotFound } from './engine.js';
 import { cpuQuantity, memoryQuantity } from './quantity.js';
@@ -230,8 +230,9 @@ class Generator {
           add({ name: dnsLabel(meta?.Labels?.['io.berth.kube.emptydir'] ?? basename(target)), emptyDir: mem ? { medium: 'Memory' } : {} }, { mountPath: target, ...(ro ? { readOnly: true } : {}) });
         } else {
           const claim = dnsLabel(m.Name);
-          if (claim !== m.Name) this.warnings.push(`volume "${m.Name}" is not a Kubernetes name: its claim is "${claim}", a new volume when played`);
-          this.claims.set(claim, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim },
+          // a volume whose name Kubernetes would refuse (compose's proj_data): the claim says which volume it is
+          const annotations = claim !== m.Name ? { annotations: { [KUBE_VOLUME_ANNOTATION]: m.Name } } : {};
+          this.claims.set(claim, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim, ...annotations },
             spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
           add({ name: claim, persistentVolumeClaim: { claimName: claim } }, { mountPath: target, ...(ro ? { readOnly: true } : {}) });
         }

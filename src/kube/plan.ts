@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from '../common/errors.js';
 import type { KubeObject } from './objects.js';
+import { KUBE_VOLUME_ANNOTATION } from './labels.js';
 import type { FieldPath, KubeDocument } from './source.js';
 
 export interface PortPublish { hostPort: number; containerPort: number; protocol: 'tcp' | 'udp' | 'sctp'; hostIP?: string }
@@ -26,7 +27,8 @@ export interface PlayPlan {
   pods: PodPlan[];
   configMaps: Map<string, Record<string, Buffer>>;
   secrets: Map<string, Record<string, Buffer>>;
-  claims: string[];
+  /** claim name → the engine volume's name (the claim's own, or its KUBE_VOLUME_ANNOTATION) */
+  claims: Map<string, string>;
   warnings: string[];
 }
 
@@ -50,7 +52,7 @@ export function planPlay(objects: KubeObject[]): PlayPlan {
   const pods: PodPlan[] = [];
   const configMaps = new Map<string, Record<string, Buffer>>();
   const secrets = new Map<string, Record<string, Buffer>>();
-  const claims: string[] = [];
+  const claims = new Map<string, string>();
   for (const { kind, name, doc, object: o } of objects) {
     switch (kind) {
       case 'Pod':
@@ -87,9 +89,12 @@ export function planPlay(objects: KubeObject[]): PlayPlan {
         secrets.set(name, data);
         break;
       }
-      case 'PersistentVolumeClaim':
-        claims.push(name);
+      case 'PersistentVolumeClaim': {
+        const volume = o.metadata?.annotations?.[KUBE_VOLUME_ANNOTATION];
+        if (volume !== undefined && (typeof volume !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(volume))) throw doc.error(['metadata', 'annotations', KUBE_VOLUME_ANNOTATION], `"${String(volume)}" is not a volume name`);
+        claims.set(name, volume ?? name);
         break;
+      }
       case 'Service':
         break;
     }

@@ -53,7 +53,7 @@ export async function play(client: EngineClient, files: string[], io: KubeIO, op
   const network = opts.network ?? KUBE_NETWORK;
   const infra = await ensureInfraImage(client);
   if (plan.pods.some((p) => !p.spec.hostNetwork)) await ensureNetwork(client, network, { [KUBE_PLAY_LABEL]: 'network' });
-  for (const claim of plan.claims) await ensureVolume(client, claim, { [KUBE_PLAY_LABEL]: playId, [KUBE_OBJECT_LABEL]: `PersistentVolumeClaim/${claim}` });
+  for (const [claim, volume] of plan.claims) await ensureVolume(client, volume, { [KUBE_PLAY_LABEL]: playId, [KUBE_OBJECT_LABEL]: `PersistentVolumeClaim/${claim}` });
   const images = new Map<string, string | undefined>();
   for (const p of plan.pods) for (const c of [...(p.spec.initContainers ?? []), ...p.spec.containers]) if (!images.has(c.image)) images.set(c.image, c.imagePullPolicy);
   for (const [image, policy] of images) await ensureImage(client, image, policy);
@@ -182,7 +182,7 @@ async function containerBody(client: EngineClient, plan: PlayPlan, pod: PodPlan,
       const claim = v.persistentVolumeClaim.claimName;
       if (typeof claim !== 'string' || !claim) throw doc.error([...vpath, 'persistentVolumeClaim', 'claimName'], 'missing');
       // a claim without its PVC in the play is a volume of that name, made on first use (as `-v name:/path`)
-      hc.Mounts.push({ Type: 'volume', Source: claim, Target: m.mountPath, ReadOnly: ro || !!v.persistentVolumeClaim.readOnly });
+      hc.Mounts.push({ Type: 'volume', Source: plan.claims.get(claim) ?? claim, Target: m.mountPath, ReadOnly: ro || !!v.persistentVolumeClaim.readOnly });
     } else if (v.hostPath) {
       const src = String(v.hostPath.path ?? '');
       if (!src.startsWith('/')) throw doc.error([...vpath, 'hostPath', 'path'], 'must be an absolute path');
