@@ -30,7 +30,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerSignCommands } from './commands/sign.js';
 import { registerKubeCommands } from './commands/kube.js';
 
-const GROUPS = new Set(['container', 'image', 'system', 'completion']);
+const GROUPS = new Set(['container', 'image', 'system', 'completion', 'kube']);
 
 interface PreScan { globals: string[]; rest: string[]; commandPath: string[] }
 
@@ -107,7 +107,9 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
 /** The registrars that define the command at `path`; all of them when the path is not in the table. */
 export function registrarsFor(path: string[]): typeof REGISTRARS {
   const key = path.join(' ');
-  const hits = REGISTRARS.filter((r) => r.commands.includes(key));
+  let hits = REGISTRARS.filter((r) => r.commands.includes(key));
+  // a group that one registrar defines whole ("kube play"): that registrar
+  if (hits.length === 0 && path.length > 1) hits = REGISTRARS.filter((r) => r.commands.includes(path[0]));
   return hits.length > 0 ? hits : REGISTRARS;
 }
 

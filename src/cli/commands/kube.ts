@@ -4,9 +4,9 @@
  * YAML run on berth, and berth's containers as Kubernetes YAML (src/kube, loaded only for these).
  */
 import type { Command } from 'commander';
-import { BerthError, type ErrorCode } from '../../common/errors.js';
+import { BerthError, UsageError, type ErrorCode } from '../../common/errors.js';
 import { DaemonError } from '../../client/engine-client.js';
-import { CliContext } from '../context.js';
+import { CliContext, ExitError } from '../context.js';
 import { kubeTools } from '../lazy-kube.js';
 import { berthVersion } from './system.js';
 
@@ -19,6 +19,9 @@ function asCliError(e: unknown): unknown {
   const x = e as Error & { code?: unknown; exitCode?: unknown; status?: unknown; statusCode?: unknown };
   if (typeof x.code !== 'string' || !x.code.startsWith('ERR_')) return e;
   if (x.constructor.name === 'DaemonError' && typeof x.statusCode === 'number') return new DaemonError(x.statusCode, x.message, x.code);
+  if (x.code === 'ERR_USAGE') return new UsageError(x.message);
+  // bad input (a file that cannot be read, malformed YAML): podman's exit 125, the message as it is
+  if (x.exitCode === 125) return new ExitError(125, x.message);
   return new BerthError(x.message, { code: x.code as ErrorCode, status: typeof x.status === 'number' ? x.status : 500, exitCode: typeof x.exitCode === 'number' ? x.exitCode : 1 });
 }
 
