@@ -116,7 +116,9 @@ async function playPod(client: EngineClient, plan: PlayPlan, pod: PodPlan, ctx: 
     for (const [i, c] of containers.entries()) {
       const path: FieldPath = [...pod.specPath, list, i];
       const { body, files } = await containerBody(client, plan, pod, c, path, { infraId: infra.Id, restart: list === 'initContainers' ? 'no' : restart, labels: baseLabels, emptyDirs, ctx });
-      const made = await client.json<{ Id: string }>('POST', '/containers/create', { query: { name: `${pod.name}-${c.name}` }, body });
+      // the Engine API has no `container:` UTS mode: each container takes the pod's hostname instead
+      if (!spec.hostNetwork) body.Hostname = hostname;
+      const made = await createJoined(client, `${pod.name}-${c.name}`, body);
       ctx.created.push(made.Id);
       await copyFiles(client, made.Id, files);
       if (list === 'initContainers') {
@@ -132,6 +134,16 @@ async function playPod(client: EngineClient, plan: PlayPlan, pod: PodPlan, ctx: 
   }
   // podman's output: the pod, then its containers
   ctx.io.out(`Pod:\n${infra.Id}\nContainers:\n${ids.map((id) => `${id}\n`).join('')}\n`);
+}
+
+/** dockerd refuses a hostname beside `container:` networking ("conflicting options"): there the container keeps its own */
+async function createJoined(client: EngineClient, name: string, body: any): Promise<{ Id: string }> {
+  try {
+    return await client.json<{ Id: string }>('POST', '/containers/create', { query: { name }, body });
+  } catch (e) {
+    if (!(e instanceof DaemonError && e.statusCode === 400 && /conflicting options: hostname/.test(e.message)) || !body.Hostname) throw e;
+    return client.json<{ Id: string }>('POST', '/containers/create', { query: { name }, body: { ...body, Hostname: undefined } });
+  }
 }
 
 function restartPolicyOf(p: string): 'always' | 'on-failure' | 'no' {

@@ -182,3 +182,66 @@ test('kube play runs a pod with configmap, secret, pvc, emptyDir, init container
   const vols = ((await h.d.api('GET', '/volumes')).body.Volumes ?? []).map((v: { Name: string }) => v.Name);
   assert.deepEqual(vols, ['web-data']);
 });
+
+const DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+      - name: httpd
+        image: busybox
+        command: [sh, -c, 'hostname > /tmp/index.html; exec httpd -f -p 8080 -h /tmp']
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api-svc
+spec:
+  selector: {app: api}
+  ports:
+  - port: 18085
+    targetPort: 8080
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: client
+spec:
+  hostname: front
+  containers:
+  - name: sh
+    image: busybox
+    command: [sh, -c, '${LOOP}']
+`;
+
+test('kube play: a Deployment\'s replicas, a Service name between pods, a hostname; --start=false creates only', async (t) => {
+  const h = await kubeHarness(t);
+  const file = h.file('deploy.yaml', DEPLOY);
+  const r = await h.berth(['kube', 'play', file]);
+  assert.equal(r.code, 0, r.stderr);
+  // one host port cannot reach two pods: said so
+  assert.match(r.stderr, /Service api-svc: host port 18085 goes to pod api-pod-0 only/);
+  assert.deepEqual(await h.names(), ['api-pod-0-httpd', 'api-pod-0-infra', 'api-pod-1-httpd', 'api-pod-1-infra', 'client-infra', 'client-sh']);
+  assert.equal((await h.exec('client-sh', 'hostname')).stdout, 'front\n');
+  // the Service's name and each pod's name resolve on the play's network
+  await eventually(async () => /^api-pod-[01]\n$/.test((await h.exec('client-sh', 'wget -qO- http://api-svc:8080/')).stdout), 20_000, 'the service by name');
+  assert.equal((await h.exec('client-sh', 'wget -qO- http://api-pod-1:8080/')).stdout, 'api-pod-1\n');
+  await eventually(() => h.inNs(['busybox', 'wget', '-qO-', 'http://127.0.0.1:18085/']).out === 'api-pod-0\n', 20_000, 'the service port on the host');
+  await h.ok(['kube', 'play', '--down', file]);
+  assert.deepEqual(await h.names(), []);
+
+  await h.ok(['kube', 'play', '--start=false', file]);
+  const states = await h.d.api('GET', '/containers/json?all=1');
+  assert.equal((states.body as any[]).length, 6);
+  assert.ok((states.body as Array<{ State: string }>).every((c) => c.State === 'created'));
+  await h.ok(['kube', 'play', '--down', file]);
+  assert.deepEqual(await h.names(), []);
+});
