@@ -62,15 +62,34 @@ export async function play(client: EngineClient, files: string[], io: KubeIO, op
   const madeSecrets: string[] = [];
   const madeVolumes: string[] = [];
   try {
-    for (const pod of plan.pods) {
-      await playPod(client, plan, pod, { infra, network, playId, start: opts.start !== false, berthSecrets, created, madeSecrets, madeVolumes, io });
-    }
+    // pods are independent: a few at once (each pod's own steps stay in order)
+    const outputs = new Map<PodPlan, string>();
+    await eachLimited(plan.pods, POD_CONCURRENCY, async (pod) => {
+      outputs.set(pod, await playPod(client, plan, pod, { infra, network, playId, start: opts.start !== false, berthSecrets, created, madeSecrets, madeVolumes }));
+    });
+    for (const pod of plan.pods) io.out(outputs.get(pod)!);
   } catch (e) {
     for (const id of created.reverse()) await removeContainer(client, id).catch(() => {});
     for (const s of madeSecrets) await client.call('DELETE', `/secrets/${encodeURIComponent(s)}`).catch(() => {});
     for (const v of madeVolumes) await client.call('DELETE', `/volumes/${encodeURIComponent(v)}`).catch(() => {});
     throw e;
   }
+}
+
+const POD_CONCURRENCY = 4;
+
+/** `fn` over `items`, at most `limit` at a time; the first failure is thrown once all running ones end. */
+async function eachLimited<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { e: unknown } | null = null;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++];
+      try { await fn(item); } catch (e) { failure ??= { e }; }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw (failure as { e: unknown }).e;
 }
 
 /** berth keeps secrets without Swarm; dockerd outside Swarm answers 503 */
@@ -80,10 +99,10 @@ async function hasSecretsApi(client: EngineClient): Promise<boolean> {
 
 interface PodContext {
   infra: string; network: string; playId: string; start: boolean; berthSecrets: boolean;
-  created: string[]; madeSecrets: string[]; madeVolumes: string[]; io: KubeIO;
+  created: string[]; madeSecrets: string[]; madeVolumes: string[];
 }
 
-async function playPod(client: EngineClient, plan: PlayPlan, pod: PodPlan, ctx: PodContext): Promise<void> {
+async function playPod(client: EngineClient, plan: PlayPlan, pod: PodPlan, ctx: PodContext): Promise<string> {
   const spec = pod.spec;
   const baseLabels = { ...pod.labels, [KUBE_PLAY_LABEL]: ctx.playId, [KUBE_OBJECT_LABEL]: pod.owner, [KUBE_POD_LABEL]: pod.name };
   const restart = restartPolicyOf(pod.owner.startsWith('Deployment/') ? 'Always' : spec.restartPolicy ?? 'Always');
@@ -133,7 +152,7 @@ async function playPod(client: EngineClient, plan: PlayPlan, pod: PodPlan, ctx: 
     }
   }
   // podman's output: the pod, then its containers
-  ctx.io.out(`Pod:\n${infra.Id}\nContainers:\n${ids.map((id) => `${id}\n`).join('')}\n`);
+  return `Pod:\n${infra.Id}\nContainers:\n${ids.map((id) => `${id}\n`).join('')}\n`;
 }
 
 /** dockerd refuses a hostname beside `container:` networking ("conflicting options"): there the container keeps its own */
@@ -326,19 +345,20 @@ export interface DownOptions { quiet?: boolean }
 /** Remove the play's pods (every container labelled with one of its pod names) and their secrets and emptyDir volumes. */
 export async function down(client: EngineClient, files: string[], io: KubeIO, opts: DownOptions = {}): Promise<void> {
   const plan = await loadPlay(files);
-  const removed: string[] = [];
-  for (const pod of plan.pods) {
+  const removed = new Map<PodPlan, string>();
+  await eachLimited(plan.pods, POD_CONCURRENCY, async (pod) => {
     const cs = await containersWithLabel(client, `${KUBE_POD_LABEL}=${pod.name}`);
-    if (!cs.length) continue;
+    if (!cs.length) return;
     // the pod's containers before its infra, whose namespaces they hold
     cs.sort((a, b) => Number(a.Labels[KUBE_POD_INFRA_LABEL] === 'true') - Number(b.Labels[KUBE_POD_INFRA_LABEL] === 'true'));
     await Promise.all(cs.filter((c) => c.Labels[KUBE_POD_INFRA_LABEL] !== 'true').map((c) => removeContainer(client, c.Id)));
     for (const c of cs.filter((c) => c.Labels[KUBE_POD_INFRA_LABEL] === 'true')) await removeContainer(client, c.Id);
     await removePodSecrets(client, pod.name);
     await removePodVolumes(client, pod.name);
-    removed.push(cs.find((c) => c.Labels[KUBE_POD_INFRA_LABEL] === 'true')?.Id ?? pod.name);
-  }
-  if (!opts.quiet) io.out(removed.length ? `Pods stopped:\n${removed.map((r) => `${r}\n`).join('')}Pods removed:\n${removed.map((r) => `${r}\n`).join('')}` : '');
+    removed.set(pod, cs.find((c) => c.Labels[KUBE_POD_INFRA_LABEL] === 'true')?.Id ?? pod.name);
+  });
+  const ids = plan.pods.filter((p) => removed.has(p)).map((p) => `${removed.get(p)}\n`).join('');
+  if (!opts.quiet && ids) io.out(`Pods stopped:\n${ids}Pods removed:\n${ids}`);
 }
 
 async function removePodSecrets(client: EngineClient, pod: string): Promise<void> {
