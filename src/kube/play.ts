@@ -31,15 +31,26 @@ export async function loadPlay(files: string[]): Promise<PlayPlan> {
   const docs: KubeDocument[] = [];
   for (const f of files) {
     let text: string;
-    try { text = await readFile(f, 'utf8'); } catch (e) {
+    try { text = f === '-' ? await readStdin() : await readFile(f, 'utf8'); } catch (e) {
       throw new BerthError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { code: 'ERR_KUBE_NOT_FOUND', status: 404, exitCode: 125 });
     }
-    docs.push(...parseKubeYaml(text, f));
+    docs.push(...parseKubeYaml(text, f === '-' ? '(stdin)' : f));
   }
   const { objects, warnings } = readObjects(docs);
   const plan = planPlay(objects);
   plan.warnings.unshift(...warnings);
   return plan;
+}
+
+let stdinText: Promise<string> | null = null;
+/** `-`: the YAML on stdin (read once: --replace reads the files twice) */
+function readStdin(): Promise<string> {
+  stdinText ??= (async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  })();
+  return stdinText;
 }
 
 export async function play(client: EngineClient, files: string[], io: KubeIO, opts: PlayOptions = {}): Promise<void> {
@@ -49,7 +60,7 @@ export async function play(client: EngineClient, files: string[], io: KubeIO, op
   const existing = await Promise.all(plan.pods.map(async (p) => (await containersWithLabel(client, `${KUBE_POD_LABEL}=${p.name}`)).length ? p.name : ''));
   const taken = existing.filter(Boolean);
   if (taken.length) throw new ConflictError(`pod ${taken.join(', ')} already exists: remove it with kube play --down, or use --replace`);
-  const playId = resolve(files[0]);
+  const playId = files[0] === '-' ? '(stdin)' : resolve(files[0]);
   const network = opts.network ?? KUBE_NETWORK;
   const infra = await ensureInfraImage(client);
   if (plan.pods.some((p) => !p.spec.hostNetwork)) await ensureNetwork(client, network, { [KUBE_PLAY_LABEL]: 'network' });

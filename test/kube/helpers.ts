@@ -13,7 +13,7 @@ export interface KubeHarness {
   dir: string;
   /** write a file in the test's directory; its path */
   file(name: string, text: string): string;
-  berth(args: string[], opts?: { timeoutMs?: number; cwd?: string }): Promise<RunResult>;
+  berth(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<RunResult>;
   ok(args: string[], opts?: { timeoutMs?: number }): Promise<string>;
   /** a command inside the daemon's network namespace (where published ports are) */
   inNs(cmd: string[]): { code: number; out: string };
@@ -29,7 +29,7 @@ export async function kubeHarness(t: TestContext, d?: TestDaemon): Promise<KubeH
   if (!d) t.after(() => daemon.cleanup());
   const dir = mkdtempSync('/tmp/bt-kube-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const berth: KubeHarness['berth'] = (args, opts = {}) => runBerth(daemon.socket, args, { timeoutMs: opts.timeoutMs ?? 90_000, env: { BERTH_NO_AUTOSTART: '1' } });
+  const berth: KubeHarness['berth'] = (args, opts = {}) => runBerth(daemon.socket, args, { timeoutMs: opts.timeoutMs ?? 90_000, input: opts.input, env: { BERTH_NO_AUTOSTART: '1' } });
   return {
     d: daemon,
     dir,

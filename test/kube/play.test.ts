@@ -222,7 +222,7 @@ spec:
     command: [sh, -c, '${LOOP}']
 `;
 
-test('kube play: a Deployment\'s replicas, a Service name between pods, a hostname; --start=false creates only', async (t) => {
+test('kube play: a Deployment\'s replicas, a Service name between pods, a hostname; --start=false from stdin creates only; kube down', async (t) => {
   const h = await kubeHarness(t);
   const file = h.file('deploy.yaml', DEPLOY);
   const r = await h.berth(['kube', 'play', file]);
@@ -238,10 +238,12 @@ test('kube play: a Deployment\'s replicas, a Service name between pods, a hostna
   await h.ok(['kube', 'play', '--down', file]);
   assert.deepEqual(await h.names(), []);
 
-  await h.ok(['kube', 'play', '--start=false', file]);
+  // the YAML on stdin; podman's `kube down`
+  const created = await h.berth(['kube', 'play', '--start=false', '-'], { input: DEPLOY });
+  assert.equal(created.code, 0, created.stderr);
   const states = await h.d.api('GET', '/containers/json?all=1');
   assert.equal((states.body as any[]).length, 6);
   assert.ok((states.body as Array<{ State: string }>).every((c) => c.State === 'created'));
-  await h.ok(['kube', 'play', '--down', file]);
+  await h.ok(['kube', 'down', file]);
   assert.deepEqual(await h.names(), []);
 });

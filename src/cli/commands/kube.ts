@@ -1,5 +1,5 @@
 /**
- * `berth kube play FILE... [--down] [--replace] [--start=false]` and `berth kube generate
+ * `berth kube play FILE...|- [--down] [--replace] [--start=false]`, `berth kube down FILE...` and `berth kube generate
  * CONTAINER...|POD|--compose-project NAME [--type pod|deployment] [--service] [-f FILE]`: Kubernetes
  * YAML run on berth, and berth's containers as Kubernetes YAML (src/kube, loaded only for these).
  */
@@ -28,13 +28,14 @@ function asCliError(e: unknown): unknown {
 export function registerKubeCommands(program: Command, ctx: CliContext): void {
   const kube = program.command('kube').usage('COMMAND').description('Play Kubernetes YAML, or generate it from containers, pods and compose projects');
   kube.allowExcessArguments(false);
+  kube.addHelpCommand(false);
   const io = { out: (s: string) => ctx.out(s), err: (s: string) => ctx.err(s) };
   const kubeClient = async () => {
     const tools = await kubeTools();
     return { tools, client: await new CliContext(ctx.globals, tools.EngineClient as never).client() };
   };
 
-  kube.command('play').usage('[OPTIONS] KUBEFILE [KUBEFILE...]')
+  kube.command('play').usage('[OPTIONS] KUBEFILE|- [KUBEFILE...]')
     .description('Run the pods, deployments, services, configmaps, secrets and volume claims of Kubernetes YAML files')
     .argument('<files...>')
     .option('--down', 'Stop and remove the pods the files describe (volumes are kept)')
@@ -46,6 +47,15 @@ export function registerKubeCommands(program: Command, ctx: CliContext): void {
       try {
         await tools.kubePlay(client, files, io, { down: o.down, replace: o.replace, start: o.start !== false, network: o.network });
       } catch (e) { throw asCliError(e); }
+    });
+
+  // podman's `kube down`
+  kube.command('down').usage('KUBEFILE [KUBEFILE...]')
+    .description('Stop and remove the pods Kubernetes YAML files describe (as kube play --down)')
+    .argument('<files...>')
+    .action(async (files: string[]) => {
+      const { tools, client } = await kubeClient();
+      try { await tools.kubePlay(client, files, io, { down: true }); } catch (e) { throw asCliError(e); }
     });
 
   kube.command('generate').usage('[OPTIONS] CONTAINER...|POD|--compose-project NAME')
