@@ -110,3 +110,39 @@ export async function copyFiles(client: EngineClient, containerId: string, files
   pack.finalize();
   await client.call('PUT', `/containers/${enc(containerId)}/archive`, { query: { path: '/' }, body: await done, contentType: 'application/x-tar' });
 }
+
+/** Each regular file of a tar stream, by its name (GET /containers/{id}/archive answers one). */
+async function tarFiles(res: NodeJS.ReadableStream): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('end', () => { if (header.type === 'file') out.set(header.name.replace(/\/$/, ''), Buffer.concat(chunks)); next(); });
+      stream.on('error', reject);
+    });
+    extract.on('finish', () => resolve());
+    extract.on('error', reject);
+  });
+  res.pipe(extract);
+  await done;
+  return out;
+}
+
+/** One file of a container (GET /containers/{id}/archive, a tar of that file). */
+export async function readContainerFile(client: EngineClient, id: string, path: string): Promise<Buffer> {
+  const res = await client.request('GET', `/containers/${enc(id)}/archive`, { query: { path } });
+  const files = await tarFiles(res);
+  const base = path.replace(/\/$/, '').split('/').pop()!;
+  const hit = files.get(base) ?? [...files.values()][0];
+  if (!hit) throw new BerthError(`${path} is not a file`, { code: 'ERR_KUBE_NOT_FOUND', status: 404 });
+  return hit;
+}
+
+/** The regular files directly in a container's directory (names relative to it). */
+export async function listContainerDir(client: EngineClient, id: string, dir: string): Promise<string[]> {
+  const res = await client.request('GET', `/containers/${enc(id)}/archive`, { query: { path: dir } });
+  const files = await tarFiles(res);
+  return [...files.keys()].map((n) => n.split('/').slice(1)).filter((p) => p.length === 1).map((p) => p[0]).sort();
+}

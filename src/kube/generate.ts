@@ -11,9 +11,9 @@ import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import { BerthError, UsageError } from '../common/errors.js';
 import type { EngineClient } from '../client/engine-client.js';
-import { KUBE_POD_INFRA_LABEL, KUBE_POD_LABEL, KUBE_VOLUME_ANNOTATION } from './labels.js';
+import { KUBE_FILE_VOLUMES_LABEL, KUBE_POD_INFRA_LABEL, KUBE_POD_LABEL, KUBE_VOLUME_ANNOTATION } from './labels.js';
 import { KUBE_CONTAINER_LABEL } from './play.js';
-import { containersWithLabel, isNotFound } from './engine.js';
+import { containersWithLabel, isNotFound, listContainerDir, readContainerFile } from './engine.js';
 import { cpuQuantity, memoryQuantity } from './quantity.js';
 
 const enc = encodeURIComponent;
@@ -260,7 +260,10 @@ class Generator {
       if ((c.Mounts ?? []).some((m: any) => m.Destination === target)) continue;
       add({ name: dnsLabel(basename(target) || 'tmp'), emptyDir: { medium: 'Memory' } }, { mountPath: target });
     }
+    const played = await this.playedFileVolumes(c, add);
     for (const s of (c.HostConfig?.BerthSecrets ?? []) as any[]) {
+      // a played pod's Secret key: written back by playedFileVolumes
+      if (played.has(s.File?.Name)) continue;
       const target: string = s.File?.Name?.startsWith('/') ? s.File.Name : `/run/secrets/${s.File?.Name ?? s.SecretName}`;
       const name = dnsLabel(s.SecretName);
       const key = basename(target).replace(/[^-._a-zA-Z0-9]/g, '_');
@@ -271,6 +274,52 @@ class Generator {
       add({ name, secret: { secretName: name, items: [{ key, path: key }] } }, { mountPath: target, subPath: key, readOnly: true });
     }
     return out;
+  }
+
+  /**
+   * A played pod's ConfigMap and Secret volumes (KUBE_FILE_VOLUMES_LABEL): the objects again, their
+   * values read back from the container's files. The targets it covered.
+   */
+  private async playedFileVolumes(c: any, add: (volume: any, mount: any) => void): Promise<Set<string>> {
+    const covered = new Set<string>();
+    let entries: Array<{ mountPath: string; subPath?: string; volume: any }> = [];
+    try { entries = JSON.parse(c.Config?.Labels?.[KUBE_FILE_VOLUMES_LABEL] ?? '[]'); } catch { return covered; }
+    for (const e of entries) {
+      const isSecret = !!e.volume?.secret;
+      const src = isSecret ? e.volume.secret : e.volume?.configMap;
+      if (!src) continue;
+      const name: string = isSecret ? src.secretName : src.name;
+      const kind = isSecret ? 'Secret' : 'ConfigMap';
+      const key = `${kind}/${name}`;
+      const obj = this.files.get(key) ?? (isSecret ? { apiVersion: 'v1', kind, metadata: { name }, type: 'Opaque', data: {} } : { apiVersion: 'v1', kind, metadata: { name }, data: {} });
+      const items: Array<{ key: string; path: string }> = Array.isArray(src.items) ? src.items.map((i: any) => ({ key: i.key, path: i.path ?? i.key })) : [];
+      // without items every key of the object was a file: the directory's files are the keys
+      const targets = e.subPath ? [{ key: items.find((i) => i.path === e.subPath)?.key ?? e.subPath, file: e.mountPath }]
+        : items.length ? items.map((i) => ({ key: i.key, file: `${e.mountPath.replace(/\/$/, '')}/${i.path}` }))
+          : (await this.keysIn(c, e.mountPath)).map((f) => ({ key: f, file: `${e.mountPath.replace(/\/$/, '')}/${f}` }));
+      const sealed = new Set(((c.HostConfig?.BerthSecrets ?? []) as any[]).map((s) => String(s.File?.Name ?? '')));
+      for (const t of targets) {
+        covered.add(t.file);
+        // a berth secret's value never leaves the engine (not through the archive API either)
+        const content = sealed.has(t.file) ? null : await readContainerFile(this.client, c.Id, t.file).catch(() => null);
+        if (content === null) this.warnings.push(`${kind} ${name}: ${t.file} in ${c.Name.replace(/^\//, '')} ${sealed.has(t.file) ? 'is a berth secret, whose value cannot be read back' : 'cannot be read'}; "${t.key}" is left empty`);
+        const value = content ?? Buffer.alloc(0);
+        if (isSecret) obj.data[t.key] = value.toString('base64');
+        else if (isUtf8(value)) obj.data[t.key] = value.toString('utf8');
+        else (obj.binaryData ??= {})[t.key] = value.toString('base64');
+      }
+      this.files.set(key, obj);
+      add({ ...e.volume }, { mountPath: e.mountPath, ...(e.subPath ? { subPath: e.subPath } : {}) });
+    }
+    return covered;
+  }
+
+  /** The files a ConfigMap or Secret volume put in `dir`: berth secrets mounted there, else the directory's files. */
+  private async keysIn(c: any, dir: string): Promise<string[]> {
+    const prefix = `${dir.replace(/\/$/, '')}/`;
+    const secrets = ((c.HostConfig?.BerthSecrets ?? []) as any[]).map((s) => String(s.File?.Name ?? '')).filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+    if (secrets.length) return secrets.sort();
+    return listContainerDir(this.client, c.Id, dir).catch(() => []);
   }
 
   private async volumeInfo(name: string): Promise<any> {

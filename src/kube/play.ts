@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BerthError, ConflictError, NotSupportedError } from '../common/errors.js';
 import { DaemonError, type EngineClient } from '../client/engine-client.js';
-import { KUBE_OBJECT_LABEL, KUBE_PLAY_LABEL, KUBE_POD_INFRA_LABEL, KUBE_POD_LABEL } from './labels.js';
+import { KUBE_FILE_VOLUMES_LABEL, KUBE_OBJECT_LABEL, KUBE_PLAY_LABEL, KUBE_POD_INFRA_LABEL, KUBE_POD_LABEL } from './labels.js';
 import { parseKubeYaml, type FieldPath, type KubeDocument } from './source.js';
 import { readObjects } from './objects.js';
 import { planPlay, type PlayPlan, type PodPlan } from './plan.js';
@@ -212,6 +212,7 @@ async function containerBody(client: EngineClient, plan: PlayPlan, pod: PodPlan,
   }
   const files: FileEntry[] = [];
   const secretRefs: any[] = [];
+  const fileVolumes: Array<{ mountPath: string; subPath?: string; volume: any }> = [];
   for (const [j, m] of ((c.volumeMounts ?? []) as any[]).entries()) {
     const at: FieldPath = [...path, 'volumeMounts', j];
     const vi = (spec.volumes as any[]).findIndex((v) => v.name === m.name);
@@ -254,6 +255,7 @@ async function containerBody(client: EngineClient, plan: PlayPlan, pod: PodPlan,
         if (src.optional) continue;
         throw doc.error([...vpath, isSecret ? 'secret' : 'configMap', isSecret ? 'secretName' : 'name'], `${kind} "${ref}" is not in this play`, 'ERR_KUBE_NOT_FOUND');
       }
+      fileVolumes.push({ mountPath: m.mountPath, ...(sub ? { subPath: sub } : {}), volume: v });
       const mode = typeof src.defaultMode === 'number' ? src.defaultMode : 0o644;
       const items: Array<{ key: string; path: string; mode: number }> = Array.isArray(src.items)
         ? src.items.map((it: any) => ({ key: it.key, path: it.path ?? it.key, mode: typeof it.mode === 'number' ? it.mode : mode }))
@@ -262,7 +264,8 @@ async function containerBody(client: EngineClient, plan: PlayPlan, pod: PodPlan,
         if (!(it.key in data)) throw doc.error([...vpath, isSecret ? 'secret' : 'configMap', 'items'], `${kind} "${ref}" has no key "${it.key}"`, 'ERR_KUBE_NOT_FOUND');
         if (sub && it.path !== sub) continue;
         const target = sub ? m.mountPath : `${m.mountPath.replace(/\/$/, '')}/${it.path}`;
-        if (isSecret && b.ctx.berthSecrets) {
+        // an empty value cannot be a berth secret (1 byte at least): an empty file, as Kubernetes makes it
+        if (isSecret && b.ctx.berthSecrets && data[it.key].length > 0) {
           const name = await berthSecret(client, pod, ref, it.key, data[it.key], b);
           secretRefs.push({ SecretName: name, File: { Name: target, UID: String(uid ?? 0), GID: String(gid ?? 0), Mode: it.mode } });
         } else {
@@ -276,7 +279,8 @@ async function containerBody(client: EngineClient, plan: PlayPlan, pod: PodPlan,
   if (secretRefs.length) hc.BerthSecrets = secretRefs;
   if (typeof spec.terminationGracePeriodSeconds === 'number') hc.StopTimeout = spec.terminationGracePeriodSeconds;
   const body: any = {
-    Image: c.image, Env: env, Labels: { ...b.labels, [KUBE_CONTAINER_LABEL]: c.name },
+    Image: c.image, Env: env,
+    Labels: { ...b.labels, [KUBE_CONTAINER_LABEL]: c.name, ...(fileVolumes.length ? { [KUBE_FILE_VOLUMES_LABEL]: JSON.stringify(fileVolumes) } : {}) },
     Tty: !!c.tty, OpenStdin: !!c.stdin, StdinOnce: !!c.stdinOnce, HostConfig: hc,
   };
   if (c.command) { body.Entrypoint = c.command.map(String); body.Cmd = (c.args ?? []).map(String); } else if (c.args) body.Cmd = c.args.map(String);

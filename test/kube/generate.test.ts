@@ -120,3 +120,63 @@ test('kube generate POD: a pod made by kube play comes back as the same Pod', as
   assert.equal(member.code, 125);
   assert.match(member.stderr, /belongs to pod shop/);
 });
+
+const WITH_FILES = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: conf}
+data:
+  app.ini: "level=info\\n"
+  other.txt: other
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: keys}
+stringData: {api: k3y, db: pa55}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: files}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, 'trap "exit 0" TERM; while true; do sleep 0.2; done']
+    volumeMounts:
+    - {name: conf, mountPath: /etc/app}
+    - {name: one, mountPath: /etc/one.ini, subPath: app.ini}
+    - {name: keys, mountPath: /run/keys}
+  volumes:
+  - name: conf
+    configMap: {name: conf}
+  - name: one
+    configMap:
+      name: conf
+      items: [{key: app.ini, path: app.ini}]
+  - name: keys
+    secret: {secretName: keys}
+`;
+
+test('kube generate POD: a played pod\'s ConfigMap and Secret volumes come back with their values', async (t) => {
+  const h = await kubeHarness(t);
+  const file = h.file('files.yaml', WITH_FILES);
+  await h.ok(['kube', 'play', file]);
+  const r = await h.berth(['kube', 'generate', 'files']);
+  assert.equal(r.code, 0, r.stderr);
+  const objects = validateKubeYaml(r.stdout);
+  const byKey = Object.fromEntries(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+  assert.deepEqual(Object.keys(byKey).sort(), ['ConfigMap/conf', 'Pod/files', 'Secret/keys']);
+  assert.deepEqual(byKey['ConfigMap/conf'].data, { 'app.ini': 'level=info\n', 'other.txt': 'other' });
+  const secret = byKey['Secret/keys'].data;
+  // berth secrets never give their values back: the keys are there, empty, and the user is told
+  assert.deepEqual(secret, { api: '', db: '' });
+  assert.match(r.stderr, /WARNING: Secret keys: \/run\/keys\/api in files-app is a berth secret, whose value cannot be read back; "api" is left empty/);
+  const pod = byKey['Pod/files'];
+  assert.deepEqual(pod.spec.containers[0].volumeMounts.map((m: any) => [m.mountPath, m.subPath ?? '']).sort(), [['/etc/app', ''], ['/etc/one.ini', 'app.ini'], ['/run/keys', '']]);
+  // played again (after --down), the same files
+  await h.ok(['kube', 'play', '--down', file]);
+  const again = h.file('again.yaml', r.stdout);
+  await h.ok(['kube', 'play', again]);
+  assert.equal((await h.exec('files-app', 'cat /etc/app/app.ini /etc/one.ini /etc/app/other.txt')).stdout, 'level=info\nlevel=info\nother');
+  await h.ok(['kube', 'play', '--down', again]);
+});
