@@ -247,3 +247,44 @@ test('kube play: a Deployment\'s replicas, a Service name between pods, a hostna
   await h.ok(['kube', 'down', file]);
   assert.deepEqual(await h.names(), []);
 });
+
+test('kube play that fails half-way removes what it created', async (t) => {
+  const h = await kubeHarness(t);
+  const file = h.file('half.yaml', `apiVersion: v1
+kind: Secret
+metadata: {name: s}
+stringData: {k: v}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: good}
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, '${LOOP}']
+    volumeMounts: [{name: s, mountPath: /s}, {name: tmp, mountPath: /tmp/x}]
+  volumes:
+  - {name: s, secret: {secretName: s}}
+  - {name: tmp, emptyDir: {}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bad}
+spec:
+  initContainers:
+  - name: fails
+    image: busybox
+    command: [sh, -c, 'exit 3']
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, '${LOOP}']
+`);
+  const r = await h.berth(['kube', 'play', file]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /pod bad: init container fails exited with 3/);
+  assert.deepEqual(await h.names(), []);
+  assert.deepEqual((await h.d.api('GET', '/secrets')).body, []);
+  assert.deepEqual(((await h.d.api('GET', '/volumes')).body.Volumes ?? []).map((v: { Name: string }) => v.Name), []);
+});
