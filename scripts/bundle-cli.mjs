@@ -19,7 +19,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node24',
-  external: ['node-unix-socket-linux-x64-gnu', '../daemon/serve.js', '../sbom/cli-entry.js', '../scan/cli-entry.js', '../sign/cli-entry.js'],
+  external: ['node-unix-socket-linux-x64-gnu', '../daemon/serve.js', '../sbom/cli-entry.js', '../scan/cli-entry.js', '../sign/cli-entry.js', '../kube/cli-entry.js'],
   // import.meta.url becomes the bundle's own file URL
   define: { 'import.meta.url': '__berthModuleUrl' },
   banner: { js: "const __berthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

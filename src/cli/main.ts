@@ -30,8 +30,9 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerSignCommands } from './commands/sign.js';
 import { registerUiCommands } from './commands/ui.js';
 import { registerContextCommands } from './commands/context.js';
+import { registerKubeCommands } from './commands/kube.js';
 
-const GROUPS = new Set(['container', 'image', 'system', 'completion']);
+const GROUPS = new Set(['container', 'image', 'system', 'completion', 'kube']);
 
 interface PreScan { globals: string[]; rest: string[]; commandPath: string[] }
 
@@ -114,12 +115,15 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'sign', commands: ['sign', 'verify', 'key'], register: (p, ctx) => registerSignCommands(p, ctx) },
   { name: 'ui', commands: ['ui'], register: (p, ctx) => registerUiCommands(p, ctx) },
   { name: 'context', commands: ['context'], register: (p, ctx) => registerContextCommands(p, ctx) },
+  { name: 'kube', commands: ['kube'], register: (p, ctx) => registerKubeCommands(p, ctx) },
 ];
 
 /** The registrars that define the command at `path`; all of them when the path is not in the table. */
 export function registrarsFor(path: string[]): typeof REGISTRARS {
   const key = path.join(' ');
-  const hits = REGISTRARS.filter((r) => r.commands.includes(key));
+  let hits = REGISTRARS.filter((r) => r.commands.includes(key));
+  // a group that one registrar defines whole ("kube play"): that registrar
+  if (hits.length === 0 && path.length > 1) hits = REGISTRARS.filter((r) => r.commands.includes(path[0]));
   return hits.length > 0 ? hits : REGISTRARS;
 }
 

@@ -153,7 +153,7 @@ const CRI_STREAM_CODES = [
 ] as const;
 /** kube generate / play (src/kube) */
 const KUBE_CODES = [
-  'ERR_KUBE_YAML',
+  'ERR_KUBE_FIELD', 'ERR_KUBE_INFRA', 'ERR_KUBE_KIND', 'ERR_KUBE_NOT_FOUND', 'ERR_KUBE_UNSUPPORTED', 'ERR_KUBE_YAML',
 ] as const;
 /** the dashboard's server: sessions, CSRF, the UI listener (src/ui) */
 const UI_CODES = [
