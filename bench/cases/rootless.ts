@@ -5,7 +5,6 @@
  * test helper's way of becoming the user), so it carries a few milliseconds the rootful one does not.
  */
 import { performance } from 'node:perf_hooks';
-import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Case, Tool } from '../lib/types.js';
 import { peerAvailable } from '../peers/availability.js';
@@ -34,7 +33,7 @@ async function release(ctx: BenchContext): Promise<void> {
 function timed(run: () => Promise<{ code: number; stderr: string }>, what: string): Promise<number> {
   const t0 = performance.now();
   return run().then((r) => {
-    if (r.code !== 0) throw new SystemError(`${what} exited ${r.code}: ${r.stderr.slice(-500)}`, 'ERR_BENCH');
+    if (r.code !== 0) throw new Error(`${what} exited ${r.code}: ${r.stderr.slice(-500)}`);
     return performance.now() - t0;
   });
 }
@@ -61,10 +60,10 @@ function rootlessPodmanTool(ctx: BenchContext): Tool {
       const tar = `${u.home}/busybox.tar`;
       await u.ok(['save', '-o', tar, 'busybox'], { timeoutMs: 120_000 });
       const load = await u.run('podman', [...base, 'load', '-i', tar], { timeoutMs: 120_000 });
-      if (load.code !== 0) throw new SystemError(`podman load (rootless): ${load.stderr}`, 'ERR_BENCH');
+      if (load.code !== 0) throw new Error(`podman load (rootless): ${load.stderr}`);
       args = [...base, 'run', '--rm', '--network', 'none', 'docker.io/library/busybox', 'true'];
       const probe = await u.run('podman', args, { timeoutMs: 120_000 });
-      if (probe.code !== 0) throw new SystemError(`rootless podman cannot run here: ${probe.stderr.slice(-500)}`, 'ERR_BENCH');
+      if (probe.code !== 0) throw new Error(`rootless podman cannot run here: ${probe.stderr.slice(-500)}`);
     },
     run: () => timed(() => u!.run('podman', args), 'rootless podman run'),
     async teardown() { await release(ctx); },

@@ -34,6 +34,7 @@ export function checkRootlessHost(env: NodeJS.ProcessEnv = process.env): Rootles
     newgidmap: requireTool('newgidmap', why, env),
     unshare: requireTool('unshare', 'to make the user namespace', env),
     nsenter: requireTool('nsenter', 'to join the user namespace', env),
+    ip: requireTool('ip', 'to bring up loopback in the namespace', env),
   };
   const files = rootlessSubIdFiles(env);
   const subuid = requireSubIds(files.subuid, 'uid', me.username, me.uid);
@@ -99,8 +100,8 @@ async function startHolder(ids: RootlessIds, tools: Record<string, string>, stat
     runMap(tools.newuidmap!, pid, mapArgs(ids.uid, ids.subuid));
     runMap(tools.newgidmap!, pid, mapArgs(ids.gid, ids.subgid));
     // a new network namespace starts with loopback down: the daemon, its registry and -p on 127.0.0.1 need it
-    const lo = spawnSync(tools.nsenter!, ['--user', '--net', '--target', String(pid), '--', 'ip', 'link', 'set', 'lo', 'up'], { encoding: 'utf8', timeout: 10_000 });
-    if (lo.status !== 0) throw new SystemError(`bringing up loopback in the rootless network namespace failed: ${(lo.stderr || lo.error?.message || '').trim()} (ip is in the Debian package iproute2)`, 'ERR_ROOTLESS_TOOL_MISSING');
+    const lo = spawnSync(tools.nsenter!, ['--user', '--net', '--target', String(pid), '--', tools.ip!, 'link', 'set', 'lo', 'up'], { encoding: 'utf8', timeout: 10_000 });
+    if (lo.status !== 0) throw new SystemError(`bringing up loopback in the rootless network namespace failed: ${(lo.stderr || lo.error?.message || '').trim()}`, 'ERR_USERNS');
     const net = attachNetwork ? await attachNetwork({ childPid: pid, stateDir, ...(preferred ? { preferred } : {}) }) : undefined;
     // the driver outlives this entry with the namespace; later entries read its name from here
     writeFileSync(join(stateDir, 'network'), net ? net.driver : 'none');

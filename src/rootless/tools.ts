@@ -9,7 +9,7 @@ import { SystemError } from '../common/errors.js';
 /** program → the Debian package that has it */
 export const ROOTLESS_TOOL_PACKAGES: Record<string, string> = {
   newuidmap: 'uidmap', newgidmap: 'uidmap', unshare: 'util-linux', nsenter: 'util-linux',
-  'fuse-overlayfs': 'fuse-overlayfs',
+  'fuse-overlayfs': 'fuse-overlayfs', ip: 'iproute2',
 };
 
 /** The program's path, or undefined. */

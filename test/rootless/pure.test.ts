@@ -47,3 +47,13 @@ test('XDG defaults of the rootless engine', () => {
 test('--userns=keep-id is refused as not supported, with the reason', () => {
   assert.throws(() => parseUsernsMode('keep-id'), (e: BerthError) => e.code === 'ERR_USERNS' && e.status === 501 && /idmapped layer mounts/.test(e.message));
 });
+
+test('a rootfs mount refused with "permission denied" stays a mount error, not the command\'s (exit 126)', async () => {
+  const { classifyStartError } = await import('../../src/container/start-errors.js');
+  const { SystemError } = await import('../../src/common/errors.js');
+  const mount = classifyStartError(new SystemError('mount overlay on /x/merged: mount: /x/merged: permission denied.', 'ERR_MOUNT'), 'sh');
+  assert.equal(mount.error.code, 'ERR_MOUNT');
+  assert.equal(mount.exitCode, 128);
+  const exec = classifyStartError(new Error('crun: exec: Permission denied'), 'sh');
+  assert.equal(exec.exitCode, 126);
+});
