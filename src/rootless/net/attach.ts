@@ -1,0 +1,77 @@
+/**
+ * `AttachRootlessNetwork` (src/rootless/net-contract.ts): connect the rootless daemon's network namespace
+ * to the host's network with pasta (the default) or slirp4netns (the fallback). Both make a tap device,
+ * tap0, in the namespace, give it an address and a default route, and carry its traffic through sockets
+ * the user opens on the host. Published ports do not go through them: see port-forwarder.ts.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AttachRootlessNetwork, RootlessNetDriverName, RootlessNetHandle } from '../net-contract.js';
+import { checkTun, chooseDriver } from './driver-tools.js';
+import { DriverProcess, hasDefaultRoute } from './driver-process.js';
+
+export const TAP = 'tap0';
+/** slirp4netns's fixed addresses with --configure (its defaults, as rootless Docker and Podman use them) */
+const SLIRP_ADDRESS = '10.0.2.100';
+const SLIRP_GATEWAY = '10.0.2.2';
+
+/** What the handle also says: the gateway is where the host's own services answer (pasta maps it to the host). */
+export interface RootlessNetAttachment extends RootlessNetHandle {
+  gateway?: string;
+  /** the address, inside the namespace, at which services listening on the host are reached */
+  hostAddress?: string;
+}
+
+export type AttachOptions = Parameters<AttachRootlessNetwork>[0] & { timeoutMs?: number; path?: string };
+
+export const attachRootlessNetwork: AttachRootlessNetwork = (opts) => attach(opts);
+
+export async function attach(opts: AttachOptions): Promise<RootlessNetAttachment> {
+  const driver = chooseDriver(opts.preferred, opts.path);
+  checkTun();
+  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+  return driver.name === 'pasta' ? startPasta(driver.program, opts) : startSlirp(driver.program, opts);
+}
+
+/**
+ * pasta 2023-03 (Debian 12): it copies the host's address and default route into the namespace
+ * (--config-net), maps the gateway's address to the host, and forwards no ports either way (-t/-u/-T/-U
+ * none): published ports are the port forwarder's, and the namespace must not reach the host's loopback.
+ */
+async function startPasta(program: string, opts: AttachOptions): Promise<RootlessNetAttachment> {
+  const args = ['--config-net', '--foreground', '-I', TAP, '-t', 'none', '-u', 'none', '-T', 'none', '-U', 'none',
+    '--pid', join(opts.stateDir, 'pasta.pid'),
+    '--netns', `/proc/${opts.childPid}/ns/net`, '--userns', `/proc/${opts.childPid}/ns/user`];
+  const p = new DriverProcess('pasta', program, args);
+  await p.waitUntil(() => hasDefaultRoute(opts.childPid, TAP), 'pasta did not configure the namespace', opts.timeoutMs);
+  const said = p.text();
+  const address = /assign:\s*([0-9.]+)/.exec(said)?.[1];
+  const gateway = /router:\s*([0-9.]+)/.exec(said)?.[1];
+  return handle('pasta', p, address, gateway, gateway);
+}
+
+/**
+ * slirp4netns 1.2: --configure gives tap0 10.0.2.100/24 and a route via 10.0.2.2; the host's loopback
+ * is not reachable from the namespace (--disable-host-loopback), so the host is reached by its own
+ * addresses. --exit-fd ends it with the entry process whatever way that ends.
+ */
+async function startSlirp(program: string, opts: AttachOptions): Promise<RootlessNetAttachment> {
+  const args = ['--configure', '--mtu=65520', '--disable-host-loopback', '--ready-fd=3', '--exit-fd=4', String(opts.childPid), TAP];
+  const p = new DriverProcess('slirp4netns', program, args, ['ignore', 'pipe', 'pipe', 'pipe', 'pipe']);
+  let ready = false;
+  const readyPipe = p.child.stdio[3] as NodeJS.ReadableStream | null;
+  readyPipe?.on('data', () => { ready = true; });
+  await p.waitUntil(() => ready || hasDefaultRoute(opts.childPid, TAP), 'slirp4netns did not configure the namespace', opts.timeoutMs);
+  return handle('slirp4netns', p, SLIRP_ADDRESS, SLIRP_GATEWAY, undefined);
+}
+
+function handle(driver: RootlessNetDriverName, p: DriverProcess, address: string | undefined, gateway: string | undefined, hostAddress: string | undefined): RootlessNetAttachment {
+  return {
+    driver, iface: TAP, address, gateway, hostAddress,
+    close: async () => {
+      await p.close();
+      // slirp4netns's exit pipe: closing our end is its signal to stop, and lets the entry's loop end
+      for (const s of p.child.stdio.slice(3)) (s as { destroy?: () => void } | null)?.destroy?.();
+    },
+  };
+}
