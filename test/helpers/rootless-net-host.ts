@@ -6,7 +6,7 @@
  * network namespace). An unprivileged user made with useradd runs the entry inside it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,11 +16,14 @@ import { REPO } from './daemon.js';
 
 export const HOST_ADDRESS = '10.99.0.2';
 export const HOST_GATEWAY = '10.99.0.1';
+export const REMOTE_ADDRESS = '10.99.0.9';
 
 export interface NetHost {
   pid: number;
   /** argv prefix that runs a program inside the host namespaces as root */
   nsenter(): string[];
+  /** argv prefix that runs a program on the remote client's namespace */
+  remote(): string[];
   cleanup(): Promise<void>;
 }
 
@@ -41,22 +44,30 @@ export async function makeNetHost(opts: { tunMode?: string; unprivilegedPortStar
     'ip link set host0 up',
     `ip route add default via ${HOST_GATEWAY}`,
     `sysctl -qw net.ipv4.ip_unprivileged_port_start=${opts.unprivilegedPortStart ?? 1024}`,
-    'echo ready',
+    // a remote client: the veth's other end in a namespace of its own, at ${REMOTE_ADDRESS}
+    'unshare --net -- sleep 900 &',
+    'R=$!',
+    'for i in $(seq 50); do [ "$(readlink /proc/$R/ns/net)" != "$(readlink /proc/$$/ns/net)" ] && break; sleep 0.05; done',
+    'ip link set host0p netns $R',
+    `nsenter -t $R -n sh -c 'ip link set lo up && ip addr add ${REMOTE_ADDRESS}/24 dev host0p && ip link set host0p up'`,
+    'echo ready $R',
     'exec sleep 900',
   ].join('\n');
   const holder = spawn('unshare', ['--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   holder.stderr!.on('data', (d) => { err += d; });
-  await new Promise<void>((resolve, reject) => {
+  const remotePid = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => { holder.kill('SIGKILL'); reject(new Error('the test host namespace did not come up')); }, 10_000);
-    holder.stdout!.on('data', (d) => { if (String(d).includes('ready')) { clearTimeout(timer); resolve(); } });
+    holder.stdout!.on('data', (d) => { const m = /ready (\d+)/.exec(String(d)); if (m) { clearTimeout(timer); resolve(Number(m[1])); } });
     holder.on('exit', () => { clearTimeout(timer); reject(new Error(`the test host namespace failed: ${err}`)); });
   });
   const pid = holder.pid!;
   return {
     pid,
     nsenter: () => ['nsenter', '-t', String(pid), '-n', '-m', '--'],
+    remote: () => ['nsenter', '-t', String(remotePid), '-n', '--'],
     cleanup: async () => {
+      try { process.kill(remotePid, 'SIGKILL'); } catch { /* gone */ }
       if (holder.exitCode === null) {
         const gone = new Promise((r) => holder.once('exit', r));
         holder.kill('SIGKILL');
@@ -86,7 +97,14 @@ export async function bundleFixture(user: NetUser): Promise<{ dir: string; node:
   const dir = mkdtempSync(join(tmpdir(), 'berth-rlnet-'));
   chmodSync(dir, 0o755);
   const script = join(dir, 'net-entry.mjs');
-  await build({ entryPoints: [join(REPO, 'test/rootless/fixtures/net-entry.ts')], outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node22', logLevel: 'error' });
+  await build({ entryPoints: [join(REPO, 'test/rootless/fixtures/net-entry.ts')], outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node22', external: ['koffi'], logLevel: 'error' });
+  // koffi (libc calls: the transparent relay) beside the bundle, this platform's build only
+  const koffi = join(REPO, 'node_modules', 'koffi');
+  const to = join(dir, 'node_modules', 'koffi');
+  const native = join('build', 'koffi', `${process.platform}_${process.arch}`);
+  mkdirSync(join(to, native), { recursive: true });
+  for (const f of ['package.json', 'index.js', 'indirect.js', join(native, 'koffi.node')]) if (existsSync(join(koffi, f))) copyFileSync(join(koffi, f), join(to, f));
+  spawnSync('chmod', ['-R', 'a+rX', join(dir, 'node_modules')]);
   const node = join(dir, 'node');
   copyFileSync(process.execPath, node);
   chmodSync(node, 0o755);
@@ -152,9 +170,9 @@ export async function startEntry(host: NetHost, user: NetUser, fx: { node: strin
 }
 
 /** Connect from the host side (root, inside the host namespace) and return what the server sent back. */
-export function hostClient(host: NetHost, fx: { node: string }, address: string, port: number, send = 'ping'): { code: number; out: string } {
+export function hostClient(host: NetHost, fx: { node: string }, address: string, port: number, send = 'ping', from: 'host' | 'remote' = 'host'): { code: number; out: string } {
   const js = `const s=require('net').connect(${port},${JSON.stringify(address)});let b='';s.setTimeout(5000,()=>{console.log('timeout');process.exit(3)});s.on('connect',()=>s.write(${JSON.stringify(send + '\n')}));s.on('data',d=>b+=d);s.on('end',()=>{process.stdout.write(b);process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(2)})`;
-  const argv = [...host.nsenter(), fx.node, '-e', js];
+  const argv = [...(from === 'remote' ? host.remote() : host.nsenter()), fx.node, '-e', js];
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 15_000 });
   return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { bundleFixture, hostClient, hostUdpClient, makeNetHost, makeUser, startEntry, HOST_ADDRESS, type NetHost, type NetUser } from '../helpers/rootless-net-host.js';
+import { bundleFixture, hostClient, hostUdpClient, makeNetHost, makeUser, startEntry, HOST_ADDRESS, REMOTE_ADDRESS, type NetHost, type NetUser } from '../helpers/rootless-net-host.js';
 import { chooseDriver, checkTun, findProgram } from '../../src/rootless/net/driver-tools.js';
 
 let user: NetUser;
@@ -71,7 +71,7 @@ test('a published port is bound on the host by the entry and served inside the n
     const r = await e.cmd({ op: 'publish', hostPort: 18080 });
     assert.equal(r.ok, true, r.message);
     const got = hostClient(h, fx, HOST_ADDRESS, 18080, 'one');
-    assert.match(got.out, /^seen 127\.0\.0\.1 one/, got.out);
+    assert.match(got.out, /^seen 10\.99\.0\.2 one/, got.out);
     // the same port again: Docker's wording, the in-use code
     const again = await e.cmd({ op: 'publish', container: 'c2', hostPort: 18080 });
     assert.equal(again.ok, false);
@@ -82,6 +82,28 @@ test('a published port is bound on the host by the entry and served inside the n
     assert.equal(un.ok, true);
     assert.match(hostClient(h, fx, HOST_ADDRESS, 18080).out, /ECONNREFUSED/);
     assert.equal((await e.cmd({ op: 'probe', hostPort: 18080 })).free, true);
+  } finally {
+    await e.stop();
+  }
+});
+
+test('a published port reaches a container with the client\'s own address (transparent relay)', async () => {
+  const h = await host();
+  const e = await startEntry(h, user, fx, 'pasta');
+  try {
+    const c = await e.cmd({ op: 'container' });
+    assert.equal(c.ok, true, c.message);
+    const r = await e.cmd({ op: 'publish', hostPort: 18081, toContainer: true });
+    assert.equal(r.ok, true, r.message);
+    // a client on another machine: the container sees that machine's address
+    const remote = hostClient(h, fx, HOST_ADDRESS, 18081, 'far', 'remote');
+    assert.match(remote.out, new RegExp(`^seen ${REMOTE_ADDRESS.replace(/\./g, '\\.')} far`), remote.out);
+    // a client on the host itself, by the host's address: that address
+    const local = hostClient(h, fx, HOST_ADDRESS, 18081, 'near');
+    assert.match(local.out, new RegExp(`^seen ${HOST_ADDRESS.replace(/\./g, '\\.')} near`), local.out);
+    // through the host's loopback: 127.0.0.1 cannot be a source on the bridge, so the gateway
+    const loop = hostClient(h, fx, '127.0.0.1', 18081, 'loop');
+    assert.match(loop.out, /^seen 172\.31\.250\.1 loop/, loop.out);
   } finally {
     await e.stop();
   }
@@ -117,7 +139,7 @@ test('a port below 1024: refused with the sysctl named, allowed where the sysctl
   try {
     const r = await e2.cmd({ op: 'publish', hostPort: 80 });
     assert.equal(r.ok, true, r.message);
-    assert.match(hostClient(open, fx, HOST_ADDRESS, 80, 'low').out, /^seen 127\.0\.0\.1 low/);
+    assert.match(hostClient(open, fx, HOST_ADDRESS, 80, 'low').out, /^seen 10\.99\.0\.2 low/);
   } finally {
     await e2.stop();
   }

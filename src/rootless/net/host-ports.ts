@@ -4,14 +4,15 @@
  * socket back. It then accepts on it and relays each connection (TCP) or datagram flow (UDP) to the
  * container's address on its bridge.
  *
- * The container sees the connection coming from its network's gateway, as with Docker's userland proxy
- * and rootlesskit's builtin driver; the client's real address is what the daemon's socket saw (logged at
- * debug level). See docs/rootless-network.md.
+ * A TCP connection reaches the container from the client's own address where the namespace allows a
+ * transparent socket (transparent.ts), else from the network's gateway, as with Docker's userland proxy
+ * and rootlesskit's builtin driver. UDP always comes from the gateway. See docs/rootless-network.md.
  */
 import { type Socket as UdpSocket, type RemoteInfo, createSocket } from 'node:dgram';
 import { connect, type Server, type Socket } from 'node:net';
 import { BerthError, ConflictError, type ErrorCode } from '../../common/errors.js';
 import { log } from '../../common/log.js';
+import { transparentConnect } from './transparent.js';
 import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC, PortNotPermittedError, isPortReply, type PortProto, type PortReply, type PortRequest } from './port-protocol.js';
 
 export interface PublishedPort { proto: PortProto; hostIp: string; hostPort: number; containerPort: number }
@@ -93,17 +94,26 @@ export class RootlessHostPorts {
 
 function relayTcp(server: Server, ip: string, port: number): Published {
   const open = new Set<Socket>();
+  // a client that half-closes (sends its request, then FIN) still gets the whole answer
+  (server as Server & { allowHalfOpen: boolean }).allowHalfOpen = true;
   server.on('connection', (client) => {
-    const upstream = connect({ host: ip, port });
     open.add(client);
-    log.debug('rootless port: connection', { from: `${client.remoteAddress}:${client.remotePort}`, to: `${ip}:${port}` });
-    const end = () => { client.destroy(); upstream.destroy(); open.delete(client); };
+    client.pause();
+    let upstream: Socket | null = null;
+    const end = () => { client.destroy(); upstream?.destroy(); open.delete(client); };
     client.on('error', end);
-    upstream.on('error', end);
     client.on('close', end);
-    upstream.on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // the client's own address where the namespace allows a transparent socket, else the gateway's
+    void transparentConnect(client.remoteAddress, ip, port).then((t) => {
+      if (client.destroyed) { t?.destroy(); return; }
+      upstream = t ?? connect({ host: ip, port, allowHalfOpen: true });
+      log.debug('rootless port: connection', { from: `${client.remoteAddress}:${client.remotePort}`, to: `${ip}:${port}`, transparent: !!t });
+      upstream.on('error', end);
+      upstream.on('close', end);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
   });
   server.on('error', (e) => log.warn('rootless published port failed', { error: e.message }));
   return { close: () => { server.close(); for (const s of open) s.destroy(); open.clear(); } };
