@@ -36,6 +36,9 @@ export async function makeNetHost(opts: { tunMode?: string; unprivilegedPortStar
   const script = [
     'set -e',
     'mount -t tmpfs -o mode=755 tmpfs /dev/net',
+    // the host's resolver on its loopback, as systemd-resolved's 127.0.0.53 is (the test may run one)
+    "printf 'nameserver 127.0.0.1\\n' > /dev/net/resolv.conf",
+    'mount --bind /dev/net/resolv.conf /etc/resolv.conf',
     `mknod -m ${opts.tunMode ?? '0666'} /dev/net/tun c 10 200`,
     'ip link set lo up',
     'ip link add host0 type veth peer name host0p',
@@ -117,7 +120,7 @@ export async function bundleFixture(user: NetUser): Promise<{ dir: string; node:
 export interface EntryResult { ok: boolean; code?: string; message?: string; text?: string; free?: boolean }
 
 export interface Entry {
-  attached: { attached: boolean; driver?: string; address?: string; gateway?: string; hostAddress?: string; code?: string; message?: string };
+  attached: { attached: boolean; driver?: string; address?: string; gateway?: string; hostAddress?: string; dns?: string; code?: string; message?: string };
   cmd(c: Record<string, unknown>, timeoutMs?: number): Promise<EntryResult>;
   stop(): Promise<void>;
   stderr(): string;
@@ -183,4 +186,17 @@ export function hostUdpClient(host: NetHost, fx: { node: string }, address: stri
   const argv = [...host.nsenter(), fx.node, '-e', js];
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 15_000 });
   return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/**
+ * A DNS server on the host's loopback (root, inside the host namespace) that answers every A question
+ * with `answer`. Hand-made packets: the question is copied back, one A record points at it.
+ */
+export function loopbackResolver(host: NetHost, fx: { node: string }, answer: string): { stop(): void } {
+  const js = `const d=require('dgram').createSocket('udp4');d.on('message',(q,r)=>{const h=Buffer.from(q.subarray(0,12));h.writeUInt16BE(0x8180,2);h.writeUInt16BE(1,6);` +
+    `const a=Buffer.from([0xc0,0x0c,0,1,0,1,0,0,0,60,0,4,...${JSON.stringify(answer)}.split('.').map(Number)]);d.send(Buffer.concat([h,q.subarray(12),a]),r.port,r.address)});` +
+    `d.bind(53,'127.0.0.1',()=>console.log('up'));setTimeout(()=>process.exit(0),120000)`;
+  const argv = [...host.nsenter(), fx.node, '-e', js];
+  const p = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  return { stop: () => { p.kill('SIGKILL'); } };
 }

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { bundleFixture, hostClient, hostUdpClient, makeNetHost, makeUser, startEntry, HOST_ADDRESS, REMOTE_ADDRESS, type NetHost, type NetUser } from '../helpers/rootless-net-host.js';
+import { bundleFixture, hostClient, hostUdpClient, loopbackResolver, makeNetHost, makeUser, startEntry, HOST_ADDRESS, REMOTE_ADDRESS, type NetHost, type NetUser } from '../helpers/rootless-net-host.js';
 import { chooseDriver, checkTun, findProgram } from '../../src/rootless/net/driver-tools.js';
+import { rootlessResolvConf } from '../../src/rootless/net/resolv.js';
 
 let user: NetUser;
 let fx: Awaited<ReturnType<typeof bundleFixture>>;
@@ -47,6 +48,18 @@ for (const driver of ['pasta', 'slirp4netns'] as const) {
       const r = await e.cmd({ op: 'connect', host: target, port: 7100 });
       assert.equal(r.ok, true, r.message);
       assert.match(r.text!, /^hello from the host/);
+      // names: the driver's DNS address answers with the host's resolver, here one on the host's loopback
+      const resolver = loopbackResolver(h, fx, '10.99.0.77');
+      try {
+        let got: Awaited<ReturnType<typeof e.cmd>> = { ok: false };
+        for (let i = 0; i < 20 && got.text !== '10.99.0.77'; i++) {
+          got = await e.cmd({ op: 'dns', server: e.attached.dns, name: 'registry.example' });
+          if (got.text !== '10.99.0.77') await new Promise((res) => setTimeout(res, 100));
+        }
+        assert.equal(got.text, '10.99.0.77', got.message);
+      } finally {
+        resolver.stop();
+      }
     } finally {
       await e.stop();
     }
@@ -143,6 +156,12 @@ test('a port below 1024: refused with the sysctl named, allowed where the sysctl
   } finally {
     await e2.stop();
   }
+});
+
+test('the daemon\'s resolv.conf: loopback resolvers become the driver\'s DNS forwarder', () => {
+  assert.equal(rootlessResolvConf('search lan\nnameserver 127.0.0.53\noptions edns0\n', '169.254.1.1'), 'search lan\nnameserver 169.254.1.1\noptions edns0\n');
+  assert.equal(rootlessResolvConf('nameserver 192.0.2.53\nnameserver 127.0.0.1\n', '10.0.2.3'), 'nameserver 192.0.2.53\nnameserver 10.0.2.3\n');
+  assert.equal(rootlessResolvConf('', '10.0.2.3'), 'nameserver 10.0.2.3\n');
 });
 
 test('no pasta and no slirp4netns: one message naming both packages', () => {

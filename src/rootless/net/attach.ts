@@ -14,12 +14,22 @@ export const TAP = 'tap0';
 /** slirp4netns's fixed addresses with --configure (its defaults, as rootless Docker and Podman use them) */
 const SLIRP_ADDRESS = '10.0.2.100';
 const SLIRP_GATEWAY = '10.0.2.2';
+/** slirp4netns's built-in DNS forwarder */
+const SLIRP_DNS = '10.0.2.3';
+/**
+ * pasta forwards DNS queries sent to this address to the host's first resolver (--dns-forward), which
+ * may be one on the host's loopback (systemd-resolved's 127.0.0.53) that the namespace cannot reach;
+ * Podman uses the same link-local address.
+ */
+export const PASTA_DNS = '169.254.1.1';
 
 /** What the handle also says: the gateway is where the host's own services answer (pasta maps it to the host). */
 export interface RootlessNetAttachment extends RootlessNetHandle {
   gateway?: string;
   /** the address, inside the namespace, at which services listening on the host are reached */
   hostAddress?: string;
+  /** a resolver address inside the namespace that answers with the host's resolvers */
+  dns: string;
 }
 
 export type AttachOptions = Parameters<AttachRootlessNetwork>[0] & { timeoutMs?: number; path?: string };
@@ -39,7 +49,7 @@ export async function attach(opts: AttachOptions): Promise<RootlessNetAttachment
  * none): published ports are the port forwarder's, and the namespace must not reach the host's loopback.
  */
 async function startPasta(program: string, opts: AttachOptions): Promise<RootlessNetAttachment> {
-  const args = ['--config-net', '--foreground', '-I', TAP, '-t', 'none', '-u', 'none', '-T', 'none', '-U', 'none',
+  const args = ['--config-net', '--foreground', '-I', TAP, '-t', 'none', '-u', 'none', '-T', 'none', '-U', 'none', '--dns-forward', PASTA_DNS,
     '--pid', join(opts.stateDir, 'pasta.pid'),
     '--netns', `/proc/${opts.childPid}/ns/net`, '--userns', `/proc/${opts.childPid}/ns/user`];
   const p = new DriverProcess('pasta', program, args);
@@ -47,7 +57,7 @@ async function startPasta(program: string, opts: AttachOptions): Promise<Rootles
   const said = p.text();
   const address = /assign:\s*([0-9.]+)/.exec(said)?.[1];
   const gateway = /router:\s*([0-9.]+)/.exec(said)?.[1];
-  return handle('pasta', p, address, gateway, gateway);
+  return handle('pasta', p, address, gateway, gateway, PASTA_DNS);
 }
 
 /**
@@ -62,12 +72,12 @@ async function startSlirp(program: string, opts: AttachOptions): Promise<Rootles
   const readyPipe = p.child.stdio[3] as NodeJS.ReadableStream | null;
   readyPipe?.on('data', () => { ready = true; });
   await p.waitUntil(() => ready || hasDefaultRoute(opts.childPid, TAP), 'slirp4netns did not configure the namespace', opts.timeoutMs);
-  return handle('slirp4netns', p, SLIRP_ADDRESS, SLIRP_GATEWAY, undefined);
+  return handle('slirp4netns', p, SLIRP_ADDRESS, SLIRP_GATEWAY, undefined, SLIRP_DNS);
 }
 
-function handle(driver: RootlessNetDriverName, p: DriverProcess, address: string | undefined, gateway: string | undefined, hostAddress: string | undefined): RootlessNetAttachment {
+function handle(driver: RootlessNetDriverName, p: DriverProcess, address: string | undefined, gateway: string | undefined, hostAddress: string | undefined, dns: string): RootlessNetAttachment {
   return {
-    driver, iface: TAP, address, gateway, hostAddress,
+    driver, iface: TAP, address, gateway, hostAddress, dns,
     close: async () => {
       await p.close();
       // slirp4netns's exit pipe: closing our end is its signal to stop, and lets the entry's loop end
