@@ -120,9 +120,11 @@ export async function bundleFixture(user: NetUser): Promise<{ dir: string; node:
 export interface EntryResult { ok: boolean; code?: string; message?: string; text?: string; free?: boolean }
 
 export interface Entry {
-  attached: { attached: boolean; driver?: string; address?: string; gateway?: string; hostAddress?: string; dns?: string; code?: string; message?: string };
+  attached: { attached: boolean; holder?: number; driver?: string; address?: string; gateway?: string; hostAddress?: string; dns?: string; code?: string; message?: string };
   cmd(c: Record<string, unknown>, timeoutMs?: number): Promise<EntryResult>;
   stop(): Promise<void>;
+  /** SIGKILL the entry alone (its daemon and the driver live on) */
+  kill(): Promise<void>;
   stderr(): string;
 }
 
@@ -167,6 +169,13 @@ export async function startEntry(host: NetHost, user: NetUser, fx: { node: strin
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await gone;
       clearTimeout(timer);
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      // nsenter and setpriv exec: the child's pid is the entry's own
+      child.kill('SIGKILL');
+      await gone;
     },
     stderr: () => err,
   };

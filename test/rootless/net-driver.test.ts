@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { bundleFixture, hostClient, hostUdpClient, loopbackResolver, makeNetHost, makeUser, startEntry, HOST_ADDRESS, REMOTE_ADDRESS, type NetHost, type NetUser } from '../helpers/rootless-net-host.js';
@@ -61,6 +61,45 @@ for (const driver of ['pasta', 'slirp4netns'] as const) {
         resolver.stop();
       }
     } finally {
+      await e.stop();
+    }
+  });
+}
+
+/** pids of driver processes (or their keepers) that name the holder's pid */
+function driverPids(program: string, holder: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let argv: string[];
+    try { argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    if (argv.some((a) => a.endsWith(program)) && argv.some((a) => a === String(holder) || a === `/proc/${holder}/ns/net`)) out.push(Number(d));
+  }
+  return out;
+}
+
+async function until(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (cond()) return true; await new Promise((r) => setTimeout(r, 100)); }
+  return cond();
+}
+
+for (const driver of ['pasta', 'slirp4netns'] as const) {
+  test(`${driver} outlives the entry and ends with the namespace's holder`, async () => {
+    const h = await host();
+    const e = await startEntry(h, user, fx, driver);
+    const holder = e.attached.holder!;
+    try {
+      assert.equal(e.attached.attached, true, e.attached.message);
+      assert.ok(driverPids(driver, holder).length > 0, 'the driver runs');
+      await e.kill();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(driverPids(driver, holder).length > 0, 'the driver lives on without the entry');
+      process.kill(holder, 'SIGKILL');
+      assert.ok(await until(() => driverPids(driver, holder).length === 0, 5_000), 'the driver ends with the holder');
+    } finally {
+      try { process.kill(holder, 'SIGKILL'); } catch { /* gone */ }
+      for (const pid of driverPids(driver, holder)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
       await e.stop();
     }
   });

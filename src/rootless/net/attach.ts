@@ -52,7 +52,7 @@ async function startPasta(program: string, opts: AttachOptions): Promise<Rootles
   const args = ['--config-net', '--foreground', '-I', TAP, '-t', 'none', '-u', 'none', '-T', 'none', '-U', 'none', '--dns-forward', PASTA_DNS,
     '--pid', join(opts.stateDir, 'pasta.pid'),
     '--netns', `/proc/${opts.childPid}/ns/net`, '--userns', `/proc/${opts.childPid}/ns/user`];
-  const p = new DriverProcess('pasta', program, args);
+  const p = new DriverProcess('pasta', program, args, opts.childPid, join(opts.stateDir, 'pasta.log'));
   await p.waitUntil(() => hasDefaultRoute(opts.childPid, TAP), 'pasta did not configure the namespace', opts.timeoutMs);
   const said = p.text();
   const address = /assign:\s*([0-9.]+)/.exec(said)?.[1];
@@ -63,25 +63,18 @@ async function startPasta(program: string, opts: AttachOptions): Promise<Rootles
 /**
  * slirp4netns 1.2: --configure gives tap0 10.0.2.100/24 and a route via 10.0.2.2; the host's loopback
  * is not reachable from the namespace (--disable-host-loopback), so the host is reached by its own
- * addresses. --exit-fd ends it with the entry process whatever way that ends.
+ * addresses. It ends with the namespace's holder (driver-process.ts).
  */
 async function startSlirp(program: string, opts: AttachOptions): Promise<RootlessNetAttachment> {
-  const args = ['--configure', '--mtu=65520', '--disable-host-loopback', '--ready-fd=3', '--exit-fd=4', String(opts.childPid), TAP];
-  const p = new DriverProcess('slirp4netns', program, args, ['ignore', 'pipe', 'pipe', 'pipe', 'pipe']);
-  let ready = false;
-  const readyPipe = p.child.stdio[3] as NodeJS.ReadableStream | null;
-  readyPipe?.on('data', () => { ready = true; });
-  await p.waitUntil(() => ready || hasDefaultRoute(opts.childPid, TAP), 'slirp4netns did not configure the namespace', opts.timeoutMs);
+  const args = ['--configure', '--mtu=65520', '--disable-host-loopback', String(opts.childPid), TAP];
+  const p = new DriverProcess('slirp4netns', program, args, opts.childPid, join(opts.stateDir, 'slirp4netns.log'));
+  await p.waitUntil(() => hasDefaultRoute(opts.childPid, TAP), 'slirp4netns did not configure the namespace', opts.timeoutMs);
   return handle('slirp4netns', p, SLIRP_ADDRESS, SLIRP_GATEWAY, undefined, SLIRP_DNS);
 }
 
 function handle(driver: RootlessNetDriverName, p: DriverProcess, address: string | undefined, gateway: string | undefined, hostAddress: string | undefined, dns: string): RootlessNetAttachment {
   return {
     driver, iface: TAP, address, gateway, hostAddress, dns,
-    close: async () => {
-      await p.close();
-      // slirp4netns's exit pipe: closing our end is its signal to stop, and lets the entry's loop end
-      for (const s of p.child.stdio.slice(3)) (s as { destroy?: () => void } | null)?.destroy?.();
-    },
+    close: () => p.close(),
   };
 }

@@ -1,32 +1,57 @@
 /**
- * A driver process (pasta or slirp4netns) started by the entry process: its output kept for error
- * messages, its readiness awaited with a deadline, and a close that ends it (TERM, then KILL).
+ * A driver process (pasta or slirp4netns) started by the entry process. It must outlive the entry: the
+ * rootless namespaces are kept by a holder process across daemon restarts (src/rootless/entry.ts), and
+ * the network with them. So the driver runs detached, under a keeper (bash) that ends it when the holder
+ * goes (`tail --pid` waits for a process that is not its child) and ends itself when the driver dies; its
+ * output goes to a log file, read back for its configuration and for error messages. slirp4netns would
+ * otherwise live on forever: its open tap device keeps the namespace alive.
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { RootlessNetError } from './driver-tools.js';
+
+/**
+ * bash, for `wait -n` on two pids. Ends with the driver's status, or 0 when the holder went first.
+ * Why not the driver's own exit hooks: slirp4netns's --exit-fd needs an fd the holder keeps, and pasta
+ * 2023-03 follows a namespace bound in a file, not a /proc path.
+ */
+const KEEPER = [
+  '"$@" & d=$!',
+  'tail --pid="$BERTH_NET_HOLDER" -f /dev/null & t=$!',
+  "trap 'kill $d $t 2>/dev/null' TERM INT",
+  'wait -n $d $t; s=$?',
+  'kill $d $t 2>/dev/null',
+  'exit $s',
+].join('\n');
 
 export class DriverProcess {
   readonly child: ChildProcess;
-  private output = '';
   private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private readonly exitWaiters: Array<() => void> = [];
 
-  constructor(readonly label: string, program: string, args: string[], stdio: StdioOptions = ['ignore', 'pipe', 'pipe']) {
-    this.child = spawn(program, args, { stdio, env: process.env });
-    const keep = (d: Buffer) => { if (this.output.length < 16_384) this.output += d.toString(); };
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
-    this.child.on('error', (e) => { this.output += e.message; });
+  constructor(readonly label: string, program: string, args: string[], readonly holderPid: number, readonly logFile: string) {
+    const log = openSync(logFile, 'w', 0o600);
+    try {
+      this.child = spawn('bash', ['-c', KEEPER, 'berth-net-keeper', program, ...args], {
+        stdio: ['ignore', log, log], detached: true, cwd: '/', env: { ...process.env, BERTH_NET_HOLDER: String(holderPid) },
+      });
+    } finally {
+      closeSync(log);
+    }
     this.child.on('exit', (code, signal) => {
       this.exited = { code, signal };
       for (const w of this.exitWaiters.splice(0)) w();
     });
+    this.child.on('error', () => { /* exit follows: the keeper is bash, always there */ });
+    // the entry may end before the driver: nothing of ours keeps waiting for it
+    this.child.unref();
   }
 
   /** What it printed, less pasta's "Failed to send N bytes to syslog" noise (it has no syslog socket in a sandbox). */
   text(): string {
-    return this.output.split('\n').filter((l) => l.trim() && !/^Failed to send \d+ bytes to syslog/.test(l)).join('\n');
+    let out = '';
+    try { out = readFileSync(this.logFile, 'utf8').slice(0, 65_536); } catch { /* not yet */ }
+    return out.split('\n').filter((l) => l.trim() && !/^Failed to send \d+ bytes to syslog/.test(l)).join('\n');
   }
 
   get hasExited(): boolean { return this.exited !== null; }
@@ -48,12 +73,13 @@ export class DriverProcess {
     }
   }
 
-  /** TERM, then KILL after 2 s; resolves once it is gone. */
+  /** TERM to the keeper (which ends the driver), then KILL to its whole group after 2 s. */
   async close(): Promise<void> {
     if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
     const gone = new Promise<void>((r) => this.exitWaiters.push(r));
+    this.child.ref();
     this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
+    const timer = setTimeout(() => { try { process.kill(-this.child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 2_000);
     await gone;
     clearTimeout(timer);
   }
