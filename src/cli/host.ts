@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../common/errors.js';
 import { ConnectError, EngineClient } from '../client/engine-client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
-import { defaultSocket } from '../rootless/paths.js';
+import { defaultSocket, isRootlessUser } from '../rootless/paths.js';
 
 
 /** -H value → socket path. Accepts unix:///path and a bare path; other schemes are not supported. */
@@ -58,7 +58,9 @@ export async function startDaemon(client: EngineClient, socket: string, opts: { 
   const logPath = join(runRoot, 'berth.log');
   const fd = openSync(logPath, 'a');
   const logStart = fstatSync(fd).size;
-  const env = { ...process.env, BERTH_RUN_ROOT: process.env.BERTH_RUN_ROOT ?? runRoot };
+  // a user's own engine at $XDG_RUNTIME_DIR/berth.sock keeps its run root in $XDG_RUNTIME_DIR/berth, not beside the socket
+  const ownRootless = isRootlessUser() && socket === defaultSocket(process.env);
+  const env = ownRootless ? { ...process.env } : { ...process.env, BERTH_RUN_ROOT: process.env.BERTH_RUN_ROOT ?? runRoot };
   let child;
   try {
     child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, cliMainPath(), 'serve', '-H', `unix://${socket}`], { detached: true, stdio: ['ignore', fd, fd], env });

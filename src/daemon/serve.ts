@@ -18,6 +18,19 @@ import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../contai
 import type { Server } from 'node:http';
 import { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import { isLoopback, listenMetrics, parseMetricsAddr, type MetricsAddress } from '../metrics/server.js';
+import { isRootlessUser, rootlessConfigFile, rootlessRoot, rootlessRunRoot, xdgRuntimeDir } from '../rootless/paths.js';
+import { ROOTLESS_ENV, runRootlessDaemon } from '../rootless/entry.js';
+import { prepareRootlessRuntimeDir } from '../rootless/runtime-dir.js';
+import { chooseRootlessStorage } from '../rootless/storage.js';
+import { useUserOverlayXattrs } from '../snapshot/xattr.js';
+import type { AttachRootlessNetwork, RootlessNetDriverName } from '../rootless/net-contract.js';
+
+/**
+ * The rootless network driver the entry connects the daemon's network namespace with (pasta or
+ * slirp4netns, src/rootless/net). Until one is plugged in here the namespace has loopback only:
+ * containers run with --network none or host.
+ */
+const attachRootlessNetwork: AttachRootlessNetwork | undefined = undefined;
 
 export interface DaemonConfig {
   /** the first of `hosts` */
@@ -44,6 +57,10 @@ export interface DaemonConfig {
   metricsOptional: boolean;
   /** containers-policy.json: --signature-policy, daemon.json "signature-policy", else /etc/containers/policy.json when it exists */
   signaturePolicy?: string;
+  /** run by a user other than root (or already inside the rootless namespace): XDG paths, a user namespace */
+  rootless: boolean;
+  /** daemon.json "rootless-network": the driver the rootless entry prefers */
+  rootlessNetwork?: RootlessNetDriverName;
 }
 
 /** /etc/berth/daemon.json (or --config-file): the same keys as the flags, like Docker's daemon.json. */
@@ -93,19 +110,23 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     .option('--log-level <level>', 'debug, info, warn, error', '');
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
-  const cfgPath = o.configFile || process.env.BERTH_CONFIG || '/etc/berth/daemon.json';
+  // the entry (a user in the host's namespaces) and the daemon it runs in the namespace (uid 0 there) both count as rootless
+  const rootless = isRootlessUser() || process.env[ROOTLESS_ENV] === '1';
+  const cfgPath = o.configFile || process.env.BERTH_CONFIG || (rootless ? rootlessConfigFile() : '/etc/berth/daemon.json');
   const file = readConfigFile(cfgPath, Boolean(o.configFile));
   configureRegistryHosts(file);
   const pick = (flag: string, key: string, env?: string, dflt = ''): string => flag || (env && process.env[env]) || (file[key] as string) || dflt;
-  const root = pick(o.root, 'root', 'BERTH_ROOT', DEFAULT_ROOT);
-  const runRoot = pick(o.runRoot, 'run-root', 'BERTH_RUN_ROOT', DEFAULT_RUN_ROOT);
+  const root = pick(o.root, 'root', 'BERTH_ROOT', rootless ? rootlessRoot() : DEFAULT_ROOT);
+  const runRoot = pick(o.runRoot, 'run-root', 'BERTH_RUN_ROOT', rootless ? rootlessRunRoot() : DEFAULT_RUN_ROOT);
   const rt = pick(o.defaultRuntime, 'default-runtime', 'BERTH_RUNTIME');
   if (rt && rt !== 'crun' && rt !== 'runc') throw new BerthError(`unknown runtime ${rt}: use crun or runc`, { code: 'ERR_RUNTIME', status: 400 });
   const fileLevel = typeof file['log-level'] === 'string' ? file['log-level'] as string : '';
   if (fileLevel && !['debug', 'info', 'warn', 'error'].includes(fileLevel)) throw new SystemError(`invalid log-level ${fileLevel} in ${cfgPath}: use debug, info, warn or error`, 'ERR_CONFIG');
   if (o.logLevel || fileLevel) setLogLevel(o.logLevel || fileLevel);
   const fileHosts = Array.isArray(file.hosts) ? (file.hosts as string[]) : typeof file.host === 'string' ? [file.host] : [];
-  const hosts = (o.host as string[]).length > 0 ? o.host as string[] : fileHosts.length > 0 ? fileHosts : [`unix://${runRoot}/berth.sock`];
+  // a rootless engine's socket is $XDG_RUNTIME_DIR/berth.sock, where the user's CLI looks for it
+  const defaultHost = rootless ? `unix://${xdgRuntimeDir()}/berth.sock` : `unix://${runRoot}/berth.sock`;
+  const hosts = (o.host as string[]).length > 0 ? o.host as string[] : fileHosts.length > 0 ? fileHosts : [defaultHost];
   const tls = resolveTls({ tls: o.tls, tlsverify: o.tlsverify, tlscacert: o.tlscacert, tlscert: o.tlscert, tlskey: o.tlskey }, file);
   return {
     logConfig: daemonLogConfig(o.logDriver, o.logOpt as string[], file),
@@ -124,7 +145,16 @@ export function parseServeArgs(argv: string[]): DaemonConfig {
     ...(pick(o.metricsAddr, 'metrics-addr') ? { metricsAddr: pick(o.metricsAddr, 'metrics-addr') } : {}),
     metricsOptional: Boolean(o.metricsOptional) || file['metrics-optional'] === true,
     signaturePolicy: signaturePolicyPath(o.signaturePolicy, file, cfgPath),
+    rootless,
+    ...(rootlessNetworkOf(file, cfgPath) ? { rootlessNetwork: rootlessNetworkOf(file, cfgPath) } : {}),
   };
+}
+
+function rootlessNetworkOf(file: Record<string, unknown>, cfgPath: string): RootlessNetDriverName | undefined {
+  const v = file['rootless-network'];
+  if (v === undefined) return undefined;
+  if (v !== 'pasta' && v !== 'slirp4netns') throw new SystemError(`invalid rootless-network in ${cfgPath}: use pasta or slirp4netns`, 'ERR_CONFIG');
+  return v;
 }
 
 /** The policy file to enforce: named (then it must be usable, else every image is refused), or the default when it exists. */
@@ -169,6 +199,23 @@ export async function main(argv: string[]): Promise<number | void> {
     if (e instanceof CommanderError) { process.exitCode = e.exitCode === 0 ? 0 : 125; return; }
     if (e instanceof BerthError) { process.stderr.write(`berth serve: ${e.message}\n`); return 1; }
     throw e;
+  }
+  if (cfg.rootless && process.env[ROOTLESS_ENV] !== '1') {
+    // the user's entry: the daemon itself runs in the user namespace this makes (src/rootless/entry.ts)
+    try {
+      const runtimeDir = prepareRootlessRuntimeDir();
+      return await runRootlessDaemon({
+        command: [process.execPath, ...process.execArgv, process.argv[1]!, 'serve', ...argv],
+        runRoot: cfg.runRoot,
+        attachNetwork: attachRootlessNetwork,
+        ...(cfg.rootlessNetwork ? { preferredNetwork: cfg.rootlessNetwork } : {}),
+        env: { ...process.env, XDG_RUNTIME_DIR: runtimeDir },
+      });
+    } catch (e) {
+      if (!(e instanceof BerthError)) throw e;
+      process.stderr.write(`berth serve: ${e.message}\n`);
+      return 1;
+    }
   }
   let addrs: ListenAddress[];
   let tlsOptions: ReturnType<typeof tlsServerOptions> | undefined;
@@ -216,7 +263,20 @@ export async function main(argv: string[]): Promise<number | void> {
   // before any state is touched, with main's one-line message naming the module
   libc();
   loadSeqpacketBinding();
-  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups, defaultLogConfig: cfg.logConfig, signaturePolicy: cfg.signaturePolicy });
+  if (cfg.rootless) {
+    // the daemon in the user namespace: overlays with userxattr (or fuse-overlayfs), opaque dirs as user.* xattrs
+    try {
+      mkdirSync(`${cfg.root}/tmp`, { recursive: true, mode: 0o711 });
+      const storage = chooseRootlessStorage(`${cfg.root}/tmp`, process.env.BERTH_ROOTLESS_STORAGE || (cfg.configOptions['storage-driver'] as string | undefined));
+      useUserOverlayXattrs();
+      log.info('rootless mode', { storage: storage.driver, reason: storage.reason });
+    } catch (e) {
+      if (!(e instanceof BerthError)) throw e;
+      process.stderr.write(`berth serve: ${e.message}\n`);
+      return 1;
+    }
+  }
+  const engine = await Engine.open({ root: cfg.root, runRoot: cfg.runRoot, defaultRuntime: cfg.defaultRuntime, fixCgroups: cfg.fixCgroups && !cfg.rootless, defaultLogConfig: cfg.logConfig, signaturePolicy: cfg.signaturePolicy });
   if (metricsServer && metrics) metrics.attach(engine);
   if (engine.admission) {
     const d = engine.admission.describe();

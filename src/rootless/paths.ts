@@ -30,3 +30,16 @@ export function xdgConfigHome(env: NodeJS.ProcessEnv = process.env): string {
 export function defaultSocket(env: NodeJS.ProcessEnv = process.env, uid: number = process.getuid?.() ?? 0): string {
   return isRootlessUser(uid) ? join(xdgRuntimeDir(env, uid), 'berth.sock') : ROOT_SOCKET;
 }
+
+/** The rootless engine's defaults: state under $XDG_DATA_HOME/berth, volatile state under $XDG_RUNTIME_DIR/berth. */
+export function rootlessRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return join(xdgDataHome(env), 'berth');
+}
+
+export function rootlessRunRoot(env: NodeJS.ProcessEnv = process.env, uid: number = process.getuid?.() ?? 0): string {
+  return join(xdgRuntimeDir(env, uid), 'berth');
+}
+
+export function rootlessConfigFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(xdgConfigHome(env), 'berth', 'daemon.json');
+}

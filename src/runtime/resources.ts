@@ -4,6 +4,7 @@
  * (OOM killer, swappiness, per-device block I/O, device cgroup rules), also used
  * by `update` on a running container.
  */
+import { refuseRootlessLimits } from '../rootless/cgroups.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,7 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
  * wording, drop what the host cannot do with a warning (mutating hc as Docker does).
  */
 export function validateResources(hc: any, host: ResourceHost, opts: { update?: boolean } = {}): string[] {
+  refuseRootlessLimits(hc); // a rootless engine without a delegated cgroup v2 subtree can set none
   const w: string[] = [];
   const memory = num(hc.Memory);
   const swap = num(hc.MemorySwap);

@@ -1,3 +1,4 @@
+import { rootlessCgroups } from '../rootless/cgroups.js';
 import { existsSync, readdirSync, lstatSync } from 'node:fs';
 import { mkdir, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -279,7 +280,7 @@ export function buildSpec(input: SpecInput): BuiltSpec {
 
   const linux: any = {
     namespaces,
-    cgroupsPath: input.cgroupsPath ?? defaultCgroupsPath(input.id, input.cgroupParent),
+    ...rootlessCgroupsPath(input),
     resources: buildResources(input, host),
     devices: [...DEFAULT_DEVICES.map((d) => ({ fileMode: 0o666, uid: 0, gid: 0, ...d })), ...(input.privileged ? hostDevices() : []), ...(input.devices ?? [])]
       .filter((d, i, all) => all.findIndex((x) => x.path === d.path) === i)
@@ -320,6 +321,18 @@ function parseProfile(text: string): any {
 }
 
 /** Write bundleDir/config.json atomically. */
+/**
+ * A root daemon's containers get /berth/<id>. A rootless one without a delegated cgroup has no cgroup to
+ * make: no path, so crun leaves the container in the daemon's cgroup (limits were refused at create).
+ * With a delegated v2 subtree the containers go below it.
+ */
+function rootlessCgroupsPath(input: SpecInput): { cgroupsPath?: string } {
+  const rl = rootlessCgroups();
+  if (!rl) return { cgroupsPath: input.cgroupsPath ?? defaultCgroupsPath(input.id, input.cgroupParent) };
+  if (!rl.limits || !rl.delegated) return {};
+  return { cgroupsPath: input.cgroupsPath ?? defaultCgroupsPath(input.id, input.cgroupParent ?? `${rl.delegated.replace(/\/+$/, '')}/berth`) };
+}
+
 export async function writeBundle(bundleDir: string, spec: any): Promise<void> {
   await mkdir(bundleDir, { recursive: true });
   const tmp = join(bundleDir, `.config.json.${process.pid}`);

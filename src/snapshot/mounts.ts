@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { run } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
 import { sysMount, sysUmount } from '../common/mount-syscalls.js';
+import { rootlessStorage } from '../rootless/storage.js';
 
 /** Mount points in /proc/self/mountinfo are octal-escaped (`\040` for a space). */
 export function unescapeMountPath(s: string): string {
@@ -44,8 +45,22 @@ export interface OverlayDirs { lowerDirs: string[]; upperDir: string; workDir: s
 /** redirect_dir/metacopy stay off so that the upper dir alone is a complete diff. */
 const OVERLAY_FIXED_OPTIONS = ['redirect_dir=off', 'metacopy=off', 'index=off'];
 
+/** In a user namespace the kernel refuses redirect_dir=off; nofollow creates no redirects either. */
+const ROOTLESS_OVERLAY_OPTIONS = ['userxattr', 'redirect_dir=nofollow', 'metacopy=off', 'index=off'];
+
 /** The overlay mount of lower dirs (top-most first) under an upper and a work dir. */
 export function overlayMount(d: OverlayDirs): Mount {
+  const rl = rootlessStorage();
+  if (rl?.driver === 'fuse-overlayfs') {
+    // fuse-overlayfs never makes redirects or metacopy files; it takes only the three dirs
+    return { type: 'fuse-overlayfs', source: 'fuse-overlayfs', options: [`lowerdir=${d.lowerDirs.join(':')}`, `upperdir=${d.upperDir}`, `workdir=${d.workDir}`] };
+  }
+  if (rl) {
+    return {
+      type: 'overlay', source: 'overlay',
+      options: [`lowerdir=${d.lowerDirs.join(':')}`, `upperdir=${d.upperDir}`, `workdir=${d.workDir}`, ...ROOTLESS_OVERLAY_OPTIONS, ...(d.volatile ? ['volatile'] : [])],
+    };
+  }
   return {
     type: 'overlay', source: 'overlay',
     options: [`lowerdir=${d.lowerDirs.join(':')}`, `upperdir=${d.upperDir}`, `workdir=${d.workDir}`, ...OVERLAY_FIXED_OPTIONS, ...(d.volatile ? ['volatile'] : [])],
@@ -60,7 +75,7 @@ export function mountOption(m: Mount, key: string): string | undefined {
 
 /** An overlay mount's lower dirs, top-most first (none for other mounts). */
 export function lowerDirsOf(m: Mount): string[] {
-  const v = m.type === 'overlay' ? mountOption(m, 'lowerdir') : undefined;
+  const v = m.type === 'overlay' || m.type === 'fuse-overlayfs' ? mountOption(m, 'lowerdir') : undefined;
   return v ? v.split(':') : [];
 }
 
@@ -73,6 +88,7 @@ export function withLowerDirs(m: Mount, lowerDirs: string[]): Mount {
 export async function mountAll(mounts: Mount[], target: string): Promise<void> {
   for (const m of mounts) {
     if (m.type === 'overlay') await mountOverlayAt(m, target);
+    else if (m.type === 'fuse-overlayfs') await mountFuseOverlay(m, target);
     else await mountGeneric(m, target);
   }
 }
@@ -124,6 +140,16 @@ async function mountOverlayAt(m: Mount, target: string): Promise<void> {
   const r = await run('mount', ['-t', 'overlay', m.source, '-o', data, target], { cwd });
   if (r.code !== 0 && volatile) return mountOverlayAt({ ...m, options: m.options.filter((o) => o !== 'volatile') }, target); // kernels before 5.10
   if (r.code !== 0) throw new SystemError(`mount overlay on ${target}: ${(r.stderr || r.stdout).trim()}`, 'ERR_MOUNT');
+}
+
+/**
+ * fuse-overlayfs (rootless engines whose kernel cannot mount overlayfs in a user namespace): the program
+ * mounts and stays as the file system's server until the mount is unmounted.
+ */
+async function mountFuseOverlay(m: Mount, target: string): Promise<void> {
+  const program = rootlessStorage()?.fuseProgram ?? 'fuse-overlayfs';
+  const r = await run(program, ['-o', m.options.join(','), target]);
+  if (r.code !== 0) throw new SystemError(`fuse-overlayfs on ${target}: ${(r.stderr || r.stdout).trim()}`, 'ERR_MOUNT');
 }
 
 /** Any other mount through mount(8) (bind mounts take their options there as well: bind, rbind, ro). */

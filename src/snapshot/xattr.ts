@@ -7,7 +7,14 @@ import { NotSupportedError, SystemError } from '../common/errors.js';
  * command line. Symlinks are never followed (-h).
  */
 
-export const OVERLAY_OPAQUE = 'trusted.overlay.opaque';
+/**
+ * The opaque-dir attribute overlayfs reads: trusted.overlay.opaque, or user.overlay.opaque in a rootless
+ * engine (its overlays are mounted with `userxattr`, since trusted.* needs the host's CAP_SYS_ADMIN).
+ * A live binding: useUserOverlayXattrs() switches it once, at the rootless daemon's start.
+ */
+export let OVERLAY_OPAQUE = 'trusted.overlay.opaque';
+
+export function useUserOverlayXattrs(): void { OVERLAY_OPAQUE = 'user.overlay.opaque'; }
 
 function missingTool(e: unknown, tool: string): never {
   if ((e as { code?: string }).code === 'ERR_EXEC') {

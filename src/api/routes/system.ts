@@ -1,3 +1,4 @@
+import { rootlessInfo } from '../../rootless/facts.js';
 import { cpus, hostname, release, totalmem, arch as osArch } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { Router } from '../router.js';
@@ -55,6 +56,7 @@ export function systemRoutes(r: Router): void {
     const runtimes: Record<string, { path: string }> = {};
     for (const [name, rt] of Object.entries(engine.runtimes)) runtimes[name] = { path: rt.info.binary ?? rt.info.path };
     const policy = engine.admission?.describe();
+    const rootless = rootlessInfo();
     sendJson(res, 200, shapeInfo(version, {
       ID: engine.daemonId,
       Containers: list.length,
@@ -62,8 +64,9 @@ export function systemRoutes(r: Router): void {
       ContainersPaused: count('paused'),
       ContainersStopped: list.length - count('running') - count('paused'),
       Images: engine.images.list().length,
-      Driver: 'overlay2',
-      DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']],
+      Driver: rootless?.storage?.driver === 'fuse-overlayfs' ? 'fuse-overlayfs' : 'overlay2',
+      DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ...(rootless?.storage ? [['Rootless storage', rootless.storage.reason]] : [])],
+      ...(rootless ? { Rootless: true, RootlessNetwork: rootless.network, RootlessCgroupLimits: rootless.cgroups?.limits ?? false, RootlessCgroupReason: rootless.cgroups?.reason ?? '' } : {}),
       Plugins: { Volume: [], Network: ['host', 'null'], Authorization: [], Log: ['json-file', 'none'] },
       MemoryLimit: true,
       SwapLimit: engine.cgroups.version === 2,
@@ -107,8 +110,9 @@ export function systemRoutes(r: Router): void {
       ContainerdCommit: { ID: '' },
       RuncCommit: { ID: '' },
       InitCommit: { ID: '' },
-      SecurityOptions: ['name=seccomp,profile=builtin', ...(engine.cgroups.version === 2 ? ['name=cgroupns'] : []), ...policyOptions(policy)],
-      Warnings: policy && !policy.ok ? [...engine.warnings, `signature policy ${policy.path} is invalid, every image is refused: ${policy.error}`] : engine.warnings,
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(rootless ? ['name=rootless'] : []), ...(engine.cgroups.version === 2 ? ['name=cgroupns'] : []), ...policyOptions(policy)],
+      Warnings: [...(policy && !policy.ok ? [...engine.warnings, `signature policy ${policy.path} is invalid, every image is refused: ${policy.error}`] : engine.warnings),
+        ...(rootless?.cgroups && !rootless.cgroups.limits ? [`WARNING: rootless mode: resource limits are refused: ${rootless.cgroups.reason}`] : [])],
     }));
   });
 

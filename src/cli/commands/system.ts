@@ -106,6 +106,7 @@ export function registerSystemCommands(program: Command, ctx: CliContext, system
         ` Debug Mode: ${Boolean(info.Debug)}`,
         ` Experimental: ${Boolean(info.ExperimentalBuild)}`,
         ` Live Restore Enabled: ${Boolean(info.LiveRestoreEnabled)}`,
+        ...(info.Rootless ? [' Rootless: true', `  Network Driver: ${info.RootlessNetwork ?? ''}`, `  Resource Limits: ${info.RootlessCgroupLimits ? 'yes' : 'no'}${info.RootlessCgroupReason ? ` (${info.RootlessCgroupReason})` : ''}`] : []),
       ];
       ctx.out(lines.join('\n') + '\n');
       for (const w of info.Warnings ?? []) ctx.err(`${w}\n`);
