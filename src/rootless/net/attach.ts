@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { AttachRootlessNetwork, RootlessNetDriverName, RootlessNetHandle } from '../net-contract.js';
 import { checkTun, chooseDriver } from './driver-tools.js';
 import { DriverProcess, hasDefaultRoute } from './driver-process.js';
+import { installResolvConf } from './resolv.js';
+import { log } from '../../common/log.js';
 
 export const TAP = 'tap0';
 /** slirp4netns's fixed addresses with --configure (its defaults, as rootless Docker and Podman use them) */
@@ -40,7 +42,11 @@ export async function attach(opts: AttachOptions): Promise<RootlessNetAttachment
   const driver = chooseDriver(opts.preferred, opts.path);
   checkTun();
   mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
-  return driver.name === 'pasta' ? startPasta(driver.program, opts) : startSlirp(driver.program, opts);
+  const net = driver.name === 'pasta' ? await startPasta(driver.program, opts) : await startSlirp(driver.program, opts);
+  // names: a host resolver on the host's loopback is out of the namespace's reach; the driver's forwarder is not
+  await installResolvConf(opts.childPid, opts.stateDir, net.dns)
+    .catch((e) => log.warn('the rootless namespace keeps the host\'s resolv.conf', { error: (e as Error).message }));
+  return net;
 }
 
 /**
