@@ -67,9 +67,9 @@ const WEB = ['sh', '-c', 'mkdir -p /www/cgi-bin && printf "#!/bin/sh\\necho Cont
 
 before(async () => {
   // never the machine's own namespace: the veth, the route and the sysctl below must stay in the test's
-  // (a fresh namespace has loopback alone; the machine's has its real interfaces)
-  const links = sh('ip', ['-o', 'link', 'show']).out.split('\n').map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1]).filter(Boolean);
-  if (links.some((l) => l !== 'lo')) throw new Error(`run this test inside a fresh network namespace (unshare --net), as scripts/test.sh does; this one has ${links.join(', ')}`);
+  // (the suite's fresh namespace has no default route; the machine's has one)
+  const routes = sh('ip', ['-4', 'route', 'show', 'default']).out.trim();
+  if (routes) throw new Error(`run this test inside its own network namespace (unshare --net), as scripts/test.sh does; this one has a default route: ${routes}`);
   for (const t of ['pasta', 'ip', 'nsenter']) if (sh('sh', ['-c', `command -v ${t}`]).code !== 0) throw new Error(`${t} is needed (Debian packages passt, iproute2, util-linux)`);
   portStartBefore = readFileSync(PORT_START, 'utf8').trim();
   must('ip', ['link', 'set', 'lo', 'up']);
