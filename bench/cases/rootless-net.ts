@@ -115,7 +115,7 @@ function rootlessEnv(ctx: BenchContext): Promise<RootlessEnv> {
     must('ip', ['-n', netns, 'route', 'add', 'default', 'via', GATEWAY]);
     const nodeDir = process.execPath.startsWith(REPO) ? join(repo, process.execPath.slice(REPO.length, process.execPath.lastIndexOf('/'))) : '/usr/bin';
     const env = [`HOME=${home}`, `USER=${name}`, `LOGNAME=${name}`, 'LANG=C.UTF-8', `XDG_RUNTIME_DIR=${runtimeDir}`, 'BERTH_NO_AUTOSTART=1',
-      `PATH=${nodeDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`];
+      `PATH=${nodeDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`, ...(process.env.BERTH_ROOTLESS_TRANSPARENT ? [`BERTH_ROOTLESS_TRANSPARENT=${process.env.BERTH_ROOTLESS_TRANSPARENT}`] : [])];
     const wrap = (cmd: string, args: string[]): [string, string[]] => ['nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '--',
       'sh', '-c', 'mount --bind "$1" "$2" || exit 126; shift 2; ' + TUN_FIX + 'exec "$@"', 'sh', REPO, repo,
       'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', 'env', '-i', '-C', '/', ...env, cmd, ...args]];

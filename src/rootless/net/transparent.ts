@@ -27,6 +27,8 @@ const IP_TRANSPARENT = 19;
 const SO_SNDTIMEO = 21;
 /** connect gives up after this (SO_SNDTIMEO bounds a blocking connect), so a worker thread is never held long */
 const CONNECT_TIMEOUT_S = 5;
+/** BERTH_ROOTLESS_TRANSPARENT=0 in the daemon's environment: containers see the gateway, as with Docker's userland proxy */
+export const TRANSPARENT_ENV = 'BERTH_ROOTLESS_TRANSPARENT';
 export const TPROXY_MARK = 0xb57;
 export const TPROXY_TABLE = 2903;
 export const TPROXY_NFT_TABLE = 'berth_rootless';
@@ -77,6 +79,7 @@ export function ensureTransparentRouting(): Promise<boolean> {
  * client, no routing, no koffi, a refused setsockopt or bind).
  */
 export async function transparentConnect(clientIp: string | undefined, ip: string, port: number): Promise<Socket | null> {
+  if (process.env[TRANSPARENT_ENV] === '0') return null;
   const client = clientIp?.replace(/^::ffff:/, '');
   if (!client || !isIPv4(client) || client.startsWith('127.')) return null;
   if (!(await ensureTransparentRouting())) return null;
