@@ -145,6 +145,19 @@ test('a published port is reached from the host side and the container sees the 
   again.close();
 });
 
+test('a restarted daemon binds the published ports of the containers that kept running', async () => {
+  const id = (await u!.ok(['run', '-d', '-p', '18302:80', 'busybox', ...WEB])).trim();
+  try {
+    assert.equal((await retry(() => get(`http://${HOST}:18302/cgi-bin/ip`), (s) => s === HOST, 15_000)), HOST);
+    await u!.stopDaemon();
+    await u!.startDaemon();
+    assert.equal((await u!.ok(['inspect', '-f', '{{.State.Running}}', id])).trim(), 'true');
+    assert.equal((await retry(() => get(`http://${HOST}:18302/cgi-bin/ip`), (s) => s === HOST, 15_000)), HOST);
+  } finally {
+    await u!.berth(['rm', '-f', id]);
+  }
+});
+
 test('a port below 1024: refused naming the sysctl, then allowed by it', async () => {
   must('sysctl', ['-qw', 'net.ipv4.ip_unprivileged_port_start=1024']);
   const r = await u!.berth(['run', '-d', '--name', 'low', '-p', '80:80', 'busybox', ...WEB]);
