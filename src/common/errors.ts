@@ -131,7 +131,7 @@ const EVENTS_CODES = [
 
 /** rootless mode: user namespace entry, storage, runtime (src/rootless, daemon) */
 const ROOTLESS_CODES = [
-  'ERR_ROOTLESS_CGROUP', 'ERR_ROOTLESS_IDMAP', 'ERR_ROOTLESS_RUNTIME_DIR', 'ERR_ROOTLESS_STORAGE', 'ERR_ROOTLESS_SUBID',
+  'ERR_ROOTLESS_CGROUP', 'ERR_ROOTLESS_RUNTIME_DIR', 'ERR_ROOTLESS_STORAGE', 'ERR_ROOTLESS_SUBID',
   'ERR_ROOTLESS_TOOL_MISSING',
 ] as const;
 /** rootless networking: pasta, slirp4netns, host ports */

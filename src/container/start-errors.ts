@@ -12,6 +12,8 @@ export function classifyStartError(err: unknown, command: string, kind: 'create'
     ? 'OCI runtime exec failed: exec failed: unable to start container process'
     : 'failed to create task for container: OCI runtime create failed: unable to start container process';
   const raw = (err as Error)?.message ?? String(err);
+  // a rootfs that could not be mounted (mount(8) says "permission denied" for EPERM) is the engine's failure, not the command's
+  if (err instanceof BerthError && ['ERR_MOUNT', 'ERR_MOUNT_DATA_TOO_LONG', 'ERR_IDMAP_MOUNT'].includes(err.code)) return { exitCode: 128, error: err };
   // ENOENT alone is not enough: a missing mount source or device says the same, and must not pass for exit 127
   const notFound = /executable file .*not found|not found in \$PATH/i.test(raw)
     || (/No such file or directory|ENOENT/i.test(raw) && (raw.includes(command) || /open executable|exec(ve)?\b/i.test(raw)));

@@ -68,7 +68,7 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
         const user = resolveUser(rootfs, rec.config.User || undefined);
         const owner = hostIdsOf(userns, user.uid, user.gid);
         if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
-        const vols = await volumes?.mountsFor(rec, rootfs);
+        const vols = await volumes?.mountsFor(rec, rootfs, owner);
         const secretRefs = referencesOf(rec.hostConfig);
         const mounts = secretRefs.length && ctx.deps.secrets
           ? await ctx.deps.secrets.files.arrange(id, secretRefs, vols ?? userMounts(rec.hostConfig), userns) : vols;

@@ -100,6 +100,9 @@ async function startHolder(ids: RootlessIds, tools: Record<string, string>, stat
     }
     runMap(tools.newuidmap!, pid, mapArgs(ids.uid, ids.subuid));
     runMap(tools.newgidmap!, pid, mapArgs(ids.gid, ids.subgid));
+    // a new network namespace starts with loopback down: the daemon, its registry and -p on 127.0.0.1 need it
+    const lo = spawnSync(tools.nsenter!, ['--user', '--net', '--target', String(pid), '--', 'ip', 'link', 'set', 'lo', 'up'], { encoding: 'utf8', timeout: 10_000 });
+    if (lo.status !== 0) throw new SystemError(`bringing up loopback in the rootless network namespace failed: ${(lo.stderr || lo.error?.message || '').trim()} (ip is in the Debian package iproute2)`, 'ERR_ROOTLESS_TOOL_MISSING');
     // the driver outlives this entry with the namespace; later entries read its name from here. A driver
     // that is missing or fails leaves the namespace to itself (containers reach each other and published
     // ports work, nothing beyond): the reason is said now and shown by `berth info`

@@ -7,7 +7,7 @@
  * One choice per daemon process, made at start-up (chooseRootlessStorage) and read by the snapshot
  * layer when it describes and mounts overlays.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { InvalidArgumentError, SystemError } from '../common/errors.js';
@@ -58,6 +58,10 @@ export function chooseRootlessStorage(scratchDir: string, wanted?: string): Root
   const fuse = (reason: string): RootlessStorage => {
     const p = findTool('fuse-overlayfs');
     if (!p) throw new SystemError(`${reason}, and fuse-overlayfs is not installed: install the Debian package "fuse-overlayfs" (apt-get install fuse-overlayfs)`, 'ERR_ROOTLESS_TOOL_MISSING');
+    try { accessSync('/dev/fuse', constants.R_OK | constants.W_OK); } catch (e) {
+      throw new SystemError(`${reason}, and fuse-overlayfs cannot mount: /dev/fuse is not usable by this user (${(e as NodeJS.ErrnoException).code}; ` +
+        `Debian makes it mode 666, as root: chmod 666 /dev/fuse)`, 'ERR_ROOTLESS_STORAGE');
+    }
     return { driver: 'fuse-overlayfs', fuseProgram: p, reason };
   };
   if (wanted === 'fuse-overlayfs') return (current = fuse('fuse-overlayfs was asked for'));

@@ -14,7 +14,8 @@ export const ROOTLESS_TOOL_PACKAGES: Record<string, string> = {
 
 /** The program's path, or undefined. */
 export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(':').filter(Boolean), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+  // the sbin directories too: a user's PATH often lacks them (the programs there still run for users)
+  const dirs = [...(env.PATH ?? '').split(':').filter(Boolean), '/usr/local/sbin', '/usr/sbin', '/sbin'];
   for (const d of dirs) {
     const p = join(d, name);
     try { accessSync(p, constants.X_OK); return p; } catch { /* next */ }

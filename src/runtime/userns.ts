@@ -9,7 +9,7 @@
  *                                        explicit maps: container id C..C+N-1 is host id H..H+N-1;
  *                                        without a gidmap the gids are mapped as the uids
  */
-import { InvalidArgumentError } from '../common/errors.js';
+import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 
 export interface IdMap { containerId: number; hostId: number; size: number }
 export interface UsernsMaps { uid: IdMap[]; gid: IdMap[] }
@@ -80,6 +80,14 @@ export function parseUsernsMode(raw: unknown): UsernsRequest {
     checkMapList(mode, 'uidmap', maps.uid);
     checkMapList(mode, 'gidmap', maps.gid);
     return { kind: 'maps', maps };
+  }
+  if (mode === 'keep-id' || mode.startsWith('keep-id:')) {
+    // Podman's keep-id maps the user's uid to itself in a nested user namespace and shows the image owned by
+    // root through idmapped layers; the kernel idmaps an ext4/xfs mount only for CAP_SYS_ADMIN over the file
+    // system's own (the host's) user namespace, which a rootless engine does not have
+    throw new NotSupportedError('--userns=keep-id is not supported: it needs idmapped layer mounts, which the kernel allows only to root on the host, ' +
+      'not to a rootless engine. In rootless mode the container\'s root already is your own uid on the host (files it writes to your bind mounts are yours); ' +
+      'use :U on a volume or bind mount to give it to another container user', 'ERR_USERNS');
   }
   fail(mode, 'expected host, auto, auto:size=N or uidmap=C:H:N[,gidmap=C:H:N]');
 }

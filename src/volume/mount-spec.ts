@@ -23,6 +23,8 @@ export interface MountPoint {
   tmpfsFlag?: boolean;
   volumeLabels?: Record<string, string>;
   volumeOptions?: Record<string, string>;
+  /** `:U` (Podman's): chown the source to the container's user at each start */
+  chown?: boolean;
 }
 
 /** A local volume's name is a directory name: longer than the kernel's NAME_MAX, its mkdir fails. */
@@ -51,7 +53,7 @@ function parseBind(spec: string): MountPoint {
   const [src, dst, modes = ''] = parts;
   if (parts.length === 2 && !dst.startsWith('/')) {
     // `/dst:ro` is an anonymous volume with a mode
-    if (src.startsWith('/') && /^(ro|rw|z|Z|nocopy)(,|$)/.test(dst)) return applyModes({ ...base(src, spec), anonymous: true }, dst, spec);
+    if (src.startsWith('/') && /^(ro|rw|z|Z|U|nocopy)(,|$)/.test(dst)) return applyModes({ ...base(src, spec), anonymous: true }, dst, spec);
   }
   const mp = base(dst, spec);
   if (src.startsWith('/')) { mp.Type = 'bind'; mp.Source = src; mp.createSource = true; mp.Propagation = 'rprivate'; }
@@ -64,6 +66,7 @@ function applyModes(mp: MountPoint, modes: string, spec: string): MountPoint {
     if (m === 'ro') mp.RW = false;
     else if (m === 'rw') mp.RW = true;
     else if (m === 'z' || m === 'Z') { /* SELinux labels: nothing to relabel on this host */ }
+    else if (m === 'U') mp.chown = true;
     else if (m === 'nocopy' && mp.Type === 'volume') mp.noCopy = true;
     else if (PROPAGATIONS.includes(m) && mp.Type === 'bind') mp.Propagation = m;
     else throw new InvalidArgumentError(`invalid mode: ${m} in volume specification '${spec}'`, 'ERR_MOUNT_SPEC');

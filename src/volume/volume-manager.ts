@@ -201,7 +201,7 @@ export class VolumeManager {
   }
 
   /** At container start: OCI mounts; an empty volume is first filled from the image (copy-up). */
-  async mountsFor(rec: ContainerRecord, rootfs: string): Promise<SpecMount[]> {
+  async mountsFor(rec: ContainerRecord, rootfs: string, owner?: { uid: number; gid: number }): Promise<SpecMount[]> {
     const out: SpecMount[] = [];
     const mps = [...this.mountsOf(rec.id)].sort((a, b) => a.Destination.split('/').length - b.Destination.split('/').length);
     for (const m of mps) {
@@ -211,6 +211,7 @@ export class VolumeManager {
           if (!m.createSource) throw missingBindSource(m.Source);
           mkdirSync(m.Source, { recursive: true, mode: 0o755 });
         }
+        if (m.chown && owner) await chownTree(m.Source, owner);
         out.push({ destination: m.Destination, type: 'bind', source: m.Source, options: ['rbind', m.RW ? 'rw' : 'ro', m.Propagation || 'rprivate'] });
         continue;
       }
@@ -218,6 +219,7 @@ export class VolumeManager {
       if (!v) throw new NoSuchVolumeError(`volume ${m.Name} not found`);
       await this.mountBacking(v);
       if (!m.noCopy) await copyUp(rootfs, m.Destination, v.Mountpoint);
+      if (m.chown && owner) await chownTree(v.Mountpoint, owner);
       out.push({ destination: m.Destination, type: 'bind', source: v.Mountpoint, options: ['rbind', m.RW ? 'rw' : 'ro', 'rprivate'] });
       this.events.emitEvent('volume', 'mount', v.Name, { container: rec.id, destination: m.Destination, driver: 'local', propagation: m.Propagation, 'read/write': String(m.RW) });
     }
@@ -278,4 +280,13 @@ async function copyUp(rootfs: string, dst: string, volumeDir: string): Promise<v
 
 function missingBindSource(source: string): InvalidArgumentError {
   return new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${source}`, 'ERR_MOUNT_SOURCE');
+}
+
+/**
+ * `:U`: the tree becomes the container user's (the mapped ids with --userns; in a rootless engine the
+ * namespace's ids, i.e. the user's own uid for container root and subordinate ids for the others).
+ * chown(1) -R -h: symlinks are changed themselves, never followed out of the tree.
+ */
+async function chownTree(dir: string, owner: { uid: number; gid: number }): Promise<void> {
+  await runOk('chown', ['-R', '-h', `${owner.uid}:${owner.gid}`, '--', dir]);
 }

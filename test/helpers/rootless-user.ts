@@ -44,6 +44,10 @@ export interface RootlessUser {
   stopDaemon(): Promise<void>;
   /** the daemon's output so far */
   daemonLog(): string;
+  /** the pid of the process holding the rootless namespaces (nsenter --net/--user -t it) */
+  holderPid(): number;
+  /** a directory of the user's (under its home) */
+  mkdir(rel: string): Promise<string>;
   /** remove containers, stop the daemon, kill every process of the user and its subordinate ids, userdel -r */
   cleanup(): Promise<void>;
 }
@@ -97,7 +101,10 @@ export async function createRootlessUser(opts: { subids?: boolean } = {}): Promi
   const base = `/tmp/${name}`;
   try {
     if (opts.subids === false) {
-      sh('usermod', ['--del-subuids', '0-4294967294', '--del-subgids', '0-4294967294', name]);
+      const su = subRange('/etc/subuid', name);
+      const sg = subRange('/etc/subgid', name);
+      const del = sh('usermod', [...(su ? ['--del-subuids', `${su.start}-${su.start + su.count - 1}`] : []), ...(sg ? ['--del-subgids', `${sg.start}-${sg.start + sg.count - 1}`] : []), name]);
+      if ((su || sg) && del.code !== 0) throw new Error(`usermod --del-subuids ${name}: ${del.out}`);
     } else if (!subRange('/etc/subuid', name) || !subRange('/etc/subgid', name)) {
       throw new Error(`useradd gave ${name} no subordinate ids: set SUB_UID_COUNT/SUB_GID_COUNT in /etc/login.defs`);
     }
@@ -182,6 +189,15 @@ export async function createRootlessUser(opts: { subids?: boolean } = {}): Promi
         // the pid is unshare's, which became sh, setpriv, env and berth serve (one process, exec'd)
         process.kill(daemon.pid, 'SIGTERM');
         await waitFor(() => !pidAlive(daemon!.pid), 20_000, `${name}'s daemon to stop`);
+      },
+      holderPid() {
+        return Number(readFileSync(join(runtimeDir, 'berth', 'ns', 'holder.pid'), 'utf8').trim());
+      },
+      async mkdir(rel) {
+        const dir = join(home, rel);
+        const r = await run('mkdir', ['-p', dir]);
+        if (r.code !== 0) throw new Error(`mkdir ${dir} as ${name}: ${r.stderr}`);
+        return dir;
       },
       daemonLog() {
         try { return daemon ? readFileSync(daemon.log, 'utf8') : ''; } catch { return ''; }

@@ -71,3 +71,15 @@ test('a resource limit is refused on this cgroup v1 host with the reason; no lim
   assert.match(info.RootlessCgroupReason, /cgroup/);
   await u.ok(['run', '--rm', '--network', 'none', 'busybox', 'true']);
 });
+
+test('the CLI run by the user autostarts the rootless daemon on $XDG_RUNTIME_DIR/berth.sock', async () => {
+  await u.stopDaemon();
+  const r = await u.berth(['ps', '-a', '--format', '{{.Names}}'], { autostart: true, timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /started daemon/);
+  const info = JSON.parse(await u.ok(['info', '--format', '{{json .}}']));
+  assert.equal(info.Rootless, true);
+  assert.equal(info.DockerRootDir, `${u.home}/.local/share/berth`);
+  // its run root is $XDG_RUNTIME_DIR/berth (not the runtime dir itself)
+  assert.match(readFileSync(`${u.runtimeDir}/berth/berth.pid`, 'utf8'), /^\d+\n$/);
+});
