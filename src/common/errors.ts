@@ -136,7 +136,7 @@ const ROOTLESS_CODES = [
 ] as const;
 /** rootless networking: pasta, slirp4netns, host ports */
 const ROOTLESS_NET_CODES = [
-  'ERR_ROOTLESS_NET_DRIVER',
+  'ERR_ROOTLESS_NET_DRIVER', 'ERR_ROOTLESS_NET_DRIVER_FAILED', 'ERR_ROOTLESS_NET_PORT', 'ERR_ROOTLESS_NET_TUN',
 ] as const;
 /** docker contexts (~/.docker/contexts) */
 const CONTEXT_CODES = [

@@ -26,13 +26,10 @@ import { prepareRootlessRuntimeDir } from '../rootless/runtime-dir.js';
 import { chooseRootlessStorage } from '../rootless/storage.js';
 import { useUserOverlayXattrs } from '../snapshot/xattr.js';
 import type { AttachRootlessNetwork, RootlessNetDriverName } from '../rootless/net-contract.js';
+import { attachRootlessNetwork as attachRootless } from '../rootless/net/attach.js';
 
-/**
- * The rootless network driver the entry connects the daemon's network namespace with (pasta or
- * slirp4netns, src/rootless/net). Until one is plugged in here the namespace has loopback only:
- * containers run with --network none or host.
- */
-const attachRootlessNetwork: AttachRootlessNetwork | undefined = undefined;
+/** The rootless network driver the entry connects the daemon's network namespace with (pasta, else slirp4netns). */
+const attachRootlessNetwork: AttachRootlessNetwork | undefined = attachRootless;
 
 export interface DaemonConfig {
   /** the first of `hosts` */

@@ -24,6 +24,7 @@ import { EmbeddedDns } from './dns-server.js';
 import { allocatePorts, wantedPorts } from './ports.js';
 import { networkView, endpointView } from './network-views.js';
 import { hostsLine, linkEnv, parseLink, storedLink, type LinkTarget } from './legacy-links.js';
+import { rootlessHostPorts } from '../rootless/net/host-ports.js';
 
 const DEFAULT_BRIDGE = 'berth0';
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -62,6 +63,8 @@ export class NetworkManager {
   private readonly containers: ContainerStore;
   private readonly dns: EmbeddedDns;
   private fwChain: Promise<void> = Promise.resolve();
+  /** rootless mode: host ports are bound by the entry process, in the host's namespace (null as root) */
+  private readonly hostPorts = rootlessHostPorts();
 
   constructor(db: Db, private readonly paths: EnginePaths, private readonly events: EventLog) {
     this.store = new NetworkStore(db);
@@ -105,6 +108,17 @@ export class NetworkManager {
     const dir = netnsDir(this.paths.runRoot);
     if (existsSync(dir)) for (const f of readdirSync(dir)) if (!running.has(f)) await removeNetns(join(dir, f)).catch(() => undefined);
     await this.applyFirewall();
+    if (this.hostPorts) await this.republish(running);
+  }
+
+  /** Rootless: a new daemon (and entry) binds the host ports of the containers that kept running. */
+  private async republish(running: Set<string>): Promise<void> {
+    for (const id of running) {
+      const ports = this.store.ports(id);
+      const ip = this.store.endpoints({ containerId: id }).find((e) => e.ip)?.ip;
+      if (!ports.length || !ip) continue;
+      await this.hostPorts!.publish(id, ports, ip).catch((e) => log.warn('cannot publish the ports of a running container again', { container: id.slice(0, 12), error: (e as Error).message }));
+    }
   }
 
   async close(): Promise<void> { this.dns.closeAll(); await this.fwChain; }
@@ -496,7 +510,8 @@ export class NetworkManager {
     await removeNetns(path);
     const reserved = eps.map((ep, i) => this.reserve(rec, ep, `eth${i}`, i === 0 ? rec.config.MacAddress : undefined));
     try {
-      const ports = await allocatePorts(rec.id, wantedPorts(rec.hostConfig, rec.config.ExposedPorts ?? undefined), this.store.ports().filter((p) => p.containerId !== rec.id));
+      const probe = this.hostPorts ? this.hostPorts.probe.bind(this.hostPorts) : undefined;
+      const ports = await allocatePorts(rec.id, wantedPorts(rec.hostConfig, rec.config.ExposedPorts ?? undefined), this.store.ports().filter((p) => p.containerId !== rec.id), probe);
       this.store.setPorts(rec.id, ports);
       const nets = reserved.map((ep) => this.store.network(ep.networkId)!);
       const routeVia = nets.find((n) => !n.internal);
@@ -505,6 +520,7 @@ export class NetworkManager {
         gateway: nets[i] === routeVia ? nets[i].gateway : undefined, ...this.v6Plan(nets[i], ep, nets[i] === routeVia),
       })));
       if (ports.length) await this.applyFirewall();
+      if (ports.length && this.hostPorts) await this.hostPorts.publish(rec.id, ports, reserved[0].ip);
       this.writeEtc(rec, dir, reserved, nets, links);
       // Docker sets link variables on the default bridge only (elsewhere a link is a name)
       const env = nets.some((n) => n.name === 'bridge') ? links.flatMap(({ alias, target }) => linkEnv(alias, rec.name, target)) : [];
@@ -556,6 +572,7 @@ export class NetworkManager {
       if (n) this.events.emitEvent('network', 'disconnect', n.id, { container: rec.id, name: n.name, type: n.driver });
       if (ep.ip || ep.veth) this.store.putEndpoint({ ...ep, ip: '', ip6: '', veth: '', endpointId: '', mac: ep.staticIp || !ep.mac?.startsWith('02:42:') ? ep.mac : '' });
     }
+    this.hostPorts?.unpublish(rec.id);
     this.store.clearPorts(rec.id);
     if (hadPorts) await this.applyFirewall();
   }

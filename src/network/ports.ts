@@ -53,8 +53,11 @@ export function wantedPorts(hostConfig: any, exposed: Record<string, unknown> | 
   return out;
 }
 
+/** Is a host port free? The daemon's own bind test by default; rootless mode asks its entry process (the host's namespace). */
+export type PortProbe = (proto: 'tcp' | 'udp', ip: string, port: number) => Promise<boolean>;
+
 /** Choose host ports; throws Docker's wording when a fixed one is taken. */
-export async function allocatePorts(containerId: string, wanted: WantedPort[], taken: PortRecord[]): Promise<PortRecord[]> {
+export async function allocatePorts(containerId: string, wanted: WantedPort[], taken: PortRecord[], isFree: PortProbe = bindable): Promise<PortRecord[]> {
   const chosen: PortRecord[] = [];
   const used = () => [...taken, ...chosen];
   for (const w of wanted) {
@@ -69,7 +72,7 @@ export async function allocatePorts(containerId: string, wanted: WantedPort[], t
       if (tries++ > 200) break;
       const c = { proto: w.proto, hostIp: w.hostIp || '0.0.0.0', hostPort: port };
       if (used().some((u) => clash(u, c))) continue;
-      if (!(await bindable(w.proto, w.hostIp, port))) {
+      if (!(await isFree(w.proto, w.hostIp, port))) {
         if (w.lo !== 0 && w.lo === w.hi) {
           throw new ConflictError(`driver failed programming external connectivity on endpoint ${containerId.slice(0, 12)}: Error starting userland proxy: listen ${w.proto} ${c.hostIp}:${port}: bind: address already in use`, 'ERR_PORT_IN_USE');
         }

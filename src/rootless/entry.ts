@@ -14,7 +14,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { SystemError } from '../common/errors.js';
+import { BerthError, SystemError } from '../common/errors.js';
+import { PortForwarder } from './net/port-forwarder.js';
+import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC } from './net/port-protocol.js';
 import type { AttachRootlessNetwork, RootlessNetDriverName } from './net-contract.js';
 import { mapArgs, requireSubIds, rootlessSubIdFiles, type SubIdRange } from './subid.js';
 import { requireTool } from './tools.js';
@@ -101,10 +103,21 @@ async function startHolder(ids: RootlessIds, tools: Record<string, string>, stat
     runMap(tools.newgidmap!, pid, mapArgs(ids.gid, ids.subgid));
     // a new network namespace starts with loopback down: the daemon, its registry and -p on 127.0.0.1 need it
     const lo = spawnSync(tools.nsenter!, ['--user', '--net', '--target', String(pid), '--', tools.ip!, 'link', 'set', 'lo', 'up'], { encoding: 'utf8', timeout: 10_000 });
-    if (lo.status !== 0) throw new SystemError(`bringing up loopback in the rootless network namespace failed: ${(lo.stderr || lo.error?.message || '').trim()}`, 'ERR_USERNS');
-    const net = attachNetwork ? await attachNetwork({ childPid: pid, stateDir, ...(preferred ? { preferred } : {}) }) : undefined;
-    // the driver outlives this entry with the namespace; later entries read its name from here
-    writeFileSync(join(stateDir, 'network'), net ? net.driver : 'none');
+    if (lo.status !== 0) throw new SystemError(`bringing up loopback in the rootless network namespace failed: ${(lo.stderr || lo.error?.message || '').trim()} (ip is in the Debian package iproute2)`, 'ERR_ROOTLESS_TOOL_MISSING');
+    // the driver outlives this entry with the namespace; later entries read its name from here. A driver
+    // that is missing or fails leaves the namespace to itself (containers reach each other and published
+    // ports work, nothing beyond): the reason is said now and shown by `berth info`
+    let network = 'none';
+    if (attachNetwork) {
+      try {
+        network = (await attachNetwork({ childPid: pid, stateDir, ...(preferred ? { preferred } : {}) })).driver;
+      } catch (e) {
+        if (!(e instanceof BerthError)) throw e;
+        process.stderr.write(`berth serve: ${e.message}; containers will not reach the host's network\n`);
+        network = `none: ${e.message}`;
+      }
+    }
+    writeFileSync(join(stateDir, 'network'), network);
   } catch (e) {
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     throw e;
@@ -158,14 +171,17 @@ export async function runRootlessDaemon(opts: RootlessEntryOptions): Promise<num
   // nsenter without --preserve-credentials becomes uid and gid 0 in the namespace: the daemon is its root
   let network = 'none';
   try { network = readFileSync(join(nsDir, 'network'), 'utf8').trim() || 'none'; } catch { /* an older holder */ }
+  // the IPC channel carries host ports: the daemon asks, this entry binds them on the host (src/rootless/net)
   const child = spawn(host.tools.nsenter!, ['--user', '--mount', '--net', '--target', String(pid), '--', cmd!, ...args],
-    { stdio: 'inherit', env: { ...env, [ROOTLESS_ENV]: '1', [ROOTLESS_NET_ENV]: network } });
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...env, [ROOTLESS_ENV]: '1', [ROOTLESS_NET_ENV]: network, [PORT_CHANNEL_ENV]: PORT_CHANNEL_IPC } });
+  const ports = new PortForwarder(child);
   const forward = (sig: NodeJS.Signals) => { try { child.kill(sig); } catch { /* gone */ } };
   process.on('SIGTERM', forward);
   process.on('SIGINT', forward);
   return await new Promise<number>((resolve) => {
     child.once('error', (e) => { process.stderr.write(`berth serve: ${e.message}\n`); resolve(1); });
     child.once('exit', (code, signal) => {
+      ports.close();
       process.off('SIGTERM', forward);
       process.off('SIGINT', forward);
       resolve(code ?? (signal === 'SIGTERM' || signal === 'SIGINT' ? 0 : 1));

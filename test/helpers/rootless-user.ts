@@ -52,6 +52,8 @@ export interface RootlessUser {
   cleanup(): Promise<void>;
 }
 
+const TUN_FIX = 'if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then mount -t tmpfs -o mode=755 tmpfs /dev/net && mknod -m 666 /dev/net/tun c 10 200 || exit 126; fi; ';
+
 function sh(cmd: string, args: string[]): { code: number; out: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
   return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') + (r.error ? r.error.message : '') };
@@ -135,8 +137,10 @@ export async function createRootlessUser(opts: { subids?: boolean } = {}): Promi
     // root binds the clone, then becomes the user: both in one `unshare --mount` (a private mount namespace)
     const wrap = (cmd: string, args: string[], e: NodeJS.ProcessEnv): [string, string[]] => {
       const envArgs = Object.entries(e).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+      // a /dev/net/tun of udev's mode (0666) in that namespace too: some VM images (this project's
+      // machines) ship it 0600, and pasta and slirp4netns open it as the user
       return ['unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c',
-        'mount --bind "$1" "$2" || exit 126; shift 2; exec "$@"', 'sh', REPO, repo,
+        'mount --bind "$1" "$2" || exit 126; shift 2; ' + TUN_FIX + 'exec "$@"', 'sh', REPO, repo,
         'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', 'env', '-i', '-C', '/', ...envArgs, cmd, ...args]];
     };
     const run = (cmd: string, args: string[], o: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> =>
