@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as tar from 'tar-stream';
+import { tarBuffer } from '../client/tar-buffer.js';
 import { BerthError } from '../common/errors.js';
 import { DaemonError, jsonLines, type EngineClient } from '../client/engine-client.js';
 import { authFor, parseNormalizedNamed } from '../client/registry-auth.js';
@@ -46,19 +47,13 @@ export async function ensureInfraImage(client: EngineClient): Promise<string> {
   if (await imageExists(client, INFRA_IMAGE)) return INFRA_IMAGE;
   const bin = [process.env.BERTH_CATATONIT, ...CATATONIT_PATHS].find((p): p is string => !!p && existsSync(p));
   if (!bin) throw new BerthError(`kube play needs catatonit for the pods' infra containers: install Debian's catatonit package (looked in ${CATATONIT_PATHS.join(', ')}, or set BERTH_CATATONIT)`, { code: 'ERR_KUBE_INFRA', status: 500 });
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pack.on('data', (c) => chunks.push(c as Buffer));
-    pack.on('end', () => resolve(Buffer.concat(chunks)));
-    pack.on('error', reject);
-  });
   const mtime = new Date(0);
-  for (const d of ['dev', 'proc', 'sys', 'etc', 'tmp']) pack.entry({ name: `${d}/`, type: 'directory', mode: d === 'tmp' ? 0o1777 : 0o755, mtime });
-  pack.entry({ name: 'catatonit', mode: 0o755, mtime, type: 'file' }, readFileSync(bin));
-  pack.finalize();
+  const body = await tarBuffer((pack) => {
+    for (const d of ['dev', 'proc', 'sys', 'etc', 'tmp']) pack.entry({ name: `${d}/`, type: 'directory', mode: d === 'tmp' ? 0o1777 : 0o755, mtime });
+    pack.entry({ name: 'catatonit', mode: 0o755, mtime, type: 'file' }, readFileSync(bin));
+  });
   const [repo, tag] = INFRA_IMAGE.split(':');
-  const res = await client.request('POST', '/images/create', { query: { fromSrc: '-', repo, tag, message: `berth kube infra image (${bin})` }, body: await done, contentType: 'application/x-tar' });
+  const res = await client.request('POST', '/images/create', { query: { fromSrc: '-', repo, tag, message: `berth kube infra image (${bin})` }, body, contentType: 'application/x-tar' });
   for await (const m of jsonLines(res)) if (m.error || m.errorDetail) throw DaemonError.fromStream(m);
   return INFRA_IMAGE;
 }
@@ -95,20 +90,14 @@ export interface FileEntry { path: string; content: Buffer; mode: number; uid?: 
 /** Files as one tar, written into a created container at / (ConfigMap and Secret volumes). */
 export async function copyFiles(client: EngineClient, containerId: string, files: FileEntry[]): Promise<void> {
   if (!files.length) return;
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pack.on('data', (c) => chunks.push(c as Buffer));
-    pack.on('end', () => resolve(Buffer.concat(chunks)));
-    pack.on('error', reject);
-  });
   const mtime = new Date();
   // file entries only: the extraction makes missing parents (0755) and leaves existing ones (/tmp's 1777) alone
-  for (const f of files) {
-    pack.entry({ name: f.path.replace(/^\/+/, ''), size: f.content.length, mode: f.mode, uid: f.uid ?? 0, gid: f.gid ?? 0, mtime, type: 'file' }, f.content);
-  }
-  pack.finalize();
-  await client.call('PUT', `/containers/${enc(containerId)}/archive`, { query: { path: '/' }, body: await done, contentType: 'application/x-tar' });
+  const body = await tarBuffer((pack) => {
+    for (const f of files) {
+      pack.entry({ name: f.path.replace(/^\/+/, ''), size: f.content.length, mode: f.mode, uid: f.uid ?? 0, gid: f.gid ?? 0, mtime, type: 'file' }, f.content);
+    }
+  });
+  await client.call('PUT', `/containers/${enc(containerId)}/archive`, { query: { path: '/' }, body, contentType: 'application/x-tar' });
 }
 
 /** Each regular file of a tar stream, by its name (GET /containers/{id}/archive answers one). */

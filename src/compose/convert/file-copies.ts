@@ -3,20 +3,13 @@
  * container (PUT /containers/{id}/archive?path=/, before start), as compose v2's injectFileReferences:
  * one entry per file, named by its absolute target, with its uid, gid and mode.
  */
-import * as tar from 'tar-stream';
+import { tarBuffer } from '../../client/tar-buffer.js';
 import type { FileCopy } from './mounts.js';
 
 export function fileCopiesArchive(copies: FileCopy[], now = new Date()): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pack.on('data', (c) => chunks.push(c as Buffer));
-    pack.on('end', () => resolve(Buffer.concat(chunks)));
-    pack.on('error', reject);
+  return tarBuffer((pack) => {
+    for (const c of copies) {
+      pack.entry({ name: c.target.replace(/^\/+/, ''), size: Buffer.byteLength(c.content), mode: c.mode, uid: c.uid, gid: c.gid, mtime: now, type: 'file' }, c.content);
+    }
   });
-  for (const c of copies) {
-    pack.entry({ name: c.target.replace(/^\/+/, ''), size: Buffer.byteLength(c.content), mode: c.mode, uid: c.uid, gid: c.gid, mtime: now, type: 'file' }, c.content);
-  }
-  pack.finalize();
-  return done;
 }

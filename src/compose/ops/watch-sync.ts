@@ -6,7 +6,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
-import * as tar from 'tar-stream';
+import { tarBuffer } from '../../client/tar-buffer.js';
 import type { EngineClient } from '../../client/engine-client.js';
 import { FrameDemuxer } from '../../client/stdcopy.js';
 import type { ContainerSummary } from '../../common/engine-api/types.js';
@@ -43,25 +43,18 @@ function entriesOf(copies: Copy[]): Entry[] {
 
 /** A tar of the files (regular files, directories, symlinks; sockets and devices left out as the docker CLI does). */
 export function syncArchive(copies: Copy[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((res, rej) => {
-    pack.on('data', (c) => chunks.push(c as Buffer));
-    pack.on('end', () => res(Buffer.concat(chunks)));
-    pack.on('error', rej);
-  });
-  for (const { name, hostPath, st } of entriesOf(copies)) {
-    const common = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
-    if (st.isDirectory()) pack.entry({ ...common, type: 'directory' });
-    else if (st.isSymbolicLink()) pack.entry({ ...common, type: 'symlink', linkname: readlinkSync(hostPath) });
-    else if (st.isFile()) {
-      let data: Buffer;
-      try { data = readFileSync(hostPath); } catch { continue; }
-      pack.entry({ ...common, type: 'file', size: data.length }, data);
+  return tarBuffer((pack) => {
+    for (const { name, hostPath, st } of entriesOf(copies)) {
+      const common = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+      if (st.isDirectory()) pack.entry({ ...common, type: 'directory' });
+      else if (st.isSymbolicLink()) pack.entry({ ...common, type: 'symlink', linkname: readlinkSync(hostPath) });
+      else if (st.isFile()) {
+        let data: Buffer;
+        try { data = readFileSync(hostPath); } catch { continue; }
+        pack.entry({ ...common, type: 'file', size: data.length }, data);
+      }
     }
-  }
-  pack.finalize();
-  return done;
+  });
 }
 
 /** A command run to its end in a container: its exit code and what it wrote (stdout and stderr together). */
