@@ -5,9 +5,13 @@ import { join } from 'node:path';
 import type { ContainerRecord, ContainerState } from '../record/container-store.js';
 import { humanDuration, parseTime } from '../common/human-time.js';
 
-/** Bytes of regular files below dir (SizeRw of an upper dir); hard links counted once. */
-export async function dirSize(dir: string): Promise<number> {
-  let total = 0;
+/**
+ * Bytes of the regular files and symlinks below dir and the number of inodes (SizeRw of an upper dir, the
+ * CRI's writable-layer usage); hard links counted once.
+ */
+export async function treeUsage(dir: string): Promise<{ bytes: number; inodes: number }> {
+  let bytes = 0;
+  let inodes = 0;
   const seen = new Set<string>();
   const walk = async (p: string): Promise<void> => {
     let entries: string[];
@@ -16,13 +20,19 @@ export async function dirSize(dir: string): Promise<number> {
       const full = join(p, name);
       const st = await lstat(full).catch(() => null);
       if (!st) continue;
-      if (st.isDirectory()) { await walk(full); continue; }
+      if (st.isDirectory()) { inodes++; await walk(full); continue; }
       if (st.nlink > 1) { const key = `${st.dev}:${st.ino}`; if (seen.has(key)) continue; seen.add(key); }
-      if (st.isFile() || st.isSymbolicLink()) total += st.size;
+      inodes++;
+      if (st.isFile() || st.isSymbolicLink()) bytes += st.size;
     }
   };
   await walk(dir);
-  return total;
+  return { bytes, inodes };
+}
+
+/** Bytes of regular files below dir (SizeRw of an upper dir); hard links counted once. */
+export async function dirSize(dir: string): Promise<number> {
+  return (await treeUsage(dir)).bytes;
 }
 
 /** dirSize without awaiting (inspect and list answer synchronously). */

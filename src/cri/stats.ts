@@ -6,9 +6,8 @@
  * working set = usage - inactive file pages, usage_nano_cores from the previous sample of the same
  * container, a pod = the sum of its containers and its pause container (berth keeps no pod cgroup of its own).
  */
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
+import { treeUsage } from '../container/views.js';
 import type { Engine } from '../engine/engine.js';
 import type { GrpcHandlers } from './context.js';
 import { findById, labelsMatch, type ContainerLike, type CriObjects, type SandboxLike } from './cri-objects.js';
@@ -21,26 +20,6 @@ const u64 = (v: number | undefined): U64 => (v === undefined || !Number.isFinite
 function nowNs(): string { return (BigInt(Date.now()) * 1_000_000n).toString(); }
 
 interface RawSample { at: number; cpuNs: number; memory: any; pids: number; networks: Record<string, any> | undefined; running: boolean }
-
-/** Bytes and inodes of a directory tree (the writable layer: overlay's upper directory), hard links once. */
-export async function treeUsage(dir: string): Promise<{ bytes: number; inodes: number }> {
-  let bytes = 0;
-  let inodes = 0;
-  const seen = new Set<string>();
-  const walk = async (p: string): Promise<void> => {
-    let names: string[];
-    try { names = await readdir(p); } catch { return; }
-    for (const n of names) {
-      const st = await lstat(join(p, n)).catch(() => null);
-      if (!st) continue;
-      if (st.nlink > 1 && !st.isDirectory()) { const k = `${st.dev}:${st.ino}`; if (seen.has(k)) continue; seen.add(k); }
-      inodes++;
-      if (st.isDirectory()) await walk(join(p, n)); else bytes += st.size;
-    }
-  };
-  await walk(dir);
-  return { bytes, inodes };
-}
 
 export class CriStats {
   /** the previous CPU reading of each container, for usage_nano_cores */
