@@ -9,6 +9,7 @@ import { rfc3339ToNanos } from '../../src/cri/util.js';
 import { grpcStatusOf } from '../../src/cri/grpc-errors.js';
 import { loadCniNetwork, resultIps, CniRunner } from '../../src/network/cni.js';
 import { parseServeArgs } from '../../src/daemon/serve.js';
+import { runtimeError } from '../../src/runtime/oci-runtime.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../../src/common/errors.js';
 
 test('CRI log lines: full lines F, a trailing partial P, one timestamp per entry', () => {
@@ -74,6 +75,11 @@ test('CNI: portmap runs only for pods with port mappings (ADD, CHECK and DEL ali
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     assert.equal(runner.network()!.name, 'y', 'a changed config is read again');
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a crun kill that races the process\'s exit ("open pidfd: No such process") is "not running", which a stop tolerates', () => {
+  const e = runtimeError({ name: 'crun', path: '/usr/bin/crun', root: '/tmp' }, 'kill', 'abc', 'open pidfd: No such process\n');
+  assert.ok(e instanceof ConflictError, String(e));
 });
 
 test('CNI result: the first IPv4 is the pod IP, the rest additional', () => {
