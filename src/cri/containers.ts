@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../common/errors.js';
+import { PhaseTimer } from '../common/log.js';
 import { NAMESPACE_LABEL } from '../container/namespaces.js';
 import type { ContainerSpec } from '../engine/public-types.js';
 import { CRI_NAMESPACE } from './context.js';
@@ -174,12 +175,14 @@ export class ContainerService {
     if (!config) throw new InvalidArgumentError('ContainerConfig is required', 'ERR_CRI_INVALID');
     if (!config.metadata?.name) throw new InvalidArgumentError('ContainerConfig.metadata.name is required', 'ERR_CRI_INVALID');
     if (!config.image?.image) throw new InvalidArgumentError('ContainerConfig.image.image is required', 'ERR_CRI_INVALID');
+    const timer = new PhaseTimer('CreateContainer', { name: String(config.metadata.name) });
     const s = this.d.sandboxes.get(podSandboxId);
     if (this.d.sandboxes.stateOf(s) !== 'SANDBOX_READY') throw new ConflictError(`pod sandbox ${s.id} is not ready`, 'ERR_CONFLICT');
     const img = this.d.engine.images.tryResolve(config.image.image);
     if (!img) throw new NotFoundError(`image ${config.image.image} not found: pull it first`, 'ERR_CRI_NOT_FOUND');
     const name = containerName(config.metadata, s.config.metadata);
     const spec = this.specFor(s, config, sandboxConfig);
+    timer.mark('prepare');
     let created;
     try { created = await this.d.engine.create(spec, name); } catch (e) {
       if ((e as { code?: string }).code === 'ERR_NAME_CONFLICT') throw new ConflictError(`container name ${JSON.stringify(name)} is reserved: ${(e as Error).message}`, 'ERR_CRI_CONFLICT');
@@ -189,6 +192,8 @@ export class ContainerService {
     this.d.store.containers.put({
       id: created.Id, sandboxId: s.id, config, createdAt: nowNanos(), imageRef: config.image.image, imageId: img.id, logPath,
     });
+    timer.mark('create');
+    timer.done();
     return created.Id;
   }
 
@@ -198,8 +203,12 @@ export class ContainerService {
     if (this.d.sandboxes.stateOf(s) !== 'SANDBOX_READY') throw new ConflictError(`pod sandbox ${s.id} is not ready`, 'ERR_CONFLICT');
     const st = this.d.engine.containers.inspect(c.id).State;
     if (st?.Running || (st?.StartedAt && !String(st.StartedAt).startsWith('0001'))) throw new ConflictError(`container ${c.id} is not in created state`, 'ERR_CONFLICT');
+    const timer = new PhaseTimer('StartContainer', { container: c.id.slice(0, 12) });
     await this.d.engine.start(c.id);
+    timer.mark('start');
     if (c.logPath) this.d.logs.follow(c.id, c.logPath, 0);
+    timer.mark('logFollow');
+    timer.done();
   }
 
   async stop(id: string, timeout: number): Promise<void> {

@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
-import { log } from '../common/log.js';
+import { log, PhaseTimer } from '../common/log.js';
 import { NAMESPACE_LABEL } from '../container/namespaces.js';
 import { resultIps, type CniRunner } from '../network/cni.js';
 import { CRI_NAMESPACE, type CriContext } from './context.js';
@@ -83,7 +83,9 @@ export class SandboxManager {
       const why = this.d.cni.notReadyReason();
       if (why || !net) throw new ConflictError(`network is not ready: ${why}`, 'ERR_CRI_NETWORK');
     }
+    const timer = new PhaseTimer('RunPodSandbox', { pod: String(md.name) });
     await ensurePauseImage(this.d.engine);
+    timer.mark('pauseImage');
     const engine = this.d.engine;
     const dns = config.dns_config ?? {};
     const sec = config.linux?.security_context ?? {};
@@ -112,6 +114,7 @@ export class SandboxManager {
       Labels: labels, HostConfig: hc as never,
     }, name);
     const id = created.Id;
+    timer.mark('create');
     const logDirectory = config.log_directory || join(this.d.runRoot, 'cri', 'pods', id);
     const entry: SandboxEntry = {
       id, config, createdAt: nowNanos(), state: 'SANDBOX_READY', runtimeHandler: runtimeHandler || '', hostNetwork,
@@ -121,6 +124,7 @@ export class SandboxManager {
     try {
       mkdirSync(logDirectory, { recursive: true, mode: 0o755 });
       await engine.start(id);
+      timer.mark('start');
       if (net) {
         const st = engine.containers.inspect(id).State;
         if (!st?.Running || !st.Pid) throw new ConflictError(`the pod's pause process exited at once (exit code ${st?.ExitCode ?? '?'})`, 'ERR_CRI_NETWORK');
@@ -133,8 +137,11 @@ export class SandboxManager {
         entry.network.result = result;
         const ips = resultIps(result);
         entry.ip = ips.ip; entry.additionalIps = ips.additional;
+        timer.mark('cniAdd');
       }
       this.d.store.sandboxes.put(entry);
+      timer.mark('store');
+      timer.done();
       return id;
     } catch (e) {
       if (cniAdded && net && entry.network) await this.d.cni.del(net, this.cniAttachment(entry, entry.network.netnsPath)).catch((err) => log.warn('CNI DEL after a failed RunPodSandbox failed', { id, error: (err as Error).message }));

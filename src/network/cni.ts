@@ -6,7 +6,7 @@
  * implementation of libcni exists; the protocol is small (exec, JSON in, JSON out).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError, InvalidArgumentError } from '../common/errors.js';
 
@@ -60,11 +60,37 @@ export function loadCniNetwork(confDir: string): CniNetworkList | undefined {
   return undefined;
 }
 
+/**
+ * portmap with no port mappings is a no-op (its ADD passes prevResult through, it holds nothing to DEL):
+ * skipping it spares one plugin process per pod. ADD and DEL decide the same way from the attachment.
+ */
+export function pluginNeeded(plugin: CniPluginConf, a: CniAttachment): boolean {
+  if (plugin.type !== 'portmap') return true;
+  const pm = a.capabilityArgs?.portMappings;
+  return !(plugin.capabilities?.portMappings && Array.isArray(pm) && pm.length === 0);
+}
+
 export class CniRunner {
+  /** the last parsed network and what it was parsed from (directory listing + file mtime/size) */
+  private cached?: { key: string; net: CniNetworkList | undefined };
+
   constructor(readonly confDir: string = DEFAULT_CNI_CONF_DIR, readonly binDirs: string[] = DEFAULT_CNI_BIN_DIRS) {}
 
-  /** The network to use now (configs are re-read each time, as containerd watches its directory). */
-  network(): CniNetworkList | undefined { return loadCniNetwork(this.confDir); }
+  /**
+   * The network to use now: configs follow the directory (as containerd watches it), but the parsed list
+   * is reused while the directory's config files and their mtimes/sizes are unchanged.
+   */
+  network(): CniNetworkList | undefined {
+    let key: string;
+    try {
+      key = readdirSync(this.confDir).filter((f) => /\.(conflist|conf|json)$/.test(f)).sort()
+        .map((f) => { const st = statSync(join(this.confDir, f)); return `${f}:${st.mtimeMs}:${st.size}`; }).join('|');
+    } catch { key = ''; }
+    if (this.cached?.key === key) return this.cached.net;
+    const net = loadCniNetwork(this.confDir);
+    this.cached = { key, net };
+    return net;
+  }
 
   /** Why pods cannot get a network, or undefined when they can. */
   notReadyReason(): string | undefined {
@@ -84,7 +110,7 @@ export class CniRunner {
   /** ADD through the whole list; the final result. */
   async add(net: CniNetworkList, a: CniAttachment): Promise<CniResult> {
     let prev: CniResult | undefined;
-    for (const p of net.plugins) prev = await this.exec('ADD', net, p, a, prev);
+    for (const p of net.plugins) if (pluginNeeded(p, a)) prev = await this.exec('ADD', net, p, a, prev);
     return prev ?? {};
   }
 
@@ -92,13 +118,14 @@ export class CniRunner {
   async del(net: CniNetworkList, a: CniAttachment, prevResult?: CniResult): Promise<void> {
     let first: Error | undefined;
     for (const p of [...net.plugins].reverse()) {
+      if (!pluginNeeded(p, a)) continue;
       try { await this.exec('DEL', net, p, a, prevResult); } catch (e) { first ??= e as Error; }
     }
     if (first) throw first;
   }
 
   async check(net: CniNetworkList, a: CniAttachment, prevResult: CniResult): Promise<void> {
-    for (const p of net.plugins) await this.exec('CHECK', net, p, a, prevResult);
+    for (const p of net.plugins) if (pluginNeeded(p, a)) await this.exec('CHECK', net, p, a, prevResult);
   }
 
   private async exec(cmd: 'ADD' | 'DEL' | 'CHECK', net: CniNetworkList, plugin: CniPluginConf, a: CniAttachment, prev?: CniResult): Promise<CniResult | undefined> {

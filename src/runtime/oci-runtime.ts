@@ -48,7 +48,8 @@ export function runtimeError(info: OciRuntimeInfo, op: string, id: string, stder
   if (/does not exist|not found|error opening file .*(status|state\.json).*No such file or directory/i.test(msg)) {
     return new NotFoundError(`${info.name}: no such container ${id}`, 'ERR_RUNTIME_NOT_FOUND');
   }
-  if (/not running|is not running|container not running|cannot pause|not paused|is paused|is already|running container/i.test(msg)) {
+  // "open pidfd: No such process": crun kill racing the process's own exit (it is gone, so: not running)
+  if (/not running|is not running|container not running|cannot pause|not paused|is paused|is already|running container|open pidfd: No such process/i.test(msg)) {
     return new ConflictError(`${info.name} ${op} ${id}: ${msg}`);
   }
   if (/setrlimit.*Operation not permitted/i.test(stderr)) {

@@ -1,7 +1,7 @@
 /** The CRI's pure parts: the log format, CNI config loading, time conversion, the daemon's --cri/daemon.json options, gRPC status mapping. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { criLogLines } from '../../src/cri/cri-log.js';
@@ -9,6 +9,7 @@ import { rfc3339ToNanos } from '../../src/cri/util.js';
 import { grpcStatusOf } from '../../src/cri/grpc-errors.js';
 import { loadCniNetwork, resultIps, CniRunner } from '../../src/network/cni.js';
 import { parseServeArgs } from '../../src/daemon/serve.js';
+import { runtimeError } from '../../src/runtime/oci-runtime.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError } from '../../src/common/errors.js';
 
 test('CRI log lines: full lines F, a trailing partial P, one timestamp per entry', () => {
@@ -41,6 +42,44 @@ test('CNI: the first config in lexical order; a single-plugin .conf becomes a li
     const runner = new CniRunner(dir, [join(dir, 'no-bin')]);
     assert.match(runner.notReadyReason()!, /cni plugin\(s\) bridge not found/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('CNI: portmap runs only for pods with port mappings (ADD, CHECK and DEL alike); the parsed list is reused until the directory changes', async () => {
+  const dir = mkdtempSync('/tmp/bt-cniskip-');
+  try {
+    const bin = join(dir, 'bin'); mkdirSync(bin);
+    const calls = join(dir, 'calls');
+    // fake plugins: record "<type> <command>", print a result (or the prevResult passed in) on ADD
+    for (const type of ['bridge', 'portmap']) {
+      const f = join(bin, type);
+      writeFileSync(f, `#!/bin/sh\necho "${type} $CNI_COMMAND" >> ${calls}\nif [ "$CNI_COMMAND" = ADD ]; then echo '{"cniVersion":"1.0.0","ips":[{"address":"10.9.0.2/16"}]}'; fi\n`);
+      chmodSync(f, 0o755);
+    }
+    const conf = join(dir, 'conf'); mkdirSync(conf);
+    const file = join(conf, '10-x.conflist');
+    writeFileSync(file, JSON.stringify({ cniVersion: '1.0.0', name: 'x', plugins: [{ type: 'bridge' }, { type: 'portmap', capabilities: { portMappings: true } }] }));
+    const runner = new CniRunner(conf, [bin]);
+    const net = runner.network()!;
+    assert.equal(runner.network(), net, 'an unchanged directory gives the same parsed list');
+    const a = (portMappings: unknown[]) => ({ containerId: 'c1', netnsPath: '/proc/self/ns/net', ifName: 'eth0', capabilityArgs: { portMappings } });
+    assert.deepEqual(resultIps(await runner.add(net, a([]))), { ip: '10.9.0.2', additional: [] });
+    await runner.check(net, a([]), {});
+    await runner.del(net, a([]));
+    assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), ['bridge ADD', 'bridge CHECK', 'bridge DEL']);
+    rmSync(calls);
+    const pm = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp', hostIP: '' }];
+    await runner.add(net, a(pm));
+    await runner.del(net, a(pm));
+    assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), ['bridge ADD', 'portmap ADD', 'portmap DEL', 'bridge DEL']);
+    writeFileSync(file, JSON.stringify({ cniVersion: '1.0.0', name: 'y', plugins: [{ type: 'bridge' }] }));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    assert.equal(runner.network()!.name, 'y', 'a changed config is read again');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a crun kill that races the process\'s exit ("open pidfd: No such process") is "not running", which a stop tolerates', () => {
+  const e = runtimeError({ name: 'crun', path: '/usr/bin/crun', root: '/tmp' }, 'kill', 'abc', 'open pidfd: No such process\n');
+  assert.ok(e instanceof ConflictError, String(e));
 });
 
 test('CNI result: the first IPv4 is the pod IP, the rest additional', () => {
