@@ -22,6 +22,8 @@ import { ROOTLESS_NET_ENV } from './facts.js';
 
 /** Marks the daemon process inside the namespace (its defaults are the user's XDG paths, not /var/lib). */
 export const ROOTLESS_ENV = 'BERTH_ROOTLESS';
+/** `uid:gid:name` of the user on the host, for the daemon inside (where it is uid 0): --userns=keep-id maps to it */
+export const ROOTLESS_HOST_USER_ENV = 'BERTH_ROOTLESS_HOST_USER';
 
 export interface RootlessIds { user: string; uid: number; gid: number; subuid: SubIdRange[]; subgid: SubIdRange[] }
 
@@ -159,7 +161,7 @@ export async function runRootlessDaemon(opts: RootlessEntryOptions): Promise<num
   let network = 'none';
   try { network = readFileSync(join(nsDir, 'network'), 'utf8').trim() || 'none'; } catch { /* an older holder */ }
   const child = spawn(host.tools.nsenter!, ['--user', '--mount', '--net', '--target', String(pid), '--', cmd!, ...args],
-    { stdio: 'inherit', env: { ...env, [ROOTLESS_ENV]: '1', [ROOTLESS_NET_ENV]: network } });
+    { stdio: 'inherit', env: { ...env, [ROOTLESS_ENV]: '1', [ROOTLESS_NET_ENV]: network, [ROOTLESS_HOST_USER_ENV]: `${host.uid}:${host.gid}:${host.user}` } });
   const forward = (sig: NodeJS.Signals) => { try { child.kill(sig); } catch { /* gone */ } };
   process.on('SIGTERM', forward);
   process.on('SIGINT', forward);

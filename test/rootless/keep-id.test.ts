@@ -1,0 +1,84 @@
+/**
+ * --userns=keep-id as a real unprivileged user: the container runs as the user's uid/gid, the image is still
+ * root's inside (chowned layer copies, cached per layer and map, removed with the image), a bind-mounted
+ * folder of the user's is the user's inside and what the container writes there is the user's on the host;
+ * bad keep-id options are refused. (keep-id in rootful mode is refused: test/rootless/pure.test.ts.)
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRootlessUser, type RootlessUser } from '../helpers/rootless-user.js';
+
+let u: RootlessUser;
+const shiftedRoot = () => join(u.home, '.local', 'share', 'berth', 'snapshots', 'shifted');
+
+/** every chowned copy: `<layer>/<maps key>` → its inode (a copy made again gets a new one) */
+function copies(): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!existsSync(shiftedRoot())) return out;
+  for (const layer of readdirSync(shiftedRoot())) {
+    for (const key of readdirSync(join(shiftedRoot(), layer))) out.set(`${layer}/${key}`, statSync(join(shiftedRoot(), layer, key)).ino);
+  }
+  return out;
+}
+
+before(async () => {
+  u = await createRootlessUser();
+  await u.startDaemon();
+});
+
+after(async () => { await u?.cleanup(); });
+
+test('keep-id: the user\'s uid/gid inside, the image root\'s, a bind-mounted folder the user\'s both ways', async () => {
+  const dir = await u.mkdir('kid');
+  const r = await u.run('sh', ['-c', `echo mine > ${dir}/f`]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = await u.ok(['run', '--rm', '--network', 'none', '--userns', 'keep-id', '-v', `${dir}:/data`, 'busybox', 'sh', '-c',
+    'id -u; id -g; whoami; echo "$HOME"; stat -c "%u:%g" / /bin/sh /etc/passwd /data /data/f "$HOME"; cat /data/f; echo theirs > /data/g; touch /bin/nope 2>/dev/null || echo ro-image']);
+  const lines = out.trim().split('\n');
+  assert.deepEqual(lines.slice(0, 4), [String(u.uid), String(u.gid), u.name, `/home/${u.name}`]);
+  assert.deepEqual(lines.slice(4, 10), ['0:0', '0:0', '0:0', `${u.uid}:${u.gid}`, `${u.uid}:${u.gid}`, `${u.uid}:${u.gid}`]);
+  assert.deepEqual(lines.slice(10), ['mine', 'ro-image'], 'the user cannot write root\'s /bin');
+  const st = statSync(join(dir, 'g'));
+  assert.equal(st.uid, u.uid);
+  assert.equal(st.gid, u.gid);
+  // the copy's files are the container root's subordinate id on the host (the daemon's 1), never the user's
+  const [copy] = [...copies().keys()];
+  assert.ok(copy, 'a chowned copy of the layer was made');
+  const busybox = lstatSync(join(shiftedRoot(), copy!, 'bin', 'busybox'));
+  assert.equal(busybox.uid, u.subuid.start);
+  assert.equal(busybox.gid, u.subgid.start);
+});
+
+test('keep-id:uid=U,gid=G picks the container user; the user is still the one on the host', async () => {
+  const dir = await u.mkdir('kid2');
+  const out = await u.ok(['run', '--rm', '--network', 'none', '--userns', 'keep-id:uid=1000,gid=1000', '-v', `${dir}:/data`, 'busybox', 'sh', '-c',
+    'id -u; id -g; stat -c "%u:%g" /data /bin/busybox; touch /data/h']);
+  assert.equal(out, `1000\n1000\n1000:1000\n0:0\n`);
+  assert.equal(statSync(join(dir, 'h')).uid, u.uid);
+  // an explicit --user wins over keep-id's default user
+  assert.equal(await u.ok(['run', '--rm', '--network', 'none', '--userns', 'keep-id', '--user', '0', 'busybox', 'id', '-u']), '0\n');
+});
+
+test('a second run reuses the cached copy', async () => {
+  const before = copies();
+  assert.ok(before.size >= 1);
+  await u.ok(['run', '--rm', '--network', 'none', '--userns', 'keep-id', 'busybox', 'true']);
+  assert.deepEqual(copies(), before, 'no copy made again');
+});
+
+test('bad keep-id options are refused with a clear message', async () => {
+  for (const [mode, why] of [['keep-id:uid=x', /"uid=x" is not uid=U or gid=G/], ['keep-id:size=5', /keep-id takes only these/],
+    ['keep-id:uid=1,uid=2', /uid given twice/], ['keep-id:uid=4000000', /outside the rootless namespace/]] as const) {
+    const r = await u.berth(['run', '--rm', '--network', 'none', '--userns', mode, 'busybox', 'true']);
+    assert.equal(r.code, 125, `${mode}: ${r.stdout}`);
+    assert.match(r.stderr, why);
+  }
+});
+
+test('removing the image removes its chowned copies', async () => {
+  assert.ok(copies().size >= 1);
+  await u.ok(['rmi', 'busybox']);
+  assert.equal(copies().size, 0, 'the copies went with the layer');
+});
