@@ -10,7 +10,7 @@ import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, writeFi
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
 import { ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from '../rootless/entry.js';
 import { resolveInRoot } from './resolve-in-root.js';
-import { mapToContainer, mapToHost, type IdMap, type UsernsMaps } from './userns.js';
+import { containerIdOf, mapToHost, type IdMap, type UsernsMaps } from './userns.js';
 
 /** The rootless daemon's user namespace: the user on the host, and how many ids (0..count-1) it has. */
 export interface RootlessNamespace { uid: number; gid: number; name: string; uidCount: number; gidCount: number }
@@ -64,7 +64,7 @@ export function keepIdMaps(req: { uid?: number; gid?: number }, ns: RootlessName
 
 /** The container user keep-id maps to the user (the one on the daemon's 0). */
 export function keepIdUser(maps: UsernsMaps): { uid: number; gid: number } {
-  return { uid: mapToContainer(maps.uid, 0) ?? 0, gid: mapToContainer(maps.gid, 0) ?? 0 };
+  return { uid: containerIdOf(maps.uid, 0) ?? 0, gid: containerIdOf(maps.gid, 0) ?? 0 };
 }
 
 /**

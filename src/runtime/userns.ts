@@ -117,7 +117,7 @@ export function mapToHost(maps: IdMap[], id: number): number | undefined {
 }
 
 /** Container id of a host id, or undefined when it is not mapped. */
-export function mapToContainer(maps: IdMap[], id: number): number | undefined {
+export function containerIdOf(maps: IdMap[], id: number): number | undefined {
   const e = maps.find((m) => id >= m.hostId && id < m.hostId + m.size);
   return e ? e.containerId + (id - e.hostId) : undefined;
 }
