@@ -68,6 +68,17 @@ test('a second run reuses the cached copy', async () => {
   assert.deepEqual(copies(), before, 'no copy made again');
 });
 
+test('a stopped keep-id container starts again as the same user over the same copy', async () => {
+  const before = copies();
+  await u.ok(['create', '--name', 'kid-again', '--network', 'none', '--userns', 'keep-id', 'busybox', 'sh', '-c', 'id -u; stat -c "%u" /bin/busybox; grep -c "^' + u.name + ':" /etc/passwd']);
+  const first = await u.ok(['start', '-a', 'kid-again']);
+  const second = await u.ok(['start', '-a', 'kid-again']);
+  assert.equal(first, `${u.uid}\n0\n1\n`);
+  assert.equal(second, first, 'the passwd entry is added once');
+  await u.ok(['rm', 'kid-again']);
+  assert.deepEqual(copies(), before);
+});
+
 test('bad keep-id options are refused with a clear message', async () => {
   for (const [mode, why] of [['keep-id:uid=x', /"uid=x" is not uid=U or gid=G/], ['keep-id:size=5', /keep-id takes only these/],
     ['keep-id:uid=1,uid=2', /uid given twice/], ['keep-id:uid=4000000', /outside the rootless namespace/]] as const) {
