@@ -1,8 +1,8 @@
 /**
  * A container's run as a runtime Task: its bundle is the container dir, conmon's files go to a short
  * monitor dir, the rootfs is its snapshot at the snapshot's mountpoint (idmapped lower dirs with a
- * private user namespace; chowned copies of them for keep-id). A task this daemon did not create (one found running at daemon start, or
- * one whose exit was found there) is taken up from the container's record.
+ * private user namespace; chowned copies of them for keep-id). A task this daemon did not create (one
+ * found running at daemon start, or one whose exit was found there) is taken up from the container's record.
  */
 import type { ContainerRecord } from '../record/container-store.js';
 import { Task, type TaskSetup } from '../runtime/index.js';

@@ -47,7 +47,9 @@ function keepIdMap(kind: 'uid' | 'gid', keep: number, count: number): IdMap[] {
     throw new InvalidArgumentError(`--userns=keep-id: ${kind} ${keep} is outside the rootless namespace's ${count} ${kind}s (0-${count - 1}); ` +
       `give keep-id:${kind}=N with a smaller N, or the user more subordinate ${kind}s in /etc/sub${kind}`, 'ERR_USERNS');
   }
-  if (keep === 0) return [{ containerId: 0, hostId: 0, size: count }]; // root is the user: the daemon's own map
+  // root is the user: the daemon's own ids, as two lines (one line over all the namespace's ids was refused
+  // with EPERM when crun wrote the gid_map here; two lines are the same map and are taken)
+  if (keep === 0) return [{ containerId: 0, hostId: 0, size: 1 }, { containerId: 1, hostId: 1, size: count - 1 }];
   const maps: IdMap[] = [{ containerId: 0, hostId: 1, size: keep }, { containerId: keep, hostId: 0, size: 1 }];
   if (keep + 1 < count) maps.push({ containerId: keep + 1, hostId: keep + 1, size: count - keep - 1 });
   return maps;

@@ -91,10 +91,12 @@ async function shiftedCopy(lower: string, dest: string, maps: UsernsMaps): Promi
  */
 export async function shiftedRootfsMounts(snapshots: SnapshotStore, layers: LayerStore, id: string, maps: UsernsMaps, opts: { volatile?: boolean } = {}): Promise<Mount[]> {
   const key = mapsKey(maps);
+  // keep-id:uid=0,gid=0 maps every id to itself: the layers are right as they are
+  const identity = [...maps.uid, ...maps.gid].every((m) => m.containerId === m.hostId);
   const out: Mount[] = [];
   for (const m of await snapshots.mounts(id, opts)) {
     const lowers = lowerDirsOf(m);
-    if (!lowers.length) { out.push(m); continue; }
+    if (!lowers.length || identity) { out.push(m); continue; }
     const shifted: string[] = [];
     for (const lower of lowers) {
       const dir = layers.shiftedDir(lower);

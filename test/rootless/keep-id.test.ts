@@ -57,6 +57,10 @@ test('keep-id:uid=U,gid=G picks the container user; the user is still the one on
     'id -u; id -g; stat -c "%u:%g" /data /bin/busybox; touch /data/h']);
   assert.equal(out, `1000\n1000\n1000:1000\n0:0\n`);
   assert.equal(statSync(join(dir, 'h')).uid, u.uid);
+  // uid=0: the user is root inside, as without keep-id, and no copy is needed
+  const before = copies();
+  assert.equal(await u.ok(['run', '--rm', '--network', 'none', '--userns', 'keep-id:uid=0,gid=0', '-v', `${dir}:/data`, 'busybox', 'stat', '-c', '%u:%g', '/data', '/bin/busybox']), '0:0\n0:0\n');
+  assert.deepEqual(copies(), before);
   // an explicit --user wins over keep-id's default user
   assert.equal(await u.ok(['run', '--rm', '--network', 'none', '--userns', 'keep-id', '--user', '0', 'busybox', 'id', '-u']), '0\n');
 });

@@ -61,7 +61,7 @@ test('keep-id maps: the kept id on the daemon\'s 0, the ids below shifted up by 
   assert.deepEqual(maps.uid, [{ containerId: 0, hostId: 1, size: 1001 }, { containerId: 1001, hostId: 0, size: 1 }, { containerId: 1002, hostId: 1002, size: 64535 }]);
   assert.deepEqual(maps.gid[1], { containerId: 1002, hostId: 0, size: 1 });
   assert.deepEqual(keepIdUser(maps), { uid: 1001, gid: 1002 });
-  assert.deepEqual(keepIdMaps({ uid: 0, gid: 0 }, ns).uid, [{ containerId: 0, hostId: 0, size: 65537 }]);
+  assert.deepEqual(keepIdMaps({ uid: 0, gid: 0 }, ns).uid, [{ containerId: 0, hostId: 0, size: 1 }, { containerId: 1, hostId: 1, size: 65536 }]);
   assert.deepEqual(keepIdMaps({ uid: 65536, gid: 5 }, ns).uid, [{ containerId: 0, hostId: 1, size: 65536 }, { containerId: 65536, hostId: 0, size: 1 }]);
   assert.throws(() => keepIdMaps({ uid: 65537 }, ns), (e: BerthError) => e.code === 'ERR_USERNS' && e.status === 400 && /outside the rootless namespace/.test(e.message));
   assert.throws(() => keepIdMaps({}, undefined), (e: BerthError) => e.code === 'ERR_USERNS' && e.status === 501 && /only with a rootless daemon/.test(e.message));
