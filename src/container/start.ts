@@ -7,6 +7,7 @@ import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 import { buildSpec, resolveUser, Task } from '../runtime/index.js';
 import { rememberCompiledSeccomp, useCompiledSeccomp } from '../runtime/seccomp-cache.js';
 import { hostIdsOf, prepareHostPaths } from '../runtime/userns-rootfs.js';
+import { ensureKeepIdUser, keepIdUser, rootlessNamespace } from '../runtime/userns-keepid.js';
 import { connectPendingAttaches, failPendingAttaches } from './attach.js';
 import { isDisposable, removesAfterFailedStart } from './auto-remove.js';
 import type { ContainerContext } from './context.js';
@@ -65,7 +66,10 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
     task = await Task.create({
       ...taskSetup(ctx, rec, await rootfsMounts(ctx, id, { volatile })),
       spec: async (rootfs) => {
-        const user = resolveUser(rootfs, rec.config.User || undefined);
+        // keep-id: the user's entry in /etc/passwd and /etc/group, and the user by default (as Podman)
+        const keepId = userns && ctx.userns.isKeepId(id) ? keepIdUser(userns) : undefined;
+        if (keepId) ensureKeepIdUser(rootfs, userns!, rootlessNamespace()?.name ?? `user${keepId.uid}`);
+        const user = resolveUser(rootfs, rec.config.User || (keepId ? `${keepId.uid}:${keepId.gid}` : undefined));
         const owner = hostIdsOf(userns, user.uid, user.gid);
         if (rec.config.WorkingDir) ensureWorkingDir(resolveInRoot(rootfs, rec.config.WorkingDir), owner.uid, owner.gid);
         const vols = await volumes?.mountsFor(rec, rootfs, owner);

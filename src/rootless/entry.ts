@@ -24,6 +24,8 @@ import { ROOTLESS_NET_ENV } from './facts.js';
 
 /** Marks the daemon process inside the namespace (its defaults are the user's XDG paths, not /var/lib). */
 export const ROOTLESS_ENV = 'BERTH_ROOTLESS';
+/** `uid:gid:name` of the user on the host, for the daemon inside (where it is uid 0): --userns=keep-id maps to it */
+export const ROOTLESS_HOST_USER_ENV = 'BERTH_ROOTLESS_HOST_USER';
 
 export interface RootlessIds { user: string; uid: number; gid: number; subuid: SubIdRange[]; subgid: SubIdRange[] }
 
@@ -173,7 +175,7 @@ export async function runRootlessDaemon(opts: RootlessEntryOptions): Promise<num
   try { network = readFileSync(join(nsDir, 'network'), 'utf8').trim() || 'none'; } catch { /* an older holder */ }
   // the IPC channel carries host ports: the daemon asks, this entry binds them on the host (src/rootless/net)
   const child = spawn(host.tools.nsenter!, ['--user', '--mount', '--net', '--target', String(pid), '--', cmd!, ...args],
-    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...env, [ROOTLESS_ENV]: '1', [ROOTLESS_NET_ENV]: network, [PORT_CHANNEL_ENV]: PORT_CHANNEL_IPC } });
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...env, [ROOTLESS_ENV]: '1', [ROOTLESS_NET_ENV]: network, [PORT_CHANNEL_ENV]: PORT_CHANNEL_IPC, [ROOTLESS_HOST_USER_ENV]: `${host.uid}:${host.gid}:${host.user}` } });
   const ports = new PortForwarder(child);
   const forward = (sig: NodeJS.Signals) => { try { child.kill(sig); } catch { /* gone */ } };
   process.on('SIGTERM', forward);

@@ -6,6 +6,7 @@
 import { ConflictError, InvalidArgumentError } from '../common/errors.js';
 import { ensureSchema, tx, type Db } from '../store/db.js';
 import { ensureSubidRanges, subidFiles, SUBID_USER, type SubidFiles, type SubidRange } from './userns-subid.js';
+import { keepIdMaps, rootlessNamespace } from './userns-keepid.js';
 import { parseUsernsMode, rangesOverlap, usernsConflict, type IdMap, type UsernsMaps } from './userns.js';
 
 const SCHEMA = `
@@ -17,6 +18,16 @@ CREATE TABLE IF NOT EXISTS userns_ranges (
   size            INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS userns_ranges_by_container ON userns_ranges (container_id);
+-- keep-id maps share the rootless namespace's ids with every other keep-id container (as Podman's):
+-- kept apart so that they take no range from the others
+CREATE TABLE IF NOT EXISTS userns_keepid_ranges (
+  container_id    TEXT NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('uid', 'gid')),
+  container_start INTEGER NOT NULL,
+  host_start      INTEGER NOT NULL,
+  size            INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS userns_keepid_by_container ON userns_keepid_ranges (container_id);
 `;
 
 /** auto ranges start on a multiple of this (readable ids: 100065536 is container root of the 2nd one) */
@@ -32,7 +43,8 @@ export class UsernsAllocator {
 
   /** The maps a container was given, or undefined when it uses the host's user namespace. */
   mapsOf(containerId: string): UsernsMaps | undefined {
-    const rows = this.db.prepare('SELECT * FROM userns_ranges WHERE container_id = ? ORDER BY container_start').all(containerId) as unknown as Row[];
+    let rows = this.db.prepare('SELECT * FROM userns_ranges WHERE container_id = ? ORDER BY container_start').all(containerId) as unknown as Row[];
+    if (!rows.length) rows = this.db.prepare('SELECT * FROM userns_keepid_ranges WHERE container_id = ? ORDER BY container_start').all(containerId) as unknown as Row[];
     if (!rows.length) return undefined;
     const pick = (kind: Kind): IdMap[] => rows.filter((r) => r.kind === kind)
       .map((r) => ({ containerId: r.container_start, hostId: r.host_start, size: r.size }));
@@ -49,6 +61,14 @@ export class UsernsAllocator {
     if (req.kind === 'host') return undefined;
     const conflict = usernsConflict(hc);
     if (conflict) throw new InvalidArgumentError(conflict, 'ERR_USERNS');
+    if (req.kind === 'keep-id') {
+      const maps = keepIdMaps(req, rootlessNamespace());
+      tx(this.db, () => {
+        const insert = this.db.prepare('INSERT INTO userns_keepid_ranges (container_id, kind, container_start, host_start, size) VALUES (?, ?, ?, ?, ?)');
+        for (const kind of ['uid', 'gid'] as const) for (const m of maps[kind]) insert.run(containerId, kind, m.containerId, m.hostId, m.size);
+      });
+      return maps;
+    }
     const owned = { uid: ensureSubidRanges(this.files.subuid), gid: ensureSubidRanges(this.files.subgid) };
     return tx(this.db, () => {
       const maps: UsernsMaps = req.kind === 'auto'
@@ -66,8 +86,14 @@ export class UsernsAllocator {
     });
   }
 
+  /** Whether the container's maps are keep-id's (its image is shown through chowned layer copies). */
+  isKeepId(containerId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM userns_keepid_ranges WHERE container_id = ? LIMIT 1').get(containerId) !== undefined;
+  }
+
   release(containerId: string): void {
     this.db.prepare('DELETE FROM userns_ranges WHERE container_id = ?').run(containerId);
+    this.db.prepare('DELETE FROM userns_keepid_ranges WHERE container_id = ?').run(containerId);
   }
 
   private taken(kind: Kind): Array<Row & { start: number }> {

@@ -8,8 +8,10 @@
  *   'uidmap=C:H:N[,uidmap=..][,gidmap=C:H:N..]'
  *                                        explicit maps: container id C..C+N-1 is host id H..H+N-1;
  *                                        without a gidmap the gids are mapped as the uids
+ *   'keep-id' | 'keep-id:uid=U[,gid=G]'  rootless only: container uid U (default: the user's own) is the user
+ *                                        on the host (userns-keepid.ts)
  */
-import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
+import { InvalidArgumentError } from '../common/errors.js';
 
 export interface IdMap { containerId: number; hostId: number; size: number }
 export interface UsernsMaps { uid: IdMap[]; gid: IdMap[] }
@@ -17,7 +19,9 @@ export interface UsernsMaps { uid: IdMap[]; gid: IdMap[] }
 export type UsernsRequest =
   | { kind: 'host' }
   | { kind: 'auto'; size: number }
-  | { kind: 'maps'; maps: UsernsMaps };
+  | { kind: 'maps'; maps: UsernsMaps }
+  /** rootless only (Podman's): the container's uid/gid (default: the user's) is the user on the host */
+  | { kind: 'keep-id'; uid?: number; gid?: number };
 
 const DEFAULT_AUTO_SIZE = 65536;
 /** The kernel takes at most 340 lines in a uid_map. */
@@ -55,6 +59,22 @@ function checkMapList(mode: string, what: 'uidmap' | 'gidmap', maps: IdMap[]): v
   if (mapToHost(maps, 0) === undefined) fail(mode, `${what} must map container id 0 (root)`);
 }
 
+/** keep-id's options: uid=U and gid=G, each at most once, plain decimal ids. */
+function parseKeepIdOptions(mode: string): { uid?: number; gid?: number } {
+  if (mode === 'keep-id') return {};
+  const out: { uid?: number; gid?: number } = {};
+  for (const part of mode.slice('keep-id:'.length).split(',')) {
+    const m = /^(uid|gid)=(0|[1-9]\d{0,9})$/.exec(part);
+    if (!m) fail(mode, `"${part}" is not uid=U or gid=G (keep-id takes only these, e.g. keep-id:uid=1000,gid=1000)`);
+    const key = m[1] as 'uid' | 'gid';
+    if (out[key] !== undefined) fail(mode, `${key} given twice`);
+    const id = Number(m[2]);
+    if (id >= MAX_ID) fail(mode, `${key} ${id} is past the largest id ${MAX_ID - 1}`);
+    out[key] = id;
+  }
+  return out;
+}
+
 /** Parse and check HostConfig.UsernsMode; throws InvalidArgumentError (400) on malformed input. */
 export function parseUsernsMode(raw: unknown): UsernsRequest {
   const mode = raw === undefined || raw === null ? '' : String(raw).trim();
@@ -81,15 +101,8 @@ export function parseUsernsMode(raw: unknown): UsernsRequest {
     checkMapList(mode, 'gidmap', maps.gid);
     return { kind: 'maps', maps };
   }
-  if (mode === 'keep-id' || mode.startsWith('keep-id:')) {
-    // Podman's keep-id maps the user's uid to itself in a nested user namespace and shows the image owned by
-    // root through idmapped layers; the kernel idmaps an ext4/xfs mount only for CAP_SYS_ADMIN over the file
-    // system's own (the host's) user namespace, which a rootless engine does not have
-    throw new NotSupportedError('--userns=keep-id is not supported: it needs idmapped layer mounts, which the kernel allows only to root on the host, ' +
-      'not to a rootless engine. In rootless mode the container\'s root already is your own uid on the host (files it writes to your bind mounts are yours); ' +
-      'use :U on a volume or bind mount to give it to another container user', 'ERR_USERNS');
-  }
-  fail(mode, 'expected host, auto, auto:size=N or uidmap=C:H:N[,gidmap=C:H:N]');
+  if (mode === 'keep-id' || mode.startsWith('keep-id:')) return { kind: 'keep-id', ...parseKeepIdOptions(mode) };
+  fail(mode, 'expected host, auto, auto:size=N, keep-id[:uid=U,gid=G] or uidmap=C:H:N[,gidmap=C:H:N]');
 }
 
 /** The UsernsMode text for explicit maps (the CLI's --uidmap/--gidmap). */
@@ -101,6 +114,12 @@ export function formatUsernsMaps(uid: string[], gid: string[]): string {
 export function mapToHost(maps: IdMap[], id: number): number | undefined {
   const e = maps.find((m) => id >= m.containerId && id < m.containerId + m.size);
   return e ? e.hostId + (id - e.containerId) : undefined;
+}
+
+/** Container id of a host id, or undefined when it is not mapped. */
+export function containerIdOf(maps: IdMap[], id: number): number | undefined {
+  const e = maps.find((m) => id >= m.hostId && id < m.hostId + m.size);
+  return e ? e.containerId + (id - e.hostId) : undefined;
 }
 
 /** OCI linux.uidMappings / gidMappings. */

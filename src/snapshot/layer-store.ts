@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { sha256 } from '../common/digest.js';
 import { ConflictError, DigestMismatchError, NotFoundError } from '../common/errors.js';
@@ -45,10 +45,13 @@ const SHORT_ID_RE = /^[a-z0-9]{12}$/;
 export class LayerStore {
   readonly layersDir: string;
   readonly tmpDir: string;
+  /** copies of layers derived for a user namespace (--userns=keep-id): `<shifted>/<short id>/<maps key>`, removed with the layer */
+  readonly shiftedRoot: string;
 
   constructor(private readonly db: Db, paths: EnginePaths) {
     this.layersDir = join(paths.snapshots, 'l');
     this.tmpDir = join(paths.snapshots, 'tmp');
+    this.shiftedRoot = join(paths.snapshots, 'shifted');
     mkdirSync(this.layersDir, { recursive: true });
     mkdirSync(this.tmpDir, { recursive: true });
     ensureSchema(db, SCHEMA);
@@ -137,6 +140,12 @@ export class LayerStore {
     return dirs;
   }
 
+  /** Where the derived copies of a layer's lower dir go, or undefined for a dir that is no layer's. */
+  shiftedDir(lowerDir: string): string | undefined {
+    const short = basename(lowerDir);
+    return dirname(lowerDir) === this.layersDir && SHORT_ID_RE.test(short) ? join(this.shiftedRoot, short) : undefined;
+  }
+
   /** Remove one layer; refused while another layer or a snapshot is built on it. */
   async remove(chainId: string): Promise<void> {
     const rec = this.get(chainId);
@@ -151,6 +160,7 @@ export class LayerStore {
       this.db.prepare('DELETE FROM layers WHERE chain_id = ?').run(chainId);
     });
     // Row first, then the directory: a crash in between leaves an orphan dir, never a row without one.
+    await rm(join(this.shiftedRoot, basename(rec.dir)), { recursive: true, force: true });
     await rm(rec.dir, { recursive: true, force: true });
   }
 
@@ -166,6 +176,15 @@ export class LayerStore {
     }
     for (const name of readdirSync(this.tmpDir)) {
       if (name.startsWith('layer-')) rmSync(join(this.tmpDir, name), { recursive: true, force: true });
+    }
+    let shifted: string[] = [];
+    try { shifted = readdirSync(this.shiftedRoot); } catch { /* none made yet */ }
+    for (const name of shifted) {
+      if (!known.has(name)) { rmSync(join(this.shiftedRoot, name), { recursive: true, force: true }); continue; }
+      // a copy that a crash left half made
+      for (const copy of readdirSync(join(this.shiftedRoot, name))) {
+        if (copy.endsWith('.partial')) rmSync(join(this.shiftedRoot, name, copy), { recursive: true, force: true });
+      }
     }
   }
 }

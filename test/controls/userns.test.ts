@@ -172,6 +172,13 @@ test('a stopped --userns container starts again with the same range', async () =
   }
 });
 
+test('--userns=keep-id is refused by a rootful daemon (it keeps the rootless user; there is none here)', async () => {
+  const r = await d.berth(['create', '--userns', 'keep-id', 'busybox', 'true']);
+  assert.equal(r.code, 125, r.stdout);
+  assert.match(r.stderr, /--userns=keep-id works only with a rootless daemon/);
+  assert.equal(await ok(['ps', '-aq']), '', 'nothing was created');
+});
+
 test('UsernsMode grammar and id arithmetic', () => {
   assert.deepEqual(parseUsernsMode(''), { kind: 'host' });
   assert.deepEqual(parseUsernsMode('host'), { kind: 'host' });

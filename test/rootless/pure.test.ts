@@ -44,8 +44,27 @@ test('XDG defaults of the rootless engine', () => {
   assert.equal(rootlessRoot({ ...env, XDG_DATA_HOME: '/d' }), '/d/berth');
 });
 
-test('--userns=keep-id is refused as not supported, with the reason', () => {
-  assert.throws(() => parseUsernsMode('keep-id'), (e: BerthError) => e.code === 'ERR_USERNS' && e.status === 501 && /idmapped layer mounts/.test(e.message));
+test('--userns=keep-id parses strictly: uid= and gid= only, once each, plain decimal ids', () => {
+  assert.deepEqual(parseUsernsMode('keep-id'), { kind: 'keep-id' });
+  assert.deepEqual(parseUsernsMode('keep-id:uid=1000,gid=100'), { kind: 'keep-id', uid: 1000, gid: 100 });
+  assert.deepEqual(parseUsernsMode('keep-id:gid=0'), { kind: 'keep-id', gid: 0 });
+  for (const bad of ['keep-id:', 'keep-id:uid=', 'keep-id:uid=-1', 'keep-id:uid=01', 'keep-id:uid=1,uid=2', 'keep-id:size=10',
+    'keep-id:uid=1000,', 'keep-id:uid=4294967295', 'keep-id:uid=1;gid=1', 'keep-idx']) {
+    assert.throws(() => parseUsernsMode(bad), (e: BerthError) => e.code === 'ERR_USERNS' && e.status === 400, bad);
+  }
+});
+
+test('keep-id maps: the kept id on the daemon\'s 0, the ids below shifted up by one, the rest as they are; refused when rootful', async () => {
+  const { keepIdMaps, keepIdUser } = await import('../../src/runtime/userns-keepid.js');
+  const ns = { uid: 1001, gid: 1002, name: 'alice', uidCount: 65537, gidCount: 65537 };
+  const maps = keepIdMaps({}, ns);
+  assert.deepEqual(maps.uid, [{ containerId: 0, hostId: 1, size: 1001 }, { containerId: 1001, hostId: 0, size: 1 }, { containerId: 1002, hostId: 1002, size: 64535 }]);
+  assert.deepEqual(maps.gid[1], { containerId: 1002, hostId: 0, size: 1 });
+  assert.deepEqual(keepIdUser(maps), { uid: 1001, gid: 1002 });
+  assert.deepEqual(keepIdMaps({ uid: 0, gid: 0 }, ns).uid, [{ containerId: 0, hostId: 0, size: 1 }, { containerId: 1, hostId: 1, size: 65536 }]);
+  assert.deepEqual(keepIdMaps({ uid: 65536, gid: 5 }, ns).uid, [{ containerId: 0, hostId: 1, size: 65536 }, { containerId: 65536, hostId: 0, size: 1 }]);
+  assert.throws(() => keepIdMaps({ uid: 65537 }, ns), (e: BerthError) => e.code === 'ERR_USERNS' && e.status === 400 && /outside the rootless namespace/.test(e.message));
+  assert.throws(() => keepIdMaps({}, undefined), (e: BerthError) => e.code === 'ERR_USERNS' && e.status === 501 && /only with a rootless daemon/.test(e.message));
 });
 
 test('a rootfs mount refused with "permission denied" stays a mount error, not the command\'s (exit 126)', async () => {

@@ -115,6 +115,23 @@ test('cleanupOrphans removes dirs without a row', async (t) => {
   assert.deepEqual(await readdir(join(paths.snapshots, 'tmp')), []);
 });
 
+test('keep-id\'s chowned layer copies: orphans and half-made ones go at start-up, the rest with their layer', async (t) => {
+  const { layers, paths } = await setup(t);
+  const l1 = await layers.register(null, streamOf(await base()));
+  const short = l1.dir.split('/').pop()!;
+  const mine = layers.shiftedDir(l1.dir)!;
+  assert.equal(mine, join(paths.snapshots, 'shifted', short));
+  assert.equal(layers.shiftedDir(join(paths.snapshots, 'empty')), undefined, 'not a layer\'s dir');
+  await mkdir(join(mine, 'aaaa'), { recursive: true });
+  await mkdir(join(mine, 'bbbb.partial'), { recursive: true });
+  await mkdir(join(paths.snapshots, 'shifted', 'abcdefabcdef', 'cccc'), { recursive: true });
+  layers.cleanupOrphans();
+  assert.deepEqual(await readdir(join(paths.snapshots, 'shifted')), [short]);
+  assert.deepEqual(await readdir(mine), ['aaaa']);
+  await layers.remove(l1.chainId);
+  assert.deepEqual(await readdir(join(paths.snapshots, 'shifted')), []);
+});
+
 test('snapshot with no layers mounts over an empty lower dir', async (t) => {
   const { snapshots, root } = await setup(t);
   await snapshots.create('empty1', null);
