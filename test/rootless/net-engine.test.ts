@@ -177,3 +177,24 @@ test('a port below 1024: refused naming the sysctl, then allowed by it', async (
     must('sysctl', ['-qw', `net.ipv4.ip_unprivileged_port_start=${portStartBefore}`]);
   }
 });
+
+test('berth compose as the user: a published port and service DNS, then down', async () => {
+  const dir = await u!.mkdir('rlshop');
+  const web = ['sh', '-c', 'mkdir -p /www && echo hello-rootless > /www/index.html && exec httpd -f -p 80 -h /www'];
+  const yaml = `services:\n  web:\n    image: busybox\n    command: ${JSON.stringify(web)}\n    ports: ["18303:80"]\n  client:\n    image: busybox\n    command: ["sleep", "600"]\n`;
+  const w = await u!.run('sh', ['-c', `cat > ${dir}/compose.yaml`], { input: yaml });
+  assert.equal(w.code, 0, w.stderr);
+  const compose = (args: string[]) => u!.berth(['compose', '-f', `${dir}/compose.yaml`, '-p', 'rlshop', ...args], { timeoutMs: 120_000 });
+  const up = await compose(['up', '-d']);
+  try {
+    assert.equal(up.code, 0, up.stderr + up.stdout);
+    assert.equal(await retry(() => get(`http://${HOST}:18303/`), (s) => s === 'hello-rootless', 15_000), 'hello-rootless');
+    const r = await retry(() => compose(['exec', '-T', 'client', 'wget', '-qO-', 'http://web/']), (x) => x.code === 0, 20_000);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(r.stdout.trim(), 'hello-rootless');
+  } finally {
+    const down = await compose(['down']);
+    assert.equal(down.code, 0, down.stderr + down.stdout);
+  }
+  assert.equal((await u!.ok(['ps', '-aq', '--filter', 'label=com.docker.compose.project=rlshop'])).trim(), '');
+});
