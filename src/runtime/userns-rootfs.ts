@@ -134,14 +134,17 @@ export async function idmappedRootfsMounts(snapshots: SnapshotStore, id: string,
     }
     out.push(withLowerDirs(m, lowers.map((l) => l.mp)));
   }
-  const upper = snapshots.upperDir(id);
+  giveUpperToMappedRoot(snapshots.upperDir(id), maps);
+  return out;
+}
+
+/** The container's `/` (the overlay's upper dir) belongs to its mapped root, whatever shows the layers. */
+export function giveUpperToMappedRoot(upper: string, maps: UsernsMaps): void {
   const rootUid = mapToHost(maps.uid, 0);
   const rootGid = mapToHost(maps.gid, 0);
-  if (rootUid !== undefined && rootGid !== undefined) {
-    const st = statSync(upper);
-    if (st.uid !== rootUid || st.gid !== rootGid) chownSync(upper, rootUid, rootGid);
-  }
-  return out;
+  if (rootUid === undefined || rootGid === undefined) return;
+  const st = statSync(upper);
+  if (st.uid !== rootUid || st.gid !== rootGid) chownSync(upper, rootUid, rootGid);
 }
 
 /** Host ids of a container user (for files berth creates for it, e.g. a missing WorkingDir). */

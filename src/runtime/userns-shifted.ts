@@ -9,13 +9,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, chownSync, lchownSync, chmodSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, lchownSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemError } from '../common/errors.js';
 import type { LayerStore } from '../snapshot/layer-store.js';
 import { lowerDirsOf, withLowerDirs, type Mount } from '../snapshot/mounts.js';
 import type { SnapshotStore } from '../snapshot/overlay.js';
 import { mapToHost, type UsernsMaps } from './userns.js';
+import { giveUpperToMappedRoot } from './userns-rootfs.js';
 
 /** cp of one layer: generous, but bounded (a hung copy must not hold the container's start forever) */
 const COPY_TIMEOUT_MS = 30 * 60_000;
@@ -107,12 +108,6 @@ export async function shiftedRootfsMounts(snapshots: SnapshotStore, layers: Laye
     }
     out.push(withLowerDirs(m, shifted));
   }
-  const upper = snapshots.upperDir(id);
-  const rootUid = mapToHost(maps.uid, 0);
-  const rootGid = mapToHost(maps.gid, 0);
-  if (rootUid !== undefined && rootGid !== undefined) {
-    const st = statSync(upper);
-    if (st.uid !== rootUid || st.gid !== rootGid) chownSync(upper, rootUid, rootGid);
-  }
+  giveUpperToMappedRoot(snapshots.upperDir(id), maps);
   return out;
 }
