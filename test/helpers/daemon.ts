@@ -54,11 +54,16 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export function runBerth(socket: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return runProcess(BERTH_BIN, ['-H', `unix://${socket}`, ...args], { ...opts, env: cleanEnv(opts.env), label: `berth ${args.join(' ')}` });
+}
+
+/** Run a program to its end with its output collected; the timeout kills it and rejects with `label`. */
+export function runProcess(cmd: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; label?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BERTH_BIN, ['-H', `unix://${socket}`, ...args], { env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { ...(opts.env ? { env: opts.env } : {}), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`berth ${args.join(' ')} timed out`)); }, opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${opts.label ?? `${cmd} ${args.join(' ')}`} timed out`)); }, opts.timeoutMs ?? 60_000);
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.on('close', (code, sig) => {

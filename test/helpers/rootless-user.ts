@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { REPO, waitFor, type RunResult } from './daemon.js';
+import { REPO, runProcess, waitFor, type RunResult } from './daemon.js';
 
 export interface RootlessUser {
   name: string;
@@ -143,22 +143,10 @@ export async function createRootlessUser(opts: { subids?: boolean } = {}): Promi
         'mount --bind "$1" "$2" || exit 126; shift 2; ' + TUN_FIX + 'exec "$@"', 'sh', REPO, repo,
         'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', 'env', '-i', '-C', '/', ...envArgs, cmd, ...args]];
     };
-    const run = (cmd: string, args: string[], o: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> =>
-      new Promise((resolve, reject) => {
-        const [c, a] = wrap(cmd, args, env(o.env));
-        const child = spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${cmd} ${args.join(' ')} (as ${name}) timed out`)); }, o.timeoutMs ?? 60_000);
-        child.stdout.on('data', (d) => out.push(d));
-        child.stderr.on('data', (d) => err.push(d));
-        child.on('close', (code, sig) => {
-          clearTimeout(timer);
-          resolve({ code: code ?? (sig ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-        });
-        child.stdin.on('error', () => {});
-        child.stdin.end(o.input ?? '');
-      });
+    const run = (cmd: string, args: string[], o: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> => {
+      const [c, a] = wrap(cmd, args, env(o.env));
+      return runProcess(c, a, { ...(o.input !== undefined ? { input: o.input } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), label: `${cmd} ${args.join(' ')} (as ${name})` });
+    };
     const berthBin = join(repo, 'bin', 'berth');
     const berth = (args: string[], o: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv; autostart?: boolean } = {}) =>
       run(berthBin, ['-H', `unix://${socket}`, ...args], { ...o, env: { ...(o.autostart ? {} : { BERTH_NO_AUTOSTART: '1' }), ...o.env } });
