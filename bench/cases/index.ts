@@ -30,9 +30,12 @@ import { CRI_STREAMING_CASES } from './cri-streaming.js';
 import { KUBE_CASES } from './kube.js';
 import { UI_CASES, uiBundleProbe } from './ui.js';
 import { UI_WEB_CASES } from './ui-web.js';
+import { SCALE_CASES } from './scale.js';
 import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 import { healthStatsProbe } from '../probes/health-stats.js';
+import { memoryPhasesProbe } from '../probes/memory-phases.js';
+import { scaleResourcesProbe } from '../probes/scale-resources.js';
 
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
@@ -59,5 +62,6 @@ export const CASES: Case[] = [
   ...KUBE_CASES,
   ...UI_CASES,
   ...UI_WEB_CASES,
+  ...SCALE_CASES,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, uiBundleProbe, criMemoryProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, uiBundleProbe, criMemoryProbe, memoryPhasesProbe, scaleResourcesProbe];
