@@ -80,7 +80,10 @@ async function main(): Promise<number> {
     if (r.strayDaemons.length) process.stderr.write(`[bench] WARNING: the package install started ${r.strayDaemons.join(', ')} outside any benchmark namespace; stopped\n`);
   }
   const ctx = new BenchContext(options);
+  // after a signal no further case or probe starts: the cleanup runs alone, and the process exits when it ends
+  let stopping = false;
   const onSignal = (sig: NodeJS.Signals) => {
+    stopping = true;
     ctx.log(`${sig}: cleaning up`);
     void ctx.cleanup().finally(() => process.exit(130));
   };
@@ -93,10 +96,11 @@ async function main(): Promise<number> {
   const probeResults: ProbeResult[] = [];
   try {
     for (const c of CASES.filter((x) => chosen(x.name))) {
+      if (stopping) break;
       const selected: Case = tools ? { ...c, tools: (cx) => c.tools(cx).filter((t) => tools.includes(t.name)) } : c;
       cases.push(await runCase(ctx, selected));
     }
-    if (probes) for (const p of PROBES.filter((x) => chosen(x.name))) probeResults.push(await runProbe(ctx, p));
+    if (probes) for (const p of PROBES.filter((x) => chosen(x.name))) { if (stopping) break; probeResults.push(await runProbe(ctx, p)); }
   } finally {
     ctx.log('cleaning up');
     await ctx.cleanup();
