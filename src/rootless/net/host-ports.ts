@@ -97,7 +97,8 @@ export class RootlessHostPorts {
  * Serve a bound TCP server by relaying each connection to ip:port: with the splice relay (bytes moved on its
  * worker thread) where it runs, else by piping in JavaScript (`relay` null). Exported for the tests.
  */
-export function relayTcp(server: Server, ip: string, port: number, relay: SpliceRelay | null = spliceRelay()): Published {
+export function relayTcp(server: Server, ip: string, port: number, splice: SpliceRelay | null = spliceRelay()): Published {
+  const relay = splice?.prepare() ? splice : null;
   const open = new Set<Socket>();
   const spliced = new Set<number>();
   let closed = false;

@@ -74,6 +74,17 @@ export class SpliceRelay {
     }
   }
 
+  /**
+   * Start the worker now (a published port does), so the first connection does not wait for a thread
+   * to start; false where it cannot start.
+   */
+  prepare(): boolean {
+    try { this.generation(); return true; } catch (e) {
+      log.warn('rootless port relay: the splice worker cannot start; relaying in JavaScript', { error: (e as Error).message });
+      return false;
+    }
+  }
+
   /** Connections being relayed now. */
   get size(): number { return this.gen?.open.size ?? 0; }
 
