@@ -115,7 +115,7 @@ function rootlessEnv(ctx: BenchContext): Promise<RootlessEnv> {
     must('ip', ['-n', netns, 'route', 'add', 'default', 'via', GATEWAY]);
     const nodeDir = process.execPath.startsWith(REPO) ? join(repo, process.execPath.slice(REPO.length, process.execPath.lastIndexOf('/'))) : '/usr/bin';
     const env = [`HOME=${home}`, `USER=${name}`, `LOGNAME=${name}`, 'LANG=C.UTF-8', `XDG_RUNTIME_DIR=${runtimeDir}`, 'BERTH_NO_AUTOSTART=1',
-      `PATH=${nodeDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`, ...(process.env.BERTH_ROOTLESS_TRANSPARENT ? [`BERTH_ROOTLESS_TRANSPARENT=${process.env.BERTH_ROOTLESS_TRANSPARENT}`] : [])];
+      `PATH=${nodeDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`, ...['BERTH_ROOTLESS_TRANSPARENT', 'BERTH_ROOTLESS_RELAY'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`)];
     const wrap = (cmd: string, args: string[]): [string, string[]] => ['nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '--',
       'sh', '-c', 'mount --bind "$1" "$2" || exit 126; shift 2; ' + TUN_FIX + 'exec "$@"', 'sh', REPO, repo,
       'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--', 'env', '-i', '-C', '/', ...env, cmd, ...args]];
@@ -200,7 +200,7 @@ function sizeCase(i: number): Case {
     name: `rootless published port throughput, ${label}`,
     description: `A rootless engine run by an unprivileged user; busybox httpd in a container publishing port 80, serving a ${label} file ` +
       `(smoke: ${SIZES[i].smoke / 1000} KB) from a bind mount; timed: one curl downloading it ${5} times (once in smoke mode) from the host side ` +
-      '(a namespace of the benchmark with a routable interface). berth: pasta, host port bound by the entry, relayed by the daemon with the client\'s address; ' +
+      '(a namespace of the benchmark with a routable interface). berth: pasta, host port bound by the entry, relayed by the daemon with the client\'s address (splice(2) on a worker thread; BERTH_ROOTLESS_RELAY=js: the JavaScript copy); ' +
       'Podman 4.3: slirp4netns with its rootlesskit port handler (its pasta mode came in 4.4). Container start and readiness are untimed.',
     goal: 'at least rootless Podman\'s throughput',
     maxIterations: 10,

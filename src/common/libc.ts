@@ -39,6 +39,16 @@ const PROTOTYPES = {
   ioctl: 'int ioctl(int fd, unsigned long request, void *arg)',
   if_nametoindex: 'unsigned int if_nametoindex(const char *ifname)',
   lgetxattr: 'long lgetxattr(const char *path, const char *name, void *value, size_t size)',
+  read: 'long read(int fd, void *buf, size_t count)',
+  write: 'long write(int fd, const void *buf, size_t count)',
+  fcntl: 'int fcntl(int fd, int cmd, ...)',
+  pipe2: 'int pipe2(void *fds, int flags)',
+  splice: 'long splice(int fd_in, void *off_in, int fd_out, void *off_out, size_t len, unsigned int flags)',
+  shutdown: 'int shutdown(int fd, int how)',
+  eventfd: 'int eventfd(unsigned int initval, int flags)',
+  epoll_create1: 'int epoll_create1(int flags)',
+  epoll_ctl: 'int epoll_ctl(int epfd, int op, int fd, void *event)',
+  epoll_wait: 'int epoll_wait(int epfd, void *events, int maxevents, int timeout)',
   // processes
   posix_spawnp: 'int posix_spawnp(_Out_ int *pid, const char *file, void *actions, void *attr, const char **argv, const char **envp)',
   posix_spawn_file_actions_init: 'int posix_spawn_file_actions_init(void *actions)',
@@ -85,6 +95,11 @@ export function libcFunction(name: LibcFunctionName): NativeFunction {
     declared.set(name, fn);
   }
   return fn;
+}
+
+/** errno as the last libc call on this thread left it. */
+export function lastErrno(): number {
+  return load().koffi.errno();
 }
 
 /** The name of errno as the last libc call on this thread left it ("EPERM", or "errno N"). */

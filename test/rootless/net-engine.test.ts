@@ -12,6 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:http';
+import { createHash } from 'node:crypto';
 import { createRootlessUser, type RootlessUser } from '../helpers/rootless-user.js';
 
 const HOST = '10.98.0.2';
@@ -143,6 +144,33 @@ test('a published port is reached from the host side and the container sees the 
   const again = createServer();
   await new Promise<void>((resolve, reject) => { again.once('error', reject); again.listen(18301, '0.0.0.0', () => resolve()); });
   again.close();
+});
+
+test('a large download through a published port arrives whole (hashed in the container and at the client)', async () => {
+  const web = ['sh', '-c', 'mkdir -p /www && dd if=/dev/urandom of=/www/big bs=1M count=48 2>/dev/null && sha256sum /www/big | cut -d" " -f1 > /www/big.sha && exec httpd -f -p 80 -h /www'];
+  const id = (await u!.ok(['run', '-d', '-p', '18304:80', 'busybox', ...web])).trim();
+  try {
+    // by the host's address: the transparent relay's path (the client's address kept)
+    const want = (await retry(() => get(`http://${HOST}:18304/big.sha`), (s) => /^[0-9a-f]{64}$/.test(s.trim()), 30_000)).trim();
+    for (const host of [HOST, '127.0.0.1']) {
+      const got = await new Promise<{ bytes: number; sha: string }>((resolve, reject) => {
+        const req = request(`http://${host}:18304/big`, { timeout: 60_000 }, (res) => {
+          const h = createHash('sha256');
+          let bytes = 0;
+          res.on('data', (d: Buffer) => { bytes += d.length; h.update(d); });
+          res.on('end', () => resolve({ bytes, sha: h.digest('hex') }));
+          res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error('the download timed out')));
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(got.bytes, 48 << 20, host);
+      assert.equal(got.sha, want, host);
+    }
+  } finally {
+    await u!.berth(['rm', '-f', id]);
+  }
 });
 
 test('a restarted daemon binds the published ports of the containers that kept running', async () => {

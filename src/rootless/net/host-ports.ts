@@ -13,6 +13,7 @@ import { connect, type Server, type Socket } from 'node:net';
 import { BerthError, ConflictError, type ErrorCode } from '../../common/errors.js';
 import { log } from '../../common/log.js';
 import { transparentConnect } from './transparent.js';
+import { spliceRelay, type SpliceRelay } from './splice-relay.js';
 import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC, PortNotPermittedError, isPortReply, type PortProto, type PortReply, type PortRequest } from './port-protocol.js';
 
 export interface PublishedPort { proto: PortProto; hostIp: string; hostPort: number; containerPort: number }
@@ -26,7 +27,7 @@ export interface PortChannel {
 
 const UDP_IDLE_MS = 60_000;
 
-interface Published { close(): void }
+export interface Published { close(): void }
 
 export class RootlessHostPorts {
   private nextId = 1;
@@ -92,31 +93,67 @@ export class RootlessHostPorts {
   }
 }
 
-function relayTcp(server: Server, ip: string, port: number): Published {
+/**
+ * Serve a bound TCP server by relaying each connection to ip:port: with the splice relay (bytes moved on its
+ * worker thread) where it runs, else by piping in JavaScript (`relay` null). Exported for the tests.
+ */
+export function relayTcp(server: Server, ip: string, port: number, splice: SpliceRelay | null = spliceRelay()): Published {
+  const relay = splice?.prepare() ? splice : null;
   const open = new Set<Socket>();
+  const spliced = new Set<number>();
+  let closed = false;
+  const srv = server as Server & { allowHalfOpen: boolean; pauseOnConnect: boolean };
   // a client that half-closes (sends its request, then FIN) still gets the whole answer
-  (server as Server & { allowHalfOpen: boolean }).allowHalfOpen = true;
+  srv.allowHalfOpen = true;
+  // nothing reads the client before the relay has its upstream: the splice relay takes the descriptor unread
+  srv.pauseOnConnect = true;
   server.on('connection', (client) => {
     open.add(client);
-    client.pause();
     let upstream: Socket | null = null;
     const end = () => { client.destroy(); upstream?.destroy(); open.delete(client); };
     client.on('error', end);
     client.on('close', end);
+    const from = `${client.remoteAddress}:${client.remotePort}`;
     // the client's own address where the namespace allows a transparent socket, else the gateway's
     void transparentConnect(client.remoteAddress, ip, port).then((t) => {
-      if (client.destroyed) { t?.destroy(); return; }
-      upstream = t ?? connect({ host: ip, port, allowHalfOpen: true });
-      log.debug('rootless port: connection', { from: `${client.remoteAddress}:${client.remotePort}`, to: `${ip}:${port}`, transparent: !!t });
-      upstream.on('error', end);
-      upstream.on('close', end);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.resume();
+      if (client.destroyed || closed) { t?.destroy(); end(); return; }
+      const up = t ?? connect({ host: ip, port, allowHalfOpen: true });
+      upstream = up;
+      up.on('error', end);
+      up.on('close', end);
+      const start = () => {
+        log.debug('rootless port: connection', { from, to: `${ip}:${port}`, transparent: !!t, splice: !!relay });
+        if (!relay) {
+          client.pipe(up);
+          up.pipe(client);
+          client.resume();
+          return;
+        }
+        // the sockets' descriptors go to the splice relay's worker; these Sockets are destroyed
+        open.delete(client);
+        client.off('close', end);
+        up.off('close', end);
+        const { id, done } = relay.relaySockets(client, up);
+        spliced.add(id);
+        void done.then((r) => {
+          spliced.delete(id);
+          if (r.error) log.debug('rootless port: connection ended', { from, error: r.error, bytes: r.bytes });
+        });
+      };
+      if (t) start();
+      else up.once('connect', start);
     });
   });
   server.on('error', (e) => log.warn('rootless published port failed', { error: e.message }));
-  return { close: () => { server.close(); for (const s of open) s.destroy(); open.clear(); } };
+  return {
+    close: () => {
+      closed = true;
+      server.close();
+      for (const s of open) s.destroy();
+      open.clear();
+      for (const id of spliced) relay?.drop(id);
+    },
+  };
 }
 
 /** One upstream socket per client address and port, dropped after a minute of silence (as conntrack does). */
