@@ -5,7 +5,7 @@ import type { Case, Tool } from '../lib/types.js';
 import { benchEnv, timedSpawnOk } from '../lib/proc.js';
 import { DOCKER_CLI } from '../peers/availability.js';
 import { engine, engineLabel, enginesFor, isBerth, type Engine, type EngineKind } from '../peers/engine.js';
-import { createContainers, removeBenchContainers } from './engine-tool.js';
+import { BENCH_LABEL, createContainers, removeBenchContainers } from './engine-tool.js';
 import { projectContext } from './build.js';
 
 interface DockerCliOptions {
@@ -13,7 +13,11 @@ interface DockerCliOptions {
   containers?: number;
   env?: NodeJS.ProcessEnv;
   /** untimed set-up with the same CLI */
-  prepare?(run: (args: string[]) => Promise<unknown>): Promise<void>;
+  prepare?(run: (args: string[]) => Promise<{ stdout: string }>): Promise<void>;
+  /** one timed iteration of its own (untimed steps around the timed call); returns its ms */
+  iteration?(run: (args: string[]) => Promise<{ ms: number; stdout: string }>): Promise<number>;
+  /** untimed clean-up with the same CLI */
+  finish?(run: (args: string[]) => Promise<unknown>): Promise<void>;
 }
 
 function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], opts: DockerCliOptions = {}): Tool {
@@ -34,8 +38,11 @@ function dockerCliTool(ctx: BenchContext, kind: EngineKind, args: string[], opts
       if (containers) await createContainers(e, containers, 600_000);
       await opts.prepare?.(run);
     },
-    run: async () => (await run(args)).ms,
-    async teardown() { if (e && containers) await removeBenchContainers(e, 600_000); },
+    run: async () => (opts.iteration ? await opts.iteration(run) : (await run(args)).ms),
+    async teardown() {
+      if (e) await opts.finish?.(run);
+      if (e && containers) await removeBenchContainers(e, 600_000);
+    },
   };
 }
 
@@ -64,4 +71,32 @@ export const dockerCliBuildCachedCase: Case = {
     const args = ['build', '-q', '-t', 'bench/docker-cli-build:latest', dir];
     return dockerCliTool(ctx, k, args, { env: { DOCKER_BUILDKIT: '0' }, prepare: async (run) => { await run(args); } });
   }),
+};
+
+const lastLine = (out: string) => out.trim().split('\n').pop()!;
+
+export const dockerCliExecCase: Case = {
+  name: 'docker CLI: exec true into a running container',
+  description: 'The docker CLI running `exec <container> true` into one `busybox sleep 3600` container on berth serve and on dockerd: the engines\' share of an exec (create, start, wait for the exit, exit code), without berth\'s own CLI start-up.',
+  goal: '<= 0.7x Docker (with the berth CLI, exec true into a running container)',
+  tools: (ctx) => kinds(ctx).map((k) => {
+    let id = '';
+    return dockerCliTool(ctx, k, ['exec', '<container>', 'true'], {
+      prepare: async (run) => { id = lastLine((await run(['run', '-d', '--network', 'none', '--label', BENCH_LABEL, 'busybox', 'sleep', '3600'])).stdout); },
+      iteration: async (run) => (await run(['exec', id, 'true'])).ms,
+      finish: async (run) => { if (id) await run(['rm', '-f', id]); },
+    });
+  }),
+};
+
+export const dockerCliStopCase: Case = {
+  name: 'docker CLI: stop a container that exits on SIGTERM',
+  description: 'The docker CLI: `run -d busybox sh -c "trap \'exit 0\' TERM; sleep 3600 & wait"` (untimed), then the timed `stop`, then `rm` (untimed), on berth serve and on dockerd: the engines\' share of a stop.',
+  goal: '<= 0.7x Docker (with the berth CLI, stop a container that exits on SIGTERM)',
+  tools: (ctx) => kinds(ctx).map((k) => dockerCliTool(ctx, k, ['stop', '<container>'], {
+    iteration: async (run) => {
+      const id = lastLine((await run(['run', '-d', '--network', 'none', '--label', BENCH_LABEL, 'busybox', 'sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"])).stdout);
+      try { return (await run(['stop', id])).ms; } finally { await run(['rm', '-f', id]); }
+    },
+  })),
 };

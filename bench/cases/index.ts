@@ -1,7 +1,7 @@
 /** Every case and probe the benchmark runs, in order. New cases plug in here. */
 import type { Case, Probe } from '../lib/types.js';
 import { runTrueNoNetworkCase, runTrueBridgeCase, stopOnTermCase, stopIgnoringCase, execCase, ps100Case, ps1000Case, concurrentStartCase } from './containers.js';
-import { dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase } from './docker-cli.js';
+import { dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase, dockerCliExecCase, dockerCliStopCase } from './docker-cli.js';
 import { CLI_START_CASES } from './cli.js';
 import {
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
@@ -39,7 +39,7 @@ import { scaleResourcesProbe } from '../probes/scale-resources.js';
 
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
-  ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase, ...CLI_START_CASES,
+  ps100Case, ps1000Case, concurrentStartCase, dockerCliRunCase, dockerCliPsCase, dockerCliBuildCachedCase, dockerCliExecCase, dockerCliStopCase, ...CLI_START_CASES,
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase, pushCase, pullCase, serverPushCase, serverPullCase, saveCase, loadCase,
   ...COMPOSE_CASES,

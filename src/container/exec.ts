@@ -56,8 +56,8 @@ export async function execStart(ctx: ContainerContext, execId: string, opts: { D
     privileged: exec.config.Privileged || !!rec.hostConfig.Privileged,
   });
   const attach = !opts.Detach;
-  await rm(exec.dir, { recursive: true, force: true });
-  await mkdir(exec.dir, { recursive: true });
+  // a fresh directory named after the random exec id: nothing to clear first (one mkdir, exit/ with it)
+  await mkdir(join(exec.dir, 'exit'), { recursive: true });
   let res;
   try {
     res = await startExecMonitor({

@@ -58,11 +58,19 @@ export async function handleExit(ctx: ContainerContext, id: string, exit: RunExi
       const logged = logsToFile(cur.hostConfig) ? ctx.jsonLogs.sync(id, ctx.jsonLogFiles(id, cur.hostConfig), true).catch(() => undefined) : undefined;
       // the run's last lines reach its log driver before it closes (a restart makes a new one)
       void Promise.resolve(logged).then(() => ctx.logDrivers.close(id));
-      await Promise.all([releaseRun(ctx, updated, autoRemove), logged]);
+      const released = releaseRun(ctx, updated, autoRemove);
+      await Promise.all([released.announced, logged]);
       timer.mark('cleanup');
       ctx.deps.volumes?.noteUnmounted(id);
       if (oomKilled) ctx.emit(updated, 'oom');
       ctx.emit(updated, 'die', { exitCode: String(code), execDuration: String(Math.max(0, Math.floor((Date.now() - started) / 1000))) });
+      if (!autoRemove) {
+        // stop and wait answer now; the runtime's delete goes on under the lock, so a start, rm or
+        // restart of this container waits for it (see releaseRun)
+        ctx.signals.emit(`exit:${id}`, code);
+        await released.runtimeDeleted;
+        timer.mark('runtimeDelete');
+      }
       return { autoRemove };
     });
   } catch (e) {
@@ -71,7 +79,7 @@ export async function handleExit(ctx: ContainerContext, id: string, exit: RunExi
     return;
   }
   if (!ended) return;
-  ctx.signals.emit(`exit:${id}`, code);
+  if (ended.autoRemove) ctx.signals.emit(`exit:${id}`, code);
   // a user's `rm` under way removes the container itself
   if (ended.autoRemove && !ctx.removing.has(id)) {
     await removeAutomatically(ctx, id).catch((e) => log.warn('auto-remove failed', { container: id.slice(0, 12), error: (e as Error).message }));
@@ -88,20 +96,28 @@ export async function handleExit(ctx: ContainerContext, id: string, exit: RunExi
  * mount, conmon's files). `removing`: the container's removal follows (--rm), which deletes the
  * runtime's state once the container is gone; its snapshot is removed right here, so `run --rm`
  * does not wait for it afterwards. A rootfs held for a file operation (cp, export) stays mounted.
+ *
+ * `announced`: what must be done before the exit is reported (mounts, network, conmon's files);
+ * `runtimeDeleted`: the runtime's delete (its state dir and the exited container's empty cgroups: a
+ * process spawn, 10-25 ms), which no client needs to see done, as for a removal (deferRuntimeDelete).
+ * The caller awaits it under the container's lock; a daemon that crashes before it is done deletes
+ * the leftover state at its next start (live-restore's deleteStaleRuntimeStates) or at the next start
+ * of the container (Task.create).
  */
-async function releaseRun(ctx: ContainerContext, rec: ContainerRecord, removing: boolean): Promise<void> {
+function releaseRun(ctx: ContainerContext, rec: ContainerRecord, removing: boolean): { announced: Promise<unknown>; runtimeDeleted: Promise<void> } {
   for (const e of ctx.execs.ofContainer(rec.id)) if (e.running) finishExec(ctx, e, 137);
   // the task's delete, the snapshot's removal and the network's teardown do not depend on each other: all run at once
   const { snapshots, networks } = ctx.deps;
   const held = !!ctx.tempMounts.get(rec.id);
   const task = taskOf(ctx, rec);
   ctx.tasks.delete(rec.id);
-  const taskGone = task.delete({ unmount: !held && !removing, keepRuntimeState: removing })
-    .catch((e) => log.warn('task delete failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-  const snapshotGone = held || !removing ? undefined
-    : snapshots.remove(rec.id).catch((e) => log.warn('unmount failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-  const detached = networks?.detach(rec).catch((e) => log.warn('network detach failed', { container: rec.id.slice(0, 12), error: (e as Error).message }));
-  await Promise.all([taskGone, snapshotGone, detached]);
+  const warn = (what: string) => (e: unknown) => log.warn(what, { container: rec.id.slice(0, 12), error: (e as Error).message });
+  const taskGone = task.delete({ unmount: !held && !removing, keepRuntimeState: true }).catch(warn('task delete failed'));
+  const snapshotGone = held || !removing ? undefined : snapshots.remove(rec.id).catch(warn('unmount failed'));
+  const detached = networks?.detach(rec).catch(warn('network detach failed'));
+  const announced = Promise.all([taskGone, snapshotGone, detached]);
+  const runtimeDeleted = removing ? Promise.resolve() : ctx.runtimeFor(rec).delete(rec.id, true).catch(warn('runtime delete failed'));
+  return { announced, runtimeDeleted };
 }
 
 /** The back-off of a decided restart (Docker's: doubling from 100 ms), then the start under the lock. */

@@ -58,7 +58,7 @@ export async function restore(ctx: ContainerContext): Promise<void> {
     }
   }
   await ctx.deps.snapshots.cleanupStale(new Set(ctx.store.all().map((r) => r.id)));
-  await deleteOrphanRuntimeStates(ctx);
+  await deleteStaleRuntimeStates(ctx);
   restoreJsonLogs(ctx);
   // Docker starts always / unless-stopped containers again at daemon start, and the restarts decided
   // above happen now: one after another, each container after what it depends on
@@ -83,13 +83,17 @@ function restoreJsonLogs(ctx: ContainerContext): void {
   }
 }
 
-/** Runtime states of containers that are no longer known (a crash during a deferred runtime delete). */
-async function deleteOrphanRuntimeStates(ctx: ContainerContext): Promise<void> {
-  const known = new Set(ctx.store.all().map((r) => r.id));
+/**
+ * Runtime states that nothing runs in any more: of containers no longer known, or of ones not running
+ * (a crash during a runtime delete that follows a removal or an exit's report, see exits.ts releaseRun).
+ */
+async function deleteStaleRuntimeStates(ctx: ContainerContext): Promise<void> {
+  // after the restore above: what still runs (or restarts) is recorded as Running
+  const known = new Set(ctx.store.all().filter((r) => r.state.Running || r.state.Restarting || r.state.Paused).map((r) => r.id));
   for (const rt of new Set(Object.values(ctx.deps.runtimes))) {
     let ids: string[] = [];
     try { ids = readdirSync(rt.info.root).filter((n) => /^[0-9a-f]{64}$/.test(n) && !known.has(n)); } catch { continue; }
-    for (const id of ids) await rt.delete(id, true).catch((e) => log.warn('deleting an orphaned runtime state failed', { container: id.slice(0, 12), error: (e as Error).message }));
+    for (const id of ids) await rt.delete(id, true).catch((e) => log.warn('deleting a stale runtime state failed', { container: id.slice(0, 12), error: (e as Error).message }));
   }
 }
 

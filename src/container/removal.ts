@@ -96,7 +96,7 @@ async function tearDown(ctx: ContainerContext, rec: ContainerRecord, opts: { vol
  * The runtime's delete of a removed container (its state dir and the exited container's empty
  * cgroups: a process spawn and ~10-25 ms) is bookkeeping that no client waits for: it runs once the
  * removal is reported. Shutdown waits for it; a daemon that crashed meanwhile deletes the orphaned
- * state at its next start (deleteOrphanRuntimeStates).
+ * state at its next start (deleteStaleRuntimeStates).
  */
 function deferRuntimeDelete(ctx: ContainerContext, rt: OciRuntime, id: string): void {
   // after the waiters' answers are written: they need nothing of it

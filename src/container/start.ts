@@ -89,7 +89,10 @@ export async function startLocked(ctx: ContainerContext, id: string, restart?: P
         return built.spec;
       },
       terminal: !!rec.config.Tty, stdin: !!rec.config.OpenStdin, leaveStdinOpen: !rec.config.StdinOnce || !!rec.config.Tty, // a TTY's stdin outlives its attaches (detach keys)
-      noSyncLog: volatile,
+      // conmon's log is the daemon's intermediate copy (converted to json-file as it grows): like dockerd's
+      // json-file, which is never fsynced, it lives in the page cache, which a daemon crash does not lose.
+      // The sync conmon does at exit by default costs the stop and run paths a journal commit
+      noSyncLog: true,
     });
     if (seccompKey !== undefined) rememberCompiledSeccomp(seccompKey, rt.info, id);
     timer.mark('create');

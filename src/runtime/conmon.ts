@@ -251,6 +251,9 @@ export async function startExecMonitor(opts: ExecMonitorOptions): Promise<Monito
   // -b makes conmon set up the attach socket and ctl fifo in the exec dir
   const args = [...commonArgs({ ...opts, paths }), '-b', opts.dir, '-e', '--exec-process-spec', specPath];
   if (opts.attach) args.push('--exec-attach');
+  // the exec's log only backs up its attach stream and goes with the exec (in memory, as dockerd's):
+  // no fsync before the exit code, which the client waits for
+  args.push('--no-sync-log');
   if (opts.leaveStdinOpen) args.push('--leave-stdin-open');
   const mon = spawnConmon(opts.conmonPath ?? 'conmon', args, opts.attach ? 3 : 0, opts.dir);
   let attach: AttachStream | undefined;

@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, NotSupportedError, SystemError } from '../common/errors.js';
 import { run } from '../common/exec.js';
 import { detectCgroups } from './cgroups.js';
+import { startThroughExecFifo } from './exec-fifo-start.js';
 
 /** `path` is what berth executes; `binary` the installed file when that differs (see readonly-binary.ts). */
 export interface OciRuntimeInfo { name: 'crun' | 'runc'; path: string; root: string; binary?: string }
@@ -68,7 +69,14 @@ export class OciRuntime {
     return r.stdout;
   }
 
-  async start(id: string): Promise<void> { await this.exec('start', id, ['start', id]); }
+  /**
+   * Run a created container's process. poststartHooks: the spec has some, which only `<runtime> start`
+   * runs; without them crun's start is done by the daemon itself (see exec-fifo-start.ts).
+   */
+  async start(id: string, opts: { poststartHooks?: boolean } = {}): Promise<void> {
+    if (this.info.name === 'crun' && !opts.poststartHooks && await startThroughExecFifo(join(this.info.root, id), id)) return;
+    await this.exec('start', id, ['start', id]);
+  }
 
   async kill(id: string, signal: string | number, all = false): Promise<void> {
     await this.exec('kill', id, ['kill', ...(all ? ['--all'] : []), id, String(signalNumber(signal))]);

@@ -72,6 +72,8 @@ export interface TaskAttachOptions extends TaskSetup {
 
 export class Task {
   private exit: TaskExit | null = null;
+  /** the spec has poststart hooks, which only the runtime's own start runs */
+  private poststartHooks = false;
   private waiting: Promise<TaskExit> | undefined;
   private readonly watches = new Set<ExitWatch>();
 
@@ -99,14 +101,16 @@ export class Task {
     let mounted = false;
     try {
       if (o.rootfs.mounts) mounted = await ensureMounted(o.rootfs.mounts, o.rootfs.target);
-      const spec = await o.spec(o.rootfs.target) as { linux?: { cgroupsPath?: string } };
+      const spec = await o.spec(o.rootfs.target) as { linux?: { cgroupsPath?: string }; hooks?: { poststart?: unknown[] } };
       await writeBundle(o.bundle, spec);
       const mon = await startContainerMonitor({
         id, bundle: o.bundle, runtime: runtime.info, dir: o.monitorDir, logPath: o.logPath,
         terminal: o.terminal, stdin: o.stdin, leaveStdinOpen: o.leaveStdinOpen, logSizeMax: o.logSizeMax,
         noSyncLog: o.noSyncLog, timeoutMs: o.timeoutMs, conmonPath: o.conmonPath,
       });
-      return new Task(o, mon.paths, mon.pid, mon.conmonPid, spec.linux?.cgroupsPath);
+      const task = new Task(o, mon.paths, mon.pid, mon.conmonPid, spec.linux?.cgroupsPath);
+      task.poststartHooks = !!spec.hooks?.poststart?.length;
+      return task;
     } catch (e) {
       await runtime.delete(id, true).catch(() => undefined);
       if (mounted) await unmountAll(o.rootfs.target).catch(() => undefined);
@@ -120,7 +124,7 @@ export class Task {
   }
 
   /** Run the process (`<runtime> start`). */
-  async start(): Promise<void> { await this.setup.runtime.start(this.id); }
+  async start(): Promise<void> { await this.setup.runtime.start(this.id, { poststartHooks: this.poststartHooks }); }
 
   /** Signal the process (all: every process of the container). */
   async kill(signal: string | number, all = false): Promise<void> { await this.setup.runtime.kill(this.id, signal, all); }
