@@ -4,13 +4,13 @@
  * berth, docker and podman each load the image from the same archive first; skopeo copies the archive
  * itself (push) and pulls into a `dir:` (it has no image store).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
-import type { Case, Tool } from '../lib/types.js';
+import type { Case, Probe, ProbeLine, Tool } from '../lib/types.js';
 import { benchEnv, timedSpawnOk } from '../lib/proc.js';
 import { peerAvailable } from '../peers/availability.js';
-import { enginesFor, type Engine, type EngineKind } from '../peers/engine.js';
+import { engine, enginesFor, type Engine, type EngineKind } from '../peers/engine.js';
 import { BIG_IMAGE, bigImageArchive, bigImageBytes, bigImageId } from '../peers/images.js';
 import { startRegistry, type LocalRegistry } from '../peers/registry.js';
 import { engineTool } from './engine-tool.js';
@@ -159,3 +159,52 @@ export const loadCase: Case = {
   }),
 };
 
+
+/** VmRSS and VmHWM (peak since the last reset) of a process, in MiB. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** Start a new peak: writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+). */
+function resetPeak(pid: number): void { writeFileSync(`/proc/${pid}/clear_refs`, '5'); }
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The berth daemon's memory around the 100 MB push and pull (issue 27: the data paths must not leave
+ * the daemon's RSS high): its peak during each transfer and its RSS 2 s after it, beside the RSS
+ * before. The same daemon as the push and pull cases, so the figures include what they left.
+ */
+export const imageIoMemoryProbe: Probe = {
+  name: 'daemon memory around a 100 MB push and pull',
+  async measure(ctx): Promise<ProbeLine[]> {
+    if (!registryAvailable(ctx)) return [];
+    const e = await engine(ctx, 'berth');
+    const pid = e.daemonPids()[0];
+    if (pid === undefined) return [];
+    await loadBig(ctx, e);
+    const reg = await startRegistry(ctx, e.netns, 'rss-berth');
+    const ref = `${reg.address}/bench/big:latest`;
+    await e.cli(['tag', BIG_IMAGE, ref]);
+    const lines: ProbeLine[] = [];
+    const mb = bigImageBytes(ctx) / 1e6;
+    const phase = async (what: 'push' | 'pull', run: () => Promise<unknown>) => {
+      await settle(2000);
+      const before = memoryOf(pid).rss;
+      resetPeak(pid);
+      await run();
+      const peak = memoryOf(pid).peak;
+      await settle(2000);
+      const after = memoryOf(pid).rss;
+      lines.push(
+        { name: `berth daemon peak RSS during a ${mb.toFixed(0)} MB ${what}`, value: peak, unit: 'MiB', note: `RSS before: ${before.toFixed(1)} MiB; the peak is ${(peak - before).toFixed(1)} MiB above it` },
+        { name: `berth daemon RSS 2 s after a ${mb.toFixed(0)} MB ${what}`, value: after, unit: 'MiB', goal: 'back near the RSS before (issue 27)', note: `${(after - before).toFixed(1)} MiB above the RSS before` },
+      );
+    };
+    await phase('push', () => e.cli(['push', ref], LONG));
+    await phase('pull', async () => { await removeBig(ctx, e); await e.cli(['pull', ref], LONG); });
+    return lines;
+  },
+};

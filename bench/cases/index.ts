@@ -7,7 +7,7 @@ import {
   buildColdCase, buildCachedCase, buildLateChangeCase, buildMultiStageColdCase, buildMultiStageCachedCase, buildMultiStageLateCase,
   buildDebianColdCase, buildDebianCachedCase, buildDebianLateCase,
 } from './build.js';
-import { pushCase, pullCase, saveCase, loadCase } from './images.js';
+import { pushCase, pullCase, saveCase, loadCase, imageIoMemoryProbe } from './images.js';
 import { portLoopbackCase, portGatewayCase } from './ports.js';
 import { serverPushCase, serverPullCase } from './registry-server.js';
 import { COMPOSE_CASES } from './compose.js';
@@ -64,4 +64,4 @@ export const CASES: Case[] = [
   ...UI_WEB_CASES,
   ...SCALE_CASES,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, uiBundleProbe, criMemoryProbe, memoryPhasesProbe, scaleResourcesProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, uiBundleProbe, criMemoryProbe, memoryPhasesProbe, scaleResourcesProbe, imageIoMemoryProbe];

@@ -12,7 +12,7 @@ import { log } from '../common/log.js';
 import type { EventLog } from '../events/events.js';
 import type { ContentStore } from '../store/content.js';
 import { ensureSchema, tx, type Db } from '../store/db.js';
-import type { LayerRecord } from '../snapshot/layer-store.js';
+import type { LayerRecord, PreparedLayer } from '../snapshot/layer-store.js';
 import {
   buildConfigJson, buildManifestJson, chainIds, goArch, MEDIA, parseManifest, type Descriptor, type HistoryEntry,
 } from './image-format.js';
@@ -26,6 +26,9 @@ import { pruneImages, type PruneOptions, type PruneReport } from './image-prune.
 export interface LayerBackend {
   get(chainId: string): LayerRecord | undefined;
   register(parentChainId: string | null, tar: Readable, expectedDiffId?: string, limits?: undefined, beforeCommit?: () => Promise<void>): Promise<LayerRecord>;
+  prepare(tar: Readable, opts?: { srcDigest?: Promise<string> }): Promise<PreparedLayer>;
+  commitPrepared(parentChainId: string | null, prepared: PreparedLayer, expectedDiffId?: string): Promise<LayerRecord>;
+  discard(prepared: PreparedLayer): Promise<void>;
   lowerDirs(chainId: string | null): string[];
   remove(chainId: string): Promise<void>;
 }
@@ -284,7 +287,11 @@ export class ImageStore {
    * (pull, load). Layers missing from the LayerStore are unpacked from their blobs and
    * checked against the config's diff_ids.
    */
-  async addFromManifest(opts: { manifestDigest: string; mediaType?: string; tags?: string[]; repoDigests?: string[]; parent?: string }): Promise<ImageRecord> {
+  async addFromManifest(opts: {
+    manifestDigest: string; mediaType?: string; tags?: string[]; repoDigests?: string[]; parent?: string;
+    /** a layer already unpacked from this blob (load unpacks while it reads the archive), used instead of unpacking the blob again */
+    prepared?: (blobDigest: string) => Promise<PreparedLayer | undefined>;
+  }): Promise<ImageRecord> {
     const manifest = parseManifest(this.content.read(opts.manifestDigest), opts.mediaType);
     const configRaw = this.content.read(manifest.config.digest);
     const config = JSON.parse(configRaw.toString());
@@ -294,10 +301,22 @@ export class ImageStore {
     }
     const chains = chainIds(diffIds);
     const layers: ImageLayer[] = [];
-    for (let i = 0; i < diffIds.length; i++) {
-      const d = manifest.layers[i];
-      const rec = await this.unpackLayer(i === 0 ? null : chains[i - 1], chains[i], d.digest, diffIds[i]);
-      layers.push({ diffId: diffIds[i], chainId: chains[i], blobDigest: d.digest, mediaType: d.mediaType, size: d.size, diffSize: rec.size });
+    const made: LayerRecord[] = [];
+    try {
+      for (let i = 0; i < diffIds.length; i++) {
+        const d = manifest.layers[i];
+        const parent = i === 0 ? null : chains[i - 1];
+        let rec = this.layers.get(chains[i]);
+        if (!rec) {
+          const prepared = await opts.prepared?.(d.digest);
+          rec = prepared ? await this.layers.commitPrepared(parent, prepared, diffIds[i]) : await this.unpackLayer(parent, chains[i], d.digest, diffIds[i]);
+          made.push(rec);
+        }
+        layers.push({ diffId: diffIds[i], chainId: chains[i], blobDigest: d.digest, mediaType: d.mediaType, size: d.size, diffSize: rec.size });
+      }
+    } catch (e) {
+      await this.dropUnusedLayers(made); // a layer that fails its diff ID leaves none of the image's layers behind
+      throw e;
     }
     const row: PendingImage = {
       id: manifest.config.digest, configJson: configRaw.toString(), manifestDigest: opts.manifestDigest,
@@ -531,6 +550,18 @@ export class ImageStore {
     }
     await this.deleteUnreferencedBlobs([...blobs]);
     return removed;
+  }
+
+  /** Remove layers, top-most first, that no image uses and nothing holds (layers of an image that failed to register). */
+  private async dropUnusedLayers(made: LayerRecord[]): Promise<void> {
+    const usedChains = new Set<string>();
+    for (const r of this.db.prepare('SELECT layers_json FROM images').all() as { layers_json: string }[]) {
+      for (const l of JSON.parse(r.layers_json) as ImageLayer[]) usedChains.add(l.chainId);
+    }
+    for (const rec of [...made].reverse()) {
+      if (usedChains.has(rec.chainId) || this.options.layerHeld?.(rec.chainId)) continue;
+      try { await this.layers.remove(rec.chainId); } catch (e) { log.warn('layer kept', { chainId: rec.chainId, reason: (e as Error).message }); }
+    }
   }
 
   /** True when a remaining image refers to the blob (config, manifest or layer). */

@@ -6,7 +6,8 @@ import { NotSupportedError, SystemError } from '../common/errors.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
-function detectCompression(head: Buffer): Compression {
+/** The compression of a stream from its first bytes (6 are enough). */
+export function detectCompression(head: Buffer): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
@@ -47,6 +48,11 @@ function throughProgram(input: Readable, kind: Compression, program: string): Re
 const COALESCE_BYTES = 1024 * 1024;
 
 export async function decompressAuto(src: Readable): Promise<Readable> {
+  return (await decompressDetect(src)).plain;
+}
+
+/** decompressAuto, telling which compression it found. */
+export async function decompressDetect(src: Readable): Promise<{ plain: Readable; kind: Compression }> {
   const it = src[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let have = 0;
@@ -59,6 +65,9 @@ export async function decompressAuto(src: Readable): Promise<Readable> {
     have += b.length;
   }
   const head = Buffer.concat(chunks);
+  const kind = detectCompression(head);
+  // a plain tar goes to the tar parser, which copes with any chunk size: joining would only copy every byte once more
+  const coalesce = kind !== 'none';
   // Small chunks (a socket gives 64 KiB) are joined into ~1 MiB ones: each chunk written to the
   // inflater is a thread-pool round trip, and those, not inflating, were half of a layer's unpack time.
   async function* rest(): AsyncGenerator<Buffer> {
@@ -70,7 +79,7 @@ export async function decompressAuto(src: Readable): Promise<Readable> {
       const r = await it.next();
       if (r.done) break;
       const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-      if (pendingBytes === 0 && b.length >= COALESCE_BYTES) { yield b; continue; }
+      if (!coalesce || (pendingBytes === 0 && b.length >= COALESCE_BYTES)) { yield b; continue; }
       pending.push(b);
       pendingBytes += b.length;
       if (pendingBytes >= COALESCE_BYTES) { yield Buffer.concat(pending, pendingBytes); pending = []; pendingBytes = 0; }
@@ -78,7 +87,10 @@ export async function decompressAuto(src: Readable): Promise<Readable> {
     if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
   }
   const joined = Readable.from(rest(), { objectMode: false });
-  const kind = detectCompression(head);
+  return { plain: decompressor(joined, kind), kind };
+}
+
+function decompressor(joined: Readable, kind: Compression): Readable {
   switch (kind) {
     case 'none': return joined;
     case 'gzip': {

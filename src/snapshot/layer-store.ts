@@ -10,6 +10,8 @@ import { ensureSchema, tx, type Db } from '../store/db.js';
 import { unpackLayer, type UnpackLimits } from './tar-unpack.js';
 
 export interface LayerRecord { chainId: string; diffId: string; parent: string | null; size: number; dir: string }
+/** A layer unpacked into a temp dir, not yet in place (LayerStore.prepare). */
+export interface PreparedLayer { dir: string; diffId: string; size: number; committed?: boolean }
 
 /** OCI ChainID: ChainID(L0) = DiffID(L0); ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). */
 export function chainIdOf(diffIds: string[]): string {
@@ -85,19 +87,48 @@ export class LayerStore {
       const known = this.get(chainIdOf(parentChainId ? [parentChainId, expectedDiffId] : [expectedDiffId]));
       if (known) { tar.destroy(); return known; }
     }
-    const tmp = join(this.tmpDir, 'layer-' + randomBytes(8).toString('hex'));
-    await mkdir(tmp, { mode: 0o755 });
-    let placed: string | undefined;
+    const prepared = await this.prepare(tar, { limits });
     try {
-      const { diffId, size } = await unpackLayer(tar, tmp, { mode: 'overlay', limits });
-      if (expectedDiffId && expectedDiffId !== diffId) throw new DigestMismatchError(expectedDiffId, diffId);
+      if (expectedDiffId && expectedDiffId !== prepared.diffId) throw new DigestMismatchError(expectedDiffId, prepared.diffId);
       await beforeCommit?.();
-      const chainId = parentChainId ? sha256(`${parentChainId} ${diffId}`) : diffId;
-      const existing = this.get(chainId);
-      if (existing) return existing;
-      const shortId = this.newShortId();
-      placed = join(this.layersDir, shortId);
-      await rename(tmp, placed);
+      return await this.commitPrepared(parentChainId, prepared, expectedDiffId);
+    } finally {
+      await this.discard(prepared);
+    }
+  }
+
+  /**
+   * Unpack a layer into a temp dir of its own, not yet a layer: an overlay lowerdir does not depend on
+   * its parent, so a layer can be unpacked before its place in an image is known (load reads the
+   * layers of an archive before the manifest that orders them). `commitPrepared` puts it in place,
+   * `discard` drops it; a crash leaves only a temp dir that cleanupOrphans removes.
+   */
+  async prepare(tar: Readable, opts: { limits?: UnpackLimits; srcDigest?: Promise<string> } = {}): Promise<PreparedLayer> {
+    const dir = join(this.tmpDir, 'layer-' + randomBytes(8).toString('hex'));
+    try { await mkdir(dir, { mode: 0o755 }); } catch (e) { tar.destroy(); throw e; }
+    try {
+      const { diffId, size } = await unpackLayer(tar, dir, { mode: 'overlay', limits: opts.limits, srcDigest: opts.srcDigest });
+      return { dir, diffId, size };
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Put a prepared layer in place on top of parent (idempotent by chain ID: a known layer wins and the prepared one is left to discard). */
+  async commitPrepared(parentChainId: string | null, prepared: PreparedLayer, expectedDiffId?: string): Promise<LayerRecord> {
+    if (expectedDiffId && expectedDiffId !== prepared.diffId) throw new DigestMismatchError(expectedDiffId, prepared.diffId);
+    if (parentChainId !== null && !this.get(parentChainId)) throw new NotFoundError(`parent layer ${parentChainId} not found`, 'ERR_LAYER_NOT_FOUND');
+    const { diffId, size } = prepared;
+    const chainId = parentChainId ? sha256(`${parentChainId} ${diffId}`) : diffId;
+    const existing = this.get(chainId);
+    if (existing) return existing;
+    if (prepared.committed) throw new ConflictError(`prepared layer ${diffId} was already used`, 'ERR_LAYER_IN_USE');
+    const shortId = this.newShortId();
+    let placed: string | undefined = join(this.layersDir, shortId);
+    try {
+      await rename(prepared.dir, placed);
+      prepared.committed = true;
       const record = tx(this.db, () => {
         const raced = this.get(chainId);
         if (raced) return raced; // a concurrent register of the same layer won
@@ -109,10 +140,14 @@ export class LayerStore {
       placed = undefined;
       return this.get(chainId)!;
     } finally {
-      await rm(tmp, { recursive: true, force: true });
       // `placed` is still set only if this call lost the race or failed after the rename.
       if (placed && !this.ownsDir(placed)) await rm(placed, { recursive: true, force: true });
     }
+  }
+
+  /** Drop a prepared layer that was not committed (a no-op for one that was). */
+  async discard(prepared: PreparedLayer): Promise<void> {
+    if (!prepared.committed) await rm(prepared.dir, { recursive: true, force: true });
   }
 
   private ownsDir(dir: string): boolean {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { ArchiveError, BerthError, InvalidArgumentError, toBerthError } from '../common/errors.js';
 import { log } from '../common/log.js';
-import { decompressAuto } from './decompress.js';
+import { decompressDetect, type Compression } from './decompress.js';
 import { makeNode } from './devices.js';
 import { entryComponents, resolveDirInRoot } from './tar-paths.js';
 import { OVERLAY_OPAQUE, setXattr } from './xattr.js';
@@ -51,15 +51,27 @@ async function writeAllv(fh: FileHandle, bufs: Buffer[]): Promise<void> {
 /** Owner ids to give a file for the ids its tar entry carries (a user-namespaced container stores shifted ids). */
 export type UnpackIds = (uid: number, gid: number) => { uid: number; gid: number };
 
-export async function unpackLayer(src: Readable, dest: string, opts: { mode?: UnpackMode; limits?: UnpackLimits; ids?: UnpackIds } = {}): Promise<{ diffId: string; size: number }> {
+export interface UnpackOptions {
+  mode?: UnpackMode; limits?: UnpackLimits; ids?: UnpackIds;
+  /**
+   * The sha256 of src, when the caller hashes the very same bytes anyway (an uncompressed layer that
+   * also becomes a blob): the plain stream is then not hashed a second time. Ignored for a compressed src.
+   */
+  srcDigest?: Promise<string>;
+}
+
+export async function unpackLayer(src: Readable, dest: string, opts: UnpackOptions = {}): Promise<{ diffId: string; size: number }> {
   const limits = { ...DEFAULT_UNPACK_LIMITS, ...stripUndefined(opts.limits ?? {}) };
   const root = await realpath(dest).catch(() => { throw new InvalidArgumentError(`unpack target ${dest} does not exist`); });
   if (!(await lstat(root)).isDirectory()) throw new InvalidArgumentError(`unpack target ${dest} is not a directory`);
 
   let plain: Readable;
-  try { plain = await decompressAuto(src); } catch (e) { src.destroy(); throw wrapError(e); }
+  let kind: Compression;
+  try { ({ plain, kind } = await decompressDetect(src)); } catch (e) { src.destroy(); throw wrapError(e); }
 
-  const hash = createHash('sha256');
+  const known = kind === 'none' ? opts.srcDigest : undefined;
+  known?.catch(() => undefined); // awaited below only if the unpack gets that far
+  const hash = known ? undefined : createHash('sha256');
   let tarBytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -68,7 +80,7 @@ export async function unpackLayer(src: Readable, dest: string, opts: { mode?: Un
         cb(new ArchiveError(`layer is larger than the limit of ${limits.maxBytes} bytes (uncompressed)`, 'ERR_ARCHIVE_TOO_LARGE'));
         return;
       }
-      hash.update(chunk);
+      hash?.update(chunk);
       cb(null, chunk);
     },
   });
@@ -94,7 +106,7 @@ export async function unpackLayer(src: Readable, dest: string, opts: { mode?: Un
     await feeding.catch(() => undefined);
     throw wrapError(e);
   }
-  return { diffId: 'sha256:' + hash.digest('hex'), size: unpacker.size };
+  return { diffId: known ? await known : 'sha256:' + hash!.digest('hex'), size: unpacker.size };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -88,6 +88,19 @@ export class ContentStore {
     }
   }
 
+  /**
+   * A fresh file name in ingest, for a writer that hashes and syncs what it writes itself (load's one
+   * pass over an archive); `commitIngested` puts the file in place once its digest is checked.
+   */
+  ingestPath(): string { return join(this.ingestDir, randomBytes(8).toString('hex')); }
+
+  /** Move a written, synced ingest file in place as the blob `digest`; false (and the file removed) if the blob was there already. */
+  async commitIngested(tmp: string, digest: string): Promise<boolean> {
+    if (this.has(digest)) { await rm(tmp, { force: true }); return false; }
+    await rename(tmp, this.path(digest));
+    return true;
+  }
+
   async delete(digest: string): Promise<void> {
     try { await unlink(this.path(digest)); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
   }

@@ -165,7 +165,8 @@ export function registerRegistryCommands(program: Command, ctx: CliContext, imag
       if (!o.input && process.stdin.isTTY) throw new UsageError('requested load from stdin, but stdin is empty');
       const client = await ctx.client();
       const res = await client.request('POST', '/images/load', {
-        query: { quiet: o.quiet ? 1 : undefined }, body: o.input ? createReadStream(o.input) : process.stdin, contentType: 'application/x-tar',
+        // 1 MiB reads: a 100 MB archive is then ~100 chunks through the CLI's streams instead of ~1,500
+        query: { quiet: o.quiet ? 1 : undefined }, body: o.input ? createReadStream(o.input, { highWaterMark: 1024 * 1024 }) : process.stdin, contentType: 'application/x-tar',
       });
       await new ProgressPrinter((s) => ctx.out(s)).consume(res);
     });
