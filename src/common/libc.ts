@@ -39,6 +39,7 @@ const PROTOTYPES = {
   ioctl: 'int ioctl(int fd, unsigned long request, void *arg)',
   if_nametoindex: 'unsigned int if_nametoindex(const char *ifname)',
   lgetxattr: 'long lgetxattr(const char *path, const char *name, void *value, size_t size)',
+  statx: 'int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)',
   // processes
   posix_spawnp: 'int posix_spawnp(_Out_ int *pid, const char *file, void *actions, void *attr, const char **argv, const char **envp)',
   posix_spawn_file_actions_init: 'int posix_spawn_file_actions_init(void *actions)',
