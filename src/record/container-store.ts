@@ -148,10 +148,15 @@ export class ContainerStore {
     return this.cache.all(() => this.db.prepare('SELECT id, body FROM containers ORDER BY seq').all() as { id: string; body: string }[]);
   }
 
-  /** Containers whose network mode is `container:<ref>` (SQLite reads the JSON, so the rest stay unparsed). */
-  sharingNetns(): ContainerRecord[] {
-    return (this.db.prepare("SELECT body FROM containers WHERE json_extract(body, '$.hostConfig.NetworkMode') LIKE 'container:%'").all() as { body: string }[])
-      .map((r) => JSON.parse(r.body) as ContainerRecord);
+  /** get(), as a shared read-only (frozen) record from memory: for checks made often, such as each second per container. */
+  getReadonly(id: string): ContainerRecord | undefined {
+    this.allReadonly();
+    return this.cache.get(id);
+  }
+
+  /** Containers whose network mode is `container:<ref>` (from memory: each stop asked SQLite to parse every row's JSON). */
+  sharingNetns(): readonly ContainerRecord[] {
+    return this.allReadonly().filter((r) => (r.hostConfig?.NetworkMode ?? '').startsWith('container:'));
   }
 
   /** Creation order (for before/since filters). */
@@ -205,6 +210,8 @@ class RecordCache {
   }
 
   drop(id: string): void { this.records?.delete(id); }
+
+  get(id: string): ContainerRecord | undefined { return this.records?.get(id); }
 
   clear(): void { this.records = null; }
 
