@@ -49,6 +49,7 @@ const PROTOTYPES = {
   epoll_create1: 'int epoll_create1(int flags)',
   epoll_ctl: 'int epoll_ctl(int epfd, int op, int fd, void *event)',
   epoll_wait: 'int epoll_wait(int epfd, void *events, int maxevents, int timeout)',
+  statx: 'int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)',
   // processes
   posix_spawnp: 'int posix_spawnp(_Out_ int *pid, const char *file, void *actions, void *attr, const char **argv, const char **envp)',
   posix_spawn_file_actions_init: 'int posix_spawn_file_actions_init(void *actions)',

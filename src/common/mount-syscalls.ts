@@ -50,3 +50,30 @@ export function sysUmount(target: string, flags = 0): Promise<boolean> {
   const l = load();
   return l ? call(l.umount2, [target, flags]) : Promise.resolve(false);
 }
+
+const AT_FDCWD = -100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+/** struct statx: 256 bytes; stx_attributes (u64) at 8, stx_attributes_mask (u64) at 56 */
+const STATX_SIZE = 256;
+const STATX_ATTR_MOUNT_ROOT = 0x2000n;
+
+let statxFn: NativeFunction | null | undefined;
+
+/**
+ * Is path the root of a mount (something is mounted exactly there)? statx(2)'s STATX_ATTR_MOUNT_ROOT
+ * (Linux 5.8) answers for the one path, where /proc/self/mountinfo lists every mount of the host:
+ * with 1,000 running containers that file is ~0.5 MB and costs ~10-17 ms of CPU per read, a few reads
+ * per container start and stop. undefined when the kernel, koffi or the call cannot say (the caller
+ * reads mountinfo then). A symlink is not followed, as mountinfo lists resolved paths only.
+ */
+export async function isMountRoot(path: string): Promise<boolean | undefined> {
+  if (statxFn === undefined) {
+    try { statxFn = libcFunction('statx'); } catch { statxFn = null; }
+  }
+  if (!statxFn) return undefined;
+  const buf = Buffer.alloc(STATX_SIZE);
+  // mask 0: only the basic fields are asked for; the attributes come with every statx
+  if (!(await call(statxFn, [AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, buf]))) return undefined;
+  if ((buf.readBigUInt64LE(56) & STATX_ATTR_MOUNT_ROOT) === 0n) return undefined; // kernel before 5.8
+  return (buf.readBigUInt64LE(8) & STATX_ATTR_MOUNT_ROOT) !== 0n;
+}

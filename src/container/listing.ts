@@ -42,13 +42,16 @@ export function list(ctx: ContainerContext, opts: ListOptions = {}): ContainerSu
     resolveContainer: (x) => ctx.resolve(x),
     order: (id) => ctx.store.seqOf(id),
   });
-  let recs = ctx.store.all().filter((r) => (all || r.state.Running) && match(r));
+  let recs = ctx.store.allReadonly().filter((r) => (all || r.state.Running) && match(r));
   if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);
   const { networks, volumes } = ctx.deps;
+  // the networks' and volumes' tables read once for the whole list, not a few queries per container
+  const netSource = networks?.listViewSource();
+  const mountsOf = volumes?.listMountPoints();
   return recs.map((r) => {
     const v = summaryView(r, opts.size ? sizesSync(ctx, r) : undefined);
-    if (networks) { v.Ports = networks.summaryPorts(r); v.NetworkSettings = { Networks: networks.containerSettings(r).Networks }; }
-    if (volumes) v.Mounts = volumes.mountPoints(r.id);
+    if (networks) { v.Ports = networks.summaryPorts(r, netSource); v.NetworkSettings = { Networks: networks.containerSettings(r, netSource).Networks }; }
+    if (mountsOf) v.Mounts = mountsOf(r.id);
     return v;
   });
 }

@@ -57,8 +57,9 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
     for (const rec of engine.containers.records()) counts.set(rec.imageId, (counts.get(rec.imageId) ?? 0) + 1);
     const summaries = buildSummaries(engine.images, { all: true });
     out.LayersSize = [...layerSize.values()].reduce((a, b) => a + b, 0);
+    const byId = new Map(images.map((img) => [img.id, img])); // the records read above, not one query per image
     const imageRows = summaries.map((s) => {
-      const img = engine.images.get(s.Id);
+      const img = byId.get(s.Id);
       const shared = (img?.layers ?? []).filter((l) => (layerUsers.get(l.chainId) ?? 0) > 1).reduce((a, l) => a + l.diffSize, 0);
       return { ...s, Containers: counts.get(s.Id) ?? 0, SharedSize: shared, VirtualSize: s.Size };
     });

@@ -17,7 +17,7 @@ import { ContainerStore, type ContainerRecord } from '../record/container-store.
 import { hostsFor, resolvConfFor, etcFilePaths } from '../record/etc-files.js';
 import { broadcast, contains, defaultPools, formatIp4, formatSubnet4, isIp4, overlaps, parseIp4, parseSubnet4, type Subnet4 } from './cidr.js';
 import { contains6, formatIp6, formatSubnet6, isIp6, overlaps6, parseIp6, parseSubnet6, randomUla64, type Subnet6 } from './cidr6.js';
-import { NetworkStore, type EndpointRecord, type NetworkRecord } from './network-store.js';
+import { NetworkStore, type EndpointRecord, type NetworkRecord, type PortRecord } from './network-store.js';
 import { applyRuleset, renderRuleset } from './firewall.js';
 import { addAddresses, attachVeth, createNetnsWithVeths, deleteLink, ensureBridge, linkNames, netnsDir, removeNetns, removeNetnsWithVeths, routedSubnets, setSysctl } from './links.js';
 import { EmbeddedDns } from './dns-server.js';
@@ -50,6 +50,20 @@ function vethPrefix(networkId: string): string { return `${VETH_PREFIX}${network
 /** Docker's MAC from the IPv4 address: 02:42:<ip bytes>. */
 function macFor(ip: string): string {
   return ['02', '42', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
+}
+
+/** Where the container views of networks read endpoints, networks and published ports from. */
+export interface NetworkViewSource {
+  endpointsOf(containerId: string): EndpointRecord[];
+  network(networkId: string): NetworkRecord | undefined;
+  networks(): NetworkRecord[];
+  portsOf(containerId: string): PortRecord[];
+}
+
+function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) { const k = key(x); const list = out.get(k); if (list) list.push(x); else out.set(k, [x]); }
+  return out;
 }
 
 export interface AttachResult {
@@ -436,24 +450,27 @@ export class NetworkManager {
   commitCreate(containerId: string, endpoints: EndpointRecord[]): void { for (const e of endpoints) this.store.putEndpoint({ ...e, containerId }); }
 
   private allocateIp(n: NetworkRecord, ep: EndpointRecord): string {
-    const used = new Set(this.store.endpoints({ networkId: n.id }).filter((e) => e.ip && e.containerId !== ep.containerId).map((e) => e.ip));
+    const others = this.store.addresses(n.id).filter((e) => e.containerId !== ep.containerId);
+    const used = new Set(others.map((e) => e.ip).filter(Boolean));
     if (ep.staticIp) {
       if (used.has(ep.staticIp)) throw new ConflictError(`Address already in use: ${ep.staticIp}`, 'ERR_IP_IN_USE');
       return ep.staticIp;
     }
     used.add(n.gateway);
+    // another container's --ip stays its own while that container is stopped
+    for (const e of others) if (e.staticIp) used.add(e.staticIp);
     const subnet = parseSubnet4(n.subnet);
     const range = n.ipRange ? parseSubnet4(n.ipRange) : subnet;
     const last = Math.min(broadcast(range), broadcast(subnet) - 1);
     for (let ip = Math.max(range.base, subnet.base + 1); ip <= last; ip++) {
       const s = formatIp4(ip);
-      if (!used.has(s) && !this.staticElsewhere(n.id, s, ep.containerId)) return s;
+      if (!used.has(s)) return s;
     }
     throw new ConflictError(`no available IPv4 addresses on network ${n.name}`, 'ERR_NO_ADDRESS');
   }
 
   private allocateIp6(n: NetworkRecord, ep: EndpointRecord): string {
-    const others = this.store.endpoints({ networkId: n.id }).filter((e) => e.containerId !== ep.containerId);
+    const others = this.store.addresses(n.id).filter((e) => e.containerId !== ep.containerId);
     const used = new Set([...others.map((e) => e.ip6), ...others.map((e) => e.staticIp6), n.gateway6].filter(Boolean));
     if (ep.staticIp6) {
       if (others.some((e) => e.ip6 === ep.staticIp6)) throw new ConflictError(`Address already in use: ${ep.staticIp6}`, 'ERR_IP_IN_USE');
@@ -467,10 +484,6 @@ export class NetworkManager {
       if (!used.has(s)) return s;
     }
     throw new ConflictError(`no available IPv6 addresses on network ${n.name}`, 'ERR_NO_ADDRESS');
-  }
-
-  private staticElsewhere(networkId: string, ip: string, containerId: string): boolean {
-    return this.store.endpoints({ networkId }).some((e) => e.staticIp === ip && e.containerId !== containerId);
   }
 
   /** Assign addresses synchronously (no two starts can pick the same one), then plug the veths in. */
@@ -629,27 +642,57 @@ export class NetworkManager {
 
   // ---------------------------------------------------------------- container views
 
+  /**
+   * What the container views read: the store row by row for one container (inspect), or every
+   * endpoint, network and port read once for a whole list (ps of 1,000 containers made ~7,000
+   * queries before). Both answer the same, so a list shows what inspect shows.
+   */
+  private storeViewSource(): NetworkViewSource {
+    return {
+      endpointsOf: (id) => this.store.endpoints({ containerId: id }),
+      network: (id) => this.store.network(id),
+      networks: () => this.store.networks(),
+      portsOf: (id) => this.store.ports(id),
+    };
+  }
+
+  /** One read of the endpoints, networks and ports for the views of many containers (ps). */
+  listViewSource(): NetworkViewSource {
+    const endpoints = groupBy(this.store.endpoints(), (e) => e.containerId);
+    const ports = groupBy(this.store.ports(), (p) => p.containerId);
+    const networks = this.store.networks();
+    const byId = new Map(networks.map((n) => [n.id, n]));
+    // the views only read these records (endpoint aliases end up in one container's view only)
+    return {
+      endpointsOf: (id) => endpoints.get(id) ?? [],
+      network: (id) => byId.get(id),
+      networks: () => networks,
+      portsOf: (id) => ports.get(id) ?? [],
+    };
+  }
+
   /** NetworkSettings of container inspect. */
-  containerSettings(rec: ContainerRecord): any {
+  containerSettings(rec: ContainerRecord, src: NetworkViewSource = this.storeViewSource()): any {
     const mode: string = rec.hostConfig?.NetworkMode ?? 'none';
-    const eps = this.store.endpoints({ containerId: rec.id });
+    const eps = src.endpointsOf(rec.id);
     const networks: Record<string, any> = {};
     for (const ep of eps) {
-      const n = this.store.network(ep.networkId);
+      const n = src.network(ep.networkId);
       if (n) networks[n.name] = endpointView(n, ep, n.name === 'bridge' ? [] : [rec.name, rec.id.slice(0, 12), ...ep.aliases]);
     }
     if (!eps.length && !mode.startsWith('container:')) {
-      const n = this.store.networks().find((x) => x.name === mode);
+      const n = src.networks().find((x) => x.name === mode);
       if (n) networks[mode] = endpointView(n, null, []);
     }
     const running = rec.state.Running;
     const ports: Record<string, any> = {};
     if (running && eps.length) {
       for (const k of Object.keys(rec.config.ExposedPorts ?? {})) ports[k] = null;
-      for (const p of this.store.ports(rec.id)) (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+      for (const p of src.portsOf(rec.id)) (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
     }
-    const first = eps[0] && networks[this.store.network(eps[0].networkId)?.name ?? ''];
-    const onDefault = first && this.store.network(eps[0].networkId)?.name === 'bridge';
+    const firstNet = eps[0] ? src.network(eps[0].networkId) : undefined;
+    const first = eps[0] && networks[firstNet?.name ?? ''];
+    const onDefault = first && firstNet?.name === 'bridge';
     return {
       Bridge: '', SandboxID: running ? rec.id.slice(0, 64) : '', SandboxKey: running && eps.length ? this.netnsPath(rec.id) : (running && rec.state.Pid ? `/proc/${rec.state.Pid}/ns/net` : ''),
       HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
@@ -661,9 +704,9 @@ export class NetworkManager {
   }
 
   /** Ports of `docker ps` / ContainerSummary. */
-  summaryPorts(rec: ContainerRecord): any[] {
+  summaryPorts(rec: ContainerRecord, src: NetworkViewSource = this.storeViewSource()): any[] {
     const out: any[] = [];
-    const published = rec.state.Running ? this.store.ports(rec.id) : [];
+    const published = rec.state.Running ? src.portsOf(rec.id) : [];
     for (const p of published) out.push({ IP: p.hostIp, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.proto });
     for (const k of Object.keys(rec.config?.ExposedPorts ?? {})) {
       const [port, proto] = k.split('/');

@@ -43,6 +43,9 @@ export interface EndpointRecord {
   seq: number;
 }
 
+/** The address fields of an endpoint (null where the record has none). */
+export interface EndpointAddresses { containerId: string; ip: string | null; staticIp: string | null; ip6: string | null; staticIp6: string | null }
+
 /** A published port as it is in force while the container runs. */
 export interface PortRecord { containerId: string; proto: 'tcp' | 'udp'; containerPort: number; hostIp: string; hostPort: number }
 
@@ -66,6 +69,8 @@ CREATE TABLE IF NOT EXISTS net_ports (
   host_port INTEGER NOT NULL,
   PRIMARY KEY (host_ip, host_port, proto)
 );
+CREATE INDEX IF NOT EXISTS net_endpoints_network ON net_endpoints(network_id);
+CREATE INDEX IF NOT EXISTS net_ports_container ON net_ports(container_id);
 `;
 
 export class NetworkStore {
@@ -94,6 +99,15 @@ export class NetworkStore {
     else if (filter.networkId) rows = this.db.prepare('SELECT body FROM net_endpoints WHERE network_id = ?').all(filter.networkId) as any;
     else rows = this.db.prepare('SELECT body FROM net_endpoints').all() as any;
     return rows.map((r) => JSON.parse(r.body) as EndpointRecord).sort((a, b) => a.seq - b.seq);
+  }
+  /**
+   * The addresses of a network's endpoints, for allocation: SQLite reads the four fields out of each
+   * JSON body, so a start among 1,000 endpoints does not parse 1,000 records in JavaScript.
+   */
+  addresses(networkId: string): EndpointAddresses[] {
+    return this.db.prepare(`SELECT container_id AS containerId, json_extract(body, '$.ip') AS ip, json_extract(body, '$.staticIp') AS staticIp,
+      json_extract(body, '$.ip6') AS ip6, json_extract(body, '$.staticIp6') AS staticIp6 FROM net_endpoints WHERE network_id = ?`)
+      .all(networkId) as unknown as EndpointAddresses[];
   }
   putEndpoint(e: EndpointRecord): void {
     this.db.prepare('INSERT OR REPLACE INTO net_endpoints (container_id, network_id, body) VALUES (?, ?, ?)').run(e.containerId, e.networkId, JSON.stringify(e));

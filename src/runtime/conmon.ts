@@ -287,6 +287,8 @@ function killConmonFromPidFile(p: string): void {
 /** Exit code written by conmon, or null while the process runs. */
 export function readExitFile(path: string): number | null {
   let text: string;
+  // watchers look every second per running container: no exception to build while there is no file
+  if (!existsSync(path)) return null;
   try { text = readFileSync(path, 'utf8').trim(); } catch { return null; }
   if (text === '') return null;
   const n = parseInt(text, 10);

@@ -31,6 +31,26 @@ export function processAlive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
+/**
+ * The slow looks of all background watches (ref: false) share one timer: a daemon with 1,000 running
+ * containers had 1,000 one-second intervals. A watch someone awaits (ref) keeps its own, which
+ * holds the process open.
+ */
+const backgroundChecks = new Set<() => void>();
+let backgroundTimer: NodeJS.Timeout | undefined;
+
+function lookInBackground(check: () => void): () => void {
+  backgroundChecks.add(check);
+  if (!backgroundTimer) {
+    backgroundTimer = setInterval(() => { for (const c of [...backgroundChecks]) c(); }, FALLBACK_LOOK_MS);
+    backgroundTimer.unref();
+  }
+  return () => {
+    backgroundChecks.delete(check);
+    if (!backgroundChecks.size && backgroundTimer) { clearInterval(backgroundTimer); backgroundTimer = undefined; }
+  };
+}
+
 /** Calls onExit once, when the exit is there (also when it is there already); close() stops watching. */
 export function watchExit(o: ExitWatchOptions, onExit: (exit: MonitorExit) => void): ExitWatch {
   let watcher: FSWatcher | undefined;
@@ -38,7 +58,7 @@ export function watchExit(o: ExitWatchOptions, onExit: (exit: MonitorExit) => vo
   const close = () => {
     if (closed) return;
     closed = true;
-    clearInterval(timer);
+    stopLooking();
     watcher?.close();
   };
   const check = () => {
@@ -53,8 +73,9 @@ export function watchExit(o: ExitWatchOptions, onExit: (exit: MonitorExit) => vo
       onExit({ code: late ?? 255, monitorLost: late === null });
     }
   };
-  const timer = setInterval(check, FALLBACK_LOOK_MS);
-  if (!o.ref) timer.unref();
+  let stopLooking: () => void;
+  if (o.ref) { const timer = setInterval(check, FALLBACK_LOOK_MS); stopLooking = () => clearInterval(timer); }
+  else stopLooking = lookInBackground(check);
   try {
     watcher = watch(o.exitDir, check);
     watcher.on('error', () => { /* the dir went away: the slow look covers it */ });

@@ -1,8 +1,8 @@
-import { readFile, rm } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
-import { sysMount, sysUmount } from '../common/mount-syscalls.js';
+import { isMountRoot, sysMount, sysUmount } from '../common/mount-syscalls.js';
 import { rootlessStorage } from '../rootless/storage.js';
 
 /** Mount points in /proc/self/mountinfo are octal-escaped (`\040` for a space). */
@@ -16,6 +16,10 @@ export async function mountPoints(): Promise<string[]> {
 }
 
 export async function isMounted(path: string): Promise<boolean> {
+  // statx answers for this one path; mountinfo (every mount of the host) only when it cannot
+  const root = await isMountRoot(path);
+  if (root !== undefined) return root;
+  try { await lstat(path); } catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false; }
   return (await mountPoints()).includes(path);
 }
 

@@ -48,6 +48,22 @@ export function ensureSchema(db: Db, sql: string): void {
 
 let savepoints = 0;
 
+const rollbackHooks = new WeakMap<Db, Set<() => void>>();
+
+/**
+ * Called after any rollback of a transaction or savepoint that tx() ran on db: an in-memory copy of
+ * rows written inside it (the container records' cache) is then no longer known to be right.
+ */
+export function onRollback(db: Db, fn: () => void): void {
+  let hooks = rollbackHooks.get(db);
+  if (!hooks) rollbackHooks.set(db, hooks = new Set());
+  hooks.add(fn);
+}
+
+function rolledBack(db: Db): void {
+  for (const fn of rollbackHooks.get(db) ?? []) fn();
+}
+
 /**
  * Run fn in one transaction: either all rows change or none. A nested call is a savepoint, so an
  * inner failure undoes only its own part when the outer caller catches it.
@@ -61,6 +77,7 @@ export function tx<T>(db: Db, fn: () => T): T {
       return result;
     } catch (e) {
       if (db.isTransaction) db.exec('ROLLBACK');
+      rolledBack(db);
       throw e;
     }
   }
@@ -72,6 +89,7 @@ export function tx<T>(db: Db, fn: () => T): T {
     return result;
   } catch (e) {
     db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+    rolledBack(db);
     throw e;
   }
 }
