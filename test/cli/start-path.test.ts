@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BERTH_BIN, REPO, cleanEnv, runBerth, startDaemon } from '../helpers/daemon.js';
@@ -97,4 +97,26 @@ test('the hot commands against a live daemon: version, ps, inspect, logs, exec, 
   const missing = await d.berth(['inspect', 'nosuch']);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /Error: No such object: nosuch/);
+});
+
+test('the compile cache: used from a copy of the release elsewhere, never for a changed bundle', (t) => {
+  const dir = mkdtempSync('/tmp/bt-cc-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = join(dir, 'dist', 'cli');
+  mkdirSync(cli, { recursive: true });
+  for (const f of ['start.cjs', 'berth.cjs']) copyFileSync(join(REPO, 'dist', 'cli', f), join(cli, f));
+  // the build warmed it (scripts/bundle-cli.mjs); the release ships it
+  cpSync(join(REPO, 'dist', 'cli', '.compile-cache'), join(cli, '.compile-cache'), { recursive: true });
+  const run = () => spawnSync(process.execPath, [join(cli, 'start.cjs'), '--version'], { encoding: 'utf8', env: cleanEnv({ NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }) });
+  const moved = run();
+  assert.equal(moved.status, 0, moved.stderr);
+  assert.match(moved.stdout, /^berth version \d/);
+  assert.match(moved.stderr, /V8 code cache for CommonJS \S*berth\.cjs was accepted/, 'a copy at another path uses the shipped cache');
+  // a bundle changed after the cache was written: its own code runs, the cache entry is refused
+  const bundle = join(cli, 'berth.cjs');
+  writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(/berth version \$\{/, 'berth CHANGED version ${'));
+  const changed = run();
+  assert.equal(changed.status, 0, changed.stderr);
+  assert.match(changed.stdout, /^berth CHANGED version \d/);
+  assert.doesNotMatch(changed.stderr, /V8 code cache for CommonJS \S*berth\.cjs was accepted/);
 });
