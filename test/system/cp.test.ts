@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, BERTH_BIN, type TestDaemon } from '../helpers/daemon.js';
-import { rebaseEntryName, splitCpArg, splitPathDirEntry } from '../../src/cli/commands/cp.js';
+import { rebaseEntryName, splitCpArg, splitPathDirEntry } from '../../src/client/container-copy.js';
 
 let d: TestDaemon;
 let dir: string;

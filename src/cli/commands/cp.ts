@@ -4,9 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { copyFromContainer, copyToContainer, CopyError, splitCpArg, type CopyIO, type CpOptions } from '../../client/container-copy.js';
-
-export { rebaseEntryName, splitCpArg, splitPathDirEntry } from '../../client/container-copy.js';
+import type { CopyIO, CpOptions } from '../../client/container-copy.js';
 
 /** docker cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-  /  docker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH */
 export function defineCpCommand(parent: Command, ctx: CliContext): void {
@@ -17,6 +15,8 @@ export function defineCpCommand(parent: Command, ctx: CliContext): void {
     .option('-L, --follow-link', 'Always follow symbol link in SRC_PATH')
     .option('-q, --quiet', 'Suppress progress output during copy. Progress output is automatically suppressed if no terminal is attached')
     .action(async (src: string, dest: string, o: CpOptions) => {
+      // loaded here, not with the CLI: its tar-stream and streamx cost every other command's start-up
+      const { copyFromContainer, copyToContainer, CopyError, splitCpArg } = await import('../../client/container-copy.js');
       const s = splitCpArg(src);
       const d = splitCpArg(dest);
       if (!s.container && !d.container) throw new CopyError('must specify at least one container source');

@@ -62,6 +62,7 @@ export function renderItems(spec: FormatSpec, items: unknown[]): string {
 
 /** Docker's Ellipsis: cut to max display width, last char "…". */
 export function ellipsis(s: string, max: number): string {
+  if (s.length <= max) return s; // no more code points than UTF-16 units
   const chars = [...s];
   if (chars.length <= max) return s;
   if (max <= 0) return '';

@@ -4,8 +4,12 @@
  */
 import { formatG } from './units.js';
 
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** strconv.Quote: double-quoted Go string literal (printable Unicode kept as is). */
 export function goQuote(s: string): string {
+  // printable ASCII without quote or backslash is itself (most commands): no per-character walk
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

@@ -6,9 +6,20 @@
  */
 export interface TabwriterOptions { minWidth?: number; padding?: number }
 
+/**
+ * Code points in `s` (what Go's tabwriter counts): UTF-16 units less one per surrogate pair. A
+ * loop over char codes rather than `for…of`: a 1,000-row `ps` measures every cell once, in a
+ * process too short-lived for the string iterator to get optimised.
+ */
 function displayWidth(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+    }
+  }
   return n;
 }
 
@@ -25,10 +36,11 @@ export function tabwrite(text: string, opts: TabwriterOptions = {}): string {
     for (let i = from; i < to; i++) {
       const cells = lines[i];
       let s = '';
-      cells.forEach((c, j) => {
+      for (let j = 0; j < cells.length; j++) {
+        const c = cells[j];
         if (j < widths.length && j < cells.length - 1) s += c + ' '.repeat(Math.max(0, widths[j] - displayWidth(c)));
         else s += c;
-      });
+      }
       out.push(s);
     }
   };
