@@ -2,16 +2,18 @@
  * A profile of fully cached rebuilds (issue 27): the three bench projects built again and again against a
  * private daemon, with the CPU time of the CLI (berth or docker) and the daemon's CPU time per build read
  * from /proc (load on the machine does not distort CPU time). Not a bench case: a tool for docs/performance.md.
- *   unshare --net -- node --import tsx bench/build-profile.ts [iterations] [--cpu-prof DIR]
+ *   unshare --net -- node --import tsx bench/build-profile.ts [iterations] [--only PROJECT] [--cpu-prof DIR] [--cli-prof DIR]
+ *     [--baseline DIR]   a built checkout of another commit: its daemon and CLI run interleaved with this tree's
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startDaemon, cleanEnv, BERTH_BIN } from '../test/helpers/daemon.js';
+import { startDaemon, cleanEnv, BERTH_BIN, type TestDaemon } from '../test/helpers/daemon.js';
 
 const iterations = Number(process.argv[2] ?? 20);
 const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const cliProf = process.argv.includes('--cli-prof') ? process.argv[process.argv.indexOf('--cli-prof') + 1] : undefined;
+const baselineDir = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 const projects: Record<string, Record<string, string>> = {
@@ -62,6 +64,8 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): { cpuMs: nu
 
 const base = mkdtempSync('/tmp/bprof-');
 const d = await startDaemon({ env: profDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } : {} });
+const old = baselineDir ? await import(join(baselineDir, 'test/helpers/daemon.ts')) as typeof import('../test/helpers/daemon.js') : undefined;
+const od = old ? await old.startDaemon() : undefined;
 try {
   const env = cleanEnv({ BERTH_NO_AUTOSTART: '1', DOCKER_BUILDKIT: '0' });
   for (const [name, files] of Object.entries(projects)) {
@@ -70,21 +74,28 @@ try {
     for (const [rel, c] of Object.entries(files)) { mkdirSync(dirname(join(dir, rel)), { recursive: true }); writeFileSync(join(dir, rel), c); }
     const berth = () => timed(BERTH_BIN, ['-H', `unix://${d.socket}`, 'build', '-q', '-t', `p/${name}`, dir], cliProf ? { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cliProf}/${name}` } : env);
     const docker = () => timed('docker', ['-H', `unix://${d.socket}`, 'build', '-q', '-t', `p/${name}`, dir], env);
+    const oldBerth = () => timed(old!.BERTH_BIN, ['-H', `unix://${od!.socket}`, 'build', '-q', '-t', `p/${name}`, dir], env);
+    const oldDocker = () => timed('docker', ['-H', `unix://${od!.socket}`, 'build', '-q', '-t', `p/${name}`, dir], env);
     berth(); berth(); // fill the cache
+    if (od) { oldBerth(); oldBerth(); }
     const version = () => timed(BERTH_BIN, ['-H', `unix://${d.socket}`, 'version', '--format', '{{.Server.Version}}'], env);
     const dockerVersion = () => timed('docker', ['-H', `unix://${d.socket}`, 'version', '--format', '{{.Server.Version}}'], env);
     const rows: Record<string, { cli: number[]; daemon: number[]; wall: number[] }> = { 'berth version': { cli: [], daemon: [], wall: [] }, 'docker version': { cli: [], daemon: [], wall: [] }, berth: { cli: [], daemon: [], wall: [] }, docker: { cli: [], daemon: [], wall: [] } };
+    const plan: Array<[string, () => ReturnType<typeof timed>, TestDaemon]> = [['berth version', version, d], ['berth', berth, d], ['docker version', dockerVersion, d], ['docker', docker, d]];
+    if (od) plan.push(['old berth', oldBerth, od], ['old docker', oldDocker, od]);
+    for (const [k] of plan) rows[k] ??= { cli: [], daemon: [], wall: [] };
     for (let i = 0; i < iterations; i++) {
-      for (const [k, f] of [['berth version', version], ['berth', berth], ['docker version', dockerVersion], ['docker', docker]] as const) {
-        const before = cpuNs(d.pid);
+      for (const [k, f, dd] of plan) {
+        const before = cpuNs(dd.pid);
         const r = f();
-        rows[k].daemon.push((cpuNs(d.pid) - before) / 1e6);
+        rows[k].daemon.push((cpuNs(dd.pid) - before) / 1e6);
         rows[k].cli.push(r.cpuMs); rows[k].wall.push(r.wallMs);
       }
     }
     for (const [k, r] of Object.entries(rows)) console.log(`${name.padEnd(12)} ${k.padEnd(15)} CLI cpu ${median(r.cli).toFixed(1)} ms  daemon cpu ${median(r.daemon).toFixed(1)} ms (mean ${(r.daemon.reduce((a, b) => a + b, 0) / r.daemon.length).toFixed(1)})  wall ${median(r.wall).toFixed(1)} ms`);
   }
 } finally {
+  await od?.cleanup();
   await d.cleanup();
   rmSync(base, { recursive: true, force: true });
 }
