@@ -8,6 +8,7 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync, existsSync, createR
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PatternMatcher, readIgnoreFile } from '../builder/context/dockerignore.js';
+import { packTarEntry, TAR_END } from '../builder/context/tar-codec.js';
 import { registryConfigHeader } from '../registry/client/credentials.js';
 
 export { encodeSecrets, parseSecretFlag, SECRETS_HEADER } from '../builder/build-secrets.js';
@@ -24,10 +25,15 @@ export function looksLikeArchive(b: Buffer): boolean {
   return b.length >= 262 && b.subarray(257, 262).toString() === 'ustar';
 }
 
-/** tar of the context directory (ignored files left out; Dockerfile and .dockerignore always sent). */
-export async function packContext(dir: string, dockerfileRel: string | undefined, extra?: { name: string; data: Buffer }): Promise<Readable> {
-  const { pack } = await import('tar-stream');
-  const p = pack();
+/** Contexts whose files add up to at most this are packed into one buffer (the daemon keeps up to 32 MiB in memory). */
+export const BUFFERED_CONTEXT_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * tar of the context directory (ignored files left out; Dockerfile and .dockerignore always sent).
+ * A small context is one buffer, written synchronously (tar-codec.ts) and sent with a Content-Length
+ * in one write; a larger one streams through tar-stream with its big files read as streams.
+ */
+export async function packContext(dir: string, dockerfileRel: string | undefined, extra?: { name: string; data: Buffer }): Promise<Readable | Buffer> {
   const ignoreFile = [dockerfileRel ? join(dir, dockerfileRel + '.dockerignore') : '', join(dir, '.dockerignore')].find((f) => f && existsSync(f));
   const matcher = new PatternMatcher(ignoreFile ? readIgnoreFile(readFileSync(ignoreFile, 'utf8')) : []);
   const keep = new Set(['.dockerignore', dockerfileRel ?? 'Dockerfile', (dockerfileRel ?? 'Dockerfile') + '.dockerignore']);
@@ -44,6 +50,26 @@ export async function packContext(dir: string, dockerfileRel: string | undefined
   walk('');
   // as the docker CLI: a Dockerfile sent under a private name is listed in .dockerignore, so COPY . leaves it out
   const ignoreText = (old: string | undefined): Buffer => Buffer.from(`${old ?? '.dockerignore'}\n${extra!.name}\n`);
+  const fileBytes = entries.reduce((n, { st }) => n + (st.isFile() ? st.size : 0), 0);
+  if (fileBytes <= BUFFERED_CONTEXT_MAX_BYTES) {
+    const blocks: Buffer[] = [];
+    for (const { r, st } of entries) {
+      const abs = join(dir, r);
+      const common = { name: r, mode: st.mode & 0o7777, mtime: st.mtime };
+      if (extra && r === '.dockerignore' && st.isFile()) blocks.push(...packTarEntry({ ...common, type: 'file', data: ignoreText(readFileSync(abs, 'utf8')) }));
+      else if (st.isDirectory()) blocks.push(...packTarEntry({ ...common, type: 'directory' }));
+      else if (st.isSymbolicLink()) blocks.push(...packTarEntry({ ...common, type: 'symlink', linkname: readlinkSync(abs) }));
+      else if (st.isFile()) blocks.push(...packTarEntry({ ...common, type: 'file', data: readFileSync(abs) }));
+    }
+    if (extra) {
+      blocks.push(...packTarEntry({ name: extra.name, type: 'file', mode: 0o600, mtime: new Date(), data: extra.data }));
+      if (!entries.some((e) => e.r === '.dockerignore' && e.st.isFile())) blocks.push(...packTarEntry({ name: '.dockerignore', type: 'file', mode: 0o600, mtime: new Date(), data: ignoreText(undefined) }));
+    }
+    blocks.push(TAR_END);
+    return Buffer.concat(blocks);
+  }
+  const { pack } = await import('tar-stream');
+  const p = pack();
   (async () => {
     for (const { r, st } of entries) {
       const abs = join(dir, r);

@@ -87,7 +87,7 @@ test('a tar that ends right after its last file (the docker CLI with -f elsewher
     assert.equal((await disk.readFile('.dockerfile.x')).toString(), 'FROM busybox\n');
     const atBlock = await receiveContext(Readable.from([full.subarray(0, 512 * 4)]), makeDir); // padded, no end blocks
     assert.equal((await atBlock.readFile('a.txt')).toString(), 'a\n');
-    await assert.rejects(receiveContext(Readable.from([full.subarray(0, 512 * 3 + 5)]), makeDir), /Unexpected end of data/);
+    await assert.rejects(receiveContext(Readable.from([full.subarray(0, 512 * 3 + 5)]), makeDir), /Unexpected end of data|cut short/); // the in-memory reader says "entry data cut short"
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }

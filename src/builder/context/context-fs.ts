@@ -8,9 +8,10 @@ import type { Hash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ArchiveError, BerthError, InvalidArgumentError } from '../../common/errors.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 import { unpackLayer } from '../../snapshot/tar-unpack.js';
 import { cleanPath } from './dockerignore.js';
+import { parseTar } from './tar-codec.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -64,21 +65,8 @@ export class MemoryContextFs implements ContextFs {
   /** Index a plain tar; `makeDir` gives the directory to write it to if a step needs it on disk. */
   static async fromTar(tar: Buffer, makeDir: () => string): Promise<MemoryContextFs> {
     const fs = new MemoryContextFs(tar, makeDir);
-    const { extract } = await import('tar-stream');
-    const ex = extract();
-    ex.on('entry', (h, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c) => { chunks.push(c as Buffer); });
-      stream.on('end', () => {
-        try { fs.add(h.name, h.type ?? 'file', (h.mode ?? 0o644) & 0o7777, Buffer.concat(chunks), h.linkname ?? undefined); next(); } catch (e) { next(e as Error); }
-      });
-      stream.on('error', next);
-    });
-    await new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); ex.end(tar); }).catch((e) => {
-      // tar-stream's parse errors are plain Errors: a broken context is the client's, not a daemon failure
-      if (e instanceof BerthError) throw e;
-      throw new ArchiveError(`invalid build context tar: ${(e as Error)?.message ?? e}`, 'ERR_ARCHIVE_CORRUPT');
-    });
+    // parsed in one pass over the buffer (tar-codec.ts says why not tar-stream); file data are views into it
+    for (const e of parseTar(tar)) fs.add(e.name, e.type, e.mode & 0o7777, e.data, e.linkname || undefined);
     return fs;
   }
 

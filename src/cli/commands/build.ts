@@ -73,7 +73,7 @@ export function registerBuildCommands(program: Command, ctx: CliContext, image: 
       const secrets = Object.fromEntries((o.secret as string[]).map((f) => parseSecretFlag(f, (p) => readFileSync(p), process.env)));
       const secretHeader = Object.keys(secrets).length ? { [SECRETS_HEADER]: encodeSecrets(secrets) } : undefined;
       if (/^(https?|git):\/\//.test(context) || context.endsWith('.git')) throw new NotSupportedError('building from a URL or git repository is not supported yet');
-      let body: Readable;
+      let body: Readable | Buffer;
       let dockerfile: string | undefined;
       // node:crypto only when building: loading it costs every other CLI command ~3 ms
       const privateName = `.dockerfile.${(await import('node:crypto')).randomBytes(10).toString('hex')}`;
