@@ -32,7 +32,8 @@ async function pings(socket: string): Promise<boolean> {
 }
 
 /** `extraArgs`: more `berth serve` arguments (a case that needs a daemon configured its own way, e.g. --signature-policy). */
-export async function startBerthDaemon(build: BerthBuild, base: string, extraArgs: string[] = []): Promise<BerthDaemon> {
+/** `extraEnv`: more environment for the daemon (the memory-phases probe's heap reporter). */
+export async function startBerthDaemon(build: BerthBuild, base: string, extraArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<BerthDaemon> {
   mkdirSync(base, { recursive: true });
   const root = join(base, 'root');
   const runRoot = join(base, 'run');
@@ -43,6 +44,7 @@ export async function startBerthDaemon(build: BerthBuild, base: string, extraArg
   const env = benchEnv({ BERTH_LOG_LEVEL: 'debug' });
   delete env.NODE_EXTRA_CA_CERTS;
   delete env.NODE_OPTIONS;
+  Object.assign(env, extraEnv);
   let pid = 0;
   const cleanup = async () => {
     try {

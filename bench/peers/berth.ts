@@ -37,13 +37,15 @@ export async function startBerth(
   timeoutMs: number,
   /** more `berth serve` arguments */
   extraArgs: string[] = [],
+  /** more environment for the daemon */
+  daemonEnv: NodeJS.ProcessEnv = {},
 ): Promise<BerthUnderTest> {
   // Checked here, before a namespace exists, so a missing build leaves nothing behind.
   for (const f of [build.bin, join(build.repo, 'dist', 'cli')]) {
     if (!existsSync(f)) throw new SystemError(`${f} is missing: build berth first (npm run build; npm run bench does it)`, 'ERR_NOT_BUILT');
   }
   log(`starting ${build.label} serve (root under ${base}, own netns, --fix-cgroups)`);
-  const daemon = await startBerthDaemon(build, base, extraArgs);
+  const daemon = await startBerthDaemon(build, base, extraArgs, daemonEnv);
   log(`${build.label} serve is pid ${daemon.pid} in created netns ${daemon.netns}`);
   onCleanup(`${build.label} daemon ${daemon.pid}`, () => daemon.cleanup());
   const command = (args: string[]) => inNetns(daemon.netns, build.bin, ['-H', `unix://${daemon.socket}`, ...args]);

@@ -44,6 +44,41 @@ export class Router {
   delete(p: string, h: Handler): this { return this.add('DELETE', p, h); }
   head(p: string, h: Handler): this { return this.add('HEAD', p, h); }
 
+  /**
+   * Routes whose module is imported on their first request, not at start (the daemon's memory:
+   * docs/performance.md#memory). `routes` names the (method, pattern) pairs that `load`'s registrar
+   * adds, in its order; they hold their place in this router, so matching, 404 and 405 answers are
+   * the same as an eager registration's (test/api/lazy-routes.test.ts keeps the lists equal).
+   */
+  lazy(routes: ReadonlyArray<readonly [string, string]>, load: () => Promise<(r: Router) => void>): this {
+    let loading: Promise<Router> | undefined;
+    const loaded = (): Promise<Router> => {
+      loading ??= load().then((register) => { const r = new Router(); register(r); return r; });
+      // a failed import is not kept: the next request tries again
+      loading.catch(() => { loading = undefined; });
+      return loading;
+    };
+    for (const [method, pattern] of routes) {
+      this.add(method, pattern, async (ctx) => {
+        const handler = (await loaded()).handlerFor(method, pattern);
+        if (!handler) throw new Error(`route module registered no ${method} ${pattern}`);
+        await handler(ctx);
+      });
+    }
+    return this;
+  }
+
+  /** The handler registered for exactly this method and pattern. */
+  handlerFor(method: string, pattern: string): Handler | undefined {
+    const source = new RegExp('^' + pattern + '$').source;
+    return this.routes.find((r) => r.method === method && r.re.source === source)?.handler;
+  }
+
+  /** The (method, pattern) pairs in registration order (the lazy routes' test compares them). */
+  list(): Array<[string, string]> {
+    return this.routes.map((r) => [r.method, r.re.source.slice(1, -1)]);
+  }
+
   match(method: string, path: string): { handler: Handler; params: string[]; template: string } | 'method' | undefined {
     let pathMatched = false;
     for (const r of this.routes) {

@@ -10,16 +10,14 @@ import { Router, type Ctx } from './router.js';
 import { systemRoutes } from './routes/system.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
-import { buildRoutes } from './routes/build.js';
 import { networkRoutes } from './routes/networks.js';
 import { volumeRoutes } from './routes/volumes.js';
 import { secretRoutes } from './routes/secrets.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { statsRoutes } from './routes/stats.js';
-import { sbomRoutes } from './routes/sbom.js';
 import { attachedSbomRoutes } from './routes/attached-sbom.js';
-import { scanRoutes } from './routes/scan.js';
-import { auditRoutes } from './routes/audit.js';
+// build, sbom, scan and audit: their modules load on first use
+import { auditRoutes, buildRoutes, sbomRoutes, scanRoutes } from './lazy-routes.js';
 import { signatureRoutes } from './routes/signatures.js';
 import { debugEnabled, log } from '../common/log.js';
 import type { ApiRequestObserver } from '../metrics/daemon-metrics.js';

@@ -3,14 +3,19 @@
  * to stdin; output arrives unframed (like a TTY attach), in binary frames from API v1.28 on and in
  * text frames before (CHANGELOG v1.28).
  */
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { Ctx } from './router.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { compareVersions } from './http.js';
 import { detachKeysOf } from './streams.js';
 import { DetachKeyFilter } from '../common/detach-keys.js';
 
-const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+// ws (14 modules) is imported on the first WebSocket attach, not with the daemon (docs/performance.md#memory)
+let wss: WebSocketServer | undefined;
+async function webSocketServer(): Promise<WebSocketServer> {
+  wss ??= new (await import('ws')).WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  return wss;
+}
 
 export async function attachWebSocket(ctx: Ctx): Promise<void> {
   const up = ctx.upgrade;
@@ -27,8 +32,9 @@ export async function attachWebSocket(ctx: Ctx): Promise<void> {
   const stdout = legacy || query.bool('stdout');
   const stderr = legacy || query.bool('stderr');
   const binary = compareVersions(ctx.version, '1.28') >= 0;
+  const server = await webSocketServer(); // before the attach: nothing to undo if it fails
   const io = await ctx.engine.containers.attach(id, { stdin, stdout, stderr });
-  const ws = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(ctx.req, up.socket as never, up.head, resolve));
+  const ws = await new Promise<WebSocket>((resolve) => server.handleUpgrade(ctx.req, up.socket as never, up.head, resolve));
   const send = (data: Buffer) => { if (ws.readyState === ws.OPEN) ws.send(binary ? data : data.toString('utf8'), { binary }); };
   let closed = false;
   const finish = () => { if (!closed) { closed = true; ws.close(1000); } };

@@ -16,7 +16,7 @@ import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
 import type { Server } from 'node:http';
-import { DaemonMetrics } from '../metrics/daemon-metrics.js';
+import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import { isLoopback, listenMetrics, parseMetricsAddr, type MetricsAddress } from '../metrics/server.js';
 import { resolveUiConfig, type UiConfig } from '../ui/config.js';
 import { UiManager, uiSocketRoutes } from '../ui/manager.js';
@@ -255,8 +255,9 @@ export async function main(argv: string[]): Promise<number | void> {
     process.stderr.write(`berth serve: ${e.message}\n`);
     return 1;
   }
-  // the metrics listener is opened before any state is touched too: a port in use stops the start here
-  const metrics = metricsAddr ? new DaemonMetrics() : undefined;
+  // the metrics listener is opened before any state is touched too: a port in use stops the start here;
+  // prom-client and its ~80 modules are loaded only for a daemon that serves metrics
+  const metrics = metricsAddr ? new (await import('../metrics/daemon-metrics.js')).DaemonMetrics() : undefined;
   let metricsServer: Server | undefined;
   if (metricsAddr && metrics) {
     try {

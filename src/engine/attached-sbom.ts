@@ -8,7 +8,6 @@ import { NotSupportedError } from '../common/errors.js';
 import type { ImageRecord } from '../image/image-store.js';
 import { MEDIA } from '../image/image-format.js';
 import type { ReferrerDescriptor } from '../image/referrers.js';
-import { toSpdx } from '../sbom/format/spdx.js';
 import type { Engine } from './engine.js';
 
 export const SPDX_ARTIFACT_TYPE = 'application/spdx+json';
@@ -40,6 +39,8 @@ export async function attachSbom(engine: Engine, image: string, opts: { signal?:
   const img = engine.images.resolve(image);
   if (!img.manifestDigest) throw new NotSupportedError(`image ${image} has no manifest to attach an SBOM to`, 'ERR_SBOM');
   const sbom = await engine.sbom({ image: img.repoTags[0] ?? img.id }, { signal: opts.signal });
+  // the SPDX writer is loaded here, not with the engine: only `build --sbom` and `sbom attach` write one
+  const { toSpdx } = await import('../sbom/format/spdx.js');
   const document = Buffer.from(JSON.stringify(toSpdx(sbom), null, 2) + '\n');
   const subject = { mediaType: img.manifestMediaType ?? MEDIA.ociManifest, digest: img.manifestDigest, size: engine.content.size(img.manifestDigest) };
   return engine.referrers.attach(subject, SPDX_ARTIFACT_TYPE, document, { 'org.opencontainers.image.created': sbom.created });

@@ -26,16 +26,16 @@ import type { LogConfig } from '../container/log-config.js';
 import type { LogEntry } from '../container/log-entry.js';
 import type { EngineEvent } from '../events/events.js';
 import type { Loaded } from '../image/archive-load.js';
-import { Builder, type BuildResult } from '../builder/builder.js';
+import type { Builder, BuildResult } from '../builder/builder.js';
 import type { PruneResult as BuildCachePruneResult } from '../builder/cache.js';
 import { NotSupportedError } from '../common/errors.js';
 import { eventStream, type EventStreamOptions } from './event-stream.js';
 import { systemDiskUsage, type DiskUsage } from './disk-usage.js';
-import { runBuild, pruneBuildCache, type EngineBuildOptions, type BuildCachePruneOptions } from './build.js';
+import type { EngineBuildOptions, BuildCachePruneOptions } from './build.js';
 import * as transfer from './image-transfer.js';
 import { bootstrapImage } from '../image/bootstrap.js';
-import { sbomOf, type SbomOptions, type SbomTarget } from './sbom-ops.js';
-import { scanOf, type ScanOptions } from './scan-ops.js';
+import type { SbomOptions, SbomTarget } from './sbom-ops.js';
+import type { ScanOptions } from './scan-ops.js';
 import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
 import { OsvDatabase } from '../scan/db/osv-db.js';
@@ -189,7 +189,9 @@ export class Engine {
     return engine;
   }
 
-  private builderInstance?: Builder;
+  // the builder (with lint), the SBOM catalogers and the scanner are loaded on first use (dynamic
+  // import): a daemon that only runs containers never holds their ~500 modules (docs/performance.md#memory)
+  private builderInstance?: Promise<Builder>;
 
   /** Ask the admission policy (when one is set) whether a local image may be used under the name `given` (create, a build's FROM). */
   admitImage(given: string, image: ImageRecord): Promise<void> {
@@ -199,9 +201,11 @@ export class Engine {
   /** A build's base-image pull: the admission check before anything is stored, and the signatures that come along. */
   get pullHooks(): ReturnType<typeof pullHooks> { return pullHooks(this); }
 
-  /** The classic builder and its cache, made on first use (it adds its tables then). */
-  get builder(): Builder {
-    this.builderInstance ??= new Builder(this);
+  /** The classic builder and its cache, loaded and made on first use (it adds its tables then). */
+  private builder(): Promise<Builder> {
+    this.builderInstance ??= import('../builder/builder.js').then(({ Builder }) => new Builder(this));
+    // a failed load is not kept: the next build tries again
+    this.builderInstance.catch(() => { this.builderInstance = undefined; });
     return this.builderInstance;
   }
 
@@ -262,7 +266,8 @@ export class Engine {
    * the new image's SBOM is attached to it (see attached-sbom.ts) and its referrer is in the result.
    */
   async build(opts: EngineBuildOptions): Promise<BuildResult & { sbom?: ReferrerDescriptor }> {
-    const res = await timed(this.instruments, 'build', () => cancellable(runBuild(this, this.builder, opts), opts.signal, 'build'));
+    const run = async () => (await import('./build.js')).runBuild(this, await this.builder(), opts);
+    const res = await timed(this.instruments, 'build', () => cancellable(run(), opts.signal, 'build'));
     if (!opts.sbom) return res;
     return { ...res, sbom: await cancellable(attachSbom(this, res.imageId, { signal: opts.signal }), opts.signal, 'build') };
   }
@@ -270,10 +275,10 @@ export class Engine {
   // ---------------------------------------------------------------- supply chain
 
   /** The packages in an image, a container's filesystem or a directory. */
-  sbom(target: SbomTarget, opts: SbomOptions = {}): Promise<Sbom> { return sbomOf(this, target, opts); }
+  async sbom(target: SbomTarget, opts: SbomOptions = {}): Promise<Sbom> { return (await import('./sbom-ops.js')).sbomOf(this, target, opts); }
 
   /** Known vulnerabilities of what `sbom` finds, from the OSV database under the root. */
-  scan(target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> { return scanOf(this, target, opts); }
+  async scan(target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> { return (await import('./scan-ops.js')).scanOf(this, target, opts); }
 
   /** What a signature of a local image names: its repository and the digest the registry serves (docs/signing.md). */
   signingTarget(name: string): SigningTarget { return signingTarget(this, name); }
@@ -309,13 +314,15 @@ export class Engine {
     return this.requireNetworks().prune(filters);
   }
 
-  pruneBuildCache(opts: BuildCachePruneOptions = {}): Promise<BuildCachePruneResult> {
-    return pruneBuildCache(this.builder, opts);
+  async pruneBuildCache(opts: BuildCachePruneOptions = {}): Promise<BuildCachePruneResult> {
+    return (await import('./build.js')).pruneBuildCache(await this.builder(), opts);
   }
 
   /** What images, containers, volumes and the build cache take on disk (`types`: some of them). */
-  diskUsage(types: string[] = []): Promise<DiskUsage> {
-    return systemDiskUsage(this, types, () => this.builder.cache.list());
+  async diskUsage(types: string[] = []): Promise<DiskUsage> {
+    const wantsCache = types.length === 0 || types.includes('build-cache');
+    const cache = wantsCache ? (await this.builder()).cache : undefined;
+    return systemDiskUsage(this, types, () => cache?.list() ?? []);
   }
 
   // ---------------------------------------------------------------- events

@@ -117,7 +117,7 @@ function conmonPidsUnder(runRoot: string): number[] {
   return out;
 }
 
-export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an existing empty directory to hold root and run root (e.g. a small tmpfs) */ base?: string; /** daemon.json to use instead of none */ configFile?: string; /** more `berth serve` arguments, e.g. another -H */ extraArgs?: string[]; /** more environment for the daemon */ env?: NodeJS.ProcessEnv } = {}): Promise<TestDaemon> {
+export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an existing empty directory to hold root and run root (e.g. a small tmpfs) */ base?: string; /** daemon.json to use instead of none */ configFile?: string; /** more `berth serve` arguments, e.g. another -H */ extraArgs?: string[]; /** more environment for the daemon */ env?: NodeJS.ProcessEnv; /** 'bin': start it as a user does, `bin/berth serve` (its V8 flags and entry) */ launcher?: 'bin' } = {}): Promise<TestDaemon> {
   const base = opts.base ?? mkdtempSync('/tmp/bt-');
   const root = join(base, 'root');
   const runRoot = join(base, 'run');
@@ -131,7 +131,8 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
 
   const start = async () => {
     const logFd = openSync(join(base, 'daemon.log'), 'a');
-    const args = ['--net=/run/netns/' + netns, process.execPath, ...DAEMON_NODE_FLAGS, CLI_MAIN, 'serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', opts.configFile ?? '/dev/null'];
+    const entry = opts.launcher === 'bin' ? [BERTH_BIN] : [process.execPath, ...DAEMON_NODE_FLAGS, CLI_MAIN];
+    const args = ['--net=/run/netns/' + netns, ...entry, 'serve', '-H', `unix://${socket}`, '--root', root, '--run-root', runRoot, '--fix-cgroups', '--config-file', opts.configFile ?? '/dev/null'];
     if (opts.runtime) args.push('--default-runtime', opts.runtime);
     if (opts.extraArgs) args.push(...opts.extraArgs);
     child = spawn('nsenter', args, { env: cleanEnv({ BERTH_LOG_LEVEL: 'debug', ...opts.env }), stdio: ['ignore', logFd, logFd], detached: true });

@@ -1,0 +1,79 @@
+/**
+ * `berth serve` loads the builder, the SBOM and scan code, the audit, metrics (prom-client) and the
+ * CLI's bundle only when they are used (docs/performance.md#memory). A daemon started as a user
+ * starts it (bin/berth serve) with a preload that logs every module Node loads
+ * (test/helpers/module-log.mjs): after start none of those areas is in the log; after a build, an
+ * audit, an SBOM and a scan-database request through the API they are, and each answered as before.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+
+/** area -> what in a module URL marks it */
+const LAZY_AREAS: Record<string, RegExp> = {
+  'CLI bundle': /\/dist\/cli\//,
+  builder: /\/dist\/builder\/builder\.js$/,
+  lint: /\/dist\/lint\//,
+  sbom: /\/dist\/sbom\/(generate|format)/,
+  scan: /\/dist\/scan\/scan-sbom\.js$/,
+  audit: /\/dist\/audit\/run\.js$/,
+  metrics: /\/node_modules\/prom-client\//,
+  cyclonedx: /\/node_modules\/@cyclonedx\//,
+  cri: /\/dist\/cri\//,
+};
+
+function loadedAreas(log: string): Set<string> {
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const out = new Set<string>();
+  for (const [area, re] of Object.entries(LAZY_AREAS)) if (urls.some((u) => re.test(u))) out.add(area);
+  return out;
+}
+
+test('a fresh daemon has not loaded the heavy areas; each loads and works on first use', { timeout: 180_000 }, async () => {
+  const tmp = mkdtempSync('/tmp/bt-lazy-');
+  const log = join(tmp, 'modules.log');
+  let d: TestDaemon | undefined;
+  try {
+    d = await startDaemon({ launcher: 'bin', env: { NODE_OPTIONS: `--import ${join(REPO, 'test', 'helpers', 'module-log.mjs')}`, BERTH_TEST_MODULE_LOG: log } });
+    const atStart = readFileSync(log, 'utf8');
+    assert.match(atStart, /\/dist\/daemon\/serve\.js\n/, 'the log records the daemon\'s own modules');
+    assert.match(atStart, /\/dist\/container\/manager\.js\n/);
+    assert.deepEqual([...loadedAreas(log)], [], 'areas loaded by a fresh daemon');
+
+    // the build routes and the builder load on the first build, which works as before
+    const ctx = join(tmp, 'ctx');
+    mkdirSync(ctx);
+    writeFileSync(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\nLABEL lazy=yes\n');
+    writeFileSync(join(ctx, 'hello.txt'), 'hello\n');
+    await d.ok(['build', '-q', '-t', 'lazy-load:1', ctx], { timeoutMs: 120_000 });
+    const inspect = await d.api('GET', '/images/lazy-load:1/json');
+    assert.equal(inspect.status, 200);
+    assert.equal(inspect.body.Config.Labels.lazy, 'yes');
+    assert.ok(loadedAreas(log).has('builder'), 'the builder is loaded after a build');
+    assert.ok(!loadedAreas(log).has('audit'), 'a build does not load the audit');
+
+    // an error from a lazily loaded route is the same coded error as ever
+    const missing = await d.api('GET', '/berth/images/no-such-image:1/sbom');
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.message, /no-such-image/);
+    assert.ok(loadedAreas(log).has('sbom'));
+
+    // the wrong method on a lazy route's path is still a 405, and an unknown path a 404
+    assert.equal((await d.api('PUT', '/berth/audit')).status, 405);
+    assert.equal((await d.api('GET', '/berth/no-such-route')).status, 404);
+
+    const audit = await d.api('GET', '/berth/audit');
+    assert.equal(audit.status, 200);
+    assert.ok(Array.isArray(audit.body.findings) && audit.body.findings.length > 0, 'the audit reports its findings');
+    assert.ok(loadedAreas(log).has('audit'));
+
+    const status = await d.api('GET', '/berth/scan/db/status');
+    assert.equal(status.status, 200);
+    assert.ok(!loadedAreas(log).has('metrics'), 'no metrics code without --metrics-addr');
+  } finally {
+    await d?.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
