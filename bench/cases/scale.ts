@@ -18,7 +18,8 @@ import * as tar from 'tar-stream';
 import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Case, CaseSeries } from '../lib/types.js';
-import { enginesFor, type Engine, type EngineKind } from '../peers/engine.js';
+import { cpuUsed, snapshotCpu, totalMs } from '../lib/cpu.js';
+import { engineLabel, enginesFor, type Engine, type EngineKind } from '../peers/engine.js';
 import { BENCH_LABEL, engineTool, mapLimit, removeBenchContainers } from './engine-tool.js';
 
 /** The sizes every scale series runs at, and what each becomes in smoke mode. */
@@ -125,6 +126,32 @@ function scaleSeries(name: string, unit: string, size: number): CaseSeries {
   return { name, size, unit };
 }
 
+/**
+ * The daemons' CPU (own + reaped children, /proc/<pid>/stat) during each timed operation: unlike
+ * wall-clock it is not stretched by other load on the machine, so its curve shows what grows with N
+ * inside the daemon. Summed per series, size and tool over the timed iterations (ticks are 10 ms, so
+ * a mean over all iterations, not a median); the scale resources probe reports them.
+ */
+export interface DaemonCpuRecord { series: string; unit: string; size: number; tool: string; totalMs: number; ops: number }
+const CPU_RECORDS = new Map<string, DaemonCpuRecord>();
+
+export function daemonCpuRecords(): DaemonCpuRecord[] { return [...CPU_RECORDS.values()]; }
+
+/** Start metering one timed operation; the returned function stops it. No-op for podman (no daemon) and warm-ups. */
+function meter(ctx: BenchContext, e: Engine, kind: EngineKind, s: CaseSeries, iteration: number): () => void {
+  const pids = e.daemonPids();
+  if (pids.length === 0 || iteration < Math.min(ctx.options.warmups, 1)) return () => {};
+  const before = snapshotCpu(pids);
+  return () => {
+    const used = totalMs(cpuUsed(before, snapshotCpu(pids)));
+    const tool = engineLabel(ctx, kind);
+    const key = `${s.name}|${s.size}|${tool}`;
+    const r = CPU_RECORDS.get(key) ?? CPU_RECORDS.set(key, { series: s.name, unit: s.unit, size: s.size, tool, totalMs: 0, ops: 0 }).get(key)!;
+    r.totalMs += used;
+    r.ops++;
+  };
+}
+
 const STARTED_IN_MS = /^[0-9a-f]{12,64}$/;
 
 /** Start latency (`run -d busybox sleep`) with N containers already running. */
@@ -144,8 +171,10 @@ function startWithRunningCase(full: number, smoke: number): Case {
         ctx.log(`${e.kind}: starting ${ctx.size(full, smoke)} containers`);
         await makeContainers(e, ctx.size(full, smoke), { start: true, limit: 8 });
       },
-      async run(e) {
+      async run(e, iteration) {
+        const stop = meter(ctx, e, k, scaleSeries('start latency with N running', 'running container', ctx.size(full, smoke)), iteration);
         const r = await e.cli(['run', '-d', '--network', 'none', '--label', BENCH_LABEL, 'busybox', 'sleep', '3600']);
+        stop();
         const id = r.stdout.trim().split('\n').pop()!;
         if (!STARTED_IN_MS.test(id)) throw new SystemError(`${e.kind} run -d printed no container ID: ${r.stdout.slice(0, 200)}`, 'ERR_RUN');
         await e.cliRaw(['rm', '-f', id]);
@@ -173,9 +202,11 @@ function listCase(full: number, smoke: number, what: 'ps' | 'inspect'): Case {
           await removeAll(e);
           ids = await makeContainers(e, n, { start: false, limit: e.socket ? 8 : 4 });
         },
-        async run(e) {
-          if (what === 'inspect') return (await e.cli(['inspect', ids[ids.length >> 1]])).ms;
-          const r = await e.cli(['ps', '-a']);
+        async run(e, iteration) {
+          const stop = meter(ctx, e, k, scaleSeries(what === 'ps' ? 'ps -a with N containers' : 'inspect with N containers', 'container', n), iteration);
+          const r = await e.cli(what === 'ps' ? ['ps', '-a'] : ['inspect', ids[ids.length >> 1]]);
+          stop();
+          if (what === 'inspect') return r.ms;
           const rows = r.stdout.trim().split('\n').length - 1;
           if (rows < n) throw new SystemError(`${e.kind} ps -a listed ${rows} containers, expected at least ${n}`, 'ERR_PS_ROWS');
           return r.ms;
@@ -244,10 +275,18 @@ function imagesCase(full: number, smoke: number, what: 'df' | 'prune'): Case {
       return engineTool(ctx, k, {
         args: what === 'df' ? ['system', 'df', `  (${n} images)`] : [...pruneArgs, `  (${n} images)`],
         async setup(e) { if (what === 'df') await load(e); },
-        async run(e) {
-          if (what === 'df') return (await e.cli(['system', 'df'])).ms;
+        async run(e, iteration) {
+          const s = scaleSeries(what === 'df' ? 'system df with N images' : 'image prune with N images', 'image', n);
+          if (what === 'df') {
+            const stop = meter(ctx, e, k, s, iteration);
+            const df = await e.cli(['system', 'df']);
+            stop();
+            return df.ms;
+          }
           await load(e);
+          const stop = meter(ctx, e, k, s, iteration);
           const r = await e.cli(pruneArgs, REQUEST_TIMEOUT_MS);
+          stop();
           // Docker and berth print `deleted: sha256:<id>` per image and layer, podman the bare IDs
           const gone = (r.stdout.match(/^(deleted: sha256:)?[0-9a-f]{64}$/gim) ?? []).length;
           if (gone < n) throw new SystemError(`${e.kind} image prune deleted ${gone} images, expected at least ${n}: ${r.stdout.slice(-300)}`, 'ERR_PRUNE');
@@ -311,11 +350,14 @@ function eventsFanOutCase(full: number, smoke: number): Case {
         const listeners = await within(Promise.all(Array.from({ length: LISTENERS }, () => listen(e, prefix, n, REQUEST_TIMEOUT_MS))), 30_000, `${e.kind}: connecting ${LISTENERS} event listeners`);
         try {
           await sleep(50); // the subscriptions registered before the first action
+          const stop = meter(ctx, e, k, scaleSeries(`events fan-out to ${LISTENERS} listeners`, 'event', n), iteration);
           const t0 = process.hrtime.bigint();
           await mapLimit(names, 8, async (name) => { await apiLong(e, 'POST', '/volumes/create', { Name: name }); });
           await within(Promise.all(listeners.map((l) => l.done)), ctx.options.runTimeoutMs,
             `${e.kind}: ${LISTENERS} listeners receiving ${n} events (got ${listeners.map((l) => l.received).join(', ')})`);
-          return Number(process.hrtime.bigint() - t0) / 1e6;
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          stop();
+          return ms;
         } finally {
           for (const l of listeners) l.close();
           await mapLimit(names, 8, async (name) => { await apiLong(e, 'DELETE', `/volumes/${name}`).catch(() => {}); });
@@ -336,11 +378,14 @@ function concurrentStartCase(full: number, smoke: number): Case {
     tools: (ctx) => enginesFor(ctx, ['berth', 'docker']).map((k) => engineTool(ctx, k, {
       args: ['POST /containers/create + /start', `(× ${ctx.size(full, smoke)} at once)`],
       async setup(e) { raiseOwnFileLimit(ctx); await removeAll(e); },
-      async run(e) {
+      async run(e, iteration) {
+        const stop = meter(ctx, e, k, scaleSeries('N containers created and started concurrently', 'container', ctx.size(full, smoke)), iteration);
         const t0 = process.hrtime.bigint();
         try {
           await makeContainers(e, ctx.size(full, smoke), { start: true, limit: ctx.size(full, smoke) });
-          return Number(process.hrtime.bigint() - t0) / 1e6;
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          stop();
+          return ms;
         } finally { await removeAll(e); }
       },
       teardown: (e) => removeAll(e),

@@ -14,7 +14,7 @@ import { rssKiB } from '../lib/proc.js';
 import type { Probe, ProbeLine } from '../lib/types.js';
 import { peerAvailable } from '../peers/availability.js';
 import { engine, type Engine } from '../peers/engine.js';
-import { makeContainers, raiseOwnFileLimit, removeAll, SCALE_SIZES, within } from '../cases/scale.js';
+import { daemonCpuRecords, makeContainers, raiseOwnFileLimit, removeAll, SCALE_SIZES, within } from '../cases/scale.js';
 
 const mib = (kib: number) => kib / 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,10 +55,16 @@ async function measureSize(ctx: BenchContext, e: Engine, n: number, windowMs: nu
   }
 }
 
+/** BENCH_SCALE_PROBE_MAX (e.g. 100) leaves the probe's larger sizes out, for a quicker run of the cases' curves. */
+function probeMaxSize(): number {
+  const v = Number(process.env.BENCH_SCALE_PROBE_MAX);
+  return Number.isFinite(v) && v > 0 ? v : Infinity;
+}
+
 /** Measure every size for one engine; a size that fails stops the larger ones and is reported. */
 async function measureEngine(ctx: BenchContext, e: Engine, windowMs: number): Promise<{ sizes: SizeFigures[]; error?: string }> {
   const sizes: SizeFigures[] = [];
-  for (const s of SCALE_SIZES) {
+  for (const s of SCALE_SIZES.filter((x) => x.full <= probeMaxSize())) {
     const n = ctx.size(s.full, s.smoke);
     try { sizes.push(await measureSize(ctx, e, n, windowMs)); } catch (err) {
       const msg = `${n} containers: ${(err as Error).message}`;
@@ -86,6 +92,43 @@ function lines(label: string, r: { sizes: SizeFigures[]; error?: string }, goals
   return out;
 }
 
+/**
+ * The scale cases' daemon CPU per operation (recorded while they ran, see daemonCpuRecords): per
+ * series and tool, the mean at each size and the flatness (largest / smallest), Docker's beside berth's.
+ */
+export function daemonCpuLines(): ProbeLine[] {
+  const records = daemonCpuRecords().filter((r) => r.ops > 0);
+  const out: ProbeLine[] = [];
+  for (const series of [...new Set(records.map((r) => r.series))]) {
+    const of = records.filter((r) => r.series === series);
+    const mean = (tool: string, size: number) => { const r = of.find((x) => x.tool === tool && x.size === size); return r ? r.totalMs / r.ops : undefined; };
+    const sizesOf = (tool: string) => of.filter((r) => r.tool === tool).map((r) => r.size).sort((a, b) => a - b);
+    const flat = (tool: string, sizes: number[]) => {
+      const lo = mean(tool, sizes[0]);
+      const hi = mean(tool, sizes[sizes.length - 1]);
+      // a 10 ms tick at the small end: flatness from a zero is undefined
+      return sizes.length >= 2 && lo && hi !== undefined ? hi / lo : undefined;
+    };
+    for (const tool of [...new Set(of.map((r) => r.tool))]) {
+      const sizes = sizesOf(tool);
+      for (const size of sizes) {
+        const docker = tool !== 'docker' ? mean('docker', size) : undefined;
+        out.push({ name: `daemon CPU per operation: ${series}, ${size} ${of[0].unit}s, ${tool}`, value: mean(tool, size)!, unit: 'ms', ...(docker !== undefined ? { peer: `Docker: ${docker.toFixed(1)} ms` } : {}) });
+      }
+      const f = flat(tool, sizes);
+      if (f === undefined) continue;
+      const common = sizes.filter((x) => mean('docker', x) !== undefined);
+      const d = tool !== 'docker' ? flat('docker', common) : undefined;
+      out.push({
+        name: `daemon CPU flatness: ${series}, ${tool} (${sizes[sizes.length - 1]} / ${sizes[0]})`, value: f, unit: 'x',
+        ...(tool !== 'docker' ? { goal: 'at least as flat as Docker\'s' } : {}),
+        ...(d !== undefined ? { peer: `Docker: ${d.toFixed(2)}x over ${common[0]}..${common[common.length - 1]}` } : {}),
+      });
+    }
+  }
+  return out;
+}
+
 export const scaleResourcesProbe: Probe = {
   name: 'scale resources',
   async measure(ctx: BenchContext): Promise<ProbeLine[]> {
@@ -99,6 +142,6 @@ export const scaleResourcesProbe: Probe = {
     const d = docker ? lines('Docker (dockerd + containerd)', docker, false) : [];
     // Docker's figure for the same measure beside berth's, for the goals table
     b.forEach((l, i) => { if (d[i] && d[i].unit === l.unit) l.peer = `Docker: ${d[i].value.toFixed(2)} ${d[i].unit}`; });
-    return [...b, ...d];
+    return [...daemonCpuLines(), ...b, ...d];
   },
 };
