@@ -118,7 +118,14 @@ export async function makeContainers(e: Engine, n: number, opts: { start: boolea
 export async function removeAll(e: Engine): Promise<void> {
   if (!e.socket) { await removeBenchContainers(e, SETUP_TIMEOUT_MS); return; }
   const filters = encodeURIComponent(JSON.stringify({ label: [BENCH_LABEL] }));
-  const list = await apiLong(e, 'GET', `/containers/json?all=1&filters=${filters}`) as { Id: string }[];
+  // right after a failed burst of 1,000 connects the daemon's listen backlog may still be full (EAGAIN)
+  let list: { Id: string }[] = [];
+  for (let attempt = 0; ; attempt++) {
+    try { list = await apiLong(e, 'GET', `/containers/json?all=1&filters=${filters}`); break; } catch (err) {
+      if (attempt >= 10 || !/EAGAIN/.test((err as Error).message)) throw err;
+      await sleep(2_000);
+    }
+  }
   await within(mapLimit(list.map((c) => c.Id), 8, async (id) => { await apiLong(e, 'DELETE', `/containers/${id}?force=1`).catch(() => {}); }), SETUP_TIMEOUT_MS, `${e.kind}: removing ${list.length} containers`);
 }
 
