@@ -26,7 +26,7 @@ import type { BenchOptions, Case } from './lib/types.js';
 import { CASES, PROBES } from './cases/index.js';
 import { resolveBaselineRef } from './peers/berth-build.js';
 import { compareBuilds } from './lib/compare.js';
-import { seriesTables } from './lib/series.js';
+import { flatnessVs, seriesTables } from './lib/series.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -117,7 +117,12 @@ async function main(): Promise<number> {
     if (p.error) process.stdout.write(`${p.name}: FAILED: ${p.error}\n`);
   }
   for (const t of seriesTables(cases)) {
-    for (const r of t.rows) if (r.perUnit !== undefined) process.stdout.write(`growth | ${t.name} | ${r.tool}: ${r.perUnit.toFixed(1)} ms per ${t.unit} (${[...r.medians].map(([n, m]) => `${n}: ${m.toFixed(0)} ms`).join(', ')})\n`);
+    for (const r of t.rows) {
+      if (r.perUnit === undefined) continue;
+      const vs = flatnessVs(t, r);
+      const flat = r.flatness !== undefined ? `, flatness ${r.flatness.toFixed(2)}×${vs !== undefined ? ` (${vs.toFixed(2)} of Docker's)` : ''}` : '';
+      process.stdout.write(`growth | ${t.name} | ${r.tool}: ${r.perUnit.toFixed(1)} ms per ${t.unit}${flat} (${[...r.medians].map(([n, m]) => `${n}: ${m.toFixed(0)} ms`).join(', ')})\n`);
+    }
   }
   for (const r of compareBuilds(cases)) {
     process.stdout.write(`before/after | ${r.case} | ${r.tool} ${r.after.median.toFixed(1)} ms vs ${r.baseline} ${r.before.median.toFixed(1)} ms: ${r.ratio.toFixed(3)}×, ${r.verdict}\n`);

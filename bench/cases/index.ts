@@ -35,7 +35,7 @@ import { memoryProbe } from '../probes/memory.js';
 import { peerMemoryProbe } from '../probes/peer-memory.js';
 import { healthStatsProbe } from '../probes/health-stats.js';
 import { memoryPhasesProbe } from '../probes/memory-phases.js';
-import { scaleResourcesProbe } from '../probes/scale-resources.js';
+import { scaleDaemonCpuProbe, scaleResourcesProbe } from '../probes/scale-resources.js';
 
 export const CASES: Case[] = [
   runTrueNoNetworkCase, runTrueBridgeCase, portLoopbackCase, portGatewayCase, stopOnTermCase, stopIgnoringCase, execCase,
@@ -64,4 +64,4 @@ export const CASES: Case[] = [
   ...UI_WEB_CASES,
   ...SCALE_CASES,
 ];
-export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, uiBundleProbe, criMemoryProbe, memoryPhasesProbe, scaleResourcesProbe, imageIoMemoryProbe];
+export const PROBES: Probe[] = [memoryProbe, peerMemoryProbe, healthStatsProbe, scanMemoryProbe, uiBundleProbe, criMemoryProbe, memoryPhasesProbe, imageIoMemoryProbe, scaleDaemonCpuProbe, scaleResourcesProbe];

@@ -42,6 +42,24 @@ export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
   const warmups = Math.min(ctx.options.warmups, c.maxIterations !== undefined ? 1 : Infinity);
   const tools: Tool[] = c.tools(ctx);
   const results = new Map<Tool, ToolResult>(tools.map((t) => [t, { name: t.name, role: t.role, command: t.command, ...(t.baselineOf ? { baselineOf: t.baselineOf } : {}), samples: [] }]));
+  if (c.oneToolAtATime) {
+    for (const t of tools) await runTools(ctx, c, [t], results, warmups, iterations);
+  } else {
+    await runTools(ctx, c, tools, results, warmups, iterations);
+  }
+  const out: ToolResult[] = [...results.values()];
+  for (const r of out) if (!r.error && r.samples.length) r.summary = summarize(r.samples);
+  const peers = out.filter((r) => r.role === 'peer' && r.summary).sort((a, b) => a.summary!.median - b.summary!.median);
+  const best = peers[0];
+  if (best) for (const r of out) if (r.summary) r.ratio = r.summary.median / best.summary!.median;
+  const bytes = c.bytesPerIteration?.(ctx);
+  if (bytes) for (const r of out) if (r.summary) r.mbPerSecond = bytes / 1e6 / (r.summary.median / 1000);
+  const series = c.series?.(ctx);
+  return { name: c.name, description: c.description, goalRatio: c.goalRatio, goal: c.goal, bestPeer: best?.name, iterations, ...(series ? { series } : {}), tools: out };
+}
+
+/** Set up `tools`, run their rounds interleaved (the starting tool rotating), tear them down. */
+async function runTools(ctx: BenchContext, c: Case, tools: Tool[], results: Map<Tool, ToolResult>, warmups: number, iterations: number): Promise<void> {
   const ready: Tool[] = [];
   for (const t of tools) {
     ctx.log(`${c.name}: setting up ${t.name}`);
@@ -74,15 +92,6 @@ export async function runCase(ctx: BenchContext, c: Case): Promise<CaseResult> {
   } finally {
     for (const t of ready) await t.teardown().catch((e) => ctx.log(`${c.name}: ${t.name} teardown failed: ${message(e)}`));
   }
-  const out: ToolResult[] = [...results.values()];
-  for (const r of out) if (!r.error && r.samples.length) r.summary = summarize(r.samples);
-  const peers = out.filter((r) => r.role === 'peer' && r.summary).sort((a, b) => a.summary!.median - b.summary!.median);
-  const best = peers[0];
-  if (best) for (const r of out) if (r.summary) r.ratio = r.summary.median / best.summary!.median;
-  const bytes = c.bytesPerIteration?.(ctx);
-  if (bytes) for (const r of out) if (r.summary) r.mbPerSecond = bytes / 1e6 / (r.summary.median / 1000);
-  const series = c.series?.(ctx);
-  return { name: c.name, description: c.description, goalRatio: c.goalRatio, goal: c.goal, bestPeer: best?.name, iterations, ...(series ? { series } : {}), tools: out };
 }
 
 export async function runProbe(ctx: BenchContext, p: Probe): Promise<ProbeResult> {

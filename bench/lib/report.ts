@@ -1,9 +1,9 @@
 /** Writes one benchmark run as Markdown (with the SVG chart next to it) and as JSON. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ratioChartSvg } from './chart.js';
+import { curveChartSvg, ratioChartSvg } from './chart.js';
 import { compareBuilds, NOISE_FLOOR, uncompared } from './compare.js';
-import { seriesTables } from './series.js';
+import { flatnessVs, seriesTables } from './series.js';
 import type { CaseResult, ProbeResult } from './harness.js';
 import type { MachineFacts } from './machine.js';
 import type { BenchOptions } from './types.js';
@@ -107,22 +107,30 @@ function beforeAfterSection(run: BenchRun): string[] {
   return lines;
 }
 
-/** Series of cases by size (see series.ts): medians per size and the cost of one more unit. */
-function growthSection(run: BenchRun): string[] {
+/**
+ * Series of cases by size (see series.ts): medians per size, the cost of one more unit, and the
+ * curve's flatness (largest / smallest) against Docker's in the same run; the curves in their own SVG.
+ */
+function growthSection(run: BenchRun, curvesFile?: string): string[] {
   const tables = seriesTables(run.cases);
   if (tables.length === 0) return [];
   const lines = ['## Growth with size', ''];
+  lines.push('Flatness = median at the largest size / median at the smallest (1.00 = no growth). ' +
+    '"vs docker" = that flatness / Docker\'s over the sizes both measured (<= 1.00: at least as flat as Docker).', '');
+  if (curvesFile) lines.push(`![each series' curve per tool](${curvesFile})`, '');
   for (const t of tables) {
-    lines.push(`### ${t.name}`, '', `| tool | ${t.sizes.map((s) => `${s} ${t.unit}s (ms)`).join(' | ')} | per ${t.unit} (ms) |`, `|---|${t.sizes.map(() => '---:|').join('')}---:|`);
+    lines.push(`### ${t.name}`, '', `| tool | ${t.sizes.map((s) => `${s} ${t.unit}s (ms)`).join(' | ')} | per ${t.unit} (ms) | flatness | vs docker |`, `|---|${t.sizes.map(() => '---:|').join('')}---:|---:|---:|`);
     for (const r of t.rows) {
-      lines.push(`| ${cell(r.tool)} | ${t.sizes.map((s) => (r.medians.has(s) ? ms(r.medians.get(s)!) : 'failed')).join(' | ')} | ${r.perUnit !== undefined ? ms(r.perUnit) : ''} |`);
+      const vs = flatnessVs(t, r);
+      lines.push(`| ${cell(r.tool)} | ${t.sizes.map((s) => (r.medians.has(s) ? ms(r.medians.get(s)!) : 'failed')).join(' | ')} | ${r.perUnit !== undefined ? ms(r.perUnit) : ''} | ` +
+        `${r.flatness !== undefined ? r.flatness.toFixed(2) + '×' : ''} | ${vs !== undefined ? vs.toFixed(2) : ''} |`);
     }
     lines.push('');
   }
   return lines;
 }
 
-export function renderMarkdown(run: BenchRun, chartFile: string): string {
+export function renderMarkdown(run: BenchRun, chartFile: string, curvesFile?: string): string {
   const o = run.options;
   return [
     `# berth benchmark, ${run.startedAt.toISOString()}`,
@@ -139,7 +147,7 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
     '',
     ...goalsSection(run),
     ...beforeAfterSection(run),
-    ...growthSection(run),
+    ...growthSection(run, curvesFile),
     '## Latency',
     '',
     ...run.cases.flatMap(caseSection),
@@ -151,15 +159,18 @@ export function renderMarkdown(run: BenchRun, chartFile: string): string {
   ].join('\n');
 }
 
-/** Write `<stamp>.md`, `<stamp>.svg` and `<stamp>.json` into the results directory; returns the Markdown path. */
+/** Write `<stamp>.md`, `<stamp>.svg` (and `<stamp>-curves.svg` when series ran) and `<stamp>.json` into the results directory; returns the Markdown path. */
 export function writeReport(run: BenchRun): string {
   mkdirSync(run.options.outDir, { recursive: true });
   const stamp = run.startedAt.toISOString().replace(/[:.]/g, '-') + (run.options.smoke ? '-smoke' : '');
   const svgName = `${stamp}.svg`;
   writeFileSync(join(run.options.outDir, svgName), ratioChartSvg(run.cases));
+  const tables = seriesTables(run.cases);
+  const curvesName = tables.length ? `${stamp}-curves.svg` : undefined;
+  if (curvesName) writeFileSync(join(run.options.outDir, curvesName), curveChartSvg(tables));
   const comparisons = compareBuilds(run.cases);
   writeFileSync(join(run.options.outDir, `${stamp}.json`), JSON.stringify(comparisons.length ? { ...run, comparisons } : run, null, 2) + '\n');
   const mdPath = join(run.options.outDir, `${stamp}.md`);
-  writeFileSync(mdPath, renderMarkdown(run, `./${svgName}`));
+  writeFileSync(mdPath, renderMarkdown(run, `./${svgName}`, curvesName && `./${curvesName}`));
   return mdPath;
 }

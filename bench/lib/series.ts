@@ -13,6 +13,11 @@ export interface SeriesRow {
   medians: Map<number, number>;
   /** ms per unit from the smallest to the largest measured size, when two sizes were measured */
   perUnit?: number;
+  /**
+   * How flat the curve is: the median at the largest measured size over the median at the smallest
+   * (1 = the cost does not grow at all), when two sizes were measured.
+   */
+  flatness?: number;
 }
 
 export interface SeriesTable { name: string; unit: string; sizes: number[]; rows: SeriesRow[] }
@@ -35,9 +40,27 @@ export function seriesTables(cases: CaseResult[]): SeriesTable[] {
       const measured = [...medians.keys()].sort((a, b) => a - b);
       const lo = measured[0];
       const hi = measured[measured.length - 1];
-      return { series: name, unit: members[0].series!.unit, tool, medians, ...(measured.length >= 2 ? { perUnit: (medians.get(hi)! - medians.get(lo)!) / (hi - lo) } : {}) };
+      return {
+        series: name, unit: members[0].series!.unit, tool, medians,
+        ...(measured.length >= 2 ? { perUnit: (medians.get(hi)! - medians.get(lo)!) / (hi - lo), flatness: medians.get(hi)! / medians.get(lo)! } : {}),
+      };
     });
     tables.push({ name, unit: members[0].series!.unit, sizes, rows });
   }
   return tables;
+}
+
+/**
+ * A tool's flatness against a peer's in the same series (`docker` by default): its flatness divided
+ * by the peer's, over the sizes both measured (< 1 = flatter than the peer). Undefined when either
+ * measured fewer than two common sizes.
+ */
+export function flatnessVs(table: SeriesTable, row: SeriesRow, peer = 'docker'): number | undefined {
+  const other = table.rows.find((r) => r.tool === peer);
+  if (!other || other === row) return undefined;
+  const common = [...row.medians.keys()].filter((s) => other.medians.has(s)).sort((a, b) => a - b);
+  if (common.length < 2) return undefined;
+  const lo = common[0];
+  const hi = common[common.length - 1];
+  return (row.medians.get(hi)! / row.medians.get(lo)!) / (other.medians.get(hi)! / other.medians.get(lo)!);
 }

@@ -32,6 +32,12 @@ export interface Case {
   goal?: string;
   /** at most this many timed iterations (for cases whose iteration is expensive) */
   maxIterations?: number;
+  /**
+   * Run each tool's set-up, iterations and teardown before the next tool's set-up, instead of
+   * interleaving rounds: for states two engines cannot hold at once on one machine (1,000 running
+   * containers each: 1,000 containerd-shims alone are ~13 GiB).
+   */
+  oneToolAtATime?: boolean;
   /** bytes moved per iteration, so the report can give a throughput */
   bytesPerIteration?(ctx: BenchContext): number;
   /**

@@ -331,7 +331,8 @@ export async function main(argv: string[]): Promise<number | void> {
       if (addr.kind === 'tcp') { server.listen(addr.port, addr.host, () => resolve()); return; }
       // umask so the socket is never world-accessible, not even for a moment
       const old = process.umask(0o117);
-      server.listen(addr.path, () => { process.umask(old); resolve(); });
+      // a backlog above Node's default 511, so 1,000 clients connecting at once are queued, not refused (EAGAIN)
+      server.listen({ path: addr.path, backlog: 4096 }, () => { process.umask(old); resolve(); });
     });
     if (addr.kind === 'unix') {
       chmodSync(addr.path, 0o660);

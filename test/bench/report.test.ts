@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { quantile, summarize } from '../../bench/lib/stats.js';
-import { ratioChartSvg } from '../../bench/lib/chart.js';
+import { curveChartSvg, ratioChartSvg } from '../../bench/lib/chart.js';
+import { flatnessVs, seriesTables } from '../../bench/lib/series.js';
+import { runCase } from '../../bench/lib/harness.js';
+import { BenchContext } from '../../bench/lib/context.js';
+import type { Tool } from '../../bench/lib/types.js';
 import { renderMarkdown, writeReport, type BenchRun } from '../../bench/lib/report.js';
 import type { CaseResult } from '../../bench/lib/harness.js';
 import { compareBuilds, verdict } from '../../bench/lib/compare.js';
@@ -131,10 +135,73 @@ test('a series of cases by size: medians per size and the cost of one more unit,
   };
   const md = renderMarkdown(run, './chart.svg');
   assert.match(md, /^## Growth with size$/m);
-  assert.match(md, /^\| tool \| 2 services \(ms\) \| 5 services \(ms\) \| 10 services \(ms\) \| per service \(ms\) \|$/m);
-  assert.match(md, /^\| berth \| 100\.0 \| 160\.0 \| 260\.0 \| 20\.0 \|$/m);
+  assert.match(md, /^\| tool \| 2 services \(ms\) \| 5 services \(ms\) \| 10 services \(ms\) \| per service \(ms\) \| flatness \| vs docker \|$/m);
+  // no docker in this series: no flatness against it
+  assert.match(md, /^\| berth \| 100\.0 \| 160\.0 \| 260\.0 \| 20\.0 \| 2\.60× \|  \|$/m);
   // a size where the tool failed is shown as such; the slope uses the sizes it measured
-  assert.match(md, /^\| v1 \| 1000\.0 \| failed \| 5000\.0 \| 500\.0 \|$/m);
+  assert.match(md, /^\| v1 \| 1000\.0 \| failed \| 5000\.0 \| 500\.0 \| 5\.00× \|  \|$/m);
   // without a series (or with one size only) there is no such section
   assert.doesNotMatch(renderMarkdown({ ...run, cases: [sample, sized(2, 1, 1)] }, './c.svg'), /Growth with size/);
+});
+
+test('scale curves: flatness per tool, against Docker over the sizes both measured, and a curves SVG next to the report', (t) => {
+  const sized = (n: number, berth: number, docker?: number): CaseResult => ({
+    name: `scale ${n}`, description: 'd', series: { name: 'start with N running', size: n, unit: 'running container' },
+    tools: [
+      { name: 'berth', role: 'berth', command: 'c', samples: [berth], summary: summarize([berth]) },
+      docker === undefined
+        ? { name: 'docker', role: 'peer', command: 'c', samples: [], error: 'iteration 1 failed: timeout' }
+        : { name: 'docker', role: 'peer', command: 'c', samples: [docker], summary: summarize([docker]) },
+    ],
+  });
+  // docker failed at 1,000: the comparison uses 10..100, where berth grew 1.1x and docker 2x
+  const cases = [sized(10, 100, 100), sized(100, 110, 200), sized(1000, 130)];
+  const [table] = seriesTables(cases);
+  const berth = table.rows.find((r) => r.tool === 'berth')!;
+  const docker = table.rows.find((r) => r.tool === 'docker')!;
+  assert.equal(berth.flatness, 1.3);
+  assert.equal(docker.flatness, 2);
+  assert.equal(flatnessVs(table, berth)!.toFixed(2), '0.55');
+  assert.equal(flatnessVs(table, docker), undefined);
+
+  const svg = curveChartSvg([table]);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
+  assert.equal((svg.match(/<circle /g) ?? []).length, 5);
+  assert.match(svg, />berth ×1\.30</);
+  // the x axis is logarithmic: 100 sits halfway between 10 and 1,000
+  const xs = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" text-anchor="middle" font-size="10">(10|100|1000)</g)].map((m) => Number(m[1]));
+  assert.equal(xs.length, 3);
+  assert.ok(Math.abs((xs[0] + xs[2]) / 2 - xs[1]) < 0.2, `x positions ${xs.join(', ')}`);
+
+  const dir = mkdtempSync('/tmp/bench-report-test-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const md = readFileSync(writeReport({
+    startedAt: new Date('2030-01-02T03:04:05Z'), durationMs: 1, machine: [], cases, probes: [],
+    options: { iterations: 1, warmups: 0, smoke: false, outDir: dir, runTimeoutMs: 1000 },
+  }), 'utf8');
+  assert.ok(readdirSync(dir).includes('2030-01-02T03-04-05-000Z-curves.svg'));
+  assert.match(md, /!\[[^\]]*\]\(\.\/2030-01-02T03-04-05-000Z-curves\.svg\)/);
+  assert.match(md, /^\| berth \| 100\.0 \| 110\.0 \| 130\.0 \| 0\.0 \| 1\.30× \| 0\.55 \|$/m);
+});
+
+test('a one-tool-at-a-time case sets up, runs and tears down each tool before the next one starts', async (t) => {
+  const ctx = new BenchContext({ iterations: 2, warmups: 1, smoke: true, outDir: '/nonexistent', runTimeoutMs: 1000 });
+  t.after(() => ctx.cleanup());
+  const steps: string[] = [];
+  const tool = (name: string): Tool => ({
+    name, role: name === 'berth' ? 'berth' : 'peer', command: name,
+    async setup() { steps.push(`${name} setup`); },
+    async run() { steps.push(`${name} run`); return 1; },
+    async teardown() { steps.push(`${name} teardown`); },
+  });
+  const base = { name: 'c', description: 'd', tools: () => [tool('berth'), tool('docker')] };
+  const r = await runCase(ctx, { ...base, oneToolAtATime: true });
+  assert.deepEqual(steps, ['berth setup', 'berth run', 'berth run', 'berth run', 'berth teardown', 'docker setup', 'docker run', 'docker run', 'docker run', 'docker teardown']);
+  assert.deepEqual(r.tools.map((x) => x.samples.length), [2, 2]);
+  assert.equal(r.tools[0].ratio, 1);
+  // the default interleaves the rounds
+  steps.length = 0;
+  await runCase(ctx, base);
+  assert.deepEqual(steps.slice(0, 4), ['berth setup', 'docker setup', 'berth run', 'docker run']);
 });
