@@ -49,13 +49,7 @@ export function ratioChartSvg(cases: CaseResult[]): string {
     }
   }
   const height = y + PAD;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    ...parts,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument(width, height, parts);
 }
 
 /**
@@ -111,6 +105,11 @@ export function curveChartSvg(tables: SeriesTable[]): string {
       parts.push(`<text x="${ox + PANEL_PAD.left + 6}" y="${oy + PANEL_PAD.top + 14 + i * 13}" font-size="10" fill="${colour}">${esc(r.tool)}${flat}</text>`);
     });
   });
+  return svgDocument(width, height, parts);
+}
+
+/** A standalone SVG file on a white background, from its drawn parts. */
+function svgDocument(width: number, height: number, parts: string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,

@@ -116,6 +116,9 @@ test('parseTar refuses a corrupt header and data cut short, and stops at the end
   assert.throws(() => parseTar(bad), (e: Error & { code?: string }) => e.code === 'ERR_ARCHIVE_CORRUPT' && /checksum/.test(e.message));
   const cut = tar.subarray(0, 512 + 4); // the first header and part of its data
   assert.throws(() => parseTar(cut), /cut short/);
+  const firstSize = parseInt(tar.toString('latin1', 124, 135).trim(), 8);
+  const cutInHeader = tar.subarray(0, 512 + Math.ceil(firstSize / 512) * 512 + 100); // the second header cut short
+  assert.throws(() => parseTar(cutInHeader), (e: Error & { code?: string }) => e.code === 'ERR_ARCHIVE_CORRUPT' && /header cut short/.test(e.message));
   const garbageAfterEnd = Buffer.concat([tar, Buffer.from('not a tar'.repeat(100))]);
   assert.equal(parseTar(garbageAfterEnd).length, ENTRIES.length);
 });

@@ -11,36 +11,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMounted } from '../../src/snapshot/mounts.js';
-import { containerEnv, until, within } from './helpers.js';
+import { containerEnv, gate, until, within } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // /ready: the trap is set (a TERM before it would be ignored by the shell as PID 1, and stop would SIGKILL)
 const TRAPS_TERM = ['sh', '-c', "trap 'rm -f /ready; exit 0' TERM; touch /ready; sleep 3600 & wait"];
 
-/** Holds the next call of obj[method] for one container (when `when` holds) until released. */
-function gate(obj: object, method: string, id: string, when: () => boolean) {
-  const target = obj as Record<string, (...a: any[]) => Promise<unknown>>;
-  const orig = target[method].bind(obj);
-  let entered!: () => void;
-  let release!: () => void;
-  const reached = new Promise<void>((r) => { entered = r; });
-  const released = new Promise<void>((r) => { release = r; });
-  let finish!: () => void;
-  const finished = new Promise<void>((r) => { finish = r; });
-  let armed = true;
-  target[method] = async (cid: string, ...rest: any[]) => {
-    if (armed && cid === id && when()) {
-      armed = false;
-      entered();
-      try {
-        await within(released, 30_000, `release of the gated ${method}`);
-        return await orig(cid, ...rest);
-      } finally { finish(); }
-    }
-    return orig(cid, ...rest);
-  };
-  return { reached, release, finished, restore: () => { target[method] = orig; } };
-}
 
 test('stop answers before the runtime delete of the run; a start waits for it; rm leaves nothing', async (t) => {
   const env = await containerEnv(t);

@@ -93,3 +93,31 @@ export async function until(cond: () => boolean | Promise<boolean>, ms: number, 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * Holds the next call of obj[method] for one container (when `when` holds) until released: for tests of
+ * what happens while a runtime or snapshot step is in flight. `finished` resolves when the held call ends.
+ */
+export function gate(obj: object, method: string, id: string, when: () => boolean) {
+  const target = obj as Record<string, (...a: any[]) => Promise<unknown>>;
+  const orig = target[method].bind(obj);
+  let entered!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => { entered = r; });
+  const released = new Promise<void>((r) => { release = r; });
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => { finish = r; });
+  let armed = true;
+  target[method] = async (cid: string, ...rest: any[]) => {
+    if (armed && cid === id && when()) {
+      armed = false;
+      entered();
+      try {
+        await within(released, 30_000, `release of the gated ${method}`);
+        return await orig(cid, ...rest);
+      } finally { finish(); }
+    }
+    return orig(cid, ...rest);
+  };
+  return { reached, release, finished, restore: () => { target[method] = orig; } };
+}

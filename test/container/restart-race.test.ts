@@ -6,29 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerEnv, until, within, type Env } from './helpers.js';
+import { containerEnv, gate, until, within, type Env } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Holds the next call of obj[method] for one container (when `when` holds) until released. */
-function gate(obj: object, method: string, id: string, when: () => boolean) {
-  const target = obj as Record<string, (...a: any[]) => Promise<unknown>>;
-  const orig = target[method].bind(obj);
-  let entered!: () => void;
-  let release!: () => void;
-  const reached = new Promise<void>((r) => { entered = r; });
-  const released = new Promise<void>((r) => { release = r; });
-  let armed = true;
-  target[method] = async (cid: string, ...rest: any[]) => {
-    if (armed && cid === id && when()) {
-      armed = false;
-      entered();
-      await within(released, 20_000, `release of the gated ${method}`);
-    }
-    return orig(cid, ...rest);
-  };
-  return { reached, release, restore: () => { target[method] = orig; } };
-}
 
 async function restarting(env: Env, cmd: string[]): Promise<string> {
   const { Id } = await env.mgr.create({ Image: 'busybox', Cmd: cmd, HostConfig: { RestartPolicy: { Name: 'always' } } });

@@ -72,9 +72,10 @@ export function parseTar(tar: Buffer): TarEntry[] {
   let pax: Record<string, string> = {};
   let longName: string | undefined;
   let longLink: string | undefined;
+  let ended = false;
   while (off + BLOCK <= tar.length) {
     const h = tar.subarray(off, off + BLOCK);
-    if (h[0] === 0 && h.every((c) => c === 0)) break; // end of archive
+    if (h[0] === 0 && h.every((c) => c === 0)) { ended = true; break; } // end of archive
     if (!checksumOk(h)) corrupt(`header checksum mismatch at offset ${off}`);
     const flag = String.fromCharCode(h[156]);
     const size = num(h, 124, 12);
@@ -97,6 +98,10 @@ export function parseTar(tar: Buffer): TarEntry[] {
     pax = {};
     longName = longLink = undefined;
   }
+  // Go's archive/tar (Docker) accepts a tar that stops at a block boundary without its end blocks, but
+  // not one cut inside a header, nor an extended header with no entry after it
+  if (!ended && off < tar.length) corrupt(`header cut short at offset ${off}`);
+  if (Object.keys(pax).length || longName !== undefined || longLink !== undefined) corrupt('an extended header with no entry after it');
   return entries;
 }
 
