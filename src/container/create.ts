@@ -6,7 +6,7 @@ import { ConflictError, InvalidArgumentError, NotSupportedError } from '../commo
 import { nowRfc3339Nano } from '../common/human-time.js';
 import type { ImageRecord } from '../image/image-store.js';
 import { normalizeImageRef } from '../image/reference.js';
-import { initialState, nameConflict, type ContainerRecord } from '../record/container-store.js';
+import { initialState, nameConflict, type ContainerRecord, type InternalCreateOptions } from '../record/container-store.js';
 import { writeEtcFiles } from '../record/etc-files.js';
 import { warmCgroupLock } from '../runtime/cgroup-lock-warmup.js';
 import { commandOf, completeConfig, completeHostConfig, mergeImageConfig } from './config-merge.js';
@@ -18,7 +18,7 @@ import { userMounts } from './spec-input.js';
 import { referencesOf } from '../secret/validation.js';
 
 /** `docker create`: checks the config, then makes the record, the snapshot, the container dir and its /etc files. */
-export async function createContainer(ctx: ContainerContext, body: any, name?: string): Promise<{ Id: string; Warnings: string[] }> {
+export async function createContainer(ctx: ContainerContext, body: any, name?: string, internal: InternalCreateOptions = {}): Promise<{ Id: string; Warnings: string[] }> {
   if (!body || typeof body !== 'object') throw new InvalidArgumentError('config cannot be empty in order to create a container');
   if (!body.Image) throw new InvalidArgumentError('no image specified', 'ERR_NO_IMAGE');
   const warnings: string[] = [];
@@ -28,13 +28,13 @@ export async function createContainer(ctx: ContainerContext, body: any, name?: s
   // held from here to the insert: concurrent creates must never pick the same name
   ctx.reservedNames.add(finalName);
   try {
-    return await createNamed(ctx, body, finalName, warnings);
+    return await createNamed(ctx, body, finalName, warnings, internal);
   } finally {
     ctx.reservedNames.delete(finalName);
   }
 }
 
-async function createNamed(ctx: ContainerContext, body: any, finalName: string, warnings: string[]): Promise<{ Id: string; Warnings: string[] }> {
+async function createNamed(ctx: ContainerContext, body: any, finalName: string, warnings: string[], internal: InternalCreateOptions): Promise<{ Id: string; Warnings: string[] }> {
   const { deps } = ctx;
   const image = await resolveImage(ctx, String(body.Image));
   await deps.admitImage?.(String(body.Image), image);
@@ -42,6 +42,7 @@ async function createNamed(ctx: ContainerContext, body: any, finalName: string, 
   hc.LogConfig = mergeLogConfig(hc.LogConfig, deps.defaultLogConfig);
   const netPlan = deps.networks?.planForCreate(hc, body.NetworkingConfig);
   const networkMode = netPlan ? netPlan.mode : networkModeOf(hc);
+  if (internal.netnsPath && networkMode !== 'none') throw new InvalidArgumentError(`joining a network namespace by path needs network mode none, not ${networkMode}`);
   if (!netPlan && hc.PortBindings && Object.keys(hc.PortBindings).length) {
     throw new NotSupportedError('publishing ports needs bridge networking, which is not supported yet; use --network host');
   }
@@ -70,7 +71,7 @@ async function createNamed(ctx: ContainerContext, body: any, finalName: string, 
   const rec: ContainerRecord = {
     id, name: finalName, imageId: image.id, imageRef: String(body.Image), created: nowRfc3339Nano(),
     path, args, config, hostConfig, state: initialState(), restartCount: 0, runtime: runtimeName,
-    conmonPid: 0, manuallyStopped: false,
+    conmonPid: 0, manuallyStopped: false, ...(internal.netnsPath ? { netnsPath: internal.netnsPath } : {}),
   };
   const dir = ctx.containerDir(id);
   let snapshotCreated = false;

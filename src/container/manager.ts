@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError } from '../common/errors.js';
-import type { ContainerRecord } from '../record/container-store.js';
+import type { ContainerRecord, InternalCreateOptions } from '../record/container-store.js';
 import type { ContainerInspectView, ContainerSummaryView } from './views.js';
 import type { ExecInspectView } from './exec-sessions.js';
 import * as stdio from './attach.js';
@@ -73,7 +73,7 @@ export class ContainerManager {
 
   // ---------------------------------------------------------------- lifecycle
 
-  create(body: any, name?: string): Promise<{ Id: string; Warnings: string[] }> { return createContainer(this.ctx, body, name); }
+  create(body: any, name?: string, internal?: InternalCreateOptions): Promise<{ Id: string; Warnings: string[] }> { return createContainer(this.ctx, body, name, internal); }
 
   /** Returns false when the container was already running (the API answers 304). */
   start(idOrName: string): Promise<boolean> { return start(this.ctx, idOrName); }

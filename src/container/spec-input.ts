@@ -127,7 +127,7 @@ export function specInputFor(rec: ContainerRecord, rootfs: string, etc: EtcFileP
     hostname: netMode === 'host' && !rec.config.Hostname ? undefined : c.Hostname,
     domainname: c.Domainname || undefined,
     readonlyRootfs: !!hc.ReadonlyRootfs,
-    networkMode: attached.netnsPath ? { netnsPath: attached.netnsPath } : netMode,
+    networkMode: attached.netnsPath ? { netnsPath: attached.netnsPath } : rec.netnsPath ? { netnsPath: rec.netnsPath } : netMode,
     pidMode: nsMode(hc.PidMode, 'pid', pidOf),
     ipcMode: nsMode(hc.IpcMode, 'ipc', pidOf),
     utsMode: nsMode(hc.UTSMode, 'uts', pidOf),

@@ -19,6 +19,8 @@ export interface SandboxEntry {
   hostNetwork: boolean;
   /** the CNI network the pod is attached to, and its ADD result (DEL needs both) */
   network?: { name: string; file: string; result: CniResult; netnsPath: string };
+  /** the pod's pinned network namespace (src/network/netns-pin.ts), until the pod is stopped */
+  pinnedNetns?: string;
   ip: string;
   additionalIps: string[];
   logDirectory: string;

@@ -2,14 +2,18 @@
  * Pod sandboxes: a pause container (catatonit --pause) holding the pod's network, IPC and UTS namespaces
  * (and its PID namespace when the pod shares one), attached to the CNI network the way containerd does
  * it. A sandbox's ID is its pause container's engine ID. A RunPodSandbox that fails undoes all it did:
- * no pause container, no CNI allocation, no state file is left.
+ * no pause container, no CNI allocation, no pinned namespace, no state file is left.
+ * The pod's network namespace is made first and pinned under the run root (as containerd does), so
+ * CNI ADD runs while the pause container starts and joins it by path: the two no longer wait for each
+ * other (the pod start is the longer of them, not their sum).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
 import { log, PhaseTimer } from '../common/log.js';
 import { NAMESPACE_LABEL } from '../container/namespaces.js';
 import { resultIps, type CniRunner } from '../network/cni.js';
+import { pinNetns, podNetnsDir, unpinNetns, type NetnsPin } from '../network/netns-pin.js';
 import { CRI_NAMESPACE, type CriContext } from './context.js';
 import type { CriStore, SandboxEntry } from './cri-store.js';
 import { ensurePauseImage, PAUSE_COMMAND, PAUSE_IMAGE } from './pause-image.js';
@@ -109,35 +113,47 @@ export class SandboxManager {
       [NAMESPACE_LABEL]: CRI_NAMESPACE, [KIND_LABEL]: 'sandbox',
       'io.kubernetes.pod.name': String(md.name), 'io.kubernetes.pod.namespace': String(md.namespace), 'io.kubernetes.pod.uid': String(md.uid),
     };
-    const created = await engine.create({
-      Image: PAUSE_IMAGE, Entrypoint: PAUSE_COMMAND, Cmd: [], StopSignal: 'SIGINT' /* catatonit -P quits on SIGINT */, Hostname: hostNetwork ? undefined : (config.hostname || md.name).slice(0, 63),
-      Labels: labels, HostConfig: hc as never,
-    }, name);
-    const id = created.Id;
+    // the namespace first: the pause container is created to join it by path
+    const pin: NetnsPin | undefined = net ? await pinNetns(podNetnsDir(this.d.runRoot)) : undefined;
+    timer.mark('pinNetns');
+    let id: string;
+    try {
+      id = (await engine.create({
+        Image: PAUSE_IMAGE, Entrypoint: PAUSE_COMMAND, Cmd: [], StopSignal: 'SIGINT' /* catatonit -P quits on SIGINT */, Hostname: hostNetwork ? undefined : (config.hostname || md.name).slice(0, 63),
+        Labels: labels, HostConfig: hc as never,
+      }, name, pin ? { netnsPath: pin.path } : undefined)).Id;
+    } catch (e) {
+      if (pin) await pin.ready.catch(() => undefined).then(() => unpinNetns(pin.path)).catch((err) => log.warn('unpinning a pod network namespace failed', { path: pin.path, error: (err as Error).message }));
+      throw e;
+    }
     timer.mark('create');
     const logDirectory = config.log_directory || join(this.d.runRoot, 'cri', 'pods', id);
     const entry: SandboxEntry = {
       id, config, createdAt: nowNanos(), state: 'SANDBOX_READY', runtimeHandler: runtimeHandler || '', hostNetwork,
-      ip: '', additionalIps: [], logDirectory,
+      ip: '', additionalIps: [], logDirectory, ...(pin ? { pinnedNetns: pin.path } : {}),
     };
     let cniAdded = false;
     try {
       mkdirSync(logDirectory, { recursive: true, mode: 0o755 });
-      await engine.start(id);
-      timer.mark('start');
-      if (net) {
-        const st = engine.containers.inspect(id).State;
-        if (!st?.Running || !st.Pid) throw new ConflictError(`the pod's pause process exited at once (exit code ${st?.ExitCode ?? '?'})`, 'ERR_CRI_NETWORK');
-        const pid = st.Pid as number;
-        const netnsPath = `/proc/${pid}/ns/net`;
-        const attach = this.cniAttachment(entry, netnsPath);
-        entry.network = { name: net.name, file: net.file, result: {}, netnsPath };
+      // CNI ADD and the pause container's start both work on the pinned namespace: run at once
+      const adding = net && pin ? (async () => {
+        const attach = this.cniAttachment(entry, pin.path);
+        entry.network = { name: net.name, file: net.file, result: {}, netnsPath: pin.path };
         cniAdded = true;
         const result = await this.d.cni.add(net, attach);
         entry.network.result = result;
         const ips = resultIps(result);
         entry.ip = ips.ip; entry.additionalIps = ips.additional;
         timer.mark('cniAdd');
+      })() : undefined;
+      const starting = engine.start(id).then(() => timer.mark('start'));
+      // every step settles before a failure is acted on (the cleanup must not race a running ADD)
+      const settled = await Promise.allSettled([starting, adding, pin?.ready]);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (net) {
+        const st = engine.containers.inspect(id).State;
+        if (!st?.Running || !st.Pid) throw new ConflictError(`the pod's pause process exited at once (exit code ${st?.ExitCode ?? '?'})`, 'ERR_CRI_NETWORK');
       }
       this.d.store.sandboxes.put(entry);
       timer.mark('store');
@@ -146,9 +162,15 @@ export class SandboxManager {
     } catch (e) {
       if (cniAdded && net && entry.network) await this.d.cni.del(net, this.cniAttachment(entry, entry.network.netnsPath)).catch((err) => log.warn('CNI DEL after a failed RunPodSandbox failed', { id, error: (err as Error).message }));
       await engine.rm(id, { force: true }).catch((err) => log.warn('removing a half-made pause container failed', { id, error: (err as Error).message }));
+      if (pin) await unpinNetns(pin.path).catch((err) => log.warn('unpinning a pod network namespace failed', { path: pin.path, error: (err as Error).message }));
       if (!config.log_directory) rmSync(logDirectory, { recursive: true, force: true });
       throw e;
     }
+  }
+
+  /** The pinned namespaces of the pods this CRI knows (the others are stale after a crash: removeStalePins). */
+  pinnedNamespaces(): Set<string> {
+    return new Set([...this.d.store.sandboxes.items.values()].map((s) => s.pinnedNetns).filter((p): p is string => !!p));
   }
 
   private cniAttachment(s: SandboxEntry, netnsPath: string) {
@@ -176,7 +198,9 @@ export class SandboxManager {
     await Promise.all(this.containersOf(s.id).map((c) => engine.stop(c, { timeout: 0 }).catch((e) => { if (!(e instanceof NotFoundError)) throw e; })));
     await this.teardownNetwork(s);
     await engine.stop(s.id, { timeout: 0 }).catch((e) => { if (!(e instanceof NotFoundError)) throw e; });
-    this.d.store.sandboxes.put({ ...s, state: 'SANDBOX_NOTREADY', ...(s.network ? { network: undefined } : {}) });
+    // the namespace goes once nothing uses it any more (CNI DEL ran, the pause process is gone)
+    if (s.pinnedNetns) await unpinNetns(s.pinnedNetns);
+    this.d.store.sandboxes.put({ ...s, state: 'SANDBOX_NOTREADY', ...(s.network ? { network: undefined } : {}), ...(s.pinnedNetns ? { pinnedNetns: undefined } : {}) });
   }
 
   private async teardownNetwork(s: SandboxEntry): Promise<void> {
@@ -187,9 +211,10 @@ export class SandboxManager {
       return;
     }
     let netnsPath = s.network.netnsPath;
-    let running = false;
-    try { running = !!this.d.engine.containers.inspect(s.id).State?.Running; } catch { /* gone */ }
-    if (!running) netnsPath = ''; // plugins release what they hold without a namespace (CNI spec: DEL must tolerate a missing netns)
+    // a pinned namespace outlives the pause process; /proc/<pid>/ns/net (pods made before pinning) does not
+    let alive = !!s.pinnedNetns && netnsPath === s.pinnedNetns && existsSync(netnsPath);
+    if (!alive) try { alive = !!this.d.engine.containers.inspect(s.id).State?.Running; } catch { /* gone */ }
+    if (!alive) netnsPath = ''; // plugins release what they hold without a namespace (CNI spec: DEL must tolerate a missing netns)
     await this.d.cni.del(net, this.cniAttachment(s, netnsPath), s.network.result);
     s.network = undefined;
     this.d.store.sandboxes.put(s);

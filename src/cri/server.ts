@@ -10,6 +10,7 @@ import { createConnection } from 'node:net';
 import { SystemError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import { CniRunner, DEFAULT_CNI_BIN_DIRS, DEFAULT_CNI_CONF_DIR } from '../network/cni.js';
+import { podNetnsDir, removeStalePins } from '../network/netns-pin.js';
 import { ContainerService } from './containers.js';
 import type { CriContext, GrpcHandlers } from './context.js';
 import { CriLogs } from './cri-log.js';
@@ -60,6 +61,8 @@ export async function startCriServer(ctx: CriContext, opts: CriServerOptions): P
   const store = new CriStore(join(ctx.engine.paths.root, 'cri'));
   const logs = new CriLogs(ctx.engine);
   const sandboxes = new SandboxManager({ ...ctx, store, cni });
+  // a daemon that died between pinning a pod's namespace and recording the pod left the pin behind
+  await removeStalePins(podNetnsDir(ctx.runRoot), sandboxes.pinnedNamespaces());
   const containers = new ContainerService({ ...ctx, store, sandboxes, logs });
   const services: CriServices = { ctx, sandboxes, containers, store, logs };
   // running containers' CRI logs resume where the engine's log is (after a daemon restart)

@@ -43,7 +43,7 @@ import type { ImageAdmission } from '../sign/admission.js';
 import { SecretStore, type SecretInfo, type SecretSpecInput } from '../secret/secret-store.js';
 import { SecretFiles } from '../secret/secret-files.js';
 import { referencesOf } from '../secret/validation.js';
-import { ContainerStore } from '../record/container-store.js';
+import { ContainerStore, type InternalCreateOptions } from '../record/container-store.js';
 import { admitLocalImage, eventingAdmission, pullHooks } from './admission.js';
 import { PolicyAdmission } from '../policy/policy-admission.js';
 import type { ImageRecord } from '../image/image-store.js';
@@ -334,8 +334,9 @@ export class Engine {
 
   // ---------------------------------------------------------------- containers
 
-  create(spec: ContainerSpec, name?: string): Promise<CreatedContainer> {
-    return timed(this.instruments, 'create', () => this.containers.create(spec, name));
+  /** `internal`: options no Engine API request can set (the CRI's pinned pod network namespace) */
+  create(spec: ContainerSpec, name?: string, internal?: InternalCreateOptions): Promise<CreatedContainer> {
+    return timed(this.instruments, 'create', () => this.containers.create(spec, name, internal));
   }
 
   /** Start a container; false when it was running already. */

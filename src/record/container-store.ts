@@ -45,6 +45,18 @@ export interface ContainerRecord {
   conmonPid: number;            // 0 when not running
   /** true once the user has stopped it (Docker's HasBeenManuallyStopped). */
   manuallyStopped: boolean;
+  /**
+   * A pinned network namespace the container joins by path (OCI linux.namespaces[{type: network, path}]),
+   * with NetworkMode 'none' recorded. Internal: the CRI's pause containers set it through
+   * InternalCreateOptions; no Engine API field reaches it (Docker has no such network mode).
+   */
+  netnsPath?: string;
+}
+
+/** What only in-process callers (the CRI) can ask of a create, beside the Engine API's body. */
+export interface InternalCreateOptions {
+  /** join this pinned network namespace (the caller made it and removes it); HostConfig.NetworkMode must be none */
+  netnsPath?: string;
 }
 
 export function initialState(): ContainerState {

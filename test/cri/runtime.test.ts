@@ -5,9 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
+import { mountsUnder, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.js';
 import { criClients, grpcError, grpcStatus, podConfig, writeTestCniConfig, type CriClient } from '../helpers/cri-client.js';
 import { inNetns } from '../registry/peers.js';
 
@@ -52,6 +52,12 @@ async function waitExited(id: string): Promise<any> {
   let st: any;
   await waitFor(async () => { st = (await rt.ContainerStatus({ container_id: id })).status; return st.state === 'CONTAINER_EXITED'; }, 20_000, `container ${id} to exit`);
   return st;
+}
+
+/** The pods' pinned network namespaces: files, and the bind mounts on them. */
+function pins(): { files: string[]; mounts: string[] } {
+  const dir = join(d.runRoot, 'cri', 'netns');
+  return { files: existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [], mounts: mountsUnder(dir + '/') };
 }
 
 async function removePod(id: string): Promise<void> {
@@ -103,12 +109,21 @@ describe('pod sandbox', () => {
     assert.match(addr.stdout, new RegExp(`inet ${st.network.ip.replace(/\./g, '\\.')}/16`), addr.stderr);
     const arp = inNetns(d.netns, 'ip', ['neigh', 'show', 'dev', 'cni-berth0']);
     assert.equal(arp.status, 0, arp.stderr);
+    // the pause process joined the namespace pinned under the run root (the one CNI ADD configured)
+    const pinned = pins().files.filter((f) => statSync(f).ino === statSync(`/proc/${pid}/ns/net`).ino);
+    assert.equal(pinned.length, 1, `pins: ${pins().files.join(', ')}`);
+    assert.ok(pins().mounts.includes(pinned[0]), 'the pinned namespace is not mounted');
+    const lo = inNetns(d.netns, 'nsenter', [`--net=${pinned[0]}`, 'ip', '-o', 'link', 'show', 'lo']);
+    assert.match(lo.stdout, /[<,]UP[,>]/, 'loopback is not up in the pod');
     const listed = (await rt.ListPodSandbox({})).items.map((p: any) => p.id);
     assert.ok(listed.includes(pod.id));
     assert.deepEqual((await rt.ListPodSandbox({ filter: { id: pod.id } })).items.map((p: any) => p.id), [pod.id]);
     assert.deepEqual((await rt.ListPodSandbox({ filter: { label_selector: { app: 'nope' } } })).items, []);
     await rt.StopPodSandbox({ pod_sandbox_id: pod.id });
     assert.equal((await rt.PodSandboxStatus({ pod_sandbox_id: pod.id })).status.state, 'SANDBOX_NOTREADY');
+    // stop releases the pinned namespace: no file, no mount
+    assert.ok(!existsSync(pinned[0]), `${pinned[0]} is left after StopPodSandbox`);
+    assert.ok(!pins().mounts.includes(pinned[0]), `${pinned[0]} is still mounted after StopPodSandbox`);
     assert.deepEqual((await rt.ListPodSandbox({ filter: { state: { state: 'SANDBOX_READY' } } })).items.filter((p: any) => p.id === pod.id), []);
     // the IP went back to host-local
     const held = readdirSync(join(cni.dataDir, 'berth-cri-test')).filter((f) => /^\d+\./.test(f));
@@ -168,7 +183,7 @@ describe('pod sandbox', () => {
     } finally { await removePod(pod.id); }
   });
 
-  test('a failed RunPodSandbox leaves no pause container and no CNI allocation', async () => {
+  test('a failed RunPodSandbox leaves no pause container, no CNI allocation and no pinned namespace', async () => {
     // a chained plugin that fails after bridge and host-local allocated an IP (tuning with a sysctl that does not exist)
     const file = join(cni.confDir, '10-berth-test.conflist');
     const good = readFileSync(file, 'utf8');
@@ -184,6 +199,8 @@ describe('pod sandbox', () => {
     assert.equal(all.length, pods.length);
     const held = readdirSync(join(cni.dataDir, 'berth-cri-test')).filter((f) => /^\d+\./.test(f));
     assert.equal(held.length, pods.length, `allocations: ${held.join(',')}`);
+    assert.equal(pins().files.length, pods.length, `pinned namespaces: ${pins().files.join(', ')}`);
+    assert.equal(pins().mounts.length, pods.length, `pinned namespace mounts: ${pins().mounts.join(', ')}`);
   });
 });
 
@@ -310,5 +327,27 @@ describe('daemon restart', () => {
     await waitFor(() => readFileSync(path, 'utf8').length > size, 5000, 'the log to grow after the restart');
     await removePod(pod.id);
     assert.equal((await grpcError(rt.ContainerStatus({ container_id: id }))).code, grpcStatus.NOT_FOUND);
+  });
+
+  test('after a daemon crash, a live pod keeps its pinned namespace, a stale pin is removed, and remove releases the pod\'s', async () => {
+    const pod = await runPod();
+    const pid = JSON.parse((await rt.PodSandboxStatus({ pod_sandbox_id: pod.id, verbose: true })).info.info).pid;
+    const mine = pins().files.find((f) => statSync(f).ino === statSync(`/proc/${pid}/ns/net`).ino);
+    assert.ok(mine, 'the pod has no pinned namespace');
+    // what a daemon killed between pinning a namespace and recording its pod leaves: a pinned namespace no pod knows
+    const stale = join(d.runRoot, 'cri', 'netns', 'f'.repeat(32));
+    writeFileSync(stale, '');
+    const made = inNetns(d.netns, 'unshare', [`--net=${stale}`, 'true']);
+    assert.equal(made.status, 0, made.stderr);
+    assert.ok(pins().mounts.includes(stale));
+    await d.crash();
+    await d.restart();
+    assert.ok(!existsSync(stale), 'the stale pinned namespace file is left after the restart');
+    assert.ok(!pins().mounts.includes(stale), 'the stale pinned namespace is still mounted after the restart');
+    assert.ok(pins().mounts.includes(mine), 'the live pod lost its pinned namespace');
+    assert.equal((await rt.PodSandboxStatus({ pod_sandbox_id: pod.id })).status.state, 'SANDBOX_READY');
+    await removePod(pod.id);
+    assert.ok(!existsSync(mine) && !pins().mounts.includes(mine), 'the pod\'s pinned namespace is left after RemovePodSandbox');
+    assert.deepEqual(pins(), { files: [], mounts: [] });
   });
 });
