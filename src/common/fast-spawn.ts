@@ -16,6 +16,7 @@ import { constants as osConstants } from 'node:os';
 import { libcFunction, type NativeFunction } from './libc.js';
 import { log } from './log.js';
 import { SystemError } from './errors.js';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from './linux-abi.js';
 
 export interface SpawnResult { code: number; stdout: string; stderr: string }
 
@@ -75,9 +76,6 @@ function allSignals(): Buffer {
   return set;
 }
 
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
-const SOCK_CLOEXEC = 0o2000000;
 const O_RDWR = 2;
 const POSIX_SPAWN_SETSID = 0x80;
 

@@ -9,14 +9,8 @@
  */
 import { libcFunction, type NativeFunction } from '../common/libc.js';
 import { log } from '../common/log.js';
+import { AF_INET, IFF_UP, SIOCBRADDIF, SIOCGIFFLAGS, SIOCSIFFLAGS, SOCK_CLOEXEC, SOCK_DGRAM } from '../common/linux-abi.js';
 
-const AF_INET = 2;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2000000;
-const SIOCGIFFLAGS = 0x8913;
-const SIOCSIFFLAGS = 0x8914;
-const SIOCBRADDIF = 0x89a2;
-const IFF_UP = 0x1;
 const IFNAMSIZ = 16;
 const IFREQ_SIZE = 40; // struct ifreq on 64-bit Linux: the name, then a 24-byte union
 
@@ -45,6 +39,25 @@ export function ifreq(name: string): Buffer {
   if (Buffer.byteLength(name) >= IFNAMSIZ) throw new RangeError(`interface name too long: ${name}`);
   b.write(name, 0, 'utf8');
   return b;
+}
+
+/**
+ * Set `dev` up in the calling thread's network namespace (through a socket made there, not the shared
+ * one), synchronously; false when that could not be done.
+ */
+export function setLinkUpHere(dev: string): boolean {
+  let socket: NativeFunction, ioctl: NativeFunction, close: NativeFunction;
+  try { socket = libcFunction('socket'); ioctl = libcFunction('ioctl'); close = libcFunction('close'); } catch { return false; }
+  const fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  try {
+    const req = ifreq(dev);
+    if (ioctl(fd, SIOCGIFFLAGS, req) !== 0) return false;
+    req.writeUInt16LE(req.readUInt16LE(IFNAMSIZ) | IFF_UP, IFNAMSIZ);
+    return ioctl(fd, SIOCSIFFLAGS, req) === 0;
+  } finally {
+    close(fd);
+  }
 }
 
 function ioctlAsync(c: Calls, request: number, req: Buffer): Promise<boolean> {

@@ -15,11 +15,8 @@ import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { libcFunction, type NativeFunction } from '../common/libc.js';
 import { log } from '../common/log.js';
 import { completion, fastSpawn, type SpawnResult } from '../common/fast-spawn.js';
+import { CLONE_NEWNET, MNT_DETACH, MS_BIND, THREAD_NETNS } from '../common/linux-abi.js';
 
-const CLONE_NEWNET = 0x40000000;
-const MS_BIND = 0x1000;
-const MNT_DETACH = 2;
-const THREAD_NETNS = '/proc/thread-self/ns/net';
 
 interface Calls { unshare: NativeFunction; setns: NativeFunction; mount: NativeFunction; umount2: NativeFunction }
 let calls: Calls | null | undefined;
@@ -53,8 +50,35 @@ function returnTo(c: Calls, own: number, ownIno: number): void {
     c.setns(own, CLONE_NEWNET);
     if (statSync(THREAD_NETNS).ino === ownIno) return;
   }
-  log.error('the daemon could not return to its own network namespace after making a container\'s; stopping');
+  log.error('the daemon could not return to its own network namespace after making a namespace; stopping');
   process.exit(70);
+}
+
+/**
+ * A new network namespace bind-mounted at `path` (an existing empty file), with `work` run
+ * synchronously on this thread inside it (a socket it makes, a process it spawns, is the namespace's).
+ * When `work` gives null the namespace is unmounted again, so a caller's fallback starts from an empty
+ * file. Null, with nothing changed, where this cannot be done (no koffi, unshare or mount refused).
+ */
+export function inNewNetns<T>(path: string, work: () => T | null): T | null {
+  const c = load();
+  if (!c) return null;
+  let own: number;
+  try { own = openSync(THREAD_NETNS, 'r'); } catch { return null; }
+  const ownIno = fstatSync(own).ino;
+  try {
+    if (c.unshare(CLONE_NEWNET) !== 0) return null;
+    try {
+      if (c.mount(THREAD_NETNS, path, null, MS_BIND, null) !== 0) return null;
+      let result: T | null = null;
+      try { result = work(); } finally { if (result === null) c.umount2(path, MNT_DETACH); }
+      return result;
+    } finally {
+      returnTo(c, own, ownIno);
+    }
+  } finally {
+    closeSync(own);
+  }
 }
 
 /**
@@ -62,28 +86,13 @@ function returnTo(c: Calls, own: number, ownIno: number): void {
  * it and `input` on its stdin. Null when this path cannot be taken (nothing was changed then).
  */
 export function runInNewNetns(path: string, cmd: string, args: string[], input: string, timeoutMs = 60_000): Promise<SpawnResult> | null {
-  const c = load();
-  if (!c) return null;
-  let own: number;
-  try { own = openSync(THREAD_NETNS, 'r'); } catch { return null; }
-  const ownIno = fstatSync(own).ino;
-  let child: ReturnType<typeof fastSpawn> = null;
-  try {
-    if (c.unshare(CLONE_NEWNET) !== 0) return null;
+  const child = inNewNetns(path, () => {
     try {
-      if (c.mount(THREAD_NETNS, path, null, MS_BIND, null) !== 0) return null;
-      try {
-        child = fastSpawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-      } catch (e) {
-        log.debug('spawning in a new network namespace failed: using unshare(1)', { error: (e as Error).message });
-      }
-      // nothing runs in it: unmounted, so the caller's fallback starts from an empty file again
-      if (!child) c.umount2(path, MNT_DETACH);
-    } finally {
-      returnTo(c, own, ownIno);
+      return fastSpawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (e) {
+      log.debug('spawning in a new network namespace failed: using unshare(1)', { error: (e as Error).message });
+      return null;
     }
-  } finally {
-    closeSync(own);
-  }
+  });
   return child ? completion(child, input, timeoutMs) : null;
 }

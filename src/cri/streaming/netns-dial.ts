@@ -12,14 +12,8 @@ import { Socket } from 'node:net';
 import { libcFunction } from '../../common/libc.js';
 import { log } from '../../common/log.js';
 import { SystemError } from '../../common/errors.js';
+import { AF_INET, AF_INET6, CLONE_NEWNET, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, THREAD_NETNS } from '../../common/linux-abi.js';
 
-const CLONE_NEWNET = 0x40000000;
-const AF_INET = 2;
-const AF_INET6 = 10;
-const SOCK_STREAM = 1;
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
-const THREAD_NETNS = '/proc/thread-self/ns/net';
 
 /** A non-blocking TCP socket made inside the network namespace at `netnsPath`. */
 function socketIn(netnsPath: string, family: number): number {

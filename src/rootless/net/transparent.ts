@@ -17,10 +17,8 @@ import { isIPv4 } from 'node:net';
 import { run } from '../../common/exec.js';
 import { libcFunction } from '../../common/libc.js';
 import { log } from '../../common/log.js';
+import { AF_INET, SOCK_CLOEXEC, SOCK_STREAM } from '../../common/linux-abi.js';
 
-const AF_INET = 2;
-const SOCK_STREAM = 1;
-const SOCK_CLOEXEC = 0o2000000;
 const SOL_IP = 0;
 const SOL_SOCKET = 1;
 const IP_TRANSPARENT = 19;
