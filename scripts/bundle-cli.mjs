@@ -45,7 +45,7 @@ await build({
 await build({
   entryPoints: ['src/cli/start.cts'],
   outfile: 'dist/cli/start.cjs',
-  bundle: true, // global-options.ts goes in with it (dist/ holds ES modules, which require() cannot load)
+  bundle: true, // what it imports goes in with it (dist/ holds ES modules, which require() cannot load)
   platform: 'node',
   format: 'cjs',
   target: 'node24',

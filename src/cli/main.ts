@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BerthError, InstallError } from '../common/errors.js';
 import { installErrorOf } from '../common/install-check.js';
-import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from './global-options.js';
+import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from '../common/global-options.js';
 import { normalizeFlagForms, targetCommand } from './flag-forms.js';
 import { CliContext, ExitError, formatError, PartialFailure, type GlobalOptions } from './context.js';
 import { DaemonError, type EngineClient } from '../client/engine-client.js';

@@ -9,7 +9,7 @@
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DAEMON_GLOBAL_FLAGS, DAEMON_GLOBAL_WITH_VALUE } from './global-options.js';
+import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from '../common/global-options.js';
 
 /** The arguments for serve.ts's main (globals other than -D/--debug, then serve's own), or undefined when the command is not `serve`. */
 export function serveArgsOf(argv: string[]): string[] | undefined {
@@ -18,12 +18,12 @@ export function serveArgsOf(argv: string[]): string[] | undefined {
   while (i < argv.length) {
     const a = argv[i]!;
     const name = a.includes('=') && a.startsWith('--') ? a.slice(0, a.indexOf('=')) : a;
-    if (DAEMON_GLOBAL_WITH_VALUE.has(name)) {
+    if (GLOBAL_WITH_VALUE.has(name)) {
       globals.push(a);
       if (name === a) { if (i + 1 < argv.length) globals.push(argv[i + 1]!); i += 2; } else i++;
       continue;
     }
-    if (DAEMON_GLOBAL_FLAGS.has(a)) { globals.push(a); i++; continue; }
+    if (GLOBAL_FLAGS.has(a)) { globals.push(a); i++; continue; }
     break;
   }
   if (argv[i] !== 'serve') return undefined;

@@ -8,14 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { serveArgsOf } from '../../src/daemon/start.js';
-import { DAEMON_GLOBAL_FLAGS, DAEMON_GLOBAL_WITH_VALUE } from '../../src/daemon/global-options.js';
-import { GLOBAL_FLAGS, GLOBAL_WITH_VALUE } from '../../src/cli/global-options.js';
 import { cleanEnv, REPO } from '../helpers/daemon.js';
-
-test('the daemon entry knows the same global options as the CLI', () => {
-  assert.deepEqual([...DAEMON_GLOBAL_WITH_VALUE].sort(), [...GLOBAL_WITH_VALUE].sort());
-  assert.deepEqual([...DAEMON_GLOBAL_FLAGS].sort(), [...GLOBAL_FLAGS].sort());
-});
 
 test('serveArgsOf: serve after global options, and nothing else', () => {
   assert.deepEqual(serveArgsOf(['serve']), []);
