@@ -65,3 +65,25 @@ test('signals and names', () => {
   assert.equal(normalizeContainerName('/abc'), 'abc');
   assert.throws(() => normalizeContainerName('-x'), { status: 400 });
 });
+
+test('a signal to a container whose exit is being recorded: "not running", never the runtime\'s "no such container"', async () => {
+  const { signalContainer } = await import('../../src/container/signal-container.js');
+  const { ConflictError, NotFoundError } = await import('../../src/common/errors.js');
+  const id = 'c'.repeat(64);
+  let state = { Pid: 0, Running: true, Paused: false };
+  let kills = 0;
+  const ctx = {
+    emit: () => undefined,
+    store: { get: () => ({ id, state }) },
+    // the runtime's delete of the ended run got there first
+    runtimeFor: () => ({ kill: async () => { kills++; throw new NotFoundError(`crun: no such container ${id}`, 'ERR_RUNTIME_NOT_FOUND'); } }),
+  } as unknown as Parameters<typeof signalContainer>[0];
+  const rec = { id, state } as unknown as Parameters<typeof signalContainer>[1];
+  const kill = { name: 'SIGKILL', number: 9 };
+  await assert.rejects(signalContainer(ctx, rec, kill), (e) => e instanceof ConflictError && e.code === 'ERR_NOT_RUNNING');
+  assert.equal(kills, 1);
+  // the exit already recorded (Pid 0, not running): the runtime is not asked at all
+  state = { Pid: 0, Running: false, Paused: false };
+  await assert.rejects(signalContainer(ctx, rec, kill), (e) => e instanceof ConflictError && e.code === 'ERR_NOT_RUNNING');
+  assert.equal(kills, 1);
+});
