@@ -150,6 +150,10 @@ function runErrorWrap(cmdName: string) {
   };
 }
 
+/**
+ * run, create, and start/attach are three registrars: each of run and create adds ~100 container
+ * options twice (top level and `container`), which a `start -a` or a `run` alone does not need.
+ */
 export function registerRunCommands(program: Command, ctx: CliContext, containerGroup: Command): void {
   const defineRun = (parent: Command, name: string) => addContainerOptions(
     parent.command(name).usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create and run a new container from an image')
@@ -186,6 +190,9 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
     });
   defineRun(program, 'run');
   defineRun(containerGroup, 'run');
+}
+
+export function registerCreateCommands(program: Command, ctx: CliContext, containerGroup: Command): void {
 
   const defineCreate = (parent: Command) => addContainerOptions(
     parent.command('create').usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create a new container')
@@ -202,6 +209,9 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
     });
   defineCreate(program);
   defineCreate(containerGroup);
+}
+
+export function registerStartCommands(program: Command, ctx: CliContext, containerGroup: Command): void {
 
   const defineStart = (parent: Command) => parent.command('start').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Start one or more stopped containers')
     .argument('<containers...>')
