@@ -15,7 +15,7 @@ import { DaemonError, type EngineClient } from '../client/engine-client.js';
 import { registerContainerCommands, inspectObjects } from './commands/containers.js';
 import { registerImageCommands } from './commands/images.js';
 import { registerRegistryCommands } from './commands/registry.js';
-import { registerRunCommands } from './commands/run.js';
+import { registerCreateCommand, registerRunCommand, registerStartCommands } from './commands/run.js';
 import { berthVersion, registerSystemCommands } from './commands/system.js';
 import { registerControlCommands } from './commands/controls.js';
 import { registerNetworkCommands, registerPortCommand } from './commands/network.js';
@@ -91,7 +91,11 @@ type Groups = { container: Command; image: Command; system: Command };
  * what each registrar really defines.
  */
 export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p: Command, ctx: CliContext, g: Groups) => void }> = [
-  { name: 'run', commands: ['run', 'create', 'start', 'attach', 'container run', 'container create', 'container start', 'container attach'], register: (p, ctx, g) => registerRunCommands(p, ctx, g.container) },
+  { name: 'run', commands: ['run'], register: (p, ctx) => registerRunCommand(p, ctx) },
+  { name: 'container run', commands: ['container run'], register: (p, ctx, g) => registerRunCommand(g.container, ctx) },
+  { name: 'create', commands: ['create'], register: (p, ctx) => registerCreateCommand(p, ctx) },
+  { name: 'container create', commands: ['container create'], register: (p, ctx, g) => registerCreateCommand(g.container, ctx) },
+  { name: 'start', commands: ['start', 'attach', 'container start', 'container attach'], register: (p, ctx, g) => registerStartCommands(p, ctx, g.container) },
   { name: 'containers', commands: ['ps', 'logs', 'exec', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rename', 'rm', 'wait', 'top', 'diff', 'commit', 'export', 'cp',
     'container ps', 'container ls', 'container list', 'container logs', 'container exec', 'container stop', 'container restart', 'container kill',
     'container pause', 'container unpause', 'container rename', 'container rm', 'container remove', 'container wait', 'container top', 'container diff', 'container prune',

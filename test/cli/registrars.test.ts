@@ -40,4 +40,8 @@ test('a command path builds only its registrars; the whole program has every com
   assert.equal(registrarsFor(['nonsense']).length, REGISTRARS.length);
   const run = paths(buildProgram(ctx, ['run']));
   assert.ok(run.has('run') && run.has('inspect') && !run.has('ps'));
+  // run's ~100 options are added once for `run`, and not at all for `start -a`
+  assert.ok(!run.has('container run') && !run.has('create') && !run.has('start'));
+  const start = paths(buildProgram(ctx, ['start']));
+  assert.ok(start.has('start') && start.has('attach') && !start.has('run') && !start.has('create'));
 });

@@ -150,9 +150,13 @@ function runErrorWrap(cmdName: string) {
   };
 }
 
-export function registerRunCommands(program: Command, ctx: CliContext, containerGroup: Command): void {
-  const defineRun = (parent: Command, name: string) => addContainerOptions(
-    parent.command(name).usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create and run a new container from an image')
+/**
+ * `run` and `create` are defined one parent at a time (the top level or `container`): each adds ~100
+ * container options, which a command that is not itself (`start -a`, `container run`) does not need.
+ */
+export function registerRunCommand(parent: Command, ctx: CliContext): void {
+  addContainerOptions(
+    parent.command('run').usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create and run a new container from an image')
       .argument('<image>').argument('[command...]').passThroughOptions(), { run: true })
     .action(async (image: string, args: string[], o: any) => {
       try {
@@ -181,13 +185,13 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
         const code = await attachStartWait(client, id, { plan, autoRemove: Boolean(o.rm), sigProxy: o.sigProxy !== false, start: true });
         if (code !== 0) throw new ExitError(code);
       } catch (e) {
-        runErrorWrap(name)(e);
+        runErrorWrap('run')(e);
       }
     });
-  defineRun(program, 'run');
-  defineRun(containerGroup, 'run');
+}
 
-  const defineCreate = (parent: Command) => addContainerOptions(
+export function registerCreateCommand(parent: Command, ctx: CliContext): void {
+  addContainerOptions(
     parent.command('create').usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create a new container')
       .argument('<image>').argument('[command...]').passThroughOptions(), { run: false })
     .action(async (image: string, args: string[], o: any) => {
@@ -200,9 +204,9 @@ export function registerRunCommands(program: Command, ctx: CliContext, container
         runErrorWrap('create')(e);
       }
     });
-  defineCreate(program);
-  defineCreate(containerGroup);
+}
 
+export function registerStartCommands(program: Command, ctx: CliContext, containerGroup: Command): void {
   const defineStart = (parent: Command) => parent.command('start').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Start one or more stopped containers')
     .argument('<containers...>')
     .option('-a, --attach', "Attach STDOUT/STDERR and forward signals")
