@@ -245,7 +245,9 @@ export class ImageStore {
   }
 
   private eventAttributes(imageId: string, name: string): Record<string, string> {
-    const labels = (this.get(imageId)?.config?.config?.Labels ?? {}) as Record<string, string>;
+    // the config alone (not the whole record: an untag per image of a prune read every image's refs too)
+    const row = this.db.prepare('SELECT config_json FROM images WHERE id = ?').get(imageId) as { config_json: string } | undefined;
+    const labels = ((row ? JSON.parse(row.config_json) : undefined)?.config?.Labels ?? {}) as Record<string, string>;
     return { ...labels, name };
   }
 
