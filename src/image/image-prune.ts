@@ -1,5 +1,4 @@
 /** docker image prune: dangling images by default, every unused image with dangling=false. */
-import { isBerthError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import { boolFilter, checkFilterKeys, matchLabels, matchNotLabels, parseTimestamp, type Filters } from './filters.js';
 import type { DeleteItem, ImageStore, InUseBy } from './image-store.js';
@@ -29,22 +28,16 @@ export async function pruneImages(store: ImageStore, opts: PruneOptions): Promis
   });
 
   const report: PruneReport = { ImagesDeleted: [], SpaceReclaimed: 0 };
-  for (const img of candidates) {
-    if (!store.get(img.id)) continue; // already gone as a pruned parent
+  // each candidate's names, as Docker removes them one after another (a pruned parent is already gone: 404, skipped)
+  const targets = candidates.flatMap((img) => {
     const hasTag = img.repoTags.length > 0;
     const hasRefs = hasTag || img.repoDigests.length > 0;
-    const targets = !hasRefs ? [img.id.slice(7)] : (!danglingOnly || !hasTag ? [...img.repoTags, ...img.repoDigests] : []);
-    for (const t of targets) {
-      try {
-        const items = await store.remove(t, { force: false, noPrune: false, inUseBy, onLayerRemoved: (l) => { report.SpaceReclaimed += l.size; } });
-        report.ImagesDeleted.push(...items);
-      } catch (e) {
-        // conflicts and already-removed images are skipped, as Docker does
-        if (!isBerthError(e) || (e.status !== 409 && e.status !== 404)) throw e;
-        log.debug('image prune skipped', { ref: t, reason: (e as Error).message });
-      }
-    }
-  }
+    return !hasRefs ? [img.id.slice(7)] : (!danglingOnly || !hasTag ? [...img.repoTags, ...img.repoDigests] : []);
+  });
+  // conflicts and already-removed images are skipped, as Docker does
+  report.ImagesDeleted = await store.removeEach(targets,
+    { force: false, noPrune: false, inUseBy, onLayerRemoved: (l) => { report.SpaceReclaimed += l.size; } },
+    (ref, e) => log.debug('image prune skipped', { ref, reason: e.message }));
   // dockerd's prune event: no Actor ID, the bytes reclaimed
   store.events.emitEvent('image', 'prune', '', { reclaimed: String(report.SpaceReclaimed) });
   return report;

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { shortId } from '../common/digest.js';
-import { ConflictError, InvalidArgumentError, NoSuchImageError, NotFoundError } from '../common/errors.js';
+import { ConflictError, InvalidArgumentError, isBerthError, NoSuchImageError, NotFoundError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import type { EventLog } from '../events/events.js';
 import type { ContentStore } from '../store/content.js';
@@ -31,6 +31,8 @@ export interface LayerBackend {
   discard(prepared: PreparedLayer): Promise<void>;
   lowerDirs(chainId: string | null): string[];
   remove(chainId: string): Promise<void>;
+  /** children before parents, in one transaction; what cannot go is kept and told to `kept` */
+  removeMany(chainIds: string[], kept: (chainId: string, reason: string) => void): Promise<LayerRecord[]>;
 }
 
 /** size: bytes of the compressed blob (descriptor size); diffSize: bytes unpacked. */
@@ -108,6 +110,8 @@ interface ImageRow {
 }
 
 interface RemovePlan { records: DeleteItem[]; events: Array<[string, string, Record<string, string>]>; deleted: ImageRecord[]; protectedChains: Set<string> }
+
+function newPlan(): RemovePlan { return { records: [], events: [], deleted: [], protectedChains: new Set() }; }
 
 // Docker's conflict classes (daemon/images/image_delete.go)
 const CONFLICT_CHILD = 1, CONFLICT_RUNNING = 2, CONFLICT_REFERENCE = 4, CONFLICT_STOPPED = 8;
@@ -241,7 +245,9 @@ export class ImageStore {
   }
 
   private eventAttributes(imageId: string, name: string): Record<string, string> {
-    const labels = (this.get(imageId)?.config?.config?.Labels ?? {}) as Record<string, string>;
+    // the config alone (not the whole record: an untag per image of a prune read every image's refs too)
+    const row = this.db.prepare('SELECT config_json FROM images WHERE id = ?').get(imageId) as { config_json: string } | undefined;
+    const labels = ((row ? JSON.parse(row.config_json) : undefined)?.config?.Labels ?? {}) as Record<string, string>;
     return { ...labels, name };
   }
 
@@ -412,16 +418,66 @@ export class ImageStore {
 
   /** docker rmi with Docker's rules (untag first; delete when unreferenced; conflicts with containers and children). */
   async remove(nameOrId: string, opts: RemoveOptions): Promise<DeleteItem[]> {
-    const plan: RemovePlan = { records: [], events: [], deleted: [], protectedChains: new Set() };
+    const plan = newPlan();
     tx(this.db, () => this.planRemove(nameOrId, opts, plan));
-    for (const [id, action, attrs] of plan.events) this.events.emitEvent('image', action, id, attrs);
-    const removedLayers = await this.collectGarbage(plan.deleted, plan.protectedChains);
-    if (plan.deleted.length) await this.options.onImagesDeleted?.(plan.deleted);
-    for (const l of removedLayers) {
-      plan.records.push({ Deleted: l.chainId });
-      opts.onLayerRemoved?.(l);
-    }
+    await this.finishRemoval([plan], opts);
     return plan.records;
+  }
+
+  /**
+   * `remove` of each name in turn, as one removal: one commit for all the rows and one garbage
+   * collection (image prune; one per name made it quadratic). A name that conflicts or is gone is
+   * skipped (told to `skipped`); its savepoint undoes only its own part. Another error stops at that
+   * name: the names before it are removed, then it is thrown. The items read as the removes' in turn.
+   */
+  async removeEach(names: Iterable<string>, opts: RemoveOptions, skipped: (name: string, e: Error) => void): Promise<DeleteItem[]> {
+    const plans: RemovePlan[] = [];
+    let failure: unknown;
+    tx(this.db, () => {
+      for (const name of names) {
+        const plan = newPlan();
+        try {
+          tx(this.db, () => this.planRemove(name, opts, plan));
+          plans.push(plan);
+        } catch (e) {
+          if (isBerthError(e) && (e.status === 409 || e.status === 404)) { skipped(name, e); continue; }
+          failure = e;
+          break;
+        }
+      }
+    });
+    await this.finishRemoval(plans, opts);
+    if (failure !== undefined) throw failure;
+    return plans.flatMap((p) => p.records);
+  }
+
+  /** After the rows' commit: the events, then layers and blobs that no image uses, each layer reported with the last plan that freed it. */
+  private async finishRemoval(plans: RemovePlan[], opts: RemoveOptions): Promise<void> {
+    // one commit for the events' rows too
+    tx(this.db, () => { for (const p of plans) for (const [id, action, attrs] of p.events) this.events.emitEvent('image', action, id, attrs); });
+    const deleted = plans.flatMap((p) => p.deleted);
+    if (deleted.length === 0) return;
+    const protectedChains = new Set(plans.flatMap((p) => [...p.protectedChains]));
+    const removed = new Map((await this.collectGarbage(deleted, protectedChains)).map((l) => [l.chainId, l]));
+    await this.options.onImagesDeleted?.(deleted);
+    // a layer shared by several images went, one remove at a time, with the last of them
+    const layersOf: LayerRecord[][] = plans.map(() => []);
+    for (let i = plans.length - 1; i >= 0 && removed.size > 0; i--) {
+      for (const img of plans[i].deleted) {
+        for (const l of [...img.layers].reverse()) { // top-most first
+          const rec = removed.get(l.chainId);
+          if (!rec) continue;
+          removed.delete(l.chainId);
+          layersOf[i].push(rec);
+        }
+      }
+    }
+    plans.forEach((p, i) => {
+      for (const l of layersOf[i]) {
+        p.records.push({ Deleted: l.chainId });
+        opts.onLayerRemoved?.(l);
+      }
+    });
   }
 
   private userOf(imageId: string, inUseBy: InUseBy): ImageUser | undefined {
@@ -521,27 +577,17 @@ export class ImageStore {
   /** After rows are gone: remove layers and blobs no remaining image uses. */
   private async collectGarbage(deleted: ImageRecord[], protectedChains: Set<string>): Promise<LayerRecord[]> {
     if (deleted.length === 0) return [];
-    const usedChains = new Set<string>();
-    for (const r of this.db.prepare('SELECT layers_json FROM images').all() as { layers_json: string }[]) {
-      for (const l of JSON.parse(r.layers_json) as ImageLayer[]) usedChains.add(l.chainId);
-    }
-    const removed: LayerRecord[] = [];
-    const seen = new Set<string>();
+    const usedChains = this.usedChains();
+    // children before parents: a layer's depth in its chain is its index in any image using it
+    const doomed = new Map<string, number>();
     for (const img of deleted) {
-      for (const l of [...img.layers].reverse()) { // top-most first: a parent layer goes after its children
-        if (seen.has(l.chainId) || usedChains.has(l.chainId) || protectedChains.has(l.chainId)) continue;
-        seen.add(l.chainId);
-        if (this.options.layerHeld?.(l.chainId)) continue;
-        const rec = this.layers.get(l.chainId);
-        if (!rec) continue;
-        try {
-          await this.layers.remove(l.chainId);
-          removed.push(rec);
-        } catch (e) {
-          log.warn('layer kept', { chainId: l.chainId, reason: (e as Error).message });
-        }
-      }
+      img.layers.forEach((l, depth) => {
+        if (usedChains.has(l.chainId) || protectedChains.has(l.chainId) || this.options.layerHeld?.(l.chainId)) return;
+        doomed.set(l.chainId, depth);
+      });
     }
+    const order = [...doomed].sort((a, b) => b[1] - a[1]).map(([chainId]) => chainId);
+    const removed = await this.layers.removeMany(order, (chainId, reason) => log.warn('layer kept', { chainId, reason }));
     const blobs = new Set<string>();
     for (const img of deleted) {
       blobs.add(img.id);
@@ -552,12 +598,18 @@ export class ImageStore {
     return removed;
   }
 
+  /** Chain IDs of every layer of the images stored. */
+  private usedChains(): Set<string> {
+    const used = new Set<string>();
+    for (const r of this.db.prepare('SELECT layers_json FROM images').all() as { layers_json: string }[]) {
+      for (const l of JSON.parse(r.layers_json) as ImageLayer[]) used.add(l.chainId);
+    }
+    return used;
+  }
+
   /** Remove layers, top-most first, that no image uses and nothing holds (layers of an image that failed to register). */
   private async dropUnusedLayers(made: LayerRecord[]): Promise<void> {
-    const usedChains = new Set<string>();
-    for (const r of this.db.prepare('SELECT layers_json FROM images').all() as { layers_json: string }[]) {
-      for (const l of JSON.parse(r.layers_json) as ImageLayer[]) usedChains.add(l.chainId);
-    }
+    const usedChains = this.usedChains();
     for (const rec of [...made].reverse()) {
       if (usedChains.has(rec.chainId) || this.options.layerHeld?.(rec.chainId)) continue;
       try { await this.layers.remove(rec.chainId); } catch (e) { log.warn('layer kept', { chainId: rec.chainId, reason: (e as Error).message }); }
@@ -570,8 +622,15 @@ export class ImageStore {
     return this.db.prepare("SELECT 1 FROM images WHERE instr(layers_json, ?) > 0").get(`"blobDigest":"${digest}"`) !== undefined;
   }
 
+  /** Decided in one pass over the images (a query per blob scanned every image's layers: quadratic in a prune), then unlinked together. */
   private async deleteUnreferencedBlobs(digests: string[]): Promise<void> {
-    for (const d of digests) if (!this.blobReferenced(d) && !this.options.blobHeld?.(d)) await this.content.delete(d);
+    const used = new Set<string>();
+    for (const r of this.db.prepare('SELECT id, manifest_digest, layers_json FROM images').all() as { id: string; manifest_digest: string | null; layers_json: string }[]) {
+      used.add(r.id);
+      if (r.manifest_digest) used.add(r.manifest_digest);
+      for (const l of JSON.parse(r.layers_json) as ImageLayer[]) used.add(l.blobDigest);
+    }
+    await Promise.all(digests.filter((d) => !used.has(d) && !this.options.blobHeld?.(d)).map((d) => this.content.delete(d)));
   }
 
   // ---------- views ----------

@@ -5,7 +5,9 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { sha256 } from '../common/digest.js';
 import { ConflictError, DigestMismatchError, NotFoundError } from '../common/errors.js';
+import { log } from '../common/log.js';
 import type { EnginePaths } from '../common/paths.js';
+import { Trash } from '../common/trash.js';
 import { ensureSchema, tx, type Db } from '../store/db.js';
 import { unpackLayer, type UnpackLimits } from './tar-unpack.js';
 
@@ -49,8 +51,10 @@ export class LayerStore {
   readonly tmpDir: string;
   /** copies of layers derived for a user namespace (--userns=keep-id): `<shifted>/<short id>/<maps key>`, removed with the layer */
   readonly shiftedRoot: string;
+  private readonly trash: Trash;
 
   constructor(private readonly db: Db, paths: EnginePaths) {
+    this.trash = Trash.at(paths.trash);
     this.layersDir = join(paths.snapshots, 'l');
     this.tmpDir = join(paths.snapshots, 'tmp');
     this.shiftedRoot = join(paths.snapshots, 'shifted');
@@ -186,17 +190,54 @@ export class LayerStore {
     const rec = this.get(chainId);
     if (!rec) throw new NotFoundError(`layer ${chainId} not found`, 'ERR_LAYER_NOT_FOUND');
     tx(this.db, () => {
-      if (this.db.prepare('SELECT 1 FROM layers WHERE parent = ?').get(chainId)) {
-        throw new ConflictError(`layer ${chainId} is the parent of another layer`, 'ERR_LAYER_IN_USE');
-      }
-      if (this.hasSnapshotsTable() && this.db.prepare('SELECT 1 FROM snapshots WHERE parent = ?').get(chainId)) {
-        throw new ConflictError(`layer ${chainId} is used by a container snapshot`, 'ERR_LAYER_IN_USE');
-      }
+      const busy = this.inUse(chainId);
+      if (busy) throw busy;
       this.db.prepare('DELETE FROM layers WHERE chain_id = ?').run(chainId);
     });
-    // Row first, then the directory: a crash in between leaves an orphan dir, never a row without one.
-    await rm(join(this.shiftedRoot, basename(rec.dir)), { recursive: true, force: true });
-    await rm(rec.dir, { recursive: true, force: true });
+    await this.dropDirs([rec]);
+  }
+
+  /**
+   * Remove layers in one transaction, given children before parents (an image prune's layers: one
+   * commit instead of one per layer). A layer missing or still built on is kept (`kept` tells why).
+   */
+  async removeMany(chainIds: string[], kept: (chainId: string, reason: string) => void): Promise<LayerRecord[]> {
+    const removed: LayerRecord[] = [];
+    tx(this.db, () => {
+      for (const chainId of chainIds) {
+        const rec = this.get(chainId);
+        if (!rec) continue;
+        const busy = this.inUse(chainId);
+        if (busy) { kept(chainId, busy.message); continue; }
+        this.db.prepare('DELETE FROM layers WHERE chain_id = ?').run(chainId);
+        removed.push(rec);
+      }
+    });
+    // the rows are gone: a directory left behind is an orphan that cleanupOrphans removes at start
+    await this.dropDirs(removed).catch((e) => log.warn('layer directory kept', { reason: (e as Error).message }));
+    return removed;
+  }
+
+  private inUse(chainId: string): ConflictError | undefined {
+    if (this.db.prepare('SELECT 1 FROM layers WHERE parent = ?').get(chainId)) {
+      return new ConflictError(`layer ${chainId} is the parent of another layer`, 'ERR_LAYER_IN_USE');
+    }
+    if (this.hasSnapshotsTable() && this.db.prepare('SELECT 1 FROM snapshots WHERE parent = ?').get(chainId)) {
+      return new ConflictError(`layer ${chainId} is used by a container snapshot`, 'ERR_LAYER_IN_USE');
+    }
+    return undefined;
+  }
+
+  /**
+   * Rows first (committed), then the directories: a crash in between leaves an orphan dir
+   * (cleanupOrphans) or one in the trash (emptied at start), never a row without its dir. The trash
+   * takes each tree with one rename; its many unlinks run in the background, after the answer.
+   */
+  private async dropDirs(recs: LayerRecord[]): Promise<void> {
+    await Promise.all(recs.map(async (rec) => {
+      await this.trash.put(join(this.shiftedRoot, basename(rec.dir)));
+      await this.trash.put(rec.dir);
+    }));
   }
 
   private hasSnapshotsTable(): boolean {

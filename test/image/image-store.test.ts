@@ -205,6 +205,30 @@ test('prune: dangling by default, all unused with dangling=false, label and unti
   assert.deepEqual(env.images.list().map((i) => i.id), [used.id]);
 });
 
+test('prune removes many images as Docker does one after another: a shared layer goes with the last image using it', async (t) => {
+  const env = await imageEnv(t);
+  const base = await makeImage(env, { base: '1' });
+  const a = await makeImage(env, { a: '1' }, { parent: base, tags: ['a'] });
+  const b = await makeImage(env, { b: '1' }, { parent: base, tags: ['b'] });
+  const dirs = [...base.layers, ...a.layers, ...b.layers].map((l) => env.layers.get(l.chainId)!.dir);
+  const seenBefore = env.seen.length;
+  const r = await env.images.prune({ inUse: () => false, filters: { dangling: ['false'] } });
+  // base first: a conflict (children), skipped; a's removal keeps base (b still on it); b's takes base along
+  assert.deepEqual(r.ImagesDeleted, [
+    { Untagged: 'a:latest' }, { Deleted: a.id }, { Deleted: a.layers[1].chainId },
+    { Untagged: 'b:latest' }, { Deleted: b.id }, { Deleted: base.id }, { Deleted: b.layers[1].chainId }, { Deleted: base.layers[0].chainId },
+  ]);
+  assert.equal(r.SpaceReclaimed, 3);
+  assert.deepEqual(env.seen.slice(seenBefore).map((e) => `${e.Action}:${e.Actor.ID}`),
+    [`untag:${a.id}`, `delete:${a.id}`, `untag:${b.id}`, `delete:${b.id}`, `delete:${base.id}`, 'prune:']);
+  assert.deepEqual(env.images.list(), []);
+  for (const d of dirs) assert.ok(!existsSync(d), d);
+  for (const img of [base, a, b]) {
+    for (const blob of [img.id, img.manifestDigest!, ...img.layers.map((l) => l.blobDigest)]) assert.ok(!env.content.has(blob), blob);
+  }
+  assert.equal((env.db.prepare('SELECT count(*) AS n FROM layers').get() as { n: number }).n, 0);
+});
+
 test('addFromManifest: a Docker schema 2 image whose blobs are in the content store (pull/load path)', async (t) => {
   const env = await imageEnv(t);
   const { gzipSync } = await import('node:zlib');
