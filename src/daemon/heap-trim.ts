@@ -4,9 +4,10 @@
  * stream buffers passing through against a small old generation and runs a full collection every
  * few megabytes (25-30 per 100 MB pull, half of the daemon's CPU for it). With the large limit no
  * collection comes at all, and what a transfer left behind would stay resident; this timer
- * collects once the resident size grew by `thresholdBytes` since the last look, so an idle
- * daemon returns to its small footprint; malloc_trim then hands the freed buffer memory back to
- * the system (glibc keeps it in its arenas otherwise). Needs --expose-gc; without it, it does nothing.
+ * collects once the daemon is quiet (the transfer is over): at the first quiet look when the
+ * resident size grew by `thresholdBytes` since the last collection, after SETTLED_LOOKS quiet looks
+ * (2 s) when it grew by a few MiB, so an idle daemon returns to its small footprint; malloc_trim
+ * then hands the freed buffer memory back to the system (glibc keeps it in its arenas otherwise). Needs --expose-gc; without it, it does nothing.
  */
 import { libcFunction, type NativeFunction } from '../common/libc.js';
 
@@ -20,18 +21,39 @@ function trimMalloc(): void {
   mallocTrim?.(0);
 }
 
+/** Share of one core the daemon may use during an interval and still count as quiet. */
+const QUIET_CPU_SHARE = 0.2;
+/** Quiet looks after which a smaller growth is trimmed too (what a transfer under the threshold left). */
+const SETTLED_LOOKS = 4;
+const SETTLED_GROWTH = 4 * 1024 * 1024;
+
 export function startHeapTrim(opts: { intervalMs?: number; thresholdBytes?: number } = {}): () => void {
   if (typeof gc !== 'function') return () => undefined;
   const threshold = opts.thresholdBytes ?? 24 * 1024 * 1024;
+  const intervalMs = opts.intervalMs ?? 500;
   // resident size, not heap statistics: buffers freed by a scavenge leave their memory in glibc's arenas
   const size = () => process.memoryUsage.rss();
+  const cpuMicros = () => { const u = process.cpuUsage(); return u.user + u.system; };
   let base = 0; // the first look trims what start-up (module loading, schema checks) left behind
+  let lastCpu = cpuMicros();
+  let quietLooks = 0;
+  // a collection that came before the daemon had settled (a look that only seemed quiet on a busy
+  // host, mid-transfer) may have found the buffers still live: one more once it has settled
+  let again = false;
   const timer = setInterval(() => {
-    if (size() - base < threshold) return;
+    const cpu = cpuMicros();
+    // Not while a transfer runs: its buffers are live, a collection frees little, and the base would
+    // be set at the transfer's peak, so that what the transfer leaves behind would never be trimmed.
+    quietLooks = cpu - lastCpu > intervalMs * 1000 * QUIET_CPU_SHARE ? 0 : quietLooks + 1;
+    lastCpu = cpu;
+    const grown = size() - base;
+    const settled = quietLooks >= SETTLED_LOOKS;
+    if (quietLooks === 0 || (grown < threshold && !(settled && (again || grown >= SETTLED_GROWTH)))) return;
     gc();
     trimMalloc();
     base = size();
-  }, opts.intervalMs ?? 2000);
+    again = !settled;
+  }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

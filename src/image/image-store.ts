@@ -345,15 +345,6 @@ export class ImageStore {
     return this.layers.get(chainId) ?? this.layers.register(parentChainId, this.content.stream(blobDigest), diffId);
   }
 
-  /**
-   * Unpack a layer from its blob while the blob still downloads: `blob` carries the bytes as they
-   * arrive, `verified` settles when the whole blob is in the content store with the right digest.
-   * The layer is committed only after that; a failed or mismatched download leaves nothing.
-   */
-  async unpackLayerStreaming(parentChainId: string | null, blob: Readable, diffId: string, verified: Promise<void>): Promise<LayerRecord> {
-    return this.layers.register(parentChainId, blob, diffId, undefined, () => verified);
-  }
-
   /** gzip the tar into a blob while the LayerStore unpacks it (one read of the input). */
   private async ingestLayer(parentChainId: string | null, tar: Readable): Promise<{ layer: ImageLayer; blobIsNew: boolean }> {
     const gzip = createGzip();

@@ -26,3 +26,30 @@ test('after a burst of stream-sized buffers, the heap trim returns the memory (d
   const { burst, after } = JSON.parse(r.stdout.trim());
   assert.ok(after < burst - 24 * 1048576, `resident size went from ${burst >> 20} MB to ${after >> 20} MB`);
 });
+
+test('memory a transfer held while it ran is returned once the daemon is quiet (no collection at the transfer\'s peak)', () => {
+  const mod = pathToFileURL(join(REPO, 'dist', 'daemon', 'heap-trim.js')).href;
+  const script = `
+    const { startHeapTrim } = await import(${JSON.stringify(mod)});
+    startHeapTrim({ intervalMs: 100, thresholdBytes: 8 * 1048576 });
+    await new Promise((r) => setTimeout(r, 300)); // the first look trims start-up
+    const { randomFillSync } = await import('node:crypto');
+    // 48 MiB held by a running transfer (random bytes, on globalThis: nothing may drop or share them early)
+    globalThis.held = [];
+    for (let i = 0; i < 48; i++) globalThis.held.push(randomFillSync(Buffer.allocUnsafeSlow(1024 * 1024)));
+    // the transfer keeps the process busy across several looks of the timer
+    for (const end = Date.now() + 600; Date.now() < end;) {
+      for (const stop = Date.now() + 50; Date.now() < stop;) { /* busy */ }
+      await new Promise((r) => setImmediate(r));
+    }
+    const burst = process.memoryUsage.rss();
+    globalThis.held = null; // the transfer ends
+    let after = burst;
+    for (let i = 0; i < 100 && after > burst - 24 * 1048576; i++) { await new Promise((r) => setTimeout(r, 100)); after = process.memoryUsage.rss(); }
+    console.log(JSON.stringify({ burst, after }));
+  `;
+  const r = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const { burst, after } = JSON.parse(r.stdout.trim());
+  assert.ok(after < burst - 24 * 1048576, `resident size went from ${burst >> 20} MB to ${after >> 20} MB`);
+});

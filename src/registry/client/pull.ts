@@ -17,6 +17,7 @@ import { DIGEST_RE, shortId } from '../../common/digest.js';
 import { log } from '../../common/log.js';
 import type { ContentStore } from '../../store/content.js';
 import type { ImageRecord, ImageStore } from '../../image/image-store.js';
+import type { PreparedLayer } from '../../snapshot/layer-store.js';
 import { INDEX_TYPES, MANIFEST_TYPES, chainIds, hostPlatform, parseManifest, selectPlatformManifest, type Platform } from '../../image/image-format.js';
 import { familiarString, parseNormalizedNamed, type ParsedReference } from '../../image/reference.js';
 import { RegistryHttp, RegistryRequestError, readAll, type Credentials } from './http.js';
@@ -211,44 +212,48 @@ function diffIdsOf(opts: PullOptions, configDigest: string, layerCount: number):
 }
 
 /**
- * Unpack the image's layers bottom-up, each as soon as its blob is downloaded and verified (blobs
- * already present need no wait); a layer that was unpacked while it downloaded (`streamed`) is only
- * waited for. A config whose diff IDs do not fit the manifest unpacks nothing here:
- * addFromManifest reports that.
+ * Put the image's layers in place bottom-up, each as soon as its blob is downloaded and verified
+ * (blobs already present need no wait). A layer unpacked while it downloaded (`prepared`) is only
+ * committed; one that was not (a resumed download, a present blob, a failed early unpack) is
+ * unpacked from its verified blob. A config whose diff IDs do not fit the manifest unpacks nothing
+ * here: addFromManifest reports that.
  */
 async function unpackInOrder(opts: PullOptions, diffIds: string[] | null, layers: { digest: string }[],
-  downloaded: Map<string, Deferred>, streamed: Map<number, Promise<unknown>>, progress: Progress | undefined): Promise<void> {
+  downloaded: Map<string, Deferred>, prepared: Map<string, Promise<PreparedLayer | undefined>>, progress: Progress | undefined): Promise<void> {
   if (!diffIds) return;
   const chains = chainIds(diffIds);
   for (let i = 0; i < layers.length; i++) {
-    const wait = downloaded.get(layers[i].digest);
+    const digest = layers[i].digest;
+    const wait = downloaded.get(digest);
     if (wait) await wait.promise;
-    const early = streamed.get(i);
-    if (early) await early.catch(() => undefined); // on failure: unpacked again from the verified blob
     if (opts.images.layers.get(chains[i])) continue;
-    progress?.layer(shortId(layers[i].digest), 'Extracting');
-    await opts.images.unpackLayer(i === 0 ? null : chains[i - 1], chains[i], layers[i].digest, diffIds[i]);
+    const parent = i === 0 ? null : chains[i - 1];
+    const early = await prepared.get(digest);
+    progress?.layer(shortId(digest), 'Extracting');
+    // commitPrepared checks the diff ID: a mismatch fails here as it would from the blob
+    if (early && !early.committed) await opts.images.layers.commitPrepared(parent, early, diffIds[i]);
+    else await opts.images.unpackLayer(parent, chains[i], digest, diffIds[i]);
   }
 }
 
 /**
- * A layer whose parent is already unpacked when its download starts is unpacked from the bytes as
- * they arrive (a second consumer of the download), and committed once its blob is verified: the
- * download and the unpack then overlap even for a one-layer image.
+ * Each layer that downloads from its first byte is unpacked from the bytes as they arrive (a second
+ * consumer of the download) into a prepared layer of its own: an overlay lowerdir does not need its
+ * parent, so every download overlaps its unpack, not only the one whose parent is in place. The
+ * layer is committed (unpackInOrder) only once its blob is verified; an uncompressed layer's diff ID
+ * is its blob's digest, hashed once by the download. A failed early unpack is not an error by
+ * itself: the layer is unpacked again from its verified blob and fails there if it must.
  */
-function streamingUnpacker(opts: PullOptions, diffIds: string[] | null, layers: { digest: string }[],
-  downloaded: Map<string, Deferred>, streamed: Map<number, Promise<unknown>>) {
-  const chains = diffIds ? chainIds(diffIds) : [];
+function streamingUnpacker(opts: PullOptions, diffIds: string[] | null, downloaded: Map<string, Deferred>,
+  prepared: Map<string, Promise<PreparedLayer | undefined>>) {
   return (digest: string) => (): Writable | undefined => {
-    const i = layers.findIndex((l) => l.digest === digest);
-    if (!diffIds || i < 0 || streamed.has(i) || opts.images.layers.get(chains[i])) return undefined;
-    const parent = i === 0 ? null : chains[i - 1];
-    if (parent !== null && !opts.images.layers.get(parent)) return undefined;
+    if (!diffIds || prepared.has(digest)) return undefined;
     log.debug('unpacking a layer while it downloads', { layer: shortId(digest) });
     const blob = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const done = opts.images.unpackLayerStreaming(parent, blob, diffIds[i], downloaded.get(digest)!.promise);
-    done.catch(() => { blob.destroy(); });
-    streamed.set(i, done);
+    const srcDigest = downloaded.get(digest)!.promise.then(() => digest);
+    srcDigest.catch(() => undefined); // a failed download is reported by the download; the unpack may not have reached its digest
+    const early = opts.images.layers.prepare(blob, { srcDigest }).catch(() => { blob.destroy(); return undefined; });
+    prepared.set(digest, early);
     return blob;
   };
 }
@@ -306,8 +311,8 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     const todo = [...new Map(manifest.layers.filter((l) => !opts.content.has(l.digest)).map((l) => [l.digest, l])).values()];
     const downloaded = new Map(todo.map((l) => [l.digest, deferred()]));
     const diffIds = diffIdsOf(opts, manifest.config.digest, manifest.layers.length);
-    const streamed = new Map<number, Promise<unknown>>();
-    const teeFor = streamingUnpacker(opts, diffIds, manifest.layers, downloaded, streamed);
+    const prepared = new Map<string, Promise<PreparedLayer | undefined>>();
+    const teeFor = streamingUnpacker(opts, diffIds, downloaded, prepared);
     let unpackFailed: unknown;
     const downloads = inParallel(todo, PARALLEL, async (l) => {
       if (unpackFailed !== undefined) throw unpackFailed;
@@ -323,11 +328,14 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     // a failed download stops the queue: the layers never started must not keep the unpacker waiting
     downloads.catch((e) => { for (const d of downloaded.values()) d.reject(e); });
     // Unpack in layer order while later layers still download: each waits for its own verified blob.
-    const unpacking = unpackInOrder(opts, diffIds, manifest.layers, downloaded, streamed, progress)
+    const unpacking = unpackInOrder(opts, diffIds, manifest.layers, downloaded, prepared, progress)
       .catch((e) => { unpackFailed = e; throw e; });
     const [dl, up] = await Promise.allSettled([downloads, unpacking]);
-    // a layer unpacked during its download cleans up after itself on failure: let it finish first
-    await Promise.allSettled(streamed.values());
+    // the prepared layers not committed (a failure, a layer twice in the image) are temp dirs: drop them
+    for (const early of prepared.values()) {
+      const layer = await early;
+      if (layer) await opts.images.layers.discard(layer);
+    }
     if (dl.status === 'rejected') throw dl.reason;
     if (up.status === 'rejected') throw up.reason;
     await opts.content.put(mf.raw, mf.digest);
