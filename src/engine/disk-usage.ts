@@ -72,11 +72,12 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
   }
   if (want('container')) {
     const records = new Map(engine.containers.records().map((r) => [r.id, r]));
+    const imageSize = new Map(images.map((img) => [img.id, img.size])); // not one image query per container
     const rows = [];
     for (const row of engine.containers.list({ all: true })) {
       const rec = records.get(row.Id);
       const sizeRw = await dirSize(engine.snapshots.upperDir(row.Id)).catch(() => 0);
-      rows.push({ ...row, SizeRw: sizeRw, SizeRootFs: sizeRw + (rec ? engine.images.get(rec.imageId)?.size ?? 0 : 0) });
+      rows.push({ ...row, SizeRw: sizeRw, SizeRootFs: sizeRw + (rec ? imageSize.get(rec.imageId) ?? 0 : 0) });
     }
     out.Containers = rows;
     const active = (state: string) => state === 'running' || state === 'paused' || state === 'restarting';
