@@ -55,7 +55,7 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
     for (const img of images) for (const l of img.layers) if (!layerSize.has(l.chainId)) layerSize.set(l.chainId, l.diffSize);
     const counts = new Map<string, number>();
     for (const rec of engine.containers.records()) counts.set(rec.imageId, (counts.get(rec.imageId) ?? 0) + 1);
-    const summaries = buildSummaries(engine.images, { all: true });
+    const summaries = buildSummaries(engine.images, { all: true }, images);
     out.LayersSize = [...layerSize.values()].reduce((a, b) => a + b, 0);
     const byId = new Map(images.map((img) => [img.id, img])); // the records read above, not one query per image
     const imageRows = summaries.map((s) => {
