@@ -132,8 +132,11 @@ export class ContainerManager {
 
   imageInUse(imageId: string): string | undefined { return this.ctx.store.usingImage(imageId)?.id; }
 
-  /** All container records (for system df / prune in other modules). */
-  records(): ContainerRecord[] { return this.ctx.store.all(); }
+  /**
+   * All container records (for system df, metrics and the audit in other modules): the shared, frozen
+   * copies in memory, not each row parsed again from SQLite on every call.
+   */
+  records(): readonly ContainerRecord[] { return this.ctx.store.allReadonly(); }
 
   /** One stats sample in Docker's JSON (with the previous sample, when given, as precpu). */
   statsSample(idOrName: string, prev?: StatsSample): StatsSample { return this.ctx.statsCollector.sample(this.ctx.resolve(idOrName), prev); }

@@ -55,7 +55,7 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
     for (const img of images) for (const l of img.layers) if (!layerSize.has(l.chainId)) layerSize.set(l.chainId, l.diffSize);
     const counts = new Map<string, number>();
     for (const rec of engine.containers.records()) counts.set(rec.imageId, (counts.get(rec.imageId) ?? 0) + 1);
-    const summaries = buildSummaries(engine.images, { all: true });
+    const summaries = buildSummaries(engine.images, { all: true }, images);
     out.LayersSize = [...layerSize.values()].reduce((a, b) => a + b, 0);
     const byId = new Map(images.map((img) => [img.id, img])); // the records read above, not one query per image
     const imageRows = summaries.map((s) => {
@@ -72,11 +72,12 @@ export async function systemDiskUsage(engine: Engine, types: string[] = [], cach
   }
   if (want('container')) {
     const records = new Map(engine.containers.records().map((r) => [r.id, r]));
+    const imageSize = new Map(images.map((img) => [img.id, img.size])); // not one image query per container
     const rows = [];
     for (const row of engine.containers.list({ all: true })) {
       const rec = records.get(row.Id);
       const sizeRw = await dirSize(engine.snapshots.upperDir(row.Id)).catch(() => 0);
-      rows.push({ ...row, SizeRw: sizeRw, SizeRootFs: sizeRw + (rec ? engine.images.get(rec.imageId)?.size ?? 0 : 0) });
+      rows.push({ ...row, SizeRw: sizeRw, SizeRootFs: sizeRw + (rec ? imageSize.get(rec.imageId) ?? 0 : 0) });
     }
     out.Containers = rows;
     const active = (state: string) => state === 'running' || state === 'paused' || state === 'restarting';

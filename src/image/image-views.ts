@@ -87,11 +87,11 @@ export function buildHistory(store: ImageStore, img: ImageRecord): any[] {
 const SUMMARY_FILTERS = ['dangling', 'label', 'before', 'since', 'reference', 'until'];
 
 /** docker images: newest first; intermediate images only with `all`. */
-export function buildSummaries(store: ImageStore, opts: SummaryOptions): any[] {
+/** `images`: the store's list when the caller has just read it (system df), so it is not parsed twice. */
+export function buildSummaries(store: ImageStore, opts: SummaryOptions, images: ImageRecord[] = store.list()): any[] {
   const f = opts.filters ?? {};
   checkFilterKeys(f, SUMMARY_FILTERS);
   const danglingOnly = boolFilter(f, 'dangling') === true;
-  const images = store.list();
   let beforeT: number | undefined;
   let sinceT: number | undefined;
   for (const b of f.before ?? []) beforeT = unixMs(store.resolve(b).created);

@@ -91,7 +91,7 @@ export class SpecCache {
 }
 
 /** Read every running container and write its series into `x`. */
-export function writeContainerSeries(x: Exposition, recs: ContainerRecord[], specs = new SpecCache(), read: FileReader = readFileOrUndefined): void {
+export function writeContainerSeries(x: Exposition, recs: readonly ContainerRecord[], specs = new SpecCache(), read: FileReader = readFileOrUndefined): void {
   const fams = containerFamilies(x);
   const now = Math.floor(Date.now() / 1000);
   const running = new Set<string>();

@@ -34,7 +34,7 @@ export class EngineSeries {
   constructor(private readonly engine: Engine) {}
 
   /** `records`: the container table as read for this scrape (read once; the container series use it too) */
-  write(x: Exposition, records: ContainerRecord[]): void {
+  write(x: Exposition, records: readonly ContainerRecord[]): void {
     this.writeEngine(x, records);
     this.writeStores(x);
     const delivered = x.family('berth_log_lines_delivered_total', 'Log lines delivered by the logging driver.', 'counter');
@@ -43,7 +43,7 @@ export class EngineSeries {
     for (const [driver, n] of logStats.dropped) dropped.add(labels({ driver }), n);
   }
 
-  private writeEngine(x: Exposition, records: ContainerRecord[]): void {
+  private writeEngine(x: Exposition, records: readonly ContainerRecord[]): void {
     const states = { running: 0, paused: 0, stopped: 0 };
     for (const rec of records) {
       if (rec.state.Paused) states.paused++;

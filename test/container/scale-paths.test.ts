@@ -61,6 +61,30 @@ test('the records ps reads from memory follow every write, and a rollback', () =
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('an id prefix resolves through the index as it did through LIKE: unique, ambiguous, unknown, then a name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cprefix-'));
+  try {
+    const db = openDatabase(join(dir, 'db.sqlite'));
+    const s = new ContainerStore(db);
+    const abc = 'abc' + '0'.repeat(61);
+    s.insert(record(abc, 'first'));
+    s.insert(record('abd' + '0'.repeat(61), 'second'));
+    s.insert(record('ab' + 'f'.repeat(62), 'third'));
+    s.insert(record('b'.repeat(64), 'ab')); // a name that is also a prefix: the name wins, as Docker's order
+    assert.equal(s.resolve('abc').id, abc);
+    assert.equal(s.resolve('abc0000').id, abc);
+    assert.equal(s.resolve(abc).id, abc);
+    assert.equal(s.resolve('abff').name, 'third');
+    assert.equal(s.resolve('ab').name, 'ab');
+    assert.throws(() => s.resolve('abd0000000000000000000000000000000000000000000000000000000000000001'), { code: 'ERR_CONTAINER_NOT_FOUND' });
+    assert.throws(() => s.resolve('a'), /Multiple IDs found with provided prefix: a/);
+    assert.equal(s.tryResolve('abe'), undefined);
+    assert.equal(s.tryResolve('c'), undefined);
+    assert.equal(s.tryResolve('ABC'), undefined, 'not hex in lower case: neither a prefix nor a name');
+    db.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('isMounted (statx) agrees with mountinfo: a mount, after umount, a symlink, a missing path', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-mnt-'));
   const target = join(dir, 'm');
