@@ -10,7 +10,7 @@
  *
  * Smaller growth (a burst of `run --rm`: records, parsed specs, request objects, ~10 MiB per 100
  * runs, which no collection reclaims while the old space is far from its large limit) is collected
- * once the daemon has gone quiet: `idleBytes` grown and an event loop that was idle for the whole
+ * once the daemon has gone quiet: `idleBytes` (2 MiB) grown and an event loop that was idle for the whole
  * last interval. A quiet loop is where a full collection (~10-30 ms for the daemon's heap) delays
  * no request.
  */
@@ -33,7 +33,7 @@ const QUIET_UTILIZATION = 0.02;
 export function startHeapTrim(opts: { intervalMs?: number; thresholdBytes?: number; idleBytes?: number } = {}): () => void {
   if (typeof gc !== 'function') return () => undefined;
   const threshold = opts.thresholdBytes ?? 24 * 1024 * 1024;
-  const idleThreshold = opts.idleBytes ?? 4 * 1024 * 1024;
+  const idleThreshold = opts.idleBytes ?? 2 * 1024 * 1024;
   // resident size, not heap statistics: buffers freed by a scavenge leave their memory in glibc's arenas
   const size = () => process.memoryUsage.rss();
   let base = 0; // the first look trims what start-up (module loading, schema checks) left behind
