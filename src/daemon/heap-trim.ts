@@ -7,7 +7,12 @@
  * collects once the daemon is quiet (the transfer is over): at the first quiet look when the
  * resident size grew by `thresholdBytes` since the last collection, after SETTLED_LOOKS quiet looks
  * (2 s) when it grew by a few MiB, so an idle daemon returns to its small footprint; malloc_trim
- * then hands the freed buffer memory back to the system (glibc keeps it in its arenas otherwise). Needs --expose-gc; without it, it does nothing.
+ * then hands the freed buffer memory back to the system (glibc keeps it in its arenas otherwise).
+ *
+ * The smaller growth (`idleBytes`, 2 MiB) is what a burst of `run --rm` leaves (records, parsed specs,
+ * request objects, ~10 MiB per 100 runs, which no collection reclaims while the old space is far from
+ * its large limit): collected once quiet, where a full collection (~10-30 ms for the daemon's heap)
+ * delays no request. Needs --expose-gc; without it, it does nothing.
  */
 import { libcFunction, type NativeFunction } from '../common/libc.js';
 
@@ -23,13 +28,16 @@ function trimMalloc(): void {
 
 /** Share of one core the daemon may use during an interval and still count as quiet. */
 const QUIET_CPU_SHARE = 0.2;
-/** Quiet looks after which a smaller growth is trimmed too (what a transfer under the threshold left). */
+/** Quiet looks after which a smaller growth is trimmed too (what a transfer under the threshold or a burst of runs left). */
 const SETTLED_LOOKS = 4;
-const SETTLED_GROWTH = 4 * 1024 * 1024;
 
-export function startHeapTrim(opts: { intervalMs?: number; thresholdBytes?: number } = {}): () => void {
+export function startHeapTrim(opts: { intervalMs?: number; thresholdBytes?: number; idleBytes?: number } = {}): () => void {
   if (typeof gc !== 'function') return () => undefined;
+  // looked up now (the daemon has libc's binding loaded already): loading it at the first trim would
+  // add its own memory to the very figure the trim is lowering
+  trimMalloc();
   const threshold = opts.thresholdBytes ?? 24 * 1024 * 1024;
+  const idleThreshold = opts.idleBytes ?? 2 * 1024 * 1024;
   const intervalMs = opts.intervalMs ?? 500;
   // resident size, not heap statistics: buffers freed by a scavenge leave their memory in glibc's arenas
   const size = () => process.memoryUsage.rss();
@@ -40,7 +48,11 @@ export function startHeapTrim(opts: { intervalMs?: number; thresholdBytes?: numb
   // a collection that came before the daemon had settled (a look that only seemed quiet on a busy
   // host, mid-transfer) may have found the buffers still live: one more once it has settled
   let again = false;
+  // V8 frees the backing stores of collected buffers on its sweeper threads after gc() returns, so
+  // what they held reaches glibc a little later: trimmed once more at the next look
+  let trimPending = false;
   const timer = setInterval(() => {
+    if (trimPending) { trimPending = false; trimMalloc(); base = size(); }
     const cpu = cpuMicros();
     // Not while a transfer runs: its buffers are live, a collection frees little, and the base would
     // be set at the transfer's peak, so that what the transfer leaves behind would never be trimmed.
@@ -48,11 +60,12 @@ export function startHeapTrim(opts: { intervalMs?: number; thresholdBytes?: numb
     lastCpu = cpu;
     const grown = size() - base;
     const settled = quietLooks >= SETTLED_LOOKS;
-    if (quietLooks === 0 || (grown < threshold && !(settled && (again || grown >= SETTLED_GROWTH)))) return;
+    if (quietLooks === 0 || (grown < threshold && !(settled && (again || grown >= idleThreshold)))) return;
     gc();
     trimMalloc();
     base = size();
     again = !settled;
+    trimPending = true;
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

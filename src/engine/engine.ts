@@ -38,7 +38,7 @@ import type { SbomOptions, SbomTarget } from './sbom-ops.js';
 import type { ScanOptions } from './scan-ops.js';
 import type { Sbom } from '../sbom/types.js';
 import type { ScanReport } from '../scan/types.js';
-import { OsvDatabase } from '../scan/db/osv-db.js';
+import type { OsvDatabase } from '../scan/db/osv-db.js';
 import type { ImageAdmission } from '../sign/admission.js';
 import { SecretStore, type SecretInfo, type SecretSpecInput } from '../secret/secret-store.js';
 import { SecretFiles } from '../secret/secret-files.js';
@@ -291,7 +291,8 @@ export class Engine {
 
   private scanDbInstance?: OsvDatabase;
   /** The OSV advisory database (`<root>/scan/osv.db`), opened on first use: most runs never scan. */
-  get scanDb(): OsvDatabase {
+  async scanDb(): Promise<OsvDatabase> {
+    const { OsvDatabase } = await import('../scan/db/osv-db.js');
     this.scanDbInstance ??= OsvDatabase.open(join(this.paths.root, 'scan', 'osv.db'));
     return this.scanDbInstance;
   }

@@ -8,13 +8,13 @@ import type { SbomTarget } from './sbom-ops.js';
 export interface ScanOptions { ignoreUnfixed?: boolean; severities?: Set<Severity>; signal?: AbortSignal }
 
 export async function scanOf(engine: Engine, target: SbomTarget, opts: ScanOptions = {}): Promise<ScanReport> {
-  const db = engine.scanDb;
+  const db = await engine.scanDb();
   requireAdvisories(db); // before the SBOM's work: an empty or damaged database fails at once
   const sbom = await engine.sbom(target, { signal: opts.signal });
   return scanSbom(db, sbom, opts);
 }
 
 /** A scan of an SBOM made elsewhere (`berth scan --dir` catalogues on the client's host). */
-export function scanOfSbom(engine: Engine, sbom: Sbom, opts: ScanOptions = {}): ScanReport {
-  return scanSbom(engine.scanDb, sbom, opts);
+export async function scanOfSbom(engine: Engine, sbom: Sbom, opts: ScanOptions = {}): Promise<ScanReport> {
+  return scanSbom(await engine.scanDb(), sbom, opts);
 }

@@ -20,7 +20,7 @@ import { contains6, formatIp6, formatSubnet6, isIp6, overlaps6, parseIp6, parseS
 import { NetworkStore, type EndpointRecord, type NetworkRecord, type PortRecord } from './network-store.js';
 import { applyRuleset, renderRuleset } from './firewall.js';
 import { addAddresses, attachVeth, createNetnsWithVeths, deleteLink, ensureBridge, linkNames, netnsDir, removeNetns, removeNetnsWithVeths, routedSubnets, setSysctl } from './links.js';
-import { EmbeddedDns } from './dns-server.js';
+import type { EmbeddedDns } from './dns-server.js';
 import { allocatePorts, wantedPorts } from './ports.js';
 import { networkView, endpointView } from './network-views.js';
 import { hostsLine, linkEnv, parseLink, storedLink, type LinkTarget } from './legacy-links.js';
@@ -75,7 +75,8 @@ export interface AttachResult {
 export class NetworkManager {
   readonly store: NetworkStore;
   private readonly containers: ContainerStore;
-  private readonly dns: EmbeddedDns;
+  /** the embedded DNS server of user-defined networks, loaded with dns-packet when the first one comes up */
+  private dns?: EmbeddedDns;
   private fwChain: Promise<void> = Promise.resolve();
   /** rootless mode: host ports are bound by the entry process, in the host's namespace (null as root) */
   private readonly hostPorts = rootlessHostPorts();
@@ -83,7 +84,12 @@ export class NetworkManager {
   constructor(db: Db, private readonly paths: EnginePaths, private readonly events: EventLog) {
     this.store = new NetworkStore(db);
     this.containers = new ContainerStore(db);
-    this.dns = new EmbeddedDns((net, name) => this.lookupName(net, name));
+  }
+
+  private async embeddedDns(): Promise<EmbeddedDns> {
+    const { EmbeddedDns } = await import('./dns-server.js');
+    this.dns ??= new EmbeddedDns((net, name) => this.lookupName(net, name));
+    return this.dns;
   }
 
   // ---------------------------------------------------------------- start-up
@@ -135,7 +141,7 @@ export class NetworkManager {
     }
   }
 
-  async close(): Promise<void> { this.dns.closeAll(); await this.fwChain; }
+  async close(): Promise<void> { this.dns?.closeAll(); await this.fwChain; }
 
   private newRecord(p: Partial<NetworkRecord> & Pick<NetworkRecord, 'name' | 'driver'>): NetworkRecord {
     return { id: randomId(), created: nowIso(), subnet: '', gateway: '', ipRange: '', internal: false, ipv6: false, attachable: false,
@@ -153,7 +159,7 @@ export class NetworkManager {
       const { runOk } = await import('../common/exec.js');
       await runOk('ip', ['link', 'set', n.bridge, 'mtu', n.options['com.docker.network.driver.mtu']]);
     }
-    if (n.name !== 'bridge') await this.dns.listen(n.id, n.gateway);
+    if (n.name !== 'bridge') await (await this.embeddedDns()).listen(n.id, n.gateway);
   }
 
   /** The firewall is rendered whole from the database; applies run one after another. */
@@ -252,7 +258,7 @@ export class NetworkManager {
       await this.applyFirewall();
     } catch (e) {
       // nothing half-created: the row, the bridge and the DNS socket go again
-      this.dns.close(rec.id);
+      this.dns?.close(rec.id);
       await deleteLink(bridge).catch(() => undefined);
       this.store.deleteNetwork(rec.id);
       await this.applyFirewall().catch(() => undefined);
@@ -313,7 +319,7 @@ export class NetworkManager {
       throw new Forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${active.map((e) => this.containers.get(e.containerId)?.name).join(', ')})`, 'ERR_NETWORK_IN_USE');
     }
     this.store.deleteNetwork(n.id);
-    this.dns.close(n.id);
+    this.dns?.close(n.id);
     await deleteLink(n.bridge);
     await this.applyFirewall();
     this.events.emitEvent('network', 'destroy', n.id, { name: n.name, type: n.driver });

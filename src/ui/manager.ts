@@ -16,7 +16,6 @@ import { UI_TOKEN_FRAGMENT } from './contract.js';
 import { checkUiAccess, isLoopbackHost, parseUiAddress, readUiPassword, uiTlsOptions, type UiAddress, type UiConfig } from './config.js';
 import { DEFAULT_LIMITS, UiSessions, type SessionLimits } from './sessions.js';
 import { StaticFiles, defaultUiDir } from './static-files.js';
-import { createUiServer } from './server.js';
 
 /** where `berth ui` starts the dashboard when the daemon was not started with --ui: a free loopback port */
 export const ON_DEMAND_ADDRESS = '127.0.0.1:0';
@@ -65,6 +64,8 @@ export class UiManager {
     const addr = parseUiAddress(addrText);
     checkUiAccess(addr, this.config);
     const api = createApiServer(this.engine, undefined, this.opts.facts, this.opts.requests);
+    // the dashboard's server (with its terminal's WebSocket library) only for a daemon that serves it
+    const { createUiServer } = await import('./server.js');
     const server = createUiServer({
       engine: this.engine,
       api,

@@ -1,6 +1,7 @@
 /**
- * `berth serve` loads the builder, the SBOM and scan code, the audit, metrics (prom-client) and the
- * CLI's bundle only when they are used (docs/performance.md#memory). A daemon started as a user
+ * `berth serve` loads the builder, the SBOM and scan code, the audit, metrics (prom-client), the
+ * dashboard's server (ws), the embedded DNS (dns-packet), the OSV database and the CLI's bundle only
+ * when they are used (docs/performance.md#memory). A daemon started as a user
  * starts it (bin/berth serve) with a preload that logs every module Node loads
  * (test/helpers/module-log.mjs): after start none of those areas is in the log; after a build, an
  * audit, an SBOM and a scan-database request through the API they are, and each answered as before.
@@ -10,6 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { SESSION_TOKEN_PATH } from '../../src/ui/manager.js';
 
 /** area -> what in a module URL marks it */
 const LAZY_AREAS: Record<string, RegExp> = {
@@ -22,6 +24,10 @@ const LAZY_AREAS: Record<string, RegExp> = {
   metrics: /\/node_modules\/prom-client\//,
   cyclonedx: /\/node_modules\/@cyclonedx\//,
   cri: /\/dist\/cri\//,
+  'dashboard server': /\/dist\/ui\/server\.js$/,
+  ws: /\/node_modules\/ws\//,
+  'embedded DNS': /\/node_modules\/dns-packet\//,
+  'OSV database': /\/dist\/scan\/db\/osv-db\.js$/,
 };
 
 function loadedAreas(log: string): Set<string> {
@@ -71,6 +77,18 @@ test('a fresh daemon has not loaded the heavy areas; each loads and works on fir
 
     const status = await d.api('GET', '/berth/scan/db/status');
     assert.equal(status.status, 200);
+    assert.ok(loadedAreas(log).has('OSV database'));
+
+    // a user-defined network brings its embedded DNS server up, dns-packet with it
+    await d.ok(['network', 'create', 'lazy-dns']);
+    assert.ok(loadedAreas(log).has('embedded DNS'), 'dns-packet is loaded once a user-defined network is up');
+    await d.ok(['network', 'rm', 'lazy-dns']);
+
+    // the dashboard's server (and ws) load when the dashboard is asked for
+    const token = await d.api('POST', SESSION_TOKEN_PATH);
+    assert.equal(token.status, 201, JSON.stringify(token.body));
+    assert.match(token.body.URL, /^http:\/\/127\.0\.0\.1:\d+\//);
+    assert.ok(loadedAreas(log).has('dashboard server') && loadedAreas(log).has('ws'));
     assert.ok(!loadedAreas(log).has('metrics'), 'no metrics code without --metrics-addr');
   } finally {
     await d?.cleanup();

@@ -73,18 +73,18 @@ export function scanRoutes(r: Router): void {
       if (!Array.isArray(body.Paths) || body.Paths.length === 0 || !body.Paths.every((p) => typeof p === 'string' && p !== '')) {
         throw new InvalidArgumentError('Paths must be a non-empty list of paths on the daemon\'s host (or upload a zip or a JSON file as the body)', 'ERR_SCAN');
       }
-      sendJson(ctx.res, 200, await ctx.engine.scanDb.import(body.Paths as string[], { name: ctx.query.str('name') || undefined }));
+      sendJson(ctx.res, 200, await (await ctx.engine.scanDb()).import(body.Paths as string[], { name: ctx.query.str('name') || undefined }));
       return;
     }
     const { dir, file } = await spoolUpload(ctx);
     try {
       const name = ctx.query.str('name') || 'upload';
       const shown = ctx.query.str('path') || name;
-      sendJson(ctx.res, 200, await ctx.engine.scanDb.import([file], { name, shownPath: shown }));
+      sendJson(ctx.res, 200, await (await ctx.engine.scanDb()).import([file], { name, shownPath: shown }));
     } finally { await rm(dir, { recursive: true, force: true }); }
   });
 
-  r.get('/berth/scan/db/status', (ctx) => sendJson(ctx.res, 200, ctx.engine.scanDb.status()));
+  r.get('/berth/scan/db/status', async (ctx) => sendJson(ctx.res, 200, (await ctx.engine.scanDb()).status()));
 
   r.get('/berth/images/(.+)/scan', (ctx) => scanTarget(ctx, { image: ctx.params[0]! }));
   r.get('/berth/containers/([^/]+)/scan', (ctx) => scanTarget(ctx, { container: ctx.params[0]! }));
@@ -95,6 +95,6 @@ export function scanRoutes(r: Router): void {
       || !sbom.packages.every((p) => p && typeof p.name === 'string' && typeof p.version === 'string' && typeof p.type === 'string' && typeof p.purl === 'string')) {
       throw new InvalidArgumentError('the body must be an SBOM in berth\'s model (`berth sbom --format json`)', 'ERR_SCAN');
     }
-    sendReport(ctx, scanOfSbom(ctx.engine, sbom, scanOptions(ctx)));
+    sendReport(ctx, await scanOfSbom(ctx.engine, sbom, scanOptions(ctx)));
   });
 }
