@@ -90,11 +90,13 @@ test('per-container series carry cAdvisor names and plausible values', async (t)
   assert.equal(one(s, 'container_spec_cpu_period', { name: 'cpu' }).value, 100_000);
   const cpu = one(s, 'container_cpu_usage_seconds_total', { name: 'cpu', cpu: 'total' }).value;
   assert.ok(cpu > 0, `cpu ${cpu}`);
-  // v1's usage_in_bytes is approximate (per-CPU charge batches): the working set is checked against it loosely
+  // v1's usage_in_bytes is approximate (per-CPU charge batches): the working set is checked against it loosely;
+  // memory.stat's rss of a sleeping busybox is a few pages, which the kernel's per-CPU stat batches may not
+  // have flushed yet (0 was seen): present and not above usage, not necessarily above 0
   const ws = one(s, 'container_memory_working_set_bytes', { name: 'mem' }).value;
   const usage = one(s, 'container_memory_usage_bytes', { name: 'mem' }).value;
   const rss = one(s, 'container_memory_rss', { name: 'mem' }).value;
-  assert.ok(ws >= 0 && ws <= usage && usage > 0 && rss > 0, `working set ${ws}, usage ${usage}, rss ${rss}`);
+  assert.ok(ws >= 0 && ws <= usage && usage > 0 && rss >= 0 && rss <= usage, `working set ${ws}, usage ${usage}, rss ${rss}`);
   const rxp = one(s, 'container_network_receive_packets_total', { name: 'net', interface: 'eth0' }).value;
   assert.ok(rxp >= before.rxPackets && rxp <= kernel.rxPackets, `rx packets ${rxp} as the kernel counts them`);
   const dev = one(s, 'container_fs_writes_bytes_total', { name: 'disk' }).labels.device;
