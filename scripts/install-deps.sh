@@ -15,8 +15,9 @@ if [ "${1:-}" = "--test" ]; then
   PACKAGES+=(rpm libcommons-lang3-java python3-packaging default-jre-headless libmaven3-core-java zip)
   # lint and audit tests: ShellCheck for RUN scripts
   PACKAGES+=(shellcheck)
-  # signing and policy tests
-  PACKAGES+=(podman)
+  # signing and policy tests; kube play/generate interop with podman, configured with the netavark backend
+  # (a Recommends of podman, so not there on a machine that installs without recommends)
+  PACKAGES+=(podman netavark aardvark-dns)
   # metrics tests: promtool and a Prometheus server; curl scrapes inside the test daemon's namespace
   PACKAGES+=(prometheus curl)
   # logging driver tests: network receivers
