@@ -18,8 +18,9 @@ import { lastErrno, libcFunction } from '../../common/libc.js';
 import { log } from '../../common/log.js';
 import {
   EFD_CLOEXEC, EFD_NONBLOCK, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_DATA_OFFSET, EPOLL_EVENT_SIZE, EPOLLIN, F_DUPFD_CLOEXEC, F_SETFL, F_SETPIPE_SZ,
-  O_CLOEXEC, O_NONBLOCK, type RelayFromWorker, type RelayToWorker, type RelayWorkerData,
-} from './splice-protocol.js';
+  O_CLOEXEC, O_NONBLOCK,
+} from '../../common/linux-abi.js';
+import type { RelayFromWorker, RelayToWorker, RelayWorkerData } from './splice-protocol.js';
 
 /** BERTH_ROOTLESS_RELAY=js in the daemon's environment: copy in JavaScript, as before the splice relay */
 export const RELAY_ENV = 'BERTH_ROOTLESS_RELAY';

@@ -11,7 +11,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { lastErrno, libcFunction } from '../../common/libc.js';
 import type { RelayToWorker, RelayFromWorker, RelayWorkerData } from './splice-protocol.js';
-import { EPOLL_DATA_OFFSET, EPOLL_EVENT_SIZE, EPOLLET, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLL_CTL_ADD, EPOLL_CTL_DEL, SHUT_WR, SPLICE_F_MOVE, SPLICE_F_NONBLOCK } from './splice-protocol.js';
+import { EPOLL_DATA_OFFSET, EPOLL_EVENT_SIZE, EPOLLET, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLL_CTL_ADD, EPOLL_CTL_DEL, SHUT_WR, SPLICE_F_MOVE, SPLICE_F_NONBLOCK } from '../../common/linux-abi.js';
 
 const EAGAIN = 11;
 const EINTR = 4;
