@@ -87,10 +87,11 @@ type Groups = { container: Command; image: Command; system: Command };
 /**
  * Who defines which command ("run", "container ls"). A CLI run registers only the registrars of its
  * own command (a few ms less than all ~100 commands with their options); help, an unknown command
- * or a path not listed here gets them all. test/cli/registrars.test.ts checks this table against
- * what each registrar really defines.
+ * or a path not listed here gets them all. A registrar is also handed the exact path when the table
+ * names it, and may then define that command alone (`containers` does). test/cli/registrars.test.ts
+ * checks this table against what each registrar really defines.
  */
-export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p: Command, ctx: CliContext, g: Groups) => void }> = [
+export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p: Command, ctx: CliContext, g: Groups, only?: string[]) => void }> = [
   { name: 'run', commands: ['run'], register: (p, ctx) => registerRunCommand(p, ctx) },
   { name: 'container run', commands: ['container run'], register: (p, ctx, g) => registerRunCommand(g.container, ctx) },
   { name: 'create', commands: ['create'], register: (p, ctx) => registerCreateCommand(p, ctx) },
@@ -99,7 +100,7 @@ export const REGISTRARS: Array<{ name: string; commands: string[]; register: (p:
   { name: 'containers', commands: ['ps', 'logs', 'exec', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rename', 'rm', 'wait', 'top', 'diff', 'commit', 'export', 'cp',
     'container ps', 'container ls', 'container list', 'container logs', 'container exec', 'container stop', 'container restart', 'container kill',
     'container pause', 'container unpause', 'container rename', 'container rm', 'container remove', 'container wait', 'container top', 'container diff', 'container prune',
-    'container commit', 'container export', 'container inspect', 'container cp'], register: (p, ctx, g) => registerContainerCommands(p, ctx, g.container) },
+    'container commit', 'container export', 'container inspect', 'container cp'], register: (p, ctx, g, only) => registerContainerCommands(p, ctx, g.container, only) },
   { name: 'images', commands: ['images', 'tag', 'rmi', 'history', 'import', 'image ls', 'image list', 'image tag', 'image rm', 'image remove', 'image history', 'image inspect',
     'image prune', 'image import', 'image bootstrap'], register: (p, ctx, g) => registerImageCommands(p, ctx, g.image) },
   { name: 'registry', commands: ['pull', 'push', 'login', 'logout', 'save', 'load', 'registry', 'image pull', 'image push', 'image save', 'image load'],
@@ -157,7 +158,9 @@ export function buildProgram(ctx: CliContext, only?: string[]): Command {
 
   const groups = { container, image, system };
   const chosen = only ? registrarsFor(only) : REGISTRARS;
-  for (const r of chosen) r.register(program, ctx, groups);
+  // a path the table names exactly ("stop", "container ls"): a registrar may define just that command
+  const exact = only && REGISTRARS.some((r) => r.commands.includes(only.join(' '))) ? only : undefined;
+  for (const r of chosen) r.register(program, ctx, groups, exact);
 
   program.command('inspect').usage('[OPTIONS] NAME|ID [NAME|ID...]').description('Return low-level information on berth objects')
     .argument('<names...>')

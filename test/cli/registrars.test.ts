@@ -45,3 +45,21 @@ test('a command path builds only its registrars; the whole program has every com
   const start = paths(buildProgram(ctx, ['start']));
   assert.ok(start.has('start') && start.has('attach') && !start.has('run') && !start.has('create'));
 });
+
+test('a container command builds that command alone, at the top level and under container, with its aliases', () => {
+  const ctx = new CliContext({});
+  const containerPaths = (p: Set<string>) => [...p].filter((x) => x !== 'inspect' && x !== 'serve').sort();
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['stop']))), ['container stop', 'stop']);
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['exec']))), ['container exec', 'exec']);
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['container', 'ls']))), ['container list', 'container ls', 'container ps', 'ps']);
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['container', 'remove']))), ['container remove', 'container rm', 'rm']);
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['container', 'prune']))), ['container prune']);
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['container', 'inspect']))), ['container inspect']);
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['pause']))), ['container pause', 'pause']);
+  assert.deepEqual(containerPaths(paths(buildProgram(ctx, ['cp']))), ['container cp', 'cp']);
+  // a path the table does not name (a group alone, an unknown subcommand) still gets every command
+  const group = paths(buildProgram(ctx, ['container']));
+  for (const p of ['container stop', 'container ls', 'container prune', 'stop', 'ps', 'logs']) assert.ok(group.has(p), p);
+  const unknown = paths(buildProgram(ctx, ['container', 'nonsense']));
+  assert.ok(unknown.has('container exec') && unknown.has('exec'));
+});

@@ -24,12 +24,23 @@ const enc = encodeURIComponent;
 
 export const PS_DEFAULT_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 
-export function registerContainerCommands(program: Command, ctx: CliContext, group: Command): void {
-  const both = (define: (parent: Command, name: string) => void, name = '', ...aliases: string[]) => {
+/**
+ * `only`: the command path being run (`['stop']`, `['container', 'ls']`); then only that command is
+ * defined (at the top level and under `container`, as always), not the other ~20 with their options.
+ * Without it (help, completion, the registrar table's test) every command is.
+ */
+export function registerContainerCommands(program: Command, ctx: CliContext, group: Command, only?: string[]): void {
+  const wanted = (name: string, aliases: string[]) => !only
+    || (only.length === 1 && only[0] === name)
+    || (only.length === 2 && only[0] === 'container' && (only[1] === name || aliases.includes(only[1])));
+  const both = (define: (parent: Command, name: string) => void, name: string, ...aliases: string[]) => {
+    if (!wanted(name, aliases)) return;
     define(program, name);
     define(group, name);
     for (const a of aliases) define(group, a);
   };
+  /** a command only `container` has (prune, inspect) */
+  const groupOnly = (name: string, define: () => void) => { if (!only || (only[0] === 'container' && only[1] === name)) define(); };
 
   both((parent, name) => parent.command(name).usage('[OPTIONS]').description('List containers')
     .option('-a, --all', 'Show all containers (default shows just running)')
@@ -90,7 +101,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
         else process.stdout.write(payload);
       });
       for await (const c of res) demux.push(c as Buffer);
-    }));
+    }), 'logs');
 
   both((parent) => parent.command('exec').usage('[OPTIONS] CONTAINER COMMAND [ARG...]').description('Execute a command in a running container')
     .argument('<container>').argument('<command...>').passThroughOptions()
@@ -149,7 +160,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
       }
       const code = Number(info.ExitCode ?? 0);
       if (code !== 0) throw new ExitError(code);
-    }));
+    }), 'exec');
 
   both((parent) => parent.command('stop').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Stop one or more running containers')
     .argument('<containers...>')
@@ -163,7 +174,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
         await client.call('POST', `/containers/${enc(c)}/stop`, { query: { t, signal: o.signal } });
         ctx.out(`${c}\n`);
       });
-    }));
+    }), 'stop');
 
   both((parent) => parent.command('restart').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Restart one or more containers')
     .argument('<containers...>')
@@ -175,7 +186,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
         await client.call('POST', `/containers/${enc(c)}/restart`, { query: { t: o.timeout, signal: o.signal } });
         ctx.out(`${c}\n`);
       });
-    }));
+    }), 'restart');
 
   both((parent) => parent.command('kill').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Kill one or more running containers')
     .argument('<containers...>')
@@ -186,7 +197,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
         await client.call('POST', `/containers/${enc(c)}/kill`, { query: { signal: o.signal } });
         ctx.out(`${c}\n`);
       });
-    }));
+    }), 'kill');
 
   for (const verb of ['pause', 'unpause'] as const) {
     both((parent) => parent.command(verb).usage('CONTAINER [CONTAINER...]')
@@ -198,7 +209,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
           await client.call('POST', `/containers/${enc(c)}/${verb}`);
           ctx.out(`${c}\n`);
         });
-      }));
+      }), verb);
   }
 
   both((parent) => parent.command('rename').usage('CONTAINER NEW_NAME').description('Rename a container')
@@ -207,7 +218,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
       const client = await ctx.client();
       if (!newName.trim()) throw new UsageError('Error: Neither old nor new names may be empty');
       await client.call('POST', `/containers/${enc(container)}/rename`, { query: { name: newName } });
-    }));
+    }), 'rename');
 
   both((parent, name) => parent.command(name).usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Remove one or more containers')
     .argument('<containers...>')
@@ -234,7 +245,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
         if (r?.Error?.Message) throw new DaemonError(500, r.Error.Message);
         ctx.out(`${r?.StatusCode ?? 0}\n`);
       });
-    }));
+    }), 'wait');
 
   both((parent) => parent.command('top').usage('CONTAINER [ps OPTIONS]').description('Display the running processes of a container')
     .argument('<container>').argument('[psOptions...]').passThroughOptions()
@@ -244,7 +255,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
       let text = (r.Titles as string[]).join('\t') + '\n';
       for (const p of r.Processes as string[][]) text += p.join('\t') + '\n';
       ctx.out(tabwrite(text, { minWidth: 20, padding: 3 }));
-    }));
+    }), 'top');
 
   both((parent) => parent.command('diff').usage('CONTAINER').description("Inspect changes to files or directories on a container's filesystem")
     .argument('<container>')
@@ -253,9 +264,9 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
       const changes = (await client.json<any[]>('GET', `/containers/${enc(container)}/changes`)) ?? [];
       const kinds = ['C', 'A', 'D'];
       for (const ch of changes) ctx.out(`${kinds[ch.Kind] ?? '?'} ${ch.Path}\n`);
-    }));
+    }), 'diff');
 
-  group.command('prune').usage('[OPTIONS]').description('Remove all stopped containers')
+  groupOnly('prune', () => group.command('prune').usage('[OPTIONS]').description('Remove all stopped containers')
     .option('--filter <filter>', 'Provide filter values (e.g. "until=<timestamp>")', collect, [])
     .option('-f, --force', 'Do not prompt for confirmation')
     .action(async (o: any) => {
@@ -265,7 +276,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
       const deleted: string[] = r?.ContainersDeleted ?? [];
       if (deleted.length) ctx.out('Deleted Containers:\n' + deleted.map((d) => d + '\n').join('') + '\n');
       ctx.out(`Total reclaimed space: ${humanSize(r?.SpaceReclaimed ?? 0)}\n`);
-    });
+    }));
 
   both((parent) => parent.command('commit').usage('[OPTIONS] CONTAINER [REPOSITORY[:TAG]]').description("Create a new image from a container's changes")
     .argument('<container>').argument('[repository]')
@@ -288,7 +299,7 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
         body: {},
       });
       ctx.out(`${r.Id}\n`);
-    }));
+    }), 'commit');
 
   both((parent) => parent.command('export').usage('[OPTIONS] CONTAINER').description("Export a container's filesystem as a tar archive")
     .argument('<container>')
@@ -298,15 +309,15 @@ export function registerContainerCommands(program: Command, ctx: CliContext, gro
       const client = await ctx.client();
       const res = await client.request('GET', `/containers/${enc(container)}/export`);
       await pipeline(res, o.output ? createWriteStream(o.output) : process.stdout);
-    }));
+    }), 'export');
 
-  group.command('inspect').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Display detailed information on one or more containers')
+  groupOnly('inspect', () => group.command('inspect').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Display detailed information on one or more containers')
     .argument('<containers...>')
     .option('-f, --format <string>', 'Format output using a custom template')
     .option('-s, --size', 'Display total file sizes')
-    .action(async (names: string[], o: any) => inspectObjects(ctx, names, { type: 'container', format: o.format, size: o.size }));
+    .action(async (names: string[], o: any) => inspectObjects(ctx, names, { type: 'container', format: o.format, size: o.size })));
 
-  both((parent) => defineCpCommand(parent, ctx));
+  both((parent) => defineCpCommand(parent, ctx), 'cp');
 }
 
 /** docker inspect: JSON array indented 4 spaces, or one template execution per object. */
