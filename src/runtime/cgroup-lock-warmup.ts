@@ -56,7 +56,35 @@ export function warmCgroupLock(): void {
     .finally(() => { inFlight = null; });
 }
 
-/** Tests: wait for a warm-up under way; report where it writes. */
-export function cgroupLockWarmupState(): { target: string | null | undefined; pending: Promise<void> | null } {
-  return { target, pending: inFlight };
+/** How often a kept-warm lock is taken again, and for how long at most (a runtime that hangs ends it). */
+export const RENEW_MS = 3;
+export const MAX_KEEP_MS = 2000;
+let keepers = 0;
+
+/**
+ * Keep the lock warm until `done` settles: a warm-up now, then another RENEW_MS after each one ends.
+ * One warm-up covers a runtime move that comes within about a grace period of its end; an exec's move
+ * comes when conmon has started, done its handshake and run crun (15-20 ms on an idle machine, several
+ * times that under load), often after that window. A move while the lock is warm waits for nothing, and
+ * renewing it then keeps rcu_sync from going idle (a writer inside the window extends it), so the
+ * renewals after the first cost a no-op move each, without a grace period.
+ */
+export function keepCgroupLockWarm(done: Promise<unknown>): void {
+  let settled = false;
+  const stop = () => { settled = true; };
+  done.then(stop, stop);
+  const until = Date.now() + MAX_KEEP_MS;
+  keepers++;
+  const tick = () => {
+    if (settled || target === null || Date.now() > until) { keepers--; return; }
+    warmCgroupLock();
+    const next = () => { setTimeout(tick, RENEW_MS).unref(); };
+    if (inFlight) void inFlight.then(next); else next();
+  };
+  tick();
+}
+
+/** Tests: wait for a warm-up under way; report where it writes, and how many keep-warm loops run. */
+export function cgroupLockWarmupState(): { target: string | null | undefined; pending: Promise<void> | null; keepers: number } {
+  return { target, pending: inFlight, keepers };
 }
