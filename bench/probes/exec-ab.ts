@@ -1,5 +1,13 @@
-// usage: node --import tsx probe.ts <repoA> [<repoB> ...] rounds perRound
-import { spawnSync, spawn } from 'node:child_process';
+/**
+ * Interleaved A/B of `docker exec <ctr> true` against berth daemons built from different trees.
+ *   unshare --net -- node --import tsx bench/probes/exec-ab.ts <treeA> [<treeB> ...] <rounds> <execsPerRound>
+ * Each tree's test/helpers/daemon.ts starts its own `berth serve` (own root, socket, netns) with one
+ * `busybox sleep 3600`; the rounds alternate the order. Per tree: daemon CPU per exec (utime+stime of
+ * /proc/<pid>/stat, 10 ms ticks: a mean over the run), the docker CLI's wall per exec and the daemon's
+ * span of an exec (exec create's arrival to the exec inspect's, from its debug request log). KEEP=<ms>
+ * keeps the daemons up that long afterwards (pid, socket and container printed) for a trace.
+ */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 const args = process.argv.slice(2);
@@ -44,17 +52,19 @@ try {
     const id = run.out.trim().split('\n').pop()!;
     console.log(`daemon ${r} pid ${d.pid}`);
     for (let i = 0; i < 3; i++) await docker(d.socket, ['exec', id, 'true']);
-    ds.push({ r, d, id, cpu: [] as number[], wall: [] as number[], span: [] as number[] });
+    ds.push({ r, d, id, cpu: [] as number[], wall: [] as number[], span: [] as number[], allWalls: [] as number[], allSpans: [] as number[] });
   }
   for (let k = 0; k < rounds; k++) {
     const order = k % 2 ? [...ds].reverse() : ds;
     for (const x of order) {
       const c0 = cpu(x.d.pid); const walls: number[] = [];
       for (let i = 0; i < perRound; i++) { const e = await docker(x.d.socket, ['exec', x.id, 'true']); if (e.code) throw new Error('exec failed ' + e.out); walls.push(e.ms); }
-      x.cpu.push((cpu(x.d.pid) - c0) / perRound); x.wall.push(med(walls));
-      x.span.push(med(execSpans(join(dirname(x.d.root), 'daemon.log')).slice(-perRound)));
+      x.cpu.push((cpu(x.d.pid) - c0) / perRound); x.wall.push(med(walls)); x.allWalls.push(...walls);
+      const spans = execSpans(join(dirname(x.d.root), 'daemon.log')).slice(-perRound);
+      x.span.push(med(spans)); x.allSpans.push(...spans);
     }
   }
+  for (const x of ds) console.log(`${x.r}: daemon CPU/exec mean ${(x.cpu.reduce((a: number, b: number) => a + b, 0) / x.cpu.length).toFixed(2)} ms over ${rounds * perRound} execs; per exec: wall median ${med(x.allWalls).toFixed(1)} ms, daemon create->inspect median ${med(x.allSpans).toFixed(1)} ms`);
   for (const x of ds) console.log(`${x.r}: daemon CPU/exec median ${med(x.cpu).toFixed(2)} ms [${Math.min(...x.cpu).toFixed(1)}-${Math.max(...x.cpu).toFixed(1)}], wall/exec median ${med(x.wall).toFixed(1)} ms [${Math.min(...x.wall).toFixed(1)}-${Math.max(...x.wall).toFixed(1)}], daemon create->inspect median ${med(x.span).toFixed(1)} ms [${Math.min(...x.span).toFixed(1)}-${Math.max(...x.span).toFixed(1)}]`);
   if (process.env.KEEP) { for (const x of ds) console.log('KEEP', x.d.pid, x.d.socket, x.id); await new Promise((r) => setTimeout(r, Number(process.env.KEEP))); }
 } finally {
