@@ -57,8 +57,8 @@ export async function execStart(ctx: ContainerContext, execId: string, opts: { D
   });
   const attach = !opts.Detach;
   // the exec's directory (named after the fresh random id: nothing to clear first) and exit/ are made by
-  // startExecMonitor with two synchronous mkdirs: an awaited mkdir took 3 thread-pool round trips, queued
-  // behind the cgroup warm-up write, ~1.5 ms on the exec's critical path
+  // startExecMonitor's synchronous mkdir (microseconds); an awaited one took 3 thread-pool round trips,
+  // queued behind the cgroup warm-up's write: ~1.5 ms on the exec's critical path
   let res;
   try {
     res = await startExecMonitor({
