@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { shortId } from '../common/digest.js';
-import { ConflictError, InvalidArgumentError, isBerthError, NoSuchImageError, NotFoundError } from '../common/errors.js';
+import { ConflictError, InvalidArgumentError, isBerthError, NoSuchImageError, NotFoundError, SystemError } from '../common/errors.js';
 import { log } from '../common/log.js';
 import type { EventLog } from '../events/events.js';
 import type { ContentStore } from '../store/content.js';
@@ -420,6 +420,7 @@ export class ImageStore {
    * collection (image prune; one per name made it quadratic). A name that conflicts or is gone is
    * skipped (told to `skipped`); its savepoint undoes only its own part. Another error stops at that
    * name: the names before it are removed, then it is thrown. The items read as the removes' in turn.
+   * A blob that cannot be deleted (I/O) is thrown after the whole removal is done (finishRemoval).
    */
   async removeEach(names: Iterable<string>, opts: RemoveOptions, skipped: (name: string, e: Error) => void): Promise<DeleteItem[]> {
     const plans: RemovePlan[] = [];
@@ -449,7 +450,10 @@ export class ImageStore {
     const deleted = plans.flatMap((p) => p.deleted);
     if (deleted.length === 0) return;
     const protectedChains = new Set(plans.flatMap((p) => [...p.protectedChains]));
-    const removed = new Map((await this.collectGarbage(deleted, protectedChains)).map((l) => [l.chainId, l]));
+    // a blob that cannot be deleted does not stop the rest: the images are gone (their rows are
+    // committed), so their hooks and items are made whole first and the failure is thrown last
+    const garbage = await this.collectGarbage(deleted, protectedChains);
+    const removed = new Map(garbage.layers.map((l) => [l.chainId, l]));
     await this.options.onImagesDeleted?.(deleted);
     // a layer shared by several images went, one remove at a time, with the last of them
     const layersOf: LayerRecord[][] = plans.map(() => []);
@@ -469,6 +473,7 @@ export class ImageStore {
         opts.onLayerRemoved?.(l);
       }
     });
+    if (garbage.blobError) throw garbage.blobError;
   }
 
   private userOf(imageId: string, inUseBy: InUseBy): ImageUser | undefined {
@@ -566,8 +571,8 @@ export class ImageStore {
   }
 
   /** After rows are gone: remove layers and blobs no remaining image uses. */
-  private async collectGarbage(deleted: ImageRecord[], protectedChains: Set<string>): Promise<LayerRecord[]> {
-    if (deleted.length === 0) return [];
+  private async collectGarbage(deleted: ImageRecord[], protectedChains: Set<string>): Promise<{ layers: LayerRecord[]; blobError?: SystemError }> {
+    if (deleted.length === 0) return { layers: [] };
     const usedChains = this.usedChains();
     // children before parents: a layer's depth in its chain is its index in any image using it
     const doomed = new Map<string, number>();
@@ -585,8 +590,7 @@ export class ImageStore {
       if (img.manifestDigest) blobs.add(img.manifestDigest);
       for (const l of img.layers) blobs.add(l.blobDigest);
     }
-    await this.deleteUnreferencedBlobs([...blobs]);
-    return removed;
+    return { layers: removed, blobError: await this.deleteUnreferencedBlobs([...blobs]) };
   }
 
   /** Chain IDs of every layer of the images stored. */
@@ -614,14 +618,22 @@ export class ImageStore {
   }
 
   /** Decided in one pass over the images (a query per blob scanned every image's layers: quadratic in a prune), then unlinked together. */
-  private async deleteUnreferencedBlobs(digests: string[]): Promise<void> {
+  private async deleteUnreferencedBlobs(digests: string[]): Promise<SystemError | undefined> {
     const used = new Set<string>();
     for (const r of this.db.prepare('SELECT id, manifest_digest, layers_json FROM images').all() as { id: string; manifest_digest: string | null; layers_json: string }[]) {
       used.add(r.id);
       if (r.manifest_digest) used.add(r.manifest_digest);
       for (const l of JSON.parse(r.layers_json) as ImageLayer[]) used.add(l.blobDigest);
     }
-    await Promise.all(digests.filter((d) => !used.has(d) && !this.options.blobHeld?.(d)).map((d) => this.content.delete(d)));
+    const doomed = digests.filter((d) => !used.has(d) && !this.options.blobHeld?.(d));
+    // every unlink is tried; the ones that failed (an I/O error, a directory in a blob's place) are
+    // reported together, with the blobs they left behind
+    const results = await Promise.allSettled(doomed.map((d) => this.content.delete(d)));
+    const failed = results.flatMap((r, i) => r.status === 'rejected' ? [{ digest: doomed[i], error: r.reason as Error }] : []);
+    if (failed.length === 0) return undefined;
+    for (const f of failed) log.warn('image blob kept', { digest: f.digest, reason: f.error.message });
+    const list = failed.map((f) => `${f.digest} (${f.error.message})`).join(', ');
+    return new SystemError(`image removed, but ${failed.length === 1 ? 'its blob' : `${failed.length} of its blobs`} could not be deleted: ${list}`, 'ERR_BLOB_DELETE', failed[0].error);
   }
 
   // ---------- views ----------

@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { InvalidArgumentError, SystemError } from '../common/errors.js';
 import { fastSpawn } from '../common/fast-spawn.js';
 import { attachConmon, type AttachStream } from './attach.js';
+import { keepCgroupLockWarm } from './cgroup-lock-warmup.js';
 import type { OciRuntimeInfo } from './oci-runtime.js';
 import { runtimeError } from './oci-runtime.js';
 import { specToJson } from './spec.js';
@@ -268,7 +269,10 @@ export async function startExecMonitor(opts: ExecMonitorOptions): Promise<Monito
         start.write('1'); // second start message: conmon runs `<runtime> exec`
       };
     }
-    const pid = await waitForSync(mon, opts.runtime, opts.id, 'exec', opts.timeoutMs ?? 30_000, { onAttachReady });
+    const synced = waitForSync(mon, opts.runtime, opts.id, 'exec', opts.timeoutMs ?? 30_000, { onAttachReady });
+    // crun's move of the exec into the container's cgroup comes before conmon reports the pid
+    keepCgroupLockWarm(synced);
+    const pid = await synced;
     return { pid, conmonPid: readPidFile(paths.conmonPidFile), paths, attach };
   } catch (e) {
     attach?.close();

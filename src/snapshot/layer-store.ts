@@ -199,7 +199,9 @@ export class LayerStore {
 
   /**
    * Remove layers in one transaction, given children before parents (an image prune's layers: one
-   * commit instead of one per layer). A layer missing or still built on is kept (`kept` tells why).
+   * commit instead of one per layer). A layer already gone is passed over; one still built on (a
+   * layer not in the list or a snapshot) is kept, and `kept` tells why. A layer given after its
+   * children goes with them.
    */
   async removeMany(chainIds: string[], kept: (chainId: string, reason: string) => void): Promise<LayerRecord[]> {
     const removed: LayerRecord[] = [];

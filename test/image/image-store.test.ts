@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { imageEnv, buildTar, streamOf, type Env } from './helpers.js';
-import type { ImageRecord } from '../../src/image/image-store.js';
+import { ImageStore, type ImageRecord } from '../../src/image/image-store.js';
 import { NotFoundError, ConflictError } from '../../src/common/errors.js';
 
 async function makeImage(env: Env, files: Record<string, string>, opts: { tags?: string[]; parent?: ImageRecord; labels?: Record<string, string>; created?: string } = {}): Promise<ImageRecord> {
@@ -253,4 +254,73 @@ test('addFromManifest: a Docker schema 2 image whose blobs are in the content st
   const res = await env.images.remove('registry.local:5000/app:1', { inUseBy: noUser });
   assert.deepEqual(res.slice(0, 3), [{ Untagged: 'registry.local:5000/app:1' }, { Untagged: `registry.local:5000/app@${mBlob.digest}` }, { Deleted: img.id }]);
   assert.ok(!env.content.has(mBlob.digest) && !env.content.has(layerBlob.digest));
+});
+
+/** Every file an image stored: rows, layer dirs and blobs, for checking that a removal left it whole or took all of it. */
+function stored(env: Env, img: ImageRecord): { row: boolean; layerDirs: boolean[]; blobs: boolean[] } {
+  return {
+    row: env.images.get(img.id) !== undefined,
+    layerDirs: img.layers.map((l) => { const rec = env.layers.get(l.chainId); return !!rec && existsSync(rec.dir); }),
+    blobs: [img.id, img.manifestDigest!, ...img.layers.map((l) => l.blobDigest)].map((d) => env.content.has(d)),
+  };
+}
+const whole = (n: number) => ({ row: true, layerDirs: Array(n).fill(true), blobs: Array(n + 2).fill(true) });
+const gone = (n: number) => ({ row: false, layerDirs: Array(n).fill(false), blobs: Array(n + 2).fill(false) });
+
+test('removeEach: a name failing with an error that is no conflict or 404 stops the batch there; the names before it are removed whole, it and the rest stay whole; the error is thrown', async (t) => {
+  const env = await imageEnv(t);
+  const a = await makeImage(env, { a: '1' }, { tags: ['a'] });
+  const b = await makeImage(env, { b: '1' }, { tags: ['b'] });
+  const c = await makeImage(env, { c: '1' }, { tags: ['c'] });
+  // a real failure of the store itself in the middle of b's removal (after its untag, at its row's delete)
+  env.db.exec(`CREATE TRIGGER fail_b BEFORE DELETE ON images WHEN old.id = '${b.id}' BEGIN SELECT RAISE(ABORT, 'row of b cannot be deleted'); END`);
+  const skipped: string[] = [];
+  const seenBefore = env.seen.length;
+  await assert.rejects(env.images.removeEach(['missing', 'a', 'b', 'c'], { inUseBy: noUser }, (name) => skipped.push(name)),
+    (e: unknown) => e instanceof Error && /row of b cannot be deleted/.test(e.message) && !(e instanceof ConflictError) && !(e instanceof NotFoundError));
+  assert.deepEqual(skipped, ['missing'], 'a 404 is skipped, the failure is not');
+  assert.deepEqual(stored(env, a), gone(1), 'the name before the failure: row, layer and blobs gone');
+  // b's savepoint undid its own part: its tag is back with its row
+  assert.deepEqual(stored(env, b), whole(1));
+  assert.equal(env.images.resolve('b').id, b.id);
+  assert.deepEqual(stored(env, c), whole(1), 'the batch stopped at the failure');
+  assert.deepEqual(env.seen.slice(seenBefore).map((e) => `${e.Action}:${e.Actor.ID}`), [`untag:${a.id}`, `delete:${a.id}`], 'no event for the undone part');
+  // the store is consistent: once the cause is gone the rest removes normally
+  env.db.exec('DROP TRIGGER fail_b');
+  const items = await env.images.removeEach(['b', 'c'], { inUseBy: noUser }, () => assert.fail('nothing to skip'));
+  assert.deepEqual(items, [
+    { Untagged: 'b:latest' }, { Deleted: b.id }, { Deleted: b.topChainId },
+    { Untagged: 'c:latest' }, { Deleted: c.id }, { Deleted: c.topChainId },
+  ]);
+  assert.deepEqual(stored(env, b), gone(1));
+  assert.deepEqual(stored(env, c), gone(1));
+  assert.deepEqual(env.images.list(), []);
+});
+
+test('removeEach: a blob that cannot be deleted (an I/O error) loses nothing of the batch: every image, layer and other blob goes, the hooks run, then the error is thrown', async (t) => {
+  const base = await imageEnv(t);
+  const deletedHook: string[][] = [];
+  const env: Env = { ...base, images: new ImageStore(base.db, base.content, base.layers, base.events, { onImagesDeleted: (d) => { deletedHook.push(d.map((i) => i.id)); } }) };
+  const a = await makeImage(env, { a: '1' }, { tags: ['a'] });
+  const b = await makeImage(env, { b: '22' }, { tags: ['b'] });
+  const c = await makeImage(env, { c: '333' }, { tags: ['c'] });
+  // a directory where b's config blob (a file) is expected: its unlink fails with EISDIR
+  const bConfig = env.content.path(b.id);
+  await rm(bConfig);
+  await mkdir(bConfig);
+  await writeFile(join(bConfig, 'x'), 'x');
+  const layersRemoved: number[] = [];
+  const seenBefore = env.seen.length;
+  await assert.rejects(env.images.removeEach(['a', 'b', 'c'], { inUseBy: noUser, onLayerRemoved: (l) => layersRemoved.push(l.size) }, () => assert.fail('nothing to skip')),
+    (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'ERR_BLOB_DELETE' && e.message.includes(b.id) && /EISDIR/.test(e.message));
+  assert.deepEqual(env.images.list(), [], 'every image row is gone');
+  assert.equal((env.db.prepare('SELECT count(*) AS n FROM layers').get() as { n: number }).n, 0, 'every layer row is gone');
+  for (const img of [a, b, c]) assert.deepEqual(stored(env, img).layerDirs, [false], 'layer dirs gone');
+  assert.deepEqual(stored(env, a).blobs, [false, false, false]);
+  assert.deepEqual(stored(env, c).blobs, [false, false, false]);
+  assert.deepEqual(stored(env, b).blobs, [true, false, false], 'only the blob that could not be deleted is left');
+  assert.deepEqual(deletedHook, [[a.id, b.id, c.id]], 'onImagesDeleted ran for the whole batch');
+  assert.deepEqual(layersRemoved.sort(), [1, 2, 3], 'each removed layer was reported');
+  assert.deepEqual(env.seen.slice(seenBefore).map((e) => `${e.Action}:${e.Actor.ID}`),
+    [`untag:${a.id}`, `delete:${a.id}`, `untag:${b.id}`, `delete:${b.id}`, `untag:${c.id}`, `delete:${c.id}`]);
 });

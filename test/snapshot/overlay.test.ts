@@ -306,3 +306,43 @@ test('tarDirectory packs a tree that unpacks to the same tree', async (t) => {
   assert.equal((await readXattrs(join(dest, 'd/e/file'))).get('user.note')?.toString(), 'kept');
   assert.equal((await lstat(join(dest, 'tty9'))).rdev, (await lstat(join(src, 'tty9'))).rdev);
 });
+
+test('removeMany: layers still built on (a mounted container snapshot, another chain) are kept and reported while the others go', async (t) => {
+  const { layers, snapshots, paths } = await setup(t);
+  const file = (name: string, body: string) => buildTar([{ name, body }]);
+  // shared <- mine (a chain); used: under a container's mounted snapshot; free1, free2: nothing on them
+  const shared = await layers.register(null, streamOf(await file('shared', 's')));
+  const mine = await layers.register(shared.chainId, streamOf(await file('mine', 'm')));
+  const other = await layers.register(shared.chainId, streamOf(await file('other', 'o')));
+  const used = await layers.register(null, streamOf(await file('used', 'u')));
+  const free1 = await layers.register(null, streamOf(await file('free1', '1')));
+  const free2 = await layers.register(null, streamOf(await file('free2', '22')));
+  await snapshots.create('ctr', used.chainId);
+  const merged = await mountSnapshot(snapshots, 'ctr');
+  await writeFile(join(merged, 'written'), 'w');
+
+  const kept: Array<[string, string]> = [];
+  const gone = 'sha256:' + 'f'.repeat(64);
+  // children before parents, as an image prune gives them: mine, then shared (still under other)
+  const removed = await layers.removeMany([used.chainId, free1.chainId, mine.chainId, shared.chainId, gone, free2.chainId], (id, reason) => kept.push([id, reason]));
+
+  assert.deepEqual(removed.map((l) => l.chainId), [free1.chainId, mine.chainId, free2.chainId]);
+  assert.deepEqual(kept, [
+    [used.chainId, `layer ${used.chainId} is used by a container snapshot`],
+    [shared.chainId, `layer ${shared.chainId} is the parent of another layer`],
+  ], 'the busy ones are reported with the reason; a layer already gone is passed over');
+  assert.deepEqual(layers.list().map((l) => l.chainId).sort(), [shared.chainId, other.chainId, used.chainId].sort());
+  for (const l of [free1, mine, free2]) assert.ok(!existsSync(l.dir), `${l.dir} removed`);
+  for (const l of [shared, other, used]) assert.ok(existsSync(l.dir), `${l.dir} kept`);
+  // the container's view is untouched: its layer and what it wrote
+  assert.equal(await readFile(join(merged, 'used'), 'utf8'), 'u');
+  assert.equal(await readFile(join(merged, 'written'), 'utf8'), 'w');
+  assert.deepEqual(layers.lowerDirs(other.chainId), [other.dir, shared.dir], 'the other chain still resolves');
+
+  // once the snapshot is gone and the other chain given first, the rest goes in one call
+  await snapshots.remove('ctr');
+  const rest = await layers.removeMany([other.chainId, shared.chainId, used.chainId], () => assert.fail('nothing busy'));
+  assert.deepEqual(rest.map((l) => l.chainId), [other.chainId, shared.chainId, used.chainId]);
+  assert.deepEqual(layers.list(), []);
+  assert.deepEqual(await readdir(join(paths.snapshots, 'l')), []);
+});
