@@ -59,6 +59,41 @@ export function rssKiB(pid: number): number | undefined {
   } catch { return undefined; }
 }
 
+/**
+ * A process's resident memory split by kind, in KiB. VmRSS counts the file-backed pages it touched
+ * (for a Node daemon ~57 MiB of the node binary's clean, shared pages), so the private part is
+ * RssAnon (heap, stacks, malloc) and Pss charges shared pages to each sharer by its share.
+ */
+export interface MemoryBreakdown { vmRss: number; rssAnon: number; rssFile: number; rssShmem: number; pss: number }
+
+/** The breakdown from /proc/<pid>/status and /proc/<pid>/smaps_rollup, or undefined when it is gone. */
+export function memoryBreakdown(pid: number): MemoryBreakdown | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (text: string, name: string): number => {
+      const m = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
+      if (!m) throw new SystemError(`/proc/${pid} has no ${name} line`, 'ERR_PROC_FORMAT');
+      return Number(m[1]);
+    };
+    return { vmRss: field(status, 'VmRSS'), rssAnon: field(status, 'RssAnon'), rssFile: field(status, 'RssFile'), rssShmem: field(status, 'RssShmem'), pss: field(rollup, 'Pss') };
+  } catch (e) {
+    if (e instanceof SystemError) throw e;
+    return undefined;
+  }
+}
+
+/** The breakdowns of several processes added up (the ones that are gone count nothing). */
+export function memoryBreakdownSum(pids: number[]): MemoryBreakdown {
+  const total: MemoryBreakdown = { vmRss: 0, rssAnon: 0, rssFile: 0, rssShmem: 0, pss: 0 };
+  for (const pid of pids) {
+    const b = memoryBreakdown(pid);
+    if (!b) continue;
+    for (const k of Object.keys(total) as (keyof MemoryBreakdown)[]) total[k] += b[k];
+  }
+  return total;
+}
+
 /** PIDs of processes whose executable name is `comm` and whose command line contains `needle`. */
 export function pidsOf(comm: string, needle: string): number[] {
   const pids: number[] = [];

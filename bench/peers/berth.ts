@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemError } from '../../src/common/errors.js';
 import { inNetns } from '../lib/netns.js';
-import { benchEnv, rssKiB, timedSpawn, timedSpawnOk, type TimedResult } from '../lib/proc.js';
+import { benchEnv, memoryBreakdown, rssKiB, timedSpawn, timedSpawnOk, type MemoryBreakdown, type TimedResult } from '../lib/proc.js';
 import type { BerthBuild } from './berth-build.js';
 import { startBerthDaemon, type BerthDaemon } from './berth-daemon.js';
 
@@ -16,6 +16,8 @@ export interface BerthUnderTest {
   daemon: BerthDaemon;
   /** the daemon's RSS (KiB) right after it answered its first ping, before any image or container */
   startRssKiB?: number;
+  /** the same moment's RssAnon / RssFile / Pss (bench/lib/memory-lines.ts) */
+  startMemory?: MemoryBreakdown;
   /** the CLI invocation for `berth <args>` against this daemon, run inside its namespace */
   command(args: string[]): [string, string[]];
   /** run the CLI once; throws with the output when it exits non-zero */
@@ -53,6 +55,7 @@ export async function startBerth(
     build,
     daemon,
     startRssKiB: rssKiB(daemon.pid),
+    startMemory: memoryBreakdown(daemon.pid),
     command,
     cli: (args, t = timeoutMs, env) => timedSpawnOk(...command(args), { timeoutMs: t, env: berthCliEnv(env) }),
     cliRaw: (args, t = timeoutMs, env) => timedSpawn(...command(args), { timeoutMs: t, env: berthCliEnv(env) }),

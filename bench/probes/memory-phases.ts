@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
-import { rssKiB } from '../lib/proc.js';
+import { breakdownLines } from '../lib/memory-lines.js';
+import { memoryBreakdown, type MemoryBreakdown } from '../lib/proc.js';
 import type { Probe, ProbeLine } from '../lib/types.js';
 import { peerAvailable } from '../peers/availability.js';
 import { CURRENT_BUILD } from '../peers/berth-build.js';
@@ -23,7 +24,7 @@ const LONG = 300_000;
 const mib = (bytes: number) => bytes / 1024 / 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Reading { rss: number; heapUsed: number; heapTotal: number }
+interface Reading { rss: number; heapUsed: number; heapTotal: number; breakdown: MemoryBreakdown }
 
 /** The daemon's RSS (/proc) and heap (its preloaded reporter), in bytes. */
 async function read(pid: number, reportFile: string): Promise<Reading> {
@@ -32,14 +33,15 @@ async function read(pid: number, reportFile: string): Promise<Reading> {
   for (let i = 0; i < 100 && !existsSync(reportFile); i++) await sleep(50);
   if (!existsSync(reportFile)) throw new SystemError(`the daemon ${pid} wrote no heap report (is bench/probes/heap-report.mjs preloaded?)`, 'ERR_NO_HEAP_REPORT');
   const mem = JSON.parse(readFileSync(reportFile, 'utf8')) as { heapUsed: number; heapTotal: number };
-  const kib = rssKiB(pid);
-  if (kib === undefined) throw new SystemError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
-  return { rss: kib * 1024, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal };
+  const breakdown = memoryBreakdown(pid);
+  if (breakdown === undefined) throw new SystemError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
+  return { rss: breakdown.vmRss * 1024, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, breakdown };
 }
 
 function lines(phase: string, r: Reading, goal?: string): ProbeLine[] {
   return [
     { name: `daemon RSS ${phase}`, value: mib(r.rss), unit: 'MiB', ...(goal ? { goal } : {}) },
+    ...breakdownLines('daemon', phase, r.breakdown),
     { name: `daemon heap used ${phase}`, value: mib(r.heapUsed), unit: 'MiB' },
     { name: `daemon heap total ${phase}`, value: mib(r.heapTotal), unit: 'MiB' },
   ];
@@ -56,6 +58,7 @@ export const memoryPhasesProbe: Probe = {
     const out: ProbeLine[] = [];
     // "right after start": startBerth's first, untimed run bootstraps busybox, so the start reading is its RSS at the first ping
     if (berth.startRssKiB !== undefined) out.push({ name: 'daemon RSS right after start (first ping)', value: berth.startRssKiB / 1024, unit: 'MiB', goal: '< 40 MiB' });
+    if (berth.startMemory) out.push(...breakdownLines('daemon', 'right after start (first ping)', berth.startMemory));
     await sleep(3000);
     out.push(...lines('idle after start (busybox bootstrapped)', await read(pid, reportFile)));
 

@@ -4,7 +4,8 @@
  */
 import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
-import { pidsOf, rssKiB } from '../lib/proc.js';
+import { breakdownLines } from '../lib/memory-lines.js';
+import { memoryBreakdown, pidsOf, rssKiB, type MemoryBreakdown } from '../lib/proc.js';
 import type { Probe, ProbeLine } from '../lib/types.js';
 
 const SLEEPERS = 5;
@@ -12,6 +13,12 @@ const SLEEPERS = 5;
 const mib = (kib: number) => kib / 1024;
 
 async function settle(ms: number): Promise<void> { await new Promise((r) => setTimeout(r, ms)); }
+
+function daemonBreakdown(pid: number): MemoryBreakdown {
+  const b = memoryBreakdown(pid);
+  if (!b) throw new SystemError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
+  return b;
+}
 
 function daemonRss(pid: number): number {
   const kib = rssKiB(pid);
@@ -26,6 +33,7 @@ export const memoryProbe: Probe = {
     const pid = berth.daemon.pid;
     await settle(1000);
     const idle = daemonRss(pid);
+    const idleBreakdown = daemonBreakdown(pid);
     const ids: string[] = [];
     try {
       for (let i = 0; i < SLEEPERS; i++) {
@@ -42,7 +50,9 @@ export const memoryProbe: Probe = {
       const daemonGrowth = (busy - idle) / SLEEPERS;
       return [
         ...(berth.startRssKiB !== undefined ? [{ name: 'berth daemon RSS right after start', value: mib(berth.startRssKiB), unit: 'MiB' }] : []),
+        ...(berth.startMemory ? breakdownLines('berth daemon', 'right after start', berth.startMemory) : []),
         { name: 'berth daemon idle RSS (after the latency cases)', value: mib(idle), unit: 'MiB', goal: '< 60 MB' },
+        ...breakdownLines('berth daemon', 'idle (after the latency cases)', idleBreakdown),
         { name: `conmon RSS per running container (${conmons.length} sleepers)`, value: mib(perConmon), unit: 'MiB' },
         { name: 'berth daemon RSS growth per running container', value: mib(daemonGrowth), unit: 'MiB', goal: '<= 0.5 MB' },
         { name: 'per running container, conmon + daemon growth', value: mib(perConmon + daemonGrowth), unit: 'MiB', goal: '<= conmon + 0.5 MB' },

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
-import { pidsOf, rssKiB } from '../lib/proc.js';
+import { breakdownLines } from '../lib/memory-lines.js';
+import { memoryBreakdown, memoryBreakdownSum, pidsOf, rssKiB } from '../lib/proc.js';
 import type { Probe, ProbeLine } from '../lib/types.js';
 import { peerAvailable } from '../peers/availability.js';
 import { engine, type Engine } from '../peers/engine.js';
@@ -33,6 +34,10 @@ export const peerMemoryProbe: Probe = {
       await settle(1000);
       const idle = sum(e.daemonPids());
       lines.push({ name: 'dockerd + containerd idle RSS', value: mib(idle), unit: 'MiB', note: 'issue 9 measured 114 MB' });
+      lines.push(...breakdownLines('dockerd + containerd', 'idle', memoryBreakdownSum(e.daemonPids())));
+      // berth's idle daemon read at the same moment, so the private parts stand side by side
+      const berthIdle = memoryBreakdown((await ctx.berth()).daemon.pid);
+      if (berthIdle) lines.push(...breakdownLines('berth daemon', 'idle, read beside dockerd + containerd', berthIdle));
       try {
         await startSleepers(e);
         const shimSock = join(ctx.workDir, 'docker', 'containerd.sock');

@@ -93,7 +93,7 @@ export class ContainerContext {
     this.signals.setMaxListeners(0);
     this.health = new HealthMonitor(healthHost(this));
     this.jsonLogs = new JsonLogConverter((id) => { const r = this.store.getReadonly(id); return !!r && (r.state.Running || r.state.Restarting); },
-      (id) => this.logDrivers.sinkFor(this.store.get(id), id));
+      (id) => this.logDrivers.sinkFor(this.store.get(id), id), (id) => this.store.getReadonly(id) !== undefined);
     for (const d of [deps.paths.containers, deps.paths.conmonDir]) mkdirSync(d, { recursive: true });
   }
 

@@ -70,20 +70,28 @@ interface Source {
 
 export class JsonLogConverter {
   private readonly sources = new Map<string, Source>();
-  /** containers being removed: never converted again (ids are never reused) */
+  /**
+   * containers being removed: never converted again (ids are never reused). An id stays here until its
+   * record is gone (`known`), from then on that check refuses it: this set does not grow per container.
+   */
   private readonly gone = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
-  /** isLive(id): the container may still write output (running or restarting); deliver: each converted line to the container's log driver. */
-  constructor(private readonly isLive: (id: string) => boolean, private readonly deliver?: (id: string) => LineSink | undefined) {
+  /**
+   * isLive(id): the container may still write output (running or restarting); deliver: each converted
+   * line to the container's log driver; known(id): the container still has a record (a removed one is
+   * never converted again, so no late sync recreates its directory).
+   */
+  constructor(private readonly isLive: (id: string) => boolean, private readonly deliver?: (id: string) => LineSink | undefined,
+    private readonly known?: (id: string) => boolean) {
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.timer.unref();
   }
 
   /** A container started (or was found running): watch its k8s file. Cheap: no I/O beyond the watch. */
   track(id: string, files: JsonLogFiles): void {
-    if (this.closed || this.gone.has(id)) return;
+    if (this.closed || this.removed(id)) return;
     const src = this.source(id, files);
     if (!src.watcher) {
       try {
@@ -111,7 +119,7 @@ export class JsonLogConverter {
    * lines are written out too, as Docker does when a container's output ends without a newline.
    */
   sync(id: string, files: JsonLogFiles, final = false): Promise<void> {
-    if (this.gone.has(id)) return Promise.resolve();
+    if (this.removed(id)) return Promise.resolve();
     const src = this.source(id, files);
     const run = src.chain.then(() => this.convert(src, final));
     src.chain = run.catch((e) => log.warn('json-file log conversion failed', { container: id.slice(0, 12), error: (e as Error).message }));
@@ -144,7 +152,11 @@ export class JsonLogConverter {
     setImmediate(() => { src.dirty = false; void this.sync(id, src.files); });
   }
 
+  private removed(id: string): boolean { return this.gone.has(id) || (this.known !== undefined && !this.known(id)); }
+
   private poll(): void {
+    // a removed container's record is gone by now: `known` refuses it from here on
+    if (this.known) for (const id of this.gone) if (!this.known(id)) this.gone.delete(id);
     for (const [id, src] of this.sources) {
       const live = this.isLive(id);
       const forget = () => {

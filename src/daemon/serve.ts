@@ -21,15 +21,9 @@ import { isLoopback, listenMetrics, parseMetricsAddr, type MetricsAddress } from
 import { resolveUiConfig, type UiConfig } from '../ui/config.js';
 import { UiManager, uiSocketRoutes } from '../ui/manager.js';
 import { isRootlessUser, rootlessConfigFile, rootlessRoot, rootlessRunRoot, xdgRuntimeDir } from '../rootless/paths.js';
-import { ROOTLESS_ENV, runRootlessDaemon } from '../rootless/entry.js';
-import { prepareRootlessRuntimeDir } from '../rootless/runtime-dir.js';
-import { chooseRootlessStorage } from '../rootless/storage.js';
+import { ROOTLESS_ENV } from '../rootless/env-names.js';
 import { useUserOverlayXattrs } from '../snapshot/xattr.js';
-import type { AttachRootlessNetwork, RootlessNetDriverName } from '../rootless/net-contract.js';
-import { attachRootlessNetwork as attachRootless } from '../rootless/net/attach.js';
-
-/** The rootless network driver the entry connects the daemon's network namespace with (pasta, else slirp4netns). */
-const attachRootlessNetwork: AttachRootlessNetwork | undefined = attachRootless;
+import type { RootlessNetDriverName } from '../rootless/net-contract.js';
 
 export interface DaemonConfig {
   /** the first of `hosts` */
@@ -227,10 +221,14 @@ export async function main(argv: string[]): Promise<number | void> {
   if (cfg.rootless && process.env[ROOTLESS_ENV] !== '1') {
     // the user's entry: the daemon itself runs in the user namespace this makes (src/rootless/entry.ts)
     try {
+      // the rootless code (entry, its network drivers, port forwarding) loads only here and in the daemon it runs
+      const [{ runRootlessDaemon }, { prepareRootlessRuntimeDir }, { attachRootlessNetwork }] = await Promise.all([
+        import('../rootless/entry.js'), import('../rootless/runtime-dir.js'), import('../rootless/net/attach.js')]);
       const runtimeDir = prepareRootlessRuntimeDir();
       return await runRootlessDaemon({
         command: [process.execPath, ...process.execArgv, process.argv[1]!, 'serve', ...argv],
         runRoot: cfg.runRoot,
+        // the rootless network driver the entry connects the daemon's network namespace with (pasta, else slirp4netns)
         attachNetwork: attachRootlessNetwork,
         ...(cfg.rootlessNetwork ? { preferredNetwork: cfg.rootlessNetwork } : {}),
         env: { ...process.env, XDG_RUNTIME_DIR: runtimeDir },
@@ -292,6 +290,7 @@ export async function main(argv: string[]): Promise<number | void> {
     // the daemon in the user namespace: overlays with userxattr (or fuse-overlayfs), opaque dirs as user.* xattrs
     try {
       mkdirSync(`${cfg.root}/tmp`, { recursive: true, mode: 0o711 });
+      const { chooseRootlessStorage } = await import('../rootless/storage.js');
       const storage = chooseRootlessStorage(`${cfg.root}/tmp`, process.env.BERTH_ROOTLESS_STORAGE || (cfg.configOptions['storage-driver'] as string | undefined));
       useUserOverlayXattrs();
       log.info('rootless mode', { storage: storage.driver, reason: storage.reason });

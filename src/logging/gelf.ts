@@ -10,45 +10,17 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { extraAttributes, COMMON_OPTS, validateAttrs } from './attrs.js';
+import { extraAttributes } from './attrs.js';
 import type { LogDriverFactory, LogInfo, LogMessage } from './driver.js';
-import { goJsonString, goTimeJson, hasPort, optError, parseGoUrl, type GoUrl } from './options.js';
-import { bufferBudget, QueuedDriver, type RetryPolicy } from './queue.js';
+import { parseGelfAddress, validateGelfOpts } from './gelf-options.js';
+import { bufferBudget, goJsonString, goTimeJson } from './options.js';
+import { QueuedDriver, type RetryPolicy } from './queue.js';
 import { renderTag } from './tag.js';
 import { DialError, transportFor, type Address } from './transport.js';
 
 export const GELF_CHUNK_SIZE = 1420;
 const CHUNK_HEADER = 12;
 const MAX_CHUNKS = 128;
-
-function parseAddress(address: string | undefined): GoUrl {
-  if (!address) throw optError('gelf-address is a required parameter');
-  const u = parseGoUrl(address);
-  if (u.scheme !== 'udp' && u.scheme !== 'tcp') throw optError('gelf: endpoint needs to be TCP or UDP');
-  if (!hasPort(u)) throw optError('gelf: please provide gelf-address as proto://host:port');
-  return u;
-}
-
-function validate(cfg: Record<string, string>): void {
-  const u = parseAddress(cfg['gelf-address']);
-  for (const [key, val] of Object.entries(cfg)) {
-    if (COMMON_OPTS.includes(key) || key === 'gelf-address' || key === 'mode' || key === 'max-buffer-size') continue;
-    if (key === 'gelf-compression-level') {
-      if (u.scheme !== 'udp') throw optError('compression is only supported on UDP');
-      if (!/^[+-]?\d+$/.test(val) || Number(val) < -1 || Number(val) > 9) throw optError(`unknown value "${val}" for log opt "${key}" for gelf log driver`);
-    } else if (key === 'gelf-compression-type') {
-      if (u.scheme !== 'udp') throw optError('compression is only supported on UDP');
-      if (!['gzip', 'zlib', 'none'].includes(val)) throw optError(`unknown value "${val}" for log opt "${key}" for gelf log driver`);
-    } else if (key === 'gelf-tcp-max-reconnect' || key === 'gelf-tcp-reconnect-delay') {
-      if (u.scheme !== 'tcp') throw optError(`"${key}" is only valid for TCP`);
-      if (!/^[+-]?\d+$/.test(val) || Number(val) < 0) throw optError(`"${key}" must be a positive integer`);
-    } else {
-      throw optError(`unknown log opt "${key}" for gelf log driver`);
-    }
-  }
-  validateAttrs(cfg);
-  bufferBudget(cfg);
-}
 
 /** The message's fields after timestamp and level, as go-gelf appends Docker's RawExtra (keys sorted as Go's json.Marshal sorts a map). */
 export function gelfExtra(info: LogInfo): string {
@@ -85,10 +57,10 @@ export function gelfDatagrams(json: Buffer, type: string, level: number): Buffer
 
 export const gelfDriver: LogDriverFactory = {
   name: 'gelf',
-  validate,
+  validate: validateGelfOpts,
   async create(info: LogInfo) {
     const cfg = info.config;
-    const u = parseAddress(cfg['gelf-address']);
+    const u = parseGelfAddress(cfg['gelf-address']);
     const host = hostname();
     const extra = gelfExtra(info);
     const addr: Address = u.scheme === 'udp' ? { proto: 'udp', host: u.hostname, port: Number(u.port) } : { proto: 'tcp', host: u.hostname, port: Number(u.port) };

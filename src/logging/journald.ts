@@ -17,13 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { BerthError, InvalidArgumentError } from '../common/errors.js';
+import { BerthError } from '../common/errors.js';
 import { logStats, type LogDriver, type LogDriverFactory, type LogInfo, type LogMessage } from './driver.js';
-import { extraAttributes, validateAttrs } from './attrs.js';
-import { checkTag, renderTag } from './tag.js';
+import { extraAttributes } from './attrs.js';
+import { validateJournaldOpts } from './journald-options.js';
+import { renderTag } from './tag.js';
 
 export const DEFAULT_JOURNAL_SOCKET = '/run/systemd/journal/socket';
-const JOURNALD_OPTS = new Set(['tag', 'labels', 'labels-regex', 'env', 'env-regex']);
 /** datagrams waiting for the kernel: past this, messages are dropped rather than queued without bound */
 const MAX_IN_FLIGHT = 4096;
 
@@ -153,15 +153,6 @@ class JournaldLogger implements LogDriver {
     await new Promise((r) => setImmediate(r));
     this.socket.close();
   }
-}
-
-export function validateJournaldOpts(config: Record<string, string>): void {
-  for (const key of Object.keys(config)) {
-    if (key === 'mode' || key === 'max-buffer-size') continue;
-    if (!JOURNALD_OPTS.has(key)) throw new InvalidArgumentError(`unknown log opt '${key}' for journald log driver`, 'ERR_LOG_OPT');
-  }
-  if (config.tag) checkTag(config.tag);
-  validateAttrs(config);
 }
 
 export const journaldDriver: LogDriverFactory = {

@@ -78,3 +78,20 @@ export function goJsonString(s: string): string {
 export function goTimeJson(d: Date): string {
   return d.toISOString().replace(/\.?0+Z$/, 'Z');
 }
+
+/** Docker's default max-buffer-size of mode=non-blocking (1e6 bytes). */
+export const DEFAULT_MAX_BUFFER = 1_000_000;
+/**
+ * mode=blocking (the default): Docker blocks the container's output while the driver is slow;
+ * berth never does (conmon writes a file the daemon tails), so the queue is bounded here too.
+ */
+export const BLOCKING_BUFFER = 4 * 1024 * 1024;
+
+/** The queue's byte budget from the common options mode and max-buffer-size. */
+export function bufferBudget(config: Record<string, string>): number {
+  if (config.mode !== 'non-blocking') return BLOCKING_BUFFER;
+  if (config['max-buffer-size'] === undefined) return DEFAULT_MAX_BUFFER;
+  const n = parseRamSize(config['max-buffer-size'], 'error parsing option max-buffer-size');
+  if (n <= 0) throw optError('error parsing option max-buffer-size: must be positive');
+  return n;
+}

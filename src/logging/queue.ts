@@ -8,15 +8,8 @@
 import { log as daemonLog } from '../common/log.js';
 import { logStats, type LogDriver, type LogMessage } from './driver.js';
 import type { Transport } from './transport.js';
-import { optError, parseRamSize } from './options.js';
-
-/** Docker's default max-buffer-size of mode=non-blocking (1e6 bytes). */
-export const DEFAULT_MAX_BUFFER = 1_000_000;
-/**
- * mode=blocking (the default): Docker blocks the container's output while the driver is slow;
- * berth never does (conmon writes a file the daemon tails), so the queue is bounded here too.
- */
-export const BLOCKING_BUFFER = 4 * 1024 * 1024;
+// the budget is checked at create with the options (options.ts), before any queue exists
+export { BLOCKING_BUFFER, DEFAULT_MAX_BUFFER, bufferBudget } from './options.js';
 
 export interface RetryPolicy {
   /** first wait after a failed connect or write */
@@ -28,15 +21,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { initialMs: 100, factor: 2, maxMs: 5000, maxAttempts: Infinity };
-
-/** The queue's byte budget from the common options mode and max-buffer-size. */
-export function bufferBudget(config: Record<string, string>): number {
-  if (config.mode !== 'non-blocking') return BLOCKING_BUFFER;
-  if (config['max-buffer-size'] === undefined) return DEFAULT_MAX_BUFFER;
-  const n = parseRamSize(config['max-buffer-size'], 'error parsing option max-buffer-size');
-  if (n <= 0) throw optError('error parsing option max-buffer-size: must be positive');
-  return n;
-}
 
 const BATCH_MESSAGES = 512;
 const BATCH_BYTES = 256 * 1024;

@@ -7,54 +7,17 @@
  * cover neither Docker's formats byte for byte nor its option set (TLS client certificates, unixgram,
  * the framing per format).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { BerthError } from '../common/errors.js';
-import { COMMON_OPTS, validateAttrs } from './attrs.js';
 import type { LogDriverFactory, LogInfo, LogMessage } from './driver.js';
-import { optError, parseGoInt, parseGoUrl, hasPort } from './options.js';
-import { bufferBudget, QueuedDriver } from './queue.js';
+import { bufferBudget, optError } from './options.js';
+import { QueuedDriver } from './queue.js';
+import { parseAddress, parseFacility, parseFormat, validateSyslogOpts, type Format } from './syslog-options.js';
 import { renderTag } from './tag.js';
 import { DialError, transportFor, type Address, type Transport } from './transport.js';
 
-const OPTS = new Set([...COMMON_OPTS, 'syslog-address', 'syslog-facility', 'syslog-tls-ca-cert', 'syslog-tls-cert',
-  'syslog-tls-key', 'syslog-tls-skip-verify', 'syslog-format']);
-
-const FACILITIES: Record<string, number> = {
-  kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9, authpriv: 10, ftp: 11,
-  local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23,
-};
 const SEVERITY = { stdout: 6, stderr: 3 } as const; // LOG_INFO, LOG_ERR
-
-type Format = '' | 'rfc3164' | 'rfc5424' | 'rfc5424micro';
-
-/** Where to send: null is the local syslog socket. */
-function parseAddress(address: string | undefined): Address | null {
-  if (!address) return null;
-  const u = parseGoUrl(address);
-  if (u.scheme === 'unix' || u.scheme === 'unixgram') {
-    try { statSync(u.path); } catch { throw optError(`stat ${u.path}: no such file or directory`); }
-    return u.scheme === 'unix' ? { proto: 'unix', path: u.path } : { proto: 'unixgram', path: u.path };
-  }
-  const port = hasPort(u) ? Number(u.port) : 514;
-  if (u.scheme === 'tcp+tls') return { proto: 'tcp+tls', host: u.hostname, port, tls: {} };
-  if (u.scheme === 'udp') return { proto: 'udp', host: u.hostname, port };
-  if (u.scheme === 'tcp') return { proto: 'tcp', host: u.hostname, port };
-  throw optError(`unsupported scheme: '${u.scheme}'`);
-}
-
-function parseFacility(f: string | undefined): number {
-  if (!f) return FACILITIES.daemon;
-  if (f in FACILITIES) return FACILITIES[f];
-  if (/^[+-]?\d+$/.test(f)) { const n = parseGoInt(f); if (n >= 0 && n <= 23) return n; }
-  throw optError('invalid syslog facility');
-}
-
-function parseFormat(f: string | undefined): Format {
-  const v = f ?? '';
-  if (v === '' || v === 'rfc3164' || v === 'rfc5424' || v === 'rfc5424micro') return v;
-  throw optError('Invalid syslog format');
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number) => String(n).padStart(2, '0');
@@ -126,17 +89,7 @@ class LocalSyslogTransport implements Transport {
 
 export const syslogDriver: LogDriverFactory = {
   name: 'syslog',
-  validate(cfg) {
-    for (const key of Object.keys(cfg)) {
-      if (key === 'mode' || key === 'max-buffer-size') continue;
-      if (!OPTS.has(key)) throw optError(`unknown log opt '${key}' for syslog log driver`);
-    }
-    parseAddress(cfg['syslog-address']);
-    parseFacility(cfg['syslog-facility']);
-    parseFormat(cfg['syslog-format']);
-    validateAttrs(cfg);
-    bufferBudget(cfg);
-  },
+  validate: validateSyslogOpts,
   async create(info: LogInfo) {
     const cfg = info.config;
     const tag = renderTag(info);

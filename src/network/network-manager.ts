@@ -24,7 +24,8 @@ import type { EmbeddedDns } from './dns-server.js';
 import { allocatePorts, wantedPorts } from './ports.js';
 import { networkView, endpointView } from './network-views.js';
 import { hostsLine, linkEnv, parseLink, storedLink, type LinkTarget } from './legacy-links.js';
-import { rootlessHostPorts } from '../rootless/net/host-ports.js';
+import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC } from '../rootless/env-names.js';
+import type { RootlessHostPorts } from '../rootless/net/host-ports.js';
 
 const DEFAULT_BRIDGE = 'berth0';
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -78,8 +79,11 @@ export class NetworkManager {
   /** the embedded DNS server of user-defined networks, loaded with dns-packet when the first one comes up */
   private dns?: EmbeddedDns;
   private fwChain: Promise<void> = Promise.resolve();
-  /** rootless mode: host ports are bound by the entry process, in the host's namespace (null as root) */
-  private readonly hostPorts = rootlessHostPorts();
+  /**
+   * rootless mode: host ports are bound by the entry process, in the host's namespace (null as root).
+   * Set by init(), which loads the rootless port code only when the entry offers its port channel.
+   */
+  private hostPorts: RootlessHostPorts | null = null;
 
   constructor(db: Db, private readonly paths: EnginePaths, private readonly events: EventLog) {
     this.store = new NetworkStore(db);
@@ -96,6 +100,7 @@ export class NetworkManager {
 
   /** Built-in networks, bridges and DNS listeners; before containers are restored. */
   async init(): Promise<void> {
+    if (process.env[PORT_CHANNEL_ENV] === PORT_CHANNEL_IPC) this.hostPorts = (await import('../rootless/net/host-ports.js')).rootlessHostPorts();
     const nets = this.store.networks();
     if (!nets.some((n) => n.name === 'bridge')) {
       const subnet = await this.freeSubnet([]);

@@ -21,11 +21,9 @@ import type { AttachRootlessNetwork, RootlessNetDriverName } from './net-contrac
 import { mapArgs, requireSubIds, rootlessSubIdFiles, type SubIdRange } from './subid.js';
 import { requireTool } from './tools.js';
 import { ROOTLESS_NET_ENV } from './facts.js';
+import { ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from './env-names.js';
 
-/** Marks the daemon process inside the namespace (its defaults are the user's XDG paths, not /var/lib). */
-export const ROOTLESS_ENV = 'BERTH_ROOTLESS';
-/** `uid:gid:name` of the user on the host, for the daemon inside (where it is uid 0): --userns=keep-id maps to it */
-export const ROOTLESS_HOST_USER_ENV = 'BERTH_ROOTLESS_HOST_USER';
+export { ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from './env-names.js';
 
 export interface RootlessIds { user: string; uid: number; gid: number; subuid: SubIdRange[]; subgid: SubIdRange[] }
 

@@ -1,7 +1,7 @@
 /** What `berth info` says about a rootless daemon: its storage and network drivers and where limits work. */
 import { rootlessCgroups, type RootlessCgroups } from './cgroups.js';
 import { inUserNamespace } from './namespace.js';
-import { rootlessStorage, type RootlessStorage } from './storage.js';
+import { rootlessStorage, type RootlessStorage } from './storage-choice.js';
 
 /** Set by the entry for the daemon it runs: the driver that connects the namespace ('' when none did). */
 export const ROOTLESS_NET_ENV = 'BERTH_ROOTLESS_NET';

@@ -11,25 +11,13 @@ import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { InvalidArgumentError, SystemError } from '../common/errors.js';
+import { setRootlessStorage, type RootlessStorage } from './storage-choice.js';
 import { findTool } from './tools.js';
 
-export type RootlessStorageDriver = 'overlay' | 'fuse-overlayfs';
+export { rootlessStorage, setRootlessStorage, type RootlessStorage, type RootlessStorageDriver } from './storage-choice.js';
 
-export interface RootlessStorage {
-  driver: RootlessStorageDriver;
-  /** the fuse-overlayfs program (driver fuse-overlayfs) */
-  fuseProgram?: string;
-  /** why this driver (shown by `berth info`) */
-  reason: string;
-}
-
-let current: RootlessStorage | undefined;
-
-/** The storage of this (rootless) daemon, or undefined in a root daemon. */
-export function rootlessStorage(): RootlessStorage | undefined { return current; }
-
-/** For tests of the snapshot layer: set or clear the choice. */
-export function setRootlessStorage(s: RootlessStorage | undefined): void { current = s; }
+/** Record the choice where the snapshot layer reads it. */
+function chosen(s: RootlessStorage): RootlessStorage { setRootlessStorage(s); return s; }
 
 /** Can the kernel mount an overlay here, with the rootless options? Tried once in a scratch dir under `dir`. */
 export function kernelOverlayWorks(dir: string): { ok: boolean; error?: string } {
@@ -64,11 +52,11 @@ export function chooseRootlessStorage(scratchDir: string, wanted?: string): Root
     }
     return { driver: 'fuse-overlayfs', fuseProgram: p, reason };
   };
-  if (wanted === 'fuse-overlayfs') return (current = fuse('fuse-overlayfs was asked for'));
+  if (wanted === 'fuse-overlayfs') return chosen(fuse('fuse-overlayfs was asked for'));
   const probe = kernelOverlayWorks(scratchDir);
-  if (probe.ok) return (current = { driver: 'overlay', reason: 'kernel overlayfs in the user namespace (userxattr)' });
+  if (probe.ok) return chosen({ driver: 'overlay', reason: 'kernel overlayfs in the user namespace (userxattr)' });
   if (wanted === 'overlay' || wanted === 'overlay2') {
     throw new SystemError(`kernel overlayfs cannot be mounted in this user namespace (${probe.error}); it needs Linux 5.11 or later. Use fuse-overlayfs (storage-driver "fuse-overlayfs")`, 'ERR_ROOTLESS_STORAGE');
   }
-  return (current = fuse(`kernel overlayfs cannot be mounted in this user namespace (${probe.error})`));
+  return chosen(fuse(`kernel overlayfs cannot be mounted in this user namespace (${probe.error})`));
 }

@@ -54,7 +54,9 @@ export function attachConmon(socketPath: string, opts: { timeoutMs?: number } = 
     const endCbs: Array<() => void> = [];
     let ended = false;
     let connected = false;
-    const end = () => { if (!ended) { ended = true; for (const cb of endCbs) cb(); } };
+    // once the output ended nothing is written either (write and closeStdin check `ended`): the socket is
+    // closed here, or it stayed open until a half-close that a run without stdin never makes
+    const end = () => { if (!ended) { ended = true; for (const cb of endCbs) cb(); sock.destroy(); } };
     const timer = setTimeout(() => { sock.destroy(); reject(new SystemError(`attach to ${socketPath} timed out`, 'ERR_ATTACH')); }, opts.timeoutMs ?? 10_000);
     sock.on('data', (buf: Buffer) => {
       if (buf.length < 1) return;

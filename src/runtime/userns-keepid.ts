@@ -8,7 +8,7 @@
  */
 import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, NotSupportedError } from '../common/errors.js';
-import { ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from '../rootless/entry.js';
+import { ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from '../rootless/env-names.js';
 import { resolveInRoot } from './resolve-in-root.js';
 import { containerIdOf, mapToHost, type IdMap, type UsernsMaps } from './userns.js';
 

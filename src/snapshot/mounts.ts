@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { run } from '../common/exec.js';
 import { SystemError } from '../common/errors.js';
 import { isMountRoot, sysMount, sysUmount } from '../common/mount-syscalls.js';
-import { rootlessStorage } from '../rootless/storage.js';
+import { rootlessStorage } from '../rootless/storage-choice.js';
 
 /** Mount points in /proc/self/mountinfo are octal-escaped (`\040` for a space). */
 export function unescapeMountPath(s: string): string {

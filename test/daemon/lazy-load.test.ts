@@ -1,10 +1,13 @@
 /**
  * `berth serve` loads the builder, the SBOM and scan code, the audit, metrics (prom-client), the
- * dashboard's server (ws), the embedded DNS (dns-packet), the OSV database and the CLI's bundle only
- * when they are used (docs/performance.md#memory). A daemon started as a user
+ * dashboard's server (ws), the embedded DNS (dns-packet), the OSV database, the logging drivers besides
+ * json-file and local (with msgpack) and the CLI's bundle only when they are used, and the rootless code
+ * (entry, network drivers, port forwarding) only in a rootless daemon (docs/performance.md#memory). A daemon started as a user
  * starts it (bin/berth serve) with a preload that logs every module Node loads
  * (test/helpers/module-log.mjs): after start none of those areas is in the log; after a build, an
- * audit, an SBOM and a scan-database request through the API they are, and each answered as before.
+ * audit, an SBOM and a scan-database request through the API they are, and each answered as before; a
+ * bad gelf option is refused at create with dockerd's wording while the driver is still not loaded, and
+ * the first gelf container loads it and delivers its lines; a root daemon never loads the rootless code.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { REPO, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { SESSION_TOKEN_PATH } from '../../src/ui/manager.js';
+import { startReceiver, waitUntil } from '../logging/helpers.js';
 
 /** area -> what in a module URL marks it */
 const LAZY_AREAS: Record<string, RegExp> = {
@@ -28,6 +32,9 @@ const LAZY_AREAS: Record<string, RegExp> = {
   ws: /\/node_modules\/ws\//,
   'embedded DNS': /\/node_modules\/dns-packet\//,
   'OSV database': /\/dist\/scan\/db\/osv-db\.js$/,
+  'logging drivers': /\/dist\/logging\/(syslog|gelf|fluentd|journald|queue|transport)\.js$/,
+  msgpack: /\/node_modules\/@msgpack\//,
+  rootless: /\/dist\/rootless\/((entry|runtime-dir|storage|subid|tools)\.js$|net\/)/,
 };
 
 function loadedAreas(log: string): Set<string> {
@@ -90,6 +97,24 @@ test('a fresh daemon has not loaded the heavy areas; each loads and works on fir
     assert.match(token.body.URL, /^http:\/\/127\.0\.0\.1:\d+\//);
     assert.ok(loadedAreas(log).has('dashboard server') && loadedAreas(log).has('ws'));
     assert.ok(!loadedAreas(log).has('metrics'), 'no metrics code without --metrics-addr');
+
+    // a logging driver's options are checked at create, with dockerd's wording, without loading the driver
+    const bad = await d.berth(['create', '--log-driver', 'gelf', '--log-opt', 'gelf-address=udp://127.0.0.1:1', '--log-opt', 'gelf-compression-type=bzip2', 'busybox', 'true']);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /unknown value "bzip2" for log opt "gelf-compression-type" for gelf log driver/);
+    const badFluentd = await d.api('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { LogConfig: { Type: 'fluentd', Config: { 'fluentd-max-retries': 'x' } } } });
+    assert.equal(badFluentd.status, 400);
+    assert.deepEqual(badFluentd.body, { message: 'strconv.ParseUint: parsing "x": invalid syntax', code: 'ERR_LOG_OPT' });
+    assert.ok(!loadedAreas(log).has('logging drivers') && !loadedAreas(log).has('msgpack'), 'checking options loads no driver');
+    // the first container with the gelf driver loads it, and its lines arrive
+    const rcv = await startReceiver(d.netns, 'gelf-udp', '12211');
+    try {
+      await d.ok(['run', '--name', 'lazy-gelf', '--log-driver', 'gelf', '--log-opt', 'gelf-address=udp://127.0.0.1:12211', 'busybox', 'echo', 'lazy-gelf-line']);
+      const msgs = await waitUntil('the gelf message', () => rcv.messages.filter((m) => m.message._container_name === 'lazy-gelf'), (v) => v.length >= 1);
+      assert.equal(msgs[0].message.short_message, 'lazy-gelf-line');
+    } finally { await rcv.stop(); }
+    assert.ok(loadedAreas(log).has('logging drivers'), 'the gelf driver is loaded after its first container');
+    assert.ok(!loadedAreas(log).has('rootless'), 'a root daemon never loads the rootless entry, network drivers or port forwarding');
   } finally {
     await d?.cleanup();
     rmSync(tmp, { recursive: true, force: true });

@@ -6,9 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { BerthError } from '../../common/errors.js';
 
-/** Set in the daemon's environment by an entry process that serves port requests on the IPC channel. */
-export const PORT_CHANNEL_ENV = 'BERTH_ROOTLESS_PORTS';
-export const PORT_CHANNEL_IPC = 'ipc';
+export { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC } from '../env-names.js';
 
 export type PortProto = 'tcp' | 'udp';
 
