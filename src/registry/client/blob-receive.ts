@@ -10,6 +10,7 @@
 import type { Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { InvalidArgumentError } from '../../common/errors.js';
 import { writeAllv } from '../../common/write-all.js';
 
@@ -44,18 +45,18 @@ function drained(feed: Writable): Promise<void> {
 /**
  * Receive `body` into the target; resolves with the file's size once every byte is written (not yet
  * synced). On failure the batches written stay in the file (a later pull resumes from them) and the
- * feed is destroyed.
+ * feed is destroyed. The body is read with 'data' events, not an async iterator: its `read()` joins
+ * whatever the socket has buffered into a new buffer, a copy of most of the body.
  */
 export async function receiveBlob(body: Readable, t: ReceiveTarget): Promise<number> {
   let size = t.have;
   let batch: Buffer[] = [];
   let batched = 0;
   let inFlight: Promise<void> = Promise.resolve();
+  let writing: Promise<void> = Promise.resolve();
   let lastReport = 0;
-  const flush = async (): Promise<void> => {
-    const bufs = batch;
-    batch = [];
-    batched = 0;
+  /** Write one batch to the file (after the one in flight) and to the feed (waiting while it is full). */
+  const put = async (bufs: Buffer[]): Promise<void> => {
     await inFlight;
     inFlight = writeAllv(t.fh, bufs);
     inFlight.catch(() => undefined); // awaited before the next batch or at the end
@@ -68,28 +69,43 @@ export async function receiveBlob(body: Readable, t: ReceiveTarget): Promise<num
     }
   };
   try {
-    for await (const c of body) {
-      const chunk = c as Buffer;
-      size += chunk.length;
-      if (size > t.size) {
-        body.destroy();
-        throw new InvalidArgumentError(`blob ${t.digest} is larger than its descriptor says (${t.size} bytes)`, 'ERR_BLOB_SIZE');
-      }
-      t.hash.update(chunk);
-      batch.push(chunk);
-      batched += chunk.length;
-      if (batched >= RECEIVE_BATCH_BYTES) await flush();
-      if (t.onBytes) {
-        const now = Date.now();
-        if (now - lastReport >= PROGRESS_INTERVAL_MS || size === t.size) { lastReport = now; t.onBytes(size); }
-      }
-    }
-    if (batched > 0) await flush();
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: unknown) => { if (!settled) { settled = true; reject(e); } };
+      body.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        size += chunk.length;
+        if (size > t.size) {
+          fail(new InvalidArgumentError(`blob ${t.digest} is larger than its descriptor says (${t.size} bytes)`, 'ERR_BLOB_SIZE'));
+          return;
+        }
+        t.hash.update(chunk);
+        batch.push(chunk);
+        batched += chunk.length;
+        if (batched >= RECEIVE_BATCH_BYTES) {
+          const bufs = batch;
+          batch = [];
+          batched = 0;
+          body.pause(); // until this batch is handed on: the socket holds the rest
+          writing = writing.then(() => put(bufs));
+          writing.then(() => { if (!settled) body.resume(); }, fail);
+        }
+        if (t.onBytes) {
+          const now = Date.now();
+          if (now - lastReport >= PROGRESS_INTERVAL_MS || size === t.size) { lastReport = now; t.onBytes(size); }
+        }
+      });
+      finished(body).then(() => { settled = true; resolve(); }, fail);
+    });
+    await writing;
+    if (batched > 0) await put(batch);
     await inFlight;
     t.feed?.end();
     return size;
   } catch (e) {
+    body.destroy();
     t.feed?.destroy(e as Error);
+    await writing.catch(() => undefined);
     await inFlight.catch(() => undefined);
     // what arrived is kept for a resumed download (a write that failed, e.g. on a full disk, is the caller's to judge)
     if (batched > 0) await writeAllv(t.fh, batch).catch(() => undefined);
