@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -20,6 +20,7 @@ import type { ContentStore } from '../store/content.js';
 import type { PreparedLayer } from '../snapshot/layer-store.js';
 import type { LayerBackend } from './image-store.js';
 import { detectCompression } from '../snapshot/decompress.js';
+import { writeAllv } from '../common/write-all.js';
 
 export interface ReadLimits { maxEntries: number; maxBytes: number; maxJsonBytes: number }
 
@@ -61,16 +62,6 @@ function looksLikeLayer(head: Buffer): boolean {
   const kind = detectCompression(head);
   if (kind === 'gzip' || kind === 'zstd') return true;
   return kind === 'none' && head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
-}
-
-/** Write every byte of bufs (writev may write less than asked). */
-async function writeAllv(fh: FileHandle, bufs: Buffer[]): Promise<void> {
-  let rest = bufs;
-  while (rest.length > 0) {
-    let n = (await fh.writev(rest)).bytesWritten;
-    while (rest.length > 0 && n >= rest[0]!.length) { n -= rest[0]!.length; rest = rest.slice(1); }
-    if (n > 0) rest = [rest[0]!.subarray(n), ...rest.slice(1)];
-  }
 }
 
 export class ArchiveMembers {

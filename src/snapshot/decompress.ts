@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable as NodeReadable, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { NotSupportedError, SystemError } from '../common/errors.js';
 
@@ -51,46 +51,102 @@ export async function decompressAuto(src: Readable): Promise<Readable> {
   return (await decompressDetect(src)).plain;
 }
 
-/** decompressAuto, telling which compression it found. */
+/**
+ * Small chunks (a socket gives 64 KiB) joined into ~1 MiB ones: each chunk written to the inflater is
+ * a thread-pool round trip, and those, not inflating, were half of a layer's unpack time.
+ */
+class Coalesce extends Transform {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (this.pendingBytes === 0 && chunk.length >= COALESCE_BYTES) { cb(null, chunk); return; }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= COALESCE_BYTES) this.emitPending();
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.pendingBytes > 0) this.emitPending();
+    cb();
+  }
+
+  private emitPending(): void {
+    this.push(Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
+/**
+ * The first `n` bytes of src (fewer if it ends first), read with 'data' events; src is left paused.
+ * `ended()` tells, later, whether src has emitted its end: a stream paused after its last chunk still
+ * emits it (on the next tick), before a reader may be attached.
+ */
+function readHead(src: Readable, n: number): Promise<{ chunks: Buffer[]; ended: () => boolean }> {
+  let endSeen = false;
+  const ended = () => endSeen;
+  src.once('end', () => { endSeen = true; });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let have = 0;
+    // destroyed or ended before anyone read it: no event is coming
+    const state = src as Partial<NodeReadable>;
+    if (state.destroyed) { reject(state.errored ?? prematureClose()); return; }
+    if (state.readableEnded) { endSeen = true; resolve({ chunks, ended }); return; }
+    const done = () => {
+      src.off('data', onData); src.off('end', done); src.off('error', onError); src.off('close', onClose);
+      src.pause();
+      resolve({ chunks, ended });
+    };
+    const onData = (c: Buffer | string) => {
+      const b = Buffer.isBuffer(c) ? c : Buffer.from(c);
+      chunks.push(b);
+      have += b.length;
+      if (have >= n) done();
+    };
+    const onError = (e: Error) => { src.off('data', onData); src.off('end', done); src.off('close', onClose); reject(e); };
+    // destroyed before its end without a reason: a reader must not wait for more
+    const onClose = () => { if (!endSeen) onError(prematureClose()); };
+    src.on('data', onData); src.once('end', done); src.once('error', onError); src.once('close', onClose);
+  });
+}
+
+/**
+ * decompressAuto, telling which compression it found. The source is read with 'data' events (a
+ * Readable's async iterator joins whatever is buffered into a new buffer, one more copy of every
+ * byte); a plain tar goes on in the source's own chunks, which the tar parser takes at any size.
+ */
 export async function decompressDetect(src: Readable): Promise<{ plain: Readable; kind: Compression }> {
-  const it = src[Symbol.asyncIterator]();
-  const chunks: Buffer[] = [];
-  let have = 0;
-  let done = false;
-  while (have < 6) {
-    const r = await it.next();
-    if (r.done) { done = true; break; }
-    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-    chunks.push(b);
-    have += b.length;
+  const { chunks, ended } = await readHead(src, 6);
+  const kind = detectCompression(Buffer.concat(chunks));
+  // an error before the reader has attached its own listeners must not go unhandled (the reader still sees it)
+  src.on('error', () => undefined);
+  if (kind === 'none' && !ended() && src instanceof NodeReadable && !src.readableObjectMode) {
+    // the head goes back in front of the rest (its end cannot come while they wait): the plain tar is
+    // the source itself, one stream stage less
+    for (let i = chunks.length - 1; i >= 0; i--) src.unshift(chunks[i]);
+    return { plain: src, kind };
   }
-  const head = Buffer.concat(chunks);
-  const kind = detectCompression(head);
-  // a plain tar goes to the tar parser, which copes with any chunk size: joining would only copy every byte once more
-  const coalesce = kind !== 'none';
-  // Small chunks (a socket gives 64 KiB) are joined into ~1 MiB ones: each chunk written to the
-  // inflater is a thread-pool round trip, and those, not inflating, were half of a layer's unpack time.
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    if (done) return;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) break;
-      const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-      if (!coalesce || (pendingBytes === 0 && b.length >= COALESCE_BYTES)) { yield b; continue; }
-      pending.push(b);
-      pendingBytes += b.length;
-      if (pendingBytes >= COALESCE_BYTES) { yield Buffer.concat(pending, pendingBytes); pending = []; pendingBytes = 0; }
-    }
-    if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+  const joined: Transform = kind === 'none' ? new PassThrough() : new Coalesce();
+  for (const c of chunks) joined.write(c);
+  if (ended()) joined.end();
+  else if (src.destroyed) joined.destroy(prematureClose());
+  else {
+    // an error, or a close before the end (destroyed without a reason), fails what reads on
+    src.on('error', (e) => joined.destroy(e));
+    src.once('close', () => { if (!ended() && !joined.destroyed) joined.destroy(prematureClose()); });
+    src.pipe(joined);
   }
-  const joined = Readable.from(rest(), { objectMode: false });
   return { plain: decompressor(joined, kind), kind };
 }
 
-function decompressor(joined: Readable, kind: Compression): Readable {
+function decompressor(joined: Transform, kind: Compression): Readable {
   switch (kind) {
     case 'none': return joined;
     case 'gzip': {

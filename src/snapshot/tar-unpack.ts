@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { link, lstat, lutimes, mkdir, open, readdir, realpath, rm, symlink, unlink, lchown, chmod, type FileHandle } from 'node:fs/promises';
+import { link, lstat, lutimes, mkdir, open, readdir, realpath, rm, symlink, unlink, lchown, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import { decompressDetect, type Compression } from './decompress.js';
 import { makeNode } from './devices.js';
 import { entryComponents, resolveDirInRoot } from './tar-paths.js';
 import { OVERLAY_OPAQUE, setXattr } from './xattr.js';
+import { writeAllv } from '../common/write-all.js';
 
 export interface UnpackLimits { maxEntries?: number; maxHeaderBytes?: number; maxBytes?: number }
 export type UnpackMode = 'overlay' | 'apply';
@@ -37,16 +38,6 @@ interface Header {
  * Returns diffId = sha256 of the uncompressed tar stream, size = bytes of file content written.
  */
 const WRITE_BATCH_BYTES = 1024 * 1024;
-
-/** Write every byte of bufs (writev may write less than asked). */
-async function writeAllv(fh: FileHandle, bufs: Buffer[]): Promise<void> {
-  let rest = bufs;
-  while (rest.length > 0) {
-    let n = (await fh.writev(rest)).bytesWritten;
-    while (rest.length > 0 && n >= rest[0].length) { n -= rest[0].length; rest = rest.slice(1); }
-    if (n > 0) rest = [rest[0].subarray(n), ...rest.slice(1)];
-  }
-}
 
 /** Owner ids to give a file for the ids its tar entry carries (a user-namespaced container stores shifted ids). */
 export type UnpackIds = (uid: number, gid: number) => { uid: number; gid: number };

@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { imageEnv, buildTar, streamOf } from '../image/helpers.js';
-import { startRegistry } from './helpers.js';
+import { sha, startRegistry } from './helpers.js';
 import { pullImage } from '../../src/registry/client/pull.js';
 import { pushImage } from '../../src/registry/client/push.js';
 
@@ -47,6 +48,41 @@ test('digest mismatch and truncation: clear error, no image, repeated pull succe
   writeFileSync(path, good);
   const r = await pullImage({ images: dst.images, content: dst.content, ref: `${reg.host}/f/img:1` });
   assert.equal(r.image.id, img.id);
+});
+
+test('multi-MiB layers: one with a bad digest fails the pull with nothing half-written, and a repeated pull stores every blob verified', async (t) => {
+  const reg = await startRegistry();
+  t.after(() => reg.close());
+  const src = await imageEnv(t);
+  // three layers of incompressible bytes, several 1 MiB receive batches each
+  let img: Awaited<ReturnType<typeof src.images.createImage>> | null = null;
+  for (let i = 0; i < 3; i++) {
+    const layer = await buildTar([{ name: `big-${i}.bin`, body: randomBytes(3 * 1024 * 1024 + i * 4097) }]);
+    img = await src.images.createImage({ parent: img, layerTar: streamOf(layer), config: { Cmd: ['sh'] }, history: { created_by: `layer ${i}` }, tags: i === 2 ? [`${reg.host}/f/big:1`] : [] });
+  }
+  await pushImage({ images: src.images, content: src.content, ref: `${reg.host}/f/big:1` });
+  const bad = img!.layers[1]!;
+  const path = reg.server.storage.content.path(bad.blobDigest);
+  const good = readFileSync(path);
+  const corrupt = Buffer.from(good); corrupt[corrupt.length - 100] ^= 0xff;
+  writeFileSync(path, corrupt);
+  const dst = await imageEnv(t);
+  await assert.rejects(pullImage({ images: dst.images, content: dst.content, ref: `${reg.host}/f/big:1` }), /digest mismatch/);
+  assert.equal(dst.images.list().length, 0, 'no image');
+  assert.equal(dst.content.has(bad.blobDigest), false, 'the bad blob is not stored');
+  assert.ok(!readdirSync(dst.content.ingestDir).some((f) => f.includes(bad.blobDigest.slice(7))), 'nor kept for a resume');
+  assert.ok(dst.layers.list().every((l) => l.diffId !== bad.diffId), 'its layer is not committed');
+  assert.deepEqual(readdirSync(dst.layers.tmpDir), [], 'no unpack dir left');
+  for (const d of await dst.content.list()) assert.equal(sha(readFileSync(dst.content.path(d))), d, `stored blob ${d} holds its digest's bytes`);
+  writeFileSync(path, good);
+  const r = await pullImage({ images: dst.images, content: dst.content, ref: `${reg.host}/f/big:1` });
+  assert.equal(r.image.id, img!.id);
+  for (const l of img!.layers) {
+    assert.ok(readFileSync(dst.content.path(l.blobDigest)).equals(readFileSync(reg.server.storage.content.path(l.blobDigest))), 'blob as the registry has it');
+  }
+  assert.deepEqual(readdirSync(dst.content.ingestDir), []);
+  assert.deepEqual(readdirSync(dst.layers.tmpDir), []);
+  assert.equal(dst.layers.list().length, 3);
 });
 
 test('404 and 503: unknown tags are named; transient 5xx are retried', async (t) => {

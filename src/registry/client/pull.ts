@@ -7,8 +7,8 @@
  * then writes the image rows. A failure leaves no image behind.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,6 +26,7 @@ import type { Progress } from './progress.js';
 import { DiskFullError, isDiskFull } from './disk-full.js';
 import type { ReferrerStore } from '../../image/referrers.js';
 import { pullReferrers } from './referrers.js';
+import { receiveBlob } from './blob-receive.js';
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MANIFEST_ACCEPT = [...MANIFEST_TYPES, ...INDEX_TYPES].join(', ');
@@ -148,33 +149,26 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
   if (have > 0) await pipeline(createReadStream(partial), async function* (src) { for await (const c of src) hash.update(c as Buffer); });
   const headers: Record<string, string> = have > 0 && have < desc.size ? { Range: `bytes=${have}-` } : {};
   const res = await http.send('GET', `/v2/${repo}/blobs/${desc.digest}`, { headers, scope: [{ repo, actions: ['pull'] }] });
-  let size = have;
-  let appendMode = res.statusCode === 206;
+  const appendMode = res.statusCode === 206;
   if (!appendMode && have > 0) { // the server ignored the range: start over
     hash.destroy();
     return rm(partial, { force: true }).then(() => { res.destroy(); return downloadBlob(http, content, repo, desc, onBytes, tee, signal); });
   }
   // a fresh download can feed a second consumer (the layer's unpacker) with the same bytes
-  const copy = have === 0 ? tee?.() : undefined;
-  if (copy) {
-    copy.on('error', () => undefined); // the consumer reports its own failure; the download goes on
-    res.pipe(copy);
-    res.once('error', (e) => copy.destroy(e));
-  }
-  let lastReport = 0;
+  const feed = have === 0 ? tee?.() : undefined;
+  feed?.on('error', () => undefined); // the consumer reports its own failure; the download goes on
   const abort = () => res.destroy(signal?.reason as Error);
   signal?.addEventListener('abort', abort, { once: true });
   if (signal?.aborted) abort();
-  res.on('data', (c: Buffer) => {
-    hash.update(c);
-    size += c.length;
-    if (size > desc.size) res.destroy(new InvalidArgumentError(`blob ${desc.digest} is larger than its descriptor says (${desc.size} bytes)`, 'ERR_BLOB_SIZE'));
-    if (onBytes && (size - lastReport > 256 * 1024 || size === desc.size)) { lastReport = size; onBytes(size); }
-  });
+  let size: number;
+  let fh: FileHandle | undefined;
   try {
-    await pipeline(res, createWriteStream(partial, { flags: appendMode ? 'a' : 'w' }));
+    fh = await open(partial, appendMode ? 'a' : 'w', 0o644);
+    size = await receiveBlob(res, { fh, hash, digest: desc.digest, have, size: desc.size, feed, onBytes });
   } catch (e) {
-    copy?.destroy(e as Error);
+    feed?.destroy(e as Error);
+    res.destroy();
+    await fh?.close().catch(() => undefined);
     if (signal?.aborted) throw signal.reason;
     if (isDiskFull(e)) { // a partial blob on a full disk only keeps it full
       await rm(partial, { force: true });
@@ -186,11 +180,17 @@ export async function downloadBlob(http: RegistryHttp, content: ContentStore, re
   } finally {
     signal?.removeEventListener('abort', abort);
   }
-  if (size !== desc.size) {
-    throw new RegistryRequestError(502, `blob ${desc.digest} truncated: got ${size} of ${desc.size} bytes`);
+  try {
+    if (size !== desc.size) {
+      throw new RegistryRequestError(502, `blob ${desc.digest} truncated: got ${size} of ${desc.size} bytes`);
+    }
+    const actual = 'sha256:' + hash.digest('hex');
+    if (actual !== desc.digest) { await rm(partial, { force: true }); throw new DigestMismatchError(desc.digest, actual); }
+    // as containerd's content writer: the bytes are on disk before the blob has its name
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
-  const actual = 'sha256:' + hash.digest('hex');
-  if (actual !== desc.digest) { await rm(partial, { force: true }); throw new DigestMismatchError(desc.digest, actual); }
   await rename(partial, content.path(desc.digest));
 }
 
