@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.js';
-import { ensureSchema, tx } from '../store/db.js';
+import { ensureSchema, onRollback, tx } from '../store/db.js';
 
 /** One network (built-in bridge/host/none or user-defined bridge). */
 export interface NetworkRecord {
@@ -74,7 +74,12 @@ CREATE INDEX IF NOT EXISTS net_ports_container ON net_ports(container_id);
 `;
 
 export class NetworkStore {
-  constructor(private readonly db: Db) { ensureSchema(db, SCHEMA); }
+  private readonly addressCache: AddressCache;
+
+  constructor(private readonly db: Db) {
+    ensureSchema(db, SCHEMA);
+    this.addressCache = addressCacheOf(db);
+  }
 
   networks(): NetworkRecord[] {
     return (this.db.prepare('SELECT body FROM networks').all() as { body: string }[]).map((r) => JSON.parse(r.body));
@@ -90,6 +95,7 @@ export class NetworkStore {
     tx(this.db, () => {
       this.db.prepare('DELETE FROM net_endpoints WHERE network_id = ?').run(id);
       this.db.prepare('DELETE FROM networks WHERE id = ?').run(id);
+      this.addressCache.dropNetwork(id);
     });
   }
 
@@ -101,24 +107,28 @@ export class NetworkStore {
     return rows.map((r) => JSON.parse(r.body) as EndpointRecord).sort((a, b) => a.seq - b.seq);
   }
   /**
-   * The addresses of a network's endpoints, for allocation: SQLite reads the four fields out of each
-   * JSON body, so a start among 1,000 endpoints does not parse 1,000 records in JavaScript.
+   * The addresses of a network's endpoints, for allocation, from memory (shared, frozen): each start
+   * read them from SQLite, which extracted four fields from every endpoint's JSON (1,000 endpoints:
+   * ~7 ms a start). The first use per network reads them once; every endpoint write below keeps them.
    */
-  addresses(networkId: string): EndpointAddresses[] {
-    return this.db.prepare(`SELECT container_id AS containerId, json_extract(body, '$.ip') AS ip, json_extract(body, '$.staticIp') AS staticIp,
+  addresses(networkId: string): readonly EndpointAddresses[] {
+    return this.addressCache.of(networkId, () => this.db.prepare(`SELECT container_id AS containerId, json_extract(body, '$.ip') AS ip, json_extract(body, '$.staticIp') AS staticIp,
       json_extract(body, '$.ip6') AS ip6, json_extract(body, '$.staticIp6') AS staticIp6 FROM net_endpoints WHERE network_id = ?`)
-      .all(networkId) as unknown as EndpointAddresses[];
+      .all(networkId) as unknown as EndpointAddresses[]);
   }
   putEndpoint(e: EndpointRecord): void {
     this.db.prepare('INSERT OR REPLACE INTO net_endpoints (container_id, network_id, body) VALUES (?, ?, ?)').run(e.containerId, e.networkId, JSON.stringify(e));
+    this.addressCache.put(e);
   }
   deleteEndpoint(containerId: string, networkId: string): void {
     this.db.prepare('DELETE FROM net_endpoints WHERE container_id = ? AND network_id = ?').run(containerId, networkId);
+    this.addressCache.drop(containerId, networkId);
   }
   deleteEndpointsOf(containerId: string): void {
     tx(this.db, () => {
       this.db.prepare('DELETE FROM net_endpoints WHERE container_id = ?').run(containerId);
       this.db.prepare('DELETE FROM net_ports WHERE container_id = ?').run(containerId);
+      this.addressCache.drop(containerId);
     });
   }
 
@@ -137,4 +147,53 @@ export class NetworkStore {
     });
   }
   clearPorts(containerId: string): void { this.db.prepare('DELETE FROM net_ports WHERE container_id = ?').run(containerId); }
+}
+
+/** An endpoint's address fields as SQLite's json_extract gives them: null where the record has none. */
+function addressesOf(e: EndpointRecord): EndpointAddresses {
+  const field = (v: string | undefined) => (v === undefined ? null : v);
+  return Object.freeze({ containerId: e.containerId, ip: field(e.ip), staticIp: field(e.staticIp), ip6: field(e.ip6), staticIp6: field(e.staticIp6) });
+}
+
+/**
+ * The address fields of each network's endpoints, per database (all NetworkStores of it share them),
+ * loaded per network on first use. Every endpoint write goes through NetworkStore, which keeps them;
+ * a rollback of any transaction drops them all, to be read again (as ContainerStore's records).
+ */
+class AddressCache {
+  /** network id -> container id -> addresses */
+  private readonly byNetwork = new Map<string, Map<string, EndpointAddresses>>();
+
+  of(networkId: string, read: () => EndpointAddresses[]): readonly EndpointAddresses[] {
+    let m = this.byNetwork.get(networkId);
+    if (!m) {
+      m = new Map();
+      for (const a of read()) m.set(a.containerId, Object.freeze({ ...a }));
+      this.byNetwork.set(networkId, m);
+    }
+    return [...m.values()];
+  }
+
+  put(e: EndpointRecord): void { this.byNetwork.get(e.networkId)?.set(e.containerId, addressesOf(e)); }
+
+  drop(containerId: string, networkId?: string): void {
+    if (networkId !== undefined) { this.byNetwork.get(networkId)?.delete(containerId); return; }
+    for (const m of this.byNetwork.values()) m.delete(containerId);
+  }
+
+  dropNetwork(networkId: string): void { this.byNetwork.delete(networkId); }
+
+  clear(): void { this.byNetwork.clear(); }
+}
+
+const addressCaches = new WeakMap<Db, AddressCache>();
+
+function addressCacheOf(db: Db): AddressCache {
+  let c = addressCaches.get(db);
+  if (!c) {
+    const made = new AddressCache();
+    addressCaches.set(db, c = made);
+    onRollback(db, () => made.clear());
+  }
+  return c;
 }

@@ -75,12 +75,14 @@ CREATE TABLE IF NOT EXISTS containers (
   body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS containers_image ON containers(image_id);
+CREATE INDEX IF NOT EXISTS containers_seq ON containers(seq);
 `;
 
 /**
  * The containers table. The body column holds the whole record as JSON; id,
  * name and image_id are columns for uniqueness and look-ups. seq orders
- * containers by creation (Docker lists newest first, before/since use it).
+ * containers by creation (Docker lists newest first, before/since use it); its index makes each
+ * insert's MAX(seq) one look-up instead of a scan of every row.
  */
 export class ContainerStore {
   private readonly cache: RecordCache;
@@ -157,14 +159,19 @@ export class ContainerStore {
    * record such as ps, which parsed the JSON of each row on every call (1,000 containers: ~10 ms).
    */
   allReadonly(): readonly ContainerRecord[] {
-    return this.cache.all(() => this.db.prepare('SELECT id, body FROM containers ORDER BY seq').all() as { id: string; body: string }[]);
+    return this.cache.all(this.readRows);
   }
 
-  /** get(), as a shared read-only (frozen) record from memory: for checks made often, such as each second per container. */
+  /**
+   * get(), as a shared read-only (frozen) record from memory: for checks made often, such as each second
+   * per container. A map look-up: it must not build the list allReadonly() returns (1,000 running
+   * containers made that a million array slots a second, from the log poll alone).
+   */
   getReadonly(id: string): ContainerRecord | undefined {
-    this.allReadonly();
-    return this.cache.get(id);
+    return this.cache.get(id, this.readRows);
   }
+
+  private readonly readRows = () => this.db.prepare('SELECT id, body FROM containers ORDER BY seq').all() as { id: string; body: string }[];
 
   /** Containers whose network mode is `container:<ref>` (from memory: each stop asked SQLite to parse every row's JSON). */
   sharingNetns(): readonly ContainerRecord[] {
@@ -225,17 +232,21 @@ class RecordCache {
 
   drop(id: string): void { this.records?.delete(id); }
 
-  get(id: string): ContainerRecord | undefined { return this.records?.get(id); }
+  get(id: string, read: () => { id: string; body: string }[]): ContainerRecord | undefined { return this.loaded(read).get(id); }
 
   clear(): void { this.records = null; }
 
   all(read: () => { id: string; body: string }[]): readonly ContainerRecord[] {
+    return [...this.loaded(read).values()].reverse();
+  }
+
+  private loaded(read: () => { id: string; body: string }[]): Map<string, ContainerRecord> {
     if (!this.records) {
       const m = new Map<string, ContainerRecord>();
       for (const r of read()) m.set(r.id, deepFreeze(JSON.parse(r.body) as ContainerRecord));
       this.records = m;
     }
-    return [...this.records.values()].reverse();
+    return this.records;
   }
 }
 

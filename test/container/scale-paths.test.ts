@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { startDaemon, mountsUnder, type TestDaemon } from '../helpers/daemon.js';
 import { openDatabase, tx } from '../../src/store/db.js';
 import { ContainerStore, initialState, type ContainerRecord } from '../../src/record/container-store.js';
+import { NetworkStore, type EndpointRecord } from '../../src/network/network-store.js';
 import { isMounted, mountPoints } from '../../src/snapshot/mounts.js';
 
 function record(id: string, name: string): ContainerRecord {
@@ -57,6 +58,75 @@ test('the records ps reads from memory follow every write, and a rollback', () =
     const own = a.get('2'.repeat(64))!;
     own.state.Status = 'dead';
     assert.equal(b.allReadonly()[0].state.Status, 'created');
+    db.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('getReadonly (the log poll\'s look-up, each second per container) follows every write, and a rollback', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cget-'));
+  try {
+    const db = openDatabase(join(dir, 'db.sqlite'));
+    const a = new ContainerStore(db);
+    const b = new ContainerStore(db);
+    const [one, two] = ['1'.repeat(64), '2'.repeat(64)];
+    assert.equal(b.getReadonly(one), undefined);
+    a.insert(record(one, 'one'));
+    assert.deepEqual(b.getReadonly(one), a.get(one), 'an insert after the first (empty) read');
+    a.insert(record(two, 'two'));
+    a.mutate(one, (r) => { r.state.Running = true; });
+    assert.equal(b.getReadonly(one)!.state.Running, true);
+    assert.throws(() => tx(db, () => { a.mutate(one, (r) => { r.state.Running = false; }); throw new Error('undo'); }), /undo/);
+    assert.equal(b.getReadonly(one)!.state.Running, true, 'a rolled back change');
+    a.delete(one);
+    assert.equal(b.getReadonly(one), undefined);
+    assert.deepEqual(b.getReadonly(two), a.get(two));
+    assert.ok(Object.isFrozen(b.getReadonly(two)!.state));
+    // the seq index: creation order (ps's newest first) and the next seq follow as before
+    a.insert(record('3'.repeat(64), 'three'));
+    assert.deepEqual(b.allReadonly().map((r) => r.name), ['three', 'two']);
+    assert.ok(a.seqOf('3'.repeat(64)) > a.seqOf(two));
+    db.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('the addresses allocation reads from memory follow every endpoint write, a rollback, and another store on the database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-naddr-'));
+  try {
+    const path = join(dir, 'db.sqlite');
+    const db = openDatabase(path);
+    const a = new NetworkStore(db);
+    const b = new NetworkStore(db);
+    const net = { id: 'n'.repeat(64), name: 'n', driver: 'bridge', created: '', subnet: '10.9.0.0/24', gateway: '10.9.0.1', labels: {}, options: {}, bridge: 'br-n' } as any;
+    const other = { ...net, id: 'm'.repeat(64), name: 'm', bridge: 'br-m' };
+    a.insertNetwork(net);
+    a.insertNetwork(other);
+    const ep = (c: string, n: string, ip: string, staticIp = ''): EndpointRecord => ({ containerId: c, networkId: n, endpointId: '', aliases: [], staticIp, ip, mac: '', veth: '', ifname: '', seq: 0 });
+    // what SQLite holds, read by a store on another connection (its own copy, read afresh)
+    const fromDb = (n: string) => {
+      const fresh = openDatabase(path);
+      try { return [...new NetworkStore(fresh).addresses(n)].sort((x, y) => x.containerId.localeCompare(y.containerId)); } finally { fresh.close(); }
+    };
+    const mine = (n: string) => [...b.addresses(n)].sort((x, y) => x.containerId.localeCompare(y.containerId));
+    assert.deepEqual(mine(net.id), []);
+    a.putEndpoint(ep('c1', net.id, '10.9.0.2'));
+    a.putEndpoint(ep('c2', net.id, '', '10.9.0.50'));
+    a.putEndpoint({ ...ep('c3', net.id, '10.9.0.3'), ip6: 'fd00::3', staticIp6: 'fd00::9' });
+    a.putEndpoint(ep('c1', other.id, '10.9.0.2'));
+    assert.deepEqual(mine(net.id), fromDb(net.id));
+    assert.deepEqual(mine(net.id).find((x) => x.containerId === 'c1'), { containerId: 'c1', ip: '10.9.0.2', staticIp: '', ip6: null, staticIp6: null });
+    a.putEndpoint(ep('c1', net.id, '')); // stopped: its address is free again
+    assert.deepEqual(mine(net.id), fromDb(net.id));
+    a.deleteEndpoint('c2', net.id);
+    assert.deepEqual(mine(net.id), fromDb(net.id));
+    assert.throws(() => tx(db, () => { a.putEndpoint(ep('c9', net.id, '10.9.0.9')); throw new Error('undo'); }), /undo/);
+    assert.deepEqual(mine(net.id), fromDb(net.id), 'a rolled back endpoint');
+    assert.ok(!mine(net.id).some((x) => x.containerId === 'c9'));
+    a.deleteEndpointsOf('c1');
+    assert.deepEqual(mine(net.id), fromDb(net.id));
+    assert.deepEqual(mine(other.id), []);
+    a.deleteNetwork(other.id);
+    a.insertNetwork(other);
+    assert.deepEqual(mine(other.id), []);
     db.close();
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
@@ -167,6 +237,31 @@ test('ps shows each container\'s networks, ports and mounts as inspect does (a m
   assert.deepEqual(running.map((c) => c.Names[0]).sort(), ['/sp-bridge', '/sp-none2']);
   for (const id of ids) if (id) await d.api('DELETE', `/containers/${id}?force=1`);
   await ok(['network', 'rm', 'scalenet']);
+});
+
+test('addresses on a user network: a stopped container keeps its --ip, a freed address is given again, also after a daemon restart', async () => {
+  await ok(['network', 'create', '--subnet', '10.77.5.0/29', 'addrnet']);
+  const ipOf = async (name: string) => (await d.api('GET', `/containers/${name}/json`)).body.NetworkSettings.Networks.addrnet.IPAddress as string;
+  await ok(['run', '-d', '--name', 'ad-fixed', '--network', 'addrnet', '--ip', '10.77.5.2', 'busybox', 'sleep', '300']);
+  await ok(['stop', '-t', '0', 'ad-fixed']);
+  await ok(['run', '-d', '--name', 'ad-a', '--network', 'addrnet', 'busybox', 'sleep', '300']);
+  assert.equal(await ipOf('ad-a'), '10.77.5.3', 'the stopped container\'s --ip stays its own');
+  await ok(['run', '-d', '--name', 'ad-b', '--network', 'addrnet', 'busybox', 'sleep', '300']);
+  assert.equal(await ipOf('ad-b'), '10.77.5.4');
+  const taken = await d.berth(['run', '-d', '--name', 'ad-clash', '--network', 'addrnet', '--ip', '10.77.5.3', 'busybox', 'sleep', '300']);
+  assert.notEqual(taken.code, 0);
+  assert.match(taken.stderr, /Address already in use/);
+  await ok(['rm', '-f', 'ad-clash']);
+  await ok(['rm', '-f', 'ad-a']);
+  await d.restart();
+  await ok(['run', '-d', '--name', 'ad-c', '--network', 'addrnet', 'busybox', 'sleep', '300']);
+  assert.equal(await ipOf('ad-c'), '10.77.5.3', 'the removed container\'s address, after a restart');
+  await ok(['start', 'ad-fixed']);
+  assert.equal(await ipOf('ad-fixed'), '10.77.5.2');
+  await ok(['run', '-d', '--name', 'ad-d', '--network', 'addrnet', 'busybox', 'sleep', '300']);
+  assert.equal(await ipOf('ad-d'), '10.77.5.5');
+  await ok(['rm', '-f', 'ad-fixed', 'ad-b', 'ad-c', 'ad-d']);
+  await ok(['network', 'rm', 'addrnet']);
 });
 
 test('50 containers created and started at once get unique names and addresses, and leave no mounts', async () => {
