@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.js';
-import { ensureSchema, onRollback, tx } from '../store/db.js';
+import { ensureSchema, sharedPerDb, tx } from '../store/db.js';
 
 /** One network (built-in bridge/host/none or user-defined bridge). */
 export interface NetworkRecord {
@@ -186,14 +186,4 @@ class AddressCache {
   clear(): void { this.byNetwork.clear(); }
 }
 
-const addressCaches = new WeakMap<Db, AddressCache>();
-
-function addressCacheOf(db: Db): AddressCache {
-  let c = addressCaches.get(db);
-  if (!c) {
-    const made = new AddressCache();
-    addressCaches.set(db, c = made);
-    onRollback(db, () => made.clear());
-  }
-  return c;
-}
+const addressCacheOf = sharedPerDb(() => new AddressCache());

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.js';
-import { ensureSchema, onRollback, tx } from '../store/db.js';
+import { ensureSchema, sharedPerDb, tx } from '../store/db.js';
 import { InvalidArgumentError, NameInUseError, NoSuchContainerError } from '../common/errors.js';
 import { ZERO_TIME } from '../common/human-time.js';
 import type { RecordedConfig, RecordedHostConfig } from './container-config.js';
@@ -250,17 +250,7 @@ class RecordCache {
   }
 }
 
-const caches = new WeakMap<Db, RecordCache>();
-
-function cacheOf(db: Db): RecordCache {
-  let c = caches.get(db);
-  if (!c) {
-    const made = new RecordCache();
-    caches.set(db, c = made);
-    onRollback(db, () => made.clear());
-  }
-  return c;
-}
+const cacheOf = sharedPerDb(() => new RecordCache());
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {

@@ -54,10 +54,27 @@ const rollbackHooks = new WeakMap<Db, Set<() => void>>();
  * Called after any rollback of a transaction or savepoint that tx() ran on db: an in-memory copy of
  * rows written inside it (the container records' cache) is then no longer known to be right.
  */
-export function onRollback(db: Db, fn: () => void): void {
+function onRollback(db: Db, fn: () => void): void {
   let hooks = rollbackHooks.get(db);
   if (!hooks) rollbackHooks.set(db, hooks = new Set());
   hooks.add(fn);
+}
+
+/**
+ * A copy of some rows kept in memory, one per database and shared by every store opened on it (each
+ * store's writes go through to the copy); a rollback of any transaction clears it, so it is read again.
+ */
+export function sharedPerDb<T extends { clear(): void }>(make: () => T): (db: Db) => T {
+  const copies = new WeakMap<Db, T>();
+  return (db) => {
+    let c = copies.get(db);
+    if (!c) {
+      const made = make();
+      copies.set(db, c = made);
+      onRollback(db, () => made.clear());
+    }
+    return c;
+  };
 }
 
 function rolledBack(db: Db): void {
