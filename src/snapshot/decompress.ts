@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { PassThrough, Readable as NodeReadable, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
-import { NotSupportedError, SystemError } from '../common/errors.js';
+import { ArchiveError, NotSupportedError, SystemError } from '../common/errors.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
@@ -79,8 +79,9 @@ class Coalesce extends Transform {
   }
 }
 
+/** The source closed without an error and before its end: the archive was cut short. */
 function prematureClose(): Error {
-  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  return new ArchiveError('the archive stream closed before its end', 'ERR_ARCHIVE_INCOMPLETE');
 }
 
 /**
