@@ -8,8 +8,6 @@
 import { log as daemonLog } from '../common/log.js';
 import { logStats, type LogDriver, type LogMessage } from './driver.js';
 import type { Transport } from './transport.js';
-// the budget is checked at create with the options (options.ts), before any queue exists
-export { BLOCKING_BUFFER, DEFAULT_MAX_BUFFER, bufferBudget } from './options.js';
 
 export interface RetryPolicy {
   /** first wait after a failed connect or write */

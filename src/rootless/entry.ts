@@ -16,14 +16,11 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BerthError, SystemError } from '../common/errors.js';
 import { PortForwarder } from './net/port-forwarder.js';
-import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC } from './net/port-protocol.js';
 import type { AttachRootlessNetwork, RootlessNetDriverName } from './net-contract.js';
 import { mapArgs, requireSubIds, rootlessSubIdFiles, type SubIdRange } from './subid.js';
 import { requireTool } from './tools.js';
 import { ROOTLESS_NET_ENV } from './facts.js';
-import { ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from './env-names.js';
-
-export { ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from './env-names.js';
+import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC, ROOTLESS_ENV, ROOTLESS_HOST_USER_ENV } from './env-names.js';
 
 export interface RootlessIds { user: string; uid: number; gid: number; subuid: SubIdRange[]; subgid: SubIdRange[] }
 

@@ -14,8 +14,6 @@ import { InvalidArgumentError, SystemError } from '../common/errors.js';
 import { setRootlessStorage, type RootlessStorage } from './storage-choice.js';
 import { findTool } from './tools.js';
 
-export { rootlessStorage, setRootlessStorage, type RootlessStorage, type RootlessStorageDriver } from './storage-choice.js';
-
 /** Record the choice where the snapshot layer reads it. */
 function chosen(s: RootlessStorage): RootlessStorage { setRootlessStorage(s); return s; }
 

@@ -14,7 +14,8 @@ import { BerthError, ConflictError, type ErrorCode } from '../../common/errors.j
 import { log } from '../../common/log.js';
 import { transparentConnect } from './transparent.js';
 import { spliceRelay, type SpliceRelay } from './splice-relay.js';
-import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC, PortNotPermittedError, isPortReply, type PortProto, type PortReply, type PortRequest } from './port-protocol.js';
+import { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC } from '../env-names.js';
+import { PortNotPermittedError, isPortReply, type PortProto, type PortReply, type PortRequest } from './port-protocol.js';
 
 export interface PublishedPort { proto: PortProto; hostIp: string; hostPort: number; containerPort: number }
 

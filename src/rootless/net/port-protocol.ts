@@ -6,8 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { BerthError } from '../../common/errors.js';
 
-export { PORT_CHANNEL_ENV, PORT_CHANNEL_IPC } from '../env-names.js';
-
 export type PortProto = 'tcp' | 'udp';
 
 export interface PortRequest {
