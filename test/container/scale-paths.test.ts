@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startDaemon, mountsUnder, type TestDaemon } from '../helpers/daemon.js';
-import { openDatabase, tx } from '../../src/store/db.js';
+import { openDatabase, tx, type Db } from '../../src/store/db.js';
 import { ContainerStore, initialState, type ContainerRecord } from '../../src/record/container-store.js';
 import { NetworkStore, type EndpointRecord } from '../../src/network/network-store.js';
 import { isMounted, mountPoints } from '../../src/snapshot/mounts.js';
@@ -24,10 +24,16 @@ function record(id: string, name: string): ContainerRecord {
   };
 }
 
+/** fn with a fresh database in a temporary directory (path: for a second connection), closed and removed after. */
+function withTempDb(fn: (db: Db, path: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-scale-paths-'));
+  const path = join(dir, 'db.sqlite');
+  const db = openDatabase(path);
+  try { fn(db, path); } finally { db.close(); rmSync(dir, { recursive: true, force: true }); }
+}
+
 test('the records ps reads from memory follow every write, and a rollback', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-cstore-'));
-  try {
-    const db = openDatabase(join(dir, 'db.sqlite'));
+  withTempDb((db) => {
     const a = new ContainerStore(db);
     const b = new ContainerStore(db); // another module's store on the same database shares the copy
     const fromDb = () => a.all(); // parsed from SQLite on each call
@@ -58,14 +64,11 @@ test('the records ps reads from memory follow every write, and a rollback', () =
     const own = a.get('2'.repeat(64))!;
     own.state.Status = 'dead';
     assert.equal(b.allReadonly()[0].state.Status, 'created');
-    db.close();
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
 });
 
 test('getReadonly (the log poll\'s look-up, each second per container) follows every write, and a rollback', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-cget-'));
-  try {
-    const db = openDatabase(join(dir, 'db.sqlite'));
+  withTempDb((db) => {
     const a = new ContainerStore(db);
     const b = new ContainerStore(db);
     const [one, two] = ['1'.repeat(64), '2'.repeat(64)];
@@ -85,15 +88,11 @@ test('getReadonly (the log poll\'s look-up, each second per container) follows e
     a.insert(record('3'.repeat(64), 'three'));
     assert.deepEqual(b.allReadonly().map((r) => r.name), ['three', 'two']);
     assert.ok(a.seqOf('3'.repeat(64)) > a.seqOf(two));
-    db.close();
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
 });
 
 test('the addresses allocation reads from memory follow every endpoint write, a rollback, and another store on the database', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-naddr-'));
-  try {
-    const path = join(dir, 'db.sqlite');
-    const db = openDatabase(path);
+  withTempDb((db, path) => {
     const a = new NetworkStore(db);
     const b = new NetworkStore(db);
     const net = { id: 'n'.repeat(64), name: 'n', driver: 'bridge', created: '', subnet: '10.9.0.0/24', gateway: '10.9.0.1', labels: {}, options: {}, bridge: 'br-n' } as any;
@@ -127,14 +126,11 @@ test('the addresses allocation reads from memory follow every endpoint write, a 
     a.deleteNetwork(other.id);
     a.insertNetwork(other);
     assert.deepEqual(mine(other.id), []);
-    db.close();
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
 });
 
 test('an id prefix resolves through the index as it did through LIKE: unique, ambiguous, unknown, then a name', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-cprefix-'));
-  try {
-    const db = openDatabase(join(dir, 'db.sqlite'));
+  withTempDb((db) => {
     const s = new ContainerStore(db);
     const abc = 'abc' + '0'.repeat(61);
     s.insert(record(abc, 'first'));
@@ -151,8 +147,7 @@ test('an id prefix resolves through the index as it did through LIKE: unique, am
     assert.equal(s.tryResolve('abe'), undefined);
     assert.equal(s.tryResolve('c'), undefined);
     assert.equal(s.tryResolve('ABC'), undefined, 'not hex in lower case: neither a prefix nor a name');
-    db.close();
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
 });
 
 test('isMounted (statx) agrees with mountinfo: a mount, after umount, a symlink, a missing path', async () => {
