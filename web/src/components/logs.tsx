@@ -2,7 +2,7 @@
  * A container's logs: follow, search and timestamps over a virtualised list (only the rows in view are in
  * the DOM) with bounded memory (the newest MAX_LINES lines are kept; older ones are dropped and counted).
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { engineStream } from '../api.ts';
 import { dockerFrames, lineSplitter, type StreamName } from '../streams.ts';
 
@@ -88,8 +88,10 @@ function VirtualRows(props: { rows: Line[]; showTs: boolean; stick: boolean; que
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  // following: stay at the bottom unless the user scrolled up to read
-  useEffect(() => {
+  // following: stay at the bottom unless the user scrolled up to read. A layout effect, so the view is at
+  // the bottom when the rows are drawn: a plain effect runs a frame later and could undo a scroll the user
+  // made in between (before its scroll event had told atBottom)
+  useLayoutEffect(() => {
     const el = box.current;
     if (el && props.stick && atBottom.current) { el.scrollTop = el.scrollHeight; autoTop.current = el.scrollTop; setScrollTop(el.scrollTop); }
   });
