@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
 import type { Case, Tool } from '../lib/types.js';
-import { benchEnv, timedSpawnOk } from '../lib/proc.js';
+import { timedSpawnOk } from '../lib/proc.js';
 import { peerAvailable } from '../peers/availability.js';
 import { engine, engineLabel, type Engine } from '../peers/engine.js';
 import { podmanEnv, podmanPaths, storageFlags } from '../peers/podman.js';

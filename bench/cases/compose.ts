@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { SystemError } from '../../src/common/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Case, Tool } from '../lib/types.js';
-import { benchEnv, timedSpawn, timedSpawnOk, type TimedResult } from '../lib/proc.js';
+import { benchEnv, timedSpawnOk, type TimedResult } from '../lib/proc.js';
 import { peerAvailable } from '../peers/availability.js';
 import { CURRENT_BUILD } from '../peers/berth-build.js';
 import { berthCliEnv } from '../peers/berth.js';

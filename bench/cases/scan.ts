@@ -11,7 +11,7 @@
  * fetched from the internet here.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemError } from '../../src/common/errors.js';
 import { OsvDatabase } from '../../src/scan/db/osv-db.js';

@@ -66,7 +66,3 @@ export class EventStreams {
     for (const call of [...this.calls]) { try { call.end(); } catch { /* gone */ } }
   }
 }
-
-export function eventHandlers(engine: Engine, statusOf?: (containerId: string) => EventStatuses): GrpcHandlers {
-  return new EventStreams(engine, statusOf).handlers();
-}

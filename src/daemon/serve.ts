@@ -16,7 +16,6 @@ import { libc } from '../common/libc.js';
 import { loadSeqpacketBinding } from '../runtime/seqpacket-socket.js';
 import { DEFAULT_LOG_CONFIG, validateLogConfig, type LogConfig } from '../container/log-config.js';
 import type { Server } from 'node:http';
-import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import { isLoopback, listenMetrics, parseMetricsAddr, type MetricsAddress } from '../metrics/server.js';
 import { resolveUiConfig, type UiConfig } from '../ui/config.js';
 import { UiManager, uiSocketRoutes } from '../ui/manager.js';

@@ -8,10 +8,6 @@ export { BERTH_RULES } from './rules/berth/index.js';
 
 export const ALL_RULES: LintRule[] = [...BUILDKIT_RULES, ...BERTH_RULES];
 
-export function findRule(code: string): LintRule | undefined {
-  return ALL_RULES.find((r) => r.code === code);
-}
-
 export function defaultLintConfig(): LintConfig {
   return { disabled: [], severities: {}, trustedRegistries: [], failureThreshold: 'warning', shellcheck: true };
 }

@@ -10,7 +10,7 @@ import { parseNetDev, readFileOrUndefined, type BlkioEntry, type CgroupStats, ty
 import { cgroupsPathOf } from '../container/stats.js';
 import type { ContainerRecord } from '../record/container-store.js';
 import { readCgroupSpec, type CgroupSpec } from './cgroup-spec.js';
-import { Exposition, labels, withLabel, type Family } from './exposition.js';
+import { Exposition, labels, withLabel } from './exposition.js';
 
 /** What one container contributes to a scrape, already read (split from the reading for the unit tests). */
 export interface ContainerSample {

@@ -135,13 +135,6 @@ export async function removeNetnsWithVeths(path: string, veths: string[], graceM
 /** Network namespaces live as bind mounts under <runRoot>/netns so they outlive a daemon crash. */
 export function netnsDir(runRoot: string): string { return join(runRoot, 'netns'); }
 
-export async function createNetns(path: string): Promise<void> {
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, '');
-  const r = await run('unshare', [`--net=${path}`, 'true']);
-  if (r.code !== 0) { rmSync(path, { force: true }); throw new SystemError(`cannot create a network namespace: ${r.stderr.trim()}`, 'ERR_NETNS'); }
-}
-
 export async function removeNetns(path: string): Promise<void> {
   if (!existsSync(path)) return;
   if (!(await sysUmount(path))) await run('umount', [path]);

@@ -185,13 +185,3 @@ export async function runRootlessDaemon(opts: RootlessEntryOptions): Promise<num
     });
   });
 }
-
-/** Stop the holder (after the daemon and its containers are gone): the namespaces go with it. */
-export function stopRootlessNamespace(runRoot: string): boolean {
-  const pidFile = join(runRoot, 'ns', 'holder.pid');
-  const pid = liveHolder(pidFile);
-  if (!pid) return false;
-  try { process.kill(pid, 'SIGKILL'); } catch { return false; }
-  rmSync(pidFile, { force: true });
-  return true;
-}

@@ -22,8 +22,3 @@ export function inUserNamespace(): boolean {
   } catch { cached = false; }
   return cached;
 }
-
-/** How many ids the namespace maps (the highest uid + 1 a file in an image may have). */
-export function mappedIdCount(file = '/proc/self/uid_map'): number {
-  try { return parseIdMap(readFileSync(file, 'utf8')).reduce((n, l) => Math.max(n, l.inside + l.count), 0); } catch { return 0; }
-}

@@ -11,9 +11,6 @@ import { InvalidArgumentError } from '../common/errors.js';
 
 export const SIMPLESIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
-export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
-export const CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
-export const BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
 /** artifactType of a signature pushed as an OCI 1.1 referrer (cosign's experimental OCI 1.1 mode) */
 export const SIGNATURE_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 export const SIMPLESIGNING_TYPE = 'cosign container image signature';

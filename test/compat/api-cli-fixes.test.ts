@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCKER, daemonForClients, runOk, runProgram } from './helpers.js';
+import { DOCKER, daemonForClients, runOk } from './helpers.js';
 
 const SKOPEO = '/usr/bin/skopeo';
 const IDLE = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.2; done'];

@@ -42,11 +42,6 @@ function compiler(): Ajv {
   return ajv;
 }
 
-/** Validator for a definition, e.g. 'ContainerInspectResponse'. */
-export function definitionValidator(def: string): ValidateFunction {
-  return compiler().compile({ $ref: `swagger#/definitions/${def}` });
-}
-
 /** Validator for an operation's response body schema (local $refs point into the swagger). */
 export function responseValidator(method: string, path: string, status: number): ValidateFunction | undefined {
   const op = swagger().paths[path]?.[method.toLowerCase()];

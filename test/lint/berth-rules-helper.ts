@@ -37,8 +37,3 @@ export function berthFindings(text: string, opts: InputOptions = {}): LintFindin
   if (r.ruleErrors) throw new Error(`rules failed: ${JSON.stringify(r.ruleErrors)}`);
   return r.findings.sort((a, b) => a.line - b.line || a.code.localeCompare(b.code));
 }
-
-/** `[code, line]` pairs, for compact assertions. */
-export function codes(text: string, opts: InputOptions = {}): Array<[string, number]> {
-  return berthFindings(text, opts).map((f) => [f.code, f.line]);
-}

@@ -1,7 +1,7 @@
 /** Containers outlive the daemon; a daemon killed mid-operation leaves consistent state and no leaked mounts. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { startDaemon, BERTH_BIN, mountsUnder, type TestDaemon } from '../helpers/daemon.js';

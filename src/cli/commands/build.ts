@@ -4,7 +4,7 @@
  * as the docker CLI packs it; a Dockerfile from stdin goes under a private name.
  */
 import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { NotSupportedError, UsageError } from '../../common/errors.js';

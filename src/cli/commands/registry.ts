@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
-import { eraseCredentials, getCredentials, registryAuthHeader, serverKey, storeCredentials } from '../../registry/client/credentials.js';
+import { eraseCredentials, getCredentials, serverKey, storeCredentials } from '../../registry/client/credentials.js';
 import type { JsonMessage } from '../../registry/client/progress.js';
 import { DaemonError, jsonLines } from '../../client/engine-client.js';
 import { authFor } from '../../client/registry-auth.js';

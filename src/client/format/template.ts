@@ -8,7 +8,7 @@
  * methods that take the command's arguments, e.g. `{{.Label "com.example"}}`).
  */
 import { tokenize, TemplateError, type Token } from './template-lexer.js';
-import { sprintf, printValue } from './printf.js';
+import { printValue } from './printf.js';
 
 interface ControlNode { kind: 'if' | 'with' | 'range'; pipe: Pipeline; list: Node[]; elseList: Node[] | null; line: number }
 type Node =

@@ -19,17 +19,6 @@ export function intValue(name: string) {
   };
 }
 
-/** `KEY=VALUE` pairs of -e/-l/--build-arg; a bare KEY takes its value from `lookup` or is left out (null). */
-export function keyValues(list: string[], lookup: (k: string) => string | undefined): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const item of list) {
-    const i = item.indexOf('=');
-    if (i < 0) out[item] = lookup(item) ?? null;
-    else out[item.slice(0, i)] = item.slice(i + 1);
-  }
-  return out;
-}
-
 /**
  * pflag's `--flag=false` for boolean flags: commander knows `--flag` and `--no-flag` only, so a command
  * that allows unknown options gets such words among its arguments; they are read here, and any other

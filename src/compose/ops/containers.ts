@@ -1,9 +1,9 @@
 /**
  * One container's lifecycle steps with compose v2's progress lines (pkg/compose/down.go, convergence.go):
- * stop (`Stopping`/`Stopped`), stop and remove (`Removing`/`Removed`), start (`Starting`/`Started`).
+ * stop (`Stopping`/`Stopped`) and stop and remove (`Removing`/`Removed`).
  */
 import type { ContainerSummary } from '../../common/engine-api/types.js';
-import { done, failed, working } from '../output/progress.js';
+import { done, working } from '../output/progress.js';
 import { containerId, type OpsContext } from './ops-context.js';
 import { isConflict, isNotFound } from './errors.js';
 
@@ -38,16 +38,4 @@ export async function stopAndRemoveContainer(oc: OpsContext, c: ContainerSummary
     }
   }
   oc.progress.event(done(id, 'Removed'));
-}
-
-export async function startContainer(oc: OpsContext, c: ContainerSummary): Promise<void> {
-  const id = containerId(c);
-  oc.progress.event(working(id, 'Starting'));
-  try {
-    await oc.client.call('POST', `/containers/${c.Id}/start`);
-  } catch (e) {
-    oc.progress.event(failed(id, (e as Error).message));
-    throw e;
-  }
-  oc.progress.event(done(id, 'Started'));
 }

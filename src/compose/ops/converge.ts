@@ -22,7 +22,7 @@ import { containerPlan, type ContainerPlan, type ServiceResolver } from '../conv
 import { serviceConfigHash } from '../convert/config-hash.js';
 import { done, working } from '../output/progress.js';
 import { buildGraph, inDependencyOrder, serviceOfMode } from './graph.js';
-import { containerId, forEachLimited, serviceFailed, type OpsContext } from './ops-context.js';
+import { containerId, forEachLimited, type OpsContext } from './ops-context.js';
 import { planService, type ConvergeStep, type RecreatePolicy } from './converge-plan.js';
 import { ensureNetworks, ensureVolumes } from './resources.js';
 import { ensureImages, type Builder, type ImageOptions, type Puller } from './images.js';

@@ -42,18 +42,3 @@ export function numberOf(c: { Labels?: Record<string, string> | null }): number 
 export function nameOf(c: { Names?: string[] | null; Name?: string }): string {
   return (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '');
 }
-
-/** Every project that has containers on this engine, with their config files and states (compose ls). */
-export async function listProjects(client: EngineClient, all: boolean): Promise<Array<{ name: string; configFiles: string; containers: ContainerSummary[] }>> {
-  const list = await client.json<ContainerSummary[]>('GET', '/containers/json', { query: { all, filters: JSON.stringify({ label: [LABELS.project] }) } });
-  const byName = new Map<string, ContainerSummary[]>();
-  for (const c of list) {
-    const p = c.Labels?.[LABELS.project];
-    if (p) (byName.get(p) ?? byName.set(p, []).get(p)!).push(c);
-  }
-  return [...byName.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, containers]) => ({
-    name,
-    configFiles: containers.find((c) => c.Labels?.[LABELS.configFiles])?.Labels?.[LABELS.configFiles] ?? '',
-    containers,
-  }));
-}

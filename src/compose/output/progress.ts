@@ -35,8 +35,6 @@ export const done = (id: string, statusText: string): ProgressEvent => ({ id, st
 export const failed = (id: string, statusText = 'Error'): ProgressEvent => ({ id, status: 'error', statusText });
 export const warning = (id: string, statusText: string): ProgressEvent => ({ id, status: 'warning', statusText });
 
-export function containerEventId(name: string): string { return `Container ${name}`; }
-
 /** The writer for a mode; `auto` looks at whether the stream is a terminal. */
 export function progressWriter(out: Stream, mode: ProgressMode = 'auto', title = 'Running', ansi?: 'never' | 'always' | 'auto'): ProgressWriter {
   switch (mode) {

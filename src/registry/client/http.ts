@@ -7,7 +7,7 @@ import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage }
 import { request as httpsRequest } from 'node:https';
 import { agentFor, sharedAgentFor } from './agents.js';
 import type { Readable } from 'node:stream';
-import { BerthError, NotFoundError } from '../../common/errors.js';
+import { BerthError } from '../../common/errors.js';
 import type { Endpoint } from './hosts.js';
 
 export interface Credentials { username?: string; password?: string; identitytoken?: string; registrytoken?: string }
@@ -194,8 +194,4 @@ function isTlsError(e: unknown): boolean {
   const code = String((e as NodeJS.ErrnoException).code ?? '');
   return /^(ERR_TLS|ERR_SSL|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|HOSTNAME_MISMATCH)/.test(code)
     || /certificate|ssl3_|tlsv1/i.test((e as Error).message ?? '');
-}
-
-export function isNotFound(e: unknown): boolean {
-  return e instanceof RegistryRequestError ? e.httpStatus === 404 : e instanceof NotFoundError;
 }

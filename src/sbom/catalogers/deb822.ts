@@ -35,8 +35,3 @@ export function parseDeb822(text: string): ParseResult {
   }
   return { paragraphs, badLines };
 }
-
-/** The first line of a field (a DEP-5 License: synopsis, a Description's summary). */
-export function firstLine(v: string | undefined): string | undefined {
-  return v?.split('\n', 1)[0]!.trim();
-}

@@ -12,14 +12,6 @@ export function isScanDocumentFormat(f: string): f is ScanDocumentFormat {
   return (SCAN_DOCUMENT_FORMATS as readonly string[]).includes(f);
 }
 
-export function scanMediaType(f: ScanDocumentFormat): string {
-  switch (f) {
-    case 'json': return 'application/json';
-    case 'sarif': return 'application/sarif+json';
-    case 'cyclonedx-vex': return 'application/vnd.cyclonedx+json';
-  }
-}
-
 export function formatScanReport(report: ScanReport, format: string): Record<string, unknown> {
   if (!isScanDocumentFormat(format)) {
     throw new InvalidArgumentError(`unknown report format "${format}": use one of ${SCAN_DOCUMENT_FORMATS.join(', ')}`, 'ERR_SCAN');
