@@ -3,6 +3,7 @@
  * the docker CLI, podman): run its CLI once, timed, inside the namespace the engine lives in.
  */
 import { SystemError } from '../../src/common/errors.js';
+import { benchCode } from '../lib/errors.js';
 import type { TimedResult } from '../lib/proc.js';
 import type { BenchContext } from '../lib/context.js';
 import { startBerth } from './berth.js';
@@ -21,7 +22,7 @@ export function isBerth(kind: EngineKind): kind is 'berth' | 'berth-baseline' {
 /** How tools of this engine are named in the report: berth, berth@<short>, docker, podman. */
 export function engineLabel(ctx: BenchContext, kind: EngineKind): string {
   if (kind !== 'berth-baseline') return kind;
-  if (!ctx.options.baseline) throw new SystemError('the baseline engine needs BENCH_BASELINE_REF', 'ERR_BASELINE');
+  if (!ctx.options.baseline) throw new SystemError('the baseline engine needs BENCH_BASELINE_REF', benchCode('ERR_BASELINE'));
   return baselineLabel(ctx.options.baseline);
 }
 

@@ -3,6 +3,7 @@
  * plus whatever the daemon grows by (goal: idle < 60 MB; per container <= conmon + 0.5 MB).
  */
 import { SystemError } from '../../src/common/errors.js';
+import { benchCode } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { breakdownLines } from '../lib/memory-lines.js';
 import { memoryBreakdown, pidsOf, rssKiB, type MemoryBreakdown } from '../lib/proc.js';
@@ -16,13 +17,13 @@ async function settle(ms: number): Promise<void> { await new Promise((r) => setT
 
 function daemonBreakdown(pid: number): MemoryBreakdown {
   const b = memoryBreakdown(pid);
-  if (!b) throw new SystemError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
+  if (!b) throw new SystemError(`berth daemon ${pid} is gone`, benchCode('ERR_DAEMON_GONE'));
   return b;
 }
 
 function daemonRss(pid: number): number {
   const kib = rssKiB(pid);
-  if (kib === undefined) throw new SystemError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
+  if (kib === undefined) throw new SystemError(`berth daemon ${pid} is gone`, benchCode('ERR_DAEMON_GONE'));
   return kib;
 }
 
@@ -43,7 +44,7 @@ export const memoryProbe: Probe = {
       }
       await settle(1000);
       const conmons = pidsOf('conmon', berth.daemon.runRoot);
-      if (conmons.length < SLEEPERS) throw new SystemError(`expected ${SLEEPERS} conmon processes under ${berth.daemon.runRoot}, found ${conmons.length}`, 'ERR_NO_CONMON');
+      if (conmons.length < SLEEPERS) throw new SystemError(`expected ${SLEEPERS} conmon processes under ${berth.daemon.runRoot}, found ${conmons.length}`, benchCode('ERR_NO_CONMON'));
       const conmonTotal = conmons.reduce((sum, p) => sum + (rssKiB(p) ?? 0), 0);
       const busy = daemonRss(pid);
       const perConmon = conmonTotal / conmons.length;
