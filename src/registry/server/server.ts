@@ -77,7 +77,7 @@ export class RegistryServer {
   }
 
   /** Online GC: one run at a time, with a grace period for pushes in flight. */
-  async gc(): Promise<{ deleted: string[]; kept: number }> {
+  async gc(): Promise<{ deleted: string[]; kept: number; orphans: string[] }> {
     while (this.gcRunning) await this.gcRunning.catch(() => {});
     const p = this.storage.collectGarbage({ graceMs: this.opts.gcGraceMs ?? 10 * 60_000 });
     this.gcRunning = p;
