@@ -48,7 +48,7 @@ test('non-string values in string fields are a 400 with Go\'s wording, and nothi
   // string labels still work, and every client can list
   const ok = await d.api('POST', '/containers/create', { Image: 'busybox', Labels: { a: '1' } });
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
-  const env = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: d.root, HOME: d.root };
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: d.root, HOME: d.root };
   delete env.NODE_TEST_CONTEXT; delete env.DOCKER_API_VERSION; delete env.DOCKER_CONTEXT;
   const ps = await runProgram(DOCKER, ['ps', '-a', '--format', '{{.ID}} {{.Labels}}'], { env, timeoutMs: 30_000 });
   assert.equal(ps.code, 0, ps.stderr);

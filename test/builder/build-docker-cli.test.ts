@@ -16,7 +16,7 @@ let ctxDir: string;
 
 function docker(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(ctxDir, '..', 'dockercfg') };
+    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(ctxDir, '..', 'dockercfg') };
     delete env.NODE_EXTRA_CA_CERTS;
     const child = spawn(DOCKER, args, { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';

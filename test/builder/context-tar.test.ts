@@ -37,7 +37,7 @@ async function tarStreamRead(tar: Buffer): Promise<Array<{ name: string; type: s
   const ex = extract();
   ex.on('entry', (h, s, next) => {
     const chunks: Buffer[] = [];
-    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('data', (c) => chunks.push(c as Buffer));
     s.on('end', () => { out.push({ name: h.name, type: h.type ?? 'file', mode: h.mode ?? 0, linkname: h.linkname ?? '', data: Buffer.concat(chunks), mtime: h.mtime?.getTime() ?? 0 }); next(); });
   });
   await new Promise<void>((res, rej) => { ex.on('finish', res); ex.on('error', rej); ex.end(tar); });
@@ -73,7 +73,8 @@ test('parseTar reads its own tars and tar-stream\'s alike', async () => {
   assert.deepEqual(own.map((e) => e.name.replace(/\/$/, '')), ENTRIES.map((e) => e.name));
   assert.deepEqual(own.map((e) => [e.type, e.mode, e.linkname]), ENTRIES.map((e) => [e.type, e.mode, e.linkname ?? '']));
   const p = pack();
-  for (const e of ENTRIES) p.entry({ name: e.name, type: e.type, mode: e.mode, mtime: e.mtime, linkname: e.linkname }, e.type === 'file' ? e.data : undefined);
+  // an undefined body means none: tar-stream takes it, its types spell that only as the one-argument form
+  for (const e of ENTRIES) p.entry({ name: e.name, type: e.type, mode: e.mode, mtime: e.mtime, linkname: e.linkname }, (e.type === 'file' ? e.data : undefined) as Uint8Array);
   p.entry({ name: 'dir/hard', type: 'link', linkname: 'dir/run.sh', mode: 0o755 });
   p.finalize();
   const chunks: Buffer[] = [];

@@ -9,6 +9,7 @@ import { parsePluginArgs } from '../../src/cli/docker-plugin.js';
 import { parsePortSpec, parseVolumeSpec, shellWords } from '../../src/compose/ops/short-syntax.js';
 import { pullDecision } from '../../src/compose/ops/pull.js';
 import { combinedStatus, stacksOf } from '../../src/compose/commands/ls.js';
+import type { ContainerSummary } from '../../src/common/engine-api/types.js';
 import { resolveBuildArgs, serviceImageName } from '../../src/compose/ops/build.js';
 import { splitServicePath } from '../../src/compose/commands/exec.js';
 import type { Project, ServiceConfig } from '../../src/compose/model.js';
@@ -91,7 +92,7 @@ test('compose pull\'s decisions by pull_policy', () => {
 
 test('ls groups containers by project', () => {
   assert.equal(combinedStatus(['running', 'exited', 'running']), 'exited(1), running(2)');
-  const c = (p: string, state: string, files?: string) => ({ State: state, Labels: { 'com.docker.compose.project': p, ...(files ? { 'com.docker.compose.project.config_files': files } : {}) } });
+  const c = (p: string, state: ContainerSummary['State'], files?: string) => ({ State: state, Labels: { 'com.docker.compose.project': p, ...(files ? { 'com.docker.compose.project.config_files': files } : {}) } });
   assert.deepEqual(stacksOf([c('b', 'running', '/b/compose.yaml'), c('a', 'exited', '/a/x.yml,/a/y.yml'), c('a', 'running', '/a/x.yml')]), [
     { Name: 'a', Status: 'exited(1), running(1)', ConfigFiles: '/a/x.yml,/a/y.yml' },
     { Name: 'b', Status: 'running(1)', ConfigFiles: '/b/compose.yaml' },

@@ -127,7 +127,7 @@ test('scale: --scale overrides scale and deploy.replicas; bad values fail as com
   assert.throws(() => applyScale(p, ['zz=1']), /no such service: zz/);
 });
 
-function ctr(n: number, hash: string, state = 'running', service = 'web', more: Partial<ContainerSummary> = {}): ContainerSummary {
+function ctr(n: number, hash: string, state: ContainerSummary['State'] = 'running', service = 'web', more: Partial<ContainerSummary> = {}): ContainerSummary {
   return { Id: `${service}${n}`.padEnd(64, '0'), Names: [`/p-${service}-${n}`], State: state, Created: n,
     Labels: { [LABELS.project]: 'p', [LABELS.service]: service, [LABELS.containerNumber]: String(n), [LABELS.configHash]: hash, [LABELS.oneoff]: 'False' }, ...more };
 }
@@ -167,7 +167,7 @@ test('plan: a running container missing one of the service networks or a named v
 
 test('orphans: services in neither the enabled nor disabled lists; exited one-offs', () => {
   const p = project([svc('web')], [svc('dbg')]);
-  const oneoff = (state: string) => ctr(9, 'h', state, 'web', { Labels: { [LABELS.service]: 'web', [LABELS.oneoff]: 'True' } });
+  const oneoff = (state: ContainerSummary['State']) => ctr(9, 'h', state, 'web', { Labels: { [LABELS.service]: 'web', [LABELS.oneoff]: 'True' } });
   const found = orphansOf(p, [ctr(1, 'h'), ctr(1, 'h', 'running', 'old'), ctr(1, 'h', 'running', 'dbg'), oneoff('running'), oneoff('exited')]);
   assert.deepEqual(found.map((c) => `${c.Labels![LABELS.service]}:${c.State}`), ['old:running', 'web:exited']);
 });

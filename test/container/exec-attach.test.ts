@@ -28,7 +28,7 @@ test('exec: attached output and exit code, detached, inspect, events', async (t)
   assert.equal(ins.Running, false);
   assert.equal(ins.ContainerID, Id);
   assert.equal(ins.ProcessConfig.entrypoint, 'sh');
-  assert.ok(mgr.inspect(Id).ExecIDs.includes(execId));
+  assert.ok(mgr.inspect(Id).ExecIDs!.includes(execId));
 
   // detached exec writing into the container's file system, then user/env/workdir
   const d = await mgr.execCreate(Id, { Cmd: ['sh', '-c', 'echo made > /tmp/made'] });

@@ -11,7 +11,7 @@ async function tarOf(entries: Array<{ name: string; type?: 'file' | 'directory' 
   for (const e of entries) {
     const body = e.body ?? '';
     pack.entry({ name: e.name, type: e.type ?? 'file', mode: e.type === 'directory' ? 0o755 : 0o644, linkname: e.linkname, uid: e.uid ?? 0, gid: e.uid ?? 0,
-      size: e.type && e.type !== 'file' ? 0 : Buffer.byteLength(body) }, e.type && e.type !== 'file' ? undefined : body);
+      size: e.type && e.type !== 'file' ? 0 : Buffer.byteLength(body) }, (e.type && e.type !== 'file' ? undefined : body) as string); // undefined: no body (tar-stream's types only spell that as the one-argument form)
   }
   pack.finalize();
   await done;
@@ -23,7 +23,7 @@ async function readTar(stream: Readable): Promise<Map<string, { type: string; bo
   const out = new Map<string, { type: string; body: string; linkname?: string }>();
   ex.on('entry', (h, s, next) => {
     const parts: Buffer[] = [];
-    s.on('data', (c: Buffer) => parts.push(c));
+    s.on('data', (c) => parts.push(c as Buffer));
     s.on('end', () => { out.set(h.name, { type: h.type ?? 'file', body: Buffer.concat(parts).toString(), linkname: h.linkname ?? undefined }); next(); });
   });
   const done = new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); });

@@ -44,7 +44,7 @@ for (const [point, op] of [['mount', 'stop'], ['mount', 'kill'], ['mount', 'rm -
     const done = op === 'stop' ? env.mgr.stop(id, { timeout: 1 }) : op === 'kill' ? env.mgr.kill(id) : env.mgr.remove(id, { force: true });
     await sleep(50);
     g.release();
-    await within(done, 20_000, op);
+    await within<void | boolean>(done, 20_000, op);
     const starts = () => env.seen.filter((e) => e.Actor.ID === id && e.Action === 'start').length;
     // held before the process exists, the cancelled restart never starts it
     if (point === 'mount') assert.equal(starts(), 1, 'the cancelled restart started the container');
@@ -56,7 +56,7 @@ for (const [point, op] of [['mount', 'stop'], ['mount', 'kill'], ['mount', 'rm -
       return;
     }
     await staysStopped(env, id, 1500);
-    assert.equal(env.mgr.inspect(id).HostConfig.RestartPolicy.Name, 'always');
+    assert.equal(env.mgr.inspect(id).HostConfig.RestartPolicy!.Name, 'always');
   });
 }
 
@@ -79,7 +79,7 @@ test('stop while the exit is being recorded (a restart is due): no restart follo
 test('stop while a restart waits out its back-off cancels it and wakes waiters', async (t) => {
   const env = await containerEnv(t);
   const id = await restarting(env, ['sh', '-c', 'exit 0']);
-  await until(() => env.mgr.inspect(id).RestartCount >= 3, 20_000, 'three restarts');
+  await until(() => env.mgr.inspect(id).RestartCount! >= 3, 20_000, 'three restarts');
   // the back-off has grown to at least 800 ms: catch the container between an exit and its restart
   await until(() => env.mgr.inspect(id).State.Restarting, 20_000, 'a scheduled restart');
   const waited = env.mgr.wait(id, 'not-running');

@@ -41,7 +41,7 @@ test('inspect and list shapes follow the Engine API schema', async (t) => {
   assert.equal(created.Name, '/shape');
   assert.equal(created.Config.Hostname, Id.slice(0, 12));
   assert.deepEqual(created.Config.Cmd, ['sleep', '300']);
-  assert.ok(created.Config.Env.includes('A=1') && created.Config.Env.some((e: string) => e.startsWith('PATH=')));
+  assert.ok(created.Config.Env!.includes('A=1') && created.Config.Env!.some((e: string) => e.startsWith('PATH=')));
   assert.equal(created.HostConfig.NetworkMode, 'none');
   assert.equal(created.Path, 'sleep');
   assert.deepEqual(created.Args, ['300']);
@@ -51,8 +51,8 @@ test('inspect and list shapes follow the Engine API schema', async (t) => {
   check(inspect, running);
   assert.equal(typeof running.SizeRw, 'number');
   assert.ok(running.State.Running);
-  assert.ok(Object.keys(running.NetworkSettings.Networks).includes('none'));
-  assert.equal(readFileSync(running.HostnamePath, 'utf8'), Id.slice(0, 12) + '\n');
+  assert.ok(Object.keys(running.NetworkSettings.Networks!).includes('none'));
+  assert.equal(readFileSync(running.HostnamePath!, 'utf8'), Id.slice(0, 12) + '\n');
   const [s] = mgr.list({ size: true });
   check(summary, s);
   assert.deepEqual(s.Names, ['/shape']);

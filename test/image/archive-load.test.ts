@@ -135,7 +135,7 @@ test('berth save → load round trip (docker-archive + OCI layout, gzip layers) 
   const done = new Promise<void>((resolve, reject) => { tarOut.on('finish', resolve); tarOut.on('error', reject); });
   tarOut.on('entry', (h, s, next) => {
     const chunks: Buffer[] = [];
-    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('data', (c) => chunks.push(c as Buffer));
     s.on('end', () => { if (h.name !== 'manifest.json' && h.name !== 'repositories') members.push({ name: h.name, body: Buffer.concat(chunks) }); next(); });
   });
   Readable.from([Buffer.concat(saved)]).pipe(tarOut);

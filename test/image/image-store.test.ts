@@ -300,7 +300,7 @@ test('removeEach: a name failing with an error that is no conflict or 404 stops 
 test('removeEach: a blob that cannot be deleted (an I/O error) loses nothing of the batch: every image, layer and other blob goes, the hooks run, then the error is thrown', async (t) => {
   const base = await imageEnv(t);
   const deletedHook: string[][] = [];
-  const env: Env = { ...base, images: new ImageStore(base.db, base.content, base.layers, base.events, { onImagesDeleted: (d) => { deletedHook.push(d.map((i) => i.id)); } }) };
+  const env: Env = { ...base, images: new ImageStore(base.db, base.content, base.layers, base.events, { onImagesDeleted: async (d) => { deletedHook.push(d.map((i) => i.id)); } }) };
   const a = await makeImage(env, { a: '1' }, { tags: ['a'] });
   const b = await makeImage(env, { b: '22' }, { tags: ['b'] });
   const c = await makeImage(env, { c: '333' }, { tags: ['c'] });

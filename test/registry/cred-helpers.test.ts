@@ -86,7 +86,7 @@ for (const mode of ['credsStore', 'credHelpers'] as const) {
 
     if (existsSync(DOCKER)) {
       // the docker CLI reads the same helper for its pull (X-Registry-Auth to berth serve)
-      const denv = { ...process.env, ...env, DOCKER_HOST: `unix://${d.socket}` };
+      const denv: NodeJS.ProcessEnv = { ...process.env, ...env, DOCKER_HOST: `unix://${d.socket}` };
       delete denv.NODE_TEST_CONTEXT;
       await ok(['rmi', `${host}/priv/busybox:1`]);
       const r = await runProgram(DOCKER, ['pull', `${host}/priv/busybox:1`], { env: denv, timeoutMs: 120_000 });
@@ -102,7 +102,7 @@ for (const mode of ['credsStore', 'credHelpers'] as const) {
 
     if (existsSync(DOCKER)) {
       // what the docker CLI's login stores through the helper, berth's CLI finds
-      const denv = { ...process.env, ...env, DOCKER_HOST: `unix://${d.socket}` };
+      const denv: NodeJS.ProcessEnv = { ...process.env, ...env, DOCKER_HOST: `unix://${d.socket}` };
       delete denv.NODE_TEST_CONTEXT;
       const login = await runProgram(DOCKER, ['login', '-u', 'alice', '--password-stdin', host], { env: denv, input: 'secret\n', timeoutMs: 60_000 });
       assert.equal(login.code, 0, login.stderr);

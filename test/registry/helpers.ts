@@ -30,7 +30,8 @@ export async function startRegistry(opts: Partial<RegistryServerOptions> = {}): 
 export function sha(b: Buffer | string): string { return 'sha256:' + createHash('sha256').update(b).digest('hex'); }
 
 export async function req(url: string, method: string, opts: { body?: Buffer | string; headers?: Record<string, string> } = {}) {
-  const r = await fetch(url, { method, body: opts.body, headers: opts.headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+  // a Buffer over a plain ArrayBuffer (fetch's BodyInit excludes a SharedArrayBuffer's)
+  const r = await fetch(url, { method, body: opts.body as Uint8Array<ArrayBuffer> | string | undefined, headers: opts.headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
   const buf = Buffer.from(await r.arrayBuffer());
   let json: any;
   try { json = buf.length ? JSON.parse(buf.toString()) : undefined; } catch { /* not JSON */ }

@@ -98,7 +98,8 @@ async function putBlob(repo: string, data: Buffer): Promise<{ digest: string; si
   assert.equal(start.status, 202);
   const loc = new URL(start.headers.get('location')!, registry.url);
   loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', body: data, headers: { 'Content-Type': 'application/octet-stream' } });
+  // a Buffer over a plain ArrayBuffer (fetch's BodyInit excludes a SharedArrayBuffer's)
+  const put = await fetch(loc, { method: 'PUT', body: data as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': 'application/octet-stream' } });
   assert.equal(put.status, 201, await put.text());
   return { digest, size: data.length };
 }

@@ -21,7 +21,7 @@ import { attachSignature, DOCKER_MANIFEST, ecKeyPair, makeImage } from './intero
 async function readTar(path: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   const ex = tar.extract();
-  ex.on('entry', (h, s, next) => { const c: Buffer[] = []; s.on('data', (b: Buffer) => c.push(b)); s.on('end', () => { out.set(h.name, Buffer.concat(c)); next(); }); });
+  ex.on('entry', (h, s, next) => { const c: Buffer[] = []; s.on('data', (b) => c.push(b as Buffer)); s.on('end', () => { out.set(h.name, Buffer.concat(c)); next(); }); });
   await pipeline(createReadStream(path), ex);
   return out;
 }

@@ -11,7 +11,7 @@ test('berth run starts the daemon when none answers, with a pid file and a 0660 
   const base = mkdtempSync('/tmp/bt-auto-');
   const netns = `berth-test-${randomBytes(4).toString('hex')}`;
   assert.equal(spawnSync('ip', ['netns', 'add', netns]).status, 0);
-  const env = { ...process.env, BERTH_ROOT: join(base, 'root'), BERTH_RUN_ROOT: join(base, 'run'), BERTH_FIX_CGROUPS: '1', BERTH_CONFIG: '/dev/null' };
+  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ROOT: join(base, 'root'), BERTH_RUN_ROOT: join(base, 'run'), BERTH_FIX_CGROUPS: '1', BERTH_CONFIG: '/dev/null' };
   delete env.NODE_EXTRA_CA_CERTS;
   delete env.DOCKER_HOST;
   delete env.BERTH_HOST;

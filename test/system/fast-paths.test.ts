@@ -53,7 +53,7 @@ test('run --rm leaves no runtime state, monitor files, mounts or container dir b
   assert.equal(r.code, 0, r.stderr);
   assert.equal((await d.api('GET', '/containers/leaves-nothing/json')).status, 404);
   const crunRoot = join(d.runRoot, 'runtime', 'crun');
-  const running = new Set((await d.api('GET', '/containers/json?all=1')).body.map((c: any) => c.Id as string));
+  const running = new Set<string>((await d.api('GET', '/containers/json?all=1')).body.map((c: any) => c.Id as string));
   const strays = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []).filter((n) => !n.startsWith('.') && ![...running].some((id) => id.startsWith(n)));
   // the runtime's own delete of a --rm container finishes beside its removal, a moment later
   await waitFor(() => strays(crunRoot).length === 0, 5000, 'the runtime state to be deleted').catch(() => undefined);
