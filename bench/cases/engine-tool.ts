@@ -1,7 +1,6 @@
 /** A case's tool that drives one engine (berth, the baseline berth, docker, podman) through its CLI or API. */
 import { apiRequest } from '../../test/helpers/daemon.js';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Tool } from '../lib/types.js';
 import { engine, engineLabel, isBerth, type Engine, type EngineKind } from '../peers/engine.js';
@@ -49,7 +48,7 @@ export async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promi
 
 export async function api(e: Engine, method: string, path: string, body?: unknown): Promise<any> {
   const r = await apiRequest(e.socket!, method, path, body);
-  if (r.status >= 300) throw new SystemError(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`, benchCode('ERR_API'));
+  if (r.status >= 300) throw new BenchError(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`, 'ERR_API');
   return r.body;
 }
 

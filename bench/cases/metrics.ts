@@ -13,8 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Case, Tool } from '../lib/types.js';
 import type { BenchContext } from '../lib/context.js';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import { apiRequest, startDaemon, type TestDaemon } from '../../test/helpers/daemon.js';
 import { mapLimit } from './engine-tool.js';
 
@@ -35,7 +34,7 @@ function metricsDaemon(ctx: BenchContext): Promise<TestDaemon> {
 
 async function api(d: TestDaemon, method: string, path: string, body?: unknown): Promise<any> {
   const r = await apiRequest(d.socket, method, path, body);
-  if (r.status >= 300) throw new SystemError(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`, benchCode('ERR_API'));
+  if (r.status >= 300) throw new BenchError(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`, 'ERR_API');
   return r.body;
 }
 
@@ -57,10 +56,10 @@ function cpuMs(pid: number): number {
 /** One scrape; checks it covered the containers; returns curl's wall time in ms. */
 function scrape(d: TestDaemon, n: number): number {
   const r = spawnSync('ip', ['netns', 'exec', d.netns, 'curl', '-sS', '--max-time', '30', '-w', '\n%{time_total}', `http://127.0.0.1:${PORT}/metrics`], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60_000 });
-  if (r.status !== 0) throw new SystemError(`scrape failed: ${r.stderr.slice(0, 500)}`, benchCode('ERR_BENCH'));
+  if (r.status !== 0) throw new BenchError(`scrape failed: ${r.stderr.slice(0, 500)}`, 'ERR_BENCH');
   const nl = r.stdout.lastIndexOf('\n');
   const seen = r.stdout.slice(0, nl).split('\n').filter((l) => l.startsWith('container_last_seen{')).length;
-  if (seen < n) throw new SystemError(`scrape covered ${seen} containers, expected at least ${n}`, benchCode('ERR_BENCH'));
+  if (seen < n) throw new BenchError(`scrape covered ${seen} containers, expected at least ${n}`, 'ERR_BENCH');
   return Number(r.stdout.slice(nl + 1)) * 1000;
 }
 

@@ -9,7 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { timedSpawn, type TimedResult } from '../lib/proc.js';
 import type { Case } from '../lib/types.js';
@@ -70,7 +70,7 @@ async function waitServing(netns: string, url: string): Promise<void> {
 async function gatewayOf(e: Engine, id: string): Promise<string> {
   // the top-level NetworkSettings.Gateway is gone from current API versions; the default network's name differs by engine
   const gw = (await e.cli(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.Gateway}} {{end}}', id])).stdout.trim().split(/\s+/)[0] ?? '';
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(gw)) throw new SystemError(`container ${id} has no IPv4 gateway (inspect said "${gw}")`, benchCode('ERR_NO_GATEWAY'));
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(gw)) throw new BenchError(`container ${id} has no IPv4 gateway (inspect said "${gw}")`, 'ERR_NO_GATEWAY');
   return gw;
 }
 
@@ -100,11 +100,11 @@ function portCase(target: Target): Case {
         },
         async run(e) {
           const r = await download(e.netns, url, ctx.options.runTimeoutMs, repeats(ctx));
-          if (r.code !== 0) throw new SystemError(`download of ${url} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`, benchCode('ERR_DOWNLOAD'));
+          if (r.code !== 0) throw new BenchError(`download of ${url} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`, 'ERR_DOWNLOAD');
           // curl prints each transfer's byte count; a short read would inflate the rate
           const sizes = r.stdout.split('\n').filter(Boolean);
           if (sizes.length && sizes.some((n) => Number(n) !== payloadBytes(ctx))) {
-            throw new SystemError(`downloads of ${url} got ${sizes.join(', ')} bytes, expected ${payloadBytes(ctx)} each`, benchCode('ERR_DOWNLOAD'));
+            throw new BenchError(`downloads of ${url} got ${sizes.join(', ')} bytes, expected ${payloadBytes(ctx)} each`, 'ERR_DOWNLOAD');
           }
           return r.ms;
         },

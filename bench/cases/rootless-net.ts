@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { createNetns, deleteNetns } from '../lib/netns.js';
 import { timedSpawn, type TimedResult } from '../lib/proc.js';
@@ -157,9 +157,9 @@ async function download(ctx: BenchContext, e: RootlessEnv, port: number, i: numb
   const r = existsSync('/usr/bin/curl')
     ? await timedSpawn('nsenter', [ns, 'curl', '--noproxy', '*', '-sS', '-f', '-w', '%{size_download}\\n', ...Array.from({ length: times }, () => ['-o', '/dev/null', url]).flat()], { timeoutMs: ctx.options.runTimeoutMs })
     : await timedSpawn('sh', ['-c', `for i in $(seq ${times}); do nsenter ${ns} busybox wget -q -Y off -O /dev/null "$1" || exit 1; done`, 'sh', url], { timeoutMs: ctx.options.runTimeoutMs });
-  if (r.code !== 0) throw new SystemError(`download of ${url} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`, benchCode('ERR_DOWNLOAD'));
+  if (r.code !== 0) throw new BenchError(`download of ${url} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`, 'ERR_DOWNLOAD');
   const sizes = r.stdout.split('\n').filter(Boolean);
-  if (sizes.some((n) => Number(n) !== sizeOf(ctx, i))) throw new SystemError(`downloads of ${url} got ${sizes.join(', ')} bytes, expected ${sizeOf(ctx, i)}`, benchCode('ERR_DOWNLOAD'));
+  if (sizes.some((n) => Number(n) !== sizeOf(ctx, i))) throw new BenchError(`downloads of ${url} got ${sizes.join(', ')} bytes, expected ${sizeOf(ctx, i)}`, 'ERR_DOWNLOAD');
   return r;
 }
 

@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { spawnSync } from 'node:child_process';
 import * as tar from 'tar-stream';
 import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Case, CaseSeries } from '../lib/types.js';
 import { cpuUsed, snapshotCpu, totalMs } from '../lib/cpu.js';
@@ -60,7 +60,7 @@ export function apiLong(e: Engine, method: string, path: string, body?: unknown,
         const text = Buffer.concat(chunks).toString();
         let parsed: unknown = text;
         try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
-        if ((res.statusCode ?? 500) >= 300) reject(new SystemError(`${e.kind}: ${method} ${path} answered ${res.statusCode}: ${text.slice(0, 500)}`, benchCode('ERR_API')));
+        if ((res.statusCode ?? 500) >= 300) reject(new BenchError(`${e.kind}: ${method} ${path} answered ${res.statusCode}: ${text.slice(0, 500)}`, 'ERR_API'));
         else resolve(parsed);
       });
       res.on('error', reject);
@@ -216,7 +216,7 @@ function listCase(full: number, smoke: number, what: 'ps' | 'inspect'): Case {
           stop();
           if (what === 'inspect') return r.ms;
           const rows = r.stdout.trim().split('\n').length - 1;
-          if (rows < n) throw new SystemError(`${e.kind} ps -a listed ${rows} containers, expected at least ${n}`, benchCode('ERR_PS_ROWS'));
+          if (rows < n) throw new BenchError(`${e.kind} ps -a listed ${rows} containers, expected at least ${n}`, 'ERR_PS_ROWS');
           return r.ms;
         },
         teardown: (e) => removeAll(e),
@@ -297,7 +297,7 @@ function imagesCase(full: number, smoke: number, what: 'df' | 'prune'): Case {
           stop();
           // Docker and berth print `deleted: sha256:<id>` per image and layer, podman the bare IDs
           const gone = (r.stdout.match(/^(deleted: sha256:)?[0-9a-f]{64}$/gim) ?? []).length;
-          if (gone < n) throw new SystemError(`${e.kind} image prune deleted ${gone} images, expected at least ${n}: ${r.stdout.slice(-300)}`, benchCode('ERR_PRUNE'));
+          if (gone < n) throw new BenchError(`${e.kind} image prune deleted ${gone} images, expected at least ${n}: ${r.stdout.slice(-300)}`, 'ERR_PRUNE');
           return r.ms;
         },
         async teardown(e) { await e.cliRaw(pruneArgs, SETUP_TIMEOUT_MS); },
@@ -319,7 +319,7 @@ function listen(e: Engine, prefix: string, n: number, timeoutMs: number): Promis
     done.catch(() => {}); // awaited by the iteration
     const l: Listener = { received: 0, done, close: () => req.destroy() };
     const req = request({ socketPath: e.socket!, path: `/events?filters=${filters}`, method: 'GET', agent: false }, (res) => {
-      if ((res.statusCode ?? 500) >= 300) { res.resume(); rejectReady(new SystemError(`${e.kind}: GET /events answered ${res.statusCode}`, benchCode('ERR_API'))); return; }
+      if ((res.statusCode ?? 500) >= 300) { res.resume(); rejectReady(new BenchError(`${e.kind}: GET /events answered ${res.statusCode}`, 'ERR_API')); return; }
       resolveReady(l);
       res.setEncoding('utf8');
       res.on('data', (d: string) => {

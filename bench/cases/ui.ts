@@ -16,8 +16,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import { REPO } from '../../test/helpers/daemon.js';
 import { relayInto, type Relay } from '../../test/ui/ui-client.js';
 import type { Case, Probe, ProbeLine } from '../lib/types.js';
@@ -57,7 +56,7 @@ async function berthDoor(ctx: BenchContext, e: Engine): Promise<Door> {
     const req = request({ socketPath: relay.socket, method: 'POST', path: '/ui/login', agent: false, headers: { Host: hostPort, Origin: origin, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
       const c = String(res.headers['set-cookie']?.[0] ?? '').split(';')[0];
-      if (res.statusCode === 200 && c) resolve(c); else reject(new SystemError(`dashboard login answered ${res.statusCode}`, benchCode('ERR_BENCH_UI')));
+      if (res.statusCode === 200 && c) resolve(c); else reject(new BenchError(`dashboard login answered ${res.statusCode}`, 'ERR_BENCH_UI'));
     });
     req.on('error', reject);
     req.end(body);
@@ -73,14 +72,14 @@ function dockerDoor(e: Engine): Door {
 async function firstLoad(door: Door): Promise<number> {
   const t0 = performance.now();
   const index = await get({ ...door, prefix: '' }, '/', { gzip: true });
-  if (index.status === 503) throw new SystemError('the dashboard bundle (dist/ui/index.html) was not built: run npm run build with web/ present', benchCode('ERR_BENCH_UI'));
-  if (index.status !== 200) throw new SystemError(`GET / answered ${index.status}`, benchCode('ERR_BENCH_UI'));
+  if (index.status === 503) throw new BenchError('the dashboard bundle (dist/ui/index.html) was not built: run npm run build with web/ present', 'ERR_BENCH_UI');
+  if (index.status !== 200) throw new BenchError(`GET / answered ${index.status}`, 'ERR_BENCH_UI');
   const html = index.res.headers['content-encoding'] === 'gzip' ? (await import('node:zlib')).gunzipSync(index.body).toString() : index.body.toString();
   const refs = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*\shref)="(\/[^"]+)"/g)].map((m) => m[1]);
-  if (refs.length === 0) throw new SystemError('index.html names no script or stylesheet', benchCode('ERR_BENCH_UI'));
+  if (refs.length === 0) throw new BenchError('index.html names no script or stylesheet', 'ERR_BENCH_UI');
   const assets = await Promise.all(refs.map((r) => get({ ...door, prefix: '' }, r, { gzip: true })));
   const bad = assets.find((a) => a.status !== 200);
-  if (bad) throw new SystemError(`an asset answered ${bad.status}`, benchCode('ERR_BENCH_UI'));
+  if (bad) throw new BenchError(`an asset answered ${bad.status}`, 'ERR_BENCH_UI');
   return performance.now() - t0;
 }
 
@@ -137,7 +136,7 @@ function dashboardCpuCase(n: number, smokeN: number): Case {
           const list = await api(e, 'GET', `/containers/json?filters=${encodeURIComponent(JSON.stringify({ label: ['berth-bench=1'], status: ['running'] }))}`) as Array<{ Id: string }>;
           open = openDashboard(door, list.map((c) => c.Id));
           await sleep(3000); // the streams' first samples and connections settle
-          if (open.statsBytes() === 0) throw new SystemError('no stats arrived on the open dashboard', benchCode('ERR_BENCH_UI'));
+          if (open.statsBytes() === 0) throw new BenchError('no stats arrived on the open dashboard', 'ERR_BENCH_UI');
         },
         async run(e) {
           const pids = e.daemonPids();
@@ -165,7 +164,7 @@ export const uiBundleProbe: Probe = {
   async measure(): Promise<ProbeLine[]> {
     const dir = join(REPO, 'dist', 'ui');
     const index = join(dir, 'index.html');
-    if (!existsSync(index)) throw new SystemError(`${index} is missing: the dashboard bundle was not built`, benchCode('ERR_BENCH_UI'));
+    if (!existsSync(index)) throw new BenchError(`${index} is missing: the dashboard bundle was not built`, 'ERR_BENCH_UI');
     const html = readFileSync(index, 'utf8');
     const files = [index, ...[...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*\shref)="\/(assets\/[^"]+)"/g)].map((m) => join(dir, m[1]))];
     let raw = 0;

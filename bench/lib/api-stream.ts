@@ -1,7 +1,6 @@
 /** Hold streaming Engine API responses open for a while and count the JSON documents they send. */
 import { request } from 'node:http';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from './errors.js';
+import { BenchError } from './errors.js';
 
 /**
  * GET `path` on the unix socket, read for `ms` milliseconds, then abort. Resolves with the number of
@@ -21,7 +20,7 @@ export function countStreamedDocs(socket: string, path: string, ms: number): Pro
     const req = request({ socketPath: socket, path, method: 'GET', headers: { Host: 'docker' } }, (res) => {
       if ((res.statusCode ?? 500) >= 300) {
         res.resume();
-        finish(new SystemError(`GET ${path} answered ${res.statusCode}`, benchCode('ERR_API')));
+        finish(new BenchError(`GET ${path} answered ${res.statusCode}`, 'ERR_API'));
         return;
       }
       res.on('data', (d: Buffer) => { for (const b of d) if (b === 0x0a) docs++; });

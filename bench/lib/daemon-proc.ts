@@ -4,8 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { openSync, closeSync, readFileSync, readdirSync, rmdirSync, existsSync } from 'node:fs';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from './errors.js';
+import { BenchError } from './errors.js';
 import { benchEnv } from './proc.js';
 
 export interface PeerProcess { pid: number; name: string; log: string }
@@ -15,7 +14,7 @@ export function startInNetns(netns: string, name: string, cmd: string, args: str
   try {
     const child = spawn('nsenter', [`--net=/run/netns/${netns}`, cmd, ...args], { stdio: ['ignore', fd, fd], detached: true, env: env ?? benchEnv() });
     child.unref();
-    if (!child.pid) throw new SystemError(`cannot start ${name}`, benchCode('ERR_PEER_START'));
+    if (!child.pid) throw new BenchError(`cannot start ${name}`, 'ERR_PEER_START');
     // nsenter execs the command, so this PID is the daemon's own
     return { pid: child.pid, name, log };
   } finally { closeSync(fd); }
@@ -35,10 +34,10 @@ export async function waitReady(p: PeerProcess, ready: () => boolean | Promise<b
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await ready()) return;
-    if (!alive(p.pid)) throw new SystemError(`${p.name} exited during start: ${logTail(p.log)}`, benchCode('ERR_PEER_START'));
+    if (!alive(p.pid)) throw new BenchError(`${p.name} exited during start: ${logTail(p.log)}`, 'ERR_PEER_START');
     await sleep(100);
   }
-  throw new SystemError(`${p.name} not ready after ${timeoutMs} ms: ${logTail(p.log)}`, benchCode('ERR_PEER_START'));
+  throw new BenchError(`${p.name} not ready after ${timeoutMs} ms: ${logTail(p.log)}`, 'ERR_PEER_START');
 }
 
 export function logTail(log: string): string {

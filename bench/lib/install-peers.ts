@@ -6,8 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from './errors.js';
+import { BenchError } from './errors.js';
 
 export interface PeerPackage { pkg: string; binary: string }
 
@@ -75,7 +74,7 @@ export function installPeers(log: (msg: string) => void): { installed: string[];
       // the package lists may be stale on a fresh machine
       spawnSync('flock', ['/tmp/berth-apt.lock', 'apt-get', 'update', '-qq'], { env, timeout: 300_000 });
       const again = spawnSync('flock', ['/tmp/berth-apt.lock', 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing], { encoding: 'utf8', env, timeout: 900_000 });
-      if (again.status !== 0) throw new SystemError(`apt-get install ${missing.join(' ')} failed: ${(again.stderr || again.stdout).slice(-2000)}`, benchCode('ERR_PEER_INSTALL'));
+      if (again.status !== 0) throw new BenchError(`apt-get install ${missing.join(' ')} failed: ${(again.stderr || again.stdout).slice(-2000)}`, 'ERR_PEER_INSTALL');
     }
   } finally {
     if (wrotePolicy) rmSync(POLICY_RC_D, { force: true });

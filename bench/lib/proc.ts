@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from './errors.js';
+import { BenchError } from './errors.js';
 
 export interface TimedResult { code: number; ms: number; stdout: string; stderr: string }
 
@@ -74,12 +74,12 @@ export function memoryBreakdown(pid: number): MemoryBreakdown | undefined {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const field = (text: string, name: string): number => {
       const m = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
-      if (!m) throw new SystemError(`/proc/${pid} has no ${name} line`, benchCode('ERR_PROC_FORMAT'));
+      if (!m) throw new BenchError(`/proc/${pid} has no ${name} line`, 'ERR_PROC_FORMAT');
       return Number(m[1]);
     };
     return { vmRss: field(status, 'VmRSS'), rssAnon: field(status, 'RssAnon'), rssFile: field(status, 'RssFile'), rssShmem: field(status, 'RssShmem'), pss: field(rollup, 'Pss') };
   } catch (e) {
-    if (e instanceof SystemError) throw e;
+    if (e instanceof BenchError) throw e;
     return undefined;
   }
 }

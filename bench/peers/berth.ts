@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import { inNetns } from '../lib/netns.js';
 import { benchEnv, memoryBreakdown, rssKiB, timedSpawn, timedSpawnOk, type MemoryBreakdown, type TimedResult } from '../lib/proc.js';
 import type { BerthBuild } from './berth-build.js';
@@ -45,7 +44,7 @@ export async function startBerth(
 ): Promise<BerthUnderTest> {
   // Checked here, before a namespace exists, so a missing build leaves nothing behind.
   for (const f of [build.bin, join(build.repo, 'dist', 'cli')]) {
-    if (!existsSync(f)) throw new SystemError(`${f} is missing: build berth first (npm run build; npm run bench does it)`, benchCode('ERR_NOT_BUILT'));
+    if (!existsSync(f)) throw new BenchError(`${f} is missing: build berth first (npm run build; npm run bench does it)`, 'ERR_NOT_BUILT');
   }
   log(`starting ${build.label} serve (root under ${base}, own netns, --fix-cgroups)`);
   const daemon = await startBerthDaemon(build, base, extraArgs, daemonEnv);
@@ -65,7 +64,7 @@ export async function startBerth(
   log(`bootstrapping busybox with a first, untimed \`${build.label} run --rm busybox true\``);
   const first = await b.cliRaw(['run', '--rm', 'busybox', 'true'], Math.max(timeoutMs, 180_000));
   if (first.code !== 0) {
-    throw new SystemError(`${build.label} run --rm busybox true exited ${first.code}: ${(first.stderr || first.stdout).trim().slice(0, 2000)}`, benchCode('ERR_BERTH_RUN'));
+    throw new BenchError(`${build.label} run --rm busybox true exited ${first.code}: ${(first.stderr || first.stdout).trim().slice(0, 2000)}`, 'ERR_BERTH_RUN');
   }
   return b;
 }

@@ -2,8 +2,7 @@
  * What the cases need from an engine with a Docker-like CLI (berth, the baseline berth, dockerd via
  * the docker CLI, podman): run its CLI once, timed, inside the namespace the engine lives in.
  */
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { TimedResult } from '../lib/proc.js';
 import type { BenchContext } from '../lib/context.js';
 import { startBerth } from './berth.js';
@@ -22,7 +21,7 @@ export function isBerth(kind: EngineKind): kind is 'berth' | 'berth-baseline' {
 /** How tools of this engine are named in the report: berth, berth@<short>, docker, podman. */
 export function engineLabel(ctx: BenchContext, kind: EngineKind): string {
   if (kind !== 'berth-baseline') return kind;
-  if (!ctx.options.baseline) throw new SystemError('the baseline engine needs BENCH_BASELINE_REF', benchCode('ERR_BASELINE'));
+  if (!ctx.options.baseline) throw new BenchError('the baseline engine needs BENCH_BASELINE_REF', 'ERR_BASELINE');
   return baselineLabel(ctx.options.baseline);
 }
 

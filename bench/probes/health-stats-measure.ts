@@ -8,7 +8,7 @@
  * (measured in the window just before) subtracted.
  */
 import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import { countStreamedDocs } from '../lib/api-stream.js';
 import { cpuUsed, snapshotCpu, totalMs, type CpuTimes } from '../lib/cpu.js';
 import { rssKiB } from '../lib/proc.js';
@@ -93,7 +93,7 @@ async function checkPeriods(e: Engine, ids: string[]): Promise<number[]> {
     const starts = log.map((l) => entryStart(l.Start)).filter(Number.isFinite).sort((a, b) => a - b);
     if (starts.length >= 2) periods.push((starts[starts.length - 1] - starts[0]) / (starts.length - 1));
   }
-  if (periods.length === 0) throw new SystemError(`${e.kind}: no container has two health results to time`, benchCode('ERR_NO_HEALTH_LOG'));
+  if (periods.length === 0) throw new BenchError(`${e.kind}: no container has two health results to time`, 'ERR_NO_HEALTH_LOG');
   return periods;
 }
 
@@ -120,7 +120,7 @@ export async function measureHealthStats(e: Engine, procs: EngineProcs, plan: He
     await sleep(2000); // let start-up work (log watchers, first samples) settle
 
     const monitors = procs.monitorPids();
-    if (monitors.length < n) throw new SystemError(`${e.kind}: expected ${n} monitor processes, found ${monitors.length}`, benchCode('ERR_NO_MONITOR'));
+    if (monitors.length < n) throw new BenchError(`${e.kind}: expected ${n} monitor processes, found ${monitors.length}`, 'ERR_NO_MONITOR');
     const all = [...daemons, ...monitors];
     plan.log(`${e.kind}: measuring ${plan.windowMs} ms of health checks`);
     const w0 = snapshotCpu(all);
@@ -142,7 +142,7 @@ export async function measureHealthStats(e: Engine, procs: EngineProcs, plan: He
       const r = await e.cli(['stats', '--no-stream', ...ids], plan.timeoutMs);
       const used = totalMs(cpuUsed(s0, snapshotCpu(all)));
       const rows = r.stdout.trim().split('\n').length - 1;
-      if (rows !== n) throw new SystemError(`${e.kind} stats --no-stream printed ${rows} rows for ${n} containers`, benchCode('ERR_STATS_ROWS'));
+      if (rows !== n) throw new BenchError(`${e.kind} stats --no-stream printed ${rows} rows for ${n} containers`, 'ERR_STATS_ROWS');
       statsWall.push(r.ms);
       statsCpu.push(Math.max(0, used - backgroundPerMs * r.ms));
     }

@@ -8,8 +8,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { breakdownLines } from '../lib/memory-lines.js';
 import { memoryBreakdown, type MemoryBreakdown } from '../lib/proc.js';
@@ -32,10 +31,10 @@ async function read(pid: number, reportFile: string): Promise<Reading> {
   rmSync(reportFile, { force: true });
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 100 && !existsSync(reportFile); i++) await sleep(50);
-  if (!existsSync(reportFile)) throw new SystemError(`the daemon ${pid} wrote no heap report (is bench/probes/heap-report.mjs preloaded?)`, benchCode('ERR_NO_HEAP_REPORT'));
+  if (!existsSync(reportFile)) throw new BenchError(`the daemon ${pid} wrote no heap report (is bench/probes/heap-report.mjs preloaded?)`, 'ERR_NO_HEAP_REPORT');
   const mem = JSON.parse(readFileSync(reportFile, 'utf8')) as { heapUsed: number; heapTotal: number };
   const breakdown = memoryBreakdown(pid);
-  if (breakdown === undefined) throw new SystemError(`berth daemon ${pid} is gone`, benchCode('ERR_DAEMON_GONE'));
+  if (breakdown === undefined) throw new BenchError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
   return { rss: breakdown.vmRss * 1024, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, breakdown };
 }
 

@@ -2,8 +2,7 @@
  * Memory: the berth daemon's idle RSS, and what each running container costs — its conmon's RSS
  * plus whatever the daemon grows by (goal: idle < 60 MB; per container <= conmon + 0.5 MB).
  */
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { breakdownLines } from '../lib/memory-lines.js';
 import { memoryBreakdown, pidsOf, rssKiB, type MemoryBreakdown } from '../lib/proc.js';
@@ -17,13 +16,13 @@ async function settle(ms: number): Promise<void> { await new Promise((r) => setT
 
 function daemonBreakdown(pid: number): MemoryBreakdown {
   const b = memoryBreakdown(pid);
-  if (!b) throw new SystemError(`berth daemon ${pid} is gone`, benchCode('ERR_DAEMON_GONE'));
+  if (!b) throw new BenchError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
   return b;
 }
 
 function daemonRss(pid: number): number {
   const kib = rssKiB(pid);
-  if (kib === undefined) throw new SystemError(`berth daemon ${pid} is gone`, benchCode('ERR_DAEMON_GONE'));
+  if (kib === undefined) throw new BenchError(`berth daemon ${pid} is gone`, 'ERR_DAEMON_GONE');
   return kib;
 }
 
@@ -44,7 +43,7 @@ export const memoryProbe: Probe = {
       }
       await settle(1000);
       const conmons = pidsOf('conmon', berth.daemon.runRoot);
-      if (conmons.length < SLEEPERS) throw new SystemError(`expected ${SLEEPERS} conmon processes under ${berth.daemon.runRoot}, found ${conmons.length}`, benchCode('ERR_NO_CONMON'));
+      if (conmons.length < SLEEPERS) throw new BenchError(`expected ${SLEEPERS} conmon processes under ${berth.daemon.runRoot}, found ${conmons.length}`, 'ERR_NO_CONMON');
       const conmonTotal = conmons.reduce((sum, p) => sum + (rssKiB(p) ?? 0), 0);
       const busy = daemonRss(pid);
       const perConmon = conmonTotal / conmons.length;

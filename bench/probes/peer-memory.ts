@@ -4,8 +4,7 @@
  * plus the daemons' growth per container.
  */
 import { join } from 'node:path';
-import { SystemError } from '../../src/common/errors.js';
-import { benchCode } from '../lib/errors.js';
+import { BenchError } from '../lib/errors.js';
 import type { BenchContext } from '../lib/context.js';
 import { breakdownLines } from '../lib/memory-lines.js';
 import { memoryBreakdown, memoryBreakdownSum, pidsOf, rssKiB } from '../lib/proc.js';
@@ -43,7 +42,7 @@ export const peerMemoryProbe: Probe = {
         await startSleepers(e);
         const shimSock = join(ctx.workDir, 'docker', 'containerd.sock');
         const shims = pidsOf('containerd-shim', shimSock);
-        if (shims.length < SLEEPERS) throw new SystemError(`expected ${SLEEPERS} containerd-shims, found ${shims.length}`, benchCode('ERR_NO_SHIM'));
+        if (shims.length < SLEEPERS) throw new BenchError(`expected ${SLEEPERS} containerd-shims, found ${shims.length}`, 'ERR_NO_SHIM');
         const perShim = sum(shims) / shims.length;
         const growth = (sum(e.daemonPids()) - idle) / SLEEPERS;
         lines.push({ name: `containerd-shim RSS per running container (${shims.length} sleepers)`, value: mib(perShim), unit: 'MiB', note: 'issue 9 measured 13 MB' });
@@ -56,7 +55,7 @@ export const peerMemoryProbe: Probe = {
       try {
         await startSleepers(e);
         const conmons = pidsOf('conmon', podmanPaths(ctx).dir);
-        if (conmons.length < SLEEPERS) throw new SystemError(`expected ${SLEEPERS} podman conmons, found ${conmons.length}`, benchCode('ERR_NO_CONMON'));
+        if (conmons.length < SLEEPERS) throw new BenchError(`expected ${SLEEPERS} podman conmons, found ${conmons.length}`, 'ERR_NO_CONMON');
         lines.push({ name: `Podman conmon RSS per running container (${conmons.length} sleepers; podman has no daemon)`, value: mib(sum(conmons) / conmons.length), unit: 'MiB', note: 'issue 9 measured 2 MB' });
       } finally { await removeBenchContainers(e, 300_000); }
     }
