@@ -63,7 +63,12 @@ export function runProcess(cmd: string, args: string[], opts: { input?: string |
     const child = spawn(cmd, args, { ...(opts.env ? { env: opts.env } : {}), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${opts.label ?? `${cmd} ${args.join(' ')}`} timed out`)); }, opts.timeoutMs ?? 60_000);
+    // what it printed before it hung says how far it got
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      const so = Buffer.concat(out).toString().slice(-1000), se = Buffer.concat(err).toString().slice(-1000);
+      reject(new Error(`${opts.label ?? `${cmd} ${args.join(' ')}`} timed out${so ? `\nstdout so far: ${so}` : ''}${se ? `\nstderr so far: ${se}` : ''}`));
+    }, opts.timeoutMs ?? 60_000);
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.on('close', (code, sig) => {
@@ -154,12 +159,21 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
     throw e;
   }
 
+  // a command that timed out against this daemon: the daemon's log (debug level) tells what it was doing
+  const withDaemonLog = <T>(p: Promise<T>): Promise<T> => p.catch((e: Error) => {
+    if (/ timed out/.test(e.message)) {
+      let log = '';
+      try { log = readFileSync(join(base, 'daemon.log'), 'utf8').slice(-4000); } catch { /* removed meanwhile */ }
+      e.message += `\ndaemon log (its end):\n${log}`;
+    }
+    throw e;
+  });
   const d: TestDaemon = {
     root, runRoot, socket, netns,
     get pid() { return pid; },
-    berth: (args, o) => runBerth(socket, args, o),
+    berth: (args, o) => withDaemonLog(runBerth(socket, args, o)),
     async ok(args, o) {
-      const r = await runBerth(socket, args, o);
+      const r = await withDaemonLog(runBerth(socket, args, o));
       if (r.code !== 0) throw new Error(`berth ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
       return r.stdout;
     },
