@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -61,6 +61,32 @@ test('no daemon: --version, --help, and the daemon-down message and exit code', 
     assert.equal(conflict.code, 1);
     assert.match(conflict.stderr, /conflicting options: cannot specify both --host and --context/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the CLI runs with its optimizing compilers on the main thread (an exit during a worker\'s Maglev job deadlocked Node)', async () => {
+  const dir = mkdtempSync('/tmp/bt-start-');
+  // login --password-stdin waits for its stdin: the running CLI's command line can be read meanwhile
+  const cli = spawn(BERTH_BIN, ['-H', `unix://${join(dir, 'none.sock')}`, 'login', '-u', 'x', '--password-stdin', '127.0.0.1:1'],
+    { env: cleanEnv({ BERTH_NO_AUTOSTART: '1', DOCKER_CONFIG: join(dir, 'cfg'), HOME: dir }), stdio: ['pipe', 'ignore', 'pipe'] });
+  const exited = new Promise<number | null>((res) => cli.on('close', res));
+  try {
+    let argv: string[] = [];
+    // bin/berth is sh until it execs node, under the same pid
+    for (let i = 0; i < 100 && !argv.some((a) => a.endsWith('start.cjs')); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      try { argv = readFileSync(`/proc/${cli.pid}/cmdline`, 'utf8').split('\0'); } catch { /* not yet */ }
+    }
+    const script = argv.findIndex((a) => a.endsWith('start.cjs'));
+    assert.ok(script > 0, `the CLI's command line: ${argv.join(' ')}`);
+    const nodeFlags = argv.slice(1, script);
+    assert.ok(nodeFlags.includes('--no-concurrent-recompilation'), nodeFlags.join(' '));
+    assert.ok(nodeFlags.includes('--no-concurrent-sparkplug'), nodeFlags.join(' '));
+    cli.stdin.end('pw\n');
+    assert.equal(await exited, 1); // no daemon there
+  } finally {
+    cli.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });
