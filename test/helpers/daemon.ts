@@ -128,6 +128,10 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
   const runRoot = join(base, 'run');
   const socket = join(runRoot, 'berth.sock');
   const netns = `berth-test-${randomBytes(4).toString('hex')}`;
+  /** the end of the daemon's log (debug level), for a failure's message; empty once it is removed */
+  const logTail = (chars: number): string => {
+    try { return readFileSync(join(base, 'daemon.log'), 'utf8').slice(-chars); } catch { return ''; }
+  };
   const r = sh('ip', ['netns', 'add', netns]);
   if (r.code !== 0) throw new Error(`ip netns add failed: ${r.out}`);
   sh('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
@@ -145,7 +149,7 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
     pid = child.pid!;
     child.unref();
     await waitFor(async () => {
-      if (child!.exitCode !== null) throw new Error(`daemon exited: ${readFileSync(join(base, 'daemon.log'), 'utf8').slice(-2000)}`);
+      if (child!.exitCode !== null) throw new Error(`daemon exited: ${logTail(2000)}`);
       try { return (await apiRequest(socket, 'GET', '/_ping')).status === 200; } catch { return false; }
     }, 30_000, 'daemon to answer /_ping');
   };
@@ -162,9 +166,7 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
   // a command that timed out against this daemon: the daemon's log (debug level) tells what it was doing
   const withDaemonLog = <T>(p: Promise<T>): Promise<T> => p.catch((e: Error) => {
     if (/ timed out/.test(e.message)) {
-      let log = '';
-      try { log = readFileSync(join(base, 'daemon.log'), 'utf8').slice(-4000); } catch { /* removed meanwhile */ }
-      e.message += `\ndaemon log (its end):\n${log}`;
+      e.message += `\ndaemon log (its end):\n${logTail(4000)}`;
     }
     throw e;
   });
@@ -179,7 +181,7 @@ export async function startDaemon(opts: { runtime?: 'crun' | 'runc'; /** an exis
     },
     api: (m, p, b) => apiRequest(socket, m, p, b),
     async crash() {
-      if (!pidAlive(pid)) throw new Error(`daemon already dead: ${readFileSync(join(base, 'daemon.log'), 'utf8').slice(-3000)}`);
+      if (!pidAlive(pid)) throw new Error(`daemon already dead: ${logTail(3000)}`);
       process.kill(pid, 'SIGKILL');
       await waitFor(() => !pidAlive(pid), 10_000, 'daemon to die');
     },
